@@ -1,0 +1,117 @@
+//! The command line: the TUI by default, headless commands for scripts,
+//! classrooms and CI.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::lesson::LessonSet;
+
+/// See parallel Python: a course on multiprocessing that runs real workers on
+/// your own cores and shows every core live next to the lesson.
+#[derive(Debug, Parser)]
+#[command(name = "forklab", version, about, long_about = None)]
+pub struct Cli {
+    /// Use the lessons in DIR instead of the course built into forklab.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+
+    /// Forget which lessons were read and start from the first one.
+    #[arg(long)]
+    pub reset_progress: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the lessons (id, part, title, read or not); `show ID` prints one.
+    Lessons {
+        #[command(subcommand)]
+        action: Option<LessonsAction>,
+    },
+    /// Validate a lesson folder (default: the built-in course); exit status 1 on problems.
+    Check {
+        /// The folder to check.
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LessonsAction {
+    /// Print one lesson as plain text.
+    Show {
+        /// The lesson's id, as listed by `forklab lessons`.
+        id: String,
+        /// Wrap at this many columns.
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(20..=1000))]
+        width: u16,
+        /// Include the worked answers.
+        #[arg(long)]
+        answers: bool,
+    },
+}
+
+/// Parses the arguments and runs the command; errors become a message on
+/// stderr and exit status 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("forklab: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
+        Some(Command::Lessons { action }) => {
+            let set = load_lessons(cli.lessons.as_deref())?;
+            match action {
+                None => commands::lessons::list(&set),
+                Some(LessonsAction::Show { id, width, answers }) => {
+                    commands::lessons::show(&set, &id, width, answers)
+                }
+            }
+        }
+        None => {
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                return Err("the lesson reader needs a terminal. Without one, try:\n  \
+                     forklab lessons            list the lessons\n  \
+                     forklab lessons show ID    print a lesson\n  \
+                     forklab check [DIR]        validate a lesson folder\n  \
+                     forklab --help             everything else"
+                    .into());
+            }
+            let set = load_lessons(cli.lessons.as_deref())?;
+            crate::tui::run(set, cli.reset_progress).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The built-in course, or a folder given with `--lessons`.
+pub fn load_lessons(dir: Option<&std::path::Path>) -> Result<LessonSet, String> {
+    let set = match dir {
+        None => LessonSet::embedded(),
+        Some(dir) => LessonSet::from_dir(dir).map_err(|e| format!("cannot read lessons from {}: {e}", dir.display()))?,
+    };
+    if set.is_empty() {
+        let mut message = String::from("no lesson could be loaded");
+        if let Some(dir) = dir {
+            message.push_str(&format!(" from {}", dir.display()));
+        }
+        for problem in &set.problems {
+            message.push_str(&format!("\n  {problem}"));
+        }
+        return Err(message);
+    }
+    Ok(set)
+}

@@ -1,0 +1,4 @@
+//! Headless commands: the same domain code as the TUI, printed to stdout.
+
+pub mod check;
+pub mod lessons;

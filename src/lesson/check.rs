@@ -1,0 +1,107 @@
+//! `forklab check`: everything wrong with a lesson set, each problem with
+//! its file and line.
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use super::model::{Lesson, Problem};
+use super::set::{LessonSet, lesson_link_file};
+
+/// All problems of a set: unreadable files, duplicate ids, broken lesson
+/// links, missing example scripts and data.
+pub fn check(set: &LessonSet) -> Vec<Problem> {
+    let mut problems = set.problems.clone();
+    if set.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            file: ".".into(),
+            line: 1,
+            message: "no lessons found (lesson files end in .md)".into(),
+        });
+    }
+    for lesson in &set.lessons {
+        problems.extend(check_links(set, lesson));
+        problems.extend(check_examples(set, lesson));
+    }
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    problems
+}
+
+fn check_links(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (event, range) in Parser::new_ext(&lesson.body, Options::ENABLE_TABLES).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event {
+            if let Some(file) = lesson_link_file(&dest_url) {
+                if set.index_of_link(file).is_none() {
+                    problems.push(Problem {
+                        file: lesson.file.clone(),
+                        line: lesson.body_line + lesson.body[..range.start].matches('\n').count(),
+                        message: format!("link to {:?}: no lesson file {file:?} in this set", dest_url.as_ref()),
+                    });
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for example in &lesson.meta.examples {
+        let mut problem = |needle: &str, message: String| {
+            problems.push(Problem {
+                file: lesson.file.clone(),
+                line: lesson.front_line_of(needle),
+                message,
+            })
+        };
+        if seen.contains(&&example.id) {
+            problem(&format!("\"{}\"", example.id), format!("example id {:?} is used twice", example.id));
+        }
+        seen.push(&example.id);
+        if set.read_file(&example.file).is_none() {
+            problem(
+                &format!("\"{}\"", example.file),
+                format!("example {:?}: file {:?} not found", example.id, example.file),
+            );
+        }
+        for name in &example.data {
+            if !set.has_asset(name) {
+                problem(
+                    &format!("\"{name}\""),
+                    format!("example {:?}: data {name:?} not found in assets", example.id),
+                );
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::set::Origin;
+
+    fn set_of(files: &[(&str, &str)]) -> LessonSet {
+        LessonSet::from_files(
+            files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            Origin::Dir(std::env::temp_dir().join("forklab-no-such-dir")),
+        )
+    }
+
+    #[test]
+    fn broken_links_and_missing_examples_name_their_lines() {
+        let a = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[examples]]\nid = \"e\"\nfile = \"examples/missing.py\"\ntitle = \"E\"\n+++\n# A\n\nGo to [b](b.md) or [gone](gone.md).\n";
+        let b = "+++\nid = \"b\"\ntitle = \"B\"\npart = 1\norder = 1\n+++\nBack to [a](a.md).\n";
+        let problems = check(&set_of(&[("a.md", a), ("b.md", b)]));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 2, "{text:?}");
+        assert!(text[0].starts_with("a.md:9: example \"e\""), "{text:?}");
+        assert!(text[1].starts_with("a.md:14: link to \"gone.md\""), "{text:?}");
+    }
+
+    #[test]
+    fn the_shipped_lessons_pass() {
+        let problems = check(&LessonSet::embedded());
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}

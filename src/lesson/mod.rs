@@ -1,0 +1,12 @@
+//! Lessons: parsing, validating and rendering the course. Knows nothing of
+//! the terminal UI, so the headless commands reuse all of it.
+
+pub mod check;
+pub mod highlight;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod set;
+
+pub use model::{Example, FrontMatter, Lesson, Problem};
+pub use set::{LessonSet, Origin};

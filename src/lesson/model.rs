@@ -1,0 +1,99 @@
+//! The lesson model: what a lesson file says, once parsed.
+
+use serde::Deserialize;
+
+/// A lesson's TOML front matter. Unknown keys are rejected so that a
+/// teacher's typo is reported instead of silently ignored.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// Stable identifier, used in links, progress and `lessons show`.
+    pub id: String,
+    pub title: String,
+    /// Part of the course (0 = start page); each part's order-0 lesson is its overview.
+    pub part: u32,
+    /// Position within the part.
+    pub order: u32,
+    /// One sentence for the table of contents.
+    #[serde(default)]
+    pub summary: String,
+    /// Python scripts the learner can run from this lesson.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    /// Worker-lab set-ups this lesson offers (interpreted by the lab).
+    #[serde(default)]
+    pub experiments: Vec<toml::Table>,
+    /// Keyboard quiz questions (interpreted by the quiz).
+    #[serde(default)]
+    pub questions: Vec<toml::Table>,
+}
+
+/// A runnable Python example declared by a lesson.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub id: String,
+    /// Script path relative to the lesson set's folder.
+    pub file: String,
+    pub title: String,
+    /// Default command-line arguments; the learner may edit them.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Names under `assets/` copied next to the script before it runs.
+    #[serde(default)]
+    pub data: Vec<String>,
+    /// Exit status the lesson expects (non-zero when the failure is the point).
+    #[serde(default)]
+    pub expect_exit: i32,
+    /// Substrings the output must contain: checked by the test suite.
+    #[serde(default)]
+    pub expect_output: Vec<String>,
+    /// Time limit in seconds.
+    #[serde(default)]
+    pub timeout: Option<u64>,
+}
+
+/// One lesson: its front matter, its Markdown body and where that body starts
+/// in the file (so problems found in the body can name a line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    pub meta: FrontMatter,
+    /// File name within the lesson set, e.g. `2-1-multiprocessing.md`.
+    pub file: String,
+    /// The raw front matter, kept to point problems at the right line.
+    pub front: String,
+    pub body: String,
+    /// 1-based line number of the body's first line in the file.
+    pub body_line: usize,
+}
+
+impl Lesson {
+    /// True for a part's overview page, whose title names the part.
+    pub fn is_overview(&self) -> bool {
+        self.meta.order == 0
+    }
+
+    /// 1-based file line of the first front-matter line containing `needle`
+    /// (line 1 when absent, the opening fence).
+    pub fn front_line_of(&self, needle: &str) -> usize {
+        self.front
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 2)
+    }
+}
+
+/// Something wrong with a lesson file, located precisely enough to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}

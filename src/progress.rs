@@ -1,0 +1,205 @@
+//! What the learner has done, kept in a small human-readable TOML file that
+//! is written atomically and never trusted blindly.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The learner's progress. Unknown keys are ignored so that older versions
+/// of forklab can read files written by newer ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The lesson open when forklab last ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Lessons read to the end.
+    #[serde(default)]
+    pub read: BTreeSet<String>,
+}
+
+impl Progress {
+    /// Records that a lesson was read to its end; true if that is news.
+    pub fn mark_read(&mut self, id: &str) -> bool {
+        self.read.insert(id.to_string())
+    }
+
+    pub fn is_read(&self, id: &str) -> bool {
+        self.read.contains(id)
+    }
+}
+
+/// How loading went; a damaged file never stops forklab.
+#[derive(Debug, PartialEq)]
+pub enum Loaded {
+    /// No file yet: a new learner.
+    Fresh(Progress),
+    Found(Progress),
+    /// The file was damaged: it was moved aside and forklab starts fresh.
+    Recovered {
+        progress: Progress,
+        moved_to: PathBuf,
+        reason: String,
+    },
+}
+
+impl Loaded {
+    pub fn progress(&self) -> &Progress {
+        match self {
+            Loaded::Fresh(p) | Loaded::Found(p) | Loaded::Recovered { progress: p, .. } => p,
+        }
+    }
+
+    /// A line for the status bar when something needs saying.
+    pub fn notice(&self) -> Option<String> {
+        match self {
+            Loaded::Recovered { moved_to, reason, .. } => Some(format!(
+                "Progress file was damaged ({reason}); moved to {} and starting fresh",
+                moved_to.display()
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The progress file on disk.
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+}
+
+impl Store {
+    /// `FORKLAB_HOME` if set (tests, classrooms), else the XDG data directory.
+    pub fn locate() -> Option<Store> {
+        let dir = match std::env::var_os("FORKLAB_HOME") {
+            Some(home) if !home.is_empty() => PathBuf::from(home),
+            _ => directories::ProjectDirs::from("", "", "forklab")?.data_dir().to_path_buf(),
+        };
+        Some(Store::at(dir.join("progress.toml")))
+    }
+
+    pub fn at(path: PathBuf) -> Store {
+        Store { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the file; a corrupt one is moved aside, never deleted.
+    pub fn load(&self) -> Loaded {
+        let text = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Fresh(Progress::default()),
+            Err(e) => return self.recover(format!("unreadable: {e}")),
+        };
+        let parsed = std::str::from_utf8(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|t| toml::from_str::<Progress>(t).map_err(|e| e.message().to_string()));
+        match parsed {
+            Ok(progress) => Loaded::Found(progress),
+            Err(reason) => self.recover(reason),
+        }
+    }
+
+    fn recover(&self, reason: String) -> Loaded {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let moved_to = self.path.with_extension(format!("toml.corrupt-{stamp}"));
+        let moved_to = match std::fs::rename(&self.path, &moved_to) {
+            Ok(()) => moved_to,
+            Err(_) => self.path.clone(),
+        };
+        Loaded::Recovered { progress: Progress::default(), moved_to, reason }
+    }
+
+    /// Writes atomically: a temporary file in the same folder, then rename.
+    pub fn save(&self, progress: &Progress) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let text = format!(
+            "# forklab progress: safe to edit or delete\n{}",
+            toml::to_string(progress).map_err(std::io::Error::other)?
+        );
+        let tmp = dir.join(format!(".progress.toml.{}.tmp", std::process::id()));
+        let result = (|| {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// `--reset-progress`: start over (the old file is kept aside).
+    pub fn reset(&self) -> std::io::Result<()> {
+        match std::fs::rename(&self.path, self.path.with_extension("toml.old")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_and_loads_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("sub/progress.toml"));
+        assert_eq!(store.load(), Loaded::Fresh(Progress::default()));
+        let mut p = Progress { current: Some("pool".into()), ..Progress::default() };
+        assert!(p.mark_read("start"));
+        assert!(!p.mark_read("start"));
+        store.save(&p).unwrap();
+        assert_eq!(store.load(), Loaded::Found(p));
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("current = \"pool\""), "{text}");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.toml");
+        std::fs::write(&path, "current = [unclosed\n\u{0}").unwrap();
+        let store = Store::at(path.clone());
+        let loaded = store.load();
+        let Loaded::Recovered { progress, moved_to, .. } = &loaded else {
+            panic!("expected recovery, got {loaded:?}");
+        };
+        assert_eq!(progress, &Progress::default());
+        assert!(!path.exists());
+        assert!(std::fs::read(moved_to).unwrap().starts_with(b"current = [unclosed"));
+        assert!(loaded.notice().unwrap().contains("damaged"));
+        assert_eq!(store.load(), Loaded::Fresh(Progress::default()));
+    }
+
+    #[test]
+    fn wrong_types_count_as_corrupt_and_unknown_keys_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("progress.toml"));
+        std::fs::write(store.path(), "read = 3\n").unwrap();
+        assert!(matches!(store.load(), Loaded::Recovered { .. }));
+        std::fs::write(store.path(), "read = [\"a\"]\nfuture_key = 1\n").unwrap();
+        assert!(matches!(store.load(), Loaded::Found(p) if p.is_read("a")));
+    }
+
+    #[test]
+    fn reset_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("progress.toml"));
+        store.reset().unwrap();
+        store.save(&Progress::default()).unwrap();
+        store.reset().unwrap();
+        assert!(!store.path().exists());
+        assert!(dir.path().join("progress.toml.old").exists());
+    }
+}

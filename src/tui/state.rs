@@ -1,0 +1,166 @@
+//! The reader's state: everything the views draw, changed only by `update`.
+
+use std::collections::BTreeSet;
+
+use ratatui::layout::Rect;
+
+use crate::lesson::LessonSet;
+use crate::lesson::render::{Doc, RenderOptions, render};
+use crate::progress::Progress;
+
+use super::layout;
+
+/// A popup over the lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    /// The table of contents, with the highlighted lesson.
+    Contents { selected: usize },
+    /// The links of the current lesson, with the highlighted one.
+    Links { selected: usize },
+}
+
+/// Where a search result is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub lesson: usize,
+    pub line: usize,
+}
+
+/// Search across all lessons: typing a query, then moving between hits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    /// `Some` while the learner types the query.
+    pub input: Option<String>,
+    /// The query whose hits are shown (empty: no search active).
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub index: usize,
+}
+
+impl Search {
+    pub fn active(&self) -> bool {
+        !self.query.is_empty()
+    }
+}
+
+/// The whole model of the reader.
+#[derive(Debug)]
+pub struct State {
+    pub lessons: LessonSet,
+    pub current: usize,
+    /// First lesson line shown.
+    pub scroll: usize,
+    pub screen: Rect,
+    /// The current lesson rendered for the current width.
+    pub doc: Doc,
+    /// Whether Python code is coloured yet (the highlighter loads in the background).
+    pub highlight: bool,
+    /// Lessons whose worked answers are shown.
+    pub revealed: BTreeSet<usize>,
+    pub overlay: Overlay,
+    pub search: Search,
+    pub progress: Progress,
+    /// Progress changed since it was last saved.
+    pub progress_dirty: bool,
+    /// A message for the status bar, kept until the next key.
+    pub notice: Option<String>,
+    pub quit: bool,
+}
+
+impl State {
+    /// Opens at the lesson the learner left, or the first one.
+    pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
+        let current = progress
+            .current
+            .as_deref()
+            .and_then(|id| lessons.index_of(id))
+            .unwrap_or(0);
+        let mut state = State {
+            lessons,
+            current,
+            scroll: 0,
+            screen,
+            doc: Doc::default(),
+            highlight: false,
+            revealed: BTreeSet::new(),
+            overlay: Overlay::None,
+            search: Search::default(),
+            progress,
+            progress_dirty: false,
+            notice: None,
+            quit: false,
+        };
+        if !state.lessons.problems.is_empty() {
+            state.notice = Some(format!(
+                "{} lesson file(s) could not be loaded: run `forklab check` to see why",
+                state.lessons.problems.len()
+            ));
+        }
+        state.rerender();
+        state.settle();
+        state
+    }
+
+    pub fn lesson(&self) -> &crate::lesson::Lesson {
+        &self.lessons.lessons[self.current]
+    }
+
+    /// Columns the lesson text wraps at.
+    pub fn text_width(&self) -> usize {
+        layout::areas(self.screen).text.width as usize
+    }
+
+    /// Lesson lines visible at once.
+    pub fn page_height(&self) -> usize {
+        (layout::areas(self.screen).text.height as usize).max(1)
+    }
+
+    pub fn max_scroll(&self) -> usize {
+        self.doc.lines.len().saturating_sub(self.page_height())
+    }
+
+    pub fn render_options(&self, lesson: usize, highlight: bool) -> RenderOptions {
+        RenderOptions {
+            width: self.text_width(),
+            reveal_answers: self.revealed.contains(&lesson),
+            highlight,
+        }
+    }
+
+    /// Renders the current lesson again (new lesson, width, answers, colours).
+    pub fn rerender(&mut self) {
+        let opts = self.render_options(self.current, self.highlight);
+        self.doc = render(&self.lesson().body, opts);
+        self.scroll = self.scroll.min(self.max_scroll());
+    }
+
+    /// Keeps derived facts true after any change: the scroll stays in range,
+    /// and a lesson whose end is on screen counts as read.
+    pub fn settle(&mut self) {
+        self.scroll = self.scroll.min(self.max_scroll());
+        let id = self.lesson().meta.id.clone();
+        if self.progress.current.as_deref() != Some(&id) {
+            self.progress.current = Some(id.clone());
+            self.progress_dirty = true;
+        }
+        if self.scroll >= self.max_scroll() && !layout::too_small(self.screen) && self.progress.mark_read(&id) {
+            self.progress_dirty = true;
+        }
+    }
+
+    /// Percentage of the lesson above the bottom of the screen.
+    pub fn position_label(&self) -> String {
+        let total = self.doc.lines.len();
+        if total <= self.page_height() {
+            "All".into()
+        } else if self.scroll == 0 {
+            "Top".into()
+        } else if self.scroll >= self.max_scroll() {
+            "End".into()
+        } else {
+            format!("{}%", (self.scroll + self.page_height()) * 100 / total)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! `update`: the only place the reader's state changes.
+
+use ratatui::layout::Rect;
+
+use crate::lesson::render::render;
+
+use super::action::Action;
+use super::layout;
+use super::state::{Hit, Overlay, State};
+
+/// Applies one action to the state.
+pub fn update(state: &mut State, action: Action) {
+    if !matches!(action, Action::Resize { .. } | Action::HighlighterReady) {
+        state.notice = None;
+    }
+    match action {
+        Action::Quit => state.quit = true,
+        Action::NextLesson => {
+            if state.current + 1 < state.lessons.len() {
+                go_to(state, state.current + 1, 0);
+            } else {
+                state.notice = Some("This is the last lesson: press t for the contents".into());
+            }
+        }
+        Action::PreviousLesson => {
+            if state.current > 0 {
+                go_to(state, state.current - 1, 0);
+            } else {
+                state.notice = Some("This is the first lesson".into());
+            }
+        }
+        Action::Scroll(lines) => scroll_by(state, lines),
+        Action::Page(pages) => {
+            let page = state.page_height().saturating_sub(2).max(1) as isize;
+            scroll_by(state, pages * page);
+        }
+        Action::Top => state.scroll = 0,
+        Action::Bottom => state.scroll = state.max_scroll(),
+        Action::ToggleHelp => {
+            state.overlay = if state.overlay == Overlay::Help { Overlay::None } else { Overlay::Help };
+        }
+        Action::OpenContents => state.overlay = Overlay::Contents { selected: state.current },
+        Action::OpenLinks => {
+            if state.doc.links.is_empty() {
+                state.notice = Some("This lesson has no links".into());
+            } else {
+                state.overlay = Overlay::Links { selected: 0 };
+            }
+        }
+        Action::CloseOverlay => state.overlay = Overlay::None,
+        Action::MenuMove(by) => move_selection(state, |selected, len| {
+            (selected as isize + by).clamp(0, len as isize - 1) as usize
+        }),
+        Action::MenuFirst => move_selection(state, |_, _| 0),
+        Action::MenuLast => move_selection(state, |_, len| len - 1),
+        Action::MenuConfirm => match state.overlay {
+            Overlay::Contents { selected } => {
+                state.overlay = Overlay::None;
+                go_to(state, selected, 0);
+            }
+            Overlay::Links { selected } => {
+                state.overlay = Overlay::None;
+                if let Some(target) = state.doc.links.get(selected).cloned() {
+                    follow(state, &target);
+                }
+            }
+            _ => {}
+        },
+        Action::StartSearch => {
+            state.overlay = Overlay::None;
+            state.search.input = Some(String::new());
+        }
+        Action::SearchType(c) => {
+            if let Some(input) = &mut state.search.input {
+                input.push(c);
+            }
+        }
+        Action::SearchBackspace => {
+            if let Some(input) = &mut state.search.input {
+                input.pop();
+            }
+        }
+        Action::SearchSubmit => {
+            let query = state.search.input.take().unwrap_or_default();
+            run_search(state, query.trim());
+        }
+        Action::NextHit => step_hit(state, 1),
+        Action::PreviousHit => step_hit(state, -1),
+        Action::EndSearch => state.search = Default::default(),
+        Action::ToggleAnswers => {
+            if !state.doc.has_answers {
+                state.notice = Some("This lesson has no worked answers".into());
+            } else {
+                let shown = !state.revealed.remove(&state.current);
+                if shown {
+                    state.revealed.insert(state.current);
+                }
+                state.rerender();
+                if shown {
+                    if let Some(line) = state.doc.lines.iter().position(|l| l.plain().starts_with("▾ Worked answer")) {
+                        if line < state.scroll || line >= state.scroll + state.page_height() {
+                            state.scroll = line.saturating_sub(2);
+                        }
+                    }
+                }
+            }
+        }
+        Action::Click { column, row } => click(state, column, row),
+        Action::Resize { width, height } => {
+            let top_line = state.scroll;
+            let old = state.doc.lines.len().max(1);
+            state.screen = Rect::new(0, 0, width, height);
+            state.rerender();
+            // Keep roughly the same place in the text.
+            state.scroll = top_line * state.doc.lines.len() / old;
+            if state.search.active() {
+                let query = state.search.query.clone();
+                let index = state.search.index;
+                run_search(state, &query);
+                state.search.index = index.min(state.search.hits.len().saturating_sub(1));
+            }
+        }
+        Action::HighlighterReady => {
+            state.highlight = true;
+            state.rerender();
+        }
+    }
+    state.settle();
+}
+
+fn scroll_by(state: &mut State, lines: isize) {
+    state.scroll = (state.scroll as isize + lines).clamp(0, state.max_scroll() as isize) as usize;
+}
+
+/// Opens a lesson at a line.
+fn go_to(state: &mut State, lesson: usize, line: usize) {
+    if lesson != state.current {
+        state.current = lesson;
+        state.scroll = 0;
+        state.rerender();
+    }
+    state.scroll = line.min(state.max_scroll());
+}
+
+fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
+    match &mut state.overlay {
+        Overlay::Contents { selected } => *selected = to(*selected, state.lessons.len()),
+        Overlay::Links { selected } => *selected = to(*selected, state.doc.links.len()),
+        _ => {}
+    }
+}
+
+/// Follows a link: another lesson opens; an outside address is shown.
+fn follow(state: &mut State, target: &str) {
+    match state.lessons.index_of_link(target) {
+        Some(index) => go_to(state, index, 0),
+        None => state.notice = Some(format!("Outside link: {target} (open it in a browser)")),
+    }
+}
+
+fn click(state: &mut State, column: u16, row: u16) {
+    let text = layout::areas(state.screen).text;
+    if state.overlay != Overlay::None || !text.contains((column, row).into()) {
+        return;
+    }
+    let line = state.scroll + (row - text.y) as usize;
+    if let Some(target) = state.doc.link_at(line, (column - text.x) as usize).map(str::to_string) {
+        follow(state, &target);
+    }
+}
+
+/// Finds every line of every lesson containing the query (ignoring ASCII
+/// case), rendered at the current width so hits map to screen lines.
+fn run_search(state: &mut State, query: &str) {
+    state.search = Default::default();
+    if query.is_empty() {
+        return;
+    }
+    let needle = query.to_ascii_lowercase();
+    let mut hits = Vec::new();
+    for (index, lesson) in state.lessons.lessons.iter().enumerate() {
+        let doc = render(&lesson.body, state.render_options(index, false));
+        for (line, text) in doc.lines.iter().enumerate() {
+            if text.plain().to_ascii_lowercase().contains(&needle) {
+                hits.push(Hit { lesson: index, line });
+            }
+        }
+    }
+    state.search.query = query.to_string();
+    if hits.is_empty() {
+        state.notice = Some(format!("No lesson mentions \"{query}\""));
+        state.search = Default::default();
+        return;
+    }
+    // Start at the first hit at or after the current place.
+    let here = (state.current, state.scroll);
+    state.search.index = hits.iter().position(|h| (h.lesson, h.line) >= here).unwrap_or(0);
+    state.search.hits = hits;
+    show_hit(state);
+}
+
+fn step_hit(state: &mut State, by: isize) {
+    let len = state.search.hits.len() as isize;
+    if len == 0 {
+        return;
+    }
+    state.search.index = (state.search.index as isize + by).rem_euclid(len) as usize;
+    show_hit(state);
+}
+
+fn show_hit(state: &mut State) {
+    let hit = state.search.hits[state.search.index];
+    let line = hit.line.saturating_sub(state.page_height() / 3);
+    go_to(state, hit.lesson, line);
+}

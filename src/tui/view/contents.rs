@@ -1,0 +1,43 @@
+//! The `t` popup: the table of contents, grouped by part, with what the
+//! learner has read.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::state::State;
+use super::super::theme;
+use super::popup::{frame_box, window_start};
+
+pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_row = 0;
+    let mut part = None;
+    for (index, lesson) in state.lessons.lessons.iter().enumerate() {
+        if part != Some(lesson.meta.part) {
+            part = Some(lesson.meta.part);
+            if !lesson.is_overview() {
+                lines.push(Line::styled(state.lessons.part_title(lesson.meta.part), theme::key()));
+            }
+        }
+        let read = if state.progress.is_read(&lesson.meta.id) { "✓" } else { " " };
+        let here = if index == state.current { "▸" } else { " " };
+        let indent = if lesson.is_overview() { "" } else { "  " };
+        let text = format!("{here}{read} {indent}{}", lesson.meta.title);
+        let style = match (index == selected, lesson.is_overview()) {
+            (true, _) => theme::selected(),
+            (false, true) => theme::key(),
+            (false, false) => ratatui::style::Style::new(),
+        };
+        if index == selected {
+            selected_row = lines.len();
+        }
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+    let inner = frame_box(frame, screen, width.max(40), lines.len() as u16 + 2, "Contents", "↑↓ move · Enter open · Esc close");
+    let start = window_start(selected_row, inner.height as usize, lines.len());
+    let visible: Vec<Line> = lines.into_iter().skip(start).take(inner.height as usize).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}

@@ -1,0 +1,34 @@
+//! The `f` popup: the current lesson's links, to follow with the keyboard.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::state::State;
+use super::super::theme;
+use super::popup::{frame_box, window_start};
+
+pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
+    let lines: Vec<Line> = state
+        .doc
+        .links
+        .iter()
+        .enumerate()
+        .map(|(i, target)| {
+            let text = match state.lessons.index_of_link(target) {
+                Some(lesson) => format!("→ {}", state.lessons.lessons[lesson].meta.title),
+                None => format!("↗ {target}"),
+            };
+            let style = if i == selected { theme::selected() } else { ratatui::style::Style::new() };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+    let inner = frame_box(frame, screen, width.max(40), lines.len() as u16 + 2, "Links", "Enter follow · Esc close");
+    let start = window_start(selected, inner.height as usize, lines.len());
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(start).take(inner.height as usize).collect::<Vec<_>>()),
+        inner,
+    );
+}

@@ -1,0 +1,45 @@
+//! `view`: draws the state. Reads it, never changes it. One file per pane
+//! or popup.
+
+mod contents;
+mod help;
+mod lesson;
+mod links;
+mod popup;
+mod status;
+
+use ratatui::Frame;
+use ratatui::layout::Alignment;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::layout;
+use super::state::{Overlay, State};
+
+/// Draws one frame.
+pub fn view(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        let text = format!(
+            "forklab needs at least {}×{}.\nThis terminal is {}×{}.\n\nMake it bigger, or press q to quit.",
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT,
+            area.width,
+            area.height
+        );
+        frame.render_widget(
+            Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let areas = layout::areas(area);
+    status::header(state, frame, areas.header);
+    lesson::draw(state, frame, areas.lesson, areas.text);
+    status::status_bar(state, frame, areas.status);
+    match state.overlay {
+        Overlay::None => {}
+        Overlay::Help => help::draw(frame, area),
+        Overlay::Contents { selected } => contents::draw(state, selected, frame, area),
+        Overlay::Links { selected } => links::draw(state, selected, frame, area),
+    }
+}
