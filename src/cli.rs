@@ -101,7 +101,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 pub fn load_lessons(dir: Option<&std::path::Path>) -> Result<LessonSet, String> {
     let set = match dir {
         None => LessonSet::embedded(),
-        Some(dir) => LessonSet::from_dir(dir).map_err(|e| format!("cannot read lessons from {}: {e}", dir.display()))?,
+        Some(dir) => LessonSet::from_dir(dir)
+            .map_err(|e| format!("cannot read lessons from {}: {e}", dir.display()))?,
     };
     if set.is_empty() {
         let mut message = String::from("no lesson could be loaded");

@@ -54,7 +54,9 @@ impl Loaded {
     /// A line for the status bar when something needs saying.
     pub fn notice(&self) -> Option<String> {
         match self {
-            Loaded::Recovered { moved_to, reason, .. } => Some(format!(
+            Loaded::Recovered {
+                moved_to, reason, ..
+            } => Some(format!(
                 "Progress file was damaged ({reason}); moved to {} and starting fresh",
                 moved_to.display()
             )),
@@ -74,7 +76,9 @@ impl Store {
     pub fn locate() -> Option<Store> {
         let dir = match std::env::var_os("FORKLAB_HOME") {
             Some(home) if !home.is_empty() => PathBuf::from(home),
-            _ => directories::ProjectDirs::from("", "", "forklab")?.data_dir().to_path_buf(),
+            _ => directories::ProjectDirs::from("", "", "forklab")?
+                .data_dir()
+                .to_path_buf(),
         };
         Some(Store::at(dir.join("progress.toml")))
     }
@@ -91,7 +95,9 @@ impl Store {
     pub fn load(&self) -> Loaded {
         let text = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Fresh(Progress::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Loaded::Fresh(Progress::default());
+            }
             Err(e) => return self.recover(format!("unreadable: {e}")),
         };
         let parsed = std::str::from_utf8(&text)
@@ -112,7 +118,11 @@ impl Store {
             Ok(()) => moved_to,
             Err(_) => self.path.clone(),
         };
-        Loaded::Recovered { progress: Progress::default(), moved_to, reason }
+        Loaded::Recovered {
+            progress: Progress::default(),
+            moved_to,
+            reason,
+        }
     }
 
     /// Writes atomically: a temporary file in the same folder, then rename.
@@ -154,7 +164,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path().join("sub/progress.toml"));
         assert_eq!(store.load(), Loaded::Fresh(Progress::default()));
-        let mut p = Progress { current: Some("pool".into()), ..Progress::default() };
+        let mut p = Progress {
+            current: Some("pool".into()),
+            ..Progress::default()
+        };
         assert!(p.mark_read("start"));
         assert!(!p.mark_read("start"));
         store.save(&p).unwrap();
@@ -172,12 +185,19 @@ mod tests {
         std::fs::write(&path, "current = [unclosed\n\u{0}").unwrap();
         let store = Store::at(path.clone());
         let loaded = store.load();
-        let Loaded::Recovered { progress, moved_to, .. } = &loaded else {
+        let Loaded::Recovered {
+            progress, moved_to, ..
+        } = &loaded
+        else {
             panic!("expected recovery, got {loaded:?}");
         };
         assert_eq!(progress, &Progress::default());
         assert!(!path.exists());
-        assert!(std::fs::read(moved_to).unwrap().starts_with(b"current = [unclosed"));
+        assert!(
+            std::fs::read(moved_to)
+                .unwrap()
+                .starts_with(b"current = [unclosed")
+        );
         assert!(loaded.notice().unwrap().contains("damaged"));
         assert_eq!(store.load(), Loaded::Fresh(Progress::default()));
     }

@@ -32,7 +32,11 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode, String> {
     } else {
         let mut files: Vec<_> = problems.iter().map(|p| &p.file).collect();
         files.dedup();
-        eprintln!("{name}: {} problem(s) in {} file(s)", problems.len(), files.len());
+        eprintln!(
+            "{name}: {} problem(s) in {} file(s)",
+            problems.len(),
+            files.len()
+        );
         Ok(ExitCode::FAILURE)
     }
 }

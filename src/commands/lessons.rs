@@ -8,12 +8,27 @@ use crate::progress::Store;
 
 /// One line per lesson: id, part, title and whether it was read.
 pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
-    let progress = Store::locate().map(|s| s.load().progress().clone()).unwrap_or_default();
-    let id_width = set.lessons.iter().map(|l| l.meta.id.len()).max().unwrap_or(2).max(2);
+    let progress = Store::locate()
+        .map(|s| s.load().progress().clone())
+        .unwrap_or_default();
+    let id_width = set
+        .lessons
+        .iter()
+        .map(|l| l.meta.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
     println!("{:<id_width$}  part  read  title", "id");
     for lesson in &set.lessons {
-        let read = if progress.is_read(&lesson.meta.id) { "yes" } else { "-" };
-        println!("{:<id_width$}  {:>4}  {:<4}  {}", lesson.meta.id, lesson.meta.part, read, lesson.meta.title);
+        let read = if progress.is_read(&lesson.meta.id) {
+            "yes"
+        } else {
+            "-"
+        };
+        println!(
+            "{:<id_width$}  {:>4}  {:<4}  {}",
+            lesson.meta.id, lesson.meta.part, read, lesson.meta.title
+        );
     }
     for problem in &set.problems {
         eprintln!("skipped {problem}");
@@ -28,7 +43,14 @@ pub fn show(set: &LessonSet, id: &str, width: u16, answers: bool) -> Result<Exit
         return Err(format!("no lesson {id:?}; lessons are: {}", ids.join(", ")));
     };
     let lesson = &set.lessons[index];
-    let doc = render(&lesson.body, RenderOptions { width: width as usize, reveal_answers: answers, highlight: false });
+    let doc = render(
+        &lesson.body,
+        RenderOptions {
+            width: width as usize,
+            reveal_answers: answers,
+            highlight: None,
+        },
+    );
     print!("{}", doc.plain());
     Ok(ExitCode::SUCCESS)
 }

@@ -28,16 +28,18 @@ pub fn check(set: &LessonSet) -> Vec<Problem> {
 fn check_links(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (event, range) in Parser::new_ext(&lesson.body, Options::ENABLE_TABLES).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. }) = event {
-            if let Some(file) = lesson_link_file(&dest_url) {
-                if set.index_of_link(file).is_none() {
-                    problems.push(Problem {
-                        file: lesson.file.clone(),
-                        line: lesson.body_line + lesson.body[..range.start].matches('\n').count(),
-                        message: format!("link to {:?}: no lesson file {file:?} in this set", dest_url.as_ref()),
-                    });
-                }
-            }
+        if let Event::Start(Tag::Link { dest_url, .. }) = event
+            && let Some(file) = lesson_link_file(&dest_url)
+            && set.index_of_link(file).is_none()
+        {
+            problems.push(Problem {
+                file: lesson.file.clone(),
+                line: lesson.body_line + lesson.body[..range.start].matches('\n').count(),
+                message: format!(
+                    "link to {:?}: no lesson file {file:?} in this set",
+                    dest_url.as_ref()
+                ),
+            });
         }
     }
     problems
@@ -55,20 +57,29 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
             })
         };
         if seen.contains(&&example.id) {
-            problem(&format!("\"{}\"", example.id), format!("example id {:?} is used twice", example.id));
+            problem(
+                &format!("\"{}\"", example.id),
+                format!("example id {:?} is used twice", example.id),
+            );
         }
         seen.push(&example.id);
         if set.read_file(&example.file).is_none() {
             problem(
                 &format!("\"{}\"", example.file),
-                format!("example {:?}: file {:?} not found", example.id, example.file),
+                format!(
+                    "example {:?}: file {:?} not found",
+                    example.id, example.file
+                ),
             );
         }
         for name in &example.data {
             if !set.has_asset(name) {
                 problem(
                     &format!("\"{name}\""),
-                    format!("example {:?}: data {name:?} not found in assets", example.id),
+                    format!(
+                        "example {:?}: data {name:?} not found in assets",
+                        example.id
+                    ),
                 );
             }
         }
@@ -83,7 +94,10 @@ mod tests {
 
     fn set_of(files: &[(&str, &str)]) -> LessonSet {
         LessonSet::from_files(
-            files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            files
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
             Origin::Dir(std::env::temp_dir().join("forklab-no-such-dir")),
         )
     }
@@ -96,7 +110,10 @@ mod tests {
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 2, "{text:?}");
         assert!(text[0].starts_with("a.md:9: example \"e\""), "{text:?}");
-        assert!(text[1].starts_with("a.md:14: link to \"gone.md\""), "{text:?}");
+        assert!(
+            text[1].starts_with("a.md:14: link to \"gone.md\""),
+            "{text:?}"
+        );
     }
 
     #[test]

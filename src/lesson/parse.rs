@@ -24,15 +24,13 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Problem> {
     }
     let front_start = FENCE.len() + line_ending_len(text, FENCE.len());
     let mut offset = front_start;
-    let mut line_no = 2;
     let mut front_end = None;
-    for line in lines {
+    for (line_no, line) in (2..).zip(lines) {
         if line.trim_end() == FENCE {
             front_end = Some((offset, offset + line.len(), line_no));
             break;
         }
         offset += line.len();
-        line_no += 1;
     }
     let Some((front_end, body_start, closing_line)) = front_end else {
         return Err(problem(
@@ -97,7 +95,8 @@ pub fn is_valid_id(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "+++\nid = \"intro\"\ntitle = \"Intro\"\npart = 1\norder = 0\n+++\n# Hello\n\nBody.\n";
+    const GOOD: &str =
+        "+++\nid = \"intro\"\ntitle = \"Intro\"\npart = 1\norder = 0\n+++\n# Hello\n\nBody.\n";
 
     #[test]
     fn parses_front_matter_and_body() {
@@ -140,7 +139,8 @@ mod tests {
 
     #[test]
     fn missing_key_and_unknown_key_are_errors() {
-        let err = parse_lesson("a.md", "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\n+++\n").unwrap_err();
+        let err =
+            parse_lesson("a.md", "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\n+++\n").unwrap_err();
         assert!(err.message.contains("order"), "{err}");
         let err = parse_lesson(
             "a.md",
@@ -153,7 +153,11 @@ mod tests {
 
     #[test]
     fn bad_id_is_reported_on_its_line() {
-        let err = parse_lesson("a.md", "+++\ntitle = \"A\"\nid = \"Bad Id\"\npart = 1\norder = 2\n+++\n").unwrap_err();
+        let err = parse_lesson(
+            "a.md",
+            "+++\ntitle = \"A\"\nid = \"Bad Id\"\npart = 1\norder = 2\n+++\n",
+        )
+        .unwrap_err();
         assert_eq!(err.line, 3, "{err}");
     }
 

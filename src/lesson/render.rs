@@ -4,7 +4,7 @@
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::highlight;
+use super::highlight::{self, Highlights};
 
 /// What a piece of text is, so the view can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,7 +37,10 @@ pub struct Tone {
 
 impl Tone {
     fn of(role: Role) -> Tone {
-        Tone { role, ..Tone::default() }
+        Tone {
+            role,
+            ..Tone::default()
+        }
     }
 }
 
@@ -52,7 +55,11 @@ pub struct Span {
 
 impl Span {
     fn new(text: impl Into<String>, tone: Tone) -> Span {
-        Span { text: text.into(), tone, link: None }
+        Span {
+            text: text.into(),
+            tone,
+            link: None,
+        }
     }
 
     pub fn width(&self) -> usize {
@@ -118,18 +125,18 @@ impl Doc {
 
 /// How to render.
 #[derive(Debug, Clone, Copy)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Columns available for text.
     pub width: usize,
     /// Show worked answers instead of a hint line.
     pub reveal_answers: bool,
-    /// Colour Python code (off for search indexing and before the
-    /// highlighter has loaded).
-    pub highlight: bool,
+    /// Colours for Python code (none for search indexing, plain output and
+    /// before the highlighter has run).
+    pub highlight: Option<&'a Highlights>,
 }
 
 /// Renders Markdown into lines at most `opts.width` columns wide.
-pub fn render(markdown: &str, opts: RenderOptions) -> Doc {
+pub fn render(markdown: &str, opts: RenderOptions<'_>) -> Doc {
     let mut r = Renderer::new(opts);
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
@@ -137,6 +144,34 @@ pub fn render(markdown: &str, opts: RenderOptions) -> Doc {
         r.event(event);
     }
     r.finish()
+}
+
+/// The Python code blocks of a lesson, as the renderer will look them up
+/// in [`Highlights`].
+pub fn python_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
+                if highlight::is_python(lang.split_whitespace().next().unwrap_or("")) =>
+            {
+                current = Some(String::new())
+            }
+            Event::Text(text) => {
+                if let Some(code) = &mut current {
+                    code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(code) = current.take() {
+                    blocks.push(code.trim_end_matches('\n').to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
 }
 
 /// A block that prefixes the lines inside it.
@@ -154,8 +189,8 @@ struct Table {
     header_rows: usize,
 }
 
-struct Renderer {
-    opts: RenderOptions,
+struct Renderer<'a> {
+    opts: RenderOptions<'a>,
     doc: Doc,
     contexts: Vec<Context>,
     /// Inline spans waiting to be wrapped into lines.
@@ -173,10 +208,13 @@ struct Renderer {
     answer_open: bool,
 }
 
-impl Renderer {
-    fn new(opts: RenderOptions) -> Renderer {
+impl<'a> Renderer<'a> {
+    fn new(opts: RenderOptions<'a>) -> Renderer<'a> {
         Renderer {
-            opts: RenderOptions { width: opts.width.max(10), ..opts },
+            opts: RenderOptions {
+                width: opts.width.max(10),
+                ..opts
+            },
             doc: Doc::default(),
             contexts: Vec::new(),
             pending: Vec::new(),
@@ -216,12 +254,16 @@ impl Renderer {
     }
 
     fn push_text(&mut self, text: &str, tone: Tone) {
-        let span = Span { text: text.to_string(), tone, link: self.link };
+        let span = Span {
+            text: text.to_string(),
+            tone,
+            link: self.link,
+        };
         if self.in_cell {
-            if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
-                if let Some(cell) = row.last_mut() {
-                    cell.push(span);
-                }
+            if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut())
+                && let Some(cell) = row.last_mut()
+            {
+                cell.push(span);
             }
         } else {
             self.pending.push(span);
@@ -230,10 +272,10 @@ impl Renderer {
 
     fn event(&mut self, event: Event) {
         if self.hiding {
-            if let Event::Html(html) | Event::InlineHtml(html) = &event {
-                if html.contains("</details") {
-                    self.hiding = false;
-                }
+            if let Event::Html(html) | Event::InlineHtml(html) = &event
+                && html.contains("</details")
+            {
+                self.hiding = false;
             }
             return;
         }
@@ -248,7 +290,10 @@ impl Renderer {
                 }
             }
             Event::Code(code) => {
-                let tone = Tone { role: Role::InlineCode, ..self.tone() };
+                let tone = Tone {
+                    role: Role::InlineCode,
+                    ..self.tone()
+                };
                 self.push_text(&code, tone);
             }
             Event::SoftBreak => self.push_text(" ", self.tone()),
@@ -257,16 +302,17 @@ impl Renderer {
             }
             Event::Rule => {
                 self.block_gap();
-                let line = vec![Span::new("─".repeat(self.available()), Tone::of(Role::Rule))];
+                let line = vec![Span::new(
+                    "─".repeat(self.available()),
+                    Tone::of(Role::Rule),
+                )];
                 self.emit(line);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.html(&html),
             Event::TaskListMarker(done) => {
                 self.push_text(if done { "[x] " } else { "[ ] " }, Tone::of(Role::Marker))
             }
-            Event::FootnoteReference(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {}
+            Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {}
         }
     }
 
@@ -277,7 +323,10 @@ impl Renderer {
             self.doc.has_answers = true;
             self.block_gap();
             if self.opts.reveal_answers {
-                self.pending.push(Span::new("▾ Worked answer (press a to hide)", Tone::of(Role::AnswerHint)));
+                self.pending.push(Span::new(
+                    "▾ Worked answer (press a to hide)",
+                    Tone::of(Role::AnswerHint),
+                ));
                 self.flush();
                 self.contexts.push(Context {
                     first: vec![Span::new("┃ ", Tone::of(Role::AnswerBar))],
@@ -323,13 +372,19 @@ impl Renderer {
                 self.flush();
                 self.block_gap();
                 let bar = vec![Span::new("│ ", Tone::of(Role::Marker))];
-                self.contexts.push(Context { first: bar.clone(), rest: bar, used: false });
+                self.contexts.push(Context {
+                    first: bar.clone(),
+                    rest: bar,
+                    used: false,
+                });
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
                 self.block_gap();
                 let lang = match kind {
-                    CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(lang) => {
+                        lang.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
@@ -376,7 +431,10 @@ impl Renderer {
             Tag::Table(aligns) => {
                 self.flush();
                 self.block_gap();
-                self.table = Some(Table { aligns, ..Table::default() });
+                self.table = Some(Table {
+                    aligns,
+                    ..Table::default()
+                });
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(t) = &mut self.table {
@@ -400,7 +458,11 @@ impl Renderer {
                 self.flush();
                 self.heading = None;
                 if level == HeadingLevel::H1 {
-                    let width = self.doc.lines.last().map_or(0, |l| l.width() - self.prefix_width());
+                    let width = self
+                        .doc
+                        .lines
+                        .last()
+                        .map_or(0, |l| l.width() - self.prefix_width());
                     let rule = "═".repeat(width.min(self.available()));
                     self.emit(vec![Span::new(rule, Tone::of(Role::Heading(1)))]);
                 }
@@ -443,7 +505,11 @@ impl Renderer {
 
     /// Width of the current line prefix (quote bars, list indents).
     fn prefix_width(&self) -> usize {
-        self.contexts.iter().map(|c| if c.used { &c.rest } else { &c.first }).flatten().map(Span::width).sum()
+        self.contexts
+            .iter()
+            .flat_map(|c| if c.used { &c.rest } else { &c.first })
+            .map(Span::width)
+            .sum()
     }
 
     fn available(&self) -> usize {
@@ -454,7 +520,11 @@ impl Renderer {
     fn emit(&mut self, content: Vec<Span>) {
         let mut spans: Vec<Span> = Vec::new();
         for context in &mut self.contexts {
-            spans.extend(if context.used { context.rest.clone() } else { context.first.clone() });
+            spans.extend(if context.used {
+                context.rest.clone()
+            } else {
+                context.first.clone()
+            });
             context.used = true;
         }
         spans.extend(content);
@@ -471,7 +541,10 @@ impl Renderer {
                 .iter()
                 .filter(|c| c.used)
                 .flat_map(|c| c.rest.clone())
-                .map(|s| Span { text: s.text.trim_end().to_string(), ..s })
+                .map(|s| Span {
+                    text: s.text.trim_end().to_string(),
+                    ..s
+                })
                 .collect();
             self.doc.lines.push(Line { spans: blank });
         }
@@ -491,7 +564,13 @@ impl Renderer {
         let rest_width: usize = self
             .opts
             .width
-            .saturating_sub(self.contexts.iter().flat_map(|c| &c.rest).map(Span::width).sum())
+            .saturating_sub(
+                self.contexts
+                    .iter()
+                    .flat_map(|c| &c.rest)
+                    .map(Span::width)
+                    .sum(),
+            )
             .max(4);
         for line in wrap(&spans, first_width, rest_width) {
             self.emit(line);
@@ -501,23 +580,40 @@ impl Renderer {
     fn code_block(&mut self, lang: &str, code: &str) {
         let code = code.trim_end_matches('\n');
         let tone = Tone::of(Role::CodeBlock);
-        let highlighted = (self.opts.highlight && highlight::is_python(lang))
-            .then(|| highlight::highlight_python(code))
-            .flatten();
+        let highlighted = self
+            .opts
+            .highlight
+            .filter(|_| highlight::is_python(lang))
+            .and_then(|h| h.get(code));
         let lines: Vec<Vec<Span>> = match highlighted {
             Some(lines) => lines
-                .into_iter()
+                .iter()
                 .map(|tokens| {
                     tokens
-                        .into_iter()
-                        .map(|t| Span::new(t.text, Tone { rgb: Some(t.rgb), strong: t.bold, emphasis: t.italic, ..tone }))
+                        .iter()
+                        .cloned()
+                        .map(|t| {
+                            Span::new(
+                                t.text,
+                                Tone {
+                                    rgb: Some(t.rgb),
+                                    strong: t.bold,
+                                    emphasis: t.italic,
+                                    ..tone
+                                },
+                            )
+                        })
                         .collect()
                 })
                 .collect(),
             None => code.lines().map(|l| vec![Span::new(l, tone)]).collect(),
         };
         let inner = self.available().saturating_sub(2).max(4);
-        let longest = lines.iter().map(|l| l.iter().map(Span::width).sum::<usize>()).max().unwrap_or(0);
+        let longest = lines
+            .iter()
+            .map(|l| l.iter().map(Span::width).sum::<usize>())
+            .max()
+            .unwrap_or(0);
         let block = longest.min(inner);
         for line in lines {
             for piece in hard_wrap(line, inner) {
@@ -537,9 +633,21 @@ impl Renderer {
         }
         let cell_width = |cell: &Vec<Span>| cell.iter().map(Span::width).sum::<usize>();
         let natural: Vec<usize> = (0..columns)
-            .map(|c| table.rows.iter().filter_map(|r| r.get(c)).map(cell_width).max().unwrap_or(0).max(1))
+            .map(|c| {
+                table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(cell_width)
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
             .collect();
-        let available = self.available().saturating_sub(3 * (columns - 1)).max(columns * 3);
+        let available = self
+            .available()
+            .saturating_sub(3 * (columns - 1))
+            .max(columns * 3);
         let widths = fit_columns(&natural, available);
         let sep = Tone::of(Role::Marker);
         for (i, row) in table.rows.iter().enumerate() {
@@ -552,7 +660,11 @@ impl Renderer {
                             s.tone.role = Role::TableHeader;
                         }
                     }
-                    if cell.is_empty() { vec![Vec::new()] } else { wrap(&cell, widths[c], widths[c]) }
+                    if cell.is_empty() {
+                        vec![Vec::new()]
+                    } else {
+                        wrap(&cell, widths[c], widths[c])
+                    }
                 })
                 .collect();
             let height = cells.iter().map(Vec::len).max().unwrap_or(1);
@@ -599,7 +711,8 @@ fn fit_columns(natural: &[usize], available: usize) -> Vec<usize> {
     let mut open: Vec<usize> = (0..natural.len()).collect();
     loop {
         let share = left / open.len().max(1);
-        let (fits, wide): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| natural[c] <= share);
+        let (fits, wide): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|&&c| natural[c] <= share);
         if fits.is_empty() {
             for (k, &c) in wide.iter().enumerate() {
                 widths[c] = (share + usize::from(k < left % wide.len())).max(3);
@@ -628,7 +741,11 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
 
     let limit = |lines: &Vec<Vec<Span>>| if lines.is_empty() { first } else { rest };
 
-    let commit = |word: &mut Vec<Span>, space: &mut Option<Span>, line: &mut Vec<Span>, line_width: &mut usize, lines: &mut Vec<Vec<Span>>| {
+    let commit = |word: &mut Vec<Span>,
+                  space: &mut Option<Span>,
+                  line: &mut Vec<Span>,
+                  line_width: &mut usize,
+                  lines: &mut Vec<Vec<Span>>| {
         if word.is_empty() {
             return;
         }
@@ -637,11 +754,11 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
         if !line.is_empty() && *line_width + space_width + word_width > limit(lines) {
             lines.push(std::mem::take(line));
             *line_width = 0;
-        } else if let Some(s) = space.take() {
-            if !line.is_empty() {
-                *line_width += s.width();
-                line.push(s);
-            }
+        } else if let Some(s) = space.take()
+            && !line.is_empty()
+        {
+            *line_width += s.width();
+            line.push(s);
         }
         *space = None;
         for span in word.drain(..) {
@@ -674,16 +791,34 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
             let piece = &rest_text[..end];
             rest_text = &rest_text[end..];
             if ws {
-                commit(&mut word, &mut space, &mut line, &mut line_width, &mut lines);
+                commit(
+                    &mut word,
+                    &mut space,
+                    &mut line,
+                    &mut line_width,
+                    &mut lines,
+                );
                 if space.is_none() {
-                    space = Some(Span { text: " ".into(), ..span.clone() });
+                    space = Some(Span {
+                        text: " ".into(),
+                        ..span.clone()
+                    });
                 }
             } else {
-                word.push(Span { text: piece.to_string(), ..span.clone() });
+                word.push(Span {
+                    text: piece.to_string(),
+                    ..span.clone()
+                });
             }
         }
     }
-    commit(&mut word, &mut space, &mut line, &mut line_width, &mut lines);
+    commit(
+        &mut word,
+        &mut space,
+        &mut line,
+        &mut line_width,
+        &mut lines,
+    );
     if !line.is_empty() {
         lines.push(line);
     }
@@ -693,7 +828,10 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
 fn push_char(line: &mut Vec<Span>, ch: char, like: &Span) {
     match line.last_mut() {
         Some(last) if last.tone == like.tone && last.link == like.link => last.text.push(ch),
-        _ => line.push(Span { text: ch.to_string(), ..like.clone() }),
+        _ => line.push(Span {
+            text: ch.to_string(),
+            ..like.clone()
+        }),
     }
 }
 
@@ -721,7 +859,15 @@ mod tests {
     use super::*;
 
     fn plain(md: &str, width: usize) -> String {
-        render(md, RenderOptions { width, reveal_answers: false, highlight: false }).plain()
+        render(
+            md,
+            RenderOptions {
+                width,
+                reveal_answers: false,
+                highlight: None,
+            },
+        )
+        .plain()
     }
 
     #[test]
@@ -736,16 +882,30 @@ mod tests {
 
     #[test]
     fn emphasis_and_inline_code_keep_words_together() {
-        let doc = render("a **bold**, `code` and *it*", RenderOptions { width: 80, reveal_answers: false, highlight: false });
+        let doc = render(
+            "a **bold**, `code` and *it*",
+            RenderOptions {
+                width: 80,
+                reveal_answers: false,
+                highlight: None,
+            },
+        );
         let line = &doc.lines[0];
         assert_eq!(line.plain(), "a bold, code and it");
         assert!(line.spans.iter().any(|s| s.text == "bold" && s.tone.strong));
-        assert!(line.spans.iter().any(|s| s.text == "code" && s.tone.role == Role::InlineCode));
+        assert!(
+            line.spans
+                .iter()
+                .any(|s| s.text == "code" && s.tone.role == Role::InlineCode)
+        );
     }
 
     #[test]
     fn headings_lists_quotes_and_rules() {
-        let text = plain("# Title\n\nSome text.\n\n- one\n- two\n  continued\n\n1. first\n2. second\n\n> quoted words\n\n---\n", 30);
+        let text = plain(
+            "# Title\n\nSome text.\n\n- one\n- two\n  continued\n\n1. first\n2. second\n\n> quoted words\n\n---\n",
+            30,
+        );
         assert!(text.starts_with("Title\n═════\n\nSome text.\n\n• one\n• two continued\n\n1. first\n2. second\n\n│ quoted words\n\n───"), "{text}");
     }
 
@@ -769,9 +929,24 @@ mod tests {
 
     #[test]
     fn python_blocks_are_coloured_when_asked() {
-        let doc = render("```python\ndef f():\n    pass\n```\n", RenderOptions { width: 40, reveal_answers: false, highlight: true });
+        let highlights = Highlights::build(python_blocks("```python\ndef f():\n    pass\n```\n"));
+        let doc = render(
+            "```python\ndef f():\n    pass\n```\n",
+            RenderOptions {
+                width: 40,
+                reveal_answers: false,
+                highlight: Some(&highlights),
+            },
+        );
         assert!(doc.lines[0].spans.iter().any(|s| s.tone.rgb.is_some()));
-        let shell = render("```sh\nls -l\n```\n", RenderOptions { width: 40, reveal_answers: false, highlight: true });
+        let shell = render(
+            "```sh\nls -l\n```\n",
+            RenderOptions {
+                width: 40,
+                reveal_answers: false,
+                highlight: Some(&highlights),
+            },
+        );
         assert!(shell.lines[0].spans.iter().all(|s| s.tone.rgb.is_none()));
     }
 
@@ -791,7 +966,14 @@ mod tests {
 
     #[test]
     fn links_are_recorded_and_found_by_column() {
-        let doc = render("See [the pool](2-2-pool.md) now.", RenderOptions { width: 80, reveal_answers: false, highlight: false });
+        let doc = render(
+            "See [the pool](2-2-pool.md) now.",
+            RenderOptions {
+                width: 80,
+                reveal_answers: false,
+                highlight: None,
+            },
+        );
         assert_eq!(doc.links, vec!["2-2-pool.md"]);
         assert_eq!(doc.link_at(0, 5), Some("2-2-pool.md"));
         assert_eq!(doc.link_at(0, 0), None);
@@ -804,9 +986,20 @@ mod tests {
         assert!(!hidden.contains("42"), "{hidden}");
         assert!(hidden.contains("press a to reveal"));
         assert!(hidden.contains("After."));
-        let shown = render(md, RenderOptions { width: 60, reveal_answers: true, highlight: false });
+        let shown = render(
+            md,
+            RenderOptions {
+                width: 60,
+                reveal_answers: true,
+                highlight: None,
+            },
+        );
         assert!(shown.has_answers);
-        assert!(shown.plain().contains("┃ The answer is 42."), "{}", shown.plain());
+        assert!(
+            shown.plain().contains("┃ The answer is 42."),
+            "{}",
+            shown.plain()
+        );
         assert!(shown.plain().contains("\nAfter."));
     }
 

@@ -45,8 +45,16 @@ impl LessonSet {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
-            if path.is_file() && path.file_name().is_some_and(|n| is_lesson_file(Path::new(n))) {
-                let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if path.is_file()
+                && path
+                    .file_name()
+                    .is_some_and(|n| is_lesson_file(Path::new(n)))
+            {
+                let name = path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
                 match std::fs::read(&path) {
                     Ok(bytes) => files.push((name, String::from_utf8_lossy(&bytes).into_owned())),
                     Err(e) => files.push((name, format!("\u{0}unreadable: {e}"))),
@@ -64,7 +72,11 @@ impl LessonSet {
         let mut problems = Vec::new();
         for (name, text) in files {
             if let Some(err) = text.strip_prefix("\u{0}") {
-                problems.push(Problem { file: name, line: 1, message: err.to_string() });
+                problems.push(Problem {
+                    file: name,
+                    line: 1,
+                    message: err.to_string(),
+                });
                 continue;
             }
             match parse_lesson(&name, &text) {
@@ -88,7 +100,11 @@ impl LessonSet {
         lessons.sort_by(|a, b| {
             (a.meta.part, a.meta.order, &a.meta.id).cmp(&(b.meta.part, b.meta.order, &b.meta.id))
         });
-        LessonSet { lessons, origin, problems }
+        LessonSet {
+            lessons,
+            origin,
+            problems,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -121,7 +137,9 @@ impl LessonSet {
     /// Reads a file of the set (an example script), relative to its folder.
     pub fn read_file(&self, relative: &str) -> Option<Vec<u8>> {
         match &self.origin {
-            Origin::Embedded => EMBEDDED_LESSONS.get_file(relative).map(|f| f.contents().to_vec()),
+            Origin::Embedded => EMBEDDED_LESSONS
+                .get_file(relative)
+                .map(|f| f.contents().to_vec()),
             Origin::Dir(dir) => std::fs::read(dir.join(relative)).ok(),
         }
     }
@@ -129,10 +147,10 @@ impl LessonSet {
     /// Whether a data name (file or folder under `assets/`) can be found:
     /// in a teacher's folder first, then among forklab's own assets.
     pub fn has_asset(&self, name: &str) -> bool {
-        if let Origin::Dir(dir) = &self.origin {
-            if dir.join(name).exists() || dir.join("assets").join(name).exists() {
-                return true;
-            }
+        if let Origin::Dir(dir) = &self.origin
+            && (dir.join(name).exists() || dir.join("assets").join(name).exists())
+        {
+            return true;
         }
         EMBEDDED_ASSETS.get_entry(name).is_some()
     }
@@ -161,7 +179,9 @@ mod tests {
     use super::*;
 
     fn lesson(id: &str, part: u32, order: u32) -> String {
-        format!("+++\nid = \"{id}\"\ntitle = \"T {id}\"\npart = {part}\norder = {order}\n+++\nbody\n")
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"T {id}\"\npart = {part}\norder = {order}\n+++\nbody\n"
+        )
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Everything that can happen to the reader, as messages for `update`.
 
 /// One change the learner (or the program) asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Action {
     Quit,
     NextLesson,
@@ -30,8 +30,14 @@ pub enum Action {
     EndSearch,
     ToggleAnswers,
     /// A mouse click at a screen position.
-    Click { column: u16, row: u16 },
-    Resize { width: u16, height: u16 },
-    /// The syntax highlighter finished loading in the background.
-    HighlighterReady,
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The background highlighter coloured the course's Python code.
+    Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
 }

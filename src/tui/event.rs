@@ -13,7 +13,8 @@ pub enum Event {
     InputClosed,
     /// A termination signal (SIGTERM, SIGHUP, SIGINT): quit cleanly.
     Signal,
-    HighlighterReady,
+    /// The course's Python code, coloured in the background.
+    Highlighted(crate::lesson::highlight::Highlights),
 }
 
 /// Reads terminal events on a thread of its own (blocking, so it costs
@@ -49,10 +50,11 @@ pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Loads the syntax highlighter in the background and says when it is ready.
-pub fn spawn_highlighter(tx: Sender<Event>) {
+/// Colours every Python block of the course in the background, so the
+/// first frame never waits for the highlighter.
+pub fn spawn_highlighter(tx: Sender<Event>, blocks: Vec<String>) {
     thread::spawn(move || {
-        crate::lesson::highlight::warm_up();
-        let _ = tx.send(Event::HighlighterReady);
+        let highlights = crate::lesson::highlight::Highlights::build(blocks);
+        let _ = tx.send(Event::Highlighted(highlights));
     });
 }

@@ -1,7 +1,9 @@
 //! The one keymap: which key means what in which mode, and the help text
 //! that lists it (kept side by side so they cannot drift apart).
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
 use super::action::Action;
 use super::state::{Overlay, State};
@@ -14,14 +16,24 @@ pub fn action_for(state: &State, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(state, key),
         Event::Mouse(mouse) => match mouse.kind {
-            MouseEventKind::ScrollDown if state.overlay == Overlay::None => Some(Action::Scroll(WHEEL_LINES)),
-            MouseEventKind::ScrollUp if state.overlay == Overlay::None => Some(Action::Scroll(-WHEEL_LINES)),
+            MouseEventKind::ScrollDown if state.overlay == Overlay::None => {
+                Some(Action::Scroll(WHEEL_LINES))
+            }
+            MouseEventKind::ScrollUp if state.overlay == Overlay::None => {
+                Some(Action::Scroll(-WHEEL_LINES))
+            }
             MouseEventKind::ScrollDown => Some(Action::MenuMove(1)),
             MouseEventKind::ScrollUp => Some(Action::MenuMove(-1)),
-            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column: mouse.column, row: mouse.row }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: mouse.column,
+                row: mouse.row,
+            }),
             _ => None,
         },
-        Event::Resize(width, height) => Some(Action::Resize { width: *width, height: *height }),
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
         _ => None,
     }
 }
@@ -51,7 +63,9 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         Overlay::Contents { .. } | Overlay::Links { .. } => {
             return match key.code {
                 KeyCode::Char('q') => Some(Action::Quit),
-                KeyCode::Esc | KeyCode::Char('t') if matches!(state.overlay, Overlay::Contents { .. }) => {
+                KeyCode::Esc | KeyCode::Char('t')
+                    if matches!(state.overlay, Overlay::Contents { .. }) =>
+                {
                     Some(Action::CloseOverlay)
                 }
                 KeyCode::Esc | KeyCode::Char('f') => Some(Action::CloseOverlay),

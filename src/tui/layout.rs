@@ -40,5 +40,10 @@ pub fn areas(area: Rect) -> Areas {
         width,
         height: lesson.height.saturating_sub(1),
     };
-    Areas { header, lesson, text, status }
+    Areas {
+        header,
+        lesson,
+        text,
+        status,
+    }
 }

@@ -26,6 +26,7 @@ pub use update::update;
 pub use view::view;
 
 use crate::lesson::LessonSet;
+use crate::lesson::render::python_blocks;
 use crate::progress::Store;
 use event::Event;
 
@@ -35,18 +36,21 @@ pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
     let mut notice = None;
-    if let Some(store) = &store {
-        if reset_progress {
-            if let Err(e) = store.reset() {
-                notice = Some(format!("Could not reset progress: {e}"));
-            }
-        }
+    if let Some(store) = &store
+        && reset_progress
+        && let Err(e) = store.reset()
+    {
+        notice = Some(format!("Could not reset progress: {e}"));
     }
     let loaded = store.as_ref().map(Store::load);
-    let progress = loaded.as_ref().map(|l| l.progress().clone()).unwrap_or_default();
+    let progress = loaded
+        .as_ref()
+        .map(|l| l.progress().clone())
+        .unwrap_or_default();
     notice = notice.or_else(|| loaded.as_ref().and_then(|l| l.notice()));
     if store.is_none() {
-        notice = Some("No data directory found: progress will not be saved (set FORKLAB_HOME)".into());
+        notice =
+            Some("No data directory found: progress will not be saved (set FORKLAB_HOME)".into());
     }
 
     let mut terminal = ratatui::init();
@@ -65,7 +69,8 @@ pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
-        event::spawn_highlighter(tx);
+        let blocks = state.lessons.lessons.iter().flat_map(|l| python_blocks(&l.body)).collect();
+        event::spawn_highlighter(tx, blocks);
         terminal.draw(|frame| view(&state, frame))?;
         save(&store, &mut state);
         while let Ok(first) = rx.recv() {
@@ -92,7 +97,14 @@ fn handle(state: &mut State, event: Event) {
     let action = match event {
         Event::Terminal(event) => keymap::action_for(state, &event),
         Event::InputClosed | Event::Signal => Some(Action::Quit),
-        Event::HighlighterReady => Some(Action::HighlighterReady),
+        Event::Highlighted(highlights) => {
+            // Copy the tokens out of the highlighter thread's heap, so that
+            // heap can be handed back to the system whole.
+            let copy = std::sync::Arc::new(highlights.clone());
+            drop(highlights);
+            crate::lesson::highlight::release_freed_memory();
+            Some(Action::Highlighted(copy))
+        }
     };
     if let Some(action) = action {
         update(state, action);
@@ -105,9 +117,12 @@ fn save(store: &Option<Store>, state: &mut State) {
         return;
     }
     state.progress_dirty = false;
-    if let Some(store) = store {
-        if let Err(e) = store.save(&state.progress) {
-            state.notice = Some(format!("Could not save progress to {}: {e}", store.path().display()));
-        }
+    if let Some(store) = store
+        && let Err(e) = store.save(&state.progress)
+    {
+        state.notice = Some(format!(
+            "Could not save progress to {}: {e}",
+            store.path().display()
+        ));
     }
 }

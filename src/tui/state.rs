@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use ratatui::layout::Rect;
 
 use crate::lesson::LessonSet;
+use crate::lesson::highlight::Highlights;
 use crate::lesson::render::{Doc, RenderOptions, render};
 use crate::progress::Progress;
 
@@ -16,9 +17,13 @@ pub enum Overlay {
     None,
     Help,
     /// The table of contents, with the highlighted lesson.
-    Contents { selected: usize },
+    Contents {
+        selected: usize,
+    },
     /// The links of the current lesson, with the highlighted one.
-    Links { selected: usize },
+    Links {
+        selected: usize,
+    },
 }
 
 /// Where a search result is.
@@ -55,8 +60,8 @@ pub struct State {
     pub screen: Rect,
     /// The current lesson rendered for the current width.
     pub doc: Doc,
-    /// Whether Python code is coloured yet (the highlighter loads in the background).
-    pub highlight: bool,
+    /// Colours for Python code, once the background highlighter has run.
+    pub highlights: Option<std::sync::Arc<Highlights>>,
     /// Lessons whose worked answers are shown.
     pub revealed: BTreeSet<usize>,
     pub overlay: Overlay,
@@ -83,7 +88,7 @@ impl State {
             scroll: 0,
             screen,
             doc: Doc::default(),
-            highlight: false,
+            highlights: None,
             revealed: BTreeSet::new(),
             overlay: Overlay::None,
             search: Search::default(),
@@ -121,18 +126,17 @@ impl State {
         self.doc.lines.len().saturating_sub(self.page_height())
     }
 
-    pub fn render_options(&self, lesson: usize, highlight: bool) -> RenderOptions {
+    pub fn render_options(&self, lesson: usize) -> RenderOptions<'_> {
         RenderOptions {
             width: self.text_width(),
             reveal_answers: self.revealed.contains(&lesson),
-            highlight,
+            highlight: self.highlights.as_deref(),
         }
     }
 
     /// Renders the current lesson again (new lesson, width, answers, colours).
     pub fn rerender(&mut self) {
-        let opts = self.render_options(self.current, self.highlight);
-        self.doc = render(&self.lesson().body, opts);
+        self.doc = render(&self.lesson().body, self.render_options(self.current));
         self.scroll = self.scroll.min(self.max_scroll());
     }
 
@@ -145,7 +149,10 @@ impl State {
             self.progress.current = Some(id.clone());
             self.progress_dirty = true;
         }
-        if self.scroll >= self.max_scroll() && !layout::too_small(self.screen) && self.progress.mark_read(&id) {
+        if self.scroll >= self.max_scroll()
+            && !layout::too_small(self.screen)
+            && self.progress.mark_read(&id)
+        {
             self.progress_dirty = true;
         }
     }

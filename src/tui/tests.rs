@@ -5,7 +5,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
 use super::{Action, State, update, view};
-use crate::lesson::{LessonSet, Origin};
+use crate::lesson::LessonSet;
 use crate::progress::Progress;
 
 fn fixture() -> LessonSet {
@@ -16,11 +16,16 @@ fn fixture() -> LessonSet {
 }
 
 fn state(width: u16, height: u16) -> State {
-    State::new(fixture(), Progress::default(), Rect::new(0, 0, width, height))
+    State::new(
+        fixture(),
+        Progress::default(),
+        Rect::new(0, 0, width, height),
+    )
 }
 
 fn screen(state: &State) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(state.screen.width, state.screen.height)).unwrap();
+    let mut terminal =
+        Terminal::new(TestBackend::new(state.screen.width, state.screen.height)).unwrap();
     terminal.draw(|f| view(state, f)).unwrap();
     terminal
 }
@@ -110,7 +115,13 @@ fn links_follow_by_keyboard_and_click() {
         .enumerate()
         .find_map(|(i, l)| l.plain().find("squares lesson").map(|c| (i, c)))
         .expect("the link text is on screen");
-    update(&mut s, Action::Click { column: text.x + col as u16 + 1, row: text.y + line as u16 });
+    update(
+        &mut s,
+        Action::Click {
+            column: text.x + col as u16 + 1,
+            row: text.y + line as u16,
+        },
+    );
     assert_eq!(s.lesson().meta.id, "squares");
 }
 
@@ -124,16 +135,31 @@ fn reading_to_the_end_marks_read_and_resize_rewraps() {
     assert!(s.progress.is_read(&id));
     assert_eq!(s.progress.current.as_deref(), Some(id.as_str()));
     let long = s.doc.lines.len();
-    update(&mut s, Action::Resize { width: 45, height: 20 });
+    update(
+        &mut s,
+        Action::Resize {
+            width: 45,
+            height: 20,
+        },
+    );
     assert!(s.doc.lines.len() > long);
     for line in &s.doc.lines {
-        assert!(line.width() <= s.text_width(), "{} > {}: {:?}", line.width(), s.text_width(), line.plain());
+        assert!(
+            line.width() <= s.text_width(),
+            "{} > {}: {:?}",
+            line.width(),
+            s.text_width(),
+            line.plain()
+        );
     }
 }
 
 #[test]
 fn opens_where_the_learner_left_off() {
-    let progress = Progress { current: Some("squares".into()), ..Progress::default() };
+    let progress = Progress {
+        current: Some("squares".into()),
+        ..Progress::default()
+    };
     let s = State::new(fixture(), progress, Rect::new(0, 0, 80, 24));
     assert_eq!(s.lesson().meta.id, "squares");
 }

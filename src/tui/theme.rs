@@ -42,15 +42,23 @@ pub fn tone(tone: Tone) -> Style {
     let mut style = match tone.role {
         Role::Text => Style::new(),
         Role::Heading(1) => Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
-        Role::Heading(2) => Style::new().fg(Color::LightYellow).add_modifier(Modifier::BOLD),
-        Role::Heading(_) => Style::new().fg(Color::LightGreen).add_modifier(Modifier::BOLD),
+        Role::Heading(2) => Style::new()
+            .fg(Color::LightYellow)
+            .add_modifier(Modifier::BOLD),
+        Role::Heading(_) => Style::new()
+            .fg(Color::LightGreen)
+            .add_modifier(Modifier::BOLD),
         Role::InlineCode => Style::new().fg(Color::LightGreen),
         Role::CodeBlock => Style::new().fg(Color::Gray).bg(CODE_BG),
-        Role::Link => Style::new().fg(Color::LightBlue).add_modifier(Modifier::UNDERLINED),
+        Role::Link => Style::new()
+            .fg(Color::LightBlue)
+            .add_modifier(Modifier::UNDERLINED),
         Role::Marker => Style::new().fg(ACCENT),
         Role::Rule => Style::new().fg(DIM),
         Role::TableHeader => Style::new().add_modifier(Modifier::BOLD),
-        Role::AnswerHint => Style::new().fg(Color::LightMagenta).add_modifier(Modifier::ITALIC),
+        Role::AnswerHint => Style::new()
+            .fg(Color::LightMagenta)
+            .add_modifier(Modifier::ITALIC),
         Role::AnswerBar => Style::new().fg(Color::LightMagenta),
     };
     if let Some([r, g, b]) = tone.rgb {

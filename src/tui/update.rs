@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 
-use crate::lesson::render::render;
+use crate::lesson::render::{RenderOptions, render};
 
 use super::action::Action;
 use super::layout;
@@ -10,7 +10,7 @@ use super::state::{Hit, Overlay, State};
 
 /// Applies one action to the state.
 pub fn update(state: &mut State, action: Action) {
-    if !matches!(action, Action::Resize { .. } | Action::HighlighterReady) {
+    if !matches!(action, Action::Resize { .. } | Action::Highlighted(_)) {
         state.notice = None;
     }
     match action {
@@ -37,9 +37,17 @@ pub fn update(state: &mut State, action: Action) {
         Action::Top => state.scroll = 0,
         Action::Bottom => state.scroll = state.max_scroll(),
         Action::ToggleHelp => {
-            state.overlay = if state.overlay == Overlay::Help { Overlay::None } else { Overlay::Help };
+            state.overlay = if state.overlay == Overlay::Help {
+                Overlay::None
+            } else {
+                Overlay::Help
+            };
         }
-        Action::OpenContents => state.overlay = Overlay::Contents { selected: state.current },
+        Action::OpenContents => {
+            state.overlay = Overlay::Contents {
+                selected: state.current,
+            }
+        }
         Action::OpenLinks => {
             if state.doc.links.is_empty() {
                 state.notice = Some("This lesson has no links".into());
@@ -96,12 +104,15 @@ pub fn update(state: &mut State, action: Action) {
                     state.revealed.insert(state.current);
                 }
                 state.rerender();
-                if shown {
-                    if let Some(line) = state.doc.lines.iter().position(|l| l.plain().starts_with("▾ Worked answer")) {
-                        if line < state.scroll || line >= state.scroll + state.page_height() {
-                            state.scroll = line.saturating_sub(2);
-                        }
-                    }
+                if shown
+                    && let Some(line) = state
+                        .doc
+                        .lines
+                        .iter()
+                        .position(|l| l.plain().starts_with("▾ Worked answer"))
+                    && (line < state.scroll || line >= state.scroll + state.page_height())
+                {
+                    state.scroll = line.saturating_sub(2);
                 }
             }
         }
@@ -120,8 +131,8 @@ pub fn update(state: &mut State, action: Action) {
                 state.search.index = index.min(state.search.hits.len().saturating_sub(1));
             }
         }
-        Action::HighlighterReady => {
-            state.highlight = true;
+        Action::Highlighted(highlights) => {
+            state.highlights = Some(highlights);
             state.rerender();
         }
     }
@@ -164,7 +175,11 @@ fn click(state: &mut State, column: u16, row: u16) {
         return;
     }
     let line = state.scroll + (row - text.y) as usize;
-    if let Some(target) = state.doc.link_at(line, (column - text.x) as usize).map(str::to_string) {
+    if let Some(target) = state
+        .doc
+        .link_at(line, (column - text.x) as usize)
+        .map(str::to_string)
+    {
         follow(state, &target);
     }
 }
@@ -179,10 +194,14 @@ fn run_search(state: &mut State, query: &str) {
     let needle = query.to_ascii_lowercase();
     let mut hits = Vec::new();
     for (index, lesson) in state.lessons.lessons.iter().enumerate() {
-        let doc = render(&lesson.body, state.render_options(index, false));
+        let opts = RenderOptions { highlight: None, ..state.render_options(index) };
+        let doc = render(&lesson.body, opts);
         for (line, text) in doc.lines.iter().enumerate() {
             if text.plain().to_ascii_lowercase().contains(&needle) {
-                hits.push(Hit { lesson: index, line });
+                hits.push(Hit {
+                    lesson: index,
+                    line,
+                });
             }
         }
     }
@@ -194,7 +213,10 @@ fn run_search(state: &mut State, query: &str) {
     }
     // Start at the first hit at or after the current place.
     let here = (state.current, state.scroll);
-    state.search.index = hits.iter().position(|h| (h.lesson, h.line) >= here).unwrap_or(0);
+    state.search.index = hits
+        .iter()
+        .position(|h| (h.lesson, h.line) >= here)
+        .unwrap_or(0);
     state.search.hits = hits;
     show_hit(state);
 }

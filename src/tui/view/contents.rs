@@ -18,10 +18,17 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         if part != Some(lesson.meta.part) {
             part = Some(lesson.meta.part);
             if !lesson.is_overview() {
-                lines.push(Line::styled(state.lessons.part_title(lesson.meta.part), theme::key()));
+                lines.push(Line::styled(
+                    state.lessons.part_title(lesson.meta.part),
+                    theme::key(),
+                ));
             }
         }
-        let read = if state.progress.is_read(&lesson.meta.id) { "✓" } else { " " };
+        let read = if state.progress.is_read(&lesson.meta.id) {
+            "✓"
+        } else {
+            " "
+        };
         let here = if index == state.current { "▸" } else { " " };
         let indent = if lesson.is_overview() { "" } else { "  " };
         let text = format!("{here}{read} {indent}{}", lesson.meta.title);
@@ -36,8 +43,19 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         lines.push(Line::from(Span::styled(text, style)));
     }
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
-    let inner = frame_box(frame, screen, width.max(40), lines.len() as u16 + 2, "Contents", "↑↓ move · Enter open · Esc close");
+    let inner = frame_box(
+        frame,
+        screen,
+        width.max(40),
+        lines.len() as u16 + 2,
+        "Contents",
+        "↑↓ move · Enter open · Esc close",
+    );
     let start = window_start(selected_row, inner.height as usize, lines.len());
-    let visible: Vec<Line> = lines.into_iter().skip(start).take(inner.height as usize).collect();
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(start)
+        .take(inner.height as usize)
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
 }

@@ -12,7 +12,10 @@ use super::super::theme;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
     frame.render_widget(Block::new(), area);
-    let query = state.search.active().then(|| state.search.query.to_ascii_lowercase());
+    let query = state
+        .search
+        .active()
+        .then(|| state.search.query.to_ascii_lowercase());
     let current_hit = state
         .search
         .hits
@@ -31,9 +34,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
     frame.render_widget(Paragraph::new(lines), text);
     if state.doc.lines.len() > text.height as usize {
         let mut bar = ScrollbarState::new(state.max_scroll()).position(state.scroll);
-        let track = Rect { y: text.y, height: text.height, ..area };
+        let track = Rect {
+            y: text.y,
+            height: text.height,
+            ..area
+        };
         frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
             track,
             &mut bar,
         );
@@ -45,7 +54,10 @@ fn styled<'a>(line: &'a render::Line, query: Option<&str>, current: bool) -> Lin
     let spans: Vec<Span> = match query {
         Some(q) if line.plain().to_ascii_lowercase().contains(q) => {
             let plain = line.plain().to_ascii_lowercase();
-            let marks: Vec<(usize, usize)> = plain.match_indices(q).map(|(s, m)| (s, s + m.len())).collect();
+            let marks: Vec<(usize, usize)> = plain
+                .match_indices(q)
+                .map(|(s, m)| (s, s + m.len()))
+                .collect();
             let mut out = Vec::new();
             let mut offset = 0;
             for span in &line.spans {
@@ -65,15 +77,26 @@ fn styled<'a>(line: &'a render::Line, query: Option<&str>, current: bool) -> Lin
                 for (s, e, hit) in pieces {
                     if s < e {
                         let style = if hit { theme::search_hit() } else { base };
-                        let style = if hit && current { style.add_modifier(ratatui::style::Modifier::BOLD) } else { style };
-                        out.push(Span::styled(span.text[s - offset..e - offset].to_string(), style));
+                        let style = if hit && current {
+                            style.add_modifier(ratatui::style::Modifier::BOLD)
+                        } else {
+                            style
+                        };
+                        out.push(Span::styled(
+                            span.text[s - offset..e - offset].to_string(),
+                            style,
+                        ));
                     }
                 }
                 offset = end;
             }
             out
         }
-        _ => line.spans.iter().map(|s| Span::styled(s.text.as_str(), theme::tone(s.tone))).collect(),
+        _ => line
+            .spans
+            .iter()
+            .map(|s| Span::styled(s.text.as_str(), theme::tone(s.tone)))
+            .collect(),
     };
     Line::from(spans)
 }

@@ -20,15 +20,32 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
                 Some(lesson) => format!("→ {}", state.lessons.lessons[lesson].meta.title),
                 None => format!("↗ {target}"),
             };
-            let style = if i == selected { theme::selected() } else { ratatui::style::Style::new() };
+            let style = if i == selected {
+                theme::selected()
+            } else {
+                ratatui::style::Style::new()
+            };
             Line::from(Span::styled(text, style))
         })
         .collect();
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
-    let inner = frame_box(frame, screen, width.max(40), lines.len() as u16 + 2, "Links", "Enter follow · Esc close");
+    let inner = frame_box(
+        frame,
+        screen,
+        width.max(40),
+        lines.len() as u16 + 2,
+        "Links",
+        "Enter follow · Esc close",
+    );
     let start = window_start(selected, inner.height as usize, lines.len());
     frame.render_widget(
-        Paragraph::new(lines.into_iter().skip(start).take(inner.height as usize).collect::<Vec<_>>()),
+        Paragraph::new(
+            lines
+                .into_iter()
+                .skip(start)
+                .take(inner.height as usize)
+                .collect::<Vec<_>>(),
+        ),
         inner,
     );
 }

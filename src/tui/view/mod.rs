@@ -27,7 +27,9 @@ pub fn view(state: &State, frame: &mut Frame) {
             area.height
         );
         frame.render_widget(
-            Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+            Paragraph::new(text)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
             area,
         );
         return;

@@ -9,7 +9,14 @@ use super::super::theme;
 
 /// Clears a centred box of at most `width`×`height` and draws its frame;
 /// returns the inside.
-pub fn frame_box(frame: &mut Frame, screen: Rect, width: u16, height: u16, title: &str, footer: &str) -> Rect {
+pub fn frame_box(
+    frame: &mut Frame,
+    screen: Rect,
+    width: u16,
+    height: u16,
+    title: &str,
+    footer: &str,
+) -> Rect {
     let width = width.min(screen.width.saturating_sub(2)).max(10);
     let height = height.min(screen.height.saturating_sub(2)).max(3);
     let area = Rect {

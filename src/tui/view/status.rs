@@ -10,7 +10,11 @@ use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     let lesson = state.lesson();
-    let read = if state.progress.is_read(&lesson.meta.id) { " ✓" } else { "" };
+    let read = if state.progress.is_read(&lesson.meta.id) {
+        " ✓"
+    } else {
+        ""
+    };
     let left = format!(" forklab │ {}{read}", lesson.meta.title);
     let right = if lesson.is_overview() {
         format!("{}/{} ", state.current + 1, state.lessons.len())
@@ -18,8 +22,11 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
         let part = state.lessons.part_title(lesson.meta.part);
         format!("{part} · {}/{} ", state.current + 1, state.lessons.len())
     };
-    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right.chars().count() as u16)])
-        .areas(area);
+    let [l, r] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(right.chars().count() as u16),
+    ])
+    .areas(area);
     let fits = (area.width as usize) > left.chars().count() + right.chars().count();
     frame.render_widget(Paragraph::new(left).style(theme::header()), l);
     if fits {
@@ -31,9 +38,16 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     let position = format!(" {} ", state.position_label());
-    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(position.len() as u16)]).areas(area);
+    let [l, r] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(position.len() as u16),
+    ])
+    .areas(area);
     let left: Line = if let Some(input) = &state.search.input {
-        Line::from(vec![Span::styled(" Search all lessons: ", theme::key()), Span::raw(format!("{input}▏"))])
+        Line::from(vec![
+            Span::styled(" Search all lessons: ", theme::key()),
+            Span::raw(format!("{input}▏")),
+        ])
     } else if let Some(notice) = &state.notice {
         Line::from(Span::styled(format!(" {notice}"), theme::notice()))
     } else if state.search.active() {
@@ -53,7 +67,14 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         ])
     } else {
         let mut spans = vec![Span::raw(" ")];
-        for (key, what) in [("n/p", "lesson"), ("j/k", "scroll"), ("t", "contents"), ("/", "search"), ("?", "help"), ("q", "quit")] {
+        for (key, what) in [
+            ("n/p", "lesson"),
+            ("j/k", "scroll"),
+            ("t", "contents"),
+            ("/", "search"),
+            ("?", "help"),
+            ("q", "quit"),
+        ] {
             spans.push(Span::styled(key, theme::key()));
             spans.push(Span::raw(format!(" {what}  ")));
         }

@@ -1,0 +1,34 @@
+"""A script WITHOUT the __main__ guard. It is broken on purpose.
+
+Usage: python start_no_guard.py [METHOD]
+
+METHOD is fork, spawn or forkserver (default: spawn). With no
+argument the script follows FORKLAB_START_METHOD instead.
+Under fork it works; under spawn and forkserver the child process
+dies with a RuntimeError, and this script exits with status 1.
+"""
+import multiprocessing
+import os
+import sys
+
+
+def hello(name):
+    print(f"child {os.getpid()}: hello, {name}!", flush=True)
+
+
+# Everything below runs whenever this file is run OR imported.
+print(f"top-level code: pid {os.getpid()}, __name__ = {__name__!r}",
+      flush=True)
+
+if len(sys.argv) > 1:
+    method = sys.argv[1]
+else:
+    method = os.environ.get("FORKLAB_START_METHOD") or "spawn"
+ctx = multiprocessing.get_context(method)
+
+child = ctx.Process(target=hello, args=("master",))
+child.start()
+child.join()
+print(f"master: start method {method}, child exit code "
+      f"{child.exitcode}", flush=True)
+sys.exit(child.exitcode)

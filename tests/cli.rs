@@ -1,0 +1,139 @@
+//! The headless commands, as a script or a teacher would use them.
+
+use assert_cmd::Command;
+
+fn forklab(home: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("forklab").unwrap();
+    cmd.env("FORKLAB_HOME", home);
+    cmd
+}
+
+fn fixture() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons").to_string()
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn without_a_terminal_it_points_to_the_headless_commands() {
+    let home = tempfile::tempdir().unwrap();
+    let out = forklab(home.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("needs a terminal") && err.contains("forklab lessons"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lessons_lists_and_shows() {
+    let home = tempfile::tempdir().unwrap();
+    let list = stdout(forklab(home.path()).args(["lessons", "--lessons", &fixture()]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 4, "{list}");
+    assert!(
+        lines[1].starts_with("intro ") && lines[1].ends_with("Part 1: A tiny course"),
+        "{list}"
+    );
+    let shown = stdout(forklab(home.path()).args([
+        "lessons",
+        "show",
+        "squares",
+        "--lessons",
+        &fixture(),
+        "--width",
+        "40",
+    ]));
+    assert!(shown.contains("def square(x):"), "{shown}");
+    assert!(shown.contains("press a"), "{shown}");
+    assert!(shown.lines().all(|l| l.chars().count() <= 40), "{shown}");
+    let with_answers = stdout(forklab(home.path()).args([
+        "lessons",
+        "show",
+        "squares",
+        "--answers",
+        "--lessons",
+        &fixture(),
+    ]));
+    assert!(with_answers.contains("385"));
+    let out = forklab(home.path())
+        .args(["lessons", "show", "nope", "--lessons", &fixture()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no lesson \"nope\""));
+}
+
+#[test]
+fn the_built_in_course_lists_and_checks() {
+    let home = tempfile::tempdir().unwrap();
+    let list = stdout(forklab(home.path()).arg("lessons"));
+    assert!(list.contains("multiprocessing"), "{list}");
+    let check = stdout(forklab(home.path()).arg("check"));
+    assert!(check.contains("no problems"), "{check}");
+}
+
+#[test]
+fn check_names_file_and_line_of_every_problem() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let good = stdout(forklab(home.path()).args(["check", &fixture()]));
+    assert!(good.contains("3 lessons, no problems"), "{good}");
+
+    std::fs::write(
+        dir.path().join("a.md"),
+        "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n+++\nSee [b](b.md) and [c](c.md).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.md"),
+        "+++\nid = \"a\"\ntitle = \"B\"\npart = 1\norder = 1\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.md"),
+        "+++\nid = \"c\"\ntitle = \"C\"\npart = one\norder = 1\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("d.md"), "no front matter\n").unwrap();
+    let out = forklab(home.path())
+        .args(["check", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let d = dir.path().display();
+    assert!(
+        text.contains(&format!("{d}/a.md:7: link to \"c.md\"")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{d}/b.md:2: duplicate id \"a\"")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{d}/c.md:4: front matter")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{d}/d.md:1: a lesson must start with")),
+        "{text}"
+    );
+}
+
+#[test]
+fn version_and_help() {
+    let home = tempfile::tempdir().unwrap();
+    assert!(stdout(forklab(home.path()).arg("--version")).starts_with("forklab 0."));
+    let help = stdout(forklab(home.path()).arg("--help"));
+    assert!(help.contains("lessons") && help.contains("check"), "{help}");
+}
