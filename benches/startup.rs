@@ -25,18 +25,37 @@ fn cpu_ticks(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after.split_whitespace().collect();
-    fields.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    fields
+        .get(11)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
 }
 
 /// Context switches of every thread: each one is a wake-up.
 fn wakeups(pid: u32) -> u64 {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
     tasks
         .filter_map(|t| t.ok())
         .map(|t| {
             let tid: u32 = t.file_name().to_string_lossy().parse().unwrap_or(0);
-            proc_field(pid, &format!("task/{tid}/status"), "voluntary_ctxt_switches").unwrap_or(0)
-                + proc_field(pid, &format!("task/{tid}/status"), "nonvoluntary_ctxt_switches").unwrap_or(0)
+            proc_field(
+                pid,
+                &format!("task/{tid}/status"),
+                "voluntary_ctxt_switches",
+            )
+            .unwrap_or(0)
+                + proc_field(
+                    pid,
+                    &format!("task/{tid}/status"),
+                    "nonvoluntary_ctxt_switches",
+                )
+                .unwrap_or(0)
         })
         .sum()
 }
@@ -47,7 +66,12 @@ fn main() {
     let mut report = None;
     for run in 0..RUNS {
         let pty = native_pty_system()
-            .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_forklab"));
         cmd.env("FORKLAB_HOME", home.path());
@@ -57,7 +81,11 @@ fn main() {
         let pid = child.process_id().unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(NonZeroU16::new(40).unwrap(), NonZeroU16::new(120).unwrap(), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(40).unwrap(),
+            NonZeroU16::new(120).unwrap(),
+            0,
+        )));
         let first = Arc::new(Mutex::new(None::<Duration>));
         {
             let (parser, first) = (parser.clone(), first.clone());
@@ -69,7 +97,9 @@ fn main() {
                     }
                     let mut p = parser.lock().unwrap();
                     p.process(&buf[..n]);
-                    if first.lock().unwrap().is_none() && p.screen().contents().contains("forklab │") {
+                    if first.lock().unwrap().is_none()
+                        && p.screen().contents().contains("forklab │")
+                    {
                         *first.lock().unwrap() = Some(started.elapsed());
                     }
                 }
@@ -89,7 +119,11 @@ fn main() {
             let (t1, w1) = (cpu_ticks(pid), wakeups(pid));
             let rss = proc_field(pid, "status", "VmRSS").unwrap_or(0);
             let hz = 100.0;
-            report = Some((rss, (t1 - t0) as f64 / hz / IDLE.as_secs_f64() * 100.0, w1 - w0));
+            report = Some((
+                rss,
+                (t1 - t0) as f64 / hz / IDLE.as_secs_f64() * 100.0,
+                w1 - w0,
+            ));
         }
         let mut writer = pty.master.take_writer().unwrap();
         let _ = writer.write_all(b"q");
@@ -97,11 +131,20 @@ fn main() {
     }
     first_frames.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("launch to first frame over {RUNS} runs (120x40 pty): median {:.1} ms, min {:.1} ms, max {:.1} ms",
-        ms(first_frames[RUNS / 2]), ms(first_frames[0]), ms(first_frames[RUNS - 1]));
+    println!(
+        "launch to first frame over {RUNS} runs (120x40 pty): median {:.1} ms, min {:.1} ms, max {:.1} ms",
+        ms(first_frames[RUNS / 2]),
+        ms(first_frames[0]),
+        ms(first_frames[RUNS - 1])
+    );
     let (rss, cpu, wakes) = report.unwrap();
-    println!("while reading, idle for {} s: resident memory {:.1} MiB, CPU {:.2}% of one core, {} wake-ups (all threads)",
-        IDLE.as_secs(), rss as f64 / 1024.0, cpu, wakes);
+    println!(
+        "while reading, idle for {} s: resident memory {:.1} MiB, CPU {:.2}% of one core, {} wake-ups (all threads)",
+        IDLE.as_secs(),
+        rss as f64 / 1024.0,
+        cpu,
+        wakes
+    );
 }
 
 use std::io::Write;

@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod commands;
 pub mod lesson;
+pub mod os;
 pub mod progress;
 pub mod tui;

@@ -31,7 +31,10 @@ impl Highlights {
         {
             let syntaxes = SyntaxSet::load_defaults_newlines();
             let mut themes = ThemeSet::load_defaults();
-            let (Some(theme), Some(python)) = (themes.themes.remove("base16-ocean.dark"), syntaxes.find_syntax_by_extension("py")) else {
+            let (Some(theme), Some(python)) = (
+                themes.themes.remove("base16-ocean.dark"),
+                syntaxes.find_syntax_by_extension("py"),
+            ) else {
                 return out;
             };
             for code in blocks {
@@ -41,7 +44,9 @@ impl Highlights {
                 let mut lines = HighlightLines::new(python, &theme);
                 let mut tokens = Vec::new();
                 for line in LinesWithEndings::from(&code) {
-                    let Ok(ranges) = lines.highlight_line(line, &syntaxes) else { break };
+                    let Ok(ranges) = lines.highlight_line(line, &syntaxes) else {
+                        break;
+                    };
                     tokens.push(
                         ranges
                             .into_iter()
@@ -80,7 +85,10 @@ pub fn release_freed_memory() {
 
 /// Whether a fenced block's language gets Python highlighting.
 pub fn is_python(lang: &str) -> bool {
-    matches!(lang.trim().to_ascii_lowercase().as_str(), "python" | "py" | "python3" | "pycon")
+    matches!(
+        lang.trim().to_ascii_lowercase().as_str(),
+        "python" | "py" | "python3" | "pycon"
+    )
 }
 
 #[cfg(test)]

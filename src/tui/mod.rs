@@ -69,7 +69,12 @@ pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
-        let blocks = state.lessons.lessons.iter().flat_map(|l| python_blocks(&l.body)).collect();
+        let blocks = state
+            .lessons
+            .lessons
+            .iter()
+            .flat_map(|l| python_blocks(&l.body))
+            .collect();
         event::spawn_highlighter(tx, blocks);
         terminal.draw(|frame| view(&state, frame))?;
         save(&store, &mut state);

@@ -194,7 +194,10 @@ fn run_search(state: &mut State, query: &str) {
     let needle = query.to_ascii_lowercase();
     let mut hits = Vec::new();
     for (index, lesson) in state.lessons.lessons.iter().enumerate() {
-        let opts = RenderOptions { highlight: None, ..state.render_options(index) };
+        let opts = RenderOptions {
+            highlight: None,
+            ..state.render_options(index)
+        };
         let doc = render(&lesson.body, opts);
         for (line, text) in doc.lines.iter().enumerate() {
             if text.plain().to_ascii_lowercase().contains(&needle) {
