@@ -39,6 +39,9 @@ pub enum Command {
         /// The folder to check.
         dir: Option<PathBuf>,
     },
+    /// Spin on one core until stdin closes (the reader's busy copies).
+    #[command(hide = true)]
+    Busy,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
+        Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Lessons { action }) => {
             let set = load_lessons(cli.lessons.as_deref())?;
             match action {

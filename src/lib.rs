@@ -4,9 +4,11 @@
 //! Domain modules (`lesson`, `progress`) know nothing of the terminal; the
 //! `tui` and the headless `commands` both build on them.
 
+pub mod busy;
 pub mod cli;
 pub mod commands;
 pub mod lesson;
+pub mod monitor;
 pub mod os;
 pub mod progress;
 pub mod tui;

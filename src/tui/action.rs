@@ -1,4 +1,14 @@
-//! Everything that can happen to the reader, as messages for `update`.
+//! Everything that can happen to the reader, as messages for `update`,
+//! and the side effects `update` asks the event loop to carry out.
+
+/// Work with the outside world that `update` asks for (it never does I/O).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    SetInterval(std::time::Duration),
+    /// Start this many busy copies.
+    StartBusy(usize),
+    StopBusy,
+}
 
 /// One change the learner (or the program) asks for.
 #[derive(Debug, Clone)]
@@ -38,6 +48,20 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// A new reading from the sampling thread, taken at the given moment.
+    Sampled(Box<crate::monitor::Sample>, std::time::Instant),
+    /// A child forklab started has ended, and how.
+    ChildEnded {
+        pid: u32,
+        ending: crate::monitor::family::Ending,
+    },
+    ToggleProjector,
+    SlowerRefresh,
+    FasterRefresh,
+    /// Start or stop one busy copy of forklab per core.
+    ToggleBusy,
+    /// The busy copies started, with these pids (or could not start).
+    BusyStarted(Result<Vec<u32>, String>),
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
 }

@@ -13,6 +13,13 @@ pub enum Event {
     InputClosed,
     /// A termination signal (SIGTERM, SIGHUP, SIGINT): quit cleanly.
     Signal,
+    /// A reading of the cores and the process family.
+    Sampled(crate::monitor::Sample, std::time::Instant),
+    /// A child forklab started has ended.
+    ChildEnded {
+        pid: u32,
+        ending: crate::monitor::family::Ending,
+    },
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
 }

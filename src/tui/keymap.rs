@@ -101,6 +101,10 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('f') => Action::OpenLinks,
         KeyCode::Char('/') => Action::StartSearch,
         KeyCode::Char('a') => Action::ToggleAnswers,
+        KeyCode::Char('c') => Action::ToggleProjector,
+        KeyCode::Char('[') => Action::SlowerRefresh,
+        KeyCode::Char(']') => Action::FasterRefresh,
+        KeyCode::Char('B') => Action::ToggleBusy,
         _ => return None,
     })
 }
@@ -126,6 +130,14 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("f", "links on this page (Enter follows; or click one)"),
             ("/", "search all lessons; then n N or Enter move, Esc ends"),
             ("a", "show / hide the worked answers"),
+        ],
+    ),
+    (
+        "Cores and processes",
+        &[
+            ("c", "cores full screen (projector view); again to return"),
+            ("[ ]", "refresh slower / faster (250 ms to 5 s)"),
+            ("B", "start / stop one busy copy of forklab per core"),
         ],
     ),
 ];

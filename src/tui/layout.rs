@@ -10,14 +10,34 @@ pub const MIN_HEIGHT: u16 = 10;
 pub const MAX_TEXT_WIDTH: u16 = 100;
 /// Columns left blank each side of the lesson text.
 pub const MARGIN: u16 = 2;
+/// From this width on, the live panes get a column of their own.
+pub const WIDE: u16 = 120;
+/// Width of one core cell in the compact strip: `12 ▕████▏ 87%`.
+pub const CELL: u16 = 14;
 
-/// The screen's regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the layout depends on, beyond the screen size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape {
+    /// Live readings exist (no pane is drawn before the first sample).
+    pub live: bool,
+    pub cores: usize,
+    /// Rows of the process table (live and recently ended).
+    pub processes: usize,
+    /// Full-screen cores for a projector.
+    pub projector: bool,
+}
+
+/// The screen's regions; empty rectangles for panes not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Areas {
     pub header: Rect,
     pub lesson: Rect,
     /// The lesson's text column inside `lesson`.
     pub text: Rect,
+    pub cores: Rect,
+    /// Cores drawn as a compact strip (narrow screens) rather than a pane.
+    pub strip: bool,
+    pub processes: Rect,
     pub status: Rect,
 }
 
@@ -25,25 +45,150 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-pub fn areas(area: Rect) -> Areas {
-    let [header, lesson, status] = Layout::vertical([
+/// How cores are packed when they do not get a row each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    /// Cells of [`CELL`] columns: number, small bar, percentage.
+    Cells { per_row: usize },
+    /// One character per core, after a 5-column row label.
+    Glyphs { per_row: usize },
+}
+
+/// Cells while they fit in `max_rows` rows, else one character per core.
+pub fn packing(cores: usize, width: u16, max_rows: u16) -> Packing {
+    let cells = (width / CELL).max(1) as usize;
+    if cores.div_ceil(cells) <= max_rows as usize {
+        Packing::Cells { per_row: cells }
+    } else {
+        Packing::Glyphs {
+            per_row: width.saturating_sub(5).max(1) as usize,
+        }
+    }
+}
+
+/// Rows needed to show `cores` cores across `width` columns, at most 4.
+pub fn strip_rows(cores: usize, width: u16) -> u16 {
+    let per_row = match packing(cores, width, 3) {
+        Packing::Cells { per_row } | Packing::Glyphs { per_row } => per_row,
+    };
+    cores.div_ceil(per_row).clamp(1, 4) as u16
+}
+
+pub fn areas(screen: Rect, shape: Shape) -> Areas {
+    let [header, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
-    .areas(area);
+    .areas(screen);
+    let mut areas = Areas {
+        header,
+        status,
+        ..Areas::default()
+    };
+    let mut lesson = body;
+    if shape.live && screen.width >= WIDE {
+        let side = (screen.width * 2 / 5).clamp(48, 72);
+        let [left, right] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(body);
+        lesson = left;
+        // Cores first, as many rows as they need (packed beyond half the height).
+        let wanted = cores_pane_rows(shape.cores, right.width, right.height * 2 / 3);
+        let [cores, processes] =
+            Layout::vertical([Constraint::Length(wanted), Constraint::Fill(1)]).areas(right);
+        areas.cores = cores;
+        areas.processes = processes;
+    } else if shape.live {
+        let rows = strip_rows(shape.cores, body.width) + 1;
+        let procs = if shape.processes > 1 && body.height >= 20 {
+            (shape.processes as u16 + 3).min(body.height / 3)
+        } else {
+            0
+        };
+        let [top, p, c] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(procs),
+            Constraint::Length(rows),
+        ])
+        .areas(body);
+        lesson = top;
+        areas.processes = p;
+        areas.cores = c;
+        areas.strip = true;
+    }
+    areas.lesson = lesson;
     let inner = lesson.width.saturating_sub(2 * MARGIN).max(1);
-    let width = inner.min(MAX_TEXT_WIDTH);
-    let text = Rect {
+    areas.text = Rect {
         x: lesson.x + MARGIN.min(lesson.width / 2),
         y: lesson.y + 1.min(lesson.height),
-        width,
+        width: inner.min(MAX_TEXT_WIDTH),
         height: lesson.height.saturating_sub(1),
     };
-    Areas {
-        header,
-        lesson,
-        text,
-        status,
+    // The projector view covers the lesson, which keeps its wrapping.
+    if shape.live && shape.projector {
+        areas.cores = body;
+        areas.processes = Rect::default();
+        areas.strip = false;
+    }
+    areas
+}
+
+/// Height of the side cores pane: one row per core plus borders and the
+/// summary rows, or packed cells when that would pass `limit`.
+pub fn cores_pane_rows(cores: usize, width: u16, limit: u16) -> u16 {
+    const EXTRA: u16 = 4; // two borders, total, memory/load
+    let one_per_row = cores as u16 + EXTRA;
+    if one_per_row <= limit.max(EXTRA + 2) {
+        return one_per_row;
+    }
+    let room = limit.saturating_sub(EXTRA).max(1);
+    let rows = match packing(cores, width.saturating_sub(2), room) {
+        Packing::Cells { per_row } | Packing::Glyphs { per_row } => cores.div_ceil(per_row) as u16,
+    };
+    rows.min(room) + EXTRA
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_screens_give_the_live_panes_a_column() {
+        let shape = Shape {
+            live: true,
+            cores: 2,
+            processes: 1,
+            projector: false,
+        };
+        let a = areas(Rect::new(0, 0, 160, 40), shape);
+        assert!(!a.strip);
+        assert_eq!(a.cores.height, 6);
+        assert!(a.text.width >= 72 && a.cores.x >= a.lesson.right());
+        let narrow = areas(Rect::new(0, 0, 80, 24), shape);
+        assert!(narrow.strip);
+        assert_eq!(narrow.cores.height, 2);
+        assert_eq!(
+            narrow.processes.height, 0,
+            "no process pane with no children"
+        );
+        assert_eq!(narrow.text.width, 76);
+    }
+
+    #[test]
+    fn nothing_live_before_the_first_sample() {
+        let a = areas(Rect::new(0, 0, 160, 40), Shape::default());
+        assert_eq!(a.cores, Rect::default());
+        assert_eq!(a.text.width, MAX_TEXT_WIDTH);
+    }
+
+    #[test]
+    fn many_cores_pack_into_few_rows() {
+        assert_eq!(strip_rows(2, 80), 1);
+        assert_eq!(strip_rows(15, 80), 3);
+        assert_eq!(strip_rows(16, 80), 1);
+        assert_eq!(strip_rows(128, 80), 2);
+        assert_eq!(strip_rows(256, 40), 4);
+        assert!(cores_pane_rows(128, 60, 20) <= 20);
+        assert_eq!(cores_pane_rows(4, 60, 20), 8);
     }
 }

@@ -20,13 +20,17 @@ use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use ratatui::layout::Rect;
 
-pub use action::Action;
+pub use action::{Action, Effect};
 pub use state::State;
 pub use update::update;
 pub use view::view;
 
+use std::time::Instant;
+
+use crate::busy::Busy;
 use crate::lesson::LessonSet;
 use crate::lesson::render::python_blocks;
+use crate::monitor::{self, live::LiveSampler};
 use crate::progress::Store;
 use event::Event;
 
@@ -75,14 +79,33 @@ pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
             .iter()
             .flat_map(|l| python_blocks(&l.body))
             .collect();
-        event::spawn_highlighter(tx, blocks);
+        event::spawn_highlighter(tx.clone(), blocks);
+        let mut runtime = Runtime {
+            tx: tx.clone(),
+            sampler: None,
+            busy: None,
+        };
+        match LiveSampler::new(std::process::id()) {
+            Ok(sampler) => {
+                let tx = tx.clone();
+                runtime.sampler = Some(monitor::thread::spawn(
+                    Box::new(sampler),
+                    state.interval(),
+                    move |sample| tx.send(Event::Sampled(sample, Instant::now())).is_ok(),
+                ));
+            }
+            Err(e) => state.notice = Some(format!("No live core readings: {e}")),
+        }
+        drop(tx);
         terminal.draw(|frame| view(&state, frame))?;
         save(&store, &mut state);
         while let Ok(first) = rx.recv() {
             // Apply everything already queued, then draw once.
             let mut next = Some(first);
             while let Some(event) = next {
-                handle(&mut state, event);
+                for effect in handle(&mut state, event) {
+                    runtime.carry_out(&mut state, effect);
+                }
                 next = rx.try_recv().ok();
             }
             save(&store, &mut state);
@@ -98,10 +121,51 @@ pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
     result
 }
 
-fn handle(state: &mut State, event: Event) {
+/// The resources behind the state: threads and child processes. Only the
+/// event loop touches them, when `update` asks through an [`Effect`].
+struct Runtime {
+    tx: mpsc::Sender<Event>,
+    sampler: Option<monitor::thread::SamplerHandle>,
+    busy: Option<Busy>,
+}
+
+impl Runtime {
+    fn carry_out(&mut self, state: &mut State, effect: Effect) {
+        match effect {
+            Effect::SetInterval(interval) => {
+                if let Some(sampler) = &self.sampler {
+                    sampler.set_interval(interval);
+                }
+            }
+            Effect::StartBusy(copies) => {
+                let started = std::env::current_exe()
+                    .and_then(|exe| Busy::start(&exe, copies))
+                    .map_err(|e| e.to_string());
+                let pids = started.as_ref().map(Busy::pids).map_err(Clone::clone);
+                self.busy = started.ok();
+                update(state, Action::BusyStarted(pids));
+            }
+            Effect::StopBusy => {
+                if let Some(busy) = self.busy.take() {
+                    let tx = self.tx.clone();
+                    busy.stop(move |pid, ending| {
+                        let _ = tx.send(Event::ChildEnded { pid, ending });
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn handle(state: &mut State, event: Event) -> Vec<Effect> {
     let action = match event {
         Event::Terminal(event) => keymap::action_for(state, &event),
-        Event::InputClosed | Event::Signal => Some(Action::Quit),
+        Event::InputClosed | Event::Signal => {
+            state.quit = true;
+            None
+        }
+        Event::Sampled(sample, at) => Some(Action::Sampled(Box::new(sample), at)),
+        Event::ChildEnded { pid, ending } => Some(Action::ChildEnded { pid, ending }),
         Event::Highlighted(highlights) => {
             // Copy the tokens out of the highlighter thread's heap, so that
             // heap can be handed back to the system whole.
@@ -111,9 +175,9 @@ fn handle(state: &mut State, event: Event) {
             Some(Action::Highlighted(copy))
         }
     };
-    if let Some(action) = action {
-        update(state, action);
-    }
+    action
+        .map(|action| update(state, action))
+        .unwrap_or_default()
 }
 
 /// Writes progress when it changed; a failure is reported, never fatal.

@@ -9,7 +9,12 @@ use crate::lesson::highlight::Highlights;
 use crate::lesson::render::{Doc, RenderOptions, render};
 use crate::progress::Progress;
 
-use super::layout;
+use std::time::Duration;
+
+use super::layout::{self, Areas, Shape};
+use crate::monitor::family::Family;
+use crate::monitor::history::History;
+use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 
 /// A popup over the lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +55,14 @@ impl Search {
     }
 }
 
+/// What the live panes show: the latest sample and what led up to it.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub sample: Sample,
+    pub history: History,
+    pub family: Family,
+}
+
 /// The whole model of the reader.
 #[derive(Debug)]
 pub struct State {
@@ -60,6 +73,8 @@ pub struct State {
     pub screen: Rect,
     /// The current lesson rendered for the current width.
     pub doc: Doc,
+    /// The width `doc` was wrapped at.
+    pub doc_width: usize,
     /// Colours for Python code, once the background highlighter has run.
     pub highlights: Option<std::sync::Arc<Highlights>>,
     /// Lessons whose worked answers are shown.
@@ -71,6 +86,16 @@ pub struct State {
     pub progress_dirty: bool,
     /// A message for the status bar, kept until the next key.
     pub notice: Option<String>,
+    /// Live readings; `None` until the first sample (no pane pretends).
+    pub live: Option<Live>,
+    /// Index into [`INTERVALS`].
+    pub interval: usize,
+    /// Cores full screen, for a projector.
+    pub projector: bool,
+    /// Pids of the running busy copies (empty when none run).
+    pub busy: Vec<u32>,
+    /// `q` was pressed while children run: the next `q` quits.
+    pub confirm_quit: bool,
     pub quit: bool,
 }
 
@@ -88,6 +113,7 @@ impl State {
             scroll: 0,
             screen,
             doc: Doc::default(),
+            doc_width: 0,
             highlights: None,
             revealed: BTreeSet::new(),
             overlay: Overlay::None,
@@ -95,6 +121,11 @@ impl State {
             progress,
             progress_dirty: false,
             notice: None,
+            live: None,
+            interval: DEFAULT_INTERVAL,
+            projector: false,
+            busy: Vec::new(),
+            confirm_quit: false,
             quit: false,
         };
         if !state.lessons.problems.is_empty() {
@@ -112,14 +143,35 @@ impl State {
         &self.lessons.lessons[self.current]
     }
 
+    /// What the layout depends on.
+    pub fn shape(&self) -> Shape {
+        match &self.live {
+            None => Shape::default(),
+            Some(live) => Shape {
+                live: true,
+                cores: live.sample.cores.len(),
+                processes: live.family.members.len(),
+                projector: self.projector,
+            },
+        }
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.screen, self.shape())
+    }
+
     /// Columns the lesson text wraps at.
     pub fn text_width(&self) -> usize {
-        layout::areas(self.screen).text.width as usize
+        self.areas().text.width as usize
     }
 
     /// Lesson lines visible at once.
     pub fn page_height(&self) -> usize {
-        (layout::areas(self.screen).text.height as usize).max(1)
+        (self.areas().text.height as usize).max(1)
+    }
+
+    pub fn interval(&self) -> Duration {
+        INTERVALS[self.interval]
     }
 
     pub fn max_scroll(&self) -> usize {
@@ -136,6 +188,7 @@ impl State {
 
     /// Renders the current lesson again (new lesson, width, answers, colours).
     pub fn rerender(&mut self) {
+        self.doc_width = self.text_width();
         self.doc = render(&self.lesson().body, self.render_options(self.current));
         self.scroll = self.scroll.min(self.max_scroll());
     }

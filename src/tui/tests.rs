@@ -107,7 +107,7 @@ fn links_follow_by_keyboard_and_click() {
     update(&mut s, Action::MenuConfirm);
     assert_eq!(s.lesson().meta.id, "squares");
     update(&mut s, Action::PreviousLesson);
-    let text = super::layout::areas(s.screen).text;
+    let text = s.areas().text;
     let (line, col) = s
         .doc
         .lines
@@ -162,4 +162,95 @@ fn opens_where_the_learner_left_off() {
     };
     let s = State::new(fixture(), progress, Rect::new(0, 0, 80, 24));
     assert_eq!(s.lesson().meta.id, "squares");
+}
+
+fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State {
+    use crate::monitor::Sampler;
+    let mut s = state(width, height);
+    let mut sampler = crate::monitor::scripted::ScriptedSampler::new(cores, processes);
+    let at = std::time::Instant::now();
+    for _ in 0..30 {
+        update(&mut s, Action::Sampled(Box::new(sampler.sample()), at));
+    }
+    s
+}
+
+#[test]
+fn live_panes_2_cores_80x24() {
+    let s = live_state(80, 24, 2, 3);
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn live_panes_16_cores_120x40() {
+    let s = live_state(120, 40, 16, 6);
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn live_panes_128_cores_200x60() {
+    let s = live_state(200, 60, 128, 20);
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn live_panes_128_cores_80x24() {
+    let s = live_state(80, 24, 128, 3);
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn live_panes_16_cores_80x24() {
+    let s = live_state(80, 24, 16, 1);
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn projector_view_2_and_128_cores() {
+    let mut s = live_state(120, 40, 2, 3);
+    update(&mut s, Action::ToggleProjector);
+    insta::assert_snapshot!("projector_2", screen(&s).backend());
+    let mut s = live_state(200, 60, 128, 3);
+    update(&mut s, Action::ToggleProjector);
+    insta::assert_snapshot!("projector_128", screen(&s).backend());
+    update(&mut s, Action::ToggleProjector);
+    assert!(!s.projector);
+}
+
+#[test]
+fn refresh_interval_stays_between_250ms_and_5s() {
+    let mut s = state(80, 24);
+    assert_eq!(s.interval(), std::time::Duration::from_secs(1));
+    for _ in 0..10 {
+        update(&mut s, Action::FasterRefresh);
+    }
+    assert_eq!(s.interval(), std::time::Duration::from_millis(250));
+    let effects = update(&mut s, Action::SlowerRefresh);
+    assert_eq!(
+        effects,
+        vec![super::Effect::SetInterval(
+            std::time::Duration::from_millis(500)
+        )]
+    );
+    for _ in 0..10 {
+        update(&mut s, Action::SlowerRefresh);
+    }
+    assert_eq!(s.interval(), std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn quitting_with_busy_copies_asks_once() {
+    let mut s = state(80, 24);
+    assert_eq!(
+        update(&mut s, Action::ToggleBusy),
+        vec![super::Effect::StartBusy(
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        )]
+    );
+    update(&mut s, Action::BusyStarted(Ok(vec![10, 11])));
+    update(&mut s, Action::Quit);
+    assert!(!s.quit);
+    assert!(s.notice.as_deref().unwrap().contains("q again"));
+    update(&mut s, Action::Quit);
+    assert!(s.quit);
 }

@@ -72,3 +72,37 @@ pub fn tone(tone: Tone) -> Style {
     }
     style
 }
+
+/// Colours that tell processes apart; a process keeps its colour for life.
+pub const PALETTE: [Color; 8] = [
+    Color::LightCyan,
+    Color::LightMagenta,
+    Color::LightGreen,
+    Color::LightYellow,
+    Color::LightBlue,
+    Color::LightRed,
+    Color::Rgb(255, 165, 0),
+    Color::Rgb(180, 140, 255),
+];
+
+pub fn process(colour: usize) -> Color {
+    PALETTE[colour % PALETTE.len()]
+}
+
+/// Green when idle through red when saturated, so load reads at a glance.
+pub fn load(percent: f32) -> Color {
+    match percent {
+        p if p < 25.0 => Color::Green,
+        p if p < 60.0 => Color::Yellow,
+        p if p < 85.0 => Color::Rgb(255, 140, 0),
+        _ => Color::Red,
+    }
+}
+
+pub fn pane_border() -> Style {
+    Style::new().fg(DIM)
+}
+
+pub fn pane_title() -> Style {
+    Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
+}

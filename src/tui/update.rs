@@ -4,17 +4,106 @@ use ratatui::layout::Rect;
 
 use crate::lesson::render::{RenderOptions, render};
 
-use super::action::Action;
-use super::layout;
+use super::action::{Action, Effect};
+use super::state::Live;
 use super::state::{Hit, Overlay, State};
+use crate::monitor::INTERVALS;
 
-/// Applies one action to the state.
-pub fn update(state: &mut State, action: Action) {
-    if !matches!(action, Action::Resize { .. } | Action::Highlighted(_)) {
+/// Applies one action to the state; returns the side effects it needs.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let from_user = !matches!(
+        action,
+        Action::Resize { .. }
+            | Action::Highlighted(_)
+            | Action::Sampled(..)
+            | Action::ChildEnded { .. }
+            | Action::BusyStarted(_)
+    );
+    if from_user {
         state.notice = None;
+        if !matches!(action, Action::Quit) {
+            state.confirm_quit = false;
+        }
     }
     match action {
-        Action::Quit => state.quit = true,
+        Action::Quit => {
+            if state.busy.is_empty() || state.confirm_quit {
+                state.quit = true;
+            } else {
+                state.confirm_quit = true;
+                state.notice = Some("Busy copies are running: q again stops them and quits".into());
+            }
+        }
+        Action::Sampled(sample, at) => {
+            let first = state.live.is_none();
+            let live = state.live.get_or_insert_with(|| Live {
+                sample: Default::default(),
+                history: Default::default(),
+                family: Default::default(),
+            });
+            live.history.push(&sample.cores, sample.total);
+            live.family.update(&sample.processes, at);
+            live.sample = *sample;
+            let width = state.text_width();
+            if first || width != state.doc_width {
+                state.rerender();
+            }
+        }
+        Action::ChildEnded { pid, ending } => {
+            if let Some(live) = &mut state.live {
+                live.family.record_ending(pid, ending);
+            }
+        }
+        Action::ToggleProjector => {
+            if state.live.is_some() {
+                state.projector = !state.projector;
+            } else {
+                state.notice = Some("The core readings are not in yet".into());
+            }
+        }
+        Action::SlowerRefresh | Action::FasterRefresh => {
+            let before = state.interval;
+            state.interval = if matches!(action, Action::SlowerRefresh) {
+                (state.interval + 1).min(INTERVALS.len() - 1)
+            } else {
+                state.interval.saturating_sub(1)
+            };
+            if before != state.interval {
+                effects.push(Effect::SetInterval(state.interval()));
+            }
+            state.notice = Some(format!(
+                "Cores refresh every {}",
+                interval_label(state.interval())
+            ));
+        }
+        Action::ToggleBusy => {
+            if state.busy.is_empty() {
+                let cores = state.live.as_ref().map_or_else(
+                    || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    |l| l.sample.cores.len(),
+                );
+                effects.push(Effect::StartBusy(cores.max(1)));
+            } else {
+                state.busy.clear();
+                effects.push(Effect::StopBusy);
+                state.notice = Some("Busy copies stopped".into());
+            }
+        }
+        Action::BusyStarted(result) => match result {
+            Ok(pids) => {
+                state.notice = Some(format!(
+                    "{} busy copies of forklab started (pids {}): watch the cores fill; B stops them",
+                    pids.len(),
+                    pids.iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                state.busy = pids;
+            }
+            Err(e) => state.notice = Some(format!("Could not start busy copies: {e}")),
+        },
         Action::NextLesson => {
             if state.current + 1 < state.lessons.len() {
                 go_to(state, state.current + 1, 0);
@@ -137,6 +226,16 @@ pub fn update(state: &mut State, action: Action) {
         }
     }
     state.settle();
+    effects
+}
+
+/// `250 ms`, `1 s`, `2 s`.
+pub fn interval_label(interval: std::time::Duration) -> String {
+    if interval.as_millis() < 1000 {
+        format!("{} ms", interval.as_millis())
+    } else {
+        format!("{} s", interval.as_secs_f32())
+    }
 }
 
 fn scroll_by(state: &mut State, lines: isize) {
@@ -170,7 +269,7 @@ fn follow(state: &mut State, target: &str) {
 }
 
 fn click(state: &mut State, column: u16, row: u16) {
-    let text = layout::areas(state.screen).text;
+    let text = state.areas().text;
     if state.overlay != Overlay::None || !text.contains((column, row).into()) {
         return;
     }

@@ -2,10 +2,13 @@
 //! or popup.
 
 mod contents;
+mod cores;
 mod help;
 mod lesson;
 mod links;
 mod popup;
+mod processes;
+mod projector;
 mod status;
 
 use ratatui::Frame;
@@ -34,9 +37,23 @@ pub fn view(state: &State, frame: &mut Frame) {
         );
         return;
     }
-    let areas = layout::areas(area);
+    let areas = state.areas();
     status::header(state, frame, areas.header);
-    lesson::draw(state, frame, areas.lesson, areas.text);
+    if let Some(live) = &state.live {
+        if state.projector {
+            projector::draw(state, live, frame, areas.cores);
+        } else {
+            lesson::draw(state, frame, areas.lesson, areas.text);
+            if areas.strip {
+                cores::strip(state, live, frame, areas.cores);
+            } else {
+                cores::pane(state, live, frame, areas.cores);
+            }
+            processes::draw(live, frame, areas.processes);
+        }
+    } else {
+        lesson::draw(state, frame, areas.lesson, areas.text);
+    }
     status::status_bar(state, frame, areas.status);
     match state.overlay {
         Overlay::None => {}

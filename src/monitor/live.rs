@@ -1,0 +1,178 @@
+//! The live sampler: sysinfo for usage and memory, Linux `/proc` for the
+//! family tree and the core each process last ran on.
+
+use std::collections::BTreeSet;
+
+use sysinfo::{
+    CpuRefreshKind, MemoryRefreshKind, Pid, ProcessRefreshKind, ProcessesToUpdate, RefreshKind,
+    System,
+};
+
+use super::{ProcessInfo, Sample, Sampler};
+use crate::os;
+
+/// Samples this machine, following the process family rooted at `root`.
+pub struct LiveSampler {
+    system: System,
+    root: u32,
+    /// Pids of the family at the last tick, refreshed again so that dead
+    /// ones are dropped from sysinfo's table.
+    last_family: Vec<Pid>,
+}
+
+impl LiveSampler {
+    /// Watches `root` (normally forklab itself) and its descendants.
+    pub fn new(root: u32) -> Result<LiveSampler, String> {
+        let kind = RefreshKind::nothing()
+            .with_cpu(CpuRefreshKind::nothing().with_usage())
+            .with_memory(MemoryRefreshKind::nothing().with_ram());
+        let system = System::new_with_specifics(kind)
+            .map_err(|e| format!("cannot read system statistics: {e}"))?;
+        Ok(LiveSampler {
+            system,
+            root,
+            last_family: Vec::new(),
+        })
+    }
+}
+
+impl Sampler for LiveSampler {
+    fn sample(&mut self) -> Sample {
+        self.system.refresh_cpu_usage();
+        self.system
+            .refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
+        let family = family_tree(self.root);
+        let pids: Vec<Pid> = family.iter().map(|p| Pid::from_u32(p.pid)).collect();
+        let mut refresh: Vec<Pid> = pids
+            .iter()
+            .chain(self.last_family.iter())
+            .copied()
+            .collect();
+        refresh.sort_unstable();
+        refresh.dedup();
+        self.system.refresh_processes_specifics(
+            ProcessesToUpdate::Some(&refresh),
+            true,
+            ProcessRefreshKind::nothing()
+                .with_cpu()
+                .with_memory()
+                .without_tasks(),
+        );
+        self.last_family = pids;
+        let processes = family
+            .into_iter()
+            .map(|entry| {
+                let process = self.system.process(Pid::from_u32(entry.pid));
+                ProcessInfo {
+                    pid: entry.pid,
+                    ppid: entry.ppid,
+                    command: if entry.cmdline.is_empty() {
+                        entry.name.clone()
+                    } else {
+                        entry.cmdline
+                    },
+                    name: entry.name,
+                    state: entry.state,
+                    cpu: process.map_or(0.0, |p| p.cpu_usage()),
+                    memory: process.map_or(0, |p| p.memory()),
+                    core: entry.last_core,
+                }
+            })
+            .collect();
+        Sample {
+            cores: self.system.cpus().iter().map(|c| c.usage()).collect(),
+            total: self.system.global_cpu_usage(),
+            memory_used: self.system.used_memory(),
+            memory_total: self.system.total_memory(),
+            load: System::load_average()
+                .ok()
+                .map(|l| [l.one, l.five, l.fifteen]),
+            processes,
+        }
+    }
+}
+
+/// `root` and its descendants, parents before children, found through
+/// each thread's `children` file: no scan of the whole process table.
+/// Falls back to a full scan where the kernel does not offer those files.
+pub fn family_tree(root: u32) -> Vec<os::ProcEntry> {
+    let Some(first) = os::proc_entry(root) else {
+        return Vec::new();
+    };
+    let mut family = vec![first];
+    let mut seen = BTreeSet::from([root]);
+    let mut i = 0;
+    while i < family.len() {
+        let Some(children) = children_of(family[i].pid) else {
+            return os::family_of(root);
+        };
+        for pid in children {
+            if seen.insert(pid)
+                && let Some(entry) = os::proc_entry(pid)
+            {
+                family.push(entry);
+            }
+        }
+        i += 1;
+    }
+    family
+}
+
+/// Children started by any thread of `pid`; `None` if the kernel lacks
+/// `/proc/PID/task/TID/children`.
+fn children_of(pid: u32) -> Option<Vec<u32>> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut children = Vec::new();
+    let mut any = false;
+    for task in tasks.flatten() {
+        let path = task.path().join("children");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                any = true;
+                children.extend(
+                    text.split_whitespace()
+                        .filter_map(|p| p.parse::<u32>().ok()),
+                );
+            }
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && !path.parent().is_some_and(|p| p.exists()) =>
+            {
+                // The thread ended while we looked.
+                any = true;
+            }
+            Err(_) => {}
+        }
+    }
+    // A process that vanished has no children to report; that is not a
+    // missing kernel feature.
+    (any || !std::path::Path::new(&format!("/proc/{pid}")).exists()).then_some(children)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sees_every_core_and_a_child_process() {
+        let mut sampler = LiveSampler::new(std::process::id()).unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let sample = sampler.sample();
+        let _ = child.kill();
+        let _ = child.wait();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert!(sample.cores.len() >= cores);
+        assert!(sample.memory_total > 0 && sample.memory_used <= sample.memory_total);
+        assert_eq!(sample.processes[0].pid, std::process::id());
+        let sleep = sample
+            .processes
+            .iter()
+            .find(|p| p.pid == child.id())
+            .expect("child in the family");
+        assert_eq!(sleep.ppid, std::process::id());
+        assert!(sleep.core.is_some());
+    }
+}

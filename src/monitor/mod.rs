@@ -1,0 +1,65 @@
+//! Watching the machine: per-core usage, memory, load, and forklab's own
+//! process family. Knows nothing of the terminal UI.
+
+pub mod family;
+pub mod history;
+pub mod live;
+pub mod scripted;
+pub mod thread;
+
+use std::time::Duration;
+
+/// One process of forklab's family, as seen at one sampling tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessInfo {
+    pub pid: u32,
+    pub ppid: u32,
+    /// The kernel's short name (e.g. `python3`, `forklab`).
+    pub name: String,
+    /// The command line, for telling workers apart.
+    pub command: String,
+    /// One-letter state: R running, S sleeping, D disk, Z zombie, T stopped.
+    pub state: char,
+    /// Percent of one core (so 200% is two cores busy).
+    pub cpu: f32,
+    /// Resident memory in bytes.
+    pub memory: u64,
+    /// The core the process last ran on.
+    pub core: Option<usize>,
+}
+
+/// Everything one sampling tick saw.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sample {
+    /// Usage of each logical core in percent (its length is `cpu_count()`).
+    pub cores: Vec<f32>,
+    /// Usage of the whole machine in percent.
+    pub total: f32,
+    pub memory_used: u64,
+    pub memory_total: u64,
+    /// 1, 5 and 15 minute load averages, where the OS has them.
+    pub load: Option<[f64; 3]>,
+    /// forklab and its descendants, parents before children.
+    pub processes: Vec<ProcessInfo>,
+}
+
+/// A source of samples: the live machine, or a script for tests and
+/// benchmarks.
+pub trait Sampler: Send {
+    /// Takes a sample. Usage figures cover the time since the last call.
+    fn sample(&mut self) -> Sample;
+}
+
+/// Refresh intervals offered by the `[` and `]` keys. sysinfo needs at
+/// least 200 ms between CPU readings on Linux, so 250 ms is the floor.
+pub const INTERVALS: [Duration; 6] = [
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(3),
+    Duration::from_secs(5),
+];
+
+/// The default refresh interval: once a second.
+pub const DEFAULT_INTERVAL: usize = 2;

@@ -1,0 +1,122 @@
+//! The process pane: forklab and every process descended from it, as a
+//! tree, each in its own colour; ended ones linger, marked.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
+
+use super::super::state::Live;
+use super::super::theme;
+use crate::monitor::family::Ending;
+
+/// `12.3M`, `1.2G`
+fn size(bytes: u64) -> String {
+    let mib = bytes as f64 / (1u64 << 20) as f64;
+    if mib >= 1024.0 {
+        format!("{:.1}G", mib / 1024.0)
+    } else {
+        format!("{mib:.1}M")
+    }
+}
+
+fn ending(e: &Ending) -> String {
+    match e {
+        Ending::Unknown => "ended".into(),
+        Ending::Code(c) => format!("exit {c}"),
+        Ending::Signal(s) => format!("killed (signal {s})"),
+    }
+}
+
+pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
+    if area.height < 3 {
+        return;
+    }
+    let members = &live.family.members;
+    let running = live.family.live().count();
+    let title = format!(" Processes: forklab + {} ", running.saturating_sub(1));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme::pane_border())
+        .title(Line::styled(title, theme::pane_title()));
+    let header = Row::new(["PID", "PPID", "S", "CPU%", "MEM", "CORE", "COMMAND"])
+        .style(theme::dim().add_modifier(Modifier::BOLD));
+    let rows = members.iter().map(|m| {
+        let colour = Style::new().fg(theme::process(m.colour));
+        let tree = if m.depth == 0 {
+            String::new()
+        } else {
+            format!("{}└ ", "  ".repeat(m.depth - 1))
+        };
+        let command = Line::from(vec![
+            Span::styled(tree, theme::dim()),
+            Span::styled(short_command(&m.info.command), colour),
+        ]);
+        match &m.ended {
+            None => Row::new(vec![
+                Cell::from(Span::styled(m.info.pid.to_string(), colour)),
+                Cell::from(m.info.ppid.to_string()),
+                Cell::from(m.info.state.to_string()),
+                Cell::from(format!("{:>5.1}", m.info.cpu))
+                    .style(Style::new().fg(theme::load(m.info.cpu.min(100.0)))),
+                Cell::from(size(m.info.memory)),
+                Cell::from(m.info.core.map_or("-".into(), |c| format!("{c:>3}"))).style(colour),
+                Cell::from(command),
+            ]),
+            Some((_, e)) => Row::new(vec![
+                Cell::from(m.info.pid.to_string()),
+                Cell::from(m.info.ppid.to_string()),
+                Cell::from("X"),
+                Cell::from(ending(e)),
+                Cell::from(""),
+                Cell::from(""),
+                Cell::from(Line::from(vec![Span::raw(short_command(&m.info.command))])),
+            ])
+            .style(theme::dim().add_modifier(Modifier::CROSSED_OUT)),
+        }
+    });
+    let widths = [
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(1),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(4),
+        Constraint::Fill(1),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .block(block)
+            .column_spacing(1),
+        area,
+    );
+}
+
+/// The command without the directory of the program: `forklab busy`,
+/// `python3 -u pool.py 4`.
+pub fn short_command(command: &str) -> String {
+    let mut parts = command.split(' ');
+    let program = parts.next().unwrap_or("");
+    let program = program.rsplit('/').next().unwrap_or(program);
+    std::iter::once(program)
+        .chain(parts)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_lose_their_directories() {
+        assert_eq!(
+            short_command("/usr/bin/python3 -u /tmp/x/pool.py 4"),
+            "python3 -u /tmp/x/pool.py 4"
+        );
+        assert_eq!(short_command("forklab"), "forklab");
+        assert_eq!(size(5 << 20), "5.0M");
+    }
+}

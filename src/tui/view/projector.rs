@@ -1,0 +1,99 @@
+//! The projector view: the cores alone, in bars big enough to read from the
+//! back of a classroom.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Bar, BarChart, Block, BorderType};
+
+use super::super::state::{Live, State};
+use super::super::theme;
+use super::super::update::interval_label;
+use super::cores::{markers, memory_label};
+
+pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
+    let cores = &live.sample.cores;
+    let title = format!(
+        " {} cores · all {:.0}% · mem {} · every {} · c returns ",
+        cores.len(),
+        live.sample.total,
+        memory_label(live),
+        interval_label(state.interval())
+    );
+    let block = Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(theme::pane_border())
+        .title(Line::styled(title, theme::pane_title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let marks = markers(live);
+    let bar = |i: usize, value: f32, wide: bool| {
+        let label = if wide {
+            format!("core {i}")
+        } else {
+            i.to_string()
+        };
+        let label = match marks[i].first() {
+            Some(c) => Line::styled(
+                label,
+                Style::new()
+                    .fg(theme::process(*c))
+                    .add_modifier(Modifier::BOLD),
+            ),
+            None => Line::from(label),
+        };
+        Bar::default()
+            .value(value.round() as u64)
+            .label(label)
+            .text_value(format!("{value:.0}%"))
+            .style(Style::new().fg(theme::load(value)))
+            .value_style(
+                Style::new()
+                    .fg(ratatui::style::Color::Black)
+                    .bg(theme::load(value))
+                    .add_modifier(Modifier::BOLD),
+            )
+    };
+    if cores.len() <= 16 && inner.height as usize >= cores.len() * 2 {
+        // Few cores: thick horizontal bars, one per core.
+        let thickness = ((inner.height as usize + 1) / cores.len())
+            .saturating_sub(1)
+            .clamp(1, 8) as u16;
+        let bars: Vec<Bar> = cores
+            .iter()
+            .enumerate()
+            .map(|(i, v)| bar(i, *v, true))
+            .collect();
+        frame.render_widget(
+            BarChart::horizontal(bars)
+                .bar_width(thickness)
+                .bar_gap(1)
+                .max(100),
+            inner,
+        );
+    } else {
+        // Many cores: vertical bars, in as many rows as the width needs.
+        let digits = cores.len().saturating_sub(1).to_string().len() as u16;
+        let per_row = (inner.width / (digits + 1)).max(1) as usize;
+        let rows = cores.len().div_ceil(per_row);
+        let areas = Layout::vertical(vec![Constraint::Fill(1); rows]).split(inner);
+        for (r, chunk) in cores.chunks(per_row).enumerate() {
+            let width = ((inner.width as usize + 1) / chunk.len())
+                .saturating_sub(1)
+                .clamp(1, 12) as u16;
+            let bars: Vec<Bar> = chunk
+                .iter()
+                .enumerate()
+                .map(|(j, v)| bar(r * per_row + j, *v, false))
+                .collect();
+            frame.render_widget(
+                BarChart::vertical(bars)
+                    .bar_width(width)
+                    .bar_gap(1)
+                    .max(100),
+                areas[r],
+            );
+        }
+    }
+}
