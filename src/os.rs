@@ -80,9 +80,19 @@ pub fn parse_last_core(stat: &str) -> Option<usize> {
     rest.split_whitespace().nth(36)?.parse().ok()
 }
 
+/// Pins a child to one core, so a test can tell where it must run.
+/// Call before spawning.
+pub fn pin_to_core(cmd: &mut Command, core: usize) {
+    set_affinity(cmd, core..core + 1);
+}
+
 /// Restricts a child to the first `cores` cores (CPU affinity), so a big
 /// machine can show what a small one does. Call before spawning.
 pub fn restrict_to_cores(cmd: &mut Command, cores: usize) {
+    set_affinity(cmd, 0..cores);
+}
+
+fn set_affinity(cmd: &mut Command, cores: std::ops::Range<usize>) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
@@ -90,7 +100,7 @@ pub fn restrict_to_cores(cmd: &mut Command, cores: usize) {
         unsafe {
             cmd.pre_exec(move || {
                 let mut set: libc::cpu_set_t = std::mem::zeroed();
-                for core in 0..cores {
+                for core in cores.clone() {
                     libc::CPU_SET(core, &mut set);
                 }
                 if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {

@@ -66,6 +66,10 @@ impl Session {
         }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a pid")
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use crate::lesson::render;
 
@@ -11,7 +11,6 @@ use super::super::state::State;
 use super::super::theme;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
-    frame.render_widget(Block::new(), area);
     let query = state
         .search
         .active()

@@ -42,7 +42,9 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
         .title(Line::styled(title, theme::pane_title()));
     let header = Row::new(["PID", "PPID", "S", "CPU%", "MEM", "CORE", "COMMAND"])
         .style(theme::dim().add_modifier(Modifier::BOLD));
-    let rows = members.iter().map(|m| {
+    // Only the rows that fit are built: a big family costs no more to draw.
+    let visible = area.height.saturating_sub(3) as usize;
+    let rows = members.iter().take(visible).map(|m| {
         let colour = Style::new().fg(theme::process(m.colour));
         let tree = if m.depth == 0 {
             String::new()

@@ -1,0 +1,53 @@
+//! Cost of one frame and one sampler tick.
+//!
+//! Run: `cargo bench --bench frame`. The frame is 200x60 with 128 scripted
+//! cores and 200 processes, drawn into ratatui's `TestBackend`.
+
+use std::time::Instant;
+
+use forklab::lesson::LessonSet;
+use forklab::monitor::Sampler;
+use forklab::monitor::live::LiveSampler;
+use forklab::monitor::scripted::ScriptedSampler;
+use forklab::progress::Progress;
+use forklab::tui::{Action, State, update, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn main() {
+    divan::main();
+}
+
+fn busy_state(width: u16, height: u16, cores: usize, processes: usize) -> State {
+    let mut state = State::new(LessonSet::embedded(), Progress::default(), Rect::new(0, 0, width, height));
+    let mut sampler = ScriptedSampler::new(cores, processes);
+    for _ in 0..60 {
+        update(&mut state, Action::Sampled(Box::new(sampler.sample()), Instant::now()));
+    }
+    state
+}
+
+#[divan::bench(args = [(2, 3), (16, 20), (128, 200)])]
+fn draw_frame_200x60(bencher: divan::Bencher, (cores, processes): (usize, usize)) {
+    let state = busy_state(200, 60, cores, processes);
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    bencher.bench_local(|| {
+        terminal.draw(|f| view(&state, f)).unwrap();
+    });
+}
+
+#[divan::bench]
+fn update_with_a_sample_128_cores(bencher: divan::Bencher) {
+    let mut state = busy_state(200, 60, 128, 200);
+    let mut sampler = ScriptedSampler::new(128, 200);
+    bencher.bench_local(|| {
+        update(&mut state, Action::Sampled(Box::new(sampler.sample()), Instant::now()));
+    });
+}
+
+#[divan::bench(sample_count = 30, sample_size = 1)]
+fn live_sampler_tick(bencher: divan::Bencher) {
+    let mut sampler = LiveSampler::new(std::process::id()).unwrap();
+    bencher.bench_local(|| sampler.sample());
+}

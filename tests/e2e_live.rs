@@ -1,0 +1,52 @@
+//! The real binary's live panes: as many cores as the machine has, busy
+//! children under forklab, nothing left running after quitting.
+
+mod support;
+
+use support::{Session, fixture_lessons};
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+        .unwrap_or(false)
+}
+
+#[test]
+fn cores_and_busy_children_appear_and_go() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let home = tempfile::tempdir().unwrap();
+    let lessons = fixture_lessons();
+    let mut s = Session::start(&["--lessons", &lessons], 160, 48, home.path());
+    let pid = s.pid();
+    s.wait_text(&format!("Cores: {cores} "));
+    let rows = cores.min(20);
+    s.wait_for("one row per core", move |screen| {
+        (0..rows).all(|i| screen.lines().any(|l| l.contains(&format!("│{i:>3} "))))
+    });
+
+    s.send("B");
+    let busy = format!("{pid}");
+    s.wait_for("busy copies under forklab", move |screen| {
+        screen.lines().filter(|l| l.contains("forklab busy") && l.contains(&busy)).count() == cores
+    });
+    let children: Vec<u32> = forklab::os::family_of(pid).iter().filter(|p| p.ppid == pid).map(|p| p.pid).collect();
+    assert_eq!(children.len(), cores);
+
+    s.send("B");
+    s.wait_for("the copies to end", |screen| screen.matches("exit 0").count() >= 1);
+    s.wait_for("the copies to leave the pane", |screen| !screen.contains("forklab busy"));
+    assert!(children.iter().all(|c| !alive(*c)));
+
+    s.send("B");
+    s.wait_for("busy again", |screen| screen.contains("forklab busy"));
+    let children: Vec<u32> = forklab::os::family_of(pid).iter().filter(|p| p.ppid == pid).map(|p| p.pid).collect();
+    s.send("q");
+    s.wait_text("q again");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while children.iter().any(|c| alive(*c)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(children.iter().all(|c| !alive(*c)), "busy copies outlived forklab");
+}
