@@ -20,10 +20,17 @@ fn main() {
 }
 
 fn busy_state(width: u16, height: u16, cores: usize, processes: usize) -> State {
-    let mut state = State::new(LessonSet::embedded(), Progress::default(), Rect::new(0, 0, width, height));
+    let mut state = State::new(
+        LessonSet::embedded(),
+        Progress::default(),
+        Rect::new(0, 0, width, height),
+    );
     let mut sampler = ScriptedSampler::new(cores, processes);
     for _ in 0..60 {
-        update(&mut state, Action::Sampled(Box::new(sampler.sample()), Instant::now()));
+        update(
+            &mut state,
+            Action::Sampled(Box::new(sampler.sample()), Instant::now()),
+        );
     }
     state
 }
@@ -42,7 +49,10 @@ fn update_with_a_sample_128_cores(bencher: divan::Bencher) {
     let mut state = busy_state(200, 60, 128, 200);
     let mut sampler = ScriptedSampler::new(128, 200);
     bencher.bench_local(|| {
-        update(&mut state, Action::Sampled(Box::new(sampler.sample()), Instant::now()));
+        update(
+            &mut state,
+            Action::Sampled(Box::new(sampler.sample()), Instant::now()),
+        );
     });
 }
 

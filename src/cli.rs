@@ -42,6 +42,9 @@ pub enum Command {
     /// Spin on one core until stdin closes (the reader's busy copies).
     #[command(hide = true)]
     Busy,
+    /// Colour Python code blocks read from stdin (the reader's helper).
+    #[command(hide = true)]
+    Highlight,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +79,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
+        Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Lessons { action }) => {
             let set = load_lessons(cli.lessons.as_deref())?;
             match action {

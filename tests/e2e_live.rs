@@ -7,7 +7,10 @@ use support::{Session, fixture_lessons};
 
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| !s.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+        .map(|s| {
+            !s.rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
         .unwrap_or(false)
 }
 
@@ -27,19 +30,35 @@ fn cores_and_busy_children_appear_and_go() {
     s.send("B");
     let busy = format!("{pid}");
     s.wait_for("busy copies under forklab", move |screen| {
-        screen.lines().filter(|l| l.contains("forklab busy") && l.contains(&busy)).count() == cores
+        screen
+            .lines()
+            .filter(|l| l.contains("forklab busy") && l.contains(&busy))
+            .count()
+            == cores
     });
-    let children: Vec<u32> = forklab::os::family_of(pid).iter().filter(|p| p.ppid == pid).map(|p| p.pid).collect();
+    let children: Vec<u32> = forklab::os::family_of(pid)
+        .iter()
+        .filter(|p| p.ppid == pid)
+        .map(|p| p.pid)
+        .collect();
     assert_eq!(children.len(), cores);
 
     s.send("B");
-    s.wait_for("the copies to end", |screen| screen.matches("exit 0").count() >= 1);
-    s.wait_for("the copies to leave the pane", |screen| !screen.contains("forklab busy"));
+    s.wait_for("the copies to end", |screen| {
+        screen.matches("exit 0").count() >= 1
+    });
+    s.wait_for("the copies to leave the pane", |screen| {
+        !screen.contains("forklab busy")
+    });
     assert!(children.iter().all(|c| !alive(*c)));
 
     s.send("B");
     s.wait_for("busy again", |screen| screen.contains("forklab busy"));
-    let children: Vec<u32> = forklab::os::family_of(pid).iter().filter(|p| p.ppid == pid).map(|p| p.pid).collect();
+    let children: Vec<u32> = forklab::os::family_of(pid)
+        .iter()
+        .filter(|p| p.ppid == pid)
+        .map(|p| p.pid)
+        .collect();
     s.send("q");
     s.wait_text("q again");
     s.send("q");
@@ -48,5 +67,8 @@ fn cores_and_busy_children_appear_and_go() {
     while children.iter().any(|c| alive(*c)) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert!(children.iter().all(|c| !alive(*c)), "busy copies outlived forklab");
+    assert!(
+        children.iter().all(|c| !alive(*c)),
+        "busy copies outlived forklab"
+    );
 }

@@ -26,8 +26,15 @@ fn a_child_pinned_to_a_core_shows_on_that_core() {
     while Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(1000));
         let sample = sampler.sample();
-        let seen = sample.processes.iter().find(|p| p.pid == child.id()).cloned();
-        let ok = sample.cores[core] > 60.0 && seen.as_ref().is_some_and(|p| p.core == Some(core) && p.cpu > 60.0);
+        let seen = sample
+            .processes
+            .iter()
+            .find(|p| p.pid == child.id())
+            .cloned();
+        let ok = sample.cores[core] > 60.0
+            && seen
+                .as_ref()
+                .is_some_and(|p| p.core == Some(core) && p.cpu > 60.0);
         last = Some((sample.cores.clone(), seen));
         if ok {
             break;

@@ -20,6 +20,13 @@ pub fn check(set: &LessonSet) -> Vec<Problem> {
     for lesson in &set.lessons {
         problems.extend(check_links(set, lesson));
         problems.extend(check_examples(set, lesson));
+        if let Err((index, message)) = super::quiz::questions(&lesson.meta.questions) {
+            problems.push(Problem {
+                file: lesson.file.clone(),
+                line: nth_table_line(lesson, "[[questions]]", index),
+                message: format!("question {}: {message}", index + 1),
+            });
+        }
     }
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     problems
@@ -43,6 +50,17 @@ fn check_links(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// The file line of the `index`-th `header` table in the front matter.
+fn nth_table_line(lesson: &Lesson, header: &str, index: usize) -> usize {
+    lesson
+        .front
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == header)
+        .nth(index)
+        .map_or(1, |(i, _)| i + 2)
 }
 
 fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {

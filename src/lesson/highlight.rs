@@ -1,8 +1,12 @@
-//! Python syntax highlighting, computed once in the background for every
-//! code block of the course. The highlighter itself (about 8 MiB of
-//! compiled grammar) is dropped afterwards; only the coloured tokens stay.
+//! Python syntax highlighting, computed once for every code block of the
+//! course by a short-lived child process (`forklab highlight`): the
+//! grammar (about 8 MiB once compiled) never enters the reader, which keeps
+//! only the coloured tokens.
 
 use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use syntect::easy::HighlightLines;
 use syntect::highlighting::{FontStyle, ThemeSet};
@@ -19,7 +23,7 @@ pub struct Token {
 }
 
 /// Highlighted lines for each Python code block, keyed by its source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Highlights {
     blocks: HashMap<String, Vec<Vec<Token>>>,
 }
@@ -63,8 +67,38 @@ impl Highlights {
                 out.blocks.insert(code, tokens);
             }
         }
-        release_freed_memory();
         out
+    }
+
+    /// Highlights in a child process (`exe highlight`), falling back to
+    /// this process if the child cannot run.
+    pub fn build_in_child(exe: &Path, blocks: Vec<String>) -> Highlights {
+        Self::ask_child(exe, &blocks).unwrap_or_else(|| Self::build(blocks))
+    }
+
+    fn ask_child(exe: &Path, blocks: &[String]) -> Option<Highlights> {
+        let mut cmd = Command::new(exe);
+        cmd.arg("highlight")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        crate::os::die_with_parent(&mut cmd, libc::SIGKILL);
+        let mut child = cmd.spawn().ok()?;
+        let mut stdin = child.stdin.take()?;
+        let input = blocks.join("\0");
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let mut output = String::new();
+        let read = child.stdout.take()?.read_to_string(&mut output);
+        let status = child.wait().ok()?;
+        let _ = writer.join();
+        read.ok()?;
+        if !status.success() {
+            return None;
+        }
+        let decoded = decode(&output)?;
+        (decoded.len() == blocks.len()).then(|| Highlights {
+            blocks: blocks.iter().cloned().zip(decoded).collect(),
+        })
     }
 
     /// The tokens of a block, if it was highlighted.
@@ -73,14 +107,88 @@ impl Highlights {
     }
 }
 
-/// Gives the grammar's freed memory back to the system, so the reader's
-/// resident size stays small.
-pub fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
-    unsafe {
-        libc::malloc_trim(0);
+/// The `forklab highlight` entry point: code blocks separated by NUL on
+/// stdin, their tokens as TOML on stdout.
+pub fn child_main() -> std::process::ExitCode {
+    let mut input = String::new();
+    if std::io::stdin().read_to_string(&mut input).is_err() {
+        return std::process::ExitCode::FAILURE;
     }
+    let blocks: Vec<String> = input.split('\0').map(str::to_string).collect();
+    let highlights = Highlights::build(blocks.iter().cloned());
+    let text = encode(
+        blocks
+            .iter()
+            .map(|b| highlights.get(b).map_or(&[][..], Vec::as_slice)),
+    );
+    if std::io::stdout().write_all(text.as_bytes()).is_ok() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
+
+/// Ends a block in the child's answer (a token line starts with hex digits).
+const END_OF_BLOCK: &str = "\u{1d}";
+
+/// The child's answer: per code line, its tokens as
+/// `RRGGBB` + flags digit + character count + `:` + text; a line holding
+/// only `END_OF_BLOCK` closes each block. Compact, and no parser needed.
+fn encode<'a>(blocks: impl Iterator<Item = &'a [Vec<Token>]>) -> String {
+    let mut out = String::new();
+    for lines in blocks {
+        for tokens in lines {
+            for t in tokens {
+                let flags = u8::from(t.bold) | (u8::from(t.italic) << 1);
+                out.push_str(&format!(
+                    "{:02x}{:02x}{:02x}{flags}{}:{}",
+                    t.rgb[0],
+                    t.rgb[1],
+                    t.rgb[2],
+                    t.text.chars().count(),
+                    t.text
+                ));
+            }
+            out.push('\n');
+        }
+        out.push_str(END_OF_BLOCK);
+        out.push('\n');
+    }
+    out
+}
+
+fn decode(text: &str) -> Option<Vec<Vec<Vec<Token>>>> {
+    let mut blocks = Vec::new();
+    let mut lines = Vec::new();
+    for line in text.split_terminator('\n') {
+        if line == END_OF_BLOCK {
+            blocks.push(std::mem::take(&mut lines));
+            continue;
+        }
+        let mut tokens = Vec::new();
+        let mut rest = line;
+        while !rest.is_empty() {
+            let hex = |i: usize| u8::from_str_radix(rest.get(i..i + 2)?, 16).ok();
+            let rgb = [hex(0)?, hex(2)?, hex(4)?];
+            let flags = rest.get(6..7)?.parse::<u8>().ok()?;
+            let colon = rest.find(':')?;
+            let count: usize = rest.get(7..colon)?.parse().ok()?;
+            let body = &rest[colon + 1..];
+            let end = body
+                .char_indices()
+                .nth(count)
+                .map_or(body.len(), |(i, _)| i);
+            tokens.push(Token {
+                rgb,
+                bold: flags & 1 != 0,
+                italic: flags & 2 != 0,
+                text: body[..end].to_string(),
+            });
+            rest = &body[end..];
+        }
+        lines.push(tokens);
+    }
+    Some(blocks)
 }
 
 /// Whether a fenced block's language gets Python highlighting.
@@ -106,5 +214,20 @@ mod tests {
         let name = lines[0].iter().find(|t| t.text.contains("square")).unwrap();
         assert_ne!(def.rgb, name.rgb);
         assert!(highlights.get("other").is_none());
+    }
+
+    #[test]
+    fn tokens_survive_the_trip_from_the_child() {
+        let codes = [
+            "x = 'a:b'  # 12:3 ünïcode\n\nprint(x)".to_string(),
+            "pass".to_string(),
+        ];
+        let highlights = Highlights::build(codes.iter().cloned());
+        let text = encode(codes.iter().map(|c| highlights.get(c).unwrap().as_slice()));
+        let back = decode(&text).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(Some(&back[0]), highlights.get(&codes[0]));
+        assert_eq!(back[0].len(), 3, "the blank line is kept");
+        assert!(decode("zz").is_none());
     }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod highlight;
 pub mod model;
 pub mod parse;
+pub mod quiz;
 pub mod render;
 pub mod set;
 

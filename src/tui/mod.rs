@@ -167,12 +167,7 @@ fn handle(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Sampled(sample, at) => Some(Action::Sampled(Box::new(sample), at)),
         Event::ChildEnded { pid, ending } => Some(Action::ChildEnded { pid, ending }),
         Event::Highlighted(highlights) => {
-            // Copy the tokens out of the highlighter thread's heap, so that
-            // heap can be handed back to the system whole.
-            let copy = std::sync::Arc::new(highlights.clone());
-            drop(highlights);
-            crate::lesson::highlight::release_freed_memory();
-            Some(Action::Highlighted(copy))
+            Some(Action::Highlighted(std::sync::Arc::new(highlights)))
         }
     };
     action
