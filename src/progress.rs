@@ -1,7 +1,7 @@
 //! What the learner has done, kept in a small human-readable TOML file that
 //! is written atomically and never trusted blindly.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,10 @@ pub struct Progress {
     /// Lessons read to the end.
     #[serde(default)]
     pub read: BTreeSet<String>,
+    /// Per lesson, how each question was answered: "right", "wrong" or ""
+    /// (not yet), in the lesson's order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, Vec<String>>,
 }
 
 impl Progress {
@@ -27,6 +31,22 @@ impl Progress {
 
     pub fn is_read(&self, id: &str) -> bool {
         self.read.contains(id)
+    }
+
+    /// Records the answer to question `index` of a lesson.
+    pub fn record_answer(&mut self, lesson: &str, index: usize, word: &str) {
+        let answers = self.answers.entry(lesson.to_string()).or_default();
+        if answers.len() <= index {
+            answers.resize(index + 1, String::new());
+        }
+        answers[index] = word.to_string();
+    }
+
+    /// How many of a lesson's questions have an answer.
+    pub fn answered(&self, lesson: &str) -> usize {
+        self.answers
+            .get(lesson)
+            .map_or(0, |a| a.iter().filter(|w| !w.is_empty()).count())
     }
 }
 

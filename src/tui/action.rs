@@ -39,6 +39,11 @@ pub enum Action {
     PreviousHit,
     EndSearch,
     ToggleAnswers,
+    /// A digit (or `.`) for the open question.
+    QuizKey(char),
+    QuizBackspace,
+    /// Enter: confirm the open question's answer.
+    QuizConfirm,
     /// A mouse click at a screen position.
     Click {
         column: u16,

@@ -101,6 +101,9 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('f') => Action::OpenLinks,
         KeyCode::Char('/') => Action::StartSearch,
         KeyCode::Char('a') => Action::ToggleAnswers,
+        KeyCode::Char(c @ ('0'..='9' | '.')) => Action::QuizKey(c),
+        KeyCode::Backspace => Action::QuizBackspace,
+        KeyCode::Enter => Action::QuizConfirm,
         KeyCode::Char('c') => Action::ToggleProjector,
         KeyCode::Char('[') => Action::SlowerRefresh,
         KeyCode::Char(']') => Action::FasterRefresh,
@@ -130,6 +133,10 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("f", "links on this page (Enter follows; or click one)"),
             ("/", "search all lessons; then n N or Enter move, Esc ends"),
             ("a", "show / hide the worked answers"),
+            (
+                "1-9  Enter",
+                "answer the open question at the end of the lesson",
+            ),
         ],
     ),
     (

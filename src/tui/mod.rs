@@ -5,6 +5,7 @@ mod action;
 mod event;
 mod keymap;
 mod layout;
+mod quiz;
 mod state;
 mod theme;
 mod update;

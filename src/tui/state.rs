@@ -12,6 +12,8 @@ use crate::progress::Progress;
 use std::time::Duration;
 
 use super::layout::{self, Areas, Shape};
+use super::quiz::{self, Pending, Verdict};
+use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
@@ -94,6 +96,13 @@ pub struct State {
     pub projector: bool,
     /// Pids of the running busy copies (empty when none run).
     pub busy: Vec<u32>,
+    /// The current lesson's questions (those that parse; `forklab check`
+    /// reports the others).
+    pub questions: Vec<Question>,
+    /// Input for the open question.
+    pub pending: Pending,
+    /// Doc line where the open question starts, if one is open.
+    pub open_question: Option<usize>,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -125,6 +134,9 @@ impl State {
             interval: DEFAULT_INTERVAL,
             projector: false,
             busy: Vec::new(),
+            questions: Vec::new(),
+            pending: Pending::default(),
+            open_question: None,
             confirm_quit: false,
             quit: false,
         };
@@ -160,6 +172,18 @@ impl State {
         layout::areas(self.screen, self.shape())
     }
 
+    /// How each question of the current lesson was answered so far.
+    pub fn verdicts(&self) -> Vec<Option<Verdict>> {
+        let words = self.progress.answers.get(&self.lesson().meta.id);
+        (0..self.lesson().meta.questions.len())
+            .map(|i| {
+                words
+                    .and_then(|w| w.get(i))
+                    .and_then(|w| Verdict::from_word(w))
+            })
+            .collect()
+    }
+
     /// Columns the lesson text wraps at.
     pub fn text_width(&self) -> usize {
         self.areas().text.width as usize
@@ -190,6 +214,16 @@ impl State {
     pub fn rerender(&mut self) {
         self.doc_width = self.text_width();
         self.doc = render(&self.lesson().body, self.render_options(self.current));
+        self.questions =
+            crate::lesson::quiz::questions(&self.lesson().meta.questions).unwrap_or_default();
+        let (lines, open) = quiz::lines(
+            &self.questions,
+            &self.verdicts(),
+            &self.pending,
+            self.doc_width,
+        );
+        self.open_question = open.map(|line| self.doc.lines.len() + line);
+        self.doc.lines.extend(lines);
         self.scroll = self.scroll.min(self.max_scroll());
     }
 

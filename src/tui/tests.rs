@@ -254,3 +254,40 @@ fn quitting_with_busy_copies_asks_once() {
     update(&mut s, Action::Quit);
     assert!(s.quit);
 }
+
+#[test]
+fn questions_are_answered_with_digits_and_enter() {
+    let mut s = state(80, 24);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::NextLesson);
+    assert_eq!(s.lesson().meta.id, "tables");
+    assert_eq!(s.questions.len(), 2);
+    update(&mut s, Action::QuizKey('3'));
+    update(&mut s, Action::QuizConfirm);
+    assert_eq!(s.progress.answers["tables"], vec!["wrong"]);
+    update(&mut s, Action::QuizKey('2'));
+    update(&mut s, Action::QuizKey('.'));
+    update(&mut s, Action::QuizKey('0'));
+    insta::assert_snapshot!(screen(&s).backend());
+    update(&mut s, Action::QuizConfirm);
+    assert_eq!(s.progress.answers["tables"], vec!["wrong", "right"]);
+    assert!(s.progress_dirty);
+    assert!(s.open_question.is_none());
+    update(&mut s, Action::QuizKey('1'));
+    assert!(s.notice.as_deref().unwrap().contains("answered"));
+}
+
+#[test]
+fn questions_out_of_sight_ask_to_scroll() {
+    let mut s = state(80, 10);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::Top);
+    update(&mut s, Action::QuizKey('1'));
+    assert!(
+        s.notice.as_deref().unwrap().contains("press G"),
+        "{:?}",
+        s.notice
+    );
+    assert!(s.progress.answers.is_empty());
+}

@@ -31,7 +31,14 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         };
         let here = if index == state.current { "▸" } else { " " };
         let indent = if lesson.is_overview() { "" } else { "  " };
-        let text = format!("{here}{read} {indent}{}", lesson.meta.title);
+        let questions = lesson.meta.questions.len();
+        let answered = state.progress.answered(&lesson.meta.id);
+        let quiz = if questions == 0 {
+            String::new()
+        } else {
+            format!("  {answered}/{questions}?")
+        };
+        let text = format!("{here}{read} {indent}{}{quiz}", lesson.meta.title);
         let style = match (index == selected, lesson.is_overview()) {
             (true, _) => theme::selected(),
             (false, true) => theme::key(),
