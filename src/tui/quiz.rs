@@ -60,10 +60,21 @@ fn strong(text: impl Into<String>, role: Role) -> Span {
     }
 }
 
+/// Wraps `spans` under `indent`; continuation lines go `hang` further in.
 fn wrapped(out: &mut Vec<Line>, indent: &str, spans: &[Span], width: usize) {
-    let room = width.saturating_sub(indent.len()).max(10);
-    for line in wrap(spans, room, room) {
-        let mut all = vec![span(indent, Role::Text)];
+    hanging(out, indent, "", spans, width);
+}
+
+fn hanging(out: &mut Vec<Line>, indent: &str, hang: &str, spans: &[Span], width: usize) {
+    let first = width.saturating_sub(indent.len()).max(10);
+    let rest = first.saturating_sub(hang.len()).max(10);
+    for (i, line) in wrap(spans, first, rest).into_iter().enumerate() {
+        let lead = if i == 0 {
+            indent.to_string()
+        } else {
+            format!("{indent}{hang}")
+        };
+        let mut all = vec![span(lead, Role::Text)];
         all.extend(line);
         out.push(Line { spans: all });
     }
@@ -123,7 +134,7 @@ pub fn lines(
             },
             link: None,
         });
-        wrapped(&mut out, "", &prompt, width);
+        hanging(&mut out, "", "     ", &prompt, width);
         match &q.answer {
             Answer::Choice {
                 choices,
@@ -147,7 +158,7 @@ pub fn lines(
                     if verdict.is_some() && c == *correct {
                         spans.push(strong("  ← the answer", Role::Heading(3)));
                     }
-                    wrapped(&mut out, "    ", &spans, width);
+                    hanging(&mut out, "    ", "    ", &spans, width);
                 }
                 if is_open {
                     let hint = match pending.choice {

@@ -14,6 +14,13 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_row = 0;
     let mut part = None;
+    let title_width = state
+        .lessons
+        .lessons
+        .iter()
+        .map(|l| l.meta.title.chars().count() + if l.is_overview() { 3 } else { 5 })
+        .max()
+        .unwrap_or(20);
     for (index, lesson) in state.lessons.lessons.iter().enumerate() {
         if part != Some(lesson.meta.part) {
             part = Some(lesson.meta.part);
@@ -36,9 +43,10 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         let quiz = if questions == 0 {
             String::new()
         } else {
-            format!("  {answered}/{questions}?")
+            format!("  quiz {answered}/{questions}")
         };
-        let text = format!("{here}{read} {indent}{}{quiz}", lesson.meta.title);
+        let text = format!("{here}{read} {indent}{}", lesson.meta.title);
+        let text = format!("{text:<title_width$}");
         let style = match (index == selected, lesson.is_overview()) {
             (true, _) => theme::selected(),
             (false, true) => theme::key(),
@@ -47,7 +55,10 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         if index == selected {
             selected_row = lines.len();
         }
-        lines.push(Line::from(Span::styled(text, style)));
+        lines.push(Line::from(vec![
+            Span::styled(text, style),
+            Span::styled(quiz, theme::dim()),
+        ]));
     }
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
     let inner = frame_box(
