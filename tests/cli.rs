@@ -137,3 +137,26 @@ fn version_and_help() {
     let help = stdout(forklab(home.path()).arg("--help"));
     assert!(help.contains("lessons") && help.contains("check"), "{help}");
 }
+
+#[test]
+fn a_missing_or_empty_lesson_folder_is_a_clear_error() {
+    let home = tempfile::tempdir().unwrap();
+    let out = forklab(home.path())
+        .args(["lessons", "--lessons", "/no/such/dir"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read lessons from /no/such/dir"));
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("bad.md"), "+++\nid = 1\n+++\n").unwrap();
+    let out = forklab(home.path())
+        .args(["lessons", "--lessons", empty.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no lesson could be loaded") && err.contains("bad.md:2:"),
+        "{err}"
+    );
+}

@@ -114,3 +114,25 @@ fn a_tiny_terminal_gets_a_message_not_a_broken_screen() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_broken_lesson_is_skipped_and_reported() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture_lessons()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("9-9-broken.md"), "+++\nid = \"broken\"\n").unwrap();
+    let mut s = Session::start(
+        &["--lessons", dir.path().to_str().unwrap()],
+        100,
+        24,
+        home.path(),
+    );
+    s.wait_text("1 lesson file(s) could not be loaded");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
