@@ -39,6 +39,14 @@ pub enum Command {
         /// The folder to check.
         dir: Option<PathBuf>,
     },
+    /// The lessons' Python examples: `list [LESSON]`, `run ID`.
+    Example {
+        #[command(subcommand)]
+        action: commands::example::ExampleAction,
+    },
+    /// Internal: runs a Python script and takes its whole process family down with it.
+    #[command(hide = true)]
+    Guard(commands::guard::GuardArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +80,10 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
+        Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
+        Some(Command::Example { action }) => {
+            commands::example::run(&load_lessons(cli.lessons.as_deref())?, action)
+        }
         Some(Command::Lessons { action }) => {
             let set = load_lessons(cli.lessons.as_deref())?;
             match action {

@@ -1,12 +1,15 @@
 //! forklab: see parallel Python. A terminal course on `multiprocessing`
 //! that runs real worker processes on the learner's own cores.
 //!
-//! Domain modules (`lesson`, `progress`) know nothing of the terminal; the
-//! `tui` and the headless `commands` both build on them.
+//! Domain modules (`lesson`, `progress`, `python`) know nothing of the
+//! terminal; the `tui` and the headless `commands` both build on them.
+//! `python` runs the lessons' scripts under a guard process (see its docs
+//! for the process tree).
 
 pub mod cli;
 pub mod commands;
 pub mod lesson;
 pub mod os;
 pub mod progress;
+pub mod python;
 pub mod tui;
