@@ -506,6 +506,7 @@ impl Runner {
         let mut cause = EndCause::Finished;
         let deadline = self.t0 + self.request.timeout;
         let mut kill_at: Option<Instant> = None;
+        let mut stop_asked = false;
         let mut status_closed_at: Option<Instant> = None;
         let mut output_bytes = 0usize;
         let mut buf = vec![0u8; 64 * 1024];
@@ -541,6 +542,9 @@ impl Runner {
                     limit: self.request.timeout,
                 });
                 ask_stop = true;
+            }
+            if ask_stop {
+                ask_guard_to_stop(guard_pid, &mut stop_asked, &mut kill_at);
             }
             if kill_at.is_some_and(|t| now >= t) {
                 kill_at = None;
@@ -640,9 +644,8 @@ impl Runner {
                     ask_stop = true;
                 }
             }
-            if ask_stop && kill_at.is_none() {
-                let _ = crate::os::signal_process(guard_pid, libc::SIGTERM);
-                kill_at = Some(Instant::now() + STOP_GRACE);
+            if ask_stop {
+                ask_guard_to_stop(guard_pid, &mut stop_asked, &mut kill_at);
             }
         }
 
@@ -707,6 +710,17 @@ impl Runner {
             elapsed,
             cause,
         }));
+    }
+}
+
+/// SIGTERM to the guard (once), and a deadline after which forklab kills
+/// the guard and the script's group itself.
+fn ask_guard_to_stop(guard_pid: u32, asked: &mut bool, kill_at: &mut Option<Instant>) {
+    if !*asked {
+        *asked = true;
+        // The guard is not reaped before the end of the run: its pid is ours.
+        let _ = crate::os::signal_process(guard_pid, libc::SIGTERM);
+        *kill_at = Some(Instant::now() + STOP_GRACE);
     }
 }
 
