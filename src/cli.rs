@@ -99,6 +99,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                      forklab lessons            list the lessons\n  \
                      forklab lessons show ID    print a lesson\n  \
                      forklab check [DIR]        validate a lesson folder\n  \
+                     forklab example list       the Python examples (then: example run ID)\n  \
                      forklab --help             everything else"
                     .into());
             }

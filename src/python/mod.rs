@@ -19,9 +19,48 @@
 //! signal), it kills the master's group and every descendant, reaps them,
 //! removes the temporary working directory and reports over a status pipe.
 //!
-//! To run an example: [`Interpreter::find`] once, then
-//! [`RunRequest::for_example`], then [`start`] with a sink for [`PyEvent`]s;
-//! [`Transcript`] collects the output lines, [`FamilyLog`] the processes.
+//! The script runs with `python -u SCRIPT ARGS` (no shell) in `work/` of a
+//! temporary `forklab-run-*` folder holding copies of the script and its
+//! data; `site/sitecustomize.py` beside it (on `PYTHONPATH`) makes output
+//! line-buffered, so lines printed at once by several workers stay whole.
+//!
+//! To run an example: [`Interpreter::find`] once (it runs Python, so do it
+//! off the UI thread and keep the result), then [`RunRequest::for_example`],
+//! then [`start`] with a sink for [`PyEvent`]s. [`Transcript`] turns the
+//! output into lines; [`FamilyLog`] records the processes found by sampling
+//! `crate::os::family_of(started.guard_pid)`.
+//!
+//! ```no_run
+//! use forklab::lesson::LessonSet;
+//! use forklab::python::{self, Interpreter, PyEvent, RunRequest, StartMethod, Transcript};
+//!
+//! let set = LessonSet::embedded();
+//! let example = &set.lessons[set.index_of("pool").unwrap()].meta.examples[0];
+//! let interpreter = Interpreter::find(None).map_err(|e| e.to_string())?;
+//! let mut request = RunRequest::for_example(&set, example, interpreter)?;
+//! request.start_method = Some(StartMethod::Spawn);
+//! request.args = vec!["4".into(), "12".into()];
+//! let (tx, rx) = std::sync::mpsc::channel();
+//! let run = python::start(request, move |event| {
+//!     let _ = tx.send(event);
+//! });
+//! let mut transcript = Transcript::new();
+//! for event in rx {
+//!     match event {
+//!         PyEvent::Output(output) => {
+//!             transcript.push(&output);
+//!         }
+//!         PyEvent::Exited(exited) => {
+//!             println!("{} (expected: {})", exited.status, exited.expected);
+//!             break;
+//!         }
+//!         PyEvent::Failed(message) => return Err(message),
+//!         _ => {}
+//!     }
+//! }
+//! run.wait();
+//! # Ok::<(), String>(())
+//! ```
 
 pub mod family;
 pub mod guard;

@@ -507,6 +507,7 @@ impl Runner {
         let deadline = self.t0 + self.request.timeout;
         let mut kill_at: Option<Instant> = None;
         let mut stop_asked = false;
+        let mut poll_errors = 0;
         let mut status_closed_at: Option<Instant> = None;
         let mut output_bytes = 0usize;
         let mut buf = vec![0u8; 64 * 1024];
@@ -579,7 +580,14 @@ impl Runner {
             if ready < 0
                 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
             {
+                // Cannot wait for the pipes: stop the run, and give up on
+                // it if waiting keeps failing.
                 ask_stop = true;
+                poll_errors += 1;
+                if poll_errors > 50 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
             }
             let readable = |i: usize| ready > 0 && fds[i].revents != 0;
 
