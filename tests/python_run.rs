@@ -108,6 +108,16 @@ fn a_pool_of_four_shows_four_workers_under_the_master() {
             stdout.contains(&format!("start method {method},")),
             "{stdout}"
         );
+        // Lines printed at the same time by several workers stay whole.
+        for line in stdout.lines().filter(|l| l.contains("squared")) {
+            let whole = line.contains("PoolWorker-")
+                && line.matches("squared").count() == 1
+                && line
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|n| n.parse::<u32>().is_ok());
+            assert!(whole, "{method}: a cut line {line:?} in\n{stdout}");
+        }
         let master = master_pid(&stdout);
         let rows = family_rows(&stdout);
         let workers: Vec<_> = rows
@@ -568,4 +578,66 @@ fn example_list_and_the_errors_of_example_run() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no example \"nothing-like-it\""));
+}
+
+#[test]
+fn output_is_line_buffered_and_the_learners_sitecustomize_still_runs() {
+    if python::python_or_skip("line_buffered").is_none() {
+        return;
+    }
+    let theirs = tempfile::tempdir().unwrap();
+    std::fs::write(
+        theirs.path().join("sitecustomize.py"),
+        "import sys\nprint('their sitecustomize ran', file=sys.stderr)\n",
+    )
+    .unwrap();
+    let script = "import sys\nprint('line buffered:', sys.stdout.line_buffering)\n";
+    let lessons = lesson_dir(&[("buffering", "buffering.py", script)]);
+    let home = tempfile::tempdir().unwrap();
+    let out = forklab(home.path())
+        .args(["example", "run", "buffering", "--lessons"])
+        .arg(lessons.path())
+        .env("PYTHONPATH", theirs.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("line buffered: True"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("their sitecustomize ran"));
+}
+
+#[test]
+fn a_daemon_that_left_the_group_is_killed_too() {
+    let Some(interpreter) = python::python_or_skip("daemon") else {
+        return;
+    };
+    // Fork, start a new session, fork again, and let the master exit at
+    // once: the grandchild is an orphan outside the master's group.
+    let script = r#"import os, sys, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(w, f"{os.getpid()}\n".encode())
+        time.sleep(60)
+    os._exit(0)
+print("daemon pid", os.read(r, 32).decode().strip(), flush=True)
+"#;
+    let request = RunRequest::for_script("daemon.py", script.as_bytes(), interpreter).unwrap();
+    let outcome = python::run_to_end(request, Duration::from_secs(30));
+    let text = outcome.text();
+    let exited = outcome.exited.expect("exited");
+    assert_eq!(exited.status, ExitKind::Code(0), "{text}");
+    let pid: u32 = text
+        .split("daemon pid ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no pid in {text}"));
+    // The run is over only once the daemon is gone.
+    assert!(!python::alive(pid), "daemon {pid} survived the run");
+    assert!(
+        exited.elapsed < Duration::from_secs(10),
+        "{:?}",
+        exited.elapsed
+    );
 }
