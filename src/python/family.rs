@@ -148,6 +148,7 @@ impl FamilyLog {
         }
     }
 
+    /// Every process seen, in order of first sighting.
     pub fn processes(&self) -> &[SeenProcess] {
         &self.processes
     }
@@ -157,10 +158,12 @@ impl FamilyLog {
         self.samples
     }
 
+    /// The script's pid.
     pub fn master(&self) -> u32 {
         self.master
     }
 
+    /// The guard's pid: the root to sample from.
     pub fn guard(&self) -> u32 {
         self.guard
     }

@@ -94,6 +94,7 @@ pub enum StartMethod {
 pub const START_METHOD_VAR: &str = "FORKLAB_START_METHOD";
 
 impl StartMethod {
+    /// In the order a picker offers them.
     pub const ALL: [StartMethod; 3] = [
         StartMethod::Fork,
         StartMethod::Spawn,

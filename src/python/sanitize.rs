@@ -37,6 +37,7 @@ pub struct Decoder {
 }
 
 impl Decoder {
+    /// A decoder at the start of a stream.
     pub fn new() -> Decoder {
         Decoder::default()
     }

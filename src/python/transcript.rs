@@ -27,6 +27,7 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// An empty transcript, for a new run.
     pub fn new() -> Transcript {
         Transcript::default()
     }
@@ -58,6 +59,7 @@ impl Transcript {
         index
     }
 
+    /// The lines in arrival order (the last one per stream may be unfinished).
     pub fn lines(&self) -> &[Line] {
         &self.lines
     }
