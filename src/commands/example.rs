@@ -200,9 +200,15 @@ fn run_example(set: &LessonSet, args: RunArgs) -> Result<ExitCode, String> {
         request.timeout = Duration::from_secs(seconds);
     }
 
-    // Ctrl-C or a plain kill stops the script and still prints the family.
+    // Ctrl-C or a plain kill stops the script and still prints the family;
+    // a second one ends forklab at once (the guard still cleans up).
     let interrupted = Arc::new(AtomicBool::new(false));
     for signal in [libc::SIGINT, libc::SIGTERM] {
+        let _ = signal_hook::flag::register_conditional_shutdown(
+            signal,
+            128 + signal,
+            interrupted.clone(),
+        );
         let _ = signal_hook::flag::register(signal, interrupted.clone());
     }
 
