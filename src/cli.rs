@@ -45,6 +45,14 @@ pub enum Command {
     /// Colour Python code blocks read from stdin (the reader's helper).
     #[command(hide = true)]
     Highlight,
+    /// The lessons' Python examples: `list [LESSON]`, `run ID`.
+    Example {
+        #[command(subcommand)]
+        action: commands::example::ExampleAction,
+    },
+    /// Internal: runs a Python script and takes its whole process family down with it.
+    #[command(hide = true)]
+    Guard(commands::guard::GuardArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +88,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
+        Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
+        Some(Command::Example { action }) => {
+            commands::example::run(&load_lessons(cli.lessons.as_deref())?, action)
+        }
         Some(Command::Lessons { action }) => {
             let set = load_lessons(cli.lessons.as_deref())?;
             match action {
@@ -95,6 +107,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                      forklab lessons            list the lessons\n  \
                      forklab lessons show ID    print a lesson\n  \
                      forklab check [DIR]        validate a lesson folder\n  \
+                     forklab example list       the Python examples (then: example run ID)\n  \
                      forklab --help             everything else"
                     .into());
             }

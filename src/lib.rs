@@ -1,8 +1,10 @@
 //! forklab: see parallel Python. A terminal course on `multiprocessing`
 //! that runs real worker processes on the learner's own cores.
 //!
-//! Domain modules (`lesson`, `progress`) know nothing of the terminal; the
-//! `tui` and the headless `commands` both build on them.
+//! Domain modules (`lesson`, `progress`, `python`) know nothing of the
+//! terminal; the `tui` and the headless `commands` both build on them.
+//! `python` runs the lessons' scripts under a guard process (see its docs
+//! for the process tree).
 
 pub mod busy;
 pub mod cli;
@@ -11,4 +13,5 @@ pub mod lesson;
 pub mod monitor;
 pub mod os;
 pub mod progress;
+pub mod python;
 pub mod tui;

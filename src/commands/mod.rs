@@ -1,4 +1,6 @@
 //! Headless commands: the same domain code as the TUI, printed to stdout.
 
 pub mod check;
+pub mod example;
+pub mod guard;
 pub mod lessons;

@@ -154,6 +154,80 @@ impl LessonSet {
         }
         EMBEDDED_ASSETS.get_entry(name).is_some()
     }
+
+    /// Copies a data name (file or folder, found as [`Self::has_asset`]
+    /// finds it) to `dest_dir/NAME`, for a script that reads `./NAME`.
+    /// Names that could escape `dest_dir` (absolute, `..`) are refused.
+    pub fn copy_asset(&self, name: &str, dest_dir: &Path) -> std::io::Result<()> {
+        use std::path::Component;
+        let relative = Path::new(name);
+        let plain = !name.is_empty()
+            && relative
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !plain {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{name:?} is not a plain relative name"),
+            ));
+        }
+        let dest = dest_dir.join(relative);
+        if let Origin::Dir(dir) = &self.origin {
+            for source in [dir.join(relative), dir.join("assets").join(relative)] {
+                if source.exists() {
+                    return copy_tree(&source, &dest, 0);
+                }
+            }
+        }
+        match EMBEDDED_ASSETS.get_entry(name) {
+            Some(entry) => write_embedded(entry, dest_dir),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no data {name:?} in the lesson folder or forklab's assets"),
+            )),
+        }
+    }
+}
+
+/// Copies a file or folder (following links, at most 32 folders deep).
+fn copy_tree(source: &Path, dest: &Path, depth: usize) -> std::io::Result<()> {
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if !source.is_dir() {
+        return std::fs::copy(source, dest).map(|_| ());
+    }
+    if depth > 32 {
+        return Err(std::io::Error::other(format!(
+            "{} is nested too deeply",
+            source.display()
+        )));
+    }
+    std::fs::create_dir_all(dest)?;
+    for entry in std::fs::read_dir(source)? {
+        let entry = entry?;
+        copy_tree(&entry.path(), &dest.join(entry.file_name()), depth + 1)?;
+    }
+    Ok(())
+}
+
+/// Writes an embedded asset below `root`, at its path within `assets/`.
+fn write_embedded(entry: &include_dir::DirEntry<'_>, root: &Path) -> std::io::Result<()> {
+    let dest = root.join(entry.path());
+    match entry {
+        include_dir::DirEntry::File(file) => {
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(dest, file.contents())
+        }
+        include_dir::DirEntry::Dir(dir) => {
+            std::fs::create_dir_all(&dest)?;
+            dir.entries()
+                .iter()
+                .try_for_each(|child| write_embedded(child, root))
+        }
+    }
 }
 
 fn is_lesson_file(path: &Path) -> bool {
@@ -210,6 +284,38 @@ mod tests {
         assert_eq!(lesson_link_file("./pool.md#top"), Some("pool.md"));
         assert_eq!(lesson_link_file("https://x.org/a.md"), None);
         assert_eq!(lesson_link_file("sub/a.md"), None);
+    }
+
+    #[test]
+    fn assets_copy_from_the_binary_and_from_a_teachers_folder() {
+        let dest = tempfile::tempdir().unwrap();
+        let set = LessonSet::embedded();
+        set.copy_asset("corpus", dest.path()).unwrap();
+        let ants = std::fs::read_to_string(dest.path().join("corpus/ants.txt")).unwrap();
+        assert!(!ants.is_empty());
+        set.copy_asset("corpus/river.txt", dest.path()).unwrap();
+        for bad in ["", "../corpus", "/etc/passwd", "corpus/../../x"] {
+            assert!(
+                set.copy_asset(bad, dest.path()).is_err(),
+                "{bad:?} accepted"
+            );
+        }
+        assert!(set.copy_asset("no-such-data", dest.path()).is_err());
+
+        let teacher = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(teacher.path().join("assets/words/deep")).unwrap();
+        std::fs::write(teacher.path().join("assets/words/deep/a.txt"), "own").unwrap();
+        std::fs::write(teacher.path().join("table.csv"), "1,2").unwrap();
+        let set = LessonSet::from_dir(teacher.path()).unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        set.copy_asset("words", dest.path()).unwrap();
+        set.copy_asset("table.csv", dest.path()).unwrap();
+        // A teacher's folder still falls back to forklab's own assets.
+        set.copy_asset("corpus", dest.path()).unwrap();
+        let read = |p: &str| std::fs::read_to_string(dest.path().join(p)).unwrap();
+        assert_eq!(read("words/deep/a.txt"), "own");
+        assert_eq!(read("table.csv"), "1,2");
+        assert!(dest.path().join("corpus/ants.txt").exists());
     }
 
     #[test]

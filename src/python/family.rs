@@ -1,0 +1,312 @@
+//! The processes a run produced, as seen by sampling `/proc`: who is the
+//! master, who are its workers, which helpers Python started. Samples keep
+//! every process ever seen, so short-lived workers are not forgotten.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crate::os::ProcEntry;
+
+/// What a process is to the learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// forklab's guard, the root of the run's family.
+    Guard,
+    /// The script's own process.
+    Master,
+    /// A Python process started for the script (pool worker, `Process`).
+    Worker,
+    /// `multiprocessing`'s resource tracker.
+    Tracker,
+    /// The forkserver that copies workers under the forkserver method.
+    Forkserver,
+    /// Anything else (a shell of a pyenv shim, a program the script runs).
+    Other,
+}
+
+impl Role {
+    /// A one-word name, for tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Guard => "guard",
+            Role::Master => "master",
+            Role::Worker => "worker",
+            Role::Tracker => "tracker",
+            Role::Forkserver => "forkserver",
+            Role::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a process runs Python, by its name or its program's name.
+pub fn is_python(entry: &ProcEntry) -> bool {
+    let program = entry.cmdline.split(' ').next().unwrap_or_default();
+    let program = program.rsplit('/').next().unwrap_or_default();
+    [entry.name.as_str(), program]
+        .iter()
+        .any(|n| n.starts_with("python") || n.starts_with("pypy"))
+}
+
+/// The role of `entry` in a run whose guard and master are given;
+/// `parent` is `entry`'s parent, when known.
+pub fn role_of(entry: &ProcEntry, parent: Option<&ProcEntry>, guard: u32, master: u32) -> Role {
+    if entry.pid == guard {
+        return Role::Guard;
+    }
+    if entry.pid == master {
+        return Role::Master;
+    }
+    if entry.cmdline.contains("multiprocessing.resource_tracker") {
+        return Role::Tracker;
+    }
+    if entry.cmdline.contains("multiprocessing.forkserver") {
+        // The forkserver's children run its code too: they are the workers.
+        let parent_is_server =
+            parent.is_some_and(|p| p.cmdline.contains("multiprocessing.forkserver"));
+        return if parent_is_server {
+            Role::Worker
+        } else {
+            Role::Forkserver
+        };
+    }
+    if is_python(entry) {
+        Role::Worker
+    } else {
+        Role::Other
+    }
+}
+
+/// A process of the run, with what the samples saw of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenProcess {
+    pub pid: u32,
+    pub ppid: u32,
+    /// The kernel's short name.
+    pub name: String,
+    /// The command line (made safe to show).
+    pub cmdline: String,
+    pub role: Role,
+    /// Offsets since the run started of the first and last sample showing it.
+    pub first_seen: Duration,
+    pub last_seen: Duration,
+    /// Every core a sample saw it on.
+    pub cores: BTreeSet<usize>,
+}
+
+/// Every process seen in a run's family, in order of first sighting.
+#[derive(Debug, Clone, Default)]
+pub struct FamilyLog {
+    guard: u32,
+    master: u32,
+    processes: Vec<SeenProcess>,
+    samples: usize,
+}
+
+impl FamilyLog {
+    /// A log for the run whose guard and master (script) pids are given.
+    pub fn new(guard: u32, master: u32) -> FamilyLog {
+        FamilyLog {
+            guard,
+            master,
+            ..FamilyLog::default()
+        }
+    }
+
+    /// Adds one sample, such as `crate::os::family_of(guard)`.
+    pub fn record(&mut self, at: Duration, sample: &[ProcEntry]) {
+        self.samples += 1;
+        for entry in sample {
+            let parent = sample.iter().find(|p| p.pid == entry.ppid);
+            let role = role_of(entry, parent, self.guard, self.master);
+            let cmdline = super::sanitize::sanitize(&entry.cmdline);
+            match self.processes.iter_mut().find(|p| p.pid == entry.pid) {
+                Some(seen) => {
+                    seen.last_seen = at;
+                    seen.cores.extend(entry.last_core);
+                    // A zombie loses its command line; keep the one seen alive.
+                    if !cmdline.is_empty() {
+                        seen.cmdline = cmdline;
+                    }
+                }
+                None => self.processes.push(SeenProcess {
+                    pid: entry.pid,
+                    ppid: entry.ppid,
+                    name: super::sanitize::sanitize(&entry.name),
+                    cmdline,
+                    role,
+                    first_seen: at,
+                    last_seen: at,
+                    cores: entry.last_core.into_iter().collect(),
+                }),
+            }
+        }
+    }
+
+    /// Every process seen, in order of first sighting.
+    pub fn processes(&self) -> &[SeenProcess] {
+        &self.processes
+    }
+
+    /// How many samples were recorded.
+    pub fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// The script's pid.
+    pub fn master(&self) -> u32 {
+        self.master
+    }
+
+    /// The guard's pid: the root to sample from.
+    pub fn guard(&self) -> u32 {
+        self.guard
+    }
+
+    /// Python workers whose parent is the script's process.
+    pub fn workers_of_master(&self) -> impl Iterator<Item = &SeenProcess> {
+        self.processes
+            .iter()
+            .filter(|p| p.role == Role::Worker && p.ppid == self.master)
+    }
+
+    /// The processes as a tree, parents before their children, each with
+    /// its depth (0 for the guard or any process whose parent was not seen).
+    pub fn tree(&self) -> Vec<(usize, &SeenProcess)> {
+        let mut out = Vec::with_capacity(self.processes.len());
+        let known = |pid: u32| self.processes.iter().any(|p| p.pid == pid);
+        let roots = self
+            .processes
+            .iter()
+            .filter(|p| !known(p.ppid) || p.ppid == p.pid);
+        for root in roots {
+            self.add_subtree(root, 0, &mut out);
+        }
+        out
+    }
+
+    fn add_subtree<'a>(
+        &'a self,
+        process: &'a SeenProcess,
+        depth: usize,
+        out: &mut Vec<(usize, &'a SeenProcess)>,
+    ) {
+        if out.iter().any(|(_, p)| p.pid == process.pid) {
+            return;
+        }
+        out.push((depth, process));
+        for child in self
+            .processes
+            .iter()
+            .filter(|c| c.ppid == process.pid && c.pid != process.pid)
+        {
+            self.add_subtree(child, depth + 1, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(pid: u32, ppid: u32, name: &str, cmdline: &str, core: usize) -> ProcEntry {
+        ProcEntry {
+            pid,
+            ppid,
+            name: name.into(),
+            cmdline: cmdline.into(),
+            state: 'S',
+            last_core: Some(core),
+        }
+    }
+
+    #[test]
+    fn roles_under_each_start_method() {
+        let guard = entry(10, 1, "forklab", "forklab guard -- python3 -u s.py", 0);
+        let master = entry(11, 10, "python3", "python3 -u s.py", 0);
+        let forked = entry(12, 11, "python3", "python3 -u s.py", 1);
+        let spawned = entry(
+            13,
+            11,
+            "python3.11",
+            "/usr/bin/python3.11 -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7) --multiprocessing-fork",
+            0,
+        );
+        let tracker = entry(
+            14,
+            11,
+            "python3",
+            "python3 -c from multiprocessing.resource_tracker import main;main(4)",
+            0,
+        );
+        let server = entry(
+            15,
+            11,
+            "python3",
+            "python3 -c from multiprocessing.forkserver import main; main(8, 9)",
+            1,
+        );
+        let served = entry(
+            16,
+            15,
+            "python3",
+            "python3 -c from multiprocessing.forkserver import main; main(8, 9)",
+            1,
+        );
+        let shell = entry(
+            17,
+            11,
+            "bash",
+            "bash /root/.pyenv/libexec/pyenv-version-name",
+            1,
+        );
+        let all = [
+            &guard, &master, &forked, &spawned, &tracker, &server, &served, &shell,
+        ];
+        let role = |e: &ProcEntry| {
+            let parent = all.iter().find(|p| p.pid == e.ppid).copied();
+            role_of(e, parent, 10, 11)
+        };
+        assert_eq!(role(&guard), Role::Guard);
+        assert_eq!(role(&master), Role::Master);
+        assert_eq!(role(&forked), Role::Worker);
+        assert_eq!(role(&spawned), Role::Worker);
+        assert_eq!(role(&tracker), Role::Tracker);
+        assert_eq!(role(&server), Role::Forkserver);
+        assert_eq!(role(&served), Role::Worker);
+        assert_eq!(role(&shell), Role::Other);
+    }
+
+    #[test]
+    fn the_log_keeps_every_process_and_its_cores() {
+        let mut log = FamilyLog::new(10, 11);
+        let guard = entry(10, 1, "forklab", "forklab guard", 0);
+        let master = entry(11, 10, "python3", "python3 -u s.py", 0);
+        let w1 = entry(12, 11, "python3", "python3 -u s.py", 1);
+        let w2 = entry(13, 11, "python3", "python3 -u s.py", 0);
+        log.record(
+            Duration::from_millis(50),
+            &[guard.clone(), master.clone(), w1.clone()],
+        );
+        let mut w1_moved = w1.clone();
+        w1_moved.last_core = Some(0);
+        log.record(Duration::from_millis(100), &[guard, master, w1_moved, w2]);
+        log.record(Duration::from_millis(150), &[]);
+        assert_eq!(log.samples(), 3);
+        assert_eq!(log.processes().len(), 4);
+        assert_eq!(log.workers_of_master().count(), 2);
+        let w1 = &log.processes()[2];
+        assert_eq!(w1.cores.iter().copied().collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(
+            (w1.first_seen.as_millis(), w1.last_seen.as_millis()),
+            (50, 100)
+        );
+        let tree: Vec<(usize, u32)> = log.tree().iter().map(|(d, p)| (*d, p.pid)).collect();
+        assert_eq!(tree, [(0, 10), (1, 11), (2, 12), (2, 13)]);
+    }
+}

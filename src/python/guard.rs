@@ -1,0 +1,353 @@
+//! `forklab guard -- PROGRAM ARGS...`: keeps a Python run's whole process
+//! family on a leash.
+//!
+//! The parent-death signal alone is not enough: pool workers made by `fork`
+//! are grandchildren of forklab and hold the output pipes, so they would
+//! outlive a killed forklab and hang forever. The guard (forklab's binary
+//! re-executed, with the parent-death signal set to SIGTERM) starts PROGRAM
+//! in a process group of its own and becomes a child subreaper, so every
+//! orphan of the run stays below it. It kills the group and every
+//! descendant with SIGKILL when
+//! - PROGRAM ends (after [`GRACE`], so helpers that exit on their own can),
+//! - it receives SIGTERM, SIGHUP, SIGINT or SIGQUIT (forklab's stop, or
+//!   forklab's death),
+//!
+//! then reaps them all, removes the run's working directory and reports
+//! PROGRAM's status on the status pipe and as its own exit status.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long the rest of the family may take to exit once PROGRAM has ended.
+pub const GRACE: Duration = Duration::from_millis(500);
+
+/// How long killed processes may take to disappear before the guard gives
+/// up waiting (a process stuck in the kernel cannot be killed at once).
+const KILL_LIMIT: Duration = Duration::from_secs(5);
+
+/// The prefix of the temporary directories the guard may remove.
+pub const WORKDIR_PREFIX: &str = "forklab-run-";
+
+/// The guard's command line, as parsed by the CLI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardOptions {
+    /// A pipe inherited from forklab for [`Report`] lines.
+    pub status_fd: Option<i32>,
+    /// A `forklab-run-*` directory under the temporary folder to remove at the end.
+    pub cleanup: Option<PathBuf>,
+    /// PROGRAM and its arguments.
+    pub program: Vec<OsString>,
+}
+
+/// One line the guard writes on its status pipe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// PROGRAM runs with this pid (also its process group id).
+    Started(u32),
+    /// PROGRAM exited with this status.
+    Exited(i32),
+    /// PROGRAM was killed by this signal.
+    Signaled(i32),
+    /// Something went wrong in the guard.
+    Error(String),
+}
+
+impl Report {
+    /// The line on the pipe, newline included.
+    pub fn line(&self) -> String {
+        match self {
+            Report::Started(pid) => format!("started {pid}\n"),
+            Report::Exited(code) => format!("exited {code}\n"),
+            Report::Signaled(signal) => format!("signaled {signal}\n"),
+            Report::Error(message) => format!("error {}\n", message.replace('\n', " ")),
+        }
+    }
+
+    /// Reads a line written by [`Report::line`]; `None` for anything else.
+    pub fn parse(line: &str) -> Option<Report> {
+        let (word, rest) = line.trim_end_matches('\n').split_once(' ')?;
+        match word {
+            "started" => rest.parse().ok().map(Report::Started),
+            "exited" => rest.parse().ok().map(Report::Exited),
+            "signaled" => rest.parse().ok().map(Report::Signaled),
+            "error" => Some(Report::Error(rest.to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// Runs the guard; returns PROGRAM's exit status (128 + N if a signal N
+/// killed it, 127 if it could not be started).
+pub fn run(options: GuardOptions) -> ExitCode {
+    let mut status = StatusPipe::open(options.status_fd);
+    let report = guard(&options.program, &mut status);
+    if let Some(dir) = &options.cleanup {
+        remove_workdir(dir);
+    }
+    if let Report::Error(message) = &report {
+        eprintln!("forklab guard: {message}");
+    }
+    status.send(&report);
+    ExitCode::from(match report {
+        Report::Exited(code) => code.clamp(0, 255) as u8,
+        Report::Signaled(signal) => (128 + signal).clamp(0, 255) as u8,
+        Report::Started(_) | Report::Error(_) => 127,
+    })
+}
+
+fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
+    let Some((name, args)) = program.split_first() else {
+        return Report::Error("no program given: forklab guard -- PROGRAM [ARGS...]".into());
+    };
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER has no memory-safety preconditions.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+    let signals = match Signals::register() {
+        Ok(signals) => signals,
+        Err(e) => return Report::Error(format!("cannot watch signals: {e}")),
+    };
+    let mut cmd = Command::new(name);
+    cmd.args(args).process_group(0);
+    crate::os::die_with_parent(&mut cmd, libc::SIGKILL);
+    let child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            return Report::Error(format!("cannot start {}: {e}", Path::new(name).display()));
+        }
+    };
+    let pid = child.id();
+    // The child is reaped below with waitpid(-1), not through `child`.
+    drop(child);
+    status.send(&Report::Started(pid));
+    watch(pid, &signals)
+}
+
+/// Waits for PROGRAM and the rest of its family; kills them when it is time.
+fn watch(pid: u32, signals: &Signals) -> Report {
+    let mut status: Option<i32> = None;
+    let mut grace_until: Option<Instant> = None;
+    let mut killing_since: Option<Instant> = None;
+    let mut last_kill = Instant::now();
+    loop {
+        let children_left = reap_all(pid, &mut status);
+        let now = Instant::now();
+        if status.is_some() && grace_until.is_none() {
+            grace_until = Some(now + GRACE);
+        }
+        if !children_left {
+            break;
+        }
+        let kill_now = killing_since.is_none()
+            && (signals.termination() || grace_until.is_some_and(|t| now >= t));
+        if kill_now {
+            killing_since = Some(now);
+            last_kill = now;
+            kill_family(pid);
+        } else if let Some(since) = killing_since {
+            if now - since > KILL_LIMIT {
+                break;
+            }
+            if now - last_kill >= Duration::from_millis(100) {
+                // A process may have forked between the kills.
+                last_kill = now;
+                kill_family(pid);
+            }
+        }
+        let timeout = match (killing_since, grace_until) {
+            (Some(_), _) => Duration::from_millis(100),
+            (None, Some(until)) => until.saturating_duration_since(now),
+            (None, None) => Duration::from_secs(10),
+        };
+        signals.wait(timeout);
+    }
+    #[cfg(not(target_os = "linux"))]
+    if status.is_some() {
+        // Without a subreaper, orphans left the guard's family: their group is
+        // the only handle on them.
+        let _ = crate::os::signal_group(pid, libc::SIGKILL);
+    }
+    match status {
+        Some(raw) if libc::WIFEXITED(raw) => Report::Exited(libc::WEXITSTATUS(raw)),
+        Some(raw) if libc::WIFSIGNALED(raw) => Report::Signaled(libc::WTERMSIG(raw)),
+        Some(raw) => Report::Error(format!("unexpected wait status {raw}")),
+        None => Report::Error(format!(
+            "process {pid} did not end within {} s of SIGKILL",
+            KILL_LIMIT.as_secs()
+        )),
+    }
+}
+
+/// Reaps every child that has ended (PROGRAM's status goes to `status`);
+/// returns whether any child is left.
+fn reap_all(program: u32, status: &mut Option<i32>) -> bool {
+    loop {
+        let mut raw = 0;
+        // SAFETY: waitpid writes only to `raw`.
+        let pid = unsafe { libc::waitpid(-1, &mut raw, libc::WNOHANG) };
+        if pid > 0 {
+            if pid as u32 == program {
+                *status = Some(raw);
+            }
+            continue;
+        }
+        if pid == 0 {
+            return true;
+        }
+        match std::io::Error::last_os_error().raw_os_error() {
+            Some(libc::EINTR) => continue,
+            _ => return false,
+        }
+    }
+}
+
+/// SIGKILL to PROGRAM's group, then to every descendant of the guard that
+/// left it (a process may call `setsid` or `setpgid`).
+fn kill_family(pgid: u32) {
+    let _ = crate::os::signal_group(pgid, libc::SIGKILL);
+    let me = std::process::id();
+    for process in crate::os::family_of(me) {
+        if process.pid != me {
+            let _ = crate::os::signal_process(process.pid, libc::SIGKILL);
+        }
+    }
+}
+
+/// Removes the run's working directory, but only one that looks like it:
+/// a `forklab-run-*` folder directly in the temporary directory.
+fn remove_workdir(dir: &Path) {
+    let (Ok(dir), Ok(tmp)) = (dir.canonicalize(), std::env::temp_dir().canonicalize()) else {
+        return;
+    };
+    let named_right = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(WORKDIR_PREFIX));
+    if named_right && dir.parent() == Some(tmp.as_path()) {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The write end of forklab's status pipe (nothing if absent or invalid).
+struct StatusPipe(Option<File>);
+
+impl StatusPipe {
+    fn open(fd: Option<i32>) -> StatusPipe {
+        StatusPipe(fd.filter(|&fd| fd > 2).and_then(|fd| {
+            // SAFETY: fcntl on an arbitrary number is harmless; it fails on a
+            // closed descriptor, and then the descriptor is not used.
+            let valid = unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) } == 0;
+            // SAFETY: the descriptor is open and nothing else in this process
+            // owns it: forklab passed it for the guard alone.
+            valid.then(|| unsafe { File::from_raw_fd(fd) })
+        }))
+    }
+
+    fn send(&mut self, report: &Report) {
+        if let Some(file) = &mut self.0 {
+            let _ = file.write_all(report.line().as_bytes());
+        }
+    }
+}
+
+/// The signals the guard reacts to, turned into a wake-up socket so that
+/// waiting needs no polling.
+struct Signals {
+    wake: UnixStream,
+    _wake_writer: UnixStream,
+    termination: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    const TERMINATION: [i32; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT];
+
+    fn register() -> std::io::Result<Signals> {
+        let (wake, writer) = UnixStream::pair()?;
+        wake.set_nonblocking(true)?;
+        writer.set_nonblocking(true)?;
+        let termination = Arc::new(AtomicUsize::new(0));
+        for signal in Self::TERMINATION {
+            signal_hook::flag::register_usize(signal, termination.clone(), signal as usize)?;
+        }
+        for signal in Self::TERMINATION.into_iter().chain([libc::SIGCHLD]) {
+            signal_hook::low_level::pipe::register_raw(signal, writer.as_raw_fd())?;
+        }
+        Ok(Signals {
+            wake,
+            _wake_writer: writer,
+            termination,
+        })
+    }
+
+    /// Whether a termination signal has arrived.
+    fn termination(&self) -> bool {
+        self.termination.load(Ordering::SeqCst) != 0
+    }
+
+    /// Sleeps until a signal arrives or `timeout` passes.
+    fn wait(&self, timeout: Duration) {
+        let mut fds = [libc::pollfd {
+            fd: self.wake.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+        // SAFETY: fds is a valid array of one pollfd.
+        unsafe { libc::poll(fds.as_mut_ptr(), 1, ms) };
+        let mut drain = [0u8; 64];
+        while matches!((&self.wake).read(&mut drain), Ok(n) if n > 0) {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_round_trip() {
+        for report in [
+            Report::Started(42),
+            Report::Exited(0),
+            Report::Exited(-1),
+            Report::Signaled(9),
+            Report::Error("cannot start x: no such file".into()),
+        ] {
+            assert_eq!(Report::parse(&report.line()), Some(report));
+        }
+        assert_eq!(Report::parse("started x\n"), None);
+        assert_eq!(Report::parse("hello\n"), None);
+        assert_eq!(
+            Report::Error("two\nlines".into()).line(),
+            "error two lines\n"
+        );
+    }
+
+    #[test]
+    fn removes_only_its_own_kind_of_directory() {
+        let own = tempfile::Builder::new()
+            .prefix(WORKDIR_PREFIX)
+            .tempdir()
+            .unwrap();
+        let other = tempfile::Builder::new()
+            .prefix("someone-else-")
+            .tempdir()
+            .unwrap();
+        let nested = own.path().join(format!("{WORKDIR_PREFIX}inner"));
+        std::fs::create_dir(&nested).unwrap();
+        remove_workdir(other.path());
+        remove_workdir(&nested);
+        assert!(other.path().exists() && nested.exists());
+        remove_workdir(own.path());
+        assert!(!own.path().exists());
+    }
+}

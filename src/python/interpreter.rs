@@ -1,0 +1,486 @@
+//! Finding the learner's Python: `--python PATH`, else `FORKLAB_PYTHON`,
+//! else `python3` on `PATH`. The interpreter is asked for its version and
+//! its start methods once, so the screen can say what ran.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::StartMethod;
+
+/// The oldest Python the examples run on (f-strings with `=`, `math.prod`).
+pub const MIN_VERSION: (u32, u32) = (3, 8);
+
+/// The environment variable naming an interpreter when `--python` is absent.
+pub const ENV_VAR: &str = "FORKLAB_PYTHON";
+
+/// How long the version probe may take (a cold pyenv shim can be slow).
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Asks the interpreter what forklab needs to know. Written for Python 2
+/// too, so that an old interpreter is reported as old, not as broken.
+const PROBE: &str = r#"import sys, platform
+sys.stdout.write(platform.python_version() + "\n")
+sys.stdout.write("%d %d %d\n" % tuple(sys.version_info[:3]))
+try:
+    import multiprocessing as m
+    sys.stdout.write(str(m.get_start_method()) + "\n")
+    sys.stdout.write(",".join(m.get_all_start_methods()) + "\n")
+except Exception as e:
+    sys.stdout.write("!" + repr(e) + "\n")
+"#;
+
+/// Where the interpreter's name came from, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `--python PATH`.
+    Flag,
+    /// The `FORKLAB_PYTHON` environment variable.
+    Env,
+    /// `python3` searched on `PATH`.
+    Path,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Source::Flag => "--python",
+            Source::Env => ENV_VAR,
+            Source::Path => "PATH",
+        })
+    }
+}
+
+/// A Python interpreter that answered the probe and is recent enough.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interpreter {
+    /// The program forklab runs (as found, not resolved: a venv's or
+    /// pyenv's wrapper keeps working).
+    pub path: PathBuf,
+    pub source: Source,
+    /// The exact version string, e.g. `3.11.7` or `3.13.0rc1`.
+    pub version: String,
+    /// (major, minor, micro), for comparisons.
+    pub version_info: (u32, u32, u32),
+    /// `multiprocessing.get_start_method()`: what runs when none is chosen.
+    pub default_start_method: StartMethod,
+    /// `multiprocessing.get_all_start_methods()` on this platform.
+    pub start_methods: Vec<StartMethod>,
+}
+
+/// Why no usable interpreter was found. Its message says what was looked
+/// for and how to install Python; the rest of forklab keeps working.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindError {
+    /// Nothing at the path, or no `python3` on `PATH`.
+    NotFound { looked_for: String },
+    /// Found, but it could not be run or did not answer like Python.
+    Broken {
+        path: PathBuf,
+        source: Source,
+        detail: String,
+    },
+    /// Older than [`MIN_VERSION`].
+    TooOld {
+        path: PathBuf,
+        source: Source,
+        version: String,
+    },
+}
+
+impl std::fmt::Display for FindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (major, minor) = MIN_VERSION;
+        match self {
+            FindError::NotFound { looked_for } => {
+                write!(f, "no Python interpreter found: looked for {looked_for}.")?
+            }
+            FindError::Broken {
+                path,
+                source,
+                detail,
+            } => write!(
+                f,
+                "{} (from {source}) does not work as Python: {detail}",
+                path.display()
+            )?,
+            FindError::TooOld {
+                path,
+                source,
+                version,
+            } => write!(
+                f,
+                "{} (from {source}) is Python {version}; the examples need {major}.{minor} or newer.",
+                path.display()
+            )?,
+        }
+        write!(
+            f,
+            "\nforklab runs the lessons' examples with Python {major}.{minor} or newer. To install it:\n  \
+             Debian/Ubuntu:  sudo apt install python3\n  \
+             macOS:          brew install python3   (or the installer from python.org)\n  \
+             Windows:        winget install Python.Python.3.12   (or the installer from python.org)\n\
+             Then run forklab again, or name an interpreter with --python PATH or {ENV_VAR}=PATH.\n\
+             The lessons can still be read without Python."
+        )
+    }
+}
+
+impl std::error::Error for FindError {}
+
+impl Interpreter {
+    /// Finds the interpreter from `--python` (if given), the environment
+    /// and `PATH`, and checks its version.
+    pub fn find(flag: Option<&Path>) -> Result<Interpreter, FindError> {
+        find_with(
+            flag,
+            std::env::var_os(ENV_VAR).as_deref(),
+            std::env::var_os("PATH").as_deref(),
+        )
+    }
+
+    /// Whether this platform's Python offers `method`.
+    pub fn supports(&self, method: StartMethod) -> bool {
+        self.start_methods.contains(&method)
+    }
+}
+
+/// [`Interpreter::find`] with the environment passed in, for tests.
+pub fn find_with(
+    flag: Option<&Path>,
+    env: Option<&OsStr>,
+    path_var: Option<&OsStr>,
+) -> Result<Interpreter, FindError> {
+    let (name, source): (OsString, Source) = match (flag, env) {
+        (Some(flag), _) => (flag.as_os_str().to_owned(), Source::Flag),
+        (None, Some(env)) if !env.is_empty() => (env.to_owned(), Source::Env),
+        _ => ("python3".into(), Source::Path),
+    };
+    let path = resolve(&name, path_var).ok_or_else(|| FindError::NotFound {
+        looked_for: match source {
+            Source::Flag => format!("{} (given with --python)", show(&name, path_var)),
+            Source::Env => format!("{} (given in {ENV_VAR})", show(&name, path_var)),
+            Source::Path => format!(
+                "`python3` on PATH ({}); neither --python nor {ENV_VAR} was given",
+                path_var
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| "PATH is empty".into())
+            ),
+        },
+    })?;
+    let output = probe(&path).map_err(|detail| FindError::Broken {
+        path: path.clone(),
+        source,
+        detail,
+    })?;
+    let answer = parse_probe(&output).map_err(|detail| FindError::Broken {
+        path: path.clone(),
+        source,
+        detail,
+    })?;
+    if (answer.version_info.0, answer.version_info.1) < MIN_VERSION {
+        return Err(FindError::TooOld {
+            path,
+            source,
+            version: answer.version,
+        });
+    }
+    let methods = answer.methods.map_err(|detail| FindError::Broken {
+        path: path.clone(),
+        source,
+        detail,
+    })?;
+    Ok(Interpreter {
+        path,
+        source,
+        version: answer.version,
+        version_info: answer.version_info,
+        default_start_method: methods.0,
+        start_methods: methods.1,
+    })
+}
+
+fn show(name: &OsStr, path_var: Option<&OsStr>) -> String {
+    if Path::new(name).components().count() > 1 {
+        format!("{:?}", Path::new(name))
+    } else {
+        format!(
+            "`{}` on PATH ({})",
+            name.to_string_lossy(),
+            path_var.map(|p| p.to_string_lossy()).unwrap_or_default()
+        )
+    }
+}
+
+/// A name with a slash is a path; a bare name is searched on `PATH`.
+fn resolve(name: &OsStr, path_var: Option<&OsStr>) -> Option<PathBuf> {
+    let as_path = Path::new(name);
+    if name.is_empty() {
+        return None;
+    }
+    if as_path.components().count() > 1 || as_path.is_absolute() {
+        return is_executable(as_path).then(|| as_path.to_path_buf());
+    }
+    std::env::split_paths(path_var?)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Runs the probe with a time limit; returns its standard output.
+fn probe(path: &Path) -> Result<String, String> {
+    let mut child = Command::new(path)
+        .args(["-c", PROBE])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run it: {e}"))?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out = std::thread::spawn(move || read_all(stdout.as_mut()));
+    let err = std::thread::spawn(move || read_all(stderr.as_mut()));
+    let deadline = Instant::now() + PROBE_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "it did not answer `python -c` within {} s",
+                    PROBE_TIMEOUT.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("cannot wait for it: {e}")),
+        }
+    };
+    let out = out.join().unwrap_or_default();
+    let err = err.join().unwrap_or_default();
+    if !status.success() {
+        let err = super::sanitize::sanitize(err.trim());
+        return Err(format!(
+            "`{} -c ...` ended with {status}{}{}",
+            path.display(),
+            if err.is_empty() { "" } else { ":\n" },
+            err
+        ));
+    }
+    Ok(out)
+}
+
+fn read_all(pipe: Option<&mut impl Read>) -> String {
+    let mut bytes = Vec::new();
+    if let Some(pipe) = pipe {
+        let _ = pipe.read_to_end(&mut bytes);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// What the probe said. The start methods are an error when
+/// `multiprocessing` is unusable (reported only for a recent Python).
+#[derive(Debug, PartialEq)]
+struct ProbeAnswer {
+    version: String,
+    version_info: (u32, u32, u32),
+    methods: Result<(StartMethod, Vec<StartMethod>), String>,
+}
+
+fn parse_probe(output: &str) -> Result<ProbeAnswer, String> {
+    let mut lines = output.lines().map(str::trim);
+    let unexpected = || {
+        format!(
+            "unexpected answer to the version probe: {:?}",
+            super::sanitize::sanitize(output.trim())
+        )
+    };
+    let version = lines
+        .next()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(unexpected)?;
+    let numbers: Vec<u32> = lines
+        .next()
+        .ok_or_else(unexpected)?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| unexpected())?;
+    let [major, minor, micro] = numbers[..] else {
+        return Err(unexpected());
+    };
+    let methods = match (lines.next(), lines.next()) {
+        (Some(error), _) if error.starts_with('!') => Err(format!(
+            "its multiprocessing module does not load: {}",
+            super::sanitize::sanitize(&error[1..])
+        )),
+        (Some(default), Some(all)) => default
+            .parse::<StartMethod>()
+            .map(|default| {
+                let all = all.split(',').filter_map(|m| m.parse().ok()).collect();
+                (default, all)
+            })
+            .map_err(|e| format!("multiprocessing's default start method: {e}")),
+        _ => Err(unexpected()),
+    };
+    Ok(ProbeAnswer {
+        version: version.to_string(),
+        version_info: (major, minor, micro),
+        methods,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A fake interpreter: a shell script that prints `answer`.
+    fn fake(dir: &Path, name: &str, body: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // Another test thread may fork while the file is open for writing,
+        // and exec then fails with "text file busy" for a moment: wait it out.
+        for _ in 0..200 {
+            match Command::new(&path)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+            {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                _ => break,
+            }
+        }
+        path
+    }
+
+    #[test]
+    fn parses_a_modern_answer() {
+        let answer = parse_probe("3.13.0rc1\n3 13 0\nforkserver\nfork,spawn,forkserver\n").unwrap();
+        assert_eq!(answer.version, "3.13.0rc1");
+        assert_eq!(answer.version_info, (3, 13, 0));
+        let (default, all) = answer.methods.unwrap();
+        assert_eq!(default, StartMethod::Forkserver);
+        assert_eq!(all.len(), 3);
+    }
+
+    #[test]
+    fn rejects_garbage_and_reports_a_broken_multiprocessing() {
+        assert!(parse_probe("").is_err());
+        assert!(parse_probe("hello\nworld\n").is_err());
+        let answer = parse_probe("3.11.2\n3 11 2\n!ImportError('no _multiprocessing')\n").unwrap();
+        assert!(answer.methods.unwrap_err().contains("does not load"));
+    }
+
+    #[test]
+    fn a_missing_python_says_what_was_looked_for_and_how_to_install() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().as_os_str();
+        let err = find_with(None, None, Some(empty)).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, FindError::NotFound { .. }));
+        assert!(text.contains("`python3` on PATH"), "{text}");
+        assert!(text.contains(&dir.path().display().to_string()), "{text}");
+        for hint in [
+            "Debian/Ubuntu",
+            "apt install python3",
+            "macOS",
+            "Windows",
+            "--python",
+        ] {
+            assert!(text.contains(hint), "{hint} missing from {text}");
+        }
+        let err = find_with(Some(Path::new("/no/such/python")), None, Some(empty)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("\"/no/such/python\" (given with --python)"),
+            "{err}"
+        );
+        let err = find_with(None, Some(OsStr::new("/no/where/py")), Some(empty)).unwrap_err();
+        assert!(err.to_string().contains(ENV_VAR), "{err}");
+    }
+
+    #[test]
+    fn an_old_python_is_too_old() {
+        let dir = tempfile::tempdir().unwrap();
+        fake(
+            dir.path(),
+            "python3",
+            "echo 2.7.18; echo 2 7 18; echo \"!ImportError\"",
+        );
+        let err = find_with(None, None, Some(dir.path().as_os_str())).unwrap_err();
+        assert!(matches!(err, FindError::TooOld { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("is Python 2.7.18") && text.contains("3.8 or newer"),
+            "{text}"
+        );
+        assert!(text.contains("(from PATH)"), "{text}");
+    }
+
+    #[test]
+    fn a_failing_or_silent_program_is_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        let failing = fake(
+            dir.path(),
+            "failing",
+            "echo 'pyenv: python3: command not found' >&2; exit 127",
+        );
+        let err = find_with(Some(&failing), None, None).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, FindError::Broken { .. }), "{err:?}");
+        assert!(
+            text.contains("command not found") && text.contains("(from --python)"),
+            "{text}"
+        );
+        let silent = fake(dir.path(), "silent", "true");
+        let err = find_with(Some(&silent), None, None).unwrap_err();
+        assert!(err.to_string().contains("unexpected answer"), "{err}");
+    }
+
+    #[test]
+    fn the_flag_beats_the_environment_which_beats_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let answer = |v: &str| {
+            format!(
+                "echo {v}; echo {}; echo fork; echo fork,spawn",
+                v.replace('.', " ")
+            )
+        };
+        let flag = fake(dir.path(), "flag-python", &answer("3.12.1"));
+        let env = fake(dir.path(), "env-python", &answer("3.10.4"));
+        fake(dir.path(), "python3", &answer("3.9.0"));
+        let path_var = Some(dir.path().as_os_str());
+        let found = find_with(Some(&flag), Some(env.as_os_str()), path_var).unwrap();
+        assert_eq!(
+            (found.version.as_str(), found.source),
+            ("3.12.1", Source::Flag)
+        );
+        let found = find_with(None, Some(env.as_os_str()), path_var).unwrap();
+        assert_eq!(
+            (found.version.as_str(), found.source),
+            ("3.10.4", Source::Env)
+        );
+        let found = find_with(None, Some(OsStr::new("")), path_var).unwrap();
+        assert_eq!(
+            (found.version.as_str(), found.source),
+            ("3.9.0", Source::Path)
+        );
+        assert_eq!(found.default_start_method, StartMethod::Fork);
+        assert!(found.supports(StartMethod::Spawn) && !found.supports(StartMethod::Forkserver));
+        // A bare name given with --python is searched on PATH too.
+        let by_name = find_with(Some(Path::new("flag-python")), None, path_var).unwrap();
+        assert_eq!(by_name.path, flag);
+    }
+}
