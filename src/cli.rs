@@ -23,6 +23,10 @@ pub struct Cli {
     #[arg(long)]
     pub reset_progress: bool,
 
+    /// The Python that runs the lessons' examples (default: $FORKLAB_PYTHON, else python3 on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -112,7 +116,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .into());
             }
             let set = load_lessons(cli.lessons.as_deref())?;
-            crate::tui::run(set, cli.reset_progress).map_err(|e| e.to_string())?;
+            crate::tui::run(set, cli.reset_progress, cli.python).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
     }

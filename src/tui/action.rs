@@ -5,6 +5,17 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     SetInterval(std::time::Duration),
+    /// Run example `example` of lesson `lesson` as run `number`.
+    RunExample {
+        number: u64,
+        lesson: usize,
+        example: usize,
+        args: Vec<String>,
+        method: Option<crate::python::StartMethod>,
+    },
+    StopExample,
+    /// Look for Python in the background, before a run needs it.
+    FindPython,
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
@@ -39,6 +50,22 @@ pub enum Action {
     PreviousHit,
     EndSearch,
     ToggleAnswers,
+    /// `e`: choose one of the lesson's examples to run.
+    OpenExamples,
+    /// Start typing the chosen example's arguments.
+    EditArgs,
+    ArgsType(char),
+    ArgsBackspace,
+    ArgsDone,
+    ArgsCancel,
+    CycleStartMethod,
+    StopExample,
+    /// Show or hide the output pane.
+    ToggleOutput,
+    /// Tab: move the scrolling keys to the other pane.
+    FocusNext,
+    /// Something happened in Python run `number`.
+    Python(u64, crate::python::PyEvent),
     /// A digit (or `.`) for the open question.
     QuizKey(char),
     QuizBackspace,

@@ -20,6 +20,8 @@ pub enum Event {
         pid: u32,
         ending: crate::monitor::family::Ending,
     },
+    /// Something happened in Python run number `.0`.
+    Python(u64, crate::python::PyEvent),
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
 }

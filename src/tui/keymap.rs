@@ -52,8 +52,33 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
-    match state.overlay {
+    match &state.overlay {
         Overlay::None => {}
+        Overlay::Examples {
+            editing: Some(_), ..
+        } => {
+            return match key.code {
+                KeyCode::Esc => Some(Action::ArgsCancel),
+                KeyCode::Enter => Some(Action::ArgsDone),
+                KeyCode::Backspace => Some(Action::ArgsBackspace),
+                KeyCode::Char(c) if !ctrl => Some(Action::ArgsType(c)),
+                _ => None,
+            };
+        }
+        Overlay::Examples { .. } => {
+            return match key.code {
+                KeyCode::Char('q') => Some(Action::Quit),
+                KeyCode::Esc => Some(Action::CloseOverlay),
+                KeyCode::Char('j') | KeyCode::Down => Some(Action::MenuMove(1)),
+                KeyCode::Char('k') | KeyCode::Up => Some(Action::MenuMove(-1)),
+                KeyCode::Char('a') => Some(Action::EditArgs),
+                KeyCode::Char('m') => Some(Action::CycleStartMethod),
+                KeyCode::Enter | KeyCode::Char('e') | KeyCode::Char('r') => {
+                    Some(Action::MenuConfirm)
+                }
+                _ => None,
+            };
+        }
         Overlay::Help => {
             return match key.code {
                 KeyCode::Char('q') => Some(Action::Quit),
@@ -108,6 +133,11 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('[') => Action::SlowerRefresh,
         KeyCode::Char(']') => Action::FasterRefresh,
         KeyCode::Char('B') => Action::ToggleBusy,
+        KeyCode::Char('e') => Action::OpenExamples,
+        KeyCode::Char('x') => Action::StopExample,
+        KeyCode::Char('m') => Action::CycleStartMethod,
+        KeyCode::Char('o') => Action::ToggleOutput,
+        KeyCode::Tab | KeyCode::BackTab => Action::FocusNext,
         _ => return None,
     })
 }
@@ -137,6 +167,19 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
                 "1-9  Enter",
                 "answer the open question at the end of the lesson",
             ),
+        ],
+    ),
+    (
+        "Python examples",
+        &[
+            (
+                "e",
+                "run one of the lesson's examples (a: arguments, Enter: run)",
+            ),
+            ("x", "stop the running script and every process it started"),
+            ("m", "start method: default, fork, spawn, forkserver"),
+            ("o", "show / hide the output pane"),
+            ("Tab", "scroll keys move the lesson or the output"),
         ],
     ),
     (

@@ -25,6 +25,14 @@ pub struct Shape {
     pub processes: usize,
     /// Full-screen cores for a projector.
     pub projector: bool,
+    /// The Python output pane is shown under the lesson.
+    pub output: bool,
+}
+
+impl Shape {
+    pub fn with_output(self, output: bool) -> Shape {
+        Shape { output, ..self }
+    }
 }
 
 /// The screen's regions; empty rectangles for panes not shown.
@@ -38,6 +46,8 @@ pub struct Areas {
     /// Cores drawn as a compact strip (narrow screens) rather than a pane.
     pub strip: bool,
     pub processes: Rect,
+    /// The Python output pane, under the lesson.
+    pub output: Rect,
     pub status: Rect,
 }
 
@@ -116,6 +126,15 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.cores = c;
         areas.strip = true;
     }
+    if shape.output {
+        let height = (lesson.height * 2 / 5)
+            .max(6)
+            .min(lesson.height.saturating_sub(4));
+        let [top, bottom] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(lesson);
+        lesson = top;
+        areas.output = bottom;
+    }
     areas.lesson = lesson;
     let inner = lesson.width.saturating_sub(2 * MARGIN).max(1);
     areas.text = Rect {
@@ -128,6 +147,7 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
     if shape.live && shape.projector {
         areas.cores = body;
         areas.processes = Rect::default();
+        areas.output = Rect::default();
         areas.strip = false;
     }
     areas
@@ -158,7 +178,7 @@ mod tests {
             live: true,
             cores: 2,
             processes: 1,
-            projector: false,
+            ..Shape::default()
         };
         let a = areas(Rect::new(0, 0, 160, 40), shape);
         assert!(!a.strip);

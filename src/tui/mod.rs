@@ -33,11 +33,16 @@ use crate::lesson::LessonSet;
 use crate::lesson::render::python_blocks;
 use crate::monitor::{self, live::LiveSampler};
 use crate::progress::Store;
+use crate::python::{self, Interpreter, PyEvent, PyRun, RunRequest};
 use event::Event;
 
 /// Runs the reader until the learner quits. The terminal is restored on
 /// every way out: quit, error, signal or panic.
-pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
+pub fn run(
+    lessons: LessonSet,
+    reset_progress: bool,
+    python_flag: Option<std::path::PathBuf>,
+) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
     let mut notice = None;
@@ -85,6 +90,9 @@ pub fn run(lessons: LessonSet, reset_progress: bool) -> color_eyre::Result<()> {
             tx: tx.clone(),
             sampler: None,
             busy: None,
+            python_flag: python_flag.clone(),
+            python: None,
+            run: None,
         };
         match LiveSampler::new(std::process::id()) {
             Ok(sampler) => {
@@ -128,6 +136,13 @@ struct Runtime {
     tx: mpsc::Sender<Event>,
     sampler: Option<monitor::thread::SamplerHandle>,
     busy: Option<Busy>,
+    /// `--python`, if given.
+    python_flag: Option<std::path::PathBuf>,
+    /// The interpreter: looked for when the examples popup first opens,
+    /// on a thread of its own (it runs Python), then kept.
+    python: Option<Finding>,
+    /// The running Python example; dropping it stops the run.
+    run: Option<PyRun>,
 }
 
 impl Runtime {
@@ -146,6 +161,32 @@ impl Runtime {
                 self.busy = started.ok();
                 update(state, Action::BusyStarted(pids));
             }
+            Effect::RunExample {
+                number,
+                lesson,
+                example,
+                args,
+                method,
+            } => {
+                let tx = self.tx.clone();
+                let send = move |event| {
+                    let _ = tx.send(Event::Python(number, event));
+                };
+                match self.request(state, lesson, example) {
+                    Ok(mut request) => {
+                        request.args = args;
+                        request.start_method = method;
+                        self.run = Some(python::start(request, send));
+                    }
+                    Err(message) => send(PyEvent::Failed(message)),
+                }
+            }
+            Effect::FindPython => self.find_python(),
+            Effect::StopExample => {
+                if let Some(run) = &self.run {
+                    run.stop();
+                }
+            }
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
                     let tx = self.tx.clone();
@@ -158,6 +199,45 @@ impl Runtime {
     }
 }
 
+/// Python being looked for, or found.
+enum Finding {
+    Looking(std::thread::JoinHandle<Result<Interpreter, String>>),
+    Done(Result<Interpreter, String>),
+}
+
+impl Runtime {
+    fn find_python(&mut self) {
+        if self.python.is_none() {
+            let flag = self.python_flag.clone();
+            self.python = Some(Finding::Looking(std::thread::spawn(move || {
+                Interpreter::find(flag.as_deref()).map_err(|e| e.to_string())
+            })));
+        }
+    }
+
+    /// The interpreter (waiting for the search if it is still going), then
+    /// the example's working directory.
+    fn request(
+        &mut self,
+        state: &State,
+        lesson: usize,
+        example: usize,
+    ) -> Result<RunRequest, String> {
+        self.find_python();
+        let found = match self.python.take() {
+            Some(Finding::Looking(handle)) => handle
+                .join()
+                .unwrap_or_else(|_| Err("looking for Python failed".into())),
+            Some(Finding::Done(found)) => found,
+            None => Err("looking for Python failed".into()),
+        };
+        self.python = Some(Finding::Done(found.clone()));
+        let interpreter = found?;
+        let example = &state.lessons.lessons[lesson].meta.examples[example];
+        RunRequest::for_example(&state.lessons, example, interpreter)
+    }
+}
+
 fn handle(state: &mut State, event: Event) -> Vec<Effect> {
     let action = match event {
         Event::Terminal(event) => keymap::action_for(state, &event),
@@ -167,6 +247,7 @@ fn handle(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Sampled(sample, at) => Some(Action::Sampled(Box::new(sample), at)),
         Event::ChildEnded { pid, ending } => Some(Action::ChildEnded { pid, ending }),
+        Event::Python(number, event) => Some(Action::Python(number, event)),
         Event::Highlighted(highlights) => {
             Some(Action::Highlighted(std::sync::Arc::new(highlights)))
         }

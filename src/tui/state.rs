@@ -1,6 +1,7 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use ratatui::layout::Rect;
 
@@ -17,9 +18,51 @@ use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
+use crate::python::{Exited, StartMethod, Started, Transcript};
+
+/// Which pane the scrolling keys move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Lesson,
+    Output,
+}
+
+/// How a Python run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEnd {
+    Exited(Exited),
+    /// forklab could not run it (no Python, a missing file...).
+    Failed(String),
+}
+
+/// A Python example run, as the output pane shows it.
+#[derive(Debug, Clone)]
+pub struct ExampleRun {
+    /// Tells this run's events from a previous run's.
+    pub number: u64,
+    pub title: String,
+    /// Script and arguments, for the pane's title.
+    pub command: String,
+    pub started: Option<Started>,
+    pub started_at: Instant,
+    pub transcript: Transcript,
+    pub timed_out: bool,
+    pub end: Option<RunEnd>,
+    /// First transcript line shown; `None` follows the newest output.
+    pub scroll: Option<usize>,
+    /// The pane is hidden (`o` shows it again).
+    pub hidden: bool,
+}
+
+impl ExampleRun {
+    pub fn running(&self) -> bool {
+        self.end.is_none()
+    }
+}
 
 /// A popup over the lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
     Help,
@@ -30,6 +73,11 @@ pub enum Overlay {
     /// The links of the current lesson, with the highlighted one.
     Links {
         selected: usize,
+    },
+    /// The lesson's examples to run; `editing` holds the arguments being typed.
+    Examples {
+        selected: usize,
+        editing: Option<String>,
     },
 }
 
@@ -103,6 +151,14 @@ pub struct State {
     pub pending: Pending,
     /// Doc line where the open question starts, if one is open.
     pub open_question: Option<usize>,
+    /// The start method for Python runs; `None`: the interpreter's default.
+    pub start_method: Option<StartMethod>,
+    /// Arguments the learner set, per `lesson-id/example-id`.
+    pub example_args: BTreeMap<String, Vec<String>>,
+    /// The latest Python run (kept after it ends, until another starts).
+    pub run: Option<ExampleRun>,
+    pub runs_started: u64,
+    pub focus: Focus,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -137,6 +193,11 @@ impl State {
             questions: Vec::new(),
             pending: Pending::default(),
             open_question: None,
+            start_method: None,
+            example_args: BTreeMap::new(),
+            run: None,
+            runs_started: 0,
+            focus: Focus::Lesson,
             confirm_quit: false,
             quit: false,
         };
@@ -164,8 +225,30 @@ impl State {
                 cores: live.sample.cores.len(),
                 processes: live.family.members.len(),
                 projector: self.projector,
+                output: false,
             },
         }
+        .with_output(self.output_shown())
+    }
+
+    /// Whether the output pane is on screen.
+    pub fn output_shown(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| !r.hidden)
+    }
+
+    /// The arguments an example runs with: the learner's, else the lesson's.
+    pub fn args_for(&self, lesson: usize, example: usize) -> Vec<String> {
+        let meta = &self.lessons.lessons[lesson].meta;
+        let key = format!("{}/{}", meta.id, meta.examples[example].id);
+        self.example_args
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| meta.examples[example].args.clone())
+    }
+
+    /// Whether children started by forklab are running.
+    pub fn children_running(&self) -> bool {
+        !self.busy.is_empty() || self.run.as_ref().is_some_and(ExampleRun::running)
     }
 
     pub fn areas(&self) -> Areas {

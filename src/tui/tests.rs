@@ -291,3 +291,33 @@ fn questions_out_of_sight_ask_to_scroll() {
     );
     assert!(s.progress.answers.is_empty());
 }
+
+#[test]
+fn choosing_an_example_asks_to_run_it_with_its_arguments() {
+    let mut s = state(80, 24);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::OpenExamples);
+    update(&mut s, Action::MenuMove(1));
+    update(&mut s, Action::EditArgs);
+    for c in " 2".chars() {
+        update(&mut s, Action::SearchType(c));
+        update(&mut s, Action::ArgsType(c));
+    }
+    update(&mut s, Action::ArgsDone);
+    update(&mut s, Action::CycleStartMethod);
+    update(&mut s, Action::CycleStartMethod);
+    insta::assert_snapshot!(screen(&s).backend());
+    let effects = update(&mut s, Action::MenuConfirm);
+    assert_eq!(
+        effects,
+        vec![super::Effect::RunExample {
+            number: 1,
+            lesson: 1,
+            example: 1,
+            args: vec!["0.5".into(), "2".into()],
+            method: Some(crate::python::StartMethod::Spawn),
+        }]
+    );
+    assert!(s.children_running());
+    assert!(s.output_shown());
+}

@@ -6,10 +6,11 @@ use crate::lesson::render::{RenderOptions, render};
 
 use super::action::{Action, Effect};
 use super::quiz::{Verdict, parse_number};
-use super::state::Live;
+use super::state::{ExampleRun, Focus, Live, RunEnd};
 use super::state::{Hit, Overlay, State};
 use crate::lesson::quiz::Answer;
 use crate::monitor::INTERVALS;
+use crate::python::PyEvent;
 
 /// Applies one action to the state; returns the side effects it needs.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -30,11 +31,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::Quit => {
-            if state.busy.is_empty() || state.confirm_quit {
+            if !state.children_running() || state.confirm_quit {
                 state.quit = true;
             } else {
                 state.confirm_quit = true;
-                state.notice = Some("Busy copies are running: q again stops them and quits".into());
+                state.notice = Some(
+                    "Processes forklab started are running: q again stops them and quits".into(),
+                );
             }
         }
         Action::Sampled(sample, at) => {
@@ -120,6 +123,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.notice = Some("This is the first lesson".into());
             }
         }
+        Action::Scroll(lines) if state.focus == Focus::Output => scroll_output(state, lines),
+        Action::Page(pages) if state.focus == Focus::Output => {
+            let page = state.areas().output.height.saturating_sub(3).max(1) as isize;
+            scroll_output(state, pages * page);
+        }
+        Action::Top if state.focus == Focus::Output => scroll_output(state, isize::MIN / 2),
+        Action::Bottom if state.focus == Focus::Output => {
+            if let Some(run) = &mut state.run {
+                run.scroll = None;
+            }
+        }
         Action::Scroll(lines) => scroll_by(state, lines),
         Action::Page(pages) => {
             let page = state.page_height().saturating_sub(2).max(1) as isize;
@@ -127,6 +141,110 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Top => state.scroll = 0,
         Action::Bottom => state.scroll = state.max_scroll(),
+        Action::OpenExamples => {
+            if state.lesson().meta.examples.is_empty() {
+                state.notice = Some("This lesson has no Python example to run".into());
+            } else {
+                state.overlay = Overlay::Examples {
+                    selected: 0,
+                    editing: None,
+                };
+                effects.push(Effect::FindPython);
+            }
+        }
+        Action::EditArgs => {
+            if let Overlay::Examples { selected, .. } = state.overlay {
+                let args = state.args_for(state.current, selected).join(" ");
+                state.overlay = Overlay::Examples {
+                    selected,
+                    editing: Some(args),
+                };
+            }
+        }
+        Action::ArgsType(c) => {
+            if let Overlay::Examples {
+                editing: Some(text),
+                ..
+            } = &mut state.overlay
+            {
+                text.push(c);
+            }
+        }
+        Action::ArgsBackspace => {
+            if let Overlay::Examples {
+                editing: Some(text),
+                ..
+            } = &mut state.overlay
+            {
+                text.pop();
+            }
+        }
+        Action::ArgsDone => {
+            if let Overlay::Examples {
+                selected,
+                editing: Some(text),
+            } = state.overlay.clone()
+            {
+                let meta = &state.lessons.lessons[state.current].meta;
+                let key = format!("{}/{}", meta.id, meta.examples[selected].id);
+                state
+                    .example_args
+                    .insert(key, text.split_whitespace().map(str::to_string).collect());
+                state.overlay = Overlay::Examples {
+                    selected,
+                    editing: None,
+                };
+            }
+        }
+        Action::ArgsCancel => {
+            if let Overlay::Examples { selected, .. } = state.overlay {
+                state.overlay = Overlay::Examples {
+                    selected,
+                    editing: None,
+                };
+            }
+        }
+        Action::CycleStartMethod => {
+            let all = crate::python::StartMethod::ALL;
+            state.start_method = match state.start_method {
+                None => Some(all[0]),
+                Some(m) => all
+                    .iter()
+                    .position(|x| *x == m)
+                    .and_then(|i| all.get(i + 1).copied()),
+            };
+            state.notice = Some(match state.start_method {
+                None => "Start method: Python's default for this platform".into(),
+                Some(m) => format!(
+                    "Start method: {} (passed to the script in FORKLAB_START_METHOD)",
+                    m.as_str()
+                ),
+            });
+        }
+        Action::StopExample => match &state.run {
+            Some(run) if run.running() => {
+                effects.push(Effect::StopExample);
+                state.notice = Some("Stopping the script and all its processes".into());
+            }
+            _ => state.notice = Some("No script is running".into()),
+        },
+        Action::ToggleOutput => match &mut state.run {
+            Some(run) => {
+                run.hidden = !run.hidden;
+                if run.hidden {
+                    state.focus = Focus::Lesson;
+                }
+                state.rerender();
+            }
+            None => state.notice = Some("No script has run yet: press e to run one".into()),
+        },
+        Action::FocusNext => {
+            state.focus = match state.focus {
+                Focus::Lesson if state.output_shown() => Focus::Output,
+                _ => Focus::Lesson,
+            };
+        }
+        Action::Python(number, event) => python_event(state, number, event),
         Action::ToggleHelp => {
             state.overlay = if state.overlay == Overlay::Help {
                 Overlay::None
@@ -152,7 +270,43 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }),
         Action::MenuFirst => move_selection(state, |_, _| 0),
         Action::MenuLast => move_selection(state, |_, len| len - 1),
-        Action::MenuConfirm => match state.overlay {
+        Action::MenuConfirm => match state.overlay.clone() {
+            Overlay::Examples { selected, .. } => {
+                state.overlay = Overlay::None;
+                let number = state.runs_started + 1;
+                state.runs_started = number;
+                let example = &state.lesson().meta.examples[selected];
+                let args = state.args_for(state.current, selected);
+                let file = example
+                    .file
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&example.file)
+                    .to_string();
+                state.run = Some(ExampleRun {
+                    number,
+                    title: example.title.clone(),
+                    command: std::iter::once(file)
+                        .chain(args.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    started: None,
+                    started_at: std::time::Instant::now(),
+                    transcript: Default::default(),
+                    timed_out: false,
+                    end: None,
+                    scroll: None,
+                    hidden: false,
+                });
+                effects.push(Effect::RunExample {
+                    number,
+                    lesson: state.current,
+                    example: selected,
+                    args,
+                    method: state.start_method,
+                });
+                state.rerender();
+            }
             Overlay::Contents { selected } => {
                 state.overlay = Overlay::None;
                 go_to(state, selected, 0);
@@ -250,6 +404,39 @@ fn scroll_by(state: &mut State, lines: isize) {
     state.scroll = (state.scroll as isize + lines).clamp(0, state.max_scroll() as isize) as usize;
 }
 
+fn scroll_output(state: &mut State, lines: isize) {
+    let height = state.areas().output.height.saturating_sub(3) as usize;
+    if let Some(run) = &mut state.run {
+        let len = run.transcript.len();
+        let last_page = len.saturating_sub(height.max(1));
+        let from = run.scroll.unwrap_or(last_page) as isize;
+        let to = (from + lines).clamp(0, last_page as isize) as usize;
+        run.scroll = if to >= last_page { None } else { Some(to) };
+    }
+}
+
+/// Applies an event of a Python run (events of older runs are ignored).
+fn python_event(state: &mut State, number: u64, event: PyEvent) {
+    let Some(run) = state.run.as_mut().filter(|r| r.number == number) else {
+        return;
+    };
+    match event {
+        PyEvent::Started(started) => run.started = Some(started),
+        PyEvent::Output(output) => {
+            run.transcript.push(&output);
+        }
+        PyEvent::OutputLimit { limit } => {
+            state.notice = Some(format!(
+                "The script printed more than {} MiB: the rest is not kept",
+                limit >> 20
+            ));
+        }
+        PyEvent::TimedOut { .. } => run.timed_out = true,
+        PyEvent::Exited(exited) => run.end = Some(RunEnd::Exited(exited)),
+        PyEvent::Failed(message) => run.end = Some(RunEnd::Failed(message)),
+    }
+}
+
 /// The open question, if the learner can see it.
 fn visible_question(state: &mut State) -> Option<usize> {
     let Some(line) = state.open_question else {
@@ -340,7 +527,12 @@ fn go_to(state: &mut State, lesson: usize, line: usize) {
 }
 
 fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
+    let examples = state.lesson().meta.examples.len();
     match &mut state.overlay {
+        Overlay::Examples {
+            selected,
+            editing: None,
+        } => *selected = to(*selected, examples),
         Overlay::Contents { selected } => *selected = to(*selected, state.lessons.len()),
         Overlay::Links { selected } => *selected = to(*selected, state.doc.links.len()),
         _ => {}

@@ -3,9 +3,11 @@
 
 mod contents;
 mod cores;
+mod examples;
 mod help;
 mod lesson;
 mod links;
+mod output;
 mod popup;
 mod processes;
 mod projector;
@@ -44,6 +46,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             projector::draw(state, live, frame, areas.cores);
         } else {
             lesson::draw(state, frame, areas.lesson, areas.text);
+            output::draw(state, frame, areas.output);
             if areas.strip {
                 cores::strip(state, live, frame, areas.cores);
             } else {
@@ -53,12 +56,16 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
     } else {
         lesson::draw(state, frame, areas.lesson, areas.text);
+        output::draw(state, frame, areas.output);
     }
     status::status_bar(state, frame, areas.status);
-    match state.overlay {
+    match &state.overlay {
         Overlay::None => {}
+        Overlay::Examples { selected, editing } => {
+            examples::draw(state, *selected, editing.as_deref(), frame, area)
+        }
         Overlay::Help => help::draw(frame, area),
-        Overlay::Contents { selected } => contents::draw(state, selected, frame, area),
-        Overlay::Links { selected } => links::draw(state, selected, frame, area),
+        Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
+        Overlay::Links { selected } => links::draw(state, *selected, frame, area),
     }
 }

@@ -66,21 +66,36 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             Span::raw(" end search"),
         ])
     } else {
-        let mut spans = vec![Span::raw(" ")];
-        for (key, what) in [
-            ("n/p", "lesson"),
-            ("j/k", "scroll"),
-            ("t", "contents"),
-            ("/", "search"),
-            ("?", "help"),
-            ("q", "quit"),
-        ] {
-            spans.push(Span::styled(key, theme::key()));
-            spans.push(Span::raw(format!(" {what}  ")));
+        let running = state.run.as_ref().is_some_and(|r| r.running());
+        let scroll = if state.focus == super::super::state::Focus::Output {
+            "output"
+        } else {
+            "scroll"
+        };
+        let mut hints: Vec<(&str, &str)> =
+            vec![("n/p", "lesson"), ("j/k", scroll), ("t", "contents")];
+        if running {
+            hints.push(("x", "stop script"));
+        } else if !state.lesson().meta.examples.is_empty() {
+            hints.push(("e", "run example"));
         }
         if state.doc.has_answers {
-            spans.insert(spans.len() - 6, Span::styled("a", theme::key()));
-            spans.insert(spans.len() - 6, Span::raw(" answers  "));
+            hints.push(("a", "answers"));
+        }
+        hints.extend([("/", "search"), ("?", "help"), ("q", "quit")]);
+        // Drop the least needed hints until the rest fit.
+        let room = l.width as usize;
+        let width =
+            |h: &[(&str, &str)]| h.iter().map(|(k, w)| k.len() + w.len() + 3).sum::<usize>() + 1;
+        for drop in ["contents", "search", "answers", "lesson"] {
+            if width(&hints) > room {
+                hints.retain(|(_, w)| *w != drop);
+            }
+        }
+        let mut spans = vec![Span::raw(" ")];
+        for (key, what) in hints {
+            spans.push(Span::styled(key, theme::key()));
+            spans.push(Span::raw(format!(" {what}  ")));
         }
         Line::from(spans)
     };

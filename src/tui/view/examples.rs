@@ -1,0 +1,84 @@
+//! The `e` popup: the lesson's Python examples, their arguments and the
+//! start method, ready to run.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::super::state::State;
+use super::super::theme;
+use super::popup::frame_box;
+
+pub fn draw(
+    state: &State,
+    selected: usize,
+    editing: Option<&str>,
+    frame: &mut Frame,
+    screen: Rect,
+) {
+    let examples = &state.lesson().meta.examples;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, example) in examples.iter().enumerate() {
+        let style = if i == selected {
+            theme::selected()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!(" {} ", example.title),
+            style,
+        )));
+        let args = state.args_for(state.current, i).join(" ");
+        let file = example.file.rsplit('/').next().unwrap_or(&example.file);
+        let expect = if example.expect_exit != 0 {
+            "  (fails on purpose)"
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("   python3 {file} "), theme::dim()),
+            Span::styled(args, theme::key()),
+            Span::styled(expect, theme::dim()),
+        ]));
+    }
+    lines.push(Line::default());
+    let method = match state.start_method {
+        None => "Python's default".to_string(),
+        Some(m) => m.as_str().to_string(),
+    };
+    lines.push(Line::from(vec![
+        Span::raw(" Start method: "),
+        Span::styled(method, theme::key()),
+        Span::styled("  (m changes it)", theme::dim()),
+    ]));
+    if let Some(text) = editing {
+        lines.push(Line::from(vec![
+            Span::styled(" Arguments: ", theme::key()),
+            Span::raw(format!("{text}▏")),
+        ]));
+        lines.push(Line::styled(" Enter keeps them, Esc cancels", theme::dim()));
+    }
+    let footer = if editing.is_some() {
+        "typing arguments"
+    } else {
+        "↑↓ choose · a arguments · m method · Enter run · Esc close"
+    };
+    let width = lines
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(20)
+        .max(footer.len() + 4) as u16
+        + 4;
+    let inner = frame_box(
+        frame,
+        screen,
+        width,
+        lines.len() as u16 + 2,
+        "Run an example",
+        footer,
+    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
