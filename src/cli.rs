@@ -39,6 +39,11 @@ pub enum Command {
         /// The folder to check.
         dir: Option<PathBuf>,
     },
+    /// Run the worker lab without the TUI and print the results table.
+    Run(commands::run::RunArgs),
+    /// A worker of the lab (started by forklab itself).
+    #[command(hide = true)]
+    Worker,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,6 +76,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Some(Command::Run(args)) => commands::run::run(&args),
+        Some(Command::Worker) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Lessons { action }) => {
             let set = load_lessons(cli.lessons.as_deref())?;
