@@ -159,11 +159,19 @@ impl Experiment {
                 ));
             }
         };
-        let tasks = integer(table, "tasks", 64, MAX_TASKS as u64).map_err(|m| whose("tasks", m))?;
-        let chunksize =
-            integer(table, "chunksize", 1, MAX_TASKS as u64).map_err(|m| whose("chunksize", m))?;
-        let task_size = integer(table, "task_size", workload.default_task_size(), u64::MAX)
-            .map_err(|m| whose("task_size", m))?;
+        let tasks =
+            integer(table, "tasks", 64, 1, MAX_TASKS as u64).map_err(|m| whose("tasks", m))?;
+        let chunksize = integer(table, "chunksize", 1, 1, MAX_TASKS as u64)
+            .map_err(|m| whose("chunksize", m))?;
+        // 0 is a valid sleep; the workload says what it accepts.
+        let task_size = integer(
+            table,
+            "task_size",
+            workload.default_task_size(),
+            0,
+            u64::MAX,
+        )
+        .map_err(|m| whose("task_size", m))?;
         workload
             .check_task_size(task_size, tasks as usize)
             .map_err(|m| whose("task_size", m))?;
@@ -209,16 +217,25 @@ fn string(table: &toml::Table, key: &str) -> Result<Option<String>, ExperimentEr
     }
 }
 
-/// An integer from 1 to `max`, or `default` when absent.
-fn integer(table: &toml::Table, key: &str, default: u64, max: u64) -> Result<u64, String> {
+/// An integer from `min` to `max`, or `default` when absent.
+fn integer(
+    table: &toml::Table,
+    key: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, String> {
     match table.get(key) {
         None => Ok(default),
-        Some(toml::Value::Integer(n)) if *n >= 1 && (*n as u64) <= max => Ok(*n as u64),
-        Some(toml::Value::Integer(n)) if *n >= 1 => {
-            Err(format!("`{key}` = {n} is too large (at most {max})"))
+        Some(toml::Value::Integer(n)) if *n >= 0 && (*n as u64) >= min => {
+            if (*n as u64) <= max {
+                Ok(*n as u64)
+            } else {
+                Err(format!("`{key}` = {n} is too large (at most {max})"))
+            }
         }
         Some(other) => Err(format!(
-            "`{key}` must be a whole number of at least 1, not {other}"
+            "`{key}` must be a whole number of at least {min}, not {other}"
         )),
     }
 }
@@ -279,7 +296,11 @@ mod tests {
             ("tasks = 99999999", "tasks", "too large"),
             ("chunksize = -1", "chunksize", "at least 1"),
             ("task_size = 0", "task_size", "task size 0"),
-            ("serial_fraction = 0.5", "serial_fraction", "amdahl only"),
+            (
+                "serial_fraction = 0.5",
+                "serial_fraction",
+                "amdahl workload only",
+            ),
             ("predict = 3", "predict", "must be a string"),
         ] {
             let err = Experiment::from_table(&table(&format!("{base}{extra}"))).unwrap_err();

@@ -160,6 +160,9 @@ impl Workload {
         if f <= 0.0 {
             return 0;
         }
+        if f >= 1.0 {
+            return u64::MAX;
+        }
         let parallel = tasks as f64 * size as f64;
         (f / (1.0 - f) * parallel).round() as u64
     }

@@ -92,26 +92,23 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
 fn check_experiments(lesson: &Lesson) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut seen = Vec::new();
-    for (index, result) in Experiment::all_from(&lesson.meta.experiments)
-        .into_iter()
-        .enumerate()
-    {
-        match result {
-            Ok(experiment) => {
-                if seen.contains(&experiment.id) {
-                    problems.push(Problem {
-                        file: lesson.file.clone(),
-                        line: experiment_line(lesson, index, Some("id")),
-                        message: format!("experiment id {:?} is used twice", experiment.id),
-                    });
-                }
-                seen.push(experiment.id);
-            }
-            Err(e) => problems.push(Problem {
+    for (index, table) in lesson.meta.experiments.iter().enumerate() {
+        let mut problem = |key: Option<&str>, message: String| {
+            problems.push(Problem {
                 file: lesson.file.clone(),
-                line: experiment_line(lesson, index, e.key.as_deref()),
-                message: e.message,
-            }),
+                line: experiment_line(lesson, index, key),
+                message,
+            })
+        };
+        // Duplicates are found even when the rest of a table is wrong.
+        if let Some(id) = table.get("id").and_then(|v| v.as_str()) {
+            if seen.contains(&id) {
+                problem(Some("id"), format!("experiment id {id:?} is used twice"));
+            }
+            seen.push(id);
+        }
+        if let Err(e) = Experiment::from_table(table) {
+            problem(e.key.as_deref(), e.message);
         }
     }
     problems
