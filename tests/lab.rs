@@ -591,3 +591,34 @@ fn check_reports_bad_experiments_with_file_and_line() {
         "{text}"
     );
 }
+
+#[test]
+fn cpus_pins_every_worker_before_any_task() {
+    let cfg = LabConfig {
+        cpus: Some(1),
+        ..config(Workload::Sleep, 2, 1000, 500)
+    };
+    let (sink, mut events) = Events::new();
+    let handle = start(cfg, sink);
+    events.wait_for("all ready", |e| matches!(e, LabEvent::AllReady { .. }));
+    for pid in events.pids() {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        assert!(
+            status.contains("Cpus_allowed_list:\t0\n"),
+            "worker {pid}:\n{status}"
+        );
+    }
+    handle.cancel();
+}
+
+#[test]
+fn a_worker_whose_master_is_gone_exits_at_once() {
+    let out = Command::new(exe())
+        .arg("worker")
+        .env(forklab::lab::pool::MASTER_PID_ENV, "1")
+        .stdin(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}

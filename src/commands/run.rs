@@ -28,7 +28,7 @@ pub struct RunArgs {
     /// What each task does: count primes, sleep, or count primes around a serial part
     #[arg(long, value_enum, default_value_t = WorkloadArg::Cpu)]
     pub workload: WorkloadArg,
-    /// Numbers per task (cpu, amdahl) or ms per task (sleep) [default: 4000 numbers, 50 ms]
+    /// Numbers per task (cpu, amdahl) or ms per task (sleep) [default: 8000 numbers, 50 ms]
     #[arg(long, value_name = "N")]
     pub task_size: Option<u64>,
     /// Tasks handed to a worker at once, like Pool.map's chunksize

@@ -4,8 +4,13 @@
 //!
 //! One thread does it all with `poll(2)` over the workers' pipes, so there
 //! is no thread per worker and every wait has a deadline. Workers die with
-//! the master (parent-death signal, stdin end-of-file), and the master
-//! kills and reaps them on every way out: success, error, cancel, panic.
+//! the master (parent-death signal, stdin end-of-file, a failed write), and
+//! the master kills and reaps them on every way out: success, error,
+//! cancel, panic.
+//!
+//! The parent-death signal fires when the *thread* that started a worker
+//! ends, so a run's workers belong to the thread that runs it ([`start`]'s
+//! own thread, or [`run`]'s caller).
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -24,6 +29,11 @@ use std::time::{Duration, Instant};
 
 use super::protocol::{FromWorker, MAX_LINE, Work};
 use super::workload::{TaskKind, Workload, count_primes, sieve_counts, task_range};
+
+/// Environment variable carrying the master's pid to its workers, so a
+/// worker whose master died before it could set its parent-death signal
+/// exits at once.
+pub const MASTER_PID_ENV: &str = "FORKLAB_MASTER_PID";
 
 /// Most workers one run may ask for.
 pub const MAX_WORKERS: usize = 1024;
@@ -714,21 +724,35 @@ impl<'a> Master<'a> {
         })
     }
 
+    /// Starts one worker with `posix_spawn` (no `pre_exec` hook, which would
+    /// force a `fork` whose cost grows with the master's memory: 15 ms per
+    /// worker for a 200 MB master). The worker sets its own parent-death
+    /// signal first thing and checks that its parent is still the master
+    /// (see [`MASTER_PID_ENV`]); a master dying earlier closes the pipes,
+    /// so the worker's first write fails and it exits.
     fn spawn(&mut self, worker: usize) -> Result<(), LabError> {
         let exe = &self.config.worker_exe;
         let mut cmd = Command::new(exe);
         cmd.arg("worker")
+            .env(MASTER_PID_ENV, std::process::id().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        crate::os::die_with_parent(&mut cmd, libc::SIGKILL);
-        if let Some(cores) = self.config.cpus {
-            crate::os::restrict_to_cores(&mut cmd, cores);
-        }
         let mut child = cmd.spawn().map_err(|e| LabError::Spawn {
             exe: exe.clone(),
             message: e.to_string(),
         })?;
+        // Before it is handed any task: tasks go out only once all are ready.
+        if let Some(cores) = self.config.cpus
+            && let Err(e) = crate::os::set_affinity(child.id(), cores)
+        {
+            let _ = child.kill();
+            let _ = reap(&mut child, Instant::now() + GRACE);
+            return Err(LabError::Spawn {
+                exe: exe.clone(),
+                message: format!("cannot restrict it to {cores} cores: {e}"),
+            });
+        }
         let pid = child.id();
         self.slots.push(Slot {
             pid,

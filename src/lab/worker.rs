@@ -13,6 +13,13 @@ pub fn main() -> ExitCode {
     // Die with the master even when it is killed with no chance to close
     // our stdin (SIGKILL): stdin end-of-file covers the rest.
     crate::os::die_with_my_parent(libc::SIGKILL);
+    // A master that died before that call left us to another parent.
+    let master = std::env::var(super::pool::MASTER_PID_ENV)
+        .ok()
+        .and_then(|pid| pid.parse::<u32>().ok());
+    if master.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {
+        return ExitCode::FAILURE;
+    }
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
     match serve(stdin, stdout, std::process::id()) {

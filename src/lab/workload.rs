@@ -102,7 +102,7 @@ impl Workload {
     /// A task size giving tasks of roughly 10 ms on a current core.
     pub fn default_task_size(&self) -> u64 {
         match self.task_kind() {
-            TaskKind::Primes => 4_000,
+            TaskKind::Primes => 8_000,
             TaskKind::Sleep => 50,
         }
     }
