@@ -754,6 +754,9 @@ impl<'a> Master<'a> {
             });
         }
         let pid = child.id();
+        if let Some(stdin) = &child.stdin {
+            set_nonblocking(stdin.as_raw_fd());
+        }
         self.slots.push(Slot {
             pid,
             stdin: child.stdin.take(),
@@ -866,10 +869,13 @@ impl<'a> Master<'a> {
                 size: self.config.task_size,
             };
             let slot = &mut self.slots[i];
+            // One short write (atomic on a pipe, under PIPE_BUF) to a
+            // non-blocking pipe: a worker that stops reading cannot stall us.
+            let line = format!("{work}\n");
             let sent = slot
                 .stdin
                 .as_mut()
-                .is_some_and(|stdin| writeln!(stdin, "{work}").is_ok());
+                .is_some_and(|stdin| stdin.write(line.as_bytes()).ok() == Some(line.len()));
             if sent {
                 slot.chunk = chunk;
             } else {
@@ -1261,6 +1267,17 @@ fn reap(child: &mut Child, until: Instant) -> Exit {
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(5));
+    }
+}
+
+/// Only our end of the pipe: the worker's end stays blocking.
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl on a descriptor we own, with integer arguments.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
     }
 }
 
