@@ -148,7 +148,9 @@ impl Default for LabConfig {
 /// How a worker process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
+    /// Exited by itself with this status.
     Code(i32),
+    /// Ended by this signal (9 when killed).
     Signal(i32),
 }
 
@@ -306,15 +308,18 @@ pub enum SerialPart {
 /// the run's `RunStarted::started`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabEvent {
+    /// The first event of a run; a view resets its rows here.
     RunStarted {
         config: LabConfig,
         started: Instant,
     },
+    /// A worker process exists (worker numbers count from 0).
     WorkerSpawned {
         worker: usize,
         pid: u32,
         at: Duration,
     },
+    /// A worker said `ready`.
     WorkerReady {
         worker: usize,
         pid: u32,
@@ -324,6 +329,7 @@ pub enum LabEvent {
     AllReady {
         at: Duration,
     },
+    /// The master works alone (amdahl): a bar of its own on the timeline.
     SerialStarted {
         part: SerialPart,
         at: Duration,
@@ -332,12 +338,14 @@ pub enum LabEvent {
         part: SerialPart,
         at: Duration,
     },
+    /// A worker began a task: the start of a timeline bar.
     TaskStarted {
         worker: usize,
         pid: u32,
         task: usize,
         at: Duration,
     },
+    /// A verified answer: the end of a timeline bar.
     TaskFinished {
         worker: usize,
         pid: u32,
@@ -408,6 +416,7 @@ struct CancelInner {
 }
 
 impl CancelToken {
+    /// A token not yet cancelled.
     pub fn new() -> CancelToken {
         let wake = UnixStream::pair()
             .ok()
@@ -428,6 +437,7 @@ impl CancelToken {
         }
     }
 
+    /// True once [`CancelToken::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         self.inner.flag.load(Ordering::SeqCst)
     }

@@ -43,9 +43,13 @@ impl Work {
 /// A message from a worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FromWorker {
+    /// `ready PID`
     Ready { pid: u32 },
+    /// `start TASK`
     Started { task: u64 },
+    /// `done TASK VALUE`
     Done { task: u64, value: u64 },
+    /// `error TASK MESSAGE`, or `error - MESSAGE` when no task is at fault.
     Error { task: Option<u64>, message: String },
 }
 
