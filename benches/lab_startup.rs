@@ -113,18 +113,22 @@ fn cell(v: Option<f64>) -> String {
         .map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
 }
 
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn main() {
     let quick = std::env::var_os("LAB_BENCH_QUICK").is_some();
     let reps = if quick { 3 } else { 9 };
     let cores = available_cores();
     println!(
         "forklab worker lab, {cores} cores, load average {}",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
+        load_average()
     );
     println!("\nStart-up: asking for N workers until all are ready (median of {reps}, ms)");
     println!(
@@ -177,7 +181,7 @@ fn efficiency(cores: usize, quick: bool) {
         worker_exe: exe(),
         ..LabConfig::new(Workload::Cpu)
     };
-    let rounds = if quick { 1 } else { 3 };
+    let rounds = if quick { 1 } else { 5 };
     let (mut one, mut many) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         for (workers, into) in [(1, &mut one), (cores, &mut many)] {
@@ -196,8 +200,10 @@ fn efficiency(cores: usize, quick: bool) {
     let speedup = t1 / tn;
     let efficiency = speedup / cores as f64;
     println!(
-        "\nParallel efficiency, cpu workload ({} tasks of {} numbers, best of {rounds}):",
-        base.tasks, base.task_size
+        "\nParallel efficiency, cpu workload ({} tasks of {} numbers, best of {rounds}; load average now {}):",
+        base.tasks,
+        base.task_size,
+        load_average()
     );
     println!(
         "  1 worker {:.3} s, {cores} workers {:.3} s: speedup {speedup:.3}x, efficiency {:.1}% (target at least 98%: {})",

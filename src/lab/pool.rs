@@ -66,7 +66,9 @@ pub struct LabConfig {
     pub workload: Workload,
     /// Restrict the workers to the first K cores (Linux affinity).
     pub cpus: Option<usize>,
-    /// The binary run as `WORKER_EXE worker`: normally this one.
+    /// The binary run as `WORKER_EXE worker`: normally this one. Tests
+    /// must set `env!("CARGO_BIN_EXE_forklab")`: in a test, this binary is
+    /// the test harness, which would take `worker` as a test filter.
     pub worker_exe: PathBuf,
     /// The whole run, start-up included, must end within this.
     pub deadline: Duration,
