@@ -622,3 +622,96 @@ fn a_worker_whose_master_is_gone_exits_at_once() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+/// A fake worker: a shell script speaking (or breaking) the protocol.
+/// Returned with its folder, which must outlive the run.
+fn fake_worker(body: &str) -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fake-worker");
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\n[ \"$1\" = probe ] && exit 0\necho \"ready $$\"\n{body}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Another test's fork may briefly hold the file open for writing
+    // ("text file busy"): wait until it can run.
+    wait_until("the script to be runnable", Duration::from_secs(5), || {
+        Command::new(&path)
+            .arg("probe")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok()
+    });
+    (dir, path)
+}
+
+fn run_fake(body: &str, workers: usize) -> LabError {
+    let (_dir, path) = fake_worker(body);
+    let cfg = LabConfig {
+        worker_exe: path,
+        ..config(Workload::Cpu, workers, 4, 100)
+    };
+    let (result, events) = run_logged(&cfg);
+    for event in &events {
+        if let LabEvent::WorkerSpawned { pid, .. } = event {
+            assert!(
+                os::proc_entry(*pid).is_none(),
+                "fake worker {pid} left behind"
+            );
+        }
+    }
+    result.unwrap_err()
+}
+
+#[test]
+fn a_wrong_answer_voids_the_run() {
+    let err = run_fake(
+        "while read -r word first rest; do echo \"start $first\"; echo \"done $first 999999\"; done",
+        1,
+    );
+    assert!(
+        matches!(
+            err,
+            LabError::WrongAnswer {
+                task: 0,
+                got: 999_999,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no speedup"), "{err}");
+}
+
+#[test]
+fn a_protocol_breach_or_a_worker_error_is_reported_not_hung_on() {
+    let err = run_fake("read -r line; echo \"start 41\"; exec sleep 30", 1);
+    assert!(err.to_string().contains("started task 41"), "{err}");
+    let err = run_fake(
+        "read -r line; echo \"error 0 disk on fire\"; exec sleep 30",
+        1,
+    );
+    assert!(
+        matches!(err, LabError::WorkerError { task: Some(0), .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("disk on fire"), "{err}");
+}
+
+#[test]
+fn a_panicking_worker_is_reported_with_its_last_words() {
+    let err = run_fake(
+        "read -r line; echo \"thread 'main' panicked at boom\" >&2; exit 101",
+        2,
+    );
+    let text = err.to_string();
+    assert!(matches!(err, LabError::NoWorkersLeft { .. }), "{text}");
+    assert!(
+        text.contains("exited with status 101") && text.contains("panicked at boom"),
+        "{text}"
+    );
+}
