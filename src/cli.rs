@@ -57,6 +57,11 @@ pub enum Command {
     /// Internal: runs a Python script and takes its whole process family down with it.
     #[command(hide = true)]
     Guard(commands::guard::GuardArgs),
+    /// Run the worker lab without the TUI and print the results table.
+    Run(commands::run::RunArgs),
+    /// A worker of the lab (started by forklab itself).
+    #[command(hide = true)]
+    Worker,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +94,8 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Some(Command::Run(args)) => commands::run::run(&args),
+        Some(Command::Worker) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),

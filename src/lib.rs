@@ -1,14 +1,15 @@
 //! forklab: see parallel Python. A terminal course on `multiprocessing`
 //! that runs real worker processes on the learner's own cores.
 //!
-//! Domain modules (`lesson`, `progress`, `python`) know nothing of the
-//! terminal; the `tui` and the headless `commands` both build on them.
-//! `python` runs the lessons' scripts under a guard process (see its docs
-//! for the process tree).
+//! Domain modules (`lesson`, `lab`, `monitor`, `progress`, `python`) know
+//! nothing of the terminal; the `tui` and the headless `commands` both
+//! build on them. `python` runs the lessons' scripts under a guard process
+//! (see its docs for the process tree); `lab` is forklab's own worker pool.
 
 pub mod busy;
 pub mod cli;
 pub mod commands;
+pub mod lab;
 pub mod lesson;
 pub mod monitor;
 pub mod os;

@@ -114,6 +114,33 @@ fn set_affinity(cmd: &mut Command, cores: std::ops::Range<usize>) {
     let _ = (cmd, cores);
 }
 
+/// Restricts a running process to the first `cores` cores (CPU affinity):
+/// the after-spawn twin of [`restrict_to_cores`], for children started
+/// without a `pre_exec` hook (which would force a slow `fork`).
+pub fn set_affinity(pid: u32, cores: usize) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: the set is zeroed and only filled within its size.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            for core in 0..cores.min(libc::CPU_SETSIZE as usize) {
+                libc::CPU_SET(core, &mut set);
+            }
+            if libc::sched_setaffinity(
+                pid as libc::pid_t,
+                std::mem::size_of::<libc::cpu_set_t>(),
+                &set,
+            ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (pid, cores);
+    Ok(())
+}
+
 /// One process as `/proc` describes it: enough to draw a family tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcEntry {
@@ -214,6 +241,28 @@ mod tests {
         assert_eq!(entry.ppid, std::process::id());
         assert_eq!(entry.name, "sleep");
         assert_eq!(entry.cmdline, "sleep 5");
+    }
+
+    #[test]
+    fn a_child_can_be_pinned_after_it_started() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let result = set_affinity(child.id(), 1);
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        result.unwrap();
+        assert!(
+            status.contains("Cpus_allowed_list:\t0\n"),
+            "{}",
+            status
+                .lines()
+                .filter(|l| l.starts_with("Cpus"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 
     #[test]

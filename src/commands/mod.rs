@@ -4,3 +4,4 @@ pub mod check;
 pub mod example;
 pub mod guard;
 pub mod lessons;
+pub mod run;

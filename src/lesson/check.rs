@@ -5,9 +5,10 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::model::{Lesson, Problem};
 use super::set::{LessonSet, lesson_link_file};
+use crate::lab::Experiment;
 
 /// All problems of a set: unreadable files, duplicate ids, broken lesson
-/// links, missing example scripts and data.
+/// links, missing example scripts and data, bad lab experiments.
 pub fn check(set: &LessonSet) -> Vec<Problem> {
     let mut problems = set.problems.clone();
     if set.is_empty() && problems.is_empty() {
@@ -27,6 +28,7 @@ pub fn check(set: &LessonSet) -> Vec<Problem> {
                 message: format!("question {}: {message}", index + 1),
             });
         }
+        problems.extend(check_experiments(lesson));
     }
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     problems
@@ -105,6 +107,59 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
     problems
 }
 
+fn check_experiments(lesson: &Lesson) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for (index, table) in lesson.meta.experiments.iter().enumerate() {
+        let mut problem = |key: Option<&str>, message: String| {
+            problems.push(Problem {
+                file: lesson.file.clone(),
+                line: experiment_line(lesson, index, key),
+                message,
+            })
+        };
+        // Duplicates are found even when the rest of a table is wrong.
+        if let Some(id) = table.get("id").and_then(|v| v.as_str()) {
+            if seen.contains(&id) {
+                problem(Some("id"), format!("experiment id {id:?} is used twice"));
+            }
+            seen.push(id);
+        }
+        if let Err(e) = Experiment::from_table(table) {
+            problem(e.key.as_deref(), e.message);
+        }
+    }
+    problems
+}
+
+/// 1-based file line of `key` in the lesson's `index`-th `[[experiments]]`
+/// table (the table's header line without a key or when not found).
+fn experiment_line(lesson: &Lesson, index: usize, key: Option<&str>) -> usize {
+    let lines: Vec<&str> = lesson.front.lines().collect();
+    let Some(header) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[experiments]]")
+        .map(|(i, _)| i)
+        .nth(index)
+    else {
+        return lesson.front_line_of("experiments");
+    };
+    let found = key.and_then(|key| {
+        lines[header + 1..]
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|i| header + 1 + i)
+    });
+    // Front matter starts on file line 2.
+    found.unwrap_or(header) + 2
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +185,30 @@ mod tests {
         assert!(text[0].starts_with("a.md:9: example \"e\""), "{text:?}");
         assert!(
             text[1].starts_with("a.md:14: link to \"gone.md\""),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn bad_experiments_name_their_lines() {
+        let a = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[experiments]]\nid = \"one\"\ntitle = \"One\"\nworkload = \"cpu\"\nworkers = [1, 0]\n\n[[experiments]]\nid = \"two\"\ntitle = \"Two\"\nworkload = \"gpu\"\n\n[[experiments]]\nid = \"one\"\ntitle = \"Again\"\nworkload = \"sleep\"\n\n[[experiments]]\ntitle = \"No id\"\n+++\nBody.\n";
+        let problems = check(&set_of(&[("a.md", a)]));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 4, "{text:?}");
+        assert!(
+            text[0].starts_with("a.md:11: experiment \"one\": `workers`"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("a.md:16: experiment \"two\": unknown workload \"gpu\""),
+            "{text:?}"
+        );
+        assert!(
+            text[2].starts_with("a.md:19: experiment id \"one\" is used twice"),
+            "{text:?}"
+        );
+        assert!(
+            text[3].starts_with("a.md:23: experiment without an `id`"),
             "{text:?}"
         );
     }

@@ -1,0 +1,451 @@
+//! `forklab run`: the worker lab without the TUI. Runs one experiment for
+//! each worker count and prints the results table (text, CSV or JSON).
+
+use std::cell::{Cell, RefCell};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::ValueEnum;
+
+use crate::lab::measure::{Row, rows, sweep, sweep_counts};
+use crate::lab::{
+    LabConfig, LabError, LabEvent, MAX_TASKS, MAX_WORKERS, RunResult, Workload, available_cores,
+};
+
+/// Exit status for arguments that make no sense, as clap uses.
+const USAGE: u8 = 2;
+
+/// Arguments of `forklab run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Worker counts to run in turn, e.g. 1,2,4 [default: 1 to twice the cores]
+    #[arg(long, value_name = "N,...", value_delimiter = ',', value_parser = parse_workers)]
+    pub workers: Vec<usize>,
+    /// Tasks in the job
+    #[arg(long, default_value_t = 64, value_parser = parse_tasks)]
+    pub tasks: usize,
+    /// What each task does: count primes, sleep, or count primes around a serial part
+    #[arg(long, value_enum, default_value_t = WorkloadArg::Cpu)]
+    pub workload: WorkloadArg,
+    /// Numbers per task (cpu, amdahl) or ms per task (sleep) [default: 8000 numbers, 50 ms]
+    #[arg(long, value_name = "N")]
+    pub task_size: Option<u64>,
+    /// Tasks handed to a worker at once, like Pool.map's chunksize
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_chunksize)]
+    pub chunksize: usize,
+    /// Run the workers on the first K cores only
+    #[arg(long, value_name = "K", value_parser = parse_cpus)]
+    pub cpus: Option<usize>,
+    /// Share of the one-worker time the master works alone (amdahl only) [default: 0.2]
+    #[arg(long, value_name = "F")]
+    pub serial_fraction: Option<f64>,
+    /// Give up (and stop the workers) after this many seconds
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub deadline: u64,
+    /// Print the table as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print the table as CSV
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// The workloads, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorkloadArg {
+    Cpu,
+    Sleep,
+    Amdahl,
+}
+
+fn parse_count(s: &str, what: &str, max: usize) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of {what}"))?;
+    if n == 0 || n > max {
+        return Err(format!("{n} {what}: choose from 1 to {max}"));
+    }
+    Ok(n)
+}
+
+fn parse_workers(s: &str) -> Result<usize, String> {
+    parse_count(s, "workers", MAX_WORKERS)
+}
+
+fn parse_tasks(s: &str) -> Result<usize, String> {
+    parse_count(s, "tasks", MAX_TASKS)
+}
+
+fn parse_chunksize(s: &str) -> Result<usize, String> {
+    parse_count(s, "tasks per chunk", MAX_TASKS)
+}
+
+fn parse_cpus(s: &str) -> Result<usize, String> {
+    let cores = available_cores();
+    let k = parse_count(s, "cores", usize::MAX)?;
+    if k > cores {
+        return Err(format!(
+            "{k} cores: this machine lets forklab use {cores}, so choose from 1 to {cores}"
+        ));
+    }
+    Ok(k)
+}
+
+impl RunArgs {
+    /// The run config for the first worker count, or why it is invalid.
+    pub fn config(&self) -> Result<LabConfig, LabError> {
+        let name = self
+            .workload
+            .to_possible_value()
+            .map_or_else(|| "cpu".to_string(), |v| v.get_name().to_string());
+        let workload =
+            Workload::from_name(&name, self.serial_fraction).map_err(LabError::Invalid)?;
+        let config = LabConfig {
+            workers: self.workers.first().copied().unwrap_or(1),
+            tasks: self.tasks,
+            task_size: self
+                .task_size
+                .unwrap_or_else(|| workload.default_task_size()),
+            chunksize: self.chunksize,
+            workload,
+            cpus: self.cpus,
+            deadline: Duration::from_secs(self.deadline),
+            ..LabConfig::new(workload)
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+/// Runs the sweep and prints the table; exit status 2 for arguments that
+/// cannot run, 1 (through `Err`) for a run that failed.
+pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let config = match args.config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("forklab run: {e}");
+            return Ok(ExitCode::from(USAGE));
+        }
+    };
+    let counts = if args.workers.is_empty() {
+        sweep_counts(available_cores())
+    } else {
+        args.workers.clone()
+    };
+    let progress = Progress::new(std::io::stderr().is_terminal());
+    let results =
+        sweep(&config, &counts, |event| progress.show(&event)).map_err(|e| e.to_string())?;
+    let text = if args.json {
+        json(&config, &results)
+    } else if args.csv {
+        csv(&results)
+    } else {
+        table(&config, &results)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the table: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A one-line progress display on stderr (only on a terminal), and crash
+/// reports (always: a lost worker matters even in a log).
+struct Progress {
+    terminal: bool,
+    workers: Cell<usize>,
+    tasks: Cell<usize>,
+    done: Cell<usize>,
+    last: RefCell<Option<Instant>>,
+}
+
+impl Progress {
+    fn new(terminal: bool) -> Progress {
+        Progress {
+            terminal,
+            workers: Cell::new(0),
+            tasks: Cell::new(0),
+            done: Cell::new(0),
+            last: RefCell::new(None),
+        }
+    }
+
+    fn show(&self, event: &LabEvent) {
+        let mut err = std::io::stderr().lock();
+        match event {
+            LabEvent::RunStarted { config, .. } => {
+                self.workers.set(config.workers);
+                self.tasks.set(config.tasks);
+                self.done.set(0);
+                *self.last.borrow_mut() = None;
+                self.line(&mut err, "starting");
+            }
+            LabEvent::AllReady { .. } => self.line(&mut err, "running"),
+            LabEvent::TaskFinished { .. } => {
+                self.done.set(self.done.get() + 1);
+                let now = Instant::now();
+                let due = self
+                    .last
+                    .borrow()
+                    .is_none_or(|t| now - t >= Duration::from_millis(50));
+                if due {
+                    *self.last.borrow_mut() = Some(now);
+                    self.line(&mut err, "running");
+                }
+            }
+            LabEvent::WorkerCrashed(crash) => {
+                if self.terminal {
+                    let _ = write!(err, "\r\x1b[K");
+                }
+                let _ = writeln!(err, "forklab run: {crash}");
+            }
+            LabEvent::RunFinished(_) | LabEvent::RunFailed(_) if self.terminal => {
+                let _ = write!(err, "\r\x1b[K");
+            }
+            _ => {}
+        }
+        let _ = err.flush();
+    }
+
+    fn line(&self, err: &mut impl Write, what: &str) {
+        if self.terminal {
+            let _ = write!(
+                err,
+                "\r\x1b[K{} worker{}: {what}, {}/{} tasks",
+                self.workers.get(),
+                if self.workers.get() == 1 { "" } else { "s" },
+                self.done.get(),
+                self.tasks.get()
+            );
+        }
+    }
+}
+
+fn heading(config: &LabConfig) -> String {
+    let mut h = format!(
+        "{} workload: {} tasks of {} {}, chunksize {}",
+        config.workload.name(),
+        config.tasks,
+        config.task_size,
+        config.workload.size_unit(),
+        config.chunksize
+    );
+    if let Workload::Amdahl { serial_fraction } = config.workload {
+        h.push_str(&format!(", serial fraction {serial_fraction}"));
+    }
+    match config.cpus {
+        Some(k) => h.push_str(&format!(", on {k} of {} cores", available_cores())),
+        None => h.push_str(&format!(", {} cores", available_cores())),
+    }
+    h
+}
+
+fn ratio(value: Option<f64>, suffix: &str, scale: f64, decimals: usize) -> String {
+    value.map_or_else(
+        || "-".to_string(),
+        |v| format!("{:.*}{suffix}", decimals, v * scale),
+    )
+}
+
+/// The plain, aligned table.
+pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
+    let table = rows(results);
+    let amdahl = matches!(config.workload, Workload::Amdahl { .. });
+    let mut header = vec!["workers", "wall (s)", "speedup", "efficiency"];
+    if amdahl {
+        header.push("amdahl");
+    }
+    header.push("start-up (ms)");
+    let mut lines: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    for row in &table {
+        let mut line = vec![
+            row.workers.to_string(),
+            format!("{:.3}", row.wall.as_secs_f64()),
+            ratio(row.speedup, "x", 1.0, 2),
+            ratio(row.efficiency, "%", 100.0, 1),
+        ];
+        if amdahl {
+            line.push(ratio(row.predicted, "x", 1.0, 2));
+        }
+        line.push(format!("{:.1}", row.startup.as_secs_f64() * 1000.0));
+        lines.push(line);
+    }
+    let columns = lines[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            lines
+                .iter()
+                .map(|l| l[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = heading(config);
+    out.push('\n');
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:>width$}"))
+            .collect();
+        out.push_str(&cells.join("  "));
+        out.push('\n');
+    }
+    if let Some(first) = results.first() {
+        out.push_str(&format!("answer: {}, verified", first.answer_text()));
+        if !table.iter().any(|r| r.workers == 1) {
+            out.push_str("; no 1-worker run, so no speedup");
+        }
+        out.push('\n');
+    }
+    for result in results {
+        for crash in &result.crashes {
+            out.push_str(&format!(
+                "note: with {} workers, {crash}\n",
+                result.config.workers
+            ));
+        }
+    }
+    out
+}
+
+fn opt(value: Option<f64>) -> String {
+    value.map_or_else(|| "null".to_string(), |v| format!("{v:.6}"))
+}
+
+/// One line per run, with a header.
+pub fn csv(results: &[RunResult]) -> String {
+    let mut out = String::from(
+        "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes\n",
+    );
+    for (row, result) in rows(results).iter().zip(results) {
+        let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.6}"));
+        out.push_str(&format!(
+            "{},{:.6},{},{},{},{:.6},{},{}\n",
+            row.workers,
+            row.wall.as_secs_f64(),
+            cell(row.speedup),
+            cell(row.efficiency),
+            cell(row.predicted),
+            row.startup.as_secs_f64(),
+            result.answer,
+            row.crashes
+        ));
+    }
+    out
+}
+
+/// The experiment and its runs as one JSON object (all names are fixed
+/// ASCII words, so nothing needs escaping).
+pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
+    let runs: Vec<String> = rows(results)
+        .iter()
+        .zip(results)
+        .map(|(row, result): (&Row, &RunResult)| {
+            format!(
+                "    {{\"workers\": {}, \"wall_s\": {:.6}, \"speedup\": {}, \"efficiency\": {}, \"predicted_speedup\": {}, \"startup_s\": {:.6}, \"answer\": {}, \"crashes\": {}}}",
+                row.workers,
+                row.wall.as_secs_f64(),
+                opt(row.speedup),
+                opt(row.efficiency),
+                opt(row.predicted),
+                row.startup.as_secs_f64(),
+                result.answer,
+                row.crashes
+            )
+        })
+        .collect();
+    let serial = match config.workload {
+        Workload::Amdahl { serial_fraction } => format!("{serial_fraction}"),
+        _ => "null".into(),
+    };
+    format!(
+        "{{\n  \"workload\": \"{}\",\n  \"serial_fraction\": {serial},\n  \"tasks\": {},\n  \"task_size\": {},\n  \"task_size_unit\": \"{}\",\n  \"chunksize\": {},\n  \"cpus\": {},\n  \"cores\": {},\n  \"runs\": [\n{}\n  ]\n}}\n",
+        config.workload.name(),
+        config.tasks,
+        config.task_size,
+        config.workload.size_unit(),
+        config.chunksize,
+        config.cpus.map_or_else(|| "null".into(), |k| k.to_string()),
+        available_cores(),
+        runs.join(",\n")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(workers: usize, wall_ms: u64) -> RunResult {
+        RunResult {
+            config: LabConfig {
+                workers,
+                tasks: 8,
+                task_size: 100,
+                ..LabConfig::new(Workload::Cpu)
+            },
+            startup: Duration::from_micros(1500),
+            wall: Duration::from_millis(wall_ms),
+            serial: Duration::ZERO,
+            answer: 42,
+            pids: vec![],
+            tasks_done: vec![],
+            crashes: vec![],
+        }
+    }
+
+    #[test]
+    fn the_table_is_aligned_with_speedups() {
+        let results = [result(1, 1000), result(2, 500)];
+        let text = table(&results[0].config, &results);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("cpu workload: 8 tasks of 100 numbers, chunksize 1"));
+        assert_eq!(lines[1].len(), lines[2].len(), "{text}");
+        assert_eq!(lines[2].len(), lines[3].len(), "{text}");
+        assert!(
+            lines[3].contains("2.00x") && lines[3].contains("100.0%"),
+            "{text}"
+        );
+        assert!(lines[4].contains("42 primes, verified"), "{text}");
+    }
+
+    #[test]
+    fn csv_and_json_carry_the_same_numbers() {
+        let results = [result(1, 1000), result(2, 500)];
+        let csv = csv(&results);
+        assert_eq!(csv.lines().count(), 3);
+        assert!(
+            csv.lines()
+                .nth(2)
+                .unwrap()
+                .starts_with("2,0.500000,2.000000,1.000000,,0.001500,42,0"),
+            "{csv}"
+        );
+        let json = json(&results[0].config, &results);
+        assert!(json.contains("\"workload\": \"cpu\""), "{json}");
+        assert!(json.contains("{\"workers\": 2, \"wall_s\": 0.500000, \"speedup\": 2.000000, \"efficiency\": 1.000000, \"predicted_speedup\": null"), "{json}");
+        // Balanced brackets, no trailing comma.
+        assert_eq!(json.matches('{').count(), json.matches('}').count());
+        assert!(!json.contains(",\n  ]"));
+    }
+
+    #[test]
+    fn argument_parsers_explain_their_limits() {
+        assert_eq!(parse_workers("4"), Ok(4));
+        assert!(parse_workers("0").unwrap_err().contains("1 to 1024"));
+        assert!(parse_workers("1025").unwrap_err().contains("1 to 1024"));
+        assert!(
+            parse_workers("x")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(
+            parse_cpus(&(available_cores() + 1).to_string())
+                .unwrap_err()
+                .contains("this machine")
+        );
+        assert_eq!(parse_cpus("1"), Ok(1));
+    }
+}
