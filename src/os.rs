@@ -83,16 +83,7 @@ pub fn parse_last_core(stat: &str) -> Option<usize> {
 /// Pins a child to one core, so a test can tell where it must run.
 /// Call before spawning.
 pub fn pin_to_core(cmd: &mut Command, core: usize) {
-    set_affinity(cmd, core..core + 1);
-}
-
-/// Restricts a child to the first `cores` cores (CPU affinity), so a big
-/// machine can show what a small one does. Call before spawning.
-pub fn restrict_to_cores(cmd: &mut Command, cores: usize) {
-    set_affinity(cmd, 0..cores);
-}
-
-fn set_affinity(cmd: &mut Command, cores: std::ops::Range<usize>) {
+    let cores = core..core + 1;
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
@@ -114,9 +105,9 @@ fn set_affinity(cmd: &mut Command, cores: std::ops::Range<usize>) {
     let _ = (cmd, cores);
 }
 
-/// Restricts a running process to the first `cores` cores (CPU affinity):
-/// the after-spawn twin of [`restrict_to_cores`], for children started
-/// without a `pre_exec` hook (which would force a slow `fork`).
+/// Restricts a running process to the first `cores` cores (CPU affinity),
+/// so a big machine can show what a small one does. Applied after spawning:
+/// a `pre_exec` hook would force a slow `fork` instead of `posix_spawn`.
 pub fn set_affinity(pid: u32, cores: usize) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
