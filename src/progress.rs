@@ -21,6 +21,9 @@ pub struct Progress {
     /// (not yet), in the lesson's order.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answers: BTreeMap<String, Vec<String>>,
+    /// Lesson experiments run in the lab, as `lesson-id/experiment-id`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub experiments: BTreeSet<String>,
 }
 
 impl Progress {
@@ -40,6 +43,13 @@ impl Progress {
             answers.resize(index + 1, String::new());
         }
         answers[index] = word.to_string();
+    }
+
+    /// Whether any experiment of a lesson was run.
+    pub fn ran_experiment(&self, lesson: &str) -> bool {
+        self.experiments
+            .iter()
+            .any(|e| e.split('/').next() == Some(lesson))
     }
 
     /// How many of a lesson's questions have an answer.

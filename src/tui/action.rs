@@ -2,7 +2,7 @@
 //! and the side effects `update` asks the event loop to carry out.
 
 /// Work with the outside world that `update` asks for (it never does I/O).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SetInterval(std::time::Duration),
     /// Run example `example` of lesson `lesson` as run `number`.
@@ -16,6 +16,9 @@ pub enum Effect {
     StopExample,
     /// Look for Python in the background, before a run needs it.
     FindPython,
+    RunLab(crate::lab::pool::LabConfig),
+    SweepLab(crate::lab::pool::LabConfig, Vec<usize>),
+    StopLab,
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
@@ -64,6 +67,25 @@ pub enum Action {
     ToggleOutput,
     /// Tab: move the scrolling keys to the other pane.
     FocusNext,
+    /// `L`: the lab, set up for this lesson's experiment; again to return.
+    ToggleLab,
+    /// More (+1) or fewer (-1) workers.
+    LabWorkers(isize),
+    LabWorkload,
+    /// Double (true) or halve the tasks.
+    LabTasks(bool),
+    /// Double (true) or halve the chunk size.
+    LabChunk(bool),
+    /// Restrict the workers to fewer cores (cycles).
+    LabCores,
+    LabRun,
+    LabSweep,
+    LabStop,
+    /// A digit of the learner's guess for the next run.
+    LabGuess(char),
+    LabGuessBackspace,
+    /// Something happened in the running lab.
+    Lab(crate::lab::pool::LabEvent),
     /// Something happened in Python run `number`.
     Python(u64, crate::python::PyEvent),
     /// A digit (or `.`) for the open question.

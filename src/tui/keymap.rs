@@ -6,7 +6,7 @@ use crossterm::event::{
 };
 
 use super::action::Action;
-use super::state::{Overlay, State};
+use super::state::{Mode, Overlay, State};
 
 /// Lines scrolled per mouse-wheel notch.
 const WHEEL_LINES: isize = 3;
@@ -105,6 +105,28 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
             };
         }
     }
+    if state.mode == Mode::Lab {
+        let lab = match key.code {
+            KeyCode::Char('L') | KeyCode::Esc => Some(Action::ToggleLab),
+            KeyCode::Char('+') | KeyCode::Char('=') => Some(Action::LabWorkers(1)),
+            KeyCode::Char('-') => Some(Action::LabWorkers(-1)),
+            KeyCode::Char('w') => Some(Action::LabWorkload),
+            KeyCode::Char('<') => Some(Action::LabTasks(false)),
+            KeyCode::Char('>') => Some(Action::LabTasks(true)),
+            KeyCode::Char('{') => Some(Action::LabChunk(false)),
+            KeyCode::Char('}') => Some(Action::LabChunk(true)),
+            KeyCode::Char('K') => Some(Action::LabCores),
+            KeyCode::Char('r') => Some(Action::LabRun),
+            KeyCode::Char('s') => Some(Action::LabSweep),
+            KeyCode::Char('x') => Some(Action::LabStop),
+            KeyCode::Char(c @ ('0'..='9' | '.')) => Some(Action::LabGuess(c)),
+            KeyCode::Backspace => Some(Action::LabGuessBackspace),
+            _ => None,
+        };
+        if lab.is_some() {
+            return lab;
+        }
+    }
     let searching = state.search.active();
     Some(match key.code {
         KeyCode::Char('q') => Action::Quit,
@@ -134,6 +156,7 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char(']') => Action::FasterRefresh,
         KeyCode::Char('B') => Action::ToggleBusy,
         KeyCode::Char('e') => Action::OpenExamples,
+        KeyCode::Char('L') => Action::ToggleLab,
         KeyCode::Char('x') => Action::StopExample,
         KeyCode::Char('m') => Action::CycleStartMethod,
         KeyCode::Char('o') => Action::ToggleOutput,
@@ -180,6 +203,24 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("m", "start method: default, fork, spawn, forkserver"),
             ("o", "show / hide the output pane"),
             ("Tab", "scroll keys move the lesson or the output"),
+        ],
+    ),
+    (
+        "Worker lab",
+        &[
+            (
+                "L  Esc",
+                "open the lab for this lesson's experiment / back to the lesson",
+            ),
+            ("+ -", "more / fewer workers (1 to 4 per core)"),
+            ("w", "workload: cpu, sleep, amdahl"),
+            ("< >  { }", "halve / double the tasks, the chunk size"),
+            ("K", "restrict the workers to 1, 2, ... cores"),
+            (
+                "0-9 .",
+                "type your guess of the wall time (seconds) before running",
+            ),
+            ("r  s  x", "run, sweep 1 to 2x cores, stop"),
         ],
     ),
     (

@@ -4,6 +4,7 @@
 mod action;
 mod event;
 mod keymap;
+mod lab;
 mod layout;
 mod quiz;
 mod state;
@@ -29,6 +30,7 @@ pub use view::view;
 use std::time::Instant;
 
 use crate::busy::Busy;
+use crate::lab::{LabHandle, start as start_lab, start_sweep};
 use crate::lesson::LessonSet;
 use crate::lesson::render::python_blocks;
 use crate::monitor::{self, live::LiveSampler};
@@ -93,6 +95,7 @@ pub fn run(
             python_flag: python_flag.clone(),
             python: None,
             run: None,
+            lab: None,
         };
         match LiveSampler::new(std::process::id()) {
             Ok(sampler) => {
@@ -143,6 +146,8 @@ struct Runtime {
     python: Option<Finding>,
     /// The running Python example; dropping it stops the run.
     run: Option<PyRun>,
+    /// The running lab (or its last run); dropping it stops the workers.
+    lab: Option<LabHandle>,
 }
 
 impl Runtime {
@@ -182,6 +187,23 @@ impl Runtime {
                 }
             }
             Effect::FindPython => self.find_python(),
+            Effect::RunLab(config) => {
+                let tx = self.tx.clone();
+                self.lab = Some(start_lab(config, move |event| {
+                    let _ = tx.send(Event::Lab(event));
+                }));
+            }
+            Effect::SweepLab(config, counts) => {
+                let tx = self.tx.clone();
+                self.lab = Some(start_sweep(config, counts, move |event| {
+                    let _ = tx.send(Event::Lab(event));
+                }));
+            }
+            Effect::StopLab => {
+                if let Some(lab) = &self.lab {
+                    lab.request_cancel();
+                }
+            }
             Effect::StopExample => {
                 if let Some(run) = &self.run {
                     run.stop();
@@ -248,6 +270,7 @@ fn handle(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Sampled(sample, at) => Some(Action::Sampled(Box::new(sample), at)),
         Event::ChildEnded { pid, ending } => Some(Action::ChildEnded { pid, ending }),
         Event::Python(number, event) => Some(Action::Python(number, event)),
+        Event::Lab(event) => Some(Action::Lab(event)),
         Event::Highlighted(highlights) => {
             Some(Action::Highlighted(std::sync::Arc::new(highlights)))
         }

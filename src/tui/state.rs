@@ -12,6 +12,7 @@ use crate::progress::Progress;
 
 use std::time::Duration;
 
+use super::lab::LabView;
 use super::layout::{self, Areas, Shape};
 use super::quiz::{self, Pending, Verdict};
 use crate::lesson::quiz::Question;
@@ -19,6 +20,15 @@ use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 use crate::python::{Exited, StartMethod, Started, Transcript};
+
+/// What the main column shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Lesson,
+    /// The worker lab (`L`).
+    Lab,
+}
 
 /// Which pane the scrolling keys move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -159,6 +169,8 @@ pub struct State {
     pub run: Option<ExampleRun>,
     pub runs_started: u64,
     pub focus: Focus,
+    pub mode: Mode,
+    pub lab: LabView,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -198,6 +210,8 @@ impl State {
             run: None,
             runs_started: 0,
             focus: Focus::Lesson,
+            mode: Mode::Lesson,
+            lab: LabView::new(),
             confirm_quit: false,
             quit: false,
         };
@@ -248,7 +262,9 @@ impl State {
 
     /// Whether children started by forklab are running.
     pub fn children_running(&self) -> bool {
-        !self.busy.is_empty() || self.run.as_ref().is_some_and(ExampleRun::running)
+        !self.busy.is_empty()
+            || self.run.as_ref().is_some_and(ExampleRun::running)
+            || self.lab.running
     }
 
     pub fn areas(&self) -> Areas {

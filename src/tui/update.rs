@@ -6,7 +6,7 @@ use crate::lesson::render::{RenderOptions, render};
 
 use super::action::{Action, Effect};
 use super::quiz::{Verdict, parse_number};
-use super::state::{ExampleRun, Focus, Live, RunEnd};
+use super::state::{ExampleRun, Focus, Live, Mode, RunEnd};
 use super::state::{Hit, Overlay, State};
 use crate::lesson::quiz::Answer;
 use crate::monitor::INTERVALS;
@@ -245,6 +245,78 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
         }
         Action::Python(number, event) => python_event(state, number, event),
+        Action::ToggleLab => {
+            state.overlay = Overlay::None;
+            state.mode = match state.mode {
+                Mode::Lesson => {
+                    let lesson = state.lessons.lessons[state.current].clone();
+                    state.lab.open_for(&lesson);
+                    Mode::Lab
+                }
+                Mode::Lab => Mode::Lesson,
+            };
+        }
+        Action::LabWorkers(by) if !state.lab.running => {
+            let workers = (state.lab.config.workers as isize + by).max(1) as usize;
+            state.lab.set_workers(workers);
+        }
+        Action::LabWorkload if !state.lab.running => state.lab.cycle_workload(),
+        Action::LabTasks(up) if !state.lab.running => state.lab.scale_tasks(up),
+        Action::LabChunk(up) if !state.lab.running => state.lab.scale_chunk(up),
+        Action::LabCores if !state.lab.running => state.lab.cycle_cores(),
+        Action::LabWorkers(_)
+        | Action::LabWorkload
+        | Action::LabTasks(_)
+        | Action::LabChunk(_)
+        | Action::LabCores => {
+            state.notice = Some("A run is going on: x stops it, then change the settings".into());
+        }
+        Action::LabRun | Action::LabSweep if state.lab.running => {
+            state.notice = Some("A run is already going on (x stops it)".into());
+        }
+        Action::LabRun => {
+            state.lab.starting(false);
+            effects.push(Effect::RunLab(state.lab.config.clone()));
+        }
+        Action::LabSweep => {
+            state.lab.starting(true);
+            let counts = state.lab.sweep_counts();
+            state.notice = Some(format!(
+                "Sweep: {} runs, with {} workers",
+                counts.len(),
+                counts
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            effects.push(Effect::SweepLab(state.lab.config.clone(), counts));
+        }
+        Action::LabStop => {
+            if state.lab.running {
+                effects.push(Effect::StopLab);
+                state.notice = Some("Stopping the workers".into());
+            } else {
+                state.notice = Some("The lab is not running".into());
+            }
+        }
+        Action::LabGuess(c) => state.lab.guess.push(c),
+        Action::LabGuessBackspace => {
+            state.lab.guess.pop();
+        }
+        Action::Lab(event) => {
+            if let crate::lab::pool::LabEvent::RunFinished(result) = &event
+                && let Some((lesson, experiment)) = &state.lab.experiment
+                && result.config.workload == experiment.workload
+                && state
+                    .progress
+                    .experiments
+                    .insert(format!("{lesson}/{}", experiment.id))
+            {
+                state.progress_dirty = true;
+            }
+            state.lab.apply(event);
+        }
         Action::ToggleHelp => {
             state.overlay = if state.overlay == Overlay::Help {
                 Overlay::None

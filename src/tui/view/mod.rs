@@ -5,6 +5,7 @@ mod contents;
 mod cores;
 mod examples;
 mod help;
+mod lab;
 mod lesson;
 mod links;
 mod output;
@@ -18,7 +19,7 @@ use ratatui::layout::Alignment;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::layout;
-use super::state::{Overlay, State};
+use super::state::{Mode, Overlay, State};
 
 /// Draws one frame.
 pub fn view(state: &State, frame: &mut Frame) {
@@ -45,8 +46,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         if state.projector {
             projector::draw(state, live, frame, areas.cores);
         } else {
-            lesson::draw(state, frame, areas.lesson, areas.text);
-            output::draw(state, frame, areas.output);
+            main_column(state, frame, &areas);
             if areas.strip {
                 cores::strip(state, live, frame, areas.cores);
             } else {
@@ -55,8 +55,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             processes::draw(live, frame, areas.processes);
         }
     } else {
-        lesson::draw(state, frame, areas.lesson, areas.text);
-        output::draw(state, frame, areas.output);
+        main_column(state, frame, &areas);
     }
     status::status_bar(state, frame, areas.status);
     match &state.overlay {
@@ -68,4 +67,13 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
     }
+}
+
+/// The lesson (or the lab in its place) and the output pane under it.
+fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
+    match state.mode {
+        Mode::Lesson => lesson::draw(state, frame, areas.lesson, areas.text),
+        Mode::Lab => lab::draw(&state.lab, frame, areas.lesson),
+    }
+    output::draw(state, frame, areas.output);
 }

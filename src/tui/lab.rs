@@ -1,0 +1,421 @@
+//! The lab screen's model: the settings of the next run, what the running
+//! workers are doing, and the results so far. Pure data plus the rules for
+//! changing it; `update` calls these, the lab view draws them.
+
+use std::time::Duration;
+
+use crate::lab::measure::{Row, rows, sweep_counts};
+use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult, available_cores};
+use crate::lab::{Experiment, Workload};
+
+/// One worker of the current run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerRow {
+    pub pid: u32,
+    pub ready: bool,
+    /// The task it is working on.
+    pub task: Option<usize>,
+    pub done: usize,
+    /// How it ended, once it has.
+    pub ended: Option<String>,
+}
+
+/// One task on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskBar {
+    pub worker: usize,
+    pub task: usize,
+    pub start: Duration,
+    /// `None` while the task runs.
+    pub end: Option<Duration>,
+}
+
+/// A finished run with the learner's guess for it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub result: RunResult,
+    pub guess: Option<f64>,
+}
+
+/// The lab screen's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabView {
+    pub config: LabConfig,
+    /// The lesson's experiment the lab was opened for (lesson id, experiment).
+    pub experiment: Option<(String, Experiment)>,
+    /// The learner's prediction of the next run's wall time, as typed.
+    pub guess: String,
+    /// The guess taken when the current run started.
+    pub run_guess: Option<f64>,
+    pub workers: Vec<WorkerRow>,
+    pub bars: Vec<TaskBar>,
+    /// The master's serial parts (amdahl): start and end.
+    pub serial: Vec<(Duration, Option<Duration>)>,
+    /// The latest moment any event reported, for the timeline's scale.
+    pub now: Duration,
+    pub running: bool,
+    pub sweeping: bool,
+    pub tasks_done: usize,
+    /// Finished runs of the current settings, by worker count.
+    pub measured: Vec<Measured>,
+    /// What went wrong or what to notice (crashes, failures).
+    pub message: Option<String>,
+}
+
+/// Workers the `+` key goes up to: four per core, as the issue asks.
+pub fn max_workers() -> usize {
+    (available_cores() * 4).min(MAX_WORKERS)
+}
+
+impl LabView {
+    pub fn new() -> LabView {
+        LabView {
+            config: LabConfig::new(Workload::Cpu),
+            experiment: None,
+            guess: String::new(),
+            run_guess: None,
+            workers: Vec::new(),
+            bars: Vec::new(),
+            serial: Vec::new(),
+            now: Duration::ZERO,
+            running: false,
+            sweeping: false,
+            tasks_done: 0,
+            measured: Vec::new(),
+            message: None,
+        }
+    }
+
+    /// Sets the lab up for a lesson's first experiment, if it has one
+    /// (kept as it is when it is already set up for it).
+    pub fn open_for(&mut self, lesson: &crate::lesson::Lesson) {
+        let Some(Ok(experiment)) = Experiment::all_from(&lesson.meta.experiments)
+            .into_iter()
+            .next()
+        else {
+            return;
+        };
+        let same = self
+            .experiment
+            .as_ref()
+            .is_some_and(|(id, e)| *id == lesson.meta.id && *e == experiment);
+        if !same && !self.running {
+            self.config = experiment.config(experiment.workers.first().copied().unwrap_or(1));
+            self.measured.clear();
+            self.experiment = Some((lesson.meta.id.clone(), experiment));
+            self.guess.clear();
+        }
+    }
+
+    pub fn rows(&self) -> Vec<Row> {
+        let results: Vec<RunResult> = self.measured.iter().map(|m| m.result.clone()).collect();
+        rows(&results)
+    }
+
+    /// The worker counts `s` runs: the experiment's list when it has
+    /// several, else 1 to twice the cores.
+    pub fn sweep_counts(&self) -> Vec<usize> {
+        match &self.experiment {
+            Some((_, e)) if e.workers.len() > 1 && self.matches_experiment() => e.workers.clone(),
+            _ => sweep_counts(self.config.cpus.unwrap_or_else(available_cores)),
+        }
+    }
+
+    /// Whether the settings are still the experiment's (the learner may
+    /// have changed them).
+    fn matches_experiment(&self) -> bool {
+        self.experiment.as_ref().is_some_and(|(_, e)| {
+            let c = e.config(self.config.workers);
+            c.workload == self.config.workload
+                && c.tasks == self.config.tasks
+                && c.chunksize == self.config.chunksize
+                && c.task_size == self.config.task_size
+        })
+    }
+
+    /// A setting other than the worker count changed: earlier results no
+    /// longer compare.
+    fn changed(&mut self) {
+        self.measured.clear();
+        self.message = None;
+    }
+
+    pub fn set_workers(&mut self, workers: usize) {
+        self.config.workers = workers.clamp(1, max_workers());
+    }
+
+    pub fn cycle_workload(&mut self) {
+        let next = match self.config.workload {
+            Workload::Cpu => Workload::Sleep,
+            Workload::Sleep => Workload::Amdahl {
+                serial_fraction: crate::lab::workload::DEFAULT_SERIAL_FRACTION,
+            },
+            Workload::Amdahl { .. } => Workload::Cpu,
+        };
+        self.config.task_size = next.default_task_size();
+        self.config.workload = next;
+        self.changed();
+    }
+
+    /// Halves or doubles the number of tasks (within sensible bounds).
+    pub fn scale_tasks(&mut self, up: bool) {
+        let tasks = if up {
+            self.config.tasks * 2
+        } else {
+            self.config.tasks / 2
+        };
+        let tasks = tasks.clamp(1, 4096);
+        if tasks != self.config.tasks {
+            self.config.tasks = tasks;
+            self.config.chunksize = self.config.chunksize.min(tasks);
+            self.changed();
+        }
+    }
+
+    /// Halves or doubles the chunk size.
+    pub fn scale_chunk(&mut self, up: bool) {
+        let chunk = if up {
+            self.config.chunksize * 2
+        } else {
+            self.config.chunksize / 2
+        };
+        let chunk = chunk.clamp(1, self.config.tasks.max(1));
+        if chunk != self.config.chunksize {
+            self.config.chunksize = chunk;
+            self.changed();
+        }
+    }
+
+    /// All cores, then 1, 2, ... up to all but one.
+    pub fn cycle_cores(&mut self) {
+        let cores = available_cores();
+        self.config.cpus = match self.config.cpus {
+            None if cores > 1 => Some(1),
+            Some(k) if k + 1 < cores => Some(k + 1),
+            _ => None,
+        };
+        self.changed();
+    }
+
+    /// The run is about to start: take the guess.
+    pub fn starting(&mut self, sweep: bool) {
+        self.run_guess = self
+            .guess
+            .replace(',', ".")
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|g| *g > 0.0);
+        self.running = true;
+        self.sweeping = sweep;
+        self.message = None;
+    }
+
+    /// Takes one event of the running lab.
+    pub fn apply(&mut self, event: LabEvent) {
+        match event {
+            LabEvent::RunStarted { config, .. } => {
+                self.workers = vec![
+                    WorkerRow {
+                        pid: 0,
+                        ready: false,
+                        task: None,
+                        done: 0,
+                        ended: None
+                    };
+                    config.workers
+                ];
+                self.bars.clear();
+                self.serial.clear();
+                self.now = Duration::ZERO;
+                self.tasks_done = 0;
+                self.running = true;
+                self.config.workers = config.workers;
+            }
+            LabEvent::WorkerSpawned { worker, pid, at } => {
+                self.now = self.now.max(at);
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.pid = pid;
+                }
+            }
+            LabEvent::WorkerReady { worker, at, .. } => {
+                self.now = self.now.max(at);
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.ready = true;
+                }
+            }
+            LabEvent::AllReady { at } => self.now = self.now.max(at),
+            LabEvent::SerialStarted { at, .. } => {
+                self.now = self.now.max(at);
+                self.serial.push((at, None));
+            }
+            LabEvent::SerialFinished { at, .. } => {
+                self.now = self.now.max(at);
+                if let Some(last) = self.serial.last_mut() {
+                    last.1 = Some(at);
+                }
+            }
+            LabEvent::TaskStarted {
+                worker, task, at, ..
+            } => {
+                self.now = self.now.max(at);
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.task = Some(task);
+                }
+                self.bars.push(TaskBar {
+                    worker,
+                    task,
+                    start: at,
+                    end: None,
+                });
+            }
+            LabEvent::TaskFinished {
+                worker, task, at, ..
+            } => {
+                self.now = self.now.max(at);
+                self.tasks_done += 1;
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.done += 1;
+                    if w.task == Some(task) {
+                        w.task = None;
+                    }
+                }
+                if let Some(bar) = self
+                    .bars
+                    .iter_mut()
+                    .rev()
+                    .find(|b| b.worker == worker && b.task == task && b.end.is_none())
+                {
+                    bar.end = Some(at);
+                }
+            }
+            LabEvent::WorkerExited {
+                worker, exit, at, ..
+            } => {
+                self.now = self.now.max(at);
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.ended = Some(exit.to_string());
+                    w.task = None;
+                }
+            }
+            LabEvent::WorkerCrashed(crash) => {
+                if let Some(w) = self.workers.get_mut(crash.worker) {
+                    w.ended = Some(format!("crashed: {}", crash.exit));
+                    w.task = None;
+                }
+                self.message = Some(format!("{crash}"));
+            }
+            LabEvent::RunFinished(result) => {
+                let guess = self.run_guess.take();
+                self.measured
+                    .retain(|m| m.result.config.workers != result.config.workers);
+                self.measured.push(Measured { result, guess });
+                self.measured.sort_by_key(|m| m.result.config.workers);
+                if !self.sweeping {
+                    self.running = false;
+                }
+            }
+            LabEvent::RunFailed(error) => {
+                self.running = false;
+                self.sweeping = false;
+                self.message = Some(error.to_string());
+            }
+            LabEvent::SweepFinished(_) => {
+                self.running = false;
+                self.sweeping = false;
+            }
+        }
+    }
+}
+
+impl Default for LabView {
+    fn default() -> Self {
+        LabView::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn result(workers: usize, wall_ms: u64) -> RunResult {
+        RunResult {
+            config: LabConfig {
+                workers,
+                ..LabConfig::new(Workload::Cpu)
+            },
+            startup: Duration::from_millis(3),
+            wall: Duration::from_millis(wall_ms),
+            serial: Duration::ZERO,
+            answer: 100,
+            pids: vec![1; workers],
+            tasks_done: vec![1; workers],
+            crashes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn events_build_rows_bars_and_results() {
+        let mut lab = LabView::new();
+        lab.guess = "1.5".into();
+        lab.starting(false);
+        lab.apply(LabEvent::RunStarted {
+            config: LabConfig {
+                workers: 2,
+                ..lab.config.clone()
+            },
+            started: Instant::now(),
+        });
+        lab.apply(LabEvent::WorkerSpawned {
+            worker: 1,
+            pid: 42,
+            at: Duration::from_millis(1),
+        });
+        lab.apply(LabEvent::TaskStarted {
+            worker: 1,
+            pid: 42,
+            task: 7,
+            at: Duration::from_millis(5),
+        });
+        assert_eq!(lab.workers[1].task, Some(7));
+        lab.apply(LabEvent::TaskFinished {
+            worker: 1,
+            pid: 42,
+            task: 7,
+            value: 3,
+            at: Duration::from_millis(9),
+        });
+        assert_eq!(lab.workers[1].done, 1);
+        assert_eq!(lab.bars[0].end, Some(Duration::from_millis(9)));
+        lab.apply(LabEvent::RunFinished(result(2, 900)));
+        assert!(!lab.running);
+        assert_eq!(lab.measured[0].guess, Some(1.5));
+        lab.apply(LabEvent::RunFinished(result(1, 1800)));
+        let rows = lab.rows();
+        assert_eq!(rows[0].workers, 1);
+        assert!((rows[1].speedup.unwrap() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn settings_stay_in_bounds_and_reset_results() {
+        let mut lab = LabView::new();
+        lab.set_workers(0);
+        assert_eq!(lab.config.workers, 1);
+        lab.set_workers(100_000);
+        assert_eq!(lab.config.workers, max_workers());
+        lab.measured.push(Measured {
+            result: result(1, 10),
+            guess: None,
+        });
+        lab.scale_tasks(true);
+        assert_eq!(lab.config.tasks, 128);
+        assert!(lab.measured.is_empty());
+        lab.cycle_workload();
+        assert_eq!(lab.config.workload, Workload::Sleep);
+        for _ in 0..20 {
+            lab.scale_chunk(true);
+        }
+        assert_eq!(lab.config.chunksize, lab.config.tasks);
+    }
+}

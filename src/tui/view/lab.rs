@@ -1,0 +1,339 @@
+//! The lab screen: the next run's settings, the workers at work on a
+//! timeline, the results table and the speedup chart.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, Wrap,
+};
+
+use super::super::lab::LabView;
+use super::super::theme;
+use crate::lab::Workload;
+use crate::lab::pool::available_cores;
+
+pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
+    let title = match &lab.experiment {
+        Some((_, e)) => format!(" Lab · {} ", e.title),
+        None => " Lab · your own experiment ".to_string(),
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme::key())
+        .title(Line::styled(title, theme::pane_title()))
+        .title_bottom(Line::styled(" + - workers · w workload · < > tasks · { } chunk · K cores · r run · s sweep · x stop · L back ", theme::dim()).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 4 {
+        return;
+    }
+    let head = head_lines(lab, inner.width as usize);
+    let workers_rows = if lab.workers.is_empty() {
+        0
+    } else {
+        (lab.workers.len() + usize::from(!lab.serial.is_empty())).min(12) as u16 + 1
+    };
+    let results_rows = if lab.measured.is_empty() {
+        0
+    } else {
+        lab.measured.len() as u16 + 2
+    };
+    let [top, workers, results, chart] = Layout::vertical([
+        Constraint::Length(head.len() as u16 + 1),
+        Constraint::Length(workers_rows),
+        Constraint::Length(results_rows),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
+    timeline(lab, frame, workers);
+    table(lab, frame, results);
+    if chart.height >= 8 && lab.measured.len() >= 2 {
+        speedup_chart(lab, frame, chart);
+    }
+}
+
+fn head_lines(lab: &LabView, _width: usize) -> Vec<Line<'static>> {
+    let c = &lab.config;
+    let work = match c.workload {
+        Workload::Cpu => format!(
+            "cpu: count primes, {} tasks of {} numbers",
+            c.tasks, c.task_size
+        ),
+        Workload::Sleep => format!("sleep: {} tasks that each wait {} ms", c.tasks, c.task_size),
+        Workload::Amdahl { serial_fraction } => format!(
+            "amdahl: {:.0}% serial work in the master, {} tasks of {} numbers",
+            serial_fraction * 100.0,
+            c.tasks,
+            c.task_size
+        ),
+    };
+    let cores = match c.cpus {
+        None => format!("all {} cores", available_cores()),
+        Some(k) => format!("only {k} of {} cores", available_cores()),
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!(
+                "{} worker{}",
+                c.workers,
+                if c.workers == 1 { "" } else { "s" }
+            ),
+            theme::key(),
+        ),
+        Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
+    ])];
+    if let Some(prompt) = lab
+        .experiment
+        .as_ref()
+        .and_then(|(_, e)| e.predict.as_ref())
+    {
+        lines.push(Line::from(vec![
+            Span::styled("Predict: ", theme::key()),
+            Span::raw(prompt.clone()),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::raw("Your guess of the wall time: "),
+        Span::styled(format!("{}▏", lab.guess), theme::key()),
+        Span::styled(" s (type it, then r)", theme::dim()),
+    ]));
+    let status = if lab.running {
+        let total = c.tasks.max(1);
+        Line::styled(
+            format!(
+                "running{}: {}/{} tasks · {:.2} s",
+                if lab.sweeping { " a sweep" } else { "" },
+                lab.tasks_done,
+                total,
+                lab.now.as_secs_f64()
+            ),
+            Style::new()
+                .fg(Color::LightGreen)
+                .add_modifier(Modifier::BOLD),
+        )
+    } else if let Some(message) = &lab.message {
+        Line::styled(message.clone(), Style::new().fg(Color::LightRed))
+    } else if lab.measured.is_empty() {
+        Line::styled(
+            "Ready: r runs with these workers, s sweeps 1 to twice the cores",
+            theme::dim(),
+        )
+    } else {
+        Line::styled(
+            "Done: change the workers and run again, or s to sweep",
+            theme::dim(),
+        )
+    };
+    lines.push(status);
+    lines
+}
+
+/// One row per worker: pid, a timeline of its tasks, tasks done.
+fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
+    if area.height < 2 {
+        return;
+    }
+    let label = 16;
+    let width = (area.width as usize).saturating_sub(label + 10).max(4);
+    let span = lab.now.as_secs_f64().max(1e-3);
+    let column = |t: std::time::Duration| {
+        ((t.as_secs_f64() / span) * width as f64)
+            .floor()
+            .min(width as f64 - 1.0) as usize
+    };
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<label$}0 s{:>w$}",
+            "worker  pid",
+            format!("{:.2} s", span),
+            w = width.saturating_sub(3)
+        ),
+        theme::dim(),
+    )];
+    if !lab.serial.is_empty() {
+        let mut cells = vec![' '; width];
+        for (start, end) in &lab.serial {
+            for cell in cells
+                .iter_mut()
+                .take(column(end.unwrap_or(lab.now)) + 1)
+                .skip(column(*start))
+            {
+                *cell = '█';
+            }
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<label$}", "master (serial)"), theme::dim()),
+            Span::styled(
+                cells.into_iter().collect::<String>(),
+                Style::new().fg(Color::Yellow),
+            ),
+        ]));
+    }
+    let shown = (area.height as usize).saturating_sub(lines.len());
+    for (i, worker) in lab.workers.iter().enumerate().take(shown) {
+        let mut cells: Vec<Option<bool>> = vec![None; width];
+        for bar in lab.bars.iter().filter(|b| b.worker == i) {
+            for cell in cells
+                .iter_mut()
+                .take(column(bar.end.unwrap_or(lab.now)) + 1)
+                .skip(column(bar.start))
+            {
+                *cell = Some(bar.task % 2 == 0);
+            }
+        }
+        let mut spans = vec![Span::styled(
+            format!("w{i:<3} {:<10} ", worker.pid),
+            Style::new().fg(theme::process(i + 1)),
+        )];
+        let mut run = String::new();
+        let mut kind = None;
+        for cell in cells {
+            if cell != kind && !run.is_empty() {
+                spans.push(bar_span(std::mem::take(&mut run), kind));
+            }
+            kind = cell;
+            run.push(if cell.is_some() { '█' } else { ' ' });
+        }
+        spans.push(bar_span(run, kind));
+        let state = match (&worker.ended, worker.task) {
+            (Some(end), _) if end.contains("crash") => format!(" {end}"),
+            (_, Some(task)) => format!(" {:>4} done · task {task}", worker.done),
+            _ => format!(" {:>4} done", worker.done),
+        };
+        spans.push(Span::raw(state));
+        lines.push(Line::from(spans));
+    }
+    if lab.workers.len() > shown
+        && let Some(last) = lines.last_mut()
+    {
+        *last = Line::styled(
+            format!("… and {} more workers", lab.workers.len() - shown + 1),
+            theme::dim(),
+        );
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn bar_span(text: String, kind: Option<bool>) -> Span<'static> {
+    let colour = match kind {
+        Some(true) => Color::LightCyan,
+        Some(false) => Color::Cyan,
+        None => Color::Reset,
+    };
+    Span::styled(text, Style::new().fg(colour))
+}
+
+fn table(lab: &LabView, frame: &mut Frame, area: Rect) {
+    if area.height < 2 {
+        return;
+    }
+    let rows = lab.rows();
+    let amdahl = rows.iter().any(|r| r.predicted.is_some());
+    let mut header = vec!["workers", "wall time", "speedup", "efficiency", "start-up"];
+    if amdahl {
+        header.push("Amdahl");
+    }
+    header.push("your guess");
+    let body = rows.iter().zip(&lab.measured).map(|(row, m)| {
+        let mut cells = vec![
+            Cell::from(format!("{:>7}", row.workers)),
+            Cell::from(format!("{:>7.3} s", row.wall.as_secs_f64())),
+            Cell::from(row.speedup.map_or("   -".into(), |s| format!("{s:>6.2}×"))),
+            Cell::from(
+                row.efficiency
+                    .map_or("   -".into(), |e| format!("{:>6.0}%", e * 100.0)),
+            ),
+            Cell::from(format!("{:>5.0} ms", row.startup.as_secs_f64() * 1000.0)),
+        ];
+        if amdahl {
+            cells.push(Cell::from(
+                row.predicted.map_or("-".into(), |p| format!("{p:>5.2}×")),
+            ));
+        }
+        cells.push(Cell::from(m.guess.map_or(String::new(), |g| {
+            let off = (g - row.wall.as_secs_f64()) / row.wall.as_secs_f64().max(1e-9) * 100.0;
+            format!("{g:.2} s ({off:+.0}%)")
+        })));
+        Row::new(cells)
+    });
+    let mut widths = vec![Constraint::Length(11); header.len()];
+    if let Some(last) = widths.last_mut() {
+        *last = Constraint::Fill(1);
+    }
+    frame.render_widget(
+        Table::new(body, widths)
+            .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))
+            .column_spacing(1),
+        area,
+    );
+}
+
+fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
+    let rows = lab.rows();
+    let max_workers = rows.iter().map(|r| r.workers).max().unwrap_or(1).max(2) as f64;
+    let measured: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
+        .collect();
+    let ideal: Vec<(f64, f64)> = vec![(1.0, 1.0), (max_workers, max_workers)];
+    let cores = lab.config.cpus.unwrap_or_else(available_cores);
+    let amdahl: Vec<(f64, f64)> = match lab.config.workload {
+        Workload::Amdahl { serial_fraction } => (1..=max_workers as usize)
+            .map(|n| {
+                (
+                    n as f64,
+                    crate::lab::measure::amdahl_speedup(serial_fraction, n.min(cores)),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let top = measured
+        .iter()
+        .map(|p| p.1)
+        .fold(max_workers, f64::max)
+        .ceil();
+    let mut datasets = vec![
+        Dataset::default()
+            .name("ideal")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme::dim())
+            .data(&ideal),
+        Dataset::default()
+            .name("measured")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(Color::LightGreen))
+            .data(&measured),
+    ];
+    if !amdahl.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name("Amdahl")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::Yellow))
+                .data(&amdahl),
+        );
+    }
+    let chart = Chart::new(datasets)
+        .block(Block::new().title(Line::styled("Speedup against workers", theme::dim())))
+        .x_axis(
+            Axis::default()
+                .title("workers")
+                .bounds([1.0, max_workers])
+                .labels(["1".to_string(), format!("{max_workers:.0}")]),
+        )
+        .y_axis(
+            Axis::default()
+                .title("speedup")
+                .bounds([0.0, top])
+                .labels(["0".to_string(), format!("{top:.0}")]),
+        );
+    frame.render_widget(chart, area);
+}
