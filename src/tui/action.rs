@@ -119,3 +119,20 @@ pub enum Action {
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
 }
+
+impl Action {
+    /// Keys and clicks, as opposed to readings and background events: only
+    /// they clear the status line's notice or a pending quit confirmation.
+    pub fn is_from_user(&self) -> bool {
+        !matches!(
+            self,
+            Action::Resize { .. }
+                | Action::Highlighted(_)
+                | Action::Sampled(..)
+                | Action::ChildEnded { .. }
+                | Action::BusyStarted(_)
+                | Action::Python(..)
+                | Action::Lab(_)
+        )
+    }
+}

@@ -60,11 +60,13 @@ pub struct LabView {
     pub measured: Vec<Measured>,
     /// What went wrong or what to notice (crashes, failures).
     pub message: Option<String>,
+    /// This machine's cores (kept here so views and tests agree).
+    pub cores: usize,
 }
 
-/// Workers the `+` key goes up to: four per core, as the issue asks.
-pub fn max_workers() -> usize {
-    (available_cores() * 4).min(MAX_WORKERS)
+/// Workers the `+` key goes up to: four per core.
+pub fn max_workers(cores: usize) -> usize {
+    (cores * 4).clamp(1, MAX_WORKERS)
 }
 
 impl LabView {
@@ -83,6 +85,7 @@ impl LabView {
             tasks_done: 0,
             measured: Vec::new(),
             message: None,
+            cores: available_cores(),
         }
     }
 
@@ -117,7 +120,7 @@ impl LabView {
     pub fn sweep_counts(&self) -> Vec<usize> {
         match &self.experiment {
             Some((_, e)) if e.workers.len() > 1 && self.matches_experiment() => e.workers.clone(),
-            _ => sweep_counts(self.config.cpus.unwrap_or_else(available_cores)),
+            _ => sweep_counts(self.config.cpus.unwrap_or(self.cores)),
         }
     }
 
@@ -141,7 +144,7 @@ impl LabView {
     }
 
     pub fn set_workers(&mut self, workers: usize) {
-        self.config.workers = workers.clamp(1, max_workers());
+        self.config.workers = workers.clamp(1, max_workers(self.cores));
     }
 
     pub fn cycle_workload(&mut self) {
@@ -188,7 +191,7 @@ impl LabView {
 
     /// All cores, then 1, 2, ... up to all but one.
     pub fn cycle_cores(&mut self) {
-        let cores = available_cores();
+        let cores = self.cores;
         self.config.cpus = match self.config.cpus {
             None if cores > 1 => Some(1),
             Some(k) if k + 1 < cores => Some(k + 1),
@@ -403,7 +406,7 @@ mod tests {
         lab.set_workers(0);
         assert_eq!(lab.config.workers, 1);
         lab.set_workers(100_000);
-        assert_eq!(lab.config.workers, max_workers());
+        assert_eq!(lab.config.workers, max_workers(lab.cores));
         lab.measured.push(Measured {
             result: result(1, 10),
             guess: None,

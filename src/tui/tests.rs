@@ -321,3 +321,98 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     assert!(s.children_running());
     assert!(s.output_shown());
 }
+
+fn lab_state(width: u16, height: u16) -> State {
+    use crate::lab::Workload;
+    use crate::lab::pool::{LabConfig, LabEvent, RunResult};
+    use std::time::Duration;
+    let mut s = live_state(width, height, 2, 3);
+    s.lab.cores = 2;
+    update(&mut s, Action::ToggleLab);
+    update(&mut s, Action::LabWorkers(1));
+    for c in "1.2".chars() {
+        update(&mut s, Action::LabGuess(c));
+    }
+    let result = |workers: usize, ms: u64| RunResult {
+        config: LabConfig {
+            workers,
+            worker_exe: "forklab".into(),
+            ..LabConfig::new(Workload::Cpu)
+        },
+        startup: Duration::from_millis(4),
+        wall: Duration::from_millis(ms),
+        serial: Duration::ZERO,
+        answer: 5,
+        pids: vec![7; workers],
+        tasks_done: vec![1; workers],
+        crashes: Vec::new(),
+    };
+    s.lab.measured.push(super::lab::Measured {
+        result: result(1, 2000),
+        guess: None,
+    });
+    let effects = update(&mut s, Action::LabRun);
+    assert!(matches!(effects.as_slice(), [super::Effect::RunLab(c)] if c.workers == 2));
+    let ms = Duration::from_millis;
+    let config = LabConfig {
+        workers: 2,
+        ..s.lab.config.clone()
+    };
+    update(
+        &mut s,
+        Action::Lab(LabEvent::RunStarted {
+            config,
+            started: std::time::Instant::now(),
+        }),
+    );
+    for (worker, pid) in [(0, 101), (1, 102)] {
+        update(
+            &mut s,
+            Action::Lab(LabEvent::WorkerSpawned {
+                worker,
+                pid,
+                at: ms(1),
+            }),
+        );
+    }
+    for task in 0..8 {
+        let worker = task % 2;
+        let pid = 101 + worker as u32;
+        update(
+            &mut s,
+            Action::Lab(LabEvent::TaskStarted {
+                worker,
+                pid,
+                task,
+                at: ms(10 + 120 * (task / 2) as u64),
+            }),
+        );
+        update(
+            &mut s,
+            Action::Lab(LabEvent::TaskFinished {
+                worker,
+                pid,
+                task,
+                value: 1,
+                at: ms(125 + 120 * (task / 2) as u64),
+            }),
+        );
+    }
+    update(&mut s, Action::Lab(LabEvent::RunFinished(result(2, 1020))));
+    s
+}
+
+#[test]
+fn lab_after_two_runs_120x40() {
+    let s = lab_state(120, 40);
+    assert!(!s.lab.running);
+    assert_eq!(s.lab.measured.len(), 2);
+    assert_eq!(s.lab.measured[1].guess, Some(1.2));
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn lab_after_two_runs_80x24() {
+    let s = lab_state(80, 24);
+    insta::assert_snapshot!(screen(&s).backend());
+}

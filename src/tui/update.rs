@@ -15,15 +15,7 @@ use crate::python::PyEvent;
 /// Applies one action to the state; returns the side effects it needs.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let from_user = !matches!(
-        action,
-        Action::Resize { .. }
-            | Action::Highlighted(_)
-            | Action::Sampled(..)
-            | Action::ChildEnded { .. }
-            | Action::BusyStarted(_)
-    );
-    if from_user {
+    if action.is_from_user() {
         state.notice = None;
         if !matches!(action, Action::Quit) {
             state.confirm_quit = false;

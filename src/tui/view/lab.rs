@@ -13,7 +13,6 @@ use ratatui::widgets::{
 use super::super::lab::LabView;
 use super::super::theme;
 use crate::lab::Workload;
-use crate::lab::pool::available_cores;
 
 pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     let title = match &lab.experiment {
@@ -24,7 +23,7 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Rounded)
         .border_style(theme::key())
         .title(Line::styled(title, theme::pane_title()))
-        .title_bottom(Line::styled(" + - workers · w workload · < > tasks · { } chunk · K cores · r run · s sweep · x stop · L back ", theme::dim()).right_aligned());
+        .title_bottom(Line::styled(keys_hint(area.width), theme::dim()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 4 {
@@ -56,6 +55,17 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The lab's keys, as many as the frame's bottom edge holds.
+fn keys_hint(width: u16) -> &'static str {
+    const FULL: &str = " + - workers · w workload · < > tasks · { } chunk · K cores · r run · s sweep · x stop · L back ";
+    const SHORT: &str = " w workload · < > tasks · { } chunk · K cores ";
+    if width as usize > FULL.chars().count() + 4 {
+        FULL
+    } else {
+        SHORT
+    }
+}
+
 fn head_lines(lab: &LabView, _width: usize) -> Vec<Line<'static>> {
     let c = &lab.config;
     let work = match c.workload {
@@ -72,8 +82,8 @@ fn head_lines(lab: &LabView, _width: usize) -> Vec<Line<'static>> {
         ),
     };
     let cores = match c.cpus {
-        None => format!("all {} cores", available_cores()),
-        Some(k) => format!("only {k} of {} cores", available_cores()),
+        None => format!("all {} cores", lab.cores),
+        Some(k) => format!("only {k} of {} cores", lab.cores),
     };
     let mut lines = vec![Line::from(vec![
         Span::styled(
@@ -280,7 +290,7 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
         .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
         .collect();
     let ideal: Vec<(f64, f64)> = vec![(1.0, 1.0), (max_workers, max_workers)];
-    let cores = lab.config.cpus.unwrap_or_else(available_cores);
+    let cores = lab.config.cpus.unwrap_or(lab.cores);
     let amdahl: Vec<(f64, f64)> = match lab.config.workload {
         Workload::Amdahl { serial_fraction } => (1..=max_workers as usize)
             .map(|n| {

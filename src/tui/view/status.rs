@@ -74,7 +74,15 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         };
         let mut hints: Vec<(&str, &str)> =
             vec![("n/p", "lesson"), ("j/k", scroll), ("t", "contents")];
-        if running {
+        if state.mode == super::super::state::Mode::Lab {
+            hints = vec![
+                ("+/-", "workers"),
+                ("r", "run"),
+                ("s", "sweep"),
+                ("x", "stop"),
+                ("L", "lesson"),
+            ];
+        } else if running {
             hints.push(("x", "stop script"));
         } else if !state.lesson().meta.examples.is_empty() {
             hints.push(("e", "run example"));
