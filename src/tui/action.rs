@@ -37,6 +37,8 @@ pub enum Action {
     Top,
     Bottom,
     ToggleHelp,
+    /// Scroll the help popup on a short screen.
+    HelpScroll(isize),
     OpenContents,
     OpenLinks,
     CloseOverlay,

@@ -82,6 +82,10 @@ fn key_action(state: &State, key: &KeyEvent) -> Option<Action> {
         Overlay::Help => {
             return match key.code {
                 KeyCode::Char('q') => Some(Action::Quit),
+                KeyCode::Char('j') | KeyCode::Down => Some(Action::HelpScroll(1)),
+                KeyCode::Char('k') | KeyCode::Up => Some(Action::HelpScroll(-1)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::HelpScroll(10)),
+                KeyCode::PageUp => Some(Action::HelpScroll(-10)),
                 _ => Some(Action::CloseOverlay),
             };
         }
@@ -171,7 +175,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         "Everywhere",
         &[
             ("q  Ctrl-C", "quit"),
-            ("?", "this help (any key closes it)"),
+            ("?", "this help (j k scroll it, other keys close it)"),
             ("Esc", "close a popup, end a search"),
         ],
     ),

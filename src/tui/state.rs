@@ -131,6 +131,8 @@ pub struct State {
     /// First lesson line shown.
     pub scroll: usize,
     pub screen: Rect,
+    /// First line of the help popup (when it must scroll).
+    pub help_scroll: usize,
     /// The current lesson rendered for the current width.
     pub doc: Doc,
     /// The width `doc` was wrapped at.
@@ -189,6 +191,7 @@ impl State {
             current,
             scroll: 0,
             screen,
+            help_scroll: 0,
             doc: Doc::default(),
             doc_width: 0,
             highlights: None,

@@ -416,3 +416,37 @@ fn lab_after_two_runs_80x24() {
     let s = lab_state(80, 24);
     insta::assert_snapshot!(screen(&s).backend());
 }
+
+#[test]
+fn help_overlay_120x40_two_columns() {
+    let mut s = state(120, 30);
+    update(&mut s, Action::ToggleHelp);
+    insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn every_shipped_lesson_fits_80_columns() {
+    // The reader's text column at 80x24 (narrow layout, live panes shown).
+    let width = 76;
+    for lesson in &LessonSet::embedded().lessons {
+        for reveal in [false, true] {
+            let doc = crate::lesson::render::render(
+                &lesson.body,
+                crate::lesson::render::RenderOptions {
+                    width,
+                    reveal_answers: reveal,
+                    highlight: None,
+                },
+            );
+            for line in &doc.lines {
+                let text = line.plain();
+                assert!(line.width() <= width, "{}: too wide: {text:?}", lesson.file);
+                assert!(
+                    !text.contains('↪'),
+                    "{}: a code line is cut: {text:?}",
+                    lesson.file
+                );
+            }
+        }
+    }
+}

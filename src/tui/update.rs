@@ -309,7 +309,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.lab.apply(event);
         }
+        Action::HelpScroll(by) => {
+            state.help_scroll = (state.help_scroll as isize + by).clamp(0, 200) as usize;
+        }
         Action::ToggleHelp => {
+            state.help_scroll = 0;
             state.overlay = if state.overlay == Overlay::Help {
                 Overlay::None
             } else {

@@ -45,6 +45,13 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         } else {
             format!("  quiz {answered}/{questions}")
         };
+        let quiz = if lesson.meta.experiments.is_empty() {
+            quiz
+        } else if state.progress.ran_experiment(&lesson.meta.id) {
+            format!("{quiz}  lab ✓")
+        } else {
+            format!("{quiz}  lab")
+        };
         let text = format!("{here}{read} {indent}{}", lesson.meta.title);
         let text = format!("{text:<title_width$}");
         let style = match (index == selected, lesson.is_overview()) {
