@@ -25,9 +25,9 @@ fn read_navigate_help_and_quit() {
     });
 
     s.send("?");
-    s.wait_text("any key closes");
+    s.wait_text("╭ Keys");
     s.send("x");
-    s.wait_for("help to close", |screen| !screen.contains("any key closes"));
+    s.wait_for("help to close", |screen| !screen.contains("╭ Keys"));
 
     s.send("q");
     assert_eq!(s.wait_exit(), 0);

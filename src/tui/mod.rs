@@ -38,6 +38,9 @@ use crate::progress::Store;
 use crate::python::{self, Interpreter, PyEvent, PyRun, RunRequest};
 use event::Event;
 
+/// The shortest time between two frames drawn for background events.
+const FRAME: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Runs the reader until the learner quits. The terminal is restored on
 /// every way out: quit, error, signal or panic.
 pub fn run(
@@ -111,20 +114,34 @@ pub fn run(
         drop(tx);
         terminal.draw(|frame| view(&state, frame))?;
         save(&store, &mut state);
+        let mut last_draw = Instant::now();
         while let Ok(first) = rx.recv() {
-            // Apply everything already queued, then draw once.
+            // Apply everything already queued. A burst of background events
+            // (lab tasks, script output) is drawn at most every FRAME, so
+            // forklab does not steal the cores its workers are measured on;
+            // keys are drawn at once.
+            let mut user = matches!(first, Event::Terminal(_));
             let mut next = Some(first);
             while let Some(event) = next {
+                user |= matches!(event, Event::Terminal(_));
                 for effect in handle(&mut state, event) {
                     runtime.carry_out(&mut state, effect);
                 }
                 next = rx.try_recv().ok();
+                if next.is_none()
+                    && !user
+                    && !state.quit
+                    && let Some(wait) = FRAME.checked_sub(last_draw.elapsed())
+                {
+                    next = rx.recv_timeout(wait).ok();
+                }
             }
             save(&store, &mut state);
             if state.quit {
                 break;
             }
             terminal.draw(|frame| view(&state, frame))?;
+            last_draw = Instant::now();
         }
         Ok(())
     })();
