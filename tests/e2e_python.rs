@@ -141,3 +141,26 @@ fn killing_forklab_leaves_no_python_behind() {
         "python processes outlived forklab: {left:?}"
     );
 }
+
+#[test]
+fn a_missing_python_is_explained_and_the_rest_keeps_working() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(
+        &[
+            "--lessons",
+            &fixture_lessons(),
+            "--python",
+            "/no/such/python3",
+        ],
+        120,
+        40,
+        home.path(),
+    );
+    run_example(&mut s, 0);
+    s.wait_text("could not run");
+    s.wait_text("/no/such/python3");
+    s.send("n");
+    s.wait_text("Timings");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

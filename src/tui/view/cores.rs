@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::{Block, BorderType};
 
 use super::super::layout::{self, Packing};
 use super::super::state::{Live, State};
@@ -148,7 +148,7 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         format!("{:>label$} {}", "mem", memory_label(live)),
         theme::dim(),
     ));
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::draw_lines(frame, inner, &lines);
 }
 
 /// The compact strip under the lesson on narrow screens.
@@ -175,7 +175,7 @@ pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         area.width,
         area.height.saturating_sub(1),
     ));
-    frame.render_widget(Paragraph::new(lines), area);
+    super::draw_lines(frame, area, &lines);
 }
 
 /// Cores packed as cells, `12 ▕████▏ 87%`, or one character each when

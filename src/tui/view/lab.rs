@@ -225,7 +225,7 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
             theme::dim(),
         );
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    super::draw_lines(frame, area, &lines);
 }
 
 fn bar_span(text: String, kind: Option<bool>) -> Span<'static> {

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use crate::lesson::render;
 
@@ -30,7 +30,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
         .take(text.height as usize)
         .map(|(i, line)| styled(line, query.as_deref(), current_hit == Some(i)))
         .collect();
-    frame.render_widget(Paragraph::new(lines), text);
+    super::draw_lines(frame, text, &lines);
     if state.doc.lines.len() > text.height as usize {
         let mut bar = ScrollbarState::new(state.max_scroll()).position(state.scroll);
         let track = Rect {

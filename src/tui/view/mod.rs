@@ -77,3 +77,17 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
     }
     output::draw(state, frame, areas.output);
 }
+
+/// Writes lines straight into the buffer, one per row, cut at the area's
+/// width: what a `Paragraph` without wrapping does, at a fraction of the
+/// cost (the frame benchmark's largest share).
+pub(super) fn draw_lines(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    lines: &[ratatui::text::Line],
+) {
+    let buffer = frame.buffer_mut();
+    for (row, line) in (area.y..area.bottom()).zip(lines) {
+        buffer.set_line(area.x, row, line, area.width);
+    }
+}

@@ -59,7 +59,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             rows.drain(..skip);
         }
     }
-    if rows.is_empty() {
+    if let Some(RunEnd::Failed(message)) = &run.end {
+        // forklab could not run it: say why in full (how to install Python...).
+        rows.extend(
+            message
+                .lines()
+                .map(|l| Line::styled(l.to_string(), Style::new().fg(Color::LightRed))),
+        );
+        let skip = rows.len().saturating_sub(height);
+        rows.drain(..skip);
+    } else if rows.is_empty() {
         let waiting = match &run.end {
             None => "waiting for the script's first output…",
             Some(_) => "(the script printed nothing)",
