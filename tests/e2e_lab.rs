@@ -5,16 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Session, fixture_lessons};
-
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-        .unwrap_or(false)
-}
+use support::{Session, alive, fixture_lessons};
 
 #[test]
 fn the_lab_runs_real_workers_and_tabulates_the_result() {

@@ -3,16 +3,7 @@
 
 mod support;
 
-use support::{Session, fixture_lessons};
-
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-        .unwrap_or(false)
-}
+use support::{Session, alive, fixture_lessons};
 
 #[test]
 fn cores_and_busy_children_appear_and_go() {

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Session, fixture_lessons};
+use support::{Session, alive, fixture_lessons};
 
 fn python_available() -> bool {
     let found = std::process::Command::new("python3")
@@ -16,15 +16,6 @@ fn python_available() -> bool {
         println!("SKIPPED: no python3 on PATH, so the Python examples cannot run here");
     }
     found
-}
-
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-        .unwrap_or(false)
 }
 
 /// Opens the squares lesson and runs its `index`-th example.

@@ -250,7 +250,7 @@ impl State {
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| !r.hidden)
+        self.mode == Mode::Lesson && self.run.as_ref().is_some_and(|r| !r.hidden)
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.

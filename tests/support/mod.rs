@@ -16,6 +16,16 @@ pub fn fixture_lessons() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons").to_string()
 }
 
+/// Whether a process exists and is not a zombie.
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
+
 pub struct Session {
     pub parser: Arc<Mutex<vt100::Parser>>,
     child: Box<dyn Child + Send + Sync>,

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::state::State;
+use super::super::state::{Mode, State};
 use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
@@ -22,18 +22,19 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
         let part = state.lessons.part_title(lesson.meta.part);
         format!("{part} · {}/{} ", state.current + 1, state.lessons.len())
     };
+    // The part's name only when the lesson's title has room.
+    let right = if (area.width as usize) > left.chars().count() + right.chars().count() {
+        right
+    } else {
+        format!("{}/{} ", state.current + 1, state.lessons.len())
+    };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(right.chars().count() as u16),
     ])
     .areas(area);
-    let fits = (area.width as usize) > left.chars().count() + right.chars().count();
     frame.render_widget(Paragraph::new(left).style(theme::header()), l);
-    if fits {
-        frame.render_widget(Paragraph::new(right).style(theme::header()), r);
-    } else {
-        frame.render_widget(Paragraph::new("").style(theme::header()), r);
-    }
+    frame.render_widget(Paragraph::new(right).style(theme::header()), r);
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
@@ -87,7 +88,7 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         } else if !state.lesson().meta.examples.is_empty() {
             hints.push(("e", "run example"));
         }
-        if state.doc.has_answers {
+        if state.doc.has_answers && state.mode == Mode::Lesson {
             hints.push(("a", "answers"));
         }
         hints.extend([("/", "search"), ("?", "help"), ("q", "quit")]);
