@@ -75,7 +75,7 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         };
         let mut hints: Vec<(&str, &str)> =
             vec![("n/p", "lesson"), ("j/k", scroll), ("t", "contents")];
-        if state.mode == super::super::state::Mode::Lab {
+        if state.mode == Mode::Lab {
             hints = vec![
                 ("+/-", "workers"),
                 ("r", "run"),
