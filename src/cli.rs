@@ -61,7 +61,11 @@ pub enum Command {
     Run(commands::run::RunArgs),
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
-    Worker,
+    Worker {
+        /// Its number in the pool: unused by the worker, it names the
+        /// process in process lists, so the learner can tell workers apart.
+        number: Option<usize>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,7 +99,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Run(args)) => commands::run::run(&args),
-        Some(Command::Worker) => Ok(crate::lab::worker::main()),
+        Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),

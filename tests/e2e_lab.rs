@@ -24,7 +24,7 @@ fn the_lab_runs_real_workers_and_tabulates_the_result() {
     while workers.len() < 2 && Instant::now() < deadline {
         workers = forklab::os::family_of(forklab)
             .into_iter()
-            .filter(|p| p.ppid == forklab && p.cmdline.ends_with(" worker"))
+            .filter(|p| p.ppid == forklab && p.cmdline.contains(" worker "))
             .map(|p| p.pid)
             .collect();
         std::thread::sleep(Duration::from_millis(10));
@@ -61,7 +61,7 @@ fn stopping_a_run_stops_every_worker_and_quitting_asks_first() {
     s.wait_text("running:");
     let workers: Vec<u32> = forklab::os::family_of(forklab)
         .iter()
-        .filter(|p| p.cmdline.ends_with(" worker"))
+        .filter(|p| p.cmdline.contains(" worker "))
         .map(|p| p.pid)
         .collect();
     s.send("q");

@@ -23,7 +23,7 @@ fn cores_and_busy_children_appear_and_go() {
     s.wait_for("busy copies under forklab", move |screen| {
         screen
             .lines()
-            .filter(|l| l.contains("forklab busy") && l.contains(&busy))
+            .filter(|l| l.contains("└ busy") && l.contains(&busy))
             .count()
             == cores
     });
@@ -39,12 +39,12 @@ fn cores_and_busy_children_appear_and_go() {
         screen.matches("exit 0").count() >= 1
     });
     s.wait_for("the copies to leave the pane", |screen| {
-        !screen.contains("forklab busy")
+        !screen.contains("└ busy")
     });
     assert!(children.iter().all(|c| !alive(*c)));
 
     s.send("B");
-    s.wait_for("busy again", |screen| screen.contains("forklab busy"));
+    s.wait_for("busy again", |screen| screen.contains("└ busy"));
     let children: Vec<u32> = forklab::os::family_of(pid)
         .iter()
         .filter(|p| p.ppid == pid)

@@ -59,11 +59,18 @@ fn an_example_runs_and_its_processes_show_under_forklab() {
     let master = master.expect("the script's master under forklab's guard");
     assert!(workers >= 2, "only {workers} workers seen");
     let pid = master.to_string();
-    s.wait_for("the master in the process pane", move |screen| {
-        screen
-            .lines()
-            .any(|l| l.contains(&pid) && l.contains("python"))
-    });
+    s.wait_for(
+        "the master and its workers, named, in the pane",
+        move |screen| {
+            let lines: Vec<&str> = screen.lines().collect();
+            lines
+                .iter()
+                .any(|l| l.contains(&pid) && l.contains("└ master slow_pool.py"))
+                && lines
+                    .iter()
+                    .any(|l| l.contains(&pid) && l.contains("└ worker slow_pool.py"))
+        },
+    );
     s.wait_text("naps: 28");
     s.wait_text("exit status 0");
     s.send("q");

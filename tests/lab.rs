@@ -388,7 +388,7 @@ fn headless_master(args: &[&str], workers: usize) -> (std::process::Child, Vec<u
     let pids = loop {
         let pids: Vec<u32> = os::family_of(master.id())
             .into_iter()
-            .filter(|p| p.ppid == master.id() && p.cmdline.ends_with(" worker"))
+            .filter(|p| p.ppid == master.id() && p.cmdline.contains(" worker "))
             .map(|p| p.pid)
             .collect();
         if pids.len() == workers {

@@ -146,7 +146,11 @@ fn a_pool_of_four_shows_four_workers_under_the_master() {
 fn python_family(root: u32) -> Vec<forklab::os::ProcEntry> {
     forklab::os::family_of(root)
         .into_iter()
-        .filter(|p| p.pid != root && forklab::python::family::is_python(p) && p.state != 'Z')
+        .filter(|p| {
+            p.pid != root
+                && forklab::monitor::role::is_python(&p.name, &p.cmdline)
+                && p.state != 'Z'
+        })
         .collect()
 }
 

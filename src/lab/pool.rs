@@ -746,6 +746,7 @@ impl<'a> Master<'a> {
         let exe = &self.config.worker_exe;
         let mut cmd = Command::new(exe);
         cmd.arg("worker")
+            .arg((worker + 1).to_string())
             .env(MASTER_PID_ENV, std::process::id().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

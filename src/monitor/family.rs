@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use super::ProcessInfo;
+use super::role::{Role, classify};
 
 /// How long an ended process stays listed, so short-lived workers are seen.
 pub const LINGER: Duration = Duration::from_secs(5);
@@ -25,6 +26,8 @@ pub struct Member {
     pub depth: usize,
     /// Index into the palette; stays with the pid for its whole life.
     pub colour: usize,
+    /// Master, worker, helper: told from its command and its parent's.
+    pub role: Role,
     /// `Some` once the process has ended.
     pub ended: Option<(Instant, Ending)>,
 }
@@ -45,10 +48,20 @@ impl Family {
     pub fn update(&mut self, processes: &[ProcessInfo], now: Instant) {
         let mut members: Vec<Member> = Vec::with_capacity(processes.len());
         for info in processes {
-            let depth = members
-                .iter()
-                .find(|m| m.info.pid == info.ppid)
-                .map_or(0, |parent| parent.depth + 1);
+            let mut info = info.clone();
+            // A zombie has lost its command line: keep the one seen alive.
+            if info.command.is_empty()
+                && let Some(earlier) = self.members.iter().find(|m| m.info.pid == info.pid)
+            {
+                info.command = earlier.info.command.clone();
+            }
+            let parent = members.iter().find(|m| m.info.pid == info.ppid);
+            let depth = parent.map_or(0, |parent| parent.depth + 1);
+            let role = classify(
+                &info.name,
+                &info.command,
+                parent.map(|p| (p.info.name.as_str(), p.info.command.as_str())),
+            );
             let colour = *self.colours.entry(info.pid).or_insert_with(|| {
                 self.next_colour += 1;
                 self.next_colour - 1
@@ -64,9 +77,10 @@ impl Family {
                 )
             });
             members.push(Member {
-                info: info.clone(),
+                info,
                 depth,
                 colour,
+                role,
                 ended,
             });
         }
@@ -97,6 +111,7 @@ impl Family {
                         info,
                         depth: old.depth,
                         colour: old.colour,
+                        role: old.role,
                         ended: Some((ended_at, ending)),
                     },
                 );

@@ -4,6 +4,7 @@
 pub mod family;
 pub mod history;
 pub mod live;
+pub mod role;
 pub mod scripted;
 pub mod thread;
 

@@ -5,56 +5,14 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::monitor::role::classify;
 use crate::os::ProcEntry;
 
-/// What a process is to the learner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
-    /// forklab's guard, the root of the run's family.
-    Guard,
-    /// The script's own process.
-    Master,
-    /// A Python process started for the script (pool worker, `Process`).
-    Worker,
-    /// `multiprocessing`'s resource tracker.
-    Tracker,
-    /// The forkserver that copies workers under the forkserver method.
-    Forkserver,
-    /// Anything else (a shell of a pyenv shim, a program the script runs).
-    Other,
-}
-
-impl Role {
-    /// A one-word name, for tables.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Guard => "guard",
-            Role::Master => "master",
-            Role::Worker => "worker",
-            Role::Tracker => "tracker",
-            Role::Forkserver => "forkserver",
-            Role::Other => "other",
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether a process runs Python, by its name or its program's name.
-pub fn is_python(entry: &ProcEntry) -> bool {
-    let program = entry.cmdline.split(' ').next().unwrap_or_default();
-    let program = program.rsplit('/').next().unwrap_or_default();
-    [entry.name.as_str(), program]
-        .iter()
-        .any(|n| n.starts_with("python") || n.starts_with("pypy"))
-}
+pub use crate::monitor::role::Role;
 
 /// The role of `entry` in a run whose guard and master are given;
-/// `parent` is `entry`'s parent, when known.
+/// `parent` is `entry`'s parent, when known. The pids settle the guard and
+/// the master; command lines settle the rest.
 pub fn role_of(entry: &ProcEntry, parent: Option<&ProcEntry>, guard: u32, master: u32) -> Role {
     if entry.pid == guard {
         return Role::Guard;
@@ -62,23 +20,12 @@ pub fn role_of(entry: &ProcEntry, parent: Option<&ProcEntry>, guard: u32, master
     if entry.pid == master {
         return Role::Master;
     }
-    if entry.cmdline.contains("multiprocessing.resource_tracker") {
-        return Role::Tracker;
-    }
-    if entry.cmdline.contains("multiprocessing.forkserver") {
-        // The forkserver's children run its code too: they are the workers.
-        let parent_is_server =
-            parent.is_some_and(|p| p.cmdline.contains("multiprocessing.forkserver"));
-        return if parent_is_server {
-            Role::Worker
-        } else {
-            Role::Forkserver
-        };
-    }
-    if is_python(entry) {
-        Role::Worker
-    } else {
-        Role::Other
+    let parent = parent.map(|p| (p.name.as_str(), p.cmdline.as_str()));
+    match classify(&entry.name, &entry.cmdline, parent) {
+        // Only the script is the master; another first Python is its child.
+        Role::Master => Role::Worker,
+        Role::Forklab | Role::Guard | Role::Busy => Role::Other,
+        role => role,
     }
 }
 

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 use super::super::state::Live;
 use super::super::theme;
 use crate::monitor::family::Ending;
+use crate::monitor::role::brief;
 
 /// `12.3M`, `1.2G`
 fn size(bytes: u64) -> String {
@@ -52,8 +53,10 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
             format!("{}└ ", "  ".repeat(m.depth - 1))
         };
         let command = Line::from(vec![
-            Span::styled(tree, theme::dim()),
-            Span::styled(short_command(&m.info.command), colour),
+            Span::styled(tree.clone(), theme::dim()),
+            Span::styled(m.role.as_str(), colour.add_modifier(Modifier::BOLD)),
+            Span::raw(" "),
+            Span::styled(brief(m.role, &m.info.command), colour),
         ]);
         match &m.ended {
             None => Row::new(vec![
@@ -73,7 +76,11 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
                 Cell::from(ending(e)),
                 Cell::from(""),
                 Cell::from(""),
-                Cell::from(Line::from(vec![Span::raw(short_command(&m.info.command))])),
+                Cell::from(format!(
+                    "{tree}{} {}",
+                    m.role,
+                    brief(m.role, &m.info.command)
+                )),
             ])
             .style(theme::dim().add_modifier(Modifier::CROSSED_OUT)),
         }
@@ -96,29 +103,12 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// The command without the directory of the program: `forklab busy`,
-/// `python3 -u pool.py 4`.
-pub fn short_command(command: &str) -> String {
-    let mut parts = command.split(' ');
-    let program = parts.next().unwrap_or("");
-    let program = program.rsplit('/').next().unwrap_or(program);
-    std::iter::once(program)
-        .chain(parts)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn commands_lose_their_directories() {
-        assert_eq!(
-            short_command("/usr/bin/python3 -u /tmp/x/pool.py 4"),
-            "python3 -u /tmp/x/pool.py 4"
-        );
-        assert_eq!(short_command("forklab"), "forklab");
+    fn sizes_read_as_mib_or_gib() {
         assert_eq!(size(5 << 20), "5.0M");
     }
 }

@@ -1,0 +1,179 @@
+//! What each process in forklab's family is to the learner: the master, a
+//! worker, one of the helpers Python starts. Told from command lines alone,
+//! so the live pane and the headless report agree.
+
+/// A process's part in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// forklab itself, the master of the worker lab.
+    Forklab,
+    /// forklab's guard, the root of a Python run's family.
+    Guard,
+    /// The busy child started with `B`.
+    Busy,
+    /// The script's own process: the first Python of its line.
+    Master,
+    /// A worker: a `forklab worker`, or a Python process a Python process
+    /// started (pool worker, `Process`).
+    Worker,
+    /// `multiprocessing`'s resource tracker.
+    Tracker,
+    /// The forkserver that copies workers under the forkserver method.
+    Forkserver,
+    /// Anything else (a pyenv shim's shell, a program the script runs).
+    Other,
+}
+
+impl Role {
+    /// A one-word name, for tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Forklab => "forklab",
+            Role::Guard => "guard",
+            Role::Busy => "busy",
+            Role::Master => "master",
+            Role::Worker => "worker",
+            Role::Tracker => "tracker",
+            Role::Forkserver => "forkserver",
+            Role::Other => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The program's file name: `python3` for `/usr/bin/python3 -u x.py`.
+fn program(command: &str) -> &str {
+    let first = command.split(' ').next().unwrap_or_default();
+    first.rsplit('/').next().unwrap_or_default()
+}
+
+/// Whether a process runs Python, by its kernel name or its program.
+pub fn is_python(name: &str, command: &str) -> bool {
+    [name, program(command)]
+        .iter()
+        .any(|n| n.starts_with("python") || n.starts_with("pypy"))
+}
+
+/// Whether a process is a copy of forklab.
+fn is_forklab(name: &str, command: &str) -> bool {
+    name == "forklab" || program(command) == "forklab"
+}
+
+/// The role of a process with this kernel `name` and `command` line, whose
+/// parent (when known) has `parent` as its name and command line.
+pub fn classify(name: &str, command: &str, parent: Option<(&str, &str)>) -> Role {
+    if command.contains("multiprocessing.resource_tracker") {
+        return Role::Tracker;
+    }
+    if command.contains("multiprocessing.forkserver") {
+        // The forkserver's children run its code too: they are the workers.
+        let served = parent.is_some_and(|(_, c)| c.contains("multiprocessing.forkserver"));
+        return if served {
+            Role::Worker
+        } else {
+            Role::Forkserver
+        };
+    }
+    if is_forklab(name, command) {
+        return match command.split(' ').nth(1) {
+            Some("guard") => Role::Guard,
+            Some("worker") => Role::Worker,
+            Some("busy") => Role::Busy,
+            _ => Role::Forklab,
+        };
+    }
+    if is_python(name, command) {
+        let python_parent = parent.is_some_and(|(n, c)| is_python(n, c));
+        return if python_parent {
+            Role::Worker
+        } else {
+            Role::Master
+        };
+    }
+    Role::Other
+}
+
+/// What to show of a command beside its role: a Python script's file name
+/// and arguments (`pool_squares.py 4`); nothing where the role says it all
+/// (forklab's own copies, Python's `-c` helpers); else the program and its
+/// arguments without directories.
+pub fn brief(role: Role, command: &str) -> String {
+    let mut words = command.split(' ');
+    let program = program(words.next().unwrap_or_default());
+    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    match role {
+        Role::Forklab | Role::Guard | Role::Busy | Role::Tracker | Role::Forkserver => {
+            String::new()
+        }
+        Role::Master | Role::Worker if is_python("", program) => {
+            let args: Vec<&str> = words.collect();
+            if args.contains(&"-c") {
+                return String::new();
+            }
+            let mut rest = args.into_iter().skip_while(|w| w.starts_with('-'));
+            rest.next()
+                .map(|script| std::iter::once(base(script)).chain(rest.map(String::from)))
+                .map(|words| words.collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        }
+        // `forklab worker 3`: the worker's number in the pool.
+        Role::Master | Role::Worker if program == "forklab" => {
+            words.skip(1).collect::<Vec<_>>().join(" ")
+        }
+        _ => std::iter::once(program.to_string())
+            .chain(words.map(base))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPAWNED: &str = "/usr/bin/python3.11 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7) --multiprocessing-fork";
+    const SERVER: &str = "python3 -B -c from multiprocessing.forkserver import main; main(8, 9)";
+
+    #[test]
+    fn roles_from_command_lines() {
+        let forklab = ("forklab", "/home/me/.cargo/bin/forklab --lessons x");
+        let guard = ("forklab", "forklab guard --status-fd 6 -- python3 -u s.py");
+        let master = ("python3", "/usr/bin/python3 -u s.py 4");
+        assert_eq!(classify(forklab.0, forklab.1, None), Role::Forklab);
+        assert_eq!(classify(guard.0, guard.1, Some(forklab)), Role::Guard);
+        assert_eq!(classify("forklab", "forklab busy", None), Role::Busy);
+        assert_eq!(classify("forklab", "forklab worker", None), Role::Worker);
+        assert_eq!(classify(master.0, master.1, Some(guard)), Role::Master);
+        assert_eq!(classify(master.0, master.1, Some(master)), Role::Worker);
+        assert_eq!(classify("python3.11", SPAWNED, Some(master)), Role::Worker);
+        assert_eq!(classify("python3", SERVER, Some(master)), Role::Forkserver);
+        assert_eq!(
+            classify("python3", SERVER, Some(("python3", SERVER))),
+            Role::Worker
+        );
+        let tracker = "python3 -c from multiprocessing.resource_tracker import main;main(4)";
+        assert_eq!(classify("python3", tracker, Some(master)), Role::Tracker);
+        // A pyenv shim's shell is neither; the Python it starts is the master.
+        let shell = ("bash", "bash /root/.pyenv/libexec/pyenv-exec python3");
+        assert_eq!(classify(shell.0, shell.1, Some(guard)), Role::Other);
+        assert_eq!(classify(master.0, master.1, Some(shell)), Role::Master);
+    }
+
+    #[test]
+    fn briefs_keep_what_the_role_does_not_say() {
+        assert_eq!(
+            brief(Role::Master, "/usr/bin/python3 -u /tmp/w/s.py 4"),
+            "s.py 4"
+        );
+        assert_eq!(brief(Role::Worker, "python3 -u s.py"), "s.py");
+        assert_eq!(brief(Role::Worker, SPAWNED), "");
+        assert_eq!(brief(Role::Worker, "/x/forklab worker 3"), "3");
+        assert_eq!(brief(Role::Guard, "forklab guard --status-fd 6"), "");
+        assert_eq!(brief(Role::Other, "/bin/sleep /tmp/a 5"), "sleep a 5");
+    }
+}
