@@ -45,8 +45,9 @@ pub struct LabView {
     pub experiment: Option<(String, Experiment)>,
     /// The learner's prediction of the next run's wall time, as typed.
     pub guess: String,
-    /// The guess taken when the current run started.
-    pub run_guess: Option<f64>,
+    /// The guess taken when the current run started, with the worker
+    /// count it was made for (a sweep runs several counts).
+    pub run_guess: Option<(usize, f64)>,
     pub workers: Vec<WorkerRow>,
     pub bars: Vec<TaskBar>,
     /// The master's serial parts (amdahl): start and end.
@@ -200,15 +201,16 @@ impl LabView {
         self.changed();
     }
 
-    /// The run is about to start: take the guess.
+    /// The run is about to start: take the guess, which was for the
+    /// workers set now; the box empties for the next guess.
     pub fn starting(&mut self, sweep: bool) {
-        self.run_guess = self
-            .guess
+        self.run_guess = std::mem::take(&mut self.guess)
             .replace(',', ".")
             .trim()
             .parse::<f64>()
             .ok()
-            .filter(|g| *g > 0.0);
+            .filter(|g| *g > 0.0)
+            .map(|g| (self.config.workers, g));
         self.running = true;
         self.sweeping = sweep;
         self.message = None;
@@ -309,7 +311,10 @@ impl LabView {
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {
-                let guess = self.run_guess.take();
+                let guess = self
+                    .run_guess
+                    .take_if(|(workers, _)| *workers == result.config.workers)
+                    .map(|(_, g)| g);
                 self.measured
                     .retain(|m| m.result.config.workers != result.config.workers);
                 self.measured.push(Measured { result, guess });
@@ -359,10 +364,25 @@ mod tests {
     }
 
     #[test]
+    fn a_guess_in_a_sweep_goes_to_the_run_it_was_made_for() {
+        let mut lab = LabView::new();
+        lab.config.workers = 2;
+        lab.guess = "0,4".into();
+        lab.starting(true);
+        for workers in [1, 2, 4] {
+            lab.apply(LabEvent::RunFinished(result(workers, 900 / workers as u64)));
+        }
+        let guesses: Vec<_> = lab.measured.iter().map(|m| m.guess).collect();
+        assert_eq!(guesses, [None, Some(0.4), None]);
+    }
+
+    #[test]
     fn events_build_rows_bars_and_results() {
         let mut lab = LabView::new();
+        lab.config.workers = 2;
         lab.guess = "1.5".into();
         lab.starting(false);
+        assert!(lab.guess.is_empty(), "the box empties for the next guess");
         lab.apply(LabEvent::RunStarted {
             config: LabConfig {
                 workers: 2,

@@ -29,7 +29,9 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     if inner.height < 4 {
         return;
     }
-    let head = head_lines(lab, inner.width as usize);
+    let head = Paragraph::new(head_lines(lab)).wrap(Wrap { trim: false });
+    // Rows as wrapped to this width, and one blank row after.
+    let head_rows = head.line_count(inner.width) as u16 + 1;
     let workers_rows = if lab.workers.is_empty() {
         0
     } else {
@@ -40,14 +42,24 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     } else {
         lab.measured.len() as u16 + 2
     };
+    // Short of room, a running lab keeps its timeline, a finished one its
+    // results table.
+    let left = inner.height.saturating_sub(head_rows);
+    let (workers_rows, results_rows) = if lab.running {
+        let w = workers_rows.min(left);
+        (w, results_rows.min(left - w))
+    } else {
+        let r = results_rows.min(left);
+        (workers_rows.min(left - r), r)
+    };
     let [top, workers, results, chart] = Layout::vertical([
-        Constraint::Length(head.len() as u16 + 1),
+        Constraint::Length(head_rows),
         Constraint::Length(workers_rows),
         Constraint::Length(results_rows),
         Constraint::Fill(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
+    frame.render_widget(head, top);
     timeline(lab, frame, workers);
     table(lab, frame, results);
     if chart.height >= 8 && lab.measured.len() >= 2 {
@@ -66,7 +78,7 @@ fn keys_hint(width: u16) -> &'static str {
     }
 }
 
-fn head_lines(lab: &LabView, _width: usize) -> Vec<Line<'static>> {
+fn head_lines(lab: &LabView) -> Vec<Line<'static>> {
     let c = &lab.config;
     let work = match c.workload {
         Workload::Cpu => format!(
@@ -102,14 +114,18 @@ fn head_lines(lab: &LabView, _width: usize) -> Vec<Line<'static>> {
         .and_then(|(_, e)| e.predict.as_ref())
     {
         lines.push(Line::from(vec![
-            Span::styled("Predict: ", theme::key()),
+            Span::styled("Think: ", theme::key()),
             Span::raw(prompt.clone()),
         ]));
     }
     lines.push(Line::from(vec![
-        Span::raw("Your guess of the wall time: "),
+        Span::raw(format!(
+            "Your guess: {} worker{} will take ",
+            c.workers,
+            if c.workers == 1 { "" } else { "s" }
+        )),
         Span::styled(format!("{}▏", lab.guess), theme::key()),
-        Span::styled(" s (type it, then r)", theme::dim()),
+        Span::styled(" s (optional: type it, then r)", theme::dim()),
     ]));
     let status = if lab.running {
         let total = c.tasks.max(1);
@@ -196,7 +212,8 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
             }
         }
         let mut spans = vec![Span::styled(
-            format!("w{i:<3} {:<10} ", worker.pid),
+            // Numbered from 1, as the process pane and Python name workers.
+            format!("w{:<3} {:<10} ", i + 1, worker.pid),
             Style::new().fg(theme::process(i + 1)),
         )];
         let mut run = String::new();
