@@ -4,6 +4,9 @@
 # Needs tmux and htop. Usage: scripts/idle-cost.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for tool in tmux htop; do
+  command -v "$tool" >/dev/null || { echo "idle-cost.sh needs $tool (apt install $tool)" >&2; exit 1; }
+done
 secs=${1:-30}
 cargo build --release --quiet
 home=$(mktemp -d)
