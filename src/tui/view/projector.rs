@@ -59,7 +59,15 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         // Few cores: thick horizontal bars, one per core.
         let thickness = ((inner.height as usize + 1) / cores.len())
             .saturating_sub(1)
-            .clamp(1, 8) as u16;
+            .clamp(1, 12) as u16;
+        // Centred, so a tall screen with few cores has no empty half.
+        let used = cores.len() as u16 * (thickness + 1) - 1;
+        let [_, chart, _] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(used),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
         let bars: Vec<Bar> = cores
             .iter()
             .enumerate()
@@ -70,7 +78,7 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
                 .bar_width(thickness)
                 .bar_gap(1)
                 .max(100),
-            inner,
+            chart,
         );
     } else {
         // Many cores: vertical bars, in as many rows as the width needs.
