@@ -150,8 +150,10 @@ pub struct State {
     pub notice: Option<String>,
     /// Live readings; `None` until the first sample (no pane pretends).
     pub live: Option<Live>,
-    /// Index into [`INTERVALS`].
+    /// Index into [`INTERVALS`]: the refresh the learner chose.
     pub interval: usize,
+    /// The refresh the sampler was last asked for (see [`State::sampling`]).
+    pub sampling: Duration,
     /// Cores full screen, for a projector.
     pub projector: bool,
     /// Pids of the running busy copies (empty when none run).
@@ -203,6 +205,7 @@ impl State {
             notice: None,
             live: None,
             interval: DEFAULT_INTERVAL,
+            sampling: INTERVALS[DEFAULT_INTERVAL],
             projector: false,
             busy: Vec::new(),
             questions: Vec::new(),
@@ -296,8 +299,21 @@ impl State {
         (self.areas().text.height as usize).max(1)
     }
 
+    /// The refresh the learner chose.
     pub fn interval(&self) -> Duration {
         INTERVALS[self.interval]
+    }
+
+    /// The refresh the sampler should run at: the fastest while a script
+    /// or the lab runs, so workers that live a fraction of a second are
+    /// still seen; the learner's choice otherwise.
+    pub fn wanted_sampling(&self) -> Duration {
+        let watching = self.run.as_ref().is_some_and(ExampleRun::running) || self.lab.running;
+        if watching {
+            self.interval().min(INTERVALS[0])
+        } else {
+            self.interval()
+        }
     }
 
     pub fn max_scroll(&self) -> usize {

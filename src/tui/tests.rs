@@ -310,13 +310,17 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     let effects = update(&mut s, Action::MenuConfirm);
     assert_eq!(
         effects,
-        vec![super::Effect::RunExample {
-            number: 1,
-            lesson: 1,
-            example: 1,
-            args: vec!["0.5".into(), "2".into()],
-            method: Some(crate::python::StartMethod::Spawn),
-        }]
+        vec![
+            super::Effect::RunExample {
+                number: 1,
+                lesson: 1,
+                example: 1,
+                args: vec!["0.5".into(), "2".into()],
+                method: Some(crate::python::StartMethod::Spawn),
+            },
+            // While the script runs, the sampler runs at its fastest.
+            super::Effect::SetInterval(std::time::Duration::from_millis(250)),
+        ]
     );
     assert!(s.children_running());
     assert!(s.output_shown());
@@ -352,7 +356,10 @@ fn lab_state(width: u16, height: u16) -> State {
         guess: None,
     });
     let effects = update(&mut s, Action::LabRun);
-    assert!(matches!(effects.as_slice(), [super::Effect::RunLab(c)] if c.workers == 2));
+    assert!(matches!(
+        effects.as_slice(),
+        [super::Effect::RunLab(c), super::Effect::SetInterval(_)] if c.workers == 2
+    ));
     let ms = Duration::from_millis;
     let config = LabConfig {
         workers: 2,

@@ -60,15 +60,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::SlowerRefresh | Action::FasterRefresh => {
-            let before = state.interval;
             state.interval = if matches!(action, Action::SlowerRefresh) {
                 (state.interval + 1).min(INTERVALS.len() - 1)
             } else {
                 state.interval.saturating_sub(1)
             };
-            if before != state.interval {
-                effects.push(Effect::SetInterval(state.interval()));
-            }
             state.notice = Some(format!(
                 "Cores refresh every {}",
                 interval_label(state.interval())
@@ -456,6 +452,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     state.settle();
+    // Whatever changed the refresh (a key, a run starting or ending), the
+    // sampler hears of it here, once.
+    let wanted = state.wanted_sampling();
+    if wanted != state.sampling {
+        state.sampling = wanted;
+        effects.push(Effect::SetInterval(wanted));
+    }
     effects
 }
 

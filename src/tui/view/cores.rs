@@ -77,7 +77,7 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     let cores = live.sample.cores.len();
     let title = format!(
         " Cores: {cores} · every {} ",
-        interval_label(state.interval())
+        interval_label(state.sampling)
     );
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -159,7 +159,7 @@ pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     let head = format!(
         "─ Cores: {} · every {} · all {:.0}% · mem {} {} ",
         live.sample.cores.len(),
-        interval_label(state.interval()),
+        interval_label(state.sampling),
         live.sample.total,
         memory_label(live),
         load_label(live)

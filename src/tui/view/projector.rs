@@ -19,7 +19,7 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         cores.len(),
         live.sample.total,
         memory_label(live),
-        interval_label(state.interval())
+        interval_label(state.sampling)
     );
     let block = Block::bordered()
         .border_type(BorderType::Thick)
