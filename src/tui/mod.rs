@@ -41,6 +41,11 @@ use event::Event;
 /// The shortest time between two frames drawn for background events.
 const FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// How long the loop dozes between looks at the channel while it gathers
+/// a burst: the longest a key waits, and what caps wake-ups at 50 a second
+/// however many events the lab or a script sends.
+const NAP: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Runs the reader until the learner quits. The terminal is restored on
 /// every way out: quit, error, signal or panic.
 pub fn run(
@@ -117,9 +122,10 @@ pub fn run(
         let mut last_draw = Instant::now();
         while let Ok(first) = rx.recv() {
             // Apply everything already queued. A burst of background events
-            // (lab tasks, script output) is drawn at most every FRAME, so
-            // forklab does not steal the cores its workers are measured on;
-            // keys are drawn at once.
+            // (lab tasks, script output) is gathered in naps and drawn at
+            // most every FRAME, so forklab neither wakes for each event nor
+            // steals the cores its workers are measured on; keys are drawn
+            // at once.
             let mut user = matches!(first, Event::Terminal(_));
             let mut next = Some(first);
             while let Some(event) = next {
@@ -128,12 +134,13 @@ pub fn run(
                     runtime.carry_out(&mut state, effect);
                 }
                 next = rx.try_recv().ok();
-                if next.is_none()
+                while next.is_none()
                     && !user
                     && !state.quit
                     && let Some(wait) = FRAME.checked_sub(last_draw.elapsed())
                 {
-                    next = rx.recv_timeout(wait).ok();
+                    std::thread::sleep(wait.min(NAP));
+                    next = rx.try_recv().ok();
                 }
             }
             save(&store, &mut state);
