@@ -220,7 +220,14 @@ pub struct Crash {
 
 impl fmt::Display for Crash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "worker {} (pid {}) {}", self.worker, self.pid, self.exit)?;
+        // Numbered from 1 for people, as the TUI and the process list do.
+        write!(
+            f,
+            "worker {} (pid {}) {}",
+            self.worker + 1,
+            self.pid,
+            self.exit
+        )?;
         if self.before_ready {
             write!(f, " before it was ready")?;
         }
@@ -1435,7 +1442,7 @@ mod tests {
         };
         assert_eq!(
             crash.to_string(),
-            "worker 1 (pid 42) killed by signal 11 (SIGSEGV); 3 tasks (4..7) re-queued: boom"
+            "worker 2 (pid 42) killed by signal 11 (SIGSEGV); 3 tasks (4..7) re-queued: boom"
         );
         let err = LabError::NoWorkersLeft {
             tasks_left: 3,
@@ -1444,7 +1451,7 @@ mod tests {
         };
         assert!(
             err.to_string()
-                .starts_with("no worker left, with 3 of 8 tasks unfinished\n  worker 1 (pid 42)")
+                .starts_with("no worker left, with 3 of 8 tasks unfinished\n  worker 2 (pid 42)")
         );
     }
 

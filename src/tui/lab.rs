@@ -201,6 +201,18 @@ impl LabView {
         self.changed();
     }
 
+    /// A worker is gone: its row says how, and the bar of the task it
+    /// was on stops where it died instead of growing with the clock.
+    fn worker_ended(&mut self, worker: usize, how: String, at: Duration) {
+        if let Some(w) = self.workers.get_mut(worker) {
+            w.ended = Some(how);
+            w.task = None;
+        }
+        for bar in self.bars.iter_mut().filter(|b| b.worker == worker) {
+            bar.end.get_or_insert(at);
+        }
+    }
+
     /// The run is about to start: take the guess, which was for the
     /// workers set now; the box empties for the next guess.
     pub fn starting(&mut self, sweep: bool) {
@@ -298,16 +310,10 @@ impl LabView {
                 worker, exit, at, ..
             } => {
                 self.now = self.now.max(at);
-                if let Some(w) = self.workers.get_mut(worker) {
-                    w.ended = Some(exit.to_string());
-                    w.task = None;
-                }
+                self.worker_ended(worker, exit.to_string(), at);
             }
             LabEvent::WorkerCrashed(crash) => {
-                if let Some(w) = self.workers.get_mut(crash.worker) {
-                    w.ended = Some(format!("crashed: {}", crash.exit));
-                    w.task = None;
-                }
+                self.worker_ended(crash.worker, format!("crashed: {}", crash.exit), crash.at);
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {
@@ -361,6 +367,43 @@ mod tests {
             tasks_done: vec![1; workers],
             crashes: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_crashed_workers_bar_stops_where_it_died() {
+        let mut lab = LabView::new();
+        lab.apply(LabEvent::RunStarted {
+            config: lab.config.clone(),
+            started: Instant::now(),
+        });
+        lab.apply(LabEvent::WorkerSpawned {
+            worker: 0,
+            pid: 42,
+            at: Duration::ZERO,
+        });
+        lab.apply(LabEvent::TaskStarted {
+            worker: 0,
+            pid: 42,
+            task: 3,
+            at: Duration::from_millis(10),
+        });
+        lab.apply(LabEvent::WorkerCrashed(crate::lab::pool::Crash {
+            worker: 0,
+            pid: 42,
+            exit: crate::lab::pool::Exit::Signal(9),
+            at: Duration::from_millis(50),
+            requeued: 3..4,
+            before_ready: false,
+            stderr: String::new(),
+        }));
+        assert_eq!(lab.bars[0].end, Some(Duration::from_millis(50)));
+        assert_eq!(lab.workers[0].task, None);
+        assert!(
+            lab.message
+                .as_deref()
+                .unwrap()
+                .starts_with("worker 1 (pid 42) killed")
+        );
     }
 
     #[test]

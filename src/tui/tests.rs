@@ -206,6 +206,36 @@ fn live_panes_16_cores_80x24() {
 }
 
 #[test]
+fn a_killed_worker_lingers_with_how_it_ended() {
+    use crate::monitor::Sampler;
+    let mut s = live_state(120, 40, 2, 3);
+    let mut sampler = crate::monitor::scripted::ScriptedSampler::new(2, 3);
+    let mut sample = sampler.sample();
+    let gone = sample.processes.pop().unwrap();
+    update(
+        &mut s,
+        Action::Sampled(Box::new(sample), std::time::Instant::now()),
+    );
+    update(
+        &mut s,
+        Action::ChildEnded {
+            pid: gone.pid,
+            ending: crate::monitor::family::Ending::Signal(9),
+        },
+    );
+    let terminal = screen(&s);
+    let text = format!("{:?}", terminal.backend());
+    let row = text
+        .lines()
+        .find(|l| l.contains(&gone.pid.to_string()))
+        .expect("the ended worker is still listed");
+    assert!(
+        row.contains(" X sig 9 ") && row.contains("└ worker 2"),
+        "{row}"
+    );
+}
+
+#[test]
 fn projector_view_2_and_128_cores() {
     let mut s = live_state(120, 40, 2, 3);
     update(&mut s, Action::ToggleProjector);

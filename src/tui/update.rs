@@ -8,8 +8,10 @@ use super::action::{Action, Effect};
 use super::quiz::{Verdict, parse_number};
 use super::state::{ExampleRun, Focus, Live, Mode, RunEnd};
 use super::state::{Hit, Overlay, State};
+use crate::lab::pool::{Exit, LabEvent};
 use crate::lesson::quiz::Answer;
 use crate::monitor::INTERVALS;
+use crate::monitor::family::Ending;
 use crate::python::PyEvent;
 
 /// Applies one action to the state; returns the side effects it needs.
@@ -293,7 +295,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
-            if let crate::lab::pool::LabEvent::RunFinished(result) = &event
+            if let LabEvent::RunFinished(result) = &event
                 && let Some((lesson, experiment)) = &state.lab.experiment
                 && result.config.workload == experiment.workload
                 && state
@@ -302,6 +304,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     .insert(format!("{lesson}/{}", experiment.id))
             {
                 state.progress_dirty = true;
+            }
+            // forklab started the workers, so the process pane can say how
+            // each one ended.
+            let ended = match &event {
+                LabEvent::WorkerExited { pid, exit, .. } => Some((*pid, *exit)),
+                LabEvent::WorkerCrashed(crash) => Some((crash.pid, crash.exit)),
+                _ => None,
+            };
+            if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
+                let ending = match exit {
+                    Exit::Code(code) => Ending::Code(code),
+                    Exit::Signal(signal) => Ending::Signal(signal),
+                };
+                live.family.record_ending(pid, ending);
             }
             state.lab.apply(event);
         }

@@ -227,7 +227,8 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
         }
         spans.push(bar_span(run, kind));
         let state = match (&worker.ended, worker.task) {
-            (Some(end), _) if end.contains("crash") => format!(" {end}"),
+            // The status line above says how and why.
+            (Some(end), _) if end.contains("crash") => " crashed".to_string(),
             (_, Some(task)) => format!(" {:>4} done · task {task}", worker.done),
             _ => format!(" {:>4} done", worker.done),
         };

@@ -22,11 +22,13 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// How a process ended, in the six columns of the CPU% cell.
 fn ending(e: &Ending) -> String {
     match e {
         Ending::Unknown => "ended".into(),
-        Ending::Code(c) => format!("exit {c}"),
-        Ending::Signal(s) => format!("killed (signal {s})"),
+        Ending::Code(c) if (0..10).contains(c) => format!("exit {c}"),
+        Ending::Code(c) => format!("exit{c}"),
+        Ending::Signal(s) => format!("sig {s}"),
     }
 }
 
@@ -85,9 +87,18 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
             .style(theme::dim().add_modifier(Modifier::CROSSED_OUT)),
         }
     });
+    // Pids as wide as the longest shown, so the command keeps the room.
+    let pid_width = members
+        .iter()
+        .take(visible)
+        .flat_map(|m| [m.info.pid, m.info.ppid])
+        .map(|pid| pid.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(4) as u16;
     let widths = [
-        Constraint::Length(7),
-        Constraint::Length(7),
+        Constraint::Length(pid_width),
+        Constraint::Length(pid_width),
         Constraint::Length(1),
         Constraint::Length(6),
         Constraint::Length(6),
