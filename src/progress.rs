@@ -24,6 +24,25 @@ pub struct Progress {
     /// Lesson experiments run in the lab, as `lesson-id/experiment-id`.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub experiments: BTreeSet<String>,
+    /// Guesses made before lab runs, each beside what the run measured,
+    /// oldest first: "predict, then run" remembered across sessions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guesses: Vec<Guess>,
+}
+
+/// How many guesses the file keeps; older ones are dropped.
+pub const KEEP_GUESSES: usize = 50;
+
+/// One guess of a lab run's wall time, and the time measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guess {
+    /// `lesson-id/experiment-id`, or `own` for the learner's own set-up.
+    pub experiment: String,
+    pub workers: usize,
+    /// Seconds.
+    pub guess: f64,
+    /// Seconds.
+    pub measured: f64,
 }
 
 impl Progress {
@@ -50,6 +69,22 @@ impl Progress {
         self.experiments
             .iter()
             .any(|e| e.split('/').next() == Some(lesson))
+    }
+
+    /// Keeps a guess and its measurement, forgetting the oldest beyond
+    /// [`KEEP_GUESSES`].
+    pub fn record_guess(&mut self, guess: Guess) {
+        self.guesses.push(guess);
+        let extra = self.guesses.len().saturating_sub(KEEP_GUESSES);
+        self.guesses.drain(..extra);
+    }
+
+    /// The guesses made for one experiment, newest first.
+    pub fn guesses_for<'a>(&'a self, experiment: &'a str) -> impl Iterator<Item = &'a Guess> {
+        self.guesses
+            .iter()
+            .rev()
+            .filter(move |g| g.experiment == experiment)
     }
 
     /// How many of a lesson's questions have an answer.
@@ -240,6 +275,27 @@ mod tests {
         assert!(matches!(store.load(), Loaded::Recovered { .. }));
         std::fs::write(store.path(), "read = [\"a\"]\nfuture_key = 1\n").unwrap();
         assert!(matches!(store.load(), Loaded::Found(p) if p.is_read("a")));
+    }
+
+    #[test]
+    fn guesses_are_kept_newest_last_and_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("progress.toml"));
+        let mut p = Progress::default();
+        for i in 0..KEEP_GUESSES + 5 {
+            p.record_guess(Guess {
+                experiment: if i % 2 == 0 { "pool/two" } else { "own" }.into(),
+                workers: i,
+                guess: 1.5,
+                measured: 1.25,
+            });
+        }
+        assert_eq!(p.guesses.len(), KEEP_GUESSES);
+        assert_eq!(p.guesses_for("pool/two").next().unwrap().workers, 54);
+        store.save(&p).unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("[[guesses]]"), "{text}");
+        assert_eq!(store.load(), Loaded::Found(p));
     }
 
     #[test]

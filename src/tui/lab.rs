@@ -201,6 +201,22 @@ impl LabView {
         self.changed();
     }
 
+    /// The guess taken for this finished run, if it was made for its
+    /// worker count.
+    pub fn guess_for(&self, result: &RunResult) -> Option<f64> {
+        self.run_guess
+            .filter(|(workers, _)| *workers == result.config.workers)
+            .map(|(_, g)| g)
+    }
+
+    /// The name the progress file knows this set-up by:
+    /// `lesson-id/experiment-id`, or `own`.
+    pub fn experiment_key(&self) -> String {
+        self.experiment
+            .as_ref()
+            .map_or("own".into(), |(lesson, e)| format!("{lesson}/{}", e.id))
+    }
+
     /// A worker is gone: its row says how, and the bar of the task it
     /// was on stops where it died instead of growing with the clock.
     fn worker_ended(&mut self, worker: usize, how: String, at: Duration) {
@@ -317,10 +333,10 @@ impl LabView {
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {
-                let guess = self
-                    .run_guess
-                    .take_if(|(workers, _)| *workers == result.config.workers)
-                    .map(|(_, g)| g);
+                let guess = self.guess_for(&result);
+                if guess.is_some() {
+                    self.run_guess = None;
+                }
                 self.measured
                     .retain(|m| m.result.config.workers != result.config.workers);
                 self.measured.push(Measured { result, guess });

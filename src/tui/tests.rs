@@ -455,6 +455,23 @@ fn lab_after_two_runs_80x24() {
 }
 
 #[test]
+fn guesses_are_kept_and_shown_on_the_next_visit() {
+    let s = lab_state(80, 24);
+    let kept: Vec<_> = s.progress.guesses_for("own").collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!((kept[0].workers, kept[0].guess), (2, 1.2));
+    assert!((kept[0].measured - 1.02).abs() < 1e-9);
+    // forklab starts again with that progress and the lab opens afresh.
+    let mut again = State::new(fixture(), s.progress.clone(), Rect::new(0, 0, 80, 24));
+    update(&mut again, Action::ToggleLab);
+    let text = format!("{:?}", screen(&again).backend());
+    assert!(
+        text.contains("Your last guesses here: 2 workers: 1.20 s, took 1.02 s (+18%)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn help_overlay_120x40_two_columns() {
     let mut s = state(120, 30);
     update(&mut s, Action::ToggleHelp);

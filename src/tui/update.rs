@@ -12,6 +12,7 @@ use crate::lab::pool::{Exit, LabEvent};
 use crate::lesson::quiz::Answer;
 use crate::monitor::INTERVALS;
 use crate::monitor::family::Ending;
+use crate::progress::Guess;
 use crate::python::PyEvent;
 
 /// Applies one action to the state; returns the side effects it needs.
@@ -295,15 +296,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
-            if let LabEvent::RunFinished(result) = &event
-                && let Some((lesson, experiment)) = &state.lab.experiment
-                && result.config.workload == experiment.workload
-                && state
-                    .progress
-                    .experiments
-                    .insert(format!("{lesson}/{}", experiment.id))
-            {
-                state.progress_dirty = true;
+            if let LabEvent::RunFinished(result) = &event {
+                if let Some((_, experiment)) = &state.lab.experiment
+                    && result.config.workload == experiment.workload
+                    && state
+                        .progress
+                        .experiments
+                        .insert(state.lab.experiment_key())
+                {
+                    state.progress_dirty = true;
+                }
+                if let Some(guess) = state.lab.guess_for(result) {
+                    state.progress.record_guess(Guess {
+                        experiment: state.lab.experiment_key(),
+                        workers: result.config.workers,
+                        guess,
+                        measured: result.wall.as_secs_f64(),
+                    });
+                    state.progress_dirty = true;
+                }
             }
             // forklab started the workers, so the process pane can say how
             // each one ended.

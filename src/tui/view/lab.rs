@@ -13,8 +13,11 @@ use ratatui::widgets::{
 use super::super::lab::LabView;
 use super::super::theme;
 use crate::lab::Workload;
+use crate::progress::Guess;
 
-pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
+/// The lab in the lesson's place; `earlier` are the learner's last guesses
+/// for this set-up, from the progress file, newest first.
+pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     let title = match &lab.experiment {
         Some((_, e)) => format!(" Lab · {} ", e.title),
         None => " Lab · your own experiment ".to_string(),
@@ -29,7 +32,7 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     if inner.height < 4 {
         return;
     }
-    let head = Paragraph::new(head_lines(lab)).wrap(Wrap { trim: false });
+    let head = Paragraph::new(head_lines(lab, earlier)).wrap(Wrap { trim: false });
     // Rows as wrapped to this width, and one blank row after.
     let head_rows = head.line_count(inner.width) as u16 + 1;
     let workers_rows = if lab.workers.is_empty() {
@@ -78,7 +81,7 @@ fn keys_hint(width: u16) -> &'static str {
     }
 }
 
-fn head_lines(lab: &LabView) -> Vec<Line<'static>> {
+fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
     let c = &lab.config;
     let work = match c.workload {
         Workload::Cpu => format!(
@@ -127,6 +130,26 @@ fn head_lines(lab: &LabView) -> Vec<Line<'static>> {
         Span::styled(format!("{}▏", lab.guess), theme::key()),
         Span::styled(" s (optional: type it, then r)", theme::dim()),
     ]));
+    // Until this visit has results of its own, the last visit's guesses.
+    if lab.measured.is_empty() && !earlier.is_empty() {
+        let told: Vec<String> = earlier
+            .iter()
+            .map(|g| {
+                let off = (g.guess - g.measured) / g.measured.max(1e-9) * 100.0;
+                format!(
+                    "{} worker{}: {:.2} s, took {:.2} s ({off:+.0}%)",
+                    g.workers,
+                    if g.workers == 1 { "" } else { "s" },
+                    g.guess,
+                    g.measured
+                )
+            })
+            .collect();
+        lines.push(Line::styled(
+            format!("Your last guesses here: {}", told.join(" · ")),
+            theme::dim(),
+        ));
+    }
     let status = if lab.running {
         let total = c.tasks.max(1);
         Line::styled(

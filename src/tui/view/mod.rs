@@ -73,7 +73,11 @@ pub fn view(state: &State, frame: &mut Frame) {
 fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
     match state.mode {
         Mode::Lesson => lesson::draw(state, frame, areas.lesson, areas.text),
-        Mode::Lab => lab::draw(&state.lab, frame, areas.lesson),
+        Mode::Lab => {
+            let key = state.lab.experiment_key();
+            let earlier: Vec<_> = state.progress.guesses_for(&key).take(3).collect();
+            lab::draw(&state.lab, &earlier, frame, areas.lesson)
+        }
     }
     output::draw(state, frame, areas.output);
 }
