@@ -311,7 +311,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         experiment: state.lab.experiment_key(),
                         workers: result.config.workers,
                         guess,
-                        measured: result.wall.as_secs_f64(),
+                        // To the millisecond: the file stays readable.
+                        measured: (result.wall.as_secs_f64() * 1000.0).round() / 1000.0,
                     });
                     state.progress_dirty = true;
                 }
