@@ -81,6 +81,11 @@ fn keys_hint(width: u16) -> &'static str {
     }
 }
 
+/// `1 worker`, `4 workers`.
+fn workers(n: usize) -> String {
+    format!("{n} worker{}", if n == 1 { "" } else { "s" })
+}
+
 fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
     let c = &lab.config;
     let work = match c.workload {
@@ -101,14 +106,7 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         Some(k) => format!("only {k} of {} cores", lab.cores),
     };
     let mut lines = vec![Line::from(vec![
-        Span::styled(
-            format!(
-                "{} worker{}",
-                c.workers,
-                if c.workers == 1 { "" } else { "s" }
-            ),
-            theme::key(),
-        ),
+        Span::styled(workers(c.workers), theme::key()),
         Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
     ])];
     if let Some(prompt) = lab
@@ -122,11 +120,7 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         ]));
     }
     lines.push(Line::from(vec![
-        Span::raw(format!(
-            "Your guess: {} worker{} will take ",
-            c.workers,
-            if c.workers == 1 { "" } else { "s" }
-        )),
+        Span::raw(format!("Your guess: {} will take ", workers(c.workers))),
         Span::styled(format!("{}▏", lab.guess), theme::key()),
         Span::styled(" s (optional: type it, then r)", theme::dim()),
     ]));
@@ -137,9 +131,8 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
             .map(|g| {
                 let off = (g.guess - g.measured) / g.measured.max(1e-9) * 100.0;
                 format!(
-                    "{} worker{}: {:.2} s, took {:.2} s ({off:+.0}%)",
-                    g.workers,
-                    if g.workers == 1 { "" } else { "s" },
+                    "{}: {:.2} s, took {:.2} s ({off:+.0}%)",
+                    workers(g.workers),
                     g.guess,
                     g.measured
                 )
