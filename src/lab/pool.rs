@@ -820,7 +820,9 @@ impl<'a> Master<'a> {
             if self.done == self.config.tasks {
                 return Ok(());
             }
-            if !self.alive().any(|s| s.stdin.is_some()) {
+            // Workers whose stdin broke are dying: pump until their stdout
+            // ends too, so the error can say how each one died.
+            if self.alive().next().is_none() {
                 return Err(self.no_workers_left());
             }
             self.pump()?;
