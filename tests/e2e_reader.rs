@@ -31,7 +31,7 @@ fn read_navigate_help_and_quit() {
 
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
-    s.wait_for("the normal screen", |_| true);
+    s.wait_output_end();
     assert!(
         !s.alternate_screen(),
         "the alternate screen must be left on exit"

@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,8 @@ pub fn alive(pid: u32) -> bool {
 
 pub struct Session {
     pub parser: Arc<Mutex<vt100::Parser>>,
+    /// Set once the reader has seen the end of forklab's output.
+    output_ended: Arc<AtomicBool>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     _master: Box<dyn MasterPty + Send>,
@@ -59,6 +62,8 @@ impl Session {
             0,
         )));
         let sink = parser.clone();
+        let output_ended = Arc::new(AtomicBool::new(false));
+        let ended = output_ended.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -67,9 +72,11 @@ impl Session {
                 }
                 sink.lock().unwrap().process(&buf[..n]);
             }
+            ended.store(true, Ordering::SeqCst);
         });
         Session {
             parser,
+            output_ended,
             child,
             writer,
             _master: pty.master,
@@ -112,6 +119,18 @@ impl Session {
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
+    }
+
+    /// After the exit, waits until every byte forklab wrote has reached
+    /// the screen (its last bytes restore the terminal).
+    pub fn wait_output_end(&mut self) {
+        let start = Instant::now();
+        while !self.output_ended.load(Ordering::SeqCst) {
+            if start.elapsed() > DEADLINE {
+                panic!("forklab's output never ended; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Waits for the process to exit and returns its exit code.
