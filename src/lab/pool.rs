@@ -166,6 +166,16 @@ impl From<ExitStatus> for Exit {
     }
 }
 
+/// How the process pane shows a worker's end.
+impl From<Exit> for crate::monitor::family::Ending {
+    fn from(exit: Exit) -> Self {
+        match exit {
+            Exit::Code(code) => Self::Code(code),
+            Exit::Signal(signal) => Self::Signal(signal),
+        }
+    }
+}
+
 impl fmt::Display for Exit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

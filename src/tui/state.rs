@@ -152,7 +152,7 @@ pub struct State {
     pub live: Option<Live>,
     /// Index into [`INTERVALS`]: the refresh the learner chose.
     pub interval: usize,
-    /// The refresh the sampler was last asked for (see [`State::sampling`]).
+    /// The refresh the sampler was last asked for (see [`State::wanted_sampling`]).
     pub sampling: Duration,
     /// Cores full screen, for a projector.
     pub projector: bool,

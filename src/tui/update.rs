@@ -8,10 +8,9 @@ use super::action::{Action, Effect};
 use super::quiz::{Verdict, parse_number};
 use super::state::{ExampleRun, Focus, Live, Mode, RunEnd};
 use super::state::{Hit, Overlay, State};
-use crate::lab::pool::{Exit, LabEvent};
+use crate::lab::pool::LabEvent;
 use crate::lesson::quiz::Answer;
 use crate::monitor::INTERVALS;
-use crate::monitor::family::Ending;
 use crate::progress::Guess;
 use crate::python::PyEvent;
 
@@ -325,11 +324,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 _ => None,
             };
             if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
-                let ending = match exit {
-                    Exit::Code(code) => Ending::Code(code),
-                    Exit::Signal(signal) => Ending::Signal(signal),
-                };
-                live.family.record_ending(pid, ending);
+                live.family.record_ending(pid, exit.into());
             }
             state.lab.apply(event);
         }

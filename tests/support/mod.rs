@@ -19,12 +19,7 @@ pub fn fixture_lessons() -> String {
 
 /// Whether a process exists and is not a zombie.
 pub fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-        .unwrap_or(false)
+    forklab::os::proc_entry(pid).is_some_and(|p| p.state != 'Z')
 }
 
 pub struct Session {
