@@ -98,7 +98,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Some(Command::Run(args)) => commands::run::run(&args),
+        Some(Command::Run(args)) => commands::run::run(&args, cli.python.as_deref()),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),

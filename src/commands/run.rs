@@ -8,10 +8,15 @@ use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 
+use crate::lab::engine::calibrate::calibrated;
+use crate::lab::engine::load::BUSY_SHARE;
+use crate::lab::engine::{DEFAULT_REPEAT, MAX_REPEAT, default_engine};
 use crate::lab::measure::{Row, rows, sweep, sweep_counts};
 use crate::lab::{
-    LabConfig, LabError, LabEvent, MAX_TASKS, MAX_WORKERS, RunResult, Workload, available_cores,
+    Engine, LabConfig, LabError, LabEvent, MAX_TASKS, MAX_WORKERS, PoolApi, RunResult, Workload,
+    available_cores,
 };
+use crate::python::{Interpreter, StartMethod};
 
 /// Exit status for arguments that make no sense, as clap uses.
 const USAGE: u8 = 2;
@@ -43,12 +48,49 @@ pub struct RunArgs {
     /// Give up (and stop the workers) after this many seconds
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub deadline: u64,
+    /// What runs the pool: a real Python multiprocessing pool, or forklab's own workers [default: python when a working Python is found]
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// How workers start [default: the engine's: Python's own default, exec for forklab]
+    #[arg(long, value_name = "METHOD", value_parser = parse_start_method)]
+    pub start_method: Option<StartMethod>,
+    /// The python engine's pool: multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor
+    #[arg(long, value_enum, default_value_t = ApiArg::Pool)]
+    pub api: ApiArg,
+    /// Runs per worker count; the table shows the fastest and the spread
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REPEAT, value_parser = parse_repeat)]
+    pub repeat: usize,
+    /// The Python for the python engine (default: $FORKLAB_PYTHON, else python3 on PATH)
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<std::path::PathBuf>,
     /// Print the table as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Print the table as CSV
     #[arg(long)]
     pub csv: bool,
+}
+
+/// The engines, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Python,
+    Forklab,
+}
+
+/// The python engine's pool APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiArg {
+    Pool,
+    Executor,
+}
+
+fn parse_start_method(text: &str) -> Result<StartMethod, String> {
+    text.parse()
+}
+
+fn parse_repeat(s: &str) -> Result<usize, String> {
+    parse_count(s, "runs per point", MAX_REPEAT)
 }
 
 /// The workloads, as the command line spells them.
@@ -95,6 +137,7 @@ fn parse_cpus(s: &str) -> Result<usize, String> {
 
 impl RunArgs {
     /// The run config for the first worker count, or why it is invalid.
+    /// The engine is the one asked for (python when none is: see [`run`]).
     pub fn config(&self) -> Result<LabConfig, LabError> {
         let name = self
             .workload
@@ -112,23 +155,60 @@ impl RunArgs {
             workload,
             cpus: self.cpus,
             deadline: Duration::from_secs(self.deadline),
+            engine: match self.engine {
+                Some(EngineArg::Forklab) => Engine::Forklab,
+                _ => Engine::Python,
+            },
+            start_method: self.start_method,
+            api: match self.api {
+                ApiArg::Pool => PoolApi::Pool,
+                ApiArg::Executor => PoolApi::Executor,
+            },
+            repeat: self.repeat,
             ..LabConfig::new(workload)
         };
-        config.validate()?;
+        // The python engine's checks need its interpreter: see `run`.
+        if config.engine == Engine::Forklab {
+            config.validate()?;
+        }
         Ok(config)
     }
 }
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed.
-pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
-    let config = match args.config() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("forklab run: {e}");
-            return Ok(ExitCode::from(USAGE));
-        }
+pub fn run(args: &RunArgs, python: Option<&std::path::Path>) -> Result<ExitCode, String> {
+    let usage = |e: &dyn std::fmt::Display| {
+        eprintln!("forklab run: {e}");
+        Ok(ExitCode::from(USAGE))
     };
+    let mut config = match args.config() {
+        Ok(config) => config,
+        Err(e) => return usage(&e),
+    };
+    let python = args.python.as_deref().or(python);
+    match args.engine {
+        None => {
+            let (engine, interpreter, notice) = default_engine(python);
+            if let Some(notice) = notice {
+                eprintln!("forklab run: {notice}");
+            }
+            config.engine = engine;
+            config.python = interpreter;
+        }
+        Some(EngineArg::Python) => match Interpreter::find(python) {
+            Ok(found) => config.python = Some(found),
+            Err(e) => return usage(&format!("the python engine needs Python: {e}")),
+        },
+        Some(EngineArg::Forklab) => {}
+    }
+    if let Err(e) = config.validate() {
+        return usage(&e);
+    }
+    let calibrate = args.task_size.is_none();
+    if calibrate {
+        config = calibrated(&config).map_err(|e| format!("cannot calibrate the tasks: {e}"))?;
+    }
     let counts = if args.workers.is_empty() {
         sweep_counts(available_cores())
     } else {
@@ -142,7 +222,16 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     } else if args.csv {
         csv(&results)
     } else {
-        table(&config, &results)
+        let mut text = table(&config, &results);
+        if calibrate {
+            text.push_str(&format!(
+                "task size {} {}: calibrated so that 1 worker takes about {:.1} s here (--task-size to choose)\n",
+                config.task_size,
+                config.workload.size_unit(),
+                crate::lab::engine::calibrate::TARGET.as_secs_f64()
+            ));
+        }
+        text
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -223,6 +312,27 @@ impl Progress {
     }
 }
 
+/// The engine line: what ran, how workers started, how many runs a point.
+fn engine_line(config: &LabConfig, results: &[RunResult]) -> String {
+    let ran = results
+        .first()
+        .map_or_else(|| config.engine.name().to_string(), |r| r.ran.clone());
+    let method = results
+        .first()
+        .map_or_else(|| "default".to_string(), |r| r.method.clone());
+    let chosen = if config.start_method.is_some() {
+        ""
+    } else {
+        " (its default)"
+    };
+    format!(
+        "engine {}: {ran}, start method {method}{chosen}, best of {} run{} per point",
+        config.engine,
+        config.repeat,
+        if config.repeat == 1 { "" } else { "s" }
+    )
+}
+
 fn heading(config: &LabConfig) -> String {
     let mut h = format!(
         "{} workload: {} tasks of {} {}, chunksize {}",
@@ -258,6 +368,10 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
         header.push("amdahl");
     }
     header.push("start-up (ms)");
+    let spread = table.iter().any(|r| r.runs > 1);
+    if spread {
+        header.insert(2, "spread (s)");
+    }
     let mut lines: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for row in &table {
         let mut line = vec![
@@ -270,6 +384,19 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
             line.push(ratio(row.predicted, "x", 1.0, 2));
         }
         line.push(format!("{:.1}", row.startup.as_secs_f64() * 1000.0));
+        if spread {
+            line.insert(
+                2,
+                format!(
+                    "{:.3}-{:.3}",
+                    row.wall.as_secs_f64(),
+                    row.wall_max.as_secs_f64()
+                ),
+            );
+        }
+        if row.busy {
+            line[0].push('*');
+        }
         lines.push(line);
     }
     let columns = lines[0].len();
@@ -283,6 +410,8 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
         })
         .collect();
     let mut out = heading(config);
+    out.push('\n');
+    out.push_str(&engine_line(config, results));
     out.push('\n');
     for line in &lines {
         let cells: Vec<String> = line
@@ -299,6 +428,18 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
             out.push_str("; no 1-worker run, so no speedup");
         }
         out.push('\n');
+    }
+    if let Some(worst) = table
+        .iter()
+        .filter(|r| r.busy)
+        .filter_map(|r| r.outside_load)
+        .reduce(f64::max)
+    {
+        out.push_str(&format!(
+            "* measured while other programs kept the machine busy (up to {:.0}% of its cores; marked from {:.0}%): rerun when it is quiet\n",
+            worst * 100.0,
+            BUSY_SHARE * 100.0
+        ));
     }
     for result in results {
         for crash in &result.crashes {
@@ -393,6 +534,7 @@ mod tests {
             pids: vec![],
             tasks_done: vec![],
             crashes: vec![],
+            ..RunResult::default()
         }
     }
 

@@ -72,6 +72,16 @@ pub struct LabConfig {
     pub worker_exe: PathBuf,
     /// The whole run, start-up included, must end within this.
     pub deadline: Duration,
+    /// What runs the pool: forklab's own workers or a real Python pool.
+    pub engine: super::engine::Engine,
+    /// How workers start; `None`: the engine's default.
+    pub start_method: Option<crate::python::StartMethod>,
+    /// The python engine's pool: `multiprocessing.Pool` or `ProcessPoolExecutor`.
+    pub api: super::engine::PoolApi,
+    /// The python engine's interpreter; `None`: looked for at the run.
+    pub python: Option<crate::python::Interpreter>,
+    /// Runs per measured point; the fastest counts, the others give the spread.
+    pub repeat: usize,
 }
 
 impl LabConfig {
@@ -87,6 +97,11 @@ impl LabConfig {
             cpus: None,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("forklab")),
             deadline: DEFAULT_DEADLINE,
+            engine: super::engine::Engine::Forklab,
+            start_method: None,
+            api: super::engine::PoolApi::Pool,
+            python: None,
+            repeat: 1,
         }
     }
 
@@ -137,7 +152,14 @@ impl LabConfig {
         if self.deadline.is_zero() {
             return invalid("the deadline must be longer than 0 s".into());
         }
-        Ok(())
+        if !(1..=super::engine::MAX_REPEAT).contains(&self.repeat) {
+            return invalid(format!(
+                "{} runs per point: choose from 1 to {}",
+                self.repeat,
+                super::engine::MAX_REPEAT
+            ));
+        }
+        super::engine::check(self).map_err(LabError::Invalid)
     }
 }
 
@@ -299,6 +321,9 @@ pub enum LabError {
     },
     #[error("cancelled")]
     Cancelled,
+    /// What an engine reports in its own words (a Python pool's error).
+    #[error("{0}")]
+    Engine(String),
     #[error("{0}")]
     Io(String),
     #[error("internal error in the lab: {0}")]
@@ -391,7 +416,7 @@ pub enum LabEvent {
 }
 
 /// A finished, verified run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunResult {
     pub config: LabConfig,
     /// From asking for the workers until all were ready.
@@ -409,6 +434,13 @@ pub struct RunResult {
     pub tasks_done: Vec<usize>,
     /// Workers lost on the way (their tasks were redone by others).
     pub crashes: Vec<Crash>,
+    /// What ran, e.g. `forklab` or `Python 3.11.7 Pool`.
+    pub ran: String,
+    /// The start method that ran (`exec`, `fork`, `spawn`, `forkserver`).
+    pub method: String,
+    /// Share of the machine's cores other programs kept busy during the
+    /// run (0 to 1), when it could be read.
+    pub outside_load: Option<f64>,
 }
 
 impl RunResult {
@@ -564,7 +596,7 @@ where
 pub fn start(config: LabConfig, sink: impl Fn(LabEvent) + Send + 'static) -> LabHandle {
     spawn_lab(
         move |token, sink| {
-            let _ = execute(&config, token, sink);
+            let _ = super::engine::point(&config, token, sink);
         },
         sink,
     )
@@ -577,28 +609,27 @@ pub fn run(config: &LabConfig, sink: impl Fn(LabEvent)) -> Result<RunResult, Lab
 }
 
 /// One run with a cancel token: the shared core of [`start`], [`run`] and
-/// the sweeps. Sends `RunStarted` first and `RunFinished`/`RunFailed` last.
+/// the sweeps, whatever the engine. Sends `RunStarted` first and
+/// `RunFinished`/`RunFailed` last.
 pub fn execute(
     config: &LabConfig,
     cancel: &CancelToken,
     sink: &dyn Fn(LabEvent),
 ) -> Result<RunResult, LabError> {
-    let started = Instant::now();
-    sink(LabEvent::RunStarted {
-        config: config.clone(),
-        started,
-    });
-    let result = config.validate().and_then(|()| {
-        let mut master = Master::new(config, cancel, sink, started)?;
-        let result = master.run();
-        if result.is_err() {
-            master.kill_all(true);
-        }
-        result
-    });
-    match &result {
-        Ok(r) => sink(LabEvent::RunFinished(r.clone())),
-        Err(e) => sink(LabEvent::RunFailed(e.clone())),
+    super::engine::execute(config, cancel, sink)
+}
+
+/// The forklab engine's run: forklab's own workers, after `RunStarted`.
+pub(crate) fn run_master(
+    config: &LabConfig,
+    cancel: &CancelToken,
+    sink: &dyn Fn(LabEvent),
+    started: Instant,
+) -> Result<RunResult, LabError> {
+    let mut master = Master::new(config, cancel, sink, started)?;
+    let result = master.run();
+    if result.is_err() {
+        master.kill_all(true);
     }
     result
 }
@@ -750,6 +781,9 @@ impl<'a> Master<'a> {
             pids: self.slots.iter().map(|s| s.pid).collect(),
             tasks_done: self.slots.iter().map(|s| s.done).collect(),
             crashes: self.crashes.clone(),
+            ran: "forklab".into(),
+            method: "exec".into(),
+            outside_load: None,
         })
     }
 

@@ -382,6 +382,7 @@ mod tests {
             pids: vec![1; workers],
             tasks_done: vec![1; workers],
             crashes: Vec::new(),
+            ..RunResult::default()
         }
     }
 

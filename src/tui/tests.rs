@@ -380,6 +380,7 @@ fn lab_state(width: u16, height: u16) -> State {
         pids: vec![7; workers],
         tasks_done: vec![1; workers],
         crashes: Vec::new(),
+        ..RunResult::default()
     };
     s.lab.measured.push(super::lab::Measured {
         result: result(1, 2000),
