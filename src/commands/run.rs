@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 
-use crate::lab::engine::calibrate::calibrated;
 use crate::lab::engine::load::BUSY_SHARE;
 use crate::lab::engine::{DEFAULT_REPEAT, MAX_REPEAT, default_engine};
 use crate::lab::measure::{Row, rows, sweep, sweep_counts};
@@ -206,9 +205,7 @@ pub fn run(args: &RunArgs, python: Option<&std::path::Path>) -> Result<ExitCode,
         return usage(&e);
     }
     let calibrate = args.task_size.is_none();
-    if calibrate {
-        config = calibrated(&config).map_err(|e| format!("cannot calibrate the tasks: {e}"))?;
-    }
+    config.calibrate = calibrate;
     let counts = if args.workers.is_empty() {
         sweep_counts(available_cores())
     } else {
@@ -217,6 +214,10 @@ pub fn run(args: &RunArgs, python: Option<&std::path::Path>) -> Result<ExitCode,
     let progress = Progress::new(std::io::stderr().is_terminal());
     let results =
         sweep(&config, &counts, |event| progress.show(&event)).map_err(|e| e.to_string())?;
+    // As it ran: engine, interpreter and task size settled.
+    if let Some(first) = results.first() {
+        config = first.config.clone();
+    }
     let text = if args.json {
         json(&config, &results)
     } else if args.csv {
@@ -283,6 +284,12 @@ impl Progress {
                     *self.last.borrow_mut() = Some(now);
                     self.line(&mut err, "running");
                 }
+            }
+            LabEvent::Notice(notice) => {
+                if self.terminal {
+                    let _ = write!(err, "\r\x1b[K");
+                }
+                let _ = writeln!(err, "forklab run: {notice}");
             }
             LabEvent::WorkerCrashed(crash) => {
                 if self.terminal {

@@ -148,6 +148,13 @@ fn sweep_with(
         sink(LabEvent::RunFailed(error.clone()));
         return Err(error);
     }
+    let config = &match super::engine::resolve(config, sink) {
+        Ok(config) => config,
+        Err(e) => {
+            sink(LabEvent::RunFailed(e.clone()));
+            return Err(e);
+        }
+    };
     let mut results = Vec::with_capacity(counts.len() * config.repeat.max(1));
     for &workers in counts {
         results.extend(super::engine::point(

@@ -82,6 +82,9 @@ pub struct LabConfig {
     pub python: Option<crate::python::Interpreter>,
     /// Runs per measured point; the fastest counts, the others give the spread.
     pub repeat: usize,
+    /// Size the tasks by measurement before the first run, so that one
+    /// worker takes about 1.5 s here (`engine::calibrate`).
+    pub calibrate: bool,
 }
 
 impl LabConfig {
@@ -102,6 +105,7 @@ impl LabConfig {
             api: super::engine::PoolApi::Pool,
             python: None,
             repeat: 1,
+            calibrate: false,
         }
     }
 
@@ -413,6 +417,8 @@ pub enum LabEvent {
     RunFailed(LabError),
     /// After all runs of a sweep, in order (see `measure::start_sweep`).
     SweepFinished(Vec<RunResult>),
+    /// Something to tell before a run (another engine used, say).
+    Notice(String),
 }
 
 /// A finished, verified run.

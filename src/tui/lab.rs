@@ -350,6 +350,7 @@ impl LabView {
                 self.sweeping = false;
                 self.message = Some(error.to_string());
             }
+            LabEvent::Notice(notice) => self.message = Some(notice),
             LabEvent::SweepFinished(_) => {
                 self.running = false;
                 self.sweeping = false;

@@ -136,13 +136,22 @@ pub fn execute(
     cancel: &CancelToken,
     sink: &dyn Fn(LabEvent),
 ) -> Result<RunResult, LabError> {
+    let (resolved, failure) = match resolve(config, sink) {
+        Ok(c) => (c, None),
+        Err(e) => (config.clone(), Some(e)),
+    };
+    let config = &resolved;
     let started = Instant::now();
     sink(LabEvent::RunStarted {
         config: config.clone(),
         started,
     });
     let watch = load::LoadWatch::start();
-    let result = config.validate().and_then(|()| {
+    let checked = match failure {
+        Some(e) => Err(e),
+        None => config.validate(),
+    };
+    let result = checked.and_then(|()| {
         let mut result = config.engine.imp().run(config, cancel, sink, started)?;
         result.outside_load = watch.and_then(|w| w.outside_share());
         Ok(result)
@@ -161,11 +170,46 @@ pub fn point(
     cancel: &CancelToken,
     sink: &dyn Fn(LabEvent),
 ) -> Result<Vec<RunResult>, LabError> {
+    let config = match resolve(config, sink) {
+        Ok(config) => config,
+        Err(e) => {
+            sink(LabEvent::RunFailed(e.clone()));
+            return Err(e);
+        }
+    };
     let mut results = Vec::with_capacity(config.repeat.max(1));
     for _ in 0..config.repeat.max(1) {
-        results.push(execute(config, cancel, sink)?);
+        results.push(execute(&config, cancel, sink)?);
     }
     Ok(results)
+}
+
+/// What a config leaves open, settled before its runs: the python
+/// engine's interpreter (falling back to the forklab engine, with a
+/// notice, when there is no working Python) and a calibrated task size.
+/// Settled configs come back unchanged, so calling it again is free.
+pub fn resolve(config: &LabConfig, sink: &dyn Fn(LabEvent)) -> Result<LabConfig, LabError> {
+    let mut config = config.clone();
+    if config.engine == Engine::Python && config.python.is_none() {
+        let (engine, python, notice) = default_engine(None);
+        if let Some(notice) = notice {
+            sink(LabEvent::Notice(notice));
+            if config
+                .start_method
+                .is_some_and(|m| !engine.start_methods().contains(&m))
+            {
+                config.start_method = None;
+            }
+        }
+        config.engine = engine;
+        config.python = python;
+    }
+    if config.calibrate {
+        config = calibrate::calibrated(&config)
+            .map_err(|e| LabError::Engine(format!("cannot calibrate the tasks: {e}")))?;
+        config.calibrate = false;
+    }
+    Ok(config)
 }
 
 /// The engine to use when none is asked for: python when a working
