@@ -378,7 +378,7 @@ fn the_deadline_stops_a_run_that_takes_too_long() {
 /// exist, and returns the child and their pids.
 fn headless_master(args: &[&str], workers: usize) -> (std::process::Child, Vec<u32>) {
     let mut master = Command::new(exe())
-        .arg("run")
+        .args(["run", "--engine", "forklab", "--repeat", "1"])
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -519,6 +519,10 @@ fn invalid_arguments_exit_with_status_2_and_say_why() {
 #[test]
 fn run_prints_a_table_csv_or_json() {
     let base = [
+        "--engine",
+        "forklab",
+        "--repeat",
+        "1",
         "--workers",
         "1,2",
         "--tasks",
@@ -546,16 +550,17 @@ fn run_prints_a_table_csv_or_json() {
         lines[0].starts_with("sleep workload: 4 tasks of 1 ms"),
         "{text}"
     );
+    assert!(lines[1].starts_with("engine forklab"), "{text}");
     assert!(
-        lines[1].contains("workers") && lines[1].contains("speedup"),
+        lines[2].contains("workers") && lines[2].contains("speedup"),
         "{text}"
     );
     assert!(
-        lines[2].trim_start().starts_with("1 ") && lines[2].contains("1.00x"),
+        lines[3].trim_start().starts_with("1") && lines[3].contains("1.00x"),
         "{text}"
     );
-    assert!(lines[3].trim_start().starts_with("2 "), "{text}");
-    assert!(lines[4].contains("ms waited, verified"), "{text}");
+    assert!(lines[4].trim_start().starts_with("2"), "{text}");
+    assert!(lines[5].contains("ms waited, verified"), "{text}");
 
     let csv = String::from_utf8(forklab_run(&[&base[..], &["--csv"]].concat()).stdout).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");

@@ -551,13 +551,26 @@ mod tests {
         let text = table(&results[0].config, &results);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("cpu workload: 8 tasks of 100 numbers, chunksize 1"));
-        assert_eq!(lines[1].len(), lines[2].len(), "{text}");
+        assert!(lines[1].starts_with("engine forklab: "), "{text}");
         assert_eq!(lines[2].len(), lines[3].len(), "{text}");
+        assert_eq!(lines[3].len(), lines[4].len(), "{text}");
         assert!(
-            lines[3].contains("2.00x") && lines[3].contains("100.0%"),
+            lines[4].contains("2.00x") && lines[4].contains("100.0%"),
             "{text}"
         );
-        assert!(lines[4].contains("42 primes, verified"), "{text}");
+        assert!(lines[5].contains("42 primes, verified"), "{text}");
+        assert!(!text.contains("busy"), "{text}");
+        // A point measured several times shows its spread; a busy one its mark.
+        let mut busy = result(2, 700);
+        busy.outside_load = Some(0.5);
+        let results = [result(1, 1000), result(2, 500), busy];
+        let text = table(&results[0].config, &results);
+        assert!(text.contains("spread (s)"), "{text}");
+        assert!(text.contains("0.500-0.700"), "{text}");
+        assert!(
+            text.contains("2*") && text.contains("busy (up to 50%"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -70,7 +70,11 @@ pub fn rows(results: &[RunResult]) -> Vec<Row> {
         }
     }
     let best = |point: &[&RunResult]| -> RunResult {
-        (*point.iter().min_by_key(|r| r.wall).expect("a point has runs")).clone()
+        (*point
+            .iter()
+            .min_by_key(|r| r.wall)
+            .expect("a point has runs"))
+        .clone()
     };
     let base = points
         .iter()

@@ -214,7 +214,9 @@ pub fn resolve(config: &LabConfig, sink: &dyn Fn(LabEvent)) -> Result<LabConfig,
 
 /// The engine to use when none is asked for: python when a working
 /// Python is found, else forklab, with the reason to show.
-pub fn default_engine(flag: Option<&std::path::Path>) -> (Engine, Option<Interpreter>, Option<String>) {
+pub fn default_engine(
+    flag: Option<&std::path::Path>,
+) -> (Engine, Option<Interpreter>, Option<String>) {
     match Interpreter::find(flag) {
         Ok(python) => (Engine::Python, Some(python), None),
         Err(e) => (

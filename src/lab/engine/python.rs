@@ -137,10 +137,7 @@ fn driver_args(config: &LabConfig) -> Vec<String> {
         "--kind".into(),
         config.workload.task_kind().name().into(),
         "--method".into(),
-        config
-            .start_method
-            .map_or("default", |m| m.as_str())
-            .into(),
+        config.start_method.map_or("default", |m| m.as_str()).into(),
         "--api".into(),
         config.api.name().into(),
     ];
@@ -346,11 +343,7 @@ impl Driver<'_> {
     }
 
     /// After `watch`: the guard's last word, bounded in time.
-    fn wait_exit(
-        &self,
-        rx: &mpsc::Receiver<PyEvent>,
-        _ok: bool,
-    ) -> Option<crate::python::Exited> {
+    fn wait_exit(&self, rx: &mpsc::Receiver<PyEvent>, _ok: bool) -> Option<crate::python::Exited> {
         let until = Instant::now() + STOP_LIMIT;
         loop {
             let left = until.checked_duration_since(Instant::now())?;
@@ -366,7 +359,14 @@ impl Driver<'_> {
         if let Some(&i) = self.by_pid.get(&pid) {
             return Ok(i);
         }
-        if self.workers.len() >= self.config.workers {
+        // After the start, Pool replaces a worker that died: the new one
+        // gets a row of its own (the driver reports the death next).
+        let limit = if self.all.is_some() {
+            2 * self.config.workers
+        } else {
+            self.config.workers
+        };
+        if self.workers.len() >= limit {
             return Err(self.protocol(format!(
                 "more worker processes than the {} asked for (pid {pid})",
                 self.config.workers
@@ -486,9 +486,9 @@ impl Driver<'_> {
             Line::Done { p, i, v, t } => {
                 let w = self.known(p)?;
                 if self.workers[w].current != Some(i) {
-                    return Err(self.protocol(format!(
-                        "pid {p} finished task {i} without starting it"
-                    )));
+                    return Err(
+                        self.protocol(format!("pid {p} finished task {i} without starting it"))
+                    );
                 }
                 if let Some(expected) = self.expected.wrong(i, v) {
                     return Err(LabError::WrongAnswer {
@@ -624,7 +624,9 @@ impl Driver<'_> {
         }
         self.report_killed();
         if let Some(message) = self.failure.take() {
-            return Err(LabError::Engine(format!("the Python pool failed: {message}")));
+            return Err(LabError::Engine(format!(
+                "the Python pool failed: {message}"
+            )));
         }
         let how = status.map_or_else(|| "was lost".to_string(), |s| format!("ended with {s}"));
         let why = self
@@ -746,8 +748,14 @@ mod tests {
             ),
             "{args}"
         );
-        assert!(args.contains("--serial-before 1000001000:1000001500"), "{args}");
-        assert!(args.contains("--serial-after 1000001500:1000002000"), "{args}");
+        assert!(
+            args.contains("--serial-before 1000001000:1000001500"),
+            "{args}"
+        );
+        assert!(
+            args.contains("--serial-after 1000001500:1000002000"),
+            "{args}"
+        );
     }
 
     #[test]
