@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use crate::lab::engine::DEFAULT_REPEAT;
 use crate::lab::measure::{Row, rows, sweep_counts};
 use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult, available_cores};
-use crate::lab::{Experiment, Workload};
+use crate::lab::{Engine, Experiment, Workload};
 
 /// One worker of the current run.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +36,8 @@ pub struct TaskBar {
 pub struct Measured {
     pub result: RunResult,
     pub guess: Option<f64>,
+    /// The learner's run or sweep it came from ([`LabView::batch`]).
+    pub batch: u64,
 }
 
 /// The lab screen's state.
@@ -63,6 +66,9 @@ pub struct LabView {
     pub message: Option<String>,
     /// This machine's cores (kept here so views and tests agree).
     pub cores: usize,
+    /// Counts the learner's runs and sweeps: runs of one point keep each
+    /// other (repeats), a new run of the same workers replaces them.
+    pub batch: u64,
 }
 
 /// Workers the `+` key goes up to: four per core.
@@ -73,7 +79,12 @@ pub fn max_workers(cores: usize) -> usize {
 impl LabView {
     pub fn new() -> LabView {
         LabView {
-            config: LabConfig::new(Workload::Cpu),
+            config: LabConfig {
+                engine: Engine::Python,
+                repeat: DEFAULT_REPEAT,
+                calibrate: true,
+                ..LabConfig::new(Workload::Cpu)
+            },
             experiment: None,
             guess: String::new(),
             run_guess: None,
@@ -87,6 +98,7 @@ impl LabView {
             measured: Vec::new(),
             message: None,
             cores: available_cores(),
+            batch: 0,
         }
     }
 
@@ -104,7 +116,16 @@ impl LabView {
             .as_ref()
             .is_some_and(|(id, e)| *id == lesson.meta.id && *e == experiment);
         if !same && !self.running {
-            self.config = experiment.config(experiment.workers.first().copied().unwrap_or(1));
+            let keep = self.config.clone();
+            self.config = LabConfig {
+                engine: keep.engine,
+                start_method: keep.start_method,
+                api: keep.api,
+                python: keep.python,
+                repeat: keep.repeat,
+                worker_exe: keep.worker_exe,
+                ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
+            };
             self.measured.clear();
             self.experiment = Some((lesson.meta.id.clone(), experiment));
             self.guess.clear();
@@ -114,6 +135,14 @@ impl LabView {
     pub fn rows(&self) -> Vec<Row> {
         let results: Vec<RunResult> = self.measured.iter().map(|m| m.result.clone()).collect();
         rows(&results)
+    }
+
+    /// The guess made for a worker count in the results, if any.
+    pub fn guess_of(&self, workers: usize) -> Option<f64> {
+        self.measured
+            .iter()
+            .filter(|m| m.result.config.workers == workers)
+            .find_map(|m| m.guess)
     }
 
     /// The worker counts `s` runs: the experiment's list when it has
@@ -133,7 +162,7 @@ impl LabView {
             c.workload == self.config.workload
                 && c.tasks == self.config.tasks
                 && c.chunksize == self.config.chunksize
-                && c.task_size == self.config.task_size
+                && (e.calibrate || c.task_size == self.config.task_size)
         })
     }
 
@@ -142,6 +171,47 @@ impl LabView {
     fn changed(&mut self) {
         self.measured.clear();
         self.message = None;
+    }
+
+    /// python, then forklab's own workers.
+    pub fn cycle_engine(&mut self) {
+        self.config.engine = match self.config.engine {
+            Engine::Python => Engine::Forklab,
+            Engine::Forklab => Engine::Python,
+        };
+        if self
+            .config
+            .start_method
+            .is_some_and(|m| !self.config.engine.start_methods().contains(&m))
+        {
+            self.config.start_method = None;
+        }
+        // Another engine counts at another speed.
+        self.config.calibrate = true;
+        self.changed();
+    }
+
+    /// The engine's default, then each start method it offers.
+    pub fn cycle_start_method(&mut self) {
+        let offered = self.config.engine.start_methods();
+        self.config.start_method = match self.config.start_method {
+            None => offered.first().copied(),
+            Some(m) => offered
+                .iter()
+                .position(|o| *o == m)
+                .and_then(|i| offered.get(i + 1))
+                .copied(),
+        };
+        self.changed();
+    }
+
+    /// Runs per point: 1, 3, 5, then 1 again.
+    pub fn cycle_repeat(&mut self) {
+        self.config.repeat = match self.config.repeat {
+            1 => 3,
+            3 => 5,
+            _ => 1,
+        };
     }
 
     pub fn set_workers(&mut self, workers: usize) {
@@ -157,6 +227,7 @@ impl LabView {
             Workload::Amdahl { .. } => Workload::Cpu,
         };
         self.config.task_size = next.default_task_size();
+        self.config.calibrate = true;
         self.config.workload = next;
         self.changed();
     }
@@ -242,6 +313,7 @@ impl LabView {
         self.running = true;
         self.sweeping = sweep;
         self.message = None;
+        self.batch += 1;
     }
 
     /// Takes one event of the running lab.
@@ -264,6 +336,14 @@ impl LabView {
                 self.tasks_done = 0;
                 self.running = true;
                 self.config.workers = config.workers;
+                // The lab thread settled the task size (calibration) and
+                // the engine (a fallback without Python): keep them.
+                if self.config.calibrate && config.workload == self.config.workload {
+                    self.config.task_size = config.task_size;
+                    self.config.calibrate = false;
+                }
+                self.config.engine = config.engine;
+                self.config.python = config.python.clone();
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);
@@ -337,9 +417,16 @@ impl LabView {
                 if guess.is_some() {
                     self.run_guess = None;
                 }
-                self.measured
-                    .retain(|m| m.result.config.workers != result.config.workers);
-                self.measured.push(Measured { result, guess });
+                // Runs of this point from an earlier batch give way.
+                let batch = self.batch;
+                self.measured.retain(|m| {
+                    m.result.config.workers != result.config.workers || m.batch == batch
+                });
+                self.measured.push(Measured {
+                    result,
+                    guess,
+                    batch,
+                });
                 self.measured.sort_by_key(|m| m.result.config.workers);
                 if !self.sweeping {
                     self.running = false;
@@ -491,6 +578,7 @@ mod tests {
         lab.measured.push(Measured {
             result: result(1, 10),
             guess: None,
+            batch: 0,
         });
         lab.scale_tasks(true);
         assert_eq!(lab.config.tasks, 128);

@@ -211,13 +211,15 @@ impl Runtime {
                 }
             }
             Effect::FindPython => self.find_python(),
-            Effect::RunLab(config) => {
+            Effect::RunLab(mut config) => {
+                self.lab_python(&mut config);
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
                     let _ = tx.send(Event::Lab(event));
                 }));
             }
-            Effect::SweepLab(config, counts) => {
+            Effect::SweepLab(mut config, counts) => {
+                self.lab_python(&mut config);
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
                     let _ = tx.send(Event::Lab(event));
@@ -261,14 +263,27 @@ impl Runtime {
         }
     }
 
-    /// The interpreter (waiting for the search if it is still going), then
-    /// the example's working directory.
-    fn request(
-        &mut self,
-        state: &State,
-        lesson: usize,
-        example: usize,
-    ) -> Result<RunRequest, String> {
+    /// The python engine runs the interpreter the examples use (`--python`
+    /// included); without one, the lab thread falls back and says so.
+    fn lab_python(&mut self, config: &mut crate::lab::LabConfig) {
+        if config.engine != crate::lab::Engine::Python || config.python.is_some() {
+            return;
+        }
+        match self.interpreter() {
+            Ok(python) => config.python = Some(python),
+            Err(e) => {
+                config.engine = crate::lab::Engine::Forklab;
+                config.start_method = None;
+                let _ = self.tx.send(Event::Lab(crate::lab::LabEvent::Notice(format!(
+                    "the lab uses forklab's own workers: no working Python for the python engine ({})",
+                    e.lines().next().unwrap_or_default()
+                ))));
+            }
+        }
+    }
+
+    /// The interpreter, waiting for the search if it is still going.
+    fn interpreter(&mut self) -> Result<Interpreter, String> {
         self.find_python();
         let found = match self.python.take() {
             Some(Finding::Looking(handle)) => handle
@@ -278,7 +293,18 @@ impl Runtime {
             None => Err("looking for Python failed".into()),
         };
         self.python = Some(Finding::Done(found.clone()));
-        let interpreter = found?;
+        found
+    }
+
+    /// The interpreter (waiting for the search if it is still going), then
+    /// the example's working directory.
+    fn request(
+        &mut self,
+        state: &State,
+        lesson: usize,
+        example: usize,
+    ) -> Result<RunRequest, String> {
+        let interpreter = self.interpreter()?;
         let example = &state.lessons.lessons[lesson].meta.examples[example];
         RunRequest::for_example(&state.lessons, example, interpreter)
     }

@@ -385,6 +385,7 @@ fn lab_state(width: u16, height: u16) -> State {
     s.lab.measured.push(super::lab::Measured {
         result: result(1, 2000),
         guess: None,
+        batch: 0,
     });
     let effects = update(&mut s, Action::LabRun);
     assert!(matches!(

@@ -43,7 +43,7 @@ pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     let results_rows = if lab.measured.is_empty() {
         0
     } else {
-        lab.measured.len() as u16 + 2
+        lab.rows().len() as u16 + 2
     };
     // Short of room, a running lab keeps its timeline, a finished one its
     // results table.
@@ -65,7 +65,7 @@ pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     frame.render_widget(head, top);
     timeline(lab, frame, workers);
     table(lab, frame, results);
-    if chart.height >= 8 && lab.measured.len() >= 2 {
+    if chart.height >= 8 && lab.rows().len() >= 2 {
         speedup_chart(lab, frame, chart);
     }
 }
@@ -105,10 +105,13 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         None => format!("all {} cores", lab.cores),
         Some(k) => format!("only {k} of {} cores", lab.cores),
     };
-    let mut lines = vec![Line::from(vec![
-        Span::styled(workers(c.workers), theme::key()),
-        Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
-    ])];
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(workers(c.workers), theme::key()),
+            Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
+        ]),
+        engine_line(lab),
+    ];
     if let Some(prompt) = lab
         .experiment
         .as_ref()
@@ -172,6 +175,41 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
     };
     lines.push(status);
     lines
+}
+
+/// Which engine runs, how its workers start, how often each point runs.
+fn engine_line(lab: &LabView) -> Line<'static> {
+    let c = &lab.config;
+    let last = lab.measured.last().map(|m| &m.result);
+    let ran = match (c.engine, last) {
+        (engine, Some(r)) if r.config.engine == engine => r.ran.clone(),
+        (crate::lab::Engine::Python, _) => c
+            .python
+            .as_ref()
+            .map_or("Python multiprocessing.Pool".into(), |p| {
+                format!("Python {} Pool", p.version)
+            }),
+        (crate::lab::Engine::Forklab, _) => "forklab's own workers".into(),
+    };
+    let method = match (c.start_method, last) {
+        (Some(m), _) => m.to_string(),
+        (None, Some(r)) if r.config.engine == c.engine && !r.method.is_empty() => {
+            format!("{} (default)", r.method)
+        }
+        (None, _) => "default".into(),
+    };
+    let size = if c.calibrate {
+        " · task size: measured at the first run"
+    } else {
+        ""
+    };
+    Line::from(vec![
+        Span::styled(format!("engine {}", c.engine), theme::key()),
+        Span::raw(format!(
+            " ({ran}) · start method {method} · best of {}{size}",
+            c.repeat
+        )),
+    ])
 }
 
 /// One row per worker: pid, a timeline of its tasks, tasks done.
@@ -277,37 +315,66 @@ fn table(lab: &LabView, frame: &mut Frame, area: Rect) {
     }
     let rows = lab.rows();
     let amdahl = rows.iter().any(|r| r.predicted.is_some());
-    let mut header = vec!["workers", "wall time", "speedup", "efficiency", "start-up"];
+    let mut header = vec![
+        "workers",
+        "wall time",
+        "spread",
+        "speedup",
+        "efficiency",
+        "start-up",
+    ];
     if amdahl {
         header.push("Amdahl");
     }
     header.push("your guess");
-    let body = rows.iter().zip(&lab.measured).map(|(row, m)| {
+    let body = rows.iter().map(|row| {
         let mut cells = vec![
-            Cell::from(format!("{:>7}", row.workers)),
-            Cell::from(format!("{:>7.3} s", row.wall.as_secs_f64())),
+            // `*`: measured while other programs kept the machine busy.
+            Cell::from(format!(
+                "{:>6}{}",
+                row.workers,
+                if row.busy { "*" } else { "" }
+            )),
+            Cell::from(format!("{:>8.3}s", row.wall.as_secs_f64())),
+            Cell::from(if row.runs > 1 {
+                format!(
+                    "+{:.0}% ×{}",
+                    (row.wall_max.as_secs_f64() / row.wall.as_secs_f64().max(1e-9) - 1.0) * 100.0,
+                    row.runs
+                )
+            } else {
+                "-".into()
+            }),
             Cell::from(row.speedup.map_or("   -".into(), |s| format!("{s:>6.2}×"))),
             Cell::from(
                 row.efficiency
-                    .map_or("   -".into(), |e| format!("{:>6.0}%", e * 100.0)),
+                    .map_or("   -".into(), |e| format!("{:>8.0}%", e * 100.0)),
             ),
-            Cell::from(format!("{:>5.0} ms", row.startup.as_secs_f64() * 1000.0)),
+            Cell::from(format!("{:>5.0}ms", row.startup.as_secs_f64() * 1000.0)),
         ];
         if amdahl {
             cells.push(Cell::from(
                 row.predicted.map_or("-".into(), |p| format!("{p:>5.2}×")),
             ));
         }
-        cells.push(Cell::from(m.guess.map_or(String::new(), |g| {
-            let off = (g - row.wall.as_secs_f64()) / row.wall.as_secs_f64().max(1e-9) * 100.0;
-            format!("{g:.2} s ({off:+.0}%)")
-        })));
+        cells.push(Cell::from(lab.guess_of(row.workers).map_or(
+            String::new(),
+            |g| {
+                let off = (g - row.wall.as_secs_f64()) / row.wall.as_secs_f64().max(1e-9) * 100.0;
+                format!("{g:.2} s ({off:+.0}%)")
+            },
+        )));
         Row::new(cells)
     });
-    let mut widths = vec![Constraint::Length(11); header.len()];
-    if let Some(last) = widths.last_mut() {
-        *last = Constraint::Fill(1);
+    // Narrow columns, so the guess keeps its room on 80 columns.
+    let mut widths: Vec<Constraint> = [8, 10, 8, 8, 10, 8]
+        .into_iter()
+        .map(Constraint::Length)
+        .collect();
+    if amdahl {
+        widths.push(Constraint::Length(7));
     }
+    widths.push(Constraint::Fill(1));
     frame.render_widget(
         Table::new(body, widths)
             .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))
@@ -322,6 +389,16 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
     let measured: Vec<(f64, f64)> = rows
         .iter()
         .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
+        .collect();
+    // The slowest run of each point: the spread below the line.
+    let base = rows
+        .iter()
+        .find(|r| r.workers == 1)
+        .map(|r| r.wall.as_secs_f64());
+    let slowest: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r.runs > 1)
+        .filter_map(|r| base.map(|b| (r.workers as f64, b / r.wall_max.as_secs_f64().max(1e-9))))
         .collect();
     let ideal: Vec<(f64, f64)> = vec![(1.0, 1.0), (max_workers, max_workers)];
     let cores = lab.config.cpus.unwrap_or(lab.cores);
@@ -355,6 +432,16 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
             .style(Style::new().fg(Color::LightGreen))
             .data(&measured),
     ];
+    if !slowest.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name("slowest run")
+                .marker(Marker::Dot)
+                .graph_type(GraphType::Scatter)
+                .style(Style::new().fg(Color::Green))
+                .data(&slowest),
+        );
+    }
     if !amdahl.is_empty() {
         datasets.push(
             Dataset::default()
