@@ -59,6 +59,9 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// Internal: the forklab engine's fork server (started by forklab itself).
+    #[command(hide = true)]
+    Forkserver,
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -100,6 +103,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Run(args)) => commands::run::run(&args, cli.python.as_deref()),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
+        Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),

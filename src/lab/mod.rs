@@ -12,6 +12,7 @@
 
 pub mod engine;
 pub mod experiment;
+pub mod forkserver;
 pub mod measure;
 pub mod pool;
 pub mod protocol;
