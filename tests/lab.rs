@@ -720,3 +720,69 @@ fn a_panicking_worker_is_reported_with_its_last_words() {
         "{text}"
     );
 }
+
+#[test]
+fn the_forkserver_start_method_forks_verified_workers_and_cleans_up() {
+    let exec = run(&config(Workload::Cpu, 3, 12, 500), |_| {}).unwrap();
+    let forked_cfg = LabConfig {
+        start_method: Some(forklab::python::StartMethod::Forkserver),
+        ..config(Workload::Cpu, 3, 12, 500)
+    };
+    let (result, events) = run_logged(&forked_cfg);
+    let result = result.unwrap();
+    assert_eq!(result.answer, exec.answer);
+    assert_eq!(result.method, "forkserver");
+    assert_eq!(exec.method, "exec");
+    let pids: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e {
+            LabEvent::WorkerExited {
+                pid,
+                exit: Exit::Code(0),
+                ..
+            } => Some(*pid),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pids.len(), 3, "{events:#?}");
+    // The workers are the fork server's children, not the master's.
+    for pid in &pids {
+        assert!(os::proc_entry(*pid).is_none(), "worker {pid} left behind");
+    }
+    // A forked worker killed mid-run: its tasks are redone, the answer holds.
+    let cfg = LabConfig {
+        chunksize: 4,
+        start_method: Some(forklab::python::StartMethod::Forkserver),
+        ..config(Workload::Sleep, 2, 24, 40)
+    };
+    let (sink, mut events) = Events::new();
+    let handle = start(cfg, sink);
+    let LabEvent::TaskStarted { pid: victim, .. } = events.wait_for("a task start", |e| {
+        matches!(e, LabEvent::TaskStarted { .. })
+    }) else {
+        unreachable!()
+    };
+    os::signal_process(victim, libc::SIGKILL).unwrap();
+    let LabEvent::RunFinished(result) = events.end() else {
+        panic!("the run failed: {:#?}", events.seen);
+    };
+    assert_eq!(result.crashes.len(), 1);
+    assert_eq!(result.crashes[0].exit, Exit::Signal(libc::SIGKILL));
+    assert_eq!(result.tasks_done.iter().sum::<usize>(), 24);
+    handle.wait();
+    // Cancel: every forked worker is killed and reaped.
+    let cfg = LabConfig {
+        start_method: Some(forklab::python::StartMethod::Forkserver),
+        ..config(Workload::Sleep, 3, 1000, 500)
+    };
+    let (sink, mut events) = Events::new();
+    let handle = start(cfg, sink);
+    events.wait_for("a task start", |e| {
+        matches!(e, LabEvent::TaskStarted { .. })
+    });
+    let pids = events.pids();
+    handle.cancel();
+    for &pid in &pids {
+        assert!(os::proc_entry(pid).is_none(), "worker {pid} still in /proc");
+    }
+}

@@ -53,6 +53,8 @@ pub struct ForkServer {
     ended: HashMap<u32, Exit>,
     /// Bytes of a message not yet complete.
     partial: Vec<u8>,
+    /// The master's pipe ends of workers asked for, oldest first.
+    pending: std::collections::VecDeque<[OwnedFd; 3]>,
 }
 
 impl ForkServer {
@@ -71,6 +73,7 @@ impl ForkServer {
             socket: ours,
             ended: HashMap::new(),
             partial: Vec::new(),
+            pending: std::collections::VecDeque::new(),
         })
     }
 
@@ -79,7 +82,9 @@ impl ForkServer {
     }
 
     /// Asks for worker `number`: three pipes, their far ends sent along.
-    pub fn spawn(&mut self, number: usize) -> std::io::Result<Forked> {
+    /// Requests can be sent ahead ([`ForkServer::next`] takes the answers
+    /// in order), so the server forks while the master sends the rest.
+    pub fn request(&mut self, number: usize) -> std::io::Result<()> {
         let (stdin_r, stdin_w) = pipe()?;
         let (stdout_r, stdout_w) = pipe()?;
         let (stderr_r, stderr_w) = pipe()?;
@@ -92,7 +97,15 @@ impl ForkServer {
                 stderr_w.as_raw_fd(),
             ],
         )?;
-        drop((stdin_r, stdout_w, stderr_w));
+        self.pending.push_back([stdin_w, stdout_r, stderr_r]);
+        Ok(())
+    }
+
+    /// The oldest requested worker, once forked.
+    pub fn next(&mut self) -> std::io::Result<Forked> {
+        let Some([stdin, stdout, stderr]) = self.pending.pop_front() else {
+            return Err(std::io::Error::other("no worker was asked for"));
+        };
         let pid = self
             .read_message(Some(Instant::now() + ANSWER_LIMIT))?
             .ok_or_else(|| {
@@ -103,10 +116,16 @@ impl ForkServer {
             })?;
         Ok(Forked {
             pid,
-            stdin: stdin_w.into(),
-            stdout: stdout_r.into(),
-            stderr: stderr_r.into(),
+            stdin: stdin.into(),
+            stdout: stdout.into(),
+            stderr: stderr.into(),
         })
+    }
+
+    /// [`ForkServer::request`] then [`ForkServer::next`].
+    pub fn spawn(&mut self, number: usize) -> std::io::Result<Forked> {
+        self.request(number)?;
+        self.next()
     }
 
     /// Reads messages (waiting until `until`, or only what is there with

@@ -14,6 +14,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::fs::File;
 use std::io::{Read, Write};
 use std::ops::Range;
 use std::os::fd::{AsRawFd, RawFd};
@@ -21,7 +22,7 @@ use std::os::unix::net::UnixStream;
 use std::os::unix::process::ExitStatusExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -652,10 +653,10 @@ enum Expected {
 struct Slot {
     pid: u32,
     /// `None` once reaped.
-    child: Option<Child>,
-    stdin: Option<ChildStdin>,
-    stdout: Option<ChildStdout>,
-    stderr: Option<ChildStderr>,
+    child: Option<Proc>,
+    stdin: Option<File>,
+    stdout: Option<File>,
+    stderr: Option<File>,
     /// Bytes of a line not yet complete.
     partial: Vec<u8>,
     stderr_tail: Vec<u8>,
@@ -664,6 +665,17 @@ struct Slot {
     chunk: Range<usize>,
     current: Option<usize>,
     done: usize,
+}
+
+/// A worker process: exec'd by the master, or forked by the fork server.
+enum Proc {
+    Exec(Child),
+    Forked(u32),
+}
+
+/// A child's pipe as a plain file, whichever way the worker started.
+fn file<T: Into<std::os::fd::OwnedFd>>(pipe: Option<T>) -> Option<File> {
+    pipe.map(|p| File::from(p.into()))
 }
 
 #[derive(Clone, Copy)]
@@ -686,6 +698,8 @@ struct Master<'a> {
     crashes: Vec<Crash>,
     /// The job is done and stdins are closed: exits are normal now.
     closing: bool,
+    /// The fork server (start method forkserver), started by the run.
+    server: Option<super::forkserver::ForkServer>,
 }
 
 impl<'a> Master<'a> {
@@ -740,6 +754,7 @@ impl<'a> Master<'a> {
             done: 0,
             crashes: Vec::new(),
             closing: false,
+            server: None,
         })
     }
 
@@ -754,6 +769,25 @@ impl<'a> Master<'a> {
     fn run(&mut self) -> Result<RunResult, LabError> {
         ensure_fd_limit(self.config.workers)?;
         let asked = Instant::now();
+        if self.config.start_method == Some(crate::python::StartMethod::Forkserver) {
+            let server =
+                super::forkserver::ForkServer::start(&self.config.worker_exe).map_err(|e| {
+                    LabError::Spawn {
+                        exe: self.config.worker_exe.clone(),
+                        message: format!("cannot start the fork server: {e}"),
+                    }
+                })?;
+            self.server = Some(server);
+        }
+        // All requests at once: the server forks while the rest arrive.
+        if let Some(server) = &mut self.server {
+            for worker in 0..self.config.workers {
+                server.request(worker + 1).map_err(|e| LabError::Spawn {
+                    exe: self.config.worker_exe.clone(),
+                    message: format!("the fork server: {e}"),
+                })?;
+            }
+        }
         for worker in 0..self.config.workers {
             self.spawn(worker)?;
         }
@@ -788,7 +822,12 @@ impl<'a> Master<'a> {
             tasks_done: self.slots.iter().map(|s| s.done).collect(),
             crashes: self.crashes.clone(),
             ran: "forklab".into(),
-            method: "exec".into(),
+            method: if self.server.is_some() {
+                "forkserver"
+            } else {
+                "exec"
+            }
+            .into(),
             outside_load: None,
         })
     }
@@ -801,38 +840,60 @@ impl<'a> Master<'a> {
     /// so the worker's first write fails and it exits.
     fn spawn(&mut self, worker: usize) -> Result<(), LabError> {
         let exe = &self.config.worker_exe;
-        let mut cmd = Command::new(exe);
-        cmd.arg("worker")
-            .arg((worker + 1).to_string())
-            .env(MASTER_PID_ENV, std::process::id().to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().map_err(|e| LabError::Spawn {
-            exe: exe.clone(),
-            message: e.to_string(),
-        })?;
+        let (proc, pid, stdin, stdout, stderr) = if let Some(server) = &mut self.server {
+            let forked = server.next().map_err(|e| LabError::Spawn {
+                exe: exe.clone(),
+                message: format!("the fork server: {e}"),
+            })?;
+            let pid = forked.pid;
+            (
+                Proc::Forked(pid),
+                pid,
+                Some(forked.stdin),
+                Some(forked.stdout),
+                Some(forked.stderr),
+            )
+        } else {
+            let mut cmd = Command::new(exe);
+            cmd.arg("worker")
+                .arg((worker + 1).to_string())
+                .env(MASTER_PID_ENV, std::process::id().to_string())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let mut child = cmd.spawn().map_err(|e| LabError::Spawn {
+                exe: exe.clone(),
+                message: e.to_string(),
+            })?;
+            let pid = child.id();
+            let (stdin, stdout, stderr) = (
+                file(child.stdin.take()),
+                file(child.stdout.take()),
+                file(child.stderr.take()),
+            );
+            (Proc::Exec(child), pid, stdin, stdout, stderr)
+        };
         // Before it is handed any task: tasks go out only once all are ready.
         if let Some(cores) = self.config.cpus
-            && let Err(e) = crate::os::set_affinity(child.id(), cores)
+            && let Err(e) = crate::os::set_affinity(pid, cores)
         {
-            let _ = child.kill();
-            let _ = reap(&mut child, Instant::now() + GRACE);
+            let exe = exe.clone();
+            self.kill_proc(&proc);
+            let _ = self.reap_proc(proc, Instant::now() + GRACE);
             return Err(LabError::Spawn {
-                exe: exe.clone(),
+                exe,
                 message: format!("cannot restrict it to {cores} cores: {e}"),
             });
         }
-        let pid = child.id();
-        if let Some(stdin) = &child.stdin {
+        if let Some(stdin) = &stdin {
             set_nonblocking(stdin.as_raw_fd());
         }
         self.slots.push(Slot {
             pid,
-            stdin: child.stdin.take(),
-            stdout: child.stdout.take(),
-            stderr: child.stderr.take(),
-            child: Some(child),
+            stdin,
+            stdout,
+            stderr,
+            child: Some(proc),
             partial: Vec::new(),
             stderr_tail: Vec::new(),
             ready: false,
@@ -846,6 +907,27 @@ impl<'a> Master<'a> {
             at: self.at(),
         });
         Ok(())
+    }
+
+    fn kill_proc(&self, proc: &Proc) {
+        match proc {
+            Proc::Exec(child) => {
+                // SAFETY: kill has no memory-safety preconditions; the
+                // child is not reaped yet, so its pid is still its own.
+                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGKILL) };
+            }
+            Proc::Forked(pid) => super::forkserver::kill(*pid),
+        }
+    }
+
+    fn reap_proc(&mut self, proc: Proc, until: Instant) -> Exit {
+        match proc {
+            Proc::Exec(mut child) => reap(&mut child, until),
+            Proc::Forked(pid) => match &mut self.server {
+                Some(server) => server.reap(pid, until),
+                None => Exit::Signal(libc::SIGKILL),
+            },
+        }
     }
 
     fn alive(&self) -> impl Iterator<Item = &Slot> {
@@ -1146,12 +1228,13 @@ impl<'a> Master<'a> {
     fn worker_gone(&mut self, i: usize) {
         let at = self.at();
         let closing = self.closing;
+        let proc = self.slots[i].child.take();
+        let exit = proc.map_or(Exit::Code(0), |proc| {
+            self.reap_proc(proc, Instant::now() + GRACE)
+        });
         let slot = &mut self.slots[i];
         slot.stdout = None;
         slot.stdin = None;
-        let exit = slot.child.take().map_or(Exit::Code(0), |mut child| {
-            reap(&mut child, Instant::now() + GRACE)
-        });
         if let Some(mut err) = slot.stderr.take() {
             drain_stderr(&mut err, &mut slot.stderr_tail);
         }
@@ -1192,11 +1275,11 @@ impl<'a> Master<'a> {
         }
         let until = Instant::now() + GRACE;
         for i in 0..self.slots.len() {
-            let slot = &mut self.slots[i];
-            let Some(mut child) = slot.child.take() else {
+            let Some(proc) = self.slots[i].child.take() else {
                 continue;
             };
-            let exit = reap(&mut child, until);
+            let exit = self.reap_proc(proc, until);
+            let slot = &mut self.slots[i];
             slot.stdout = None;
             slot.stderr = None;
             let pid = slot.pid;
@@ -1213,17 +1296,19 @@ impl<'a> Master<'a> {
     fn kill_all(&mut self, report: bool) {
         for slot in &mut self.slots {
             slot.stdin = None;
-            if let Some(child) = &mut slot.child {
-                let _ = child.kill();
+        }
+        for slot in &self.slots {
+            if let Some(proc) = &slot.child {
+                self.kill_proc(proc);
             }
         }
         let until = Instant::now() + GRACE;
         for i in 0..self.slots.len() {
-            let slot = &mut self.slots[i];
-            let Some(mut child) = slot.child.take() else {
+            let Some(proc) = self.slots[i].child.take() else {
                 continue;
             };
-            let exit = reap(&mut child, until);
+            let exit = self.reap_proc(proc, until);
+            let slot = &mut self.slots[i];
             slot.stdout = None;
             slot.stderr = None;
             let pid = slot.pid;
@@ -1295,7 +1380,7 @@ fn keep_tail(tail: &mut Vec<u8>, bytes: &[u8]) {
 
 /// Reads what a dead worker left on stderr; bounded in time, since a
 /// grandchild could in principle hold the pipe open.
-fn drain_stderr(err: &mut ChildStderr, tail: &mut Vec<u8>) {
+fn drain_stderr(err: &mut File, tail: &mut Vec<u8>) {
     let until = Instant::now() + Duration::from_millis(200);
     let mut buf = [0u8; 4096];
     loop {

@@ -1,6 +1,8 @@
-//! The forklab engine: forklab's own `forklab worker` processes, each a
-//! fresh exec of this binary (start method `exec`, like Python's spawn
-//! but without an interpreter to start). See `lab::pool`.
+//! The forklab engine: forklab's own `forklab worker` processes. By
+//! default each is a fresh exec of this binary (start method `exec`, like
+//! Python's spawn without an interpreter to start); with `forkserver`,
+//! one small server exec'd once forks them all (`lab::forkserver`).
+//! See `lab::pool`.
 
 use std::time::Instant;
 
@@ -12,7 +14,7 @@ pub struct ForklabEngine;
 
 impl PoolEngine for ForklabEngine {
     fn start_methods(&self) -> &'static [StartMethod] {
-        &[StartMethod::Spawn]
+        &[StartMethod::Spawn, StartMethod::Forkserver]
     }
 
     fn run(
