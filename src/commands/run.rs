@@ -466,12 +466,16 @@ fn opt(value: Option<f64>) -> String {
 /// One line per run, with a header.
 pub fn csv(results: &[RunResult]) -> String {
     let mut out = String::from(
-        "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes\n",
+        "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes,wall_max_s,runs,outside_load\n",
     );
-    for (row, result) in rows(results).iter().zip(results) {
+    for row in rows(results) {
+        let result = results
+            .iter()
+            .find(|r| r.config.workers == row.workers && r.wall == row.wall)
+            .expect("a row comes from a run");
         let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.6}"));
         out.push_str(&format!(
-            "{},{:.6},{},{},{},{:.6},{},{}\n",
+            "{},{:.6},{},{},{},{:.6},{},{},{:.6},{},{}\n",
             row.workers,
             row.wall.as_secs_f64(),
             cell(row.speedup),
@@ -479,7 +483,10 @@ pub fn csv(results: &[RunResult]) -> String {
             cell(row.predicted),
             row.startup.as_secs_f64(),
             result.answer,
-            row.crashes
+            row.crashes,
+            row.wall_max.as_secs_f64(),
+            row.runs,
+            cell(row.outside_load)
         ));
     }
     out
@@ -490,10 +497,13 @@ pub fn csv(results: &[RunResult]) -> String {
 pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
     let runs: Vec<String> = rows(results)
         .iter()
-        .zip(results)
-        .map(|(row, result): (&Row, &RunResult)| {
+        .map(|row: &Row| {
+            let result = results
+                .iter()
+                .find(|r| r.config.workers == row.workers && r.wall == row.wall)
+                .expect("a row comes from a run");
             format!(
-                "    {{\"workers\": {}, \"wall_s\": {:.6}, \"speedup\": {}, \"efficiency\": {}, \"predicted_speedup\": {}, \"startup_s\": {:.6}, \"answer\": {}, \"crashes\": {}}}",
+                "    {{\"workers\": {}, \"wall_s\": {:.6}, \"speedup\": {}, \"efficiency\": {}, \"predicted_speedup\": {}, \"startup_s\": {:.6}, \"answer\": {}, \"crashes\": {}, \"wall_max_s\": {:.6}, \"runs\": {}, \"outside_load\": {}, \"busy\": {}}}",
                 row.workers,
                 row.wall.as_secs_f64(),
                 opt(row.speedup),
@@ -501,7 +511,11 @@ pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
                 opt(row.predicted),
                 row.startup.as_secs_f64(),
                 result.answer,
-                row.crashes
+                row.crashes,
+                row.wall_max.as_secs_f64(),
+                row.runs,
+                opt(row.outside_load),
+                row.busy
             )
         })
         .collect();
@@ -509,8 +523,14 @@ pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
         Workload::Amdahl { serial_fraction } => format!("{serial_fraction}"),
         _ => "null".into(),
     };
+    let first = results.first();
+    let text = |s: &str| serde_json::Value::from(s).to_string();
     format!(
-        "{{\n  \"workload\": \"{}\",\n  \"serial_fraction\": {serial},\n  \"tasks\": {},\n  \"task_size\": {},\n  \"task_size_unit\": \"{}\",\n  \"chunksize\": {},\n  \"cpus\": {},\n  \"cores\": {},\n  \"runs\": [\n{}\n  ]\n}}\n",
+        "{{\n  \"engine\": \"{}\",\n  \"ran\": {},\n  \"start_method\": {},\n  \"repeat\": {},\n  \"workload\": \"{}\",\n  \"serial_fraction\": {serial},\n  \"tasks\": {},\n  \"task_size\": {},\n  \"task_size_unit\": \"{}\",\n  \"chunksize\": {},\n  \"cpus\": {},\n  \"cores\": {},\n  \"runs\": [\n{}\n  ]\n}}\n",
+        config.engine,
+        text(first.map_or("", |r| r.ran.as_str())),
+        text(first.map_or("", |r| r.method.as_str())),
+        config.repeat,
         config.workload.name(),
         config.tasks,
         config.task_size,
