@@ -214,10 +214,20 @@ fn a_worker_killed_mid_run_ends_the_run_with_a_message_and_nothing_left() {
     let Some(python) = python::python_or_skip("python engine worker killed") else {
         return;
     };
+    for (api, needle) in [
+        (PoolApi::Pool, "ended mid-run"),
+        (PoolApi::Executor, "BrokenProcessPool"),
+    ] {
+        worker_killed(&python, api, needle);
+    }
+}
+
+fn worker_killed(python: &Interpreter, api: PoolApi, needle: &str) {
     let config = LabConfig {
         tasks: 8,
         task_size: 2_000,
-        ..config(&python, Workload::Sleep)
+        api,
+        ..config(python, Workload::Sleep)
     };
     let killed = Arc::new(Mutex::new(None));
     let k = killed.clone();
@@ -231,18 +241,18 @@ fn a_worker_killed_mid_run_ends_the_run_with_a_message_and_nothing_left() {
         }
     });
     let victim = killed.lock().unwrap().expect("a task started");
+    // The executor ends the other workers too: find the victim's report.
     let crash = events.iter().find_map(|e| match e {
-        LabEvent::WorkerCrashed(c) => Some(c.clone()),
+        LabEvent::WorkerCrashed(c) if c.pid == victim => Some(c.clone()),
         _ => None,
     });
-    let crash = crash.expect("the crash is reported");
-    assert_eq!(crash.pid, victim);
+    let crash = crash.unwrap_or_else(|| panic!("{api:?}: no crash reported: {events:#?}"));
     assert_eq!(crash.exit, lab::Exit::Signal(9));
     let Some(LabEvent::RunFailed(error)) = events.last() else {
         panic!("{events:?}")
     };
     let message = error.to_string();
-    assert!(message.contains("ended mid-run"), "{message}");
+    assert!(message.contains(needle), "{api:?}: {message}");
     let left = python::wait_all_gone(&pids_of(&events), Duration::from_secs(5));
     assert!(left.is_empty(), "left running: {left:?}");
 }

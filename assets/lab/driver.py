@@ -181,6 +181,7 @@ def main():
             values = list(pool.map(task, range(a.tasks), chunksize=a.chunksize))
         except Exception as e:  # BrokenProcessPool when a worker dies
             for p in procs:
+                p.join(2)  # the executor may still be ending them
                 if p.exitcode not in (None, 0):
                     emit('{"e":"died","pid":%d,"code":%d}' % (p.pid, p.exitcode))
             emit(json.dumps({"e": "error", "message": "%s: %s" % (type(e).__name__, e)}))
