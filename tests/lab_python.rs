@@ -23,7 +23,7 @@ fn config(python: &Interpreter, workload: Workload) -> LabConfig {
         tasks: 6,
         task_size: if workload == Workload::Sleep { 10 } else { 300 },
         engine: Engine::Python,
-        python: Some(python.clone()),
+        python: Some(std::sync::Arc::new(python.clone())),
         worker_exe: exe(),
         deadline: Duration::from_secs(60),
         ..LabConfig::new(workload)
@@ -330,7 +330,7 @@ fn a_driver_that_dies_hangs_or_prints_garbage_ends_the_run_with_a_message() {
     for (body, deadline, needle) in cases {
         let body = format!("echo $$ > {}; {body}", pidfile.display());
         let config = LabConfig {
-            python: Some(fake_python(&dir, &body, &python)),
+            python: Some(std::sync::Arc::new(fake_python(&dir, &body, &python))),
             deadline,
             ..config(&python, Workload::Cpu)
         };

@@ -193,10 +193,10 @@ pub fn run(args: &RunArgs, python: Option<&std::path::Path>) -> Result<ExitCode,
                 eprintln!("forklab run: {notice}");
             }
             config.engine = engine;
-            config.python = interpreter;
+            config.python = interpreter.map(std::sync::Arc::new);
         }
         Some(EngineArg::Python) => match Interpreter::find(python) {
-            Ok(found) => config.python = Some(found),
+            Ok(found) => config.python = Some(std::sync::Arc::new(found)),
             Err(e) => return usage(&format!("the python engine needs Python: {e}")),
         },
         Some(EngineArg::Forklab) => {}

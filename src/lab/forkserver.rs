@@ -82,7 +82,7 @@ impl ForkServer {
     }
 
     /// Asks for worker `number`: three pipes, their far ends sent along.
-    /// Requests can be sent ahead ([`ForkServer::next`] takes the answers
+    /// Requests can be sent ahead ([`ForkServer::take_next`] takes the answers
     /// in order), so the server forks while the master sends the rest.
     pub fn request(&mut self, number: usize) -> std::io::Result<()> {
         let (stdin_r, stdin_w) = pipe()?;
@@ -102,7 +102,7 @@ impl ForkServer {
     }
 
     /// The oldest requested worker, once forked.
-    pub fn next(&mut self) -> std::io::Result<Forked> {
+    pub fn take_next(&mut self) -> std::io::Result<Forked> {
         let Some([stdin, stdout, stderr]) = self.pending.pop_front() else {
             return Err(std::io::Error::other("no worker was asked for"));
         };
@@ -122,10 +122,10 @@ impl ForkServer {
         })
     }
 
-    /// [`ForkServer::request`] then [`ForkServer::next`].
+    /// [`ForkServer::request`] then [`ForkServer::take_next`].
     pub fn spawn(&mut self, number: usize) -> std::io::Result<Forked> {
         self.request(number)?;
-        self.next()
+        self.take_next()
     }
 
     /// Reads messages (waiting until `until`, or only what is there with

@@ -80,7 +80,7 @@ pub struct LabConfig {
     /// The python engine's pool: `multiprocessing.Pool` or `ProcessPoolExecutor`.
     pub api: super::engine::PoolApi,
     /// The python engine's interpreter; `None`: looked for at the run.
-    pub python: Option<crate::python::Interpreter>,
+    pub python: Option<std::sync::Arc<crate::python::Interpreter>>,
     /// Runs per measured point; the fastest counts, the others give the spread.
     pub repeat: usize,
     /// Size the tasks by measurement before the first run, so that one
@@ -841,7 +841,7 @@ impl<'a> Master<'a> {
     fn spawn(&mut self, worker: usize) -> Result<(), LabError> {
         let exe = &self.config.worker_exe;
         let (proc, pid, stdin, stdout, stderr) = if let Some(server) = &mut self.server {
-            let forked = server.next().map_err(|e| LabError::Spawn {
+            let forked = server.take_next().map_err(|e| LabError::Spawn {
                 exe: exe.clone(),
                 message: format!("the fork server: {e}"),
             })?;

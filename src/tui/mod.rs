@@ -270,7 +270,7 @@ impl Runtime {
             return;
         }
         match self.interpreter() {
-            Ok(python) => config.python = Some(python),
+            Ok(python) => config.python = Some(std::sync::Arc::new(python)),
             Err(e) => {
                 config.engine = crate::lab::Engine::Forklab;
                 config.start_method = None;

@@ -40,7 +40,7 @@ pub fn rate(config: &LabConfig) -> Result<f64, String> {
         Engine::Forklab => forklab_rate()?,
         Engine::Python => {
             let python = match &config.python {
-                Some(p) => p.clone(),
+                Some(p) => (**p).clone(),
                 None => crate::python::Interpreter::find(None).map_err(|e| e.to_string())?,
             };
             super::python::numbers_per_second(&python, &config.worker_exe)?

@@ -202,7 +202,7 @@ pub fn resolve(config: &LabConfig, sink: &dyn Fn(LabEvent)) -> Result<LabConfig,
             }
         }
         config.engine = engine;
-        config.python = python;
+        config.python = python.map(std::sync::Arc::new);
     }
     if config.calibrate {
         config = calibrate::calibrated(&config)

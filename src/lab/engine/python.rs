@@ -59,7 +59,7 @@ impl PoolEngine for PythonEngine {
         started: Instant,
     ) -> Result<RunResult, LabError> {
         let python = match &config.python {
-            Some(p) => p.clone(),
+            Some(p) => (**p).clone(),
             None => Interpreter::find(None).map_err(|e| {
                 LabError::Invalid(format!(
                     "the python engine needs Python: {}",
