@@ -112,12 +112,14 @@ impl PoolEngine for PythonEngine {
             partial: [Vec::new(), Vec::new()],
             stderr_tail: String::new(),
         };
-        let outcome = driver.watch(&run, &rx, cancel, until);
-        // Whatever happened, the run is over only when the guard says so.
-        if outcome.is_err() {
+        let outcome = driver.watch(&rx, cancel, until);
+        // Stopped early: the run is over only when the guard says so.
+        let exited = if outcome.is_err() {
             run.stop();
-        }
-        let exited = driver.wait_exit(&rx, outcome.as_ref().err().is_none());
+            wait_exit(&rx)
+        } else {
+            None
+        };
         run.wait();
         driver.finish(outcome, exited)
     }
@@ -287,7 +289,6 @@ impl Driver<'_> {
     /// must be stopped (`Err`: cancel, deadline, a wrong answer, garbage).
     fn watch(
         &mut self,
-        _run: &crate::python::PyRun,
         rx: &mpsc::Receiver<PyEvent>,
         cancel: &CancelToken,
         until: Instant,
@@ -338,19 +339,6 @@ impl Driver<'_> {
                     )));
                 }
                 PyEvent::Started(_) | PyEvent::OutputLimit { .. } | PyEvent::TimedOut { .. } => {}
-            }
-        }
-    }
-
-    /// After `watch`: the guard's last word, bounded in time.
-    fn wait_exit(&self, rx: &mpsc::Receiver<PyEvent>, _ok: bool) -> Option<crate::python::Exited> {
-        let until = Instant::now() + STOP_LIMIT;
-        loop {
-            let left = until.checked_duration_since(Instant::now())?;
-            match rx.recv_timeout(left) {
-                Ok(PyEvent::Exited(exited)) => return Some(exited),
-                Ok(PyEvent::Failed(_)) | Err(_) => return None,
-                Ok(_) => {}
             }
         }
     }
@@ -640,6 +628,19 @@ impl Driver<'_> {
             "the Python pool's master (pid {}) {how} before the run finished{why}",
             self.master
         )))
+    }
+}
+
+/// After a stop: the guard's last word, bounded in time.
+fn wait_exit(rx: &mpsc::Receiver<PyEvent>) -> Option<crate::python::Exited> {
+    let until = Instant::now() + STOP_LIMIT;
+    loop {
+        let left = until.checked_duration_since(Instant::now())?;
+        match rx.recv_timeout(left) {
+            Ok(PyEvent::Exited(exited)) => return Some(exited),
+            Ok(PyEvent::Failed(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
     }
 }
 
