@@ -20,7 +20,7 @@ pub struct Row {
     pub wall_max: Duration,
     /// Runs of this point.
     pub runs: usize,
-    /// The fastest run's start-up: until every worker was ready.
+    /// The quickest start-up of its runs: until every worker was ready.
     pub startup: Duration,
     /// Some run of this point was measured while other programs kept the
     /// machine busy (see `engine::load`).
@@ -95,7 +95,7 @@ pub fn rows(results: &[RunResult]) -> Vec<Row> {
                 wall: r.wall,
                 wall_max: point.iter().map(|r| r.wall).max().unwrap_or(r.wall),
                 runs: point.len(),
-                startup: r.startup,
+                startup: point.iter().map(|r| r.startup).min().unwrap_or(r.startup),
                 busy: super::engine::load::is_busy(outside_load),
                 outside_load,
                 speedup,
