@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::lab::engine::DEFAULT_REPEAT;
 use crate::lab::measure::{Row, rows, sweep_counts};
 use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult, available_cores};
-use crate::lab::{Engine, Experiment, Workload};
+use crate::lab::{Engine, Experiment, PoolApi, Workload};
 
 /// One worker of the current run.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +69,8 @@ pub struct LabView {
     /// Counts the learner's runs and sweeps: runs of one point keep each
     /// other (repeats), a new run of the same workers replaces them.
     pub batch: u64,
+    /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
+    pub runs_started: usize,
 }
 
 /// Workers the `+` key goes up to: four per core.
@@ -99,6 +101,7 @@ impl LabView {
             message: None,
             cores: available_cores(),
             batch: 0,
+            runs_started: 0,
         }
     }
 
@@ -173,11 +176,12 @@ impl LabView {
         self.message = None;
     }
 
-    /// python, then forklab's own workers.
+    /// A Python `Pool`, a Python `ProcessPoolExecutor`, forklab's own workers.
     pub fn cycle_engine(&mut self) {
-        self.config.engine = match self.config.engine {
-            Engine::Python => Engine::Forklab,
-            Engine::Forklab => Engine::Python,
+        (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
+            (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
+            (Engine::Python, PoolApi::Executor) => (Engine::Forklab, PoolApi::Pool),
+            (Engine::Forklab, _) => (Engine::Python, PoolApi::Pool),
         };
         if self
             .config
@@ -314,6 +318,7 @@ impl LabView {
         self.sweeping = sweep;
         self.message = None;
         self.batch += 1;
+        self.runs_started = 0;
     }
 
     /// Takes one event of the running lab.
@@ -335,6 +340,7 @@ impl LabView {
                 self.now = Duration::ZERO;
                 self.tasks_done = 0;
                 self.running = true;
+                self.runs_started += 1;
                 self.config.workers = config.workers;
                 // The lab thread settled the task size (calibration) and
                 // the engine (a fallback without Python): keep them.
@@ -566,6 +572,62 @@ mod tests {
         let rows = lab.rows();
         assert_eq!(rows[0].workers, 1);
         assert!((rows[1].speedup.unwrap() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn repeated_runs_of_a_point_stay_together_until_the_next_run() {
+        let mut lab = LabView::new();
+        lab.starting(false);
+        for wall in [1000, 900, 950] {
+            lab.apply(LabEvent::RunFinished(result(1, wall)));
+        }
+        assert_eq!(lab.measured.len(), 3);
+        let rows = lab.rows();
+        assert_eq!(
+            (rows[0].wall, rows[0].runs),
+            (Duration::from_millis(900), 3)
+        );
+        // A new run of the same workers replaces them; other counts stay.
+        lab.starting(false);
+        lab.apply(LabEvent::RunFinished(result(2, 500)));
+        lab.starting(false);
+        lab.apply(LabEvent::RunFinished(result(1, 990)));
+        assert_eq!(lab.measured.len(), 2);
+        assert_eq!(lab.rows()[0].wall, Duration::from_millis(990));
+    }
+
+    #[test]
+    fn engine_start_method_and_repeats_cycle() {
+        let mut lab = LabView::new();
+        assert_eq!((lab.config.engine, lab.config.repeat), (Engine::Python, 3));
+        lab.cycle_start_method();
+        assert_eq!(
+            lab.config.start_method,
+            Some(crate::python::StartMethod::Fork)
+        );
+        lab.cycle_engine();
+        assert_eq!(lab.config.api, PoolApi::Executor);
+        lab.cycle_engine();
+        // fork is not a forklab method: back to the engine's default.
+        assert_eq!(
+            (lab.config.engine, lab.config.start_method),
+            (Engine::Forklab, None)
+        );
+        lab.cycle_start_method();
+        lab.cycle_start_method();
+        assert_eq!(
+            lab.config.start_method,
+            Some(crate::python::StartMethod::Forkserver)
+        );
+        lab.cycle_start_method();
+        assert_eq!(lab.config.start_method, None);
+        lab.cycle_engine();
+        assert_eq!(
+            (lab.config.engine, lab.config.api),
+            (Engine::Python, PoolApi::Pool)
+        );
+        lab.cycle_repeat();
+        assert_eq!(lab.config.repeat, 5);
     }
 
     #[test]

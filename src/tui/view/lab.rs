@@ -150,8 +150,13 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         let total = c.tasks.max(1);
         Line::styled(
             format!(
-                "running{}: {}/{} tasks · {:.2} s",
+                "running{}{}: {}/{} tasks · {:.2} s",
                 if lab.sweeping { " a sweep" } else { "" },
+                if c.repeat > 1 && !lab.sweeping {
+                    format!(", run {} of {}", lab.runs_started.max(1), c.repeat)
+                } else {
+                    String::new()
+                },
                 lab.tasks_done,
                 total,
                 lab.now.as_secs_f64()
@@ -183,15 +188,22 @@ fn engine_line(lab: &LabView) -> Line<'static> {
     let last = lab.measured.last().map(|m| &m.result);
     let ran = match (c.engine, last) {
         (engine, Some(r)) if r.config.engine == engine => r.ran.clone(),
-        (crate::lab::Engine::Python, _) => c
-            .python
-            .as_ref()
-            .map_or("Python multiprocessing.Pool".into(), |p| {
-                format!("Python {} Pool", p.version)
-            }),
+        (crate::lab::Engine::Python, _) => {
+            let api = match c.api {
+                crate::lab::PoolApi::Pool => "Pool",
+                crate::lab::PoolApi::Executor => "ProcessPoolExecutor",
+            };
+            c.python.as_ref().map_or(format!("Python {api}"), |p| {
+                format!("Python {} {api}", p.version)
+            })
+        }
         (crate::lab::Engine::Forklab, _) => "forklab's own workers".into(),
     };
     let method = match (c.start_method, last) {
+        // forklab's own "spawn" is an exec of its binary.
+        (Some(crate::python::StartMethod::Spawn), _) if c.engine == crate::lab::Engine::Forklab => {
+            "exec".to_string()
+        }
         (Some(m), _) => m.to_string(),
         (None, Some(r)) if r.config.engine == c.engine && !r.method.is_empty() => {
             format!("{} (default)", r.method)
