@@ -100,3 +100,52 @@ fn stopping_a_run_stops_every_worker_and_quitting_asks_first() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn without_python_the_lab_runs_forklabs_own_workers_and_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(
+        &[
+            "--lessons",
+            &fixture_lessons(),
+            "--python",
+            "/no/such/python3",
+        ],
+        160,
+        48,
+        home.path(),
+    );
+    let forklab = s.pid();
+    s.wait_text("A tiny course");
+    s.send("L");
+    s.wait_text("Lab · your own experiment");
+    s.send("+>>");
+    s.wait_text("2 workers · cpu: count primes, 256 tasks");
+    s.send("r");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut workers = Vec::new();
+    while workers.len() < 2 && Instant::now() < deadline {
+        workers = forklab::os::family_of(forklab)
+            .into_iter()
+            .filter(|p| p.ppid == forklab && p.cmdline.contains(" worker "))
+            .map(|p| p.pid)
+            .collect();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(workers.len(), 2, "two forklab workers under forklab");
+    s.wait_text("engine forklab");
+    s.wait_text("no working Python for the python engine");
+    s.wait_for("the result row", |screen| {
+        screen
+            .lines()
+            .any(|l| l.starts_with("│     2") && l.contains("×3"))
+    });
+    s.send("L");
+    s.wait_text("This fixture has");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(
+        workers.iter().all(|w| !alive(*w)),
+        "workers outlived the run"
+    );
+}
