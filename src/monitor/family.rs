@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::ProcessInfo;
 use super::role::{Role, classify};
+use crate::os::process::Exit;
 
 /// How long an ended process stays listed, so short-lived workers are seen.
 pub const LINGER: Duration = Duration::from_secs(5);
@@ -16,6 +17,16 @@ pub enum Ending {
     Unknown,
     Code(i32),
     Signal(i32),
+}
+
+/// The pane's shape of an [`Exit`]: known, since forklab reaped it.
+impl From<Exit> for Ending {
+    fn from(exit: Exit) -> Self {
+        match exit {
+            Exit::Code(code) => Self::Code(code),
+            Exit::Signal(signal) => Self::Signal(signal),
+        }
+    }
 }
 
 /// One row of the process pane.
