@@ -203,7 +203,7 @@ fn run_example(set: &LessonSet, args: RunArgs) -> Result<ExitCode, String> {
     // Ctrl-C or a plain kill stops the script and still prints the family;
     // a second one ends forklab at once (the guard still cleans up).
     let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    for signal in [crate::os::process::SIGINT, crate::os::process::SIGTERM] {
         let _ = signal_hook::flag::register_conditional_shutdown(
             signal,
             128 + signal,

@@ -82,7 +82,7 @@ impl Highlights {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        crate::os::die_with_parent(&mut cmd, libc::SIGKILL);
+        crate::os::die_with_parent(&mut cmd, crate::os::process::SIGKILL);
         let mut child = cmd.spawn().ok()?;
         let mut stdin = child.stdin.take()?;
         let input = blocks.join("\0");

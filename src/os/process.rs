@@ -16,6 +16,16 @@ use rustix::process::{Pid, Resource, Rlimit, WaitOptions, WaitStatus};
 
 pub use rustix::process::Signal;
 
+/// Signal numbers forklab sends or expects, as the `i32`s that exit
+/// statuses carry.
+pub const SIGHUP: i32 = Signal::HUP.as_raw();
+pub const SIGINT: i32 = Signal::INT.as_raw();
+pub const SIGQUIT: i32 = Signal::QUIT.as_raw();
+pub const SIGKILL: i32 = Signal::KILL.as_raw();
+pub const SIGSEGV: i32 = Signal::SEGV.as_raw();
+pub const SIGTERM: i32 = Signal::TERM.as_raw();
+pub const SIGCHLD: i32 = Signal::CHILD.as_raw();
+
 /// How long a killed child may take to be reaped before forklab stops
 /// waiting for it (it may be in uninterruptible sleep; the kernel finishes
 /// it later).
@@ -33,7 +43,7 @@ pub enum Exit {
 
 impl Exit {
     /// What a process that had to be killed shows.
-    pub const KILLED: Exit = Exit::Signal(libc::SIGKILL);
+    pub const KILLED: Exit = Exit::Signal(SIGKILL);
 
     /// From a raw `waitpid` status; `None` if it did not end (stopped,
     /// continued).
@@ -151,21 +161,21 @@ pub fn reap(child: &mut Child, until: Instant) -> Exit {
     }
 }
 
-/// Every child ended and reaped (forklab's own children, or those a
-/// subreaper inherited), without blocking: `(pid, how)` for each.
-pub fn reap_any() -> io::Result<Vec<(u32, Exit)>> {
+/// Reaps every child that has ended (forklab's own, or the orphans a
+/// subreaper inherited) without blocking: `(pid, how)` for each, and
+/// whether any child is left.
+pub fn reap_ended() -> (Vec<(u32, Exit)>, bool) {
     let mut ended = Vec::new();
     loop {
-        match rustix::process::waitpid(None, WaitOptions::NOHANG) {
+        match rustix::process::wait(WaitOptions::NOHANG) {
             Ok(Some((pid, status))) => {
                 if let Some(exit) = Exit::from_wait_status(status) {
                     ended.push((pid.as_raw_nonzero().get() as u32, exit));
                 }
             }
-            Ok(None) => return Ok(ended),
+            Ok(None) => return (ended, true),
             Err(rustix::io::Errno::INTR) => continue,
-            Err(rustix::io::Errno::CHILD) => return Ok(ended),
-            Err(e) => return Err(e.into()),
+            Err(_) => return (ended, false),
         }
     }
 }
@@ -212,20 +222,22 @@ pub fn set_cloexec(fd: impl AsFd, close: bool) -> io::Result<()> {
 }
 
 /// `poll(2)` for reading on `fds`, retried on EINTR: which of them are
-/// readable (or closed) within `timeout`.
-pub fn poll_readable(fds: &[BorrowedFd<'_>], timeout: Duration) -> io::Result<Vec<bool>> {
+/// readable (or closed) within `timeout` (`None`: no limit).
+pub fn poll_readable(fds: &[BorrowedFd<'_>], timeout: Option<Duration>) -> io::Result<Vec<bool>> {
     let mut polled: Vec<PollFd<'_>> = fds
         .iter()
         .map(|fd| PollFd::new(fd, PollFlags::IN))
         .collect();
-    let until = Instant::now() + timeout;
+    let until = timeout.and_then(|t| Instant::now().checked_add(t));
     loop {
-        let left = until.saturating_duration_since(Instant::now());
-        let spec = Timespec {
-            tv_sec: left.as_secs().min(i64::MAX as u64) as i64,
-            tv_nsec: left.subsec_nanos().into(),
-        };
-        match rustix::event::poll(&mut polled, Some(&spec)) {
+        let spec = until.map(|until| {
+            let left = until.saturating_duration_since(Instant::now());
+            Timespec {
+                tv_sec: left.as_secs().min(i64::MAX as u64) as i64,
+                tv_nsec: left.subsec_nanos().into(),
+            }
+        });
+        match rustix::event::poll(&mut polled, spec.as_ref()) {
             Ok(_) => return Ok(polled.iter().map(|p| !p.revents().is_empty()).collect()),
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),
@@ -278,7 +290,7 @@ mod tests {
         assert_eq!(Exit::Code(3).shell_status(), 3);
         assert_eq!(Exit::Code(130).short(), "exit130");
         assert_eq!(Exit::Signal(15).short(), "sig 15");
-        assert_eq!(signal_name(libc::SIGSEGV), Some("SIGSEGV"));
+        assert_eq!(signal_name(SIGSEGV), Some("SIGSEGV"));
         assert_eq!(signal_name(0), None);
     }
 
@@ -306,8 +318,11 @@ mod tests {
         let (idle, _idle_writer) = std::io::pipe().unwrap();
         set_nonblocking(&reader).unwrap();
         std::io::Write::write_all(&mut &writer, b"x").unwrap();
-        let ready =
-            poll_readable(&[reader.as_fd(), idle.as_fd()], Duration::from_millis(1)).unwrap();
+        let ready = poll_readable(
+            &[reader.as_fd(), idle.as_fd()],
+            Some(Duration::from_millis(1)),
+        )
+        .unwrap();
         assert_eq!(ready, vec![true, false]);
     }
 }

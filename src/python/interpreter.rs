@@ -356,7 +356,7 @@ mod tests {
                 .stderr(Stdio::null())
                 .status()
             {
-                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                Err(e) if e.raw_os_error() == Some(rustix::io::Errno::TXTBSY.raw_os_error()) => {
                     std::thread::sleep(Duration::from_millis(5))
                 }
                 _ => break,

@@ -379,7 +379,8 @@ impl<'a> Master<'a> {
                     out.into_iter().chain(err)
                 }))
                 .collect();
-            process::poll_readable(&fds, timeout).map_err(|e| LabError::Io(format!("poll: {e}")))?
+            process::poll_readable(&fds, Some(timeout))
+                .map_err(|e| LabError::Io(format!("poll: {e}")))?
         };
         for (ready, owner) in ready.into_iter().zip(owners) {
             if !ready {
@@ -578,33 +579,20 @@ impl<'a> Master<'a> {
     /// them, killing any that take longer than the grace period.
     fn shut_down(&mut self) {
         self.closing = true;
-        for slot in &mut self.slots {
-            slot.stdin = None;
-        }
-        let until = Instant::now() + GRACE;
-        for i in 0..self.slots.len() {
-            let slot = &mut self.slots[i];
-            let Some(mut child) = slot.child.take() else {
-                continue;
-            };
-            let exit = process::reap(&mut child, until);
-            slot.stdout = None;
-            slot.stderr = None;
-            let pid = slot.pid;
-            self.emit(LabEvent::WorkerExited {
-                worker: i,
-                pid,
-                exit,
-                at: self.at(),
-            });
-        }
+        self.end_all(false, true);
     }
 
     /// Kills every live worker at once, then reaps them all.
     pub(super) fn kill_all(&mut self, report: bool) {
+        self.end_all(true, report);
+    }
+
+    /// Closes every stdin (and kills, if asked), then reaps every worker
+    /// within one grace period, reporting each end if asked.
+    fn end_all(&mut self, kill: bool, report: bool) {
         for slot in &mut self.slots {
             slot.stdin = None;
-            if let Some(child) = &mut slot.child {
+            if kill && let Some(child) = &mut slot.child {
                 let _ = child.kill();
             }
         }
@@ -694,7 +682,7 @@ fn drain_stderr(err: &mut ChildStderr, tail: &mut Vec<u8>) {
         if now >= until {
             return;
         }
-        let ready = process::poll_readable(&[err.as_fd()], until - now);
+        let ready = process::poll_readable(&[err.as_fd()], Some(until - now));
         if !ready.is_ok_and(|r| r[0]) {
             return;
         }

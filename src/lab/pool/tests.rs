@@ -76,7 +76,7 @@ fn exits_and_crashes_read_well() {
     let crash = Crash {
         worker: 1,
         pid: 42,
-        exit: Exit::Signal(libc::SIGSEGV),
+        exit: Exit::Signal(crate::os::process::SIGSEGV),
         at: Duration::ZERO,
         requeued: 4..7,
         before_ready: false,
