@@ -2,7 +2,6 @@
 //! lessons' Python examples without the TUI, for scripts, classrooms and CI.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -10,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 
+use crate::cli::Globals;
 use crate::lesson::{Example, Lesson, LessonSet};
 use crate::python::{
     EndCause, Exited, FamilyLog, Interpreter, PyEvent, RunRequest, StartMethod, Started, Stream,
@@ -43,9 +43,6 @@ pub struct RunArgs {
     /// fork, spawn or forkserver (passed to the script as FORKLAB_START_METHOD).
     #[arg(long, value_name = "METHOD", value_parser = parse_start_method)]
     pub start_method: Option<StartMethod>,
-    /// The Python interpreter (default: $FORKLAB_PYTHON, else python3 on PATH).
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
     /// Time limit in seconds (default: the example's own, else 120).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: Option<u64>,
@@ -59,10 +56,10 @@ fn parse_start_method(text: &str) -> Result<StartMethod, String> {
 }
 
 /// Runs an `example` subcommand.
-pub fn run(set: &LessonSet, action: ExampleAction) -> Result<ExitCode, String> {
+pub fn run(set: &LessonSet, globals: &Globals, action: ExampleAction) -> Result<ExitCode, String> {
     match action {
         ExampleAction::List { lesson } => list(set, lesson.as_deref()),
-        ExampleAction::Run(args) => run_example(set, args),
+        ExampleAction::Run(args) => run_example(set, globals, args),
     }
 }
 
@@ -188,9 +185,9 @@ pub fn find_example<'a>(
     }
 }
 
-fn run_example(set: &LessonSet, args: RunArgs) -> Result<ExitCode, String> {
+fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<ExitCode, String> {
     let (lesson, example) = find_example(set, &args.id, args.lesson.as_deref())?;
-    let interpreter = Interpreter::find(args.python.as_deref()).map_err(|e| e.to_string())?;
+    let interpreter = Interpreter::find(globals.python.as_deref()).map_err(|e| e.to_string())?;
     let mut request = RunRequest::for_example(set, example, interpreter)?;
     if !args.args.is_empty() {
         request.args = args.args;
