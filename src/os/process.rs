@@ -134,30 +134,39 @@ pub fn signal_name(signal: i32) -> Option<&'static str> {
     })
 }
 
-/// Waits for `child` until `until`, then kills it and waits up to
-/// [`KILL_GRACE`] more. Never blocks without a limit: a child that cannot
-/// be reaped even then counts as killed.
-pub fn reap(child: &mut Child, until: Instant) -> Exit {
+/// Waits for `child` to end until `until`: `Ok(None)` if it still runs
+/// then (it is left running). The one waiting loop of forklab: short naps
+/// that grow to 5 ms, so a quick child is seen at once and a slow one
+/// costs nothing.
+pub fn wait_until(child: &mut Child, until: Instant) -> io::Result<Option<Exit>> {
     let mut pause = Duration::from_micros(50);
-    let mut killed = false;
-    let mut hard_until = until;
     loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return status.into(),
-            Ok(None) => {}
-            Err(_) => return Exit::KILLED,
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status.into()));
         }
         let now = Instant::now();
-        if now >= hard_until {
-            if killed {
-                return Exit::KILLED;
-            }
-            let _ = child.kill();
-            killed = true;
-            hard_until = now + KILL_GRACE;
+        if now >= until {
+            return Ok(None);
         }
-        std::thread::sleep(pause.min(hard_until.saturating_duration_since(now)));
+        std::thread::sleep(pause.min(until - now));
         pause = (pause * 2).min(Duration::from_millis(5));
+    }
+}
+
+/// Waits for `child` until `until`, then kills it and waits up to
+/// [`KILL_GRACE`] more. Never blocks without a limit: a child that cannot
+/// be reaped even then (uninterruptible sleep; the kernel finishes it
+/// later) counts as killed.
+pub fn reap(child: &mut Child, until: Instant) -> Exit {
+    match wait_until(child, until) {
+        Ok(Some(exit)) => return exit,
+        Ok(None) => {}
+        Err(_) => return Exit::KILLED,
+    }
+    let _ = child.kill();
+    match wait_until(child, Instant::now() + KILL_GRACE) {
+        Ok(Some(exit)) => exit,
+        _ => Exit::KILLED,
     }
 }
 
