@@ -11,6 +11,7 @@ use clap::Subcommand;
 
 use crate::cli::Globals;
 use crate::lesson::{Example, Lesson, LessonSet};
+use crate::monitor::live::FamilySampler;
 use crate::python::{
     EndCause, Exited, FamilyLog, Interpreter, PyEvent, RunRequest, StartMethod, Started, Stream,
 };
@@ -369,34 +370,33 @@ pub fn print_family(out: &mut impl Write, log: &FamilyLog) {
     }
 }
 
-/// Samples the run's family in the background until finished.
+/// Samples the run's family in the background (the monitor's sampling
+/// thread with its family sampler, rooted at the guard) until finished.
 struct Sampler {
     log: Arc<Mutex<FamilyLog>>,
-    stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<()>,
+    handle: crate::monitor::thread::SamplerHandle,
 }
 
 impl Sampler {
     fn start(guard: u32, master: u32) -> Sampler {
         let log = Arc::new(Mutex::new(FamilyLog::new(guard, master)));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_log, thread_stop) = (log.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            let t0 = Instant::now();
-            while !thread_stop.load(Ordering::SeqCst) {
-                let family = crate::os::family_of(guard);
-                if let Ok(mut log) = thread_log.lock() {
-                    log.record(t0.elapsed(), &family);
-                }
-                std::thread::sleep(SAMPLE_EVERY);
-            }
-        });
-        Sampler { log, stop, thread }
+        let sink_log = log.clone();
+        let t0 = Instant::now();
+        let handle = crate::monitor::thread::spawn(
+            Box::new(FamilySampler::new(guard)),
+            SAMPLE_EVERY,
+            move |sample| {
+                sink_log
+                    .lock()
+                    .map(|mut log| log.record(t0.elapsed(), &sample.processes))
+                    .is_ok()
+            },
+        );
+        Sampler { log, handle }
     }
 
     fn finish(self) -> FamilyLog {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = self.thread.join();
+        drop(self.handle);
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 }
