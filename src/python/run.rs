@@ -439,8 +439,7 @@ impl Runner {
             .map_err(|e| format!("cannot start {} guard: {e}", launcher.display()))?;
         drop(status_writer);
         let (Some(stdout), Some(stderr)) = (guard.stdout.take(), guard.stderr.take()) else {
-            let _ = guard.kill();
-            let _ = guard.wait();
+            process::reap(&mut guard, Instant::now());
             return Err("the guard's output pipes are missing".into());
         };
         Ok(Runner {

@@ -6,9 +6,10 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::ops::Range;
 use std::os::fd::AsFd;
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::slot::{Slot, Stream};
 use super::{
     CancelToken, Crash, LabConfig, LabError, LabEvent, MASTER_PID_ENV, RunResult, SerialPart,
 };
@@ -19,8 +20,6 @@ use crate::os::process::{self, Exit};
 /// How long a worker whose stdin was closed may take to exit before it is
 /// killed.
 const GRACE: Duration = Duration::from_secs(2);
-/// How much of a worker's stderr is kept to explain a crash.
-const STDERR_TAIL: usize = 2048;
 
 /// What the answers must be.
 enum Expected {
@@ -28,30 +27,6 @@ enum Expected {
     Primes { tasks: Vec<u64>, serial: [u64; 2] },
     /// Sleep tasks: at least this many ms waited.
     AtLeast(u64),
-}
-
-/// One worker as the master sees it.
-struct Slot {
-    pid: u32,
-    /// `None` once reaped.
-    child: Option<Child>,
-    stdin: Option<ChildStdin>,
-    stdout: Option<ChildStdout>,
-    stderr: Option<ChildStderr>,
-    /// Bytes of a line not yet complete.
-    partial: Vec<u8>,
-    stderr_tail: Vec<u8>,
-    ready: bool,
-    /// Its chunk's unfinished tasks (empty when idle); they run in order.
-    chunk: Range<usize>,
-    current: Option<usize>,
-    done: usize,
-}
-
-#[derive(Clone, Copy)]
-enum Stream {
-    Out,
-    Err,
 }
 
 pub(super) struct Master<'a> {
@@ -212,19 +187,7 @@ impl<'a> Master<'a> {
                 "cannot set up the pipe to a worker: {e}"
             )));
         }
-        self.slots.push(Slot {
-            pid,
-            stdin: child.stdin.take(),
-            stdout: child.stdout.take(),
-            stderr: child.stderr.take(),
-            child: Some(child),
-            partial: Vec::new(),
-            stderr_tail: Vec::new(),
-            ready: false,
-            chunk: 0..0,
-            current: None,
-            done: 0,
-        });
+        self.slots.push(Slot::new(child));
         self.emit(LabEvent::WorkerSpawned {
             worker,
             pid,
@@ -520,17 +483,7 @@ impl<'a> Master<'a> {
     }
 
     fn read_stderr(&mut self, i: usize) {
-        let slot = &mut self.slots[i];
-        let Some(err) = slot.stderr.as_mut() else {
-            return;
-        };
-        let mut buf = [0u8; 4096];
-        match err.read(&mut buf) {
-            Ok(0) => slot.stderr = None,
-            Ok(n) => keep_tail(&mut slot.stderr_tail, &buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => slot.stderr = None,
-        }
+        self.slots[i].read_stderr();
     }
 
     /// A worker's stdout ended: it exited (or is about to). Reap it, and
@@ -544,17 +497,10 @@ impl<'a> Master<'a> {
         let exit = slot.child.take().map_or(Exit::Code(0), |mut child| {
             process::reap(&mut child, Instant::now() + GRACE)
         });
-        if let Some(mut err) = slot.stderr.take() {
-            drain_stderr(&mut err, &mut slot.stderr_tail);
-        }
+        slot.drain_stderr();
         let pid = slot.pid;
         if closing {
-            self.emit(LabEvent::WorkerExited {
-                worker: i,
-                pid,
-                exit,
-                at,
-            });
+            self.exited(i, exit, at);
             return;
         }
         let requeued = std::mem::replace(&mut slot.chunk, 0..0);
@@ -605,16 +551,19 @@ impl<'a> Master<'a> {
             let exit = process::reap(&mut child, until);
             slot.stdout = None;
             slot.stderr = None;
-            let pid = slot.pid;
             if report {
-                self.emit(LabEvent::WorkerExited {
-                    worker: i,
-                    pid,
-                    exit,
-                    at: self.at(),
-                });
+                self.exited(i, exit, self.at());
             }
         }
+    }
+
+    fn exited(&self, worker: usize, exit: Exit, at: Duration) {
+        self.emit(LabEvent::WorkerExited {
+            worker,
+            pid: self.slots[worker].pid,
+            exit,
+            at,
+        });
     }
 
     fn no_workers_left(&self) -> LabError {
@@ -662,34 +611,6 @@ pub(super) fn take_chunk(queue: &mut VecDeque<Range<usize>>, size: usize) -> Opt
         take_chunk(queue, size)
     } else {
         Some(front)
-    }
-}
-
-fn keep_tail(tail: &mut Vec<u8>, bytes: &[u8]) {
-    tail.extend_from_slice(bytes);
-    if tail.len() > STDERR_TAIL {
-        tail.drain(..tail.len() - STDERR_TAIL);
-    }
-}
-
-/// Reads what a dead worker left on stderr; bounded in time, since a
-/// grandchild could in principle hold the pipe open.
-fn drain_stderr(err: &mut ChildStderr, tail: &mut Vec<u8>) {
-    let until = Instant::now() + Duration::from_millis(200);
-    let mut buf = [0u8; 4096];
-    loop {
-        let now = Instant::now();
-        if now >= until {
-            return;
-        }
-        let ready = process::poll_readable(&[err.as_fd()], Some(until - now));
-        if !ready.is_ok_and(|r| r[0]) {
-            return;
-        }
-        match err.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => keep_tail(tail, &buf[..n]),
-        }
     }
 }
 

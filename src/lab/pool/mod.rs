@@ -21,6 +21,7 @@ mod error;
 mod event;
 mod handle;
 mod master;
+mod slot;
 #[cfg(test)]
 mod tests;
 
