@@ -55,10 +55,8 @@ pub struct GuardOptions {
 pub enum Report {
     /// PROGRAM runs with this pid (also its process group id).
     Started(u32),
-    /// PROGRAM exited with this status.
-    Exited(i32),
-    /// PROGRAM was killed by this signal.
-    Signaled(i32),
+    /// PROGRAM ended so (`exited N` or `signaled N` on the pipe).
+    Ended(Exit),
     /// Something went wrong in the guard.
     Error(String),
 }
@@ -68,8 +66,8 @@ impl Report {
     pub fn line(&self) -> String {
         match self {
             Report::Started(pid) => format!("started {pid}\n"),
-            Report::Exited(code) => format!("exited {code}\n"),
-            Report::Signaled(signal) => format!("signaled {signal}\n"),
+            Report::Ended(Exit::Code(code)) => format!("exited {code}\n"),
+            Report::Ended(Exit::Signal(signal)) => format!("signaled {signal}\n"),
             Report::Error(message) => format!("error {}\n", message.replace('\n', " ")),
         }
     }
@@ -79,8 +77,8 @@ impl Report {
         let (word, rest) = line.trim_end_matches('\n').split_once(' ')?;
         match word {
             "started" => rest.parse().ok().map(Report::Started),
-            "exited" => rest.parse().ok().map(Report::Exited),
-            "signaled" => rest.parse().ok().map(Report::Signaled),
+            "exited" => rest.parse().ok().map(|c| Report::Ended(Exit::Code(c))),
+            "signaled" => rest.parse().ok().map(|s| Report::Ended(Exit::Signal(s))),
             "error" => Some(Report::Error(rest.to_string())),
             _ => None,
         }
@@ -100,8 +98,7 @@ pub fn run(options: GuardOptions) -> ExitCode {
     }
     status.send(&report);
     ExitCode::from(match report {
-        Report::Exited(code) => Exit::Code(code).shell_status(),
-        Report::Signaled(signal) => Exit::Signal(signal).shell_status(),
+        Report::Ended(exit) => exit.shell_status(),
         Report::Started(_) | Report::Error(_) => 127,
     })
 }
@@ -180,8 +177,7 @@ fn watch(pid: u32, signals: &Signals) -> Report {
         let _ = process::signal_group(pid, process::SIGKILL);
     }
     match status {
-        Some(Exit::Code(code)) => Report::Exited(code),
-        Some(Exit::Signal(signal)) => Report::Signaled(signal),
+        Some(exit) => Report::Ended(exit),
         None => Report::Error(format!(
             "process {pid} did not end within {} s of SIGKILL",
             KILL_LIMIT.as_secs()
@@ -303,9 +299,9 @@ mod tests {
     fn reports_round_trip() {
         for report in [
             Report::Started(42),
-            Report::Exited(0),
-            Report::Exited(-1),
-            Report::Signaled(9),
+            Report::Ended(Exit::Code(0)),
+            Report::Ended(Exit::Code(-1)),
+            Report::Ended(Exit::KILLED),
             Report::Error("cannot start x: no such file".into()),
         ] {
             assert_eq!(Report::parse(&report.line()), Some(report));

@@ -570,9 +570,7 @@ impl Runner {
                                 emit(PyEvent::Output(output));
                             }
                         }
-                        Some(
-                            other @ (Report::Exited(_) | Report::Signaled(_) | Report::Error(_)),
-                        ) => report = Some(other),
+                        Some(other @ (Report::Ended(_) | Report::Error(_))) => report = Some(other),
                         _ => {}
                     }
                 }
@@ -652,8 +650,7 @@ impl Runner {
             return;
         };
         let status = match report {
-            Some(Report::Exited(code)) => Exit::Code(code),
-            Some(Report::Signaled(signal)) => Exit::Signal(signal),
+            Some(Report::Ended(exit)) => exit,
             _ => guard_status,
         };
         emit(PyEvent::Exited(Exited {
