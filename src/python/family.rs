@@ -77,8 +77,9 @@ impl FamilyLog {
                 Some(seen) => {
                     seen.last_seen = at;
                     seen.cores.extend(entry.core);
-                    // A zombie loses its command line; keep the one seen alive.
-                    if entry.state != 'Z' && !cmdline.is_empty() {
+                    // An ending process loses its command line (the
+                    // sample then shows its bare name): keep the one seen.
+                    if entry.state != 'Z' && entry.command != entry.name {
                         seen.cmdline = cmdline;
                     }
                 }
@@ -246,8 +247,12 @@ mod tests {
         let mut w1_moved = w1.clone();
         w1_moved.core = Some(0);
         log.record(Duration::from_millis(100), &[guard, master, w1_moved, w2]);
-        log.record(Duration::from_millis(150), &[]);
-        assert_eq!(log.samples(), 3);
+        // Leaving, the guard has no command line left: its name is shown.
+        let leaving = entry(10, 1, "forklab", "forklab", 0);
+        log.record(Duration::from_millis(150), &[leaving]);
+        log.record(Duration::from_millis(200), &[]);
+        assert_eq!(log.samples(), 4);
+        assert_eq!(log.processes()[0].cmdline, "forklab guard");
         assert_eq!(log.processes().len(), 4);
         assert_eq!(log.workers_of_master().count(), 2);
         let w1 = &log.processes()[2];
