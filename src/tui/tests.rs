@@ -473,7 +473,7 @@ fn guesses_are_kept_and_shown_on_the_next_visit() {
 
 #[test]
 fn help_overlay_120x40_two_columns() {
-    let mut s = state(120, 30);
+    let mut s = state(120, 40);
     update(&mut s, Action::ToggleHelp);
     insta::assert_snapshot!(screen(&s).backend());
 }
