@@ -71,6 +71,16 @@ impl ExampleRun {
     }
 }
 
+/// Python, looked for in the background when the examples popup first
+/// opens (it runs Python, so it never holds up a frame).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum PythonProbe {
+    #[default]
+    NotLooked,
+    Looking,
+    Found(Result<crate::python::Interpreter, String>),
+}
+
 /// A popup over the lesson.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
@@ -171,6 +181,11 @@ pub struct State {
     pub example_args: BTreeMap<String, Vec<String>>,
     /// The latest Python run (kept after it ends, until another starts).
     pub run: Option<ExampleRun>,
+    pub python: PythonProbe,
+    /// A run chosen while Python was still being looked for.
+    pub waiting_run: Option<super::action::RunPlan>,
+    /// This machine's cores, read once at start.
+    pub cores: usize,
     pub runs_started: u64,
     pub focus: Focus,
     pub mode: Mode,
@@ -183,6 +198,11 @@ pub struct State {
 impl State {
     /// Opens at the lesson the learner left, or the first one.
     pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
+        State::with_cores(lessons, progress, screen, crate::lab::available_cores())
+    }
+
+    /// The same, for a machine with `cores` cores (tests pin the count).
+    pub fn with_cores(lessons: LessonSet, progress: Progress, screen: Rect, cores: usize) -> State {
         let current = progress
             .current
             .as_deref()
@@ -214,10 +234,13 @@ impl State {
             start_method: None,
             example_args: BTreeMap::new(),
             run: None,
+            python: PythonProbe::NotLooked,
+            waiting_run: None,
+            cores,
             runs_started: 0,
             focus: Focus::Lesson,
             mode: Mode::Lesson,
-            lab: LabView::new(),
+            lab: LabView::new(cores),
             confirm_quit: false,
             quit: false,
         };

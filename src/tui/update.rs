@@ -4,9 +4,9 @@ use ratatui::layout::Rect;
 
 use crate::lesson::render::{RenderOptions, render};
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, RunPlan};
 use super::quiz::{Verdict, parse_number};
-use super::state::{ExampleRun, Focus, Live, Mode, RunEnd};
+use super::state::{ExampleRun, Focus, Live, Mode, PythonProbe, RunEnd};
 use super::state::{Hit, Overlay, State};
 use crate::lab::pool::LabEvent;
 use crate::lesson::quiz::Answer;
@@ -24,6 +24,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     match action {
+        Action::Started(notices) => {
+            if let Some(last) = notices.into_iter().last() {
+                state.notice = Some(last);
+            }
+        }
+        Action::Notice(text) => state.notice = Some(text),
+        Action::Shutdown => state.quit = true,
         Action::Quit => {
             if !state.children_running() || state.confirm_quit {
                 state.quit = true;
@@ -74,11 +81,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ToggleBusy => {
             if state.busy.is_empty() {
-                let cores = state.live.as_ref().map_or_else(
-                    || std::thread::available_parallelism().map_or(1, |n| n.get()),
-                    |l| l.sample.cores.len(),
-                );
-                effects.push(Effect::StartBusy(cores.max(1)));
+                effects.push(Effect::StartBusy(state.cores.max(1)));
             } else {
                 state.busy.clear();
                 effects.push(Effect::StopBusy);
@@ -139,7 +142,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     selected: 0,
                     editing: None,
                 };
-                effects.push(Effect::FindPython);
+                find_python(state, &mut effects);
             }
         }
         Action::EditArgs => {
@@ -211,7 +214,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 ),
             });
         }
-        Action::StopExample => match &state.run {
+        Action::StopExample => match &mut state.run {
+            Some(run) if state.waiting_run.take().is_some() => {
+                run.end = Some(RunEnd::Failed("stopped before Python was found".into()));
+            }
             Some(run) if run.running() => {
                 effects.push(Effect::StopExample);
                 state.notice = Some("Stopping the script and all its processes".into());
@@ -235,6 +241,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
         }
         Action::Python(number, event) => python_event(state, number, event),
+        Action::PythonFound(found) => {
+            state.python = PythonProbe::Found(found);
+            if let Some(plan) = state.waiting_run.take() {
+                start_run(state, plan, &mut effects);
+            }
+        }
         Action::ToggleLab => {
             state.overlay = Overlay::None;
             state.mode = match state.mode {
@@ -385,13 +397,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     scroll: None,
                     hidden: false,
                 });
-                effects.push(Effect::RunExample {
+                let plan = RunPlan {
                     number,
                     lesson: state.current,
                     example: selected,
                     args,
                     method: state.start_method,
-                });
+                };
+                start_run(state, plan, &mut effects);
                 state.rerender();
             }
             Overlay::Contents { selected } => {
@@ -475,6 +488,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     state.settle();
+    if state.progress_dirty {
+        state.progress_dirty = false;
+        effects.push(Effect::SaveProgress(state.progress.clone()));
+    }
     // Whatever changed the refresh (a key, a run starting or ending), the
     // sampler hears of it here, once.
     let wanted = state.wanted_sampling();
@@ -506,6 +523,30 @@ fn scroll_output(state: &mut State, lines: isize) {
         let from = run.scroll.unwrap_or(last_page) as isize;
         let to = (from + lines).clamp(0, last_page as isize) as usize;
         run.scroll = if to >= last_page { None } else { Some(to) };
+    }
+}
+
+/// Starts looking for Python, once.
+fn find_python(state: &mut State, effects: &mut Vec<Effect>) {
+    if state.python == PythonProbe::NotLooked {
+        state.python = PythonProbe::Looking;
+        effects.push(Effect::FindPython);
+    }
+}
+
+/// Runs the example when Python is known; waits for the search otherwise.
+fn start_run(state: &mut State, plan: RunPlan, effects: &mut Vec<Effect>) {
+    match &state.python {
+        PythonProbe::Found(Ok(_)) => effects.push(Effect::RunExample(plan)),
+        PythonProbe::Found(Err(message)) => {
+            if let Some(run) = state.run.as_mut().filter(|r| r.number == plan.number) {
+                run.end = Some(RunEnd::Failed(message.clone()));
+            }
+        }
+        PythonProbe::NotLooked | PythonProbe::Looking => {
+            find_python(state, effects);
+            state.waiting_run = Some(plan);
+        }
     }
 }
 
