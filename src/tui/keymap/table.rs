@@ -104,6 +104,6 @@ pub const BINDINGS: &[Binding] = &[
     on(Help, &[c('j'), k(Down), WheelDown], |_| Action::HelpScroll(1), "scroll this help"),
     on(Help, &[c('k'), k(Up), WheelUp], |_| Action::HelpScroll(-1), ""),
     on(Help, &[c(' '), k(PageDown)], |_| Action::HelpScroll(10), "scroll it a page"),
-    on(Help, &[k(PageUp)], |_| Action::HelpScroll(-10), ""),
+    on(Help, &[c('b'), k(PageUp)], |_| Action::HelpScroll(-10), ""),
     on(Help, &[Other], |_| Action::CloseOverlay, "close it"),
 ];

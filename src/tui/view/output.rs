@@ -70,6 +70,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         rows.drain(..skip);
     } else if rows.is_empty() {
         let waiting = match &run.end {
+            None if state.waiting_run.is_some() => "looking for Python…",
             None => "waiting for the script's first output…",
             Some(_) => "(the script printed nothing)",
         };
