@@ -267,7 +267,7 @@ impl Runtime {
 
 /// The example's working directory, run by the interpreter found.
 fn request(state: &State, plan: &RunPlan) -> Result<RunRequest, String> {
-    let PythonProbe::Found(Ok(interpreter)) = &state.python else {
+    let PythonProbe::Found(Ok(interpreter)) = &state.python.probe else {
         return Err("Python was not found".into());
     };
     let example = &state.lessons.lessons[plan.lesson].meta.examples[plan.example];

@@ -411,7 +411,7 @@ fn no_python_ends_the_waiting_run_with_the_reason() {
         "{effects:?}"
     );
     assert!(!s.children_running());
-    let run = s.run.as_ref().unwrap();
+    let run = s.python.run.as_ref().unwrap();
     assert_eq!(
         run.end,
         Some(super::state::RunEnd::Failed("no python3 on PATH".into()))

@@ -1,5 +1,8 @@
 //! Every binding of the app, in the order the help overlay and the README
-//! list them. Adding a key is one row here (plus its `Action`, if new).
+//! list them. Adding a key is one row here (plus its `Action`, if new, and
+//! the arm that applies it in `update/`). A new place (a practice screen,
+//! a settings popup) is a [`Where`](super::Where) variant with a heading,
+//! placed in [`layers`](super::layers); then its rows go here.
 //!
 //! A row whose help text is empty continues the row above: its keys join
 //! that row's in the help, and (with no hint of its own) that row's hint.
@@ -83,7 +86,7 @@ pub const BINDINGS: &[Binding] = &[
     on(Python, &[k(Tab), k(BackTab)], |_| Action::FocusNext, "scroll keys: lesson or output"),
     // The worker lab.
     on(Lab, &[c('L'), k(Esc)], |_| Action::ToggleLab, "the lab for this lesson / back").hint("lesson"),
-    on(Python, &[c('L')], |_| Action::ToggleLab, ""),
+    on(Lesson, &[c('L')], |_| Action::ToggleLab, ""),
     on(Lab, &[c('+'), c('=')], |_| Action::LabWorkers(1), "more / fewer workers").hint("workers"),
     on(Lab, &[c('-')], |_| Action::LabWorkers(-1), ""),
     on(Lab, &[c('w')], |_| Action::LabWorkload, "workload: cpu, sleep, amdahl").hint("workload"),

@@ -23,6 +23,17 @@ fn no_key_means_two_things_in_one_place() {
 }
 
 #[test]
+fn only_ctrl_keys_work_while_typing() {
+    for b in BINDINGS.iter().filter(|b| b.when == Where::Always) {
+        assert!(
+            b.keys.iter().all(|k| matches!(k, Key::Ctrl(_))),
+            "{:?} would be typed, not obeyed",
+            b.keys
+        );
+    }
+}
+
+#[test]
 fn every_row_has_help_and_keys() {
     assert!(
         !BINDINGS[0].help.is_empty(),

@@ -59,6 +59,7 @@ pub(super) fn update(
                 let meta = &state.lessons.lessons[state.current].meta;
                 let key = format!("{}/{}", meta.id, meta.examples[selected].id);
                 state
+                    .python
                     .example_args
                     .insert(key, text.split_whitespace().map(str::to_string).collect());
                 state.overlay = Overlay::Examples {
@@ -77,14 +78,14 @@ pub(super) fn update(
         }
         Action::CycleStartMethod => {
             let all = crate::python::StartMethod::ALL;
-            state.start_method = match state.start_method {
+            state.python.start_method = match state.python.start_method {
                 None => Some(all[0]),
                 Some(m) => all
                     .iter()
                     .position(|x| *x == m)
                     .and_then(|i| all.get(i + 1).copied()),
             };
-            state.notice = Some(match state.start_method {
+            state.notice = Some(match state.python.start_method {
                 None => "Start method: Python's default for this platform".into(),
                 Some(m) => format!(
                     "Start method: {} (passed to the script in FORKLAB_START_METHOD)",
@@ -92,8 +93,8 @@ pub(super) fn update(
                 ),
             });
         }
-        Action::StopExample => match &mut state.run {
-            Some(run) if state.waiting_run.take().is_some() => {
+        Action::StopExample => match &mut state.python.run {
+            Some(run) if state.python.waiting.take().is_some() => {
                 run.end = Some(RunEnd::Failed("stopped before Python was found".into()));
             }
             Some(run) if run.running() => {
@@ -102,7 +103,7 @@ pub(super) fn update(
             }
             _ => state.notice = Some("No script is running".into()),
         },
-        Action::ToggleOutput => match &mut state.run {
+        Action::ToggleOutput => match &mut state.python.run {
             Some(run) => {
                 run.hidden = !run.hidden;
                 if run.hidden {
@@ -120,8 +121,8 @@ pub(super) fn update(
         }
         Action::Python(number, event) => python_event(state, number, event),
         Action::PythonFound(found) => {
-            state.python = PythonProbe::Found(found);
-            if let Some(plan) = state.waiting_run.take() {
+            state.python.probe = PythonProbe::Found(found);
+            if let Some(plan) = state.python.waiting.take() {
                 start_run(state, plan, effects);
             }
         }
@@ -132,7 +133,7 @@ pub(super) fn update(
 
 pub(super) fn scroll_output(state: &mut State, lines: isize) {
     let height = state.areas().output.height.saturating_sub(3) as usize;
-    if let Some(run) = &mut state.run {
+    if let Some(run) = &mut state.python.run {
         let len = run.transcript.len();
         let last_page = len.saturating_sub(height.max(1));
         let from = run.scroll.unwrap_or(last_page) as isize;
@@ -143,31 +144,36 @@ pub(super) fn scroll_output(state: &mut State, lines: isize) {
 
 /// Starts looking for Python, once.
 fn find_python(state: &mut State, effects: &mut Vec<Effect>) {
-    if state.python == PythonProbe::NotLooked {
-        state.python = PythonProbe::Looking;
+    if state.python.probe == PythonProbe::NotLooked {
+        state.python.probe = PythonProbe::Looking;
         effects.push(Effect::FindPython);
     }
 }
 
 /// Runs the example when Python is known; waits for the search otherwise.
 fn start_run(state: &mut State, plan: RunPlan, effects: &mut Vec<Effect>) {
-    match &state.python {
+    match &state.python.probe {
         PythonProbe::Found(Ok(_)) => effects.push(Effect::RunExample(plan)),
         PythonProbe::Found(Err(message)) => {
-            if let Some(run) = state.run.as_mut().filter(|r| r.number == plan.number) {
+            if let Some(run) = state
+                .python
+                .run
+                .as_mut()
+                .filter(|r| r.number == plan.number)
+            {
                 run.end = Some(RunEnd::Failed(message.clone()));
             }
         }
         PythonProbe::NotLooked | PythonProbe::Looking => {
             find_python(state, effects);
-            state.waiting_run = Some(plan);
+            state.python.waiting = Some(plan);
         }
     }
 }
 
 /// Applies an event of a Python run (events of older runs are ignored).
 fn python_event(state: &mut State, number: u64, event: PyEvent) {
-    let Some(run) = state.run.as_mut().filter(|r| r.number == number) else {
+    let Some(run) = state.python.run.as_mut().filter(|r| r.number == number) else {
         return;
     };
     match event {
@@ -189,8 +195,8 @@ fn python_event(state: &mut State, number: u64, event: PyEvent) {
 
 /// Runs the example chosen in the popup, as the next run.
 pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
-    let number = state.runs_started + 1;
-    state.runs_started = number;
+    let number = state.python.runs_started + 1;
+    state.python.runs_started = number;
     let example = &state.lesson().meta.examples[selected];
     let args = state.args_for(state.current, selected);
     let file = example
@@ -199,7 +205,7 @@ pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<E
         .next()
         .unwrap_or(&example.file)
         .to_string();
-    state.run = Some(ExampleRun {
+    state.python.run = Some(ExampleRun {
         number,
         title: example.title.clone(),
         command: std::iter::once(file)
@@ -219,7 +225,7 @@ pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<E
         lesson: state.current,
         example: selected,
         args,
-        method: state.start_method,
+        method: state.python.start_method,
     };
     start_run(state, plan, effects);
     state.rerender();

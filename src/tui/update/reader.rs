@@ -37,7 +37,7 @@ pub(super) fn update(
         }
         Action::Top if state.focus == Focus::Output => python::scroll_output(state, isize::MIN / 2),
         Action::Bottom if state.focus == Focus::Output => {
-            if let Some(run) = &mut state.run {
+            if let Some(run) = &mut state.python.run {
                 run.scroll = None;
             }
         }

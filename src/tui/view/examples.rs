@@ -44,7 +44,7 @@ pub fn draw(
         ]));
     }
     lines.push(Line::default());
-    let method = match state.start_method {
+    let method = match state.python.start_method {
         None => "Python's default".to_string(),
         Some(m) => m.as_str().to_string(),
     };

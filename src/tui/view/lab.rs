@@ -87,10 +87,10 @@ fn keys_hint(width: u16) -> String {
     if width as usize > full.chars().count() + 4 {
         return full;
     }
-    let in_status_bar = ["lesson", "workers", "run", "sweep", "stop"];
+    let in_status_bar = super::status::lab_hints();
     let rest: Vec<&keymap::Hint> = hints
         .iter()
-        .filter(|h| !in_status_bar.contains(&h.word))
+        .filter(|h| !in_status_bar.contains(h))
         .collect();
     text(&rest)
 }

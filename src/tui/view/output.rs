@@ -16,7 +16,7 @@ use crate::python::{EndCause, Stream};
 const GUTTER: usize = 8;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(run) = state.run.as_ref().filter(|_| area.height >= 3) else {
+    let Some(run) = state.python.run.as_ref().filter(|_| area.height >= 3) else {
         return;
     };
     let border = if state.focus == Focus::Output {
@@ -70,7 +70,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         rows.drain(..skip);
     } else if rows.is_empty() {
         let waiting = match &run.end {
-            None if state.waiting_run.is_some() => "looking for Python…",
+            None if state.python.waiting.is_some() => "looking for Python…",
             None => "waiting for the script's first output…",
             Some(_) => "(the script printed nothing)",
         };

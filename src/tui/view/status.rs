@@ -63,16 +63,10 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         spans.extend(hint_spans(&keymap::hints(Where::Search)));
         Line::from(spans)
     } else {
-        let running = state.run.as_ref().is_some_and(|r| r.running());
+        let running = state.python.run.as_ref().is_some_and(|r| r.running());
         let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
         let mut hints: Vec<Option<Hint>> = if state.mode == Mode::Lab {
-            vec![
-                find(|a| matches!(a, Action::LabWorkers(_))),
-                find(|a| matches!(a, Action::LabRun)),
-                find(|a| matches!(a, Action::LabSweep)),
-                find(|a| matches!(a, Action::LabStop)),
-                find(|a| matches!(a, Action::ToggleLab)),
-            ]
+            lab_hints().into_iter().map(Some).collect()
         } else {
             let mut scroll = find(|a| matches!(a, Action::Scroll(_)));
             if state.focus == Focus::Output
@@ -120,6 +114,21 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Paragraph::new(left).style(theme::status()), l);
     frame.render_widget(Paragraph::new(position).style(theme::status()), r);
+}
+
+/// The lab's keys the status bar shows (the lab's frame shows the rest).
+pub(super) fn lab_hints() -> Vec<Hint> {
+    let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
+    [
+        find(|a| matches!(a, Action::LabWorkers(_))),
+        find(|a| matches!(a, Action::LabRun)),
+        find(|a| matches!(a, Action::LabSweep)),
+        find(|a| matches!(a, Action::LabStop)),
+        find(|a| matches!(a, Action::ToggleLab)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// `n/p lesson  j/k scroll  ...`
