@@ -152,6 +152,25 @@ pub fn hint_for(wanted: impl Fn(&Action) -> bool) -> Option<Hint> {
         .map(hint_at)
 }
 
+/// The first key of the first binding whose action `wanted` accepts
+/// (`x` for stopping a script), for text that names a key.
+pub fn key_for(wanted: impl Fn(&Action) -> bool) -> String {
+    BINDINGS
+        .iter()
+        .find(|b| wanted(&b.action()))
+        .map(|b| b.keys[0].label())
+        .unwrap_or_default()
+}
+
+/// Hints in one line: `j/k move · Enter open · Esc close`.
+pub fn hint_line(hints: &[Hint]) -> String {
+    hints
+        .iter()
+        .map(|h| format!("{} {}", h.keys_joined("/"), h.word))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The README's key table, as Markdown (a test keeps the README equal to it).
 #[cfg(test)]
 pub fn readme_table() -> String {

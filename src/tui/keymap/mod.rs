@@ -12,7 +12,7 @@ use crossterm::event::{
 use super::action::Action;
 use super::state::{Mode, Overlay, State};
 
-pub use docs::{Hint, Section, hint_for, hints, sections};
+pub use docs::{Hint, Section, hint_for, hint_line, hints, key_for, sections};
 #[cfg(test)]
 use docs::{Row, readme_table};
 pub use table::BINDINGS;

@@ -178,3 +178,31 @@ mod dispatch {
         assert_eq!(format!("{:?}", action_for(&s, &esc)), "Some(ToggleLab)");
     }
 }
+
+/// Text that names a key (notices, footers) asks the table; each of those
+/// actions has a key.
+#[test]
+fn every_key_named_in_text_exists() {
+    let named: [fn(&Action) -> bool; 12] = [
+        |a| matches!(a, Action::Quit),
+        |a| matches!(a, Action::OpenContents),
+        |a| matches!(a, Action::Bottom),
+        |a| matches!(a, Action::LabStop),
+        |a| matches!(a, Action::LabRun),
+        |a| matches!(a, Action::LabSweep),
+        |a| matches!(a, Action::OpenExamples),
+        |a| matches!(a, Action::StopExample),
+        |a| matches!(a, Action::ToggleOutput),
+        |a| matches!(a, Action::ToggleBusy),
+        |a| matches!(a, Action::QuizConfirm),
+        |a| matches!(a, Action::CycleStartMethod),
+    ];
+    for wanted in named {
+        assert!(!key_for(wanted).is_empty());
+    }
+    assert_eq!(key_for(|a| matches!(a, Action::Quit)), "q");
+    assert_eq!(
+        hint_line(&hints(Where::List)),
+        "j/k move · Enter open · Esc close"
+    );
+}

@@ -36,10 +36,16 @@ pub(super) fn update(
         | Action::LabTasks(_)
         | Action::LabChunk(_)
         | Action::LabCores => {
-            state.notice = Some("A run is going on: x stops it, then change the settings".into());
+            state.notice = Some(format!(
+                "A run is going on: {} stops it, then change the settings",
+                super::super::keymap::key_for(|a| matches!(a, Action::LabStop))
+            ));
         }
         Action::LabRun | Action::LabSweep if state.lab.running => {
-            state.notice = Some("A run is already going on (x stops it)".into());
+            state.notice = Some(format!(
+                "A run is already going on ({} stops it)",
+                super::super::keymap::key_for(|a| matches!(a, Action::LabStop))
+            ));
         }
         Action::LabRun => {
             state.lab.starting(false);

@@ -62,12 +62,13 @@ pub(super) fn update(
         Action::BusyStarted(result) => match result {
             Ok(pids) => {
                 state.notice = Some(format!(
-                    "{} busy copies of forklab started (pids {}): watch the cores fill; B stops them",
+                    "{} busy copies of forklab started (pids {}): watch the cores fill; {} stops them",
                     pids.len(),
                     pids.iter()
                         .map(u32::to_string)
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
+                    super::super::keymap::key_for(|a| matches!(a, Action::ToggleBusy))
                 ));
                 state.busy = pids;
             }

@@ -73,9 +73,10 @@ fn app(state: &mut State, action: Action, _effects: &mut Vec<Effect>) -> Option<
                 state.quit = true;
             } else {
                 state.confirm_quit = true;
-                state.notice = Some(
-                    "Processes forklab started are running: q again stops them and quits".into(),
-                );
+                state.notice = Some(format!(
+                    "Processes forklab started are running: {} again stops them and quits",
+                    super::keymap::key_for(|a| matches!(a, Action::Quit))
+                ));
             }
         }
         other => return Some(other),

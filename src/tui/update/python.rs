@@ -111,7 +111,12 @@ pub(super) fn update(
                 }
                 state.rerender();
             }
-            None => state.notice = Some("No script has run yet: press e to run one".into()),
+            None => {
+                state.notice = Some(format!(
+                    "No script has run yet: press {} to run one",
+                    super::super::keymap::key_for(|a| matches!(a, Action::OpenExamples))
+                ))
+            }
         },
         Action::FocusNext => {
             state.focus = match state.focus {

@@ -34,8 +34,10 @@ fn visible_question(state: &mut State) -> Option<usize> {
         return None;
     };
     if line < state.scroll || line >= state.scroll + state.page_height() {
-        state.notice =
-            Some("The questions are at the end of the lesson: press G to go there".into());
+        state.notice = Some(format!(
+            "The questions are at the end of the lesson: press {} to go there",
+            super::super::keymap::key_for(|a| matches!(a, Action::Bottom))
+        ));
         return None;
     }
     state.verdicts().iter().position(Option::is_none)

@@ -18,7 +18,10 @@ pub(super) fn update(
             if state.current + 1 < state.lessons.len() {
                 go_to(state, state.current + 1, 0);
             } else {
-                state.notice = Some("This is the last lesson: press t for the contents".into());
+                state.notice = Some(format!(
+                    "This is the last lesson: press {} for the contents",
+                    super::super::keymap::key_for(|a| matches!(a, Action::OpenContents))
+                ));
             }
         }
         Action::PreviousLesson => {

@@ -10,6 +10,7 @@ use ratatui::widgets::{
     Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, Wrap,
 };
 
+use super::super::action::Action;
 use super::super::keymap::{self, Where};
 use super::super::lab::LabView;
 use super::super::theme;
@@ -175,7 +176,11 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         Line::styled(message.clone(), Style::new().fg(Color::LightRed))
     } else if lab.measured.is_empty() {
         Line::styled(
-            "Ready: r runs with these workers, s sweeps 1 to twice the cores",
+            format!(
+                "Ready: {} runs with these workers, {} sweeps 1 to twice the cores",
+                keymap::key_for(|a| matches!(a, Action::LabRun)),
+                keymap::key_for(|a| matches!(a, Action::LabSweep)),
+            ),
             theme::dim(),
         )
     } else {
