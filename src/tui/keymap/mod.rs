@@ -224,6 +224,17 @@ impl Binding {
     }
 }
 
+/// The places that share the reader's main screen. They are peers: a key
+/// bound in two of them would silently lose in one (a test forbids it),
+/// while the lab and a search's matches are modes that take keys over.
+pub const MAIN: &[Where] = &[
+    Where::Everywhere,
+    Where::Lesson,
+    Where::Questions,
+    Where::Python,
+    Where::Cores,
+];
+
 /// The places whose bindings apply to what is on screen, first match wins.
 pub fn layers(state: &State) -> Vec<Where> {
     use Where::*;
@@ -247,7 +258,7 @@ pub fn layers(state: &State) -> Vec<Where> {
     if state.search.active() {
         layers.push(Search);
     }
-    layers.extend([Everywhere, Lesson, Questions, Python, Cores]);
+    layers.extend(MAIN);
     layers
 }
 

@@ -4,6 +4,48 @@ use std::collections::BTreeSet;
 
 use super::*;
 
+/// Places that are asked together with nothing taking precedence by
+/// design: each key may mean one thing among them.
+fn peer_groups() -> Vec<Vec<Where>> {
+    use Where::*;
+    let mut main = vec![Always];
+    main.extend(MAIN);
+    vec![
+        main,
+        vec![Always, Examples, List, Everywhere],
+        vec![Always, Contents, List, Everywhere],
+        vec![Always, Links, List, Everywhere],
+        vec![Always, Lab],
+        vec![Always, Search],
+        vec![Always, Help, Everywhere],
+    ]
+}
+
+/// The plain keys a key stands for; none for the catch-alls (any
+/// character, any other key), which come last by design.
+fn concrete(key: Key) -> Vec<Key> {
+    match key {
+        Key::Digit => ('0'..='9').chain(['.']).map(Key::Char).collect(),
+        Key::Text | Key::Other => Vec::new(),
+        key => vec![key],
+    }
+}
+
+#[test]
+fn no_key_means_two_things_among_peers() {
+    for group in peer_groups() {
+        let mut seen: Vec<(Key, Where)> = Vec::new();
+        for b in BINDINGS.iter().filter(|b| group.contains(&b.when)) {
+            for key in b.keys.iter().flat_map(|k| concrete(*k)) {
+                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                    panic!("{key:?} is bound in {first:?} and in {:?}", b.when);
+                }
+                seen.push((key, b.when));
+            }
+        }
+    }
+}
+
 #[test]
 fn no_key_means_two_things_in_one_place() {
     for (i, a) in BINDINGS.iter().enumerate() {
