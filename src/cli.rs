@@ -59,6 +59,11 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
+    Class {
+        #[command(subcommand)]
+        action: commands::class::ClassAction,
+    },
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -99,6 +104,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Run(args)) => commands::run::run(&args),
+        Some(Command::Class { action }) => commands::class::run(action),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
