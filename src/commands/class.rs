@@ -6,9 +6,7 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::sync::mpsc;
 
 use crate::class::payload::report_line;
 use crate::class::{ClassEvent, Roster, Server, ServerConfig, new_code};
@@ -87,15 +85,24 @@ fn serve(port: u16, bind: Option<IpAddr>, file: Option<PathBuf>) -> Result<ExitC
         Some(file) => file,
         None => default_file(&code)?,
     };
+    // One channel carries the server's events and the stop signal, so
+    // the idle server sleeps in one blocking receive.
     let (sender, events) = mpsc::channel();
+    let on_event = sender.clone();
     let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
-        let _ = sender.send(event);
+        let _ = on_event.send(Some(event));
     })?;
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))
-            .map_err(|e| format!("cannot watch for Ctrl-C: {e}"))?;
-    }
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])
+    .map_err(|e| format!("cannot watch for Ctrl-C: {e}"))?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = sender.send(None);
+        }
+    });
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "class code: {}", server.code());
     let scope = if server.addr().ip().is_unspecified() {
@@ -118,10 +125,7 @@ fn serve(port: u16, bind: Option<IpAddr>, file: Option<PathBuf>) -> Result<ExitC
     }
     let _ = out.flush();
     drop(out);
-    while !stop.load(Ordering::SeqCst) {
-        let Ok(event) = events.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
+    while let Ok(Some(event)) = events.recv() {
         let line = match event {
             ClassEvent::Joined {
                 nickname, machine, ..
