@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::lab::engine::DEFAULT_REPEAT;
 use crate::lab::measure::{Row, rows, sweep_counts};
-use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult, available_cores};
+use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult};
 use crate::lab::{Engine, Experiment, PoolApi, Workload};
 
 /// One worker of the current run.
@@ -79,7 +79,7 @@ pub fn max_workers(cores: usize) -> usize {
 }
 
 impl LabView {
-    pub fn new() -> LabView {
+    pub fn new(cores: usize) -> LabView {
         LabView {
             config: LabConfig {
                 engine: Engine::Python,
@@ -99,7 +99,7 @@ impl LabView {
             tasks_done: 0,
             measured: Vec::new(),
             message: None,
-            cores: available_cores(),
+            cores,
             batch: 0,
             runs_started: 0,
         }
@@ -412,10 +412,14 @@ impl LabView {
                 worker, exit, at, ..
             } => {
                 self.now = self.now.max(at);
-                self.worker_ended(worker, exit.to_string(), at);
+                self.worker_ended(worker, exit.phrase(), at);
             }
             LabEvent::WorkerCrashed(crash) => {
-                self.worker_ended(crash.worker, format!("crashed: {}", crash.exit), crash.at);
+                self.worker_ended(
+                    crash.worker,
+                    format!("crashed: {}", crash.exit.phrase()),
+                    crash.at,
+                );
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {
@@ -452,12 +456,6 @@ impl LabView {
     }
 }
 
-impl Default for LabView {
-    fn default() -> Self {
-        LabView::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,7 +480,7 @@ mod tests {
 
     #[test]
     fn a_crashed_workers_bar_stops_where_it_died() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.apply(LabEvent::RunStarted {
             config: lab.config.clone(),
             started: Instant::now(),
@@ -519,7 +517,7 @@ mod tests {
 
     #[test]
     fn a_guess_in_a_sweep_goes_to_the_run_it_was_made_for() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.config.workers = 2;
         lab.guess = "0,4".into();
         lab.starting(true);
@@ -532,7 +530,7 @@ mod tests {
 
     #[test]
     fn events_build_rows_bars_and_results() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.config.workers = 2;
         lab.guess = "1.5".into();
         lab.starting(false);
@@ -576,7 +574,7 @@ mod tests {
 
     #[test]
     fn repeated_runs_of_a_point_stay_together_until_the_next_run() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(2);
         lab.starting(false);
         for wall in [1000, 900, 950] {
             lab.apply(LabEvent::RunFinished(result(1, wall)));
@@ -598,7 +596,7 @@ mod tests {
 
     #[test]
     fn engine_start_method_and_repeats_cycle() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(2);
         assert_eq!((lab.config.engine, lab.config.repeat), (Engine::Python, 3));
         lab.cycle_start_method();
         assert_eq!(
@@ -632,7 +630,7 @@ mod tests {
 
     #[test]
     fn settings_stay_in_bounds_and_reset_results() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.set_workers(0);
         assert_eq!(lab.config.workers, 1);
         lab.set_workers(100_000);
