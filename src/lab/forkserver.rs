@@ -259,7 +259,9 @@ fn send_fds(socket: &UnixStream, payload: &[u8], fds: &[BorrowedFd<'_>]) -> std:
     let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(3))];
     let mut control = SendAncillaryBuffer::new(&mut space);
     if !control.push(SendAncillaryMessage::ScmRights(fds)) {
-        return Err(std::io::Error::other("too many descriptors for one request"));
+        return Err(std::io::Error::other(
+            "too many descriptors for one request",
+        ));
     }
     loop {
         match rustix::net::sendmsg(

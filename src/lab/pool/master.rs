@@ -13,9 +13,9 @@ use super::slot::{Proc, Slot, Stream};
 use super::{
     CancelToken, Crash, LabConfig, LabError, LabEvent, MASTER_PID_ENV, RunResult, SerialPart,
 };
-use crate::lab::protocol::{FromWorker, MAX_LINE, Work};
 use crate::lab::engine::verify::{Expected, serial_ranges};
 use crate::lab::forkserver::ForkServer;
+use crate::lab::protocol::{FromWorker, MAX_LINE, Work};
 use crate::lab::workload::count_primes;
 use crate::os::process::{self, Exit};
 

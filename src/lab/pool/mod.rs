@@ -31,8 +31,8 @@ pub use crate::os::process::{Exit, signal_name};
 pub use config::LabConfig;
 pub use error::{Crash, LabError};
 pub use event::{LabEvent, RunResult, SerialPart};
-pub(crate) use handle::spawn_lab;
 pub(crate) use handle::run_master;
+pub(crate) use handle::spawn_lab;
 pub use handle::{CancelToken, LabHandle, execute, run, start};
 
 /// Environment variable carrying the master's pid to its workers, so a

@@ -1,10 +1,10 @@
 //! One worker as the master sees it: its process, its pipes, what it is
 //! doing, and the end of what it wrote on stderr.
 
+use std::fs::File;
 use std::io::Read;
 use std::ops::Range;
 use std::os::fd::AsFd;
-use std::fs::File;
 use std::process::Child;
 use std::time::{Duration, Instant};
 

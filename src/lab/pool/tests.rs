@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::master::take_chunk;
-use crate::lab::engine::verify::serial_ranges;
 use super::*;
+use crate::lab::engine::verify::serial_ranges;
 use crate::lab::workload::{Workload, task_range};
 
 #[test]

@@ -165,16 +165,16 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         let total = c.tasks.max(1);
         Line::styled(
             format!(
-                "running{}{}: {}/{} tasks · {:.2} s",
+                "running{}: {}/{} tasks · {:.2} s{}",
                 if lab.sweeping { " a sweep" } else { "" },
+                lab.tasks_done,
+                total,
+                lab.now.as_secs_f64(),
                 if c.repeat > 1 && !lab.sweeping {
-                    format!(", run {} of {}", lab.runs_started.max(1), c.repeat)
+                    format!(" · run {} of {}", lab.runs_started.max(1), c.repeat)
                 } else {
                     String::new()
                 },
-                lab.tasks_done,
-                total,
-                lab.now.as_secs_f64()
             ),
             Style::new()
                 .fg(Color::LightGreen)
