@@ -417,11 +417,9 @@ fn master_death_leaves_no_worker(signal: i32, args: &[&str]) {
     let (mut master, pids) = headless_master(args, 3);
     os::signal_process(master.id(), signal).unwrap();
     let _ = master.wait();
-    wait_until(
-        "the workers to die with their master",
-        DEADLINE,
-        || pids.iter().all(|&pid| !alive(pid)),
-    );
+    wait_until("the workers to die with their master", DEADLINE, || {
+        pids.iter().all(|&pid| !alive(pid))
+    });
 }
 
 #[test]

@@ -298,10 +298,7 @@ fn stop_kills_the_whole_family_and_says_so() {
     assert_eq!(exited.cause, EndCause::Stopped);
     assert!(!exited.expected);
     assert_eq!(exited.status, ExitKind::Signal(libc::SIGKILL));
-    assert_eq!(
-        python::wait_all_gone(&pids, DEADLINE),
-        Vec::<u32>::new()
-    );
+    assert_eq!(python::wait_all_gone(&pids, DEADLINE), Vec::<u32>::new());
     run.wait();
 }
 
@@ -313,10 +310,7 @@ fn dropping_the_run_stops_it() {
     drop(run);
     let (exited, _) = wait_exited(&rx, DEADLINE);
     assert_eq!(exited.cause, EndCause::Stopped);
-    assert_eq!(
-        python::wait_all_gone(&pids, DEADLINE),
-        Vec::<u32>::new()
-    );
+    assert_eq!(python::wait_all_gone(&pids, DEADLINE), Vec::<u32>::new());
 }
 
 #[test]
@@ -328,10 +322,7 @@ fn the_time_limit_stops_a_run() {
     assert!(timed_out, "a TimedOut event comes first");
     assert_eq!(exited.cause, EndCause::TimedOut);
     assert!(!exited.expected);
-    assert_eq!(
-        python::wait_all_gone(&pids, DEADLINE),
-        Vec::<u32>::new()
-    );
+    assert_eq!(python::wait_all_gone(&pids, DEADLINE), Vec::<u32>::new());
     run.wait();
 }
 

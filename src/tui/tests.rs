@@ -168,8 +168,10 @@ fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
     use crate::monitor::Sampler;
     let mut s = state(width, height);
     let mut sampler = crate::monitor::scripted::ScriptedSampler::new(cores, processes);
-    let at = std::time::Instant::now();
-    for _ in 0..30 {
+    // A sample a second, ending now, so the sparklines span 30 s.
+    let t0 = std::time::Instant::now() - std::time::Duration::from_secs(30);
+    for i in 0..30 {
+        let at = t0 + std::time::Duration::from_secs(i);
         update(&mut s, Action::Sampled(Box::new(sampler.sample()), at));
     }
     s

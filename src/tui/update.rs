@@ -41,7 +41,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 history: Default::default(),
                 family: Default::default(),
             });
-            live.history.push(&sample.cores, sample.total);
+            live.history.push(at, &sample.cores, sample.total);
             live.family.update(&sample.processes, at);
             live.sample = *sample;
             let width = state.text_width();
