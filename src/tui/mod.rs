@@ -130,6 +130,7 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
+                panic_if_asked(&event);
                 for effect in handle(&mut state, event) {
                     runtime.carry_out(&mut state, effect);
                 }
@@ -302,6 +303,19 @@ fn handle(state: &mut State, event: Event) -> Vec<Effect> {
     action
         .map(|action| update(state, action))
         .unwrap_or_default()
+}
+
+/// Test-only fault: with `FORKLAB_TEST_PANIC_KEY` set, F12 panics inside
+/// the event loop, so tests/e2e_faults.rs can check that the terminal is
+/// restored and every child stopped. Without it, F12 is an ordinary key.
+fn panic_if_asked(event: &Event) {
+    static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ARMED.get_or_init(|| std::env::var_os("FORKLAB_TEST_PANIC_KEY").is_some())
+        && let Event::Terminal(crossterm::event::Event::Key(key)) = event
+        && key.code == crossterm::event::KeyCode::F(12)
+    {
+        panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
+    }
 }
 
 /// Writes progress when it changed; a failure is reported, never fatal.

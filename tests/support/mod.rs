@@ -203,6 +203,25 @@ impl Session {
         self.master = None;
     }
 
+    /// Whether the terminal is in raw mode (no line editing, no echo), as
+    /// the program on it last left it.
+    pub fn raw_mode(&self) -> bool {
+        let fd = self
+            .master
+            .as_ref()
+            .and_then(|m| m.as_raw_fd())
+            .expect("the terminal is open");
+        // SAFETY: termios is plain data, filled in by tcgetattr on an open fd.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut termios) }, 0, "tcgetattr");
+        termios.c_lflag & (libc::ICANON | libc::ECHO) == 0
+    }
+
+    /// Whether forklab still runs.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     pub fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
