@@ -506,3 +506,20 @@ fn every_shipped_lesson_fits_80_columns() {
         }
     }
 }
+
+/// The terminal can change size between the resize event and the draw
+/// (found by tests/e2e_faults.rs resizing rapidly): a frame of another size
+/// than the state last heard of is drawn to its own size, never past it.
+#[test]
+fn a_frame_of_another_size_than_the_state_knows_is_drawn_within_it() {
+    for (width, height) in [(200, 60), (120, 40), (80, 24)] {
+        let mut s = live_state(width, height, 16, 6);
+        for mode in [super::state::Mode::Lesson, super::state::Mode::Lab] {
+            s.mode = mode;
+            for (w, h) in [(79, 23), (60, 20), (30, 12), (20, 5), (1, 1), (250, 80)] {
+                let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+                terminal.draw(|f| view(&s, f)).unwrap();
+            }
+        }
+    }
+}
