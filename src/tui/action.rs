@@ -19,6 +19,8 @@ pub enum Effect {
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
+    /// Send the lab's measured points to the class the learner joined.
+    SendToClass(crate::class::Report),
 }
 
 /// Which example to run, how, and as which run.
@@ -139,6 +141,18 @@ pub enum Action {
     BusyStarted(Result<Vec<u32>, String>),
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// The class view opens (teacher: `class serve` or `class open`).
+    ClassOpened(Box<super::class::ClassView>),
+    /// A learner joined, a result arrived, a request was refused.
+    Class(crate::class::ClassEvent),
+    /// The class view's keys.
+    ClassMove(isize),
+    ClassSort,
+    ClassHide,
+    ClassFreeze,
+    /// The learner's link to a class (`--join`) opens, or says how it went.
+    ClassLinked(super::class::ClassLink),
+    ClassLink(super::class::LinkStatus),
 }
 
 impl Action {
@@ -158,6 +172,10 @@ impl Action {
                 | Action::BusyStarted(_)
                 | Action::Python(..)
                 | Action::Lab(_)
+                | Action::ClassOpened(_)
+                | Action::Class(_)
+                | Action::ClassLinked(_)
+                | Action::ClassLink(_)
         )
     }
 }

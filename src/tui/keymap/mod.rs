@@ -45,6 +45,8 @@ pub enum Where {
     Cores,
     /// The help popup.
     Help,
+    /// The teacher's class view.
+    Class,
 }
 
 impl Where {
@@ -61,6 +63,7 @@ impl Where {
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
             Where::Help => "This help",
+            Where::Class => "Class view",
         }
     }
 }
@@ -250,6 +253,9 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
         Overlay::Help => return vec![Always, Everywhere, Help],
         Overlay::None => {}
+    }
+    if state.mode == Mode::Class {
+        return vec![Always, Class, Everywhere];
     }
     let mut layers = vec![Always];
     if state.mode == Mode::Lab {
