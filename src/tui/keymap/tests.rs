@@ -127,6 +127,9 @@ fn hints_name_the_keys_that_do_it() {
             "< > tasks",
             "{ } chunk",
             "K cores",
+            "E engine",
+            "m method",
+            "R runs",
             "r run",
             "s sweep",
             "x stop"

@@ -59,11 +59,17 @@ pub(super) fn update(
         Action::LabTasks(up) if !state.lab.running => state.lab.scale_tasks(up),
         Action::LabChunk(up) if !state.lab.running => state.lab.scale_chunk(up),
         Action::LabCores if !state.lab.running => state.lab.cycle_cores(),
+        Action::LabEngine if !state.lab.running => state.lab.cycle_engine(),
+        Action::LabStartMethod if !state.lab.running => state.lab.cycle_start_method(),
+        Action::LabRepeat if !state.lab.running => state.lab.cycle_repeat(),
         Action::LabWorkers(_)
         | Action::LabWorkload
         | Action::LabTasks(_)
         | Action::LabChunk(_)
-        | Action::LabCores => {
+        | Action::LabCores
+        | Action::LabEngine
+        | Action::LabStartMethod
+        | Action::LabRepeat => {
             state.notice = Some(format!(
                 "A run is going on: {} stops it, then change the settings",
                 super::super::keymap::key_for(|a| matches!(a, Action::LabStop))
