@@ -9,6 +9,7 @@
 pub mod busy;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod lab;
 pub mod lesson;
 pub mod monitor;
