@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::time::Duration;
+
 use crate::commands;
+use crate::config::{self, Flags, Settings, ThemeName};
 use crate::lesson::LessonSet;
 
 /// See parallel Python: a course on multiprocessing that runs real workers on
@@ -38,9 +41,39 @@ pub struct Globals {
     /// The Python that runs the lessons' examples (default: $FORKLAB_PYTHON, else python3 on PATH).
     #[arg(long, global = true, value_name = "PATH")]
     pub python: Option<PathBuf>,
+
+    /// Colours: dark, light (for projectors and light terminals) or mono (over $FORKLAB_THEME and the config file).
+    #[arg(long, global = true, value_name = "THEME", value_parser = parse_theme)]
+    pub theme: Option<ThemeName>,
+
+    /// How often the cores refresh, in milliseconds: 250, 500, 1000, 2000, 3000 or 5000.
+    #[arg(long, global = true, value_name = "MS", value_parser = parse_refresh)]
+    pub refresh: Option<Duration>,
+}
+
+fn parse_theme(text: &str) -> Result<ThemeName, String> {
+    text.parse()
+}
+
+fn parse_refresh(text: &str) -> Result<Duration, String> {
+    let ms: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
+    config::parse_refresh(ms)
 }
 
 impl Globals {
+    /// The settings: these flags over the environment, the config file
+    /// and the defaults.
+    pub fn settings(&self) -> Settings {
+        config::load(&Flags {
+            theme: self.theme,
+            refresh: self.refresh,
+            python: self.python.clone(),
+        })
+    }
+
     /// The built-in course, or the folder given with `--lessons`.
     pub fn lessons(&self) -> Result<LessonSet, String> {
         load_lessons(self.lessons.as_deref())
@@ -75,6 +108,8 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// Print the effective settings and where each came from (default, file, env, flag).
+    Config,
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -121,7 +156,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
+        Some(Command::Config) => Ok(commands::config::print(&globals.settings())),
         Some(Command::Example { action }) => {
+            let settings = globals.settings();
+            for problem in &settings.problems {
+                eprintln!("forklab: {problem}");
+            }
+            // The file's Python, when no flag or variable names one (the
+            // interpreter search reads the variable itself).
+            let mut globals = globals;
+            if settings.python.source == config::Source::File {
+                globals.python = settings.python.value;
+            }
             commands::example::run(&globals.lessons()?, &globals, action)
         }
         Some(Command::Lessons { action }) => {
@@ -144,7 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .into());
             }
             let set = globals.lessons()?;
-            crate::tui::run(set, globals.reset_progress, globals.python)
+            crate::tui::run(set, globals.reset_progress, &globals.settings())
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -226,6 +272,22 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["forklab", "lessons", "--reset-progress"]).unwrap();
         assert!(cli.globals.reset_progress);
+        let cli =
+            Cli::try_parse_from(["forklab", "config", "--theme", "light", "--refresh", "500"])
+                .unwrap();
+        assert_eq!(cli.globals.theme, Some(crate::config::ThemeName::Light));
+        assert_eq!(
+            cli.globals.refresh,
+            Some(std::time::Duration::from_millis(500))
+        );
+        for bad in [
+            ["--theme", "neon"],
+            ["--refresh", "700"],
+            ["--refresh", "fast"],
+        ] {
+            let err = Cli::try_parse_from(["forklab", bad[0], bad[1]]).unwrap_err();
+            assert!(err.to_string().contains(bad[1]), "{err}");
+        }
     }
 
     #[test]

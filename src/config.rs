@@ -229,11 +229,13 @@ pub fn path(env: &dyn Fn(&str) -> Option<String>) -> (Option<PathBuf>, &'static 
 pub fn load(flags: &Flags) -> Settings {
     let env = |var: &str| std::env::var(var).ok();
     let (path, found_by) = path(&env);
-    let text = path.as_deref().and_then(|p| match std::fs::read_to_string(p) {
-        Ok(text) => Some(Ok(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => Some(Err(format!("cannot read it: {e}"))),
-    });
+    let text = path
+        .as_deref()
+        .and_then(|p| match std::fs::read_to_string(p) {
+            Ok(text) => Some(Ok(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(Err(format!("cannot read it: {e}"))),
+        });
     resolve(flags, &env, path, found_by, text)
 }
 
@@ -274,10 +276,7 @@ pub fn resolve(
     theme.over(flags.theme, Source::Flag("--theme"));
 
     let mut colour = Setting::default(true);
-    colour.over(
-        set(NO_COLOR_VAR).map(|_| false),
-        Source::Env(NO_COLOR_VAR),
-    );
+    colour.over(set(NO_COLOR_VAR).map(|_| false), Source::Env(NO_COLOR_VAR));
 
     let mut refresh = Setting::default(INTERVALS[DEFAULT_INTERVAL]);
     // Checked by `parse`: a file that got here has an offered value.
@@ -326,8 +325,8 @@ fn parse(text: &str) -> Result<FileSettings, String> {
             format!("line {}: ", line_of(text, s.start))
         })
     };
-    let file: FileSettings = toml::from_str(text)
-        .map_err(|e| format!("{}{}", at(e.span()), e.message().trim()))?;
+    let file: FileSettings =
+        toml::from_str(text).map_err(|e| format!("{}{}", at(e.span()), e.message().trim()))?;
     if let Some(ms) = &file.refresh_ms {
         parse_refresh(*ms.get_ref()).map_err(|e| format!("{}{e}", at(Some(ms.span()))))?;
     }
@@ -413,8 +412,14 @@ mod tests {
         assert_eq!(s.python.value, None);
 
         let s = with(&none, &[], file);
-        assert_eq!((s.theme.value, &s.theme.source), (ThemeName::Light, &Source::File));
-        assert_eq!((s.refresh.value, &s.refresh.source), (Duration::from_secs(2), &Source::File));
+        assert_eq!(
+            (s.theme.value, &s.theme.source),
+            (ThemeName::Light, &Source::File)
+        );
+        assert_eq!(
+            (s.refresh.value, &s.refresh.source),
+            (Duration::from_secs(2), &Source::File)
+        );
         assert_eq!(s.python.value.as_deref(), Some(Path::new("/file/py")));
 
         let s = with(&none, vars, file);
@@ -442,7 +447,11 @@ mod tests {
             ("theme = \"light\"\n\ntheme = \"purple\"\n", 3, ""),
             ("theme = \"purple\"\n", 1, "dark"),
             ("theme = \"light\"\ncolour = true\n", 2, "colour"),
-            ("theme = \"light\"\nstart_method = \"fork-ish\"\n", 2, "fork-ish"),
+            (
+                "theme = \"light\"\nstart_method = \"fork-ish\"\n",
+                2,
+                "fork-ish",
+            ),
             ("theme = \"light\"\nrefresh_ms = \"fast\"\n", 2, ""),
             ("theme = [light\n", 1, ""),
         ] {
@@ -450,12 +459,19 @@ mod tests {
             let FileState::Bad(why) = &s.file.state else {
                 panic!("{text:?} was accepted");
             };
-            assert!(why.starts_with(&format!("line {line}: ")), "{text:?}: {why}");
+            assert!(
+                why.starts_with(&format!("line {line}: ")),
+                "{text:?}: {why}"
+            );
             assert!(why.contains(says), "{text:?}: {why}");
             assert_eq!(s.theme.value, ThemeName::Dark, "{text:?}");
             assert_eq!(s.theme.source, Source::Default);
             assert_eq!(s.problems.len(), 1);
-            assert!(s.problems[0].starts_with("/c/config.toml: line"), "{:?}", s.problems);
+            assert!(
+                s.problems[0].starts_with("/c/config.toml: line"),
+                "{:?}",
+                s.problems
+            );
             assert!(s.problems[0].ends_with("using the defaults"));
         }
         // Flags still count with a bad file.
@@ -477,16 +493,30 @@ mod tests {
             }
         );
         // Present but empty does not count (no-color.org).
-        assert!(with(&Flags::default(), &[(NO_COLOR_VAR, "")], "").colour.value);
-        let s = with(&Flags::default(), &[(THEME_VAR, "neon")], "theme = \"light\"");
+        assert!(
+            with(&Flags::default(), &[(NO_COLOR_VAR, "")], "")
+                .colour
+                .value
+        );
+        let s = with(
+            &Flags::default(),
+            &[(THEME_VAR, "neon")],
+            "theme = \"light\"",
+        );
         assert_eq!(s.theme.value, ThemeName::Light);
         assert!(s.problems[0].contains("neon"), "{:?}", s.problems);
     }
 
     #[test]
     fn the_file_is_found_where_the_environment_says() {
-        let (p, by) = path(&env(&[(CONFIG_VAR, "/x/my.toml"), ("XDG_CONFIG_HOME", "/y")]));
-        assert_eq!((p.as_deref(), by), (Some(Path::new("/x/my.toml")), "$FORKLAB_CONFIG"));
+        let (p, by) = path(&env(&[
+            (CONFIG_VAR, "/x/my.toml"),
+            ("XDG_CONFIG_HOME", "/y"),
+        ]));
+        assert_eq!(
+            (p.as_deref(), by),
+            (Some(Path::new("/x/my.toml")), "$FORKLAB_CONFIG")
+        );
         let (p, _) = path(&env(&[("XDG_CONFIG_HOME", "/y")]));
         assert_eq!(p.as_deref(), Some(Path::new("/y/forklab/config.toml")));
     }

@@ -52,12 +52,18 @@ const NAP: std::time::Duration = std::time::Duration::from_millis(20);
 pub fn run(
     lessons: LessonSet,
     reset_progress: bool,
-    python_flag: Option<std::path::PathBuf>,
+    settings: &crate::config::Settings,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
     // What setting up has to say, handed to `update` once the loop runs.
-    let mut notices = Vec::new();
+    let mut notices = settings.problems.clone();
+    // The interpreter search reads $FORKLAB_PYTHON itself; a flag or the
+    // file's choice is handed to it.
+    let python_flag = match settings.python.source {
+        crate::config::Source::Env(_) => None,
+        _ => settings.python.value.clone(),
+    };
     if let Some(store) = &store
         && reset_progress
         && let Err(e) = store.reset()
@@ -87,6 +93,7 @@ pub fn run(
     let result = (|| -> color_eyre::Result<()> {
         let size = terminal.size()?;
         let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
+        state.apply(settings);
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
@@ -131,6 +138,12 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
+                if let Event::Terminal(pressed) = &event
+                    && state.presenter.show_keys
+                    && let Some(name) = keymap::pressed_name(pressed)
+                {
+                    runtime.dispatch(&mut state, Action::KeyShown(name));
+                }
                 if let Some(action) = action_for(&state, event) {
                     runtime.dispatch(&mut state, action);
                 }

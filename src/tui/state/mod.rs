@@ -16,6 +16,7 @@ use std::time::Duration;
 use super::lab::LabView;
 use super::layout::{self, Areas, Shape};
 use super::quiz::{self, Pending, Verdict};
+use super::theme::Theme;
 use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
@@ -84,6 +85,22 @@ impl Search {
     }
 }
 
+/// Presenter aids: the last keys shown in a corner, one pane alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presenter {
+    /// The last keys pressed are shown in a corner, for an audience.
+    pub show_keys: bool,
+    /// Those keys' names, oldest first (at most [`Presenter::KEPT`]).
+    pub keys: std::collections::VecDeque<String>,
+    /// The lesson (or the lab) alone: cores and processes hidden.
+    pub zoom: bool,
+}
+
+impl Presenter {
+    /// Keys kept for the corner.
+    pub const KEPT: usize = 6;
+}
+
 /// What the live panes show: the latest sample and what led up to it.
 #[derive(Debug, Clone)]
 pub struct Live {
@@ -141,6 +158,9 @@ pub struct State {
     pub focus: Focus,
     pub mode: Mode,
     pub lab: LabView,
+    /// The one theme: views ask it for every style.
+    pub theme: Theme,
+    pub presenter: Presenter,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -187,6 +207,8 @@ impl State {
             focus: Focus::Lesson,
             mode: Mode::Lesson,
             lab: LabView::new(cores),
+            theme: Theme::default(),
+            presenter: Presenter::default(),
             confirm_quit: false,
             quit: false,
         };
@@ -199,6 +221,14 @@ impl State {
         state.rerender();
         state.settle();
         state
+    }
+
+    /// Takes the settings that shape the reader: theme, refresh, start method.
+    pub fn apply(&mut self, settings: &crate::config::Settings) {
+        self.theme = Theme::new(settings.theme.value, settings.colour.value);
+        self.interval = settings.refresh_index();
+        self.sampling = self.interval();
+        self.python.start_method = settings.start_method.value;
     }
 
     pub fn lesson(&self) -> &crate::lesson::Lesson {
@@ -214,6 +244,7 @@ impl State {
                 cores: live.sample.cores.len(),
                 processes: live.family.members.len(),
                 projector: self.projector,
+                zoom: self.presenter.zoom,
                 output: false,
             },
         }

@@ -4,6 +4,7 @@
 mod lab;
 mod live;
 mod overlay;
+mod presenter;
 mod python;
 mod quiz;
 mod reader;
@@ -23,6 +24,7 @@ const PARTS: &[Part] = &[
     python::update,
     lab::update,
     overlay::update,
+    presenter::update,
     search::update,
     quiz::update,
 ];

@@ -5,6 +5,7 @@ mod contents;
 mod cores;
 mod examples;
 mod help;
+mod keys;
 mod lab;
 mod lesson;
 mod links;
@@ -41,6 +42,10 @@ pub fn view(state: &State, frame: &mut Frame) {
         );
         return;
     }
+    let t = &state.theme;
+    if t.base() != ratatui::style::Style::new() {
+        frame.buffer_mut().set_style(area, t.base());
+    }
     let areas = state.areas();
     status::header(state, frame, areas.header);
     if let Some(live) = &state.live {
@@ -53,7 +58,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             } else {
                 cores::pane(state, live, frame, areas.cores);
             }
-            processes::draw(live, frame, areas.processes);
+            processes::draw(t, live, frame, areas.processes);
         }
     } else {
         main_column(state, frame, &areas);
@@ -64,9 +69,12 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Examples { selected, editing } => {
             examples::draw(state, *selected, editing.as_deref(), frame, area)
         }
-        Overlay::Help => help::draw(state.help_scroll, frame, area),
+        Overlay::Help => help::draw(t, state.help_scroll, frame, area),
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
+    }
+    if state.presenter.show_keys {
+        keys::draw(state, frame, areas.status);
     }
 }
 
@@ -77,7 +85,7 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
         Mode::Lab => {
             let key = state.lab.experiment_key();
             let earlier: Vec<_> = state.progress.guesses_for(&key).take(3).collect();
-            lab::draw(&state.lab, &earlier, frame, areas.lesson)
+            lab::draw(&state.theme, &state.lab, &earlier, frame, areas.lesson)
         }
     }
     output::draw(state, frame, areas.output);
