@@ -77,9 +77,10 @@ const DARK: Palette = Palette {
         Color::Rgb(60, 141, 208),
         Color::Rgb(200, 200, 200),
     ],
-    // Viridis: dark blue to yellow, brighter as the load grows.
+    // Viridis-like: blue to yellow, brighter as the load grows (the first
+    // step lifted a little so an idle figure still reads on black).
     load: [
-        Color::Rgb(59, 82, 139),
+        Color::Rgb(80, 110, 190),
         Color::Rgb(33, 145, 140),
         Color::Rgb(94, 201, 98),
         Color::Rgb(253, 231, 37),
@@ -118,7 +119,7 @@ const LIGHT: Palette = Palette {
     ],
     // Light sky to dark crimson, darker as the load grows.
     load: [
-        Color::Rgb(120, 180, 220),
+        Color::Rgb(90, 155, 205),
         Color::Rgb(0, 114, 178),
         Color::Rgb(213, 94, 0),
         Color::Rgb(150, 0, 60),

@@ -35,6 +35,19 @@ impl Session {
     /// Starts forklab with `args` in a `cols`×`rows` terminal, with its
     /// progress kept in `home`.
     pub fn start(args: &[&str], cols: u16, rows: u16, home: &std::path::Path) -> Session {
+        Session::start_with(args, &[], cols, rows, home)
+    }
+
+    /// The same with environment variables set. The config file is
+    /// `home/config.toml` (none unless a test writes it) and the colour
+    /// variables are cleared, so the tester's own settings never count.
+    pub fn start_with(
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        home: &std::path::Path,
+    ) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -47,6 +60,12 @@ impl Session {
         cmd.args(args);
         cmd.env("FORKLAB_HOME", home);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("FORKLAB_CONFIG", home.join("config.toml"));
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("FORKLAB_THEME");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn forklab");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
