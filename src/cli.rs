@@ -157,7 +157,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
         Some(Command::Config) => Ok(commands::config::print(&globals.settings())),
-        Some(Command::Example { action }) => {
+        Some(Command::Example { mut action }) => {
             let settings = globals.settings();
             for problem in &settings.problems {
                 eprintln!("forklab: {problem}");
@@ -167,6 +167,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let mut globals = globals;
             if settings.python.source == config::Source::File {
                 globals.python = settings.python.value;
+            }
+            // The file's start method, when `--start-method` names none.
+            if let commands::example::ExampleAction::Run(args) = &mut action
+                && args.start_method.is_none()
+            {
+                args.start_method = settings.start_method.value;
             }
             commands::example::run(&globals.lessons()?, &globals, action)
         }

@@ -105,8 +105,8 @@ pub const BINDINGS: &[Binding] = &[
     on(Cores, &[c('B')], |_| Action::ToggleBusy, "start / stop a busy copy per core"),
     // Themes and presenting to a room.
     on(Presenter, &[c('T')], |_| Action::CycleTheme, "theme: dark, light, mono"),
-    on(Presenter, &[c('P')], |_| Action::ToggleKeys, "show / hide the last keys pressed (for an audience)"),
-    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the lesson or lab alone / every pane"),
+    on(Presenter, &[c('P')], |_| Action::ToggleKeys, "show keys pressed (for an audience)"),
+    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the lesson or lab alone"),
     // This help.
     on(Help, &[c('j'), k(Down), WheelDown], |_| Action::HelpScroll(1), "scroll this help"),
     on(Help, &[c('k'), k(Up), WheelUp], |_| Action::HelpScroll(-1), ""),
