@@ -102,3 +102,29 @@ fn a_bad_config_file_is_named_on_screen_and_the_defaults_apply() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn presenter_keys_show_in_a_corner_and_zoom_hides_the_panes() {
+    let home = tempfile::tempdir().unwrap();
+    let lessons = fixture_lessons();
+    let mut s = Session::start(&["--lessons", &lessons], 120, 30, home.path());
+    s.wait_text("A tiny course");
+    s.wait_text("Cores:");
+    s.send("P");
+    s.wait_text("keys · P hides");
+    s.send("n");
+    s.wait_text("Squares with a worker pool");
+    s.send("j");
+    s.send("z");
+    s.wait_for("zoom and the keys in the corner", |screen| {
+        !screen.contains("Cores:") && screen.contains("n  j  z")
+    });
+    s.send("z");
+    s.wait_for("the panes again", |screen| screen.contains("Cores:"));
+    s.send("P");
+    s.wait_for("the corner to go", |screen| {
+        !screen.contains("keys · P hides")
+    });
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

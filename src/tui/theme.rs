@@ -8,9 +8,9 @@
 //! colour at all). `NO_COLOR` makes any theme draw as `mono`. Meaning never
 //! rests on colour alone: load is a bar's length and its weight, stderr has
 //! a mark of its own, processes have a shape each when colour is off.
-//! Load and process colours are colour-blind safe: a viridis ramp on dark,
-//! a blue-to-vermillion ramp on light, and the Okabe-Ito palette for
-//! processes.
+//! Load and process colours are colour-blind safe: the load steps are
+//! ordered by lightness (a viridis-like ramp on dark; sky blue, orange,
+//! vermillion, crimson on light), and processes take the Okabe-Ito palette.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -117,14 +117,14 @@ const LIGHT: Palette = Palette {
         Color::Rgb(40, 40, 40),
         Color::Rgb(150, 135, 0),
     ],
-    // Light sky to dark crimson, darker as the load grows.
+    // Sky blue, orange, vermillion, crimson: darker as the load grows.
     load: [
-        Color::Rgb(90, 155, 205),
-        Color::Rgb(0, 114, 178),
-        Color::Rgb(213, 94, 0),
-        Color::Rgb(150, 0, 60),
+        Color::Rgb(120, 180, 225),
+        Color::Rgb(230, 140, 0),
+        Color::Rgb(200, 70, 0),
+        Color::Rgb(130, 0, 60),
     ],
-    on_load: [Color::Black, Color::White, Color::White, Color::White],
+    on_load: [Color::Black, Color::Black, Color::White, Color::White],
     code_light: 55,
 };
 
@@ -440,6 +440,33 @@ mod tests {
             assert!(a.is_some());
             assert!(!steps[i + 1..].contains(a), "{steps:?}");
         }
+    }
+
+    /// Relative luminance (WCAG) of an RGB colour.
+    fn luminance(c: Color) -> f64 {
+        let Color::Rgb(r, g, b) = c else {
+            panic!("{c:?} is not RGB");
+        };
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    /// Load steps differ in lightness, not only in hue, so they stay in
+    /// order for every kind of colour blindness (and in greyscale): lighter
+    /// with load on dark, darker with load on light.
+    #[test]
+    fn load_steps_are_ordered_by_lightness() {
+        let dark: Vec<f64> = DARK.load.iter().map(|c| luminance(*c)).collect();
+        let light: Vec<f64> = LIGHT.load.iter().map(|c| luminance(*c)).collect();
+        assert!(dark.windows(2).all(|w| w[1] > w[0] * 1.3), "{dark:?}");
+        assert!(light.windows(2).all(|w| w[1] < w[0]), "{light:?}");
     }
 
     #[test]
