@@ -49,6 +49,15 @@ pub struct Globals {
     /// How often the cores refresh, in milliseconds: 250, 500, 1000, 2000, 3000 or 5000.
     #[arg(long, global = true, value_name = "MS", value_parser = parse_refresh)]
     pub refresh: Option<Duration>,
+
+    /// Join a class: send each finished lab run or sweep to the teacher's
+    /// forklab at ADDR (HOST:PORT) with the class's CODE.
+    #[arg(long, global = true, num_args = 2, value_names = ["ADDR", "CODE"])]
+    pub join: Vec<String>,
+
+    /// Your name on the class's screen (with --join) [default: a random one].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub nickname: Option<String>,
 }
 
 fn parse_theme(text: &str) -> Result<ThemeName, String> {
@@ -71,6 +80,22 @@ impl Globals {
             theme: self.theme,
             refresh: self.refresh,
             python: self.python.clone(),
+        })
+    }
+
+    /// `--join ADDR CODE`, with the nickname to use.
+    pub fn join(&self) -> Option<crate::class::client::JoinSetup> {
+        let [address, code] = self.join.as_slice() else {
+            return None;
+        };
+        let nickname = self
+            .nickname
+            .clone()
+            .unwrap_or_else(|| format!("learner-{}", &crate::class::client::new_id()[..4]));
+        Some(crate::class::client::JoinSetup {
+            address: address.clone(),
+            code: code.clone(),
+            nickname,
         })
     }
 
@@ -110,6 +135,11 @@ pub enum Command {
     Run(commands::run::RunArgs),
     /// Print the effective settings and where each came from (default, file, env, flag).
     Config,
+    /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
+    Class {
+        #[command(subcommand)]
+        action: commands::class::ClassAction,
+    },
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -150,7 +180,8 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let globals = cli.globals;
     match cli.command {
-        Some(Command::Run(args)) => commands::run::run(&args),
+        Some(Command::Run(args)) => commands::run::run(&args, globals.join().as_ref()),
+        Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(globals.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
@@ -196,7 +227,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .into());
             }
             let set = globals.lessons()?;
-            crate::tui::run(set, globals.reset_progress, &globals.settings())
+            let options = crate::tui::Options {
+                join: globals.join(),
+                ..Default::default()
+            };
+            crate::tui::run(set, globals.reset_progress, &globals.settings(), options)
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }

@@ -61,12 +61,12 @@ fn light_theme_paints_its_background_and_t_cycles_live() {
 fn no_color_sends_no_colour_whatever_the_theme() {
     let home = tempfile::tempdir().unwrap();
     let lessons = fixture_lessons();
-    let mut s = Session::start_with(
+    let mut s = Session::start_with_env(
         &["--lessons", &lessons, "--theme", "light"],
-        &[("NO_COLOR", "1")],
         80,
         24,
         home.path(),
+        &[("NO_COLOR", "1")],
     );
     s.wait_text("A tiny course");
     s.send("n");

@@ -19,6 +19,8 @@ pub enum Effect {
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
+    /// Send the lab's measured points to the class the learner joined.
+    SendToClass(crate::class::Report),
 }
 
 /// Which example to run, how, and as which run.
@@ -147,6 +149,18 @@ pub enum Action {
     ToggleZoom,
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// The class view opens (teacher: `class serve` or `class open`).
+    ClassOpened(Box<super::class::ClassView>),
+    /// A learner joined, a result arrived, a request was refused.
+    Class(crate::class::ClassEvent),
+    /// The class view's keys.
+    ClassMove(isize),
+    ClassSort,
+    ClassHide,
+    ClassFreeze,
+    /// The learner's link to a class (`--join`) opens, or says how it went.
+    ClassLinked(super::class::ClassLink),
+    ClassLink(super::class::LinkStatus),
 }
 
 impl Action {
@@ -167,6 +181,10 @@ impl Action {
                 | Action::BusyStarted(_)
                 | Action::Python(..)
                 | Action::Lab(_)
+                | Action::ClassOpened(_)
+                | Action::Class(_)
+                | Action::ClassLinked(_)
+                | Action::ClassLink(_)
         )
     }
 }

@@ -47,6 +47,8 @@ pub enum Where {
     Presenter,
     /// The help popup.
     Help,
+    /// The teacher's class view.
+    Class,
 }
 
 impl Where {
@@ -64,6 +66,7 @@ impl Where {
             Where::Cores => "Cores and processes",
             Where::Presenter => "Presenting",
             Where::Help => "This help",
+            Where::Class => "Class view",
         }
     }
 }
@@ -254,6 +257,9 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
         Overlay::Help => return vec![Always, Everywhere, Help],
         Overlay::None => {}
+    }
+    if state.mode == Mode::Class {
+        return vec![Always, Class, Everywhere];
     }
     let mut layers = vec![Always];
     if state.mode == Mode::Lab {

@@ -31,6 +31,8 @@ pub enum Mode {
     Lesson,
     /// The worker lab (`L`).
     Lab,
+    /// The class view (`forklab class serve` or `class open`).
+    Class,
 }
 
 /// Which pane the scrolling keys move.
@@ -161,6 +163,10 @@ pub struct State {
     /// The one theme: views ask it for every style.
     pub theme: Theme,
     pub presenter: Presenter,
+    /// The teacher's class view, when forklab serves or opens a class.
+    pub class: Option<super::class::ClassView>,
+    /// The learner's link to a class (`--join`).
+    pub class_link: Option<super::class::ClassLink>,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -209,6 +215,8 @@ impl State {
             lab: LabView::new(cores),
             theme: Theme::default(),
             presenter: Presenter::default(),
+            class: None,
+            class_link: None,
             confirm_quit: false,
             quit: false,
         };
