@@ -312,3 +312,28 @@ fn projector_gains_the_speedup_chart_once_the_lab_has_results() {
         styled(screen(&s).backend().buffer())
     );
 }
+
+#[test]
+fn settings_shape_the_reader_at_start() {
+    use crate::config::{Flags, resolve};
+    let mut s = live_state(80, 24, 2, 3);
+    let file = "theme = \"light\"\nrefresh_ms = 500\nstart_method = \"spawn\"\n";
+    let settings = resolve(
+        &Flags::default(),
+        &|var| (var == "NO_COLOR").then(|| "1".to_string()),
+        None,
+        "test",
+        Some(Ok(file.into())),
+    );
+    s.apply(&settings);
+    assert_eq!(s.theme, Theme::new(ThemeName::Light, false));
+    assert_eq!(s.interval(), std::time::Duration::from_millis(500));
+    assert_eq!(s.sampling, s.interval(), "no refresh change to announce");
+    assert_eq!(
+        s.python.start_method,
+        Some(crate::python::StartMethod::Spawn)
+    );
+    // `]` and `[` go on from the refresh the file chose.
+    update(&mut s, Action::FasterRefresh);
+    assert_eq!(s.interval(), std::time::Duration::from_millis(250));
+}
