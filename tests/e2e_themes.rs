@@ -3,7 +3,9 @@
 
 mod support;
 
+use std::time::{Duration, Instant};
 use support::{Session, fixture_lessons};
+
 use vt100::Color;
 
 /// The colours of a cell: (foreground, background).
@@ -32,6 +34,20 @@ fn all_colours(s: &Session, cols: u16, rows: u16) -> Vec<Color> {
     seen
 }
 
+/// Waits (with a deadline) until the screen's colours satisfy `pred`: a
+/// frame may be read in pieces, so text seen does not mean colours drawn.
+fn wait_colours(s: &Session, what: &str, pred: impl Fn(&Session) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !pred(s) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn light_theme_paints_its_background_and_t_cycles_live() {
     let home = tempfile::tempdir().unwrap();
@@ -44,15 +60,21 @@ fn light_theme_paints_its_background_and_t_cycles_live() {
     );
     s.wait_text("A tiny course");
     // The header in the light accent, the body on the light background.
-    assert_eq!(colours(&s, 0, 3).1, Color::Rgb(0, 95, 135));
-    assert_eq!(colours(&s, 5, 70).1, Color::Rgb(250, 250, 250));
+    wait_colours(&s, "the light theme", |s| {
+        colours(s, 0, 3).1 == Color::Rgb(0, 95, 135)
+            && colours(s, 5, 70).1 == Color::Rgb(250, 250, 250)
+    });
     s.send("T");
     s.wait_text("Theme: mono");
-    let seen = all_colours(&s, 80, 24);
-    assert_eq!(seen, [Color::Default], "mono sends no colour: {seen:?}");
+    // Mono sends no colour at all.
+    wait_colours(&s, "no colour", |s| {
+        all_colours(s, 80, 24) == [Color::Default]
+    });
     s.send("T");
     s.wait_text("Theme: dark");
-    assert_eq!(colours(&s, 0, 3).1, Color::Idx(6), "dark's header is cyan");
+    wait_colours(&s, "dark's cyan header", |s| {
+        colours(s, 0, 3).1 == Color::Idx(6)
+    });
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
@@ -71,6 +93,10 @@ fn no_color_sends_no_colour_whatever_the_theme() {
     s.wait_text("A tiny course");
     s.send("n");
     s.wait_text("Squares with a worker pool");
+    // The whole screen drawn, live panes and status bar included.
+    s.wait_for("the cores and the status bar", |screen| {
+        screen.contains("Cores:") && screen.contains("q quit")
+    });
     let seen = all_colours(&s, 80, 24);
     assert_eq!(seen, [Color::Default], "{seen:?}");
     // The header still stands out: reverse video.
@@ -98,7 +124,9 @@ fn a_bad_config_file_is_named_on_screen_and_the_defaults_apply() {
     let lessons = fixture_lessons();
     let mut s = Session::start(&["--lessons", &lessons], 100, 24, home.path());
     s.wait_text("line 2: unknown field `theme_colour`");
-    assert_eq!(colours(&s, 0, 3).1, Color::Idx(6), "the default theme");
+    wait_colours(&s, "the default (dark) theme", |s| {
+        colours(s, 0, 3).1 == Color::Idx(6)
+    });
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
