@@ -145,7 +145,7 @@ pub enum Action {
     ToggleKeys,
     /// A key was pressed while the keys are shown: its name.
     KeyShown(String),
-    /// The lesson (or the lab) alone, or every pane again.
+    /// The focused pane alone, or every pane again.
     ToggleZoom,
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),

@@ -27,6 +27,8 @@ pub struct Shape {
     pub projector: bool,
     /// The main column alone (presenter's zoom): no live panes beside it.
     pub zoom: bool,
+    /// Zoomed with the output pane focused: the output takes the column.
+    pub zoom_output: bool,
     /// The Python output pane is shown under the lesson.
     pub output: bool,
 }
@@ -129,7 +131,12 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.cores = c;
         areas.strip = true;
     }
-    if shape.output {
+    if shape.output && shape.zoom_output {
+        // The output alone; the lesson keeps its column's width (and so
+        // its wrapping) but no rows.
+        areas.output = lesson;
+        lesson.height = 0;
+    } else if shape.output {
         let height = (lesson.height * 2 / 5)
             .max(6)
             .min(lesson.height.saturating_sub(4));

@@ -106,7 +106,7 @@ pub const BINDINGS: &[Binding] = &[
     // Themes and presenting to a room.
     on(Presenter, &[c('T')], |_| Action::CycleTheme, "theme: dark, light, mono"),
     on(Presenter, &[c('P')], |_| Action::ToggleKeys, "show keys pressed (for an audience)"),
-    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the lesson or lab alone"),
+    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the focused pane alone"),
     // The class view (teacher).
     on(Class, &[c('j'), k(Down)], |_| Action::ClassMove(1), "move among the participants").hint("move"),
     on(Class, &[c('k'), k(Up)], |_| Action::ClassMove(-1), ""),

@@ -94,7 +94,8 @@ pub struct Presenter {
     pub show_keys: bool,
     /// Those keys' names, oldest first (at most [`Presenter::KEPT`]).
     pub keys: std::collections::VecDeque<String>,
-    /// The lesson (or the lab) alone: cores and processes hidden.
+    /// The focused pane alone: the lesson (or the lab), or the output
+    /// when it has the focus; cores and processes hidden.
     pub zoom: bool,
 }
 
@@ -253,6 +254,7 @@ impl State {
                 processes: live.family.members.len(),
                 projector: self.projector,
                 zoom: self.presenter.zoom,
+                zoom_output: self.presenter.zoom && self.focus == Focus::Output,
                 output: false,
             },
         }

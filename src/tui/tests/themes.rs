@@ -151,6 +151,9 @@ fn every_screen(name: ThemeName, colour: bool) -> Vec<(String, Buffer)> {
     };
     let mut s = themed(lesson_scene(80, 24, 16), name, colour);
     add("lesson 80x24", &s);
+    update(&mut s, Action::ToggleKeys);
+    update(&mut s, Action::KeyShown("e".into()));
+    add("keys shown", &s);
     for open in [
         Action::ToggleHelp,
         Action::OpenContents,
@@ -194,6 +197,18 @@ fn no_color_draws_no_colour_anywhere_and_keeps_meaning() {
             used.keys().any(|(_, _, m)| m.contains(wanted)),
             "{wanted:?} is not used: {used:?}"
         );
+    }
+}
+
+#[test]
+fn light_paints_every_cell_of_every_screen() {
+    for (what, buffer) in every_screen(ThemeName::Light, true) {
+        let bare = buffer
+            .content()
+            .iter()
+            .position(|c| c.bg == Color::Reset)
+            .map(|i| buffer.pos_of(i));
+        assert_eq!(bare, None, "{what}: the terminal's own background shows");
     }
 }
 
@@ -294,6 +309,32 @@ fn zoom_leaves_the_lesson_alone() {
     update(&mut s, Action::ToggleZoom);
     assert!(s.areas().cores.area() > 0);
     assert_eq!(s.text_width(), before);
+}
+
+#[test]
+fn zoom_on_the_focused_output_leaves_it_alone() {
+    let mut s = lesson_scene(120, 40, 16);
+    let width = s.doc_width;
+    update(&mut s, Action::FocusNext);
+    update(&mut s, Action::ToggleZoom);
+    let areas = s.areas();
+    assert_eq!((areas.output.width, areas.output.height), (120, 38));
+    assert_eq!(areas.lesson.height, 0);
+    let text = format!("{:?}", screen(&s).backend());
+    assert!(
+        text.contains("! Traceback") && !text.contains("The master hands"),
+        "{text}"
+    );
+    // Back to the lesson: zoomed on it, wrapped as before.
+    update(&mut s, Action::FocusNext);
+    let areas = s.areas();
+    assert!(
+        areas.lesson.height > 20 && areas.output.height > 5,
+        "{areas:?}"
+    );
+    assert_eq!(areas.cores.area(), 0, "still zoomed");
+    update(&mut s, Action::ToggleZoom);
+    assert_eq!(s.doc_width, width);
 }
 
 #[test]
