@@ -58,6 +58,10 @@ pub struct Globals {
     /// Your name on the class's screen (with --join) [default: a random one].
     #[arg(long, global = true, value_name = "NAME")]
     pub nickname: Option<String>,
+
+    /// `python` came from the config file, not `--python` (for messages).
+    #[arg(skip)]
+    pub python_from_file: bool,
 }
 
 fn parse_theme(text: &str) -> Result<ThemeName, String> {
@@ -81,6 +85,17 @@ impl Globals {
             refresh: self.refresh,
             python: self.python.clone(),
         })
+    }
+
+    /// The Python named by `--python` or the config file, and which.
+    pub fn python_choice(&self) -> Option<(&std::path::Path, crate::python::interpreter::Source)> {
+        use crate::python::interpreter::Source;
+        let source = if self.python_from_file {
+            Source::File
+        } else {
+            Source::Flag
+        };
+        self.python.as_deref().map(|p| (p, source))
     }
 
     /// `--join ADDR CODE`, with the nickname to use.
@@ -198,6 +213,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let mut globals = globals;
             if settings.python.source == config::Source::File {
                 globals.python = settings.python.value;
+                globals.python_from_file = true;
             }
             // The file's start method, when `--start-method` names none.
             if let commands::example::ExampleAction::Run(args) = &mut action

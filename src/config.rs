@@ -194,6 +194,18 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The Python named by a flag or the file, with which (the
+    /// interpreter search reads the environment itself).
+    pub fn python_choice(&self) -> Option<(PathBuf, crate::python::interpreter::Source)> {
+        use crate::python::interpreter::Source as From;
+        let source = match self.python.source {
+            Source::Flag(_) => From::Flag,
+            Source::File => From::File,
+            Source::Env(_) | Source::Default => return None,
+        };
+        self.python.value.clone().map(|p| (p, source))
+    }
+
     /// The refresh as an index into [`INTERVALS`] (what the TUI keeps).
     pub fn refresh_index(&self) -> usize {
         INTERVALS

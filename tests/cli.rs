@@ -250,3 +250,32 @@ fn a_bad_config_file_names_its_line_and_the_defaults_apply() {
         "{err}"
     );
 }
+
+#[test]
+fn the_config_files_python_is_used_and_named_as_the_files() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "python = \"/no/such/py3\"\n",
+    )
+    .unwrap();
+    let out = forklab(home.path())
+        .env_remove("FORKLAB_PYTHON")
+        .args(["example", "run", "map-demo"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("\"/no/such/py3\" (given in the config file"),
+        "{err}"
+    );
+    // A flag still wins over the file, and says so.
+    let out = forklab(home.path())
+        .env_remove("FORKLAB_PYTHON")
+        .args(["example", "run", "map-demo", "--python", "/flag/py"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"/flag/py\" (given with --python)"), "{err}");
+}

@@ -80,12 +80,9 @@ pub fn run(
     let store = Store::locate();
     // What setting up has to say, handed to `update` once the loop runs.
     let mut notices = settings.problems.clone();
-    // The interpreter search reads $FORKLAB_PYTHON itself; a flag or the
-    // file's choice is handed to it.
-    let python_flag = match settings.python.source {
-        crate::config::Source::Env(_) => None,
-        _ => settings.python.value.clone(),
-    };
+    // The interpreter search reads $FORKLAB_PYTHON itself; a flag's or
+    // the file's choice is handed to it, with where it came from.
+    let python_flag = settings.python_choice();
     if let Some(store) = &store
         && reset_progress
         && let Err(e) = store.reset()
@@ -237,8 +234,8 @@ struct Runtime {
     busy: Option<Busy>,
     /// Where progress is saved (`None`: nowhere to save it).
     store: Option<Store>,
-    /// `--python`, if given.
-    python_flag: Option<std::path::PathBuf>,
+    /// `--python` or the config file's `python`, if given, and which.
+    python_flag: Option<(std::path::PathBuf, python::interpreter::Source)>,
     /// The running Python example; dropping it stops the run.
     run: Option<PyRun>,
     /// The running lab (or its last run); dropping it stops the workers.
@@ -292,7 +289,9 @@ impl Runtime {
                 let flag = self.python_flag.clone();
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
-                    let found = Interpreter::find(flag.as_deref()).map_err(|e| e.to_string());
+                    let found =
+                        Interpreter::find_chosen(flag.as_ref().map(|(p, s)| (p.as_path(), *s)))
+                            .map_err(|e| e.to_string());
                     let _ = tx.send(Event::PythonFound(found));
                 });
             }
