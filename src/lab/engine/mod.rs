@@ -14,6 +14,7 @@
 //! last events, the settings check, the outside-load reading) is here.
 
 pub mod calibrate;
+mod driver;
 pub mod forklab;
 pub mod load;
 pub mod python;
