@@ -112,16 +112,15 @@ pub(super) fn update(
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
-            if let LabEvent::RunFinished(result) = &event {
-                if let Some((_, experiment)) = &state.lab.experiment
-                    && result.config.workload == experiment.workload
-                    && state
-                        .progress
-                        .experiments
-                        .insert(state.lab.experiment_key())
-                {
-                    state.progress_dirty = true;
-                }
+            if let LabEvent::RunFinished(result) = &event
+                && let Some((_, experiment)) = &state.lab.experiment
+                && result.config.workload == experiment.workload
+                && state
+                    .progress
+                    .experiments
+                    .insert(state.lab.experiment_key())
+            {
+                state.progress_dirty = true;
             }
             // forklab started the workers, so the process pane can say how
             // each one ended.
