@@ -15,4 +15,5 @@ pub mod monitor;
 pub mod os;
 pub mod progress;
 pub mod python;
+pub mod trace;
 pub mod tui;

@@ -167,14 +167,16 @@ impl RunRequest {
 }
 
 /// Which output stream a piece of text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stream {
     Stdout = 0,
     Stderr = 1,
 }
 
 /// Something that happened in a run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PyEvent {
     Started(Started),
     Output(Output),
@@ -192,7 +194,8 @@ pub enum PyEvent {
 }
 
 /// The script is running.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Started {
     /// The script's own process (the Python master).
     pub pid: u32,
@@ -214,7 +217,8 @@ pub struct Started {
 
 /// A piece of output, safe to draw. `line_end` false means the line goes
 /// on in a later `Output` of the same stream ([`super::Transcript`] joins them).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Output {
     pub stream: Stream,
     /// Since the run started.
@@ -224,7 +228,8 @@ pub struct Output {
 }
 
 /// Why a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EndCause {
     /// The script ended by itself.
     Finished,
@@ -235,7 +240,8 @@ pub enum EndCause {
 }
 
 /// The run is over; no process of it is left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Exited {
     pub status: Exit,
     /// The script ended by itself with the status the lesson expects (an
