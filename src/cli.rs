@@ -75,6 +75,21 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// The lesson reader, recording a trace of what the panes show to FILE
+    /// (R stops and starts recording). Replay it with `forklab replay FILE`.
+    Record {
+        /// The trace to write (gzip-compressed JSON lines; see docs/TRACE.md).
+        file: PathBuf,
+        /// The reader's flags (--lessons, --python, ...), after `--`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Open the reader on a recorded machine: the trace's cores, processes,
+    /// lab runs and Python output, at their own pace (read only).
+    Replay {
+        /// A trace written by `forklab record` (or the R key).
+        file: PathBuf,
+    },
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -133,22 +148,43 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        None => {
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                return Err("the lesson reader needs a terminal. Without one, try:\n  \
-                     forklab lessons            list the lessons\n  \
-                     forklab lessons show ID    print a lesson\n  \
-                     forklab check [DIR]        validate a lesson folder\n  \
-                     forklab example list       the Python examples (then: example run ID)\n  \
-                     forklab --help             everything else"
-                    .into());
-            }
-            let set = globals.lessons()?;
-            crate::tui::run(set, globals.reset_progress, globals.python)
-                .map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
+        Some(Command::Record { file, args }) => {
+            let globals = if args.is_empty() {
+                globals
+            } else {
+                let cli = Cli::try_parse_from(std::iter::once("forklab".to_string()).chain(args))
+                    .map_err(|e| format!("after --: {e}"))?;
+                if cli.command.is_some() {
+                    return Err("after --, only the reader's flags (--lessons, --python, --reset-progress)".into());
+                }
+                cli.globals
+            };
+            reader(&globals, crate::tui::Session::Record(file))
         }
+        Some(Command::Replay { file }) => {
+            let trace = crate::trace::Trace::load(&file)
+                .map_err(|e| format!("cannot replay {}: {e}", file.display()))?;
+            reader(&globals, crate::tui::Session::Replay(trace))
+        }
+        None => reader(&globals, crate::tui::Session::Live),
     }
+}
+
+/// The lesson reader, on this machine or a recorded one.
+fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, String> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err("the lesson reader needs a terminal. Without one, try:\n  \
+             forklab lessons            list the lessons\n  \
+             forklab lessons show ID    print a lesson\n  \
+             forklab check [DIR]        validate a lesson folder\n  \
+             forklab example list       the Python examples (then: example run ID)\n  \
+             forklab --help             everything else"
+            .into());
+    }
+    let set = globals.lessons()?;
+    crate::tui::run(set, globals.reset_progress, globals.python.clone(), session)
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The built-in course, or a folder given with `--lessons`.

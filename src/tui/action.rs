@@ -19,6 +19,11 @@ pub enum Effect {
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
+    /// Start recording a trace (where: see `Runtime`).
+    StartRecording,
+    StopRecording,
+    /// Pause, seek or speed up the replay.
+    ReplayControl(crate::trace::replay::Control),
 }
 
 /// Which example to run, how, and as which run.
@@ -139,6 +144,34 @@ pub enum Action {
     BusyStarted(Result<Vec<u32>, String>),
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// Start or stop recording a trace.
+    ToggleRecording,
+    /// A recording started (the file), or could not (why).
+    RecordingStarted(Result<String, String>),
+    /// The recording ended (saved, or stopped by a write error): what to say.
+    RecordingEnded(String),
+    /// Space in a replay: pause or play on.
+    ReplayPause,
+    /// Seek forward (true) or back.
+    ReplaySeek(bool),
+    /// Faster (true) or slower.
+    ReplaySpeed(bool),
+    /// A replay went back in time: the panes start afresh.
+    ReplayReset,
+    /// The replay reached this point of the trace.
+    ReplayAt {
+        position: std::time::Duration,
+        ended: bool,
+    },
+    /// The recording started a Python example (as run `number`).
+    ReplayExample {
+        number: u64,
+        title: String,
+        command: String,
+        at: std::time::Instant,
+    },
+    /// The recording started a lab run or sweep.
+    ReplayLabBegan { sweep: bool },
 }
 
 impl Action {
@@ -158,6 +191,12 @@ impl Action {
                 | Action::BusyStarted(_)
                 | Action::Python(..)
                 | Action::Lab(_)
+                | Action::RecordingStarted(_)
+                | Action::RecordingEnded(_)
+                | Action::ReplayReset
+                | Action::ReplayAt { .. }
+                | Action::ReplayExample { .. }
+                | Action::ReplayLabBegan { .. }
         )
     }
 }

@@ -28,6 +28,8 @@ pub enum Event {
     Lab(crate::lab::pool::LabEvent),
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
+    /// The next part of a trace being replayed.
+    Replay(crate::trace::replay::Delivery),
 }
 
 /// Reads terminal events on a thread of its own (blocking, so it costs

@@ -7,6 +7,7 @@ mod keymap;
 mod lab;
 mod layout;
 mod quiz;
+mod session;
 mod state;
 mod theme;
 mod update;
@@ -23,6 +24,7 @@ use crossterm::execute;
 use ratatui::layout::Rect;
 
 pub use action::{Action, Effect, RunPlan};
+pub use session::Session;
 pub use state::State;
 pub use update::update;
 pub use view::view;
@@ -36,6 +38,7 @@ use crate::lesson::render::python_blocks;
 use crate::monitor::{self, live::LiveSampler};
 use crate::progress::Store;
 use crate::python::{self, Interpreter, PyEvent, PyRun, RunRequest};
+use crate::trace::Record;
 use event::Event;
 use state::PythonProbe;
 
@@ -53,6 +56,7 @@ pub fn run(
     lessons: LessonSet,
     reset_progress: bool,
     python_flag: Option<std::path::PathBuf>,
+    session: Session,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
@@ -84,9 +88,15 @@ pub fn run(
         let _ = execute!(stdout(), DisableMouseCapture);
         hook(info);
     }));
-    let result = (|| -> color_eyre::Result<()> {
+    let result = (|| -> color_eyre::Result<Option<String>> {
         let size = terminal.size()?;
-        let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
+        let screen = Rect::new(0, 0, size.width, size.height);
+        let mut state = match &session {
+            Session::Replay(trace) => {
+                State::with_cores(lessons, progress, screen, trace.header.machine.cores)
+            }
+            _ => State::new(lessons, progress, screen),
+        };
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
@@ -105,20 +115,50 @@ pub fn run(
             python_flag: python_flag.clone(),
             run: None,
             lab: None,
+            recorder: None,
+            record_path: None,
+            record_near: None,
+            replay: None,
         };
-        match LiveSampler::new(std::process::id()) {
-            Ok(sampler) => {
+        match session {
+            Session::Replay(trace) => {
+                let base = Instant::now();
+                state.replay = Some(state::ReplayStatus::new(
+                    &trace.header,
+                    trace.length(),
+                    base,
+                ));
+                if let Some(warning) = &trace.warning {
+                    notices.push(format!("This trace was cut short ({warning})"));
+                }
                 let tx = tx.clone();
-                runtime.sampler = Some(monitor::thread::spawn(
-                    Box::new(sampler),
-                    state.interval(),
-                    move |sample| tx.send(Event::Sampled(sample, Instant::now())).is_ok(),
+                runtime.replay = Some(crate::trace::replay::spawn(
+                    std::sync::Arc::new(trace.entries),
+                    move |delivery| tx.send(Event::Replay(delivery)).is_ok(),
                 ));
             }
-            Err(e) => notices.push(format!("No live core readings: {e}")),
+            Session::Live | Session::Record(_) => {
+                if let Session::Record(path) = session {
+                    runtime.record_path = Some(path);
+                }
+                match LiveSampler::new(std::process::id()) {
+                    Ok(sampler) => {
+                        let tx = tx.clone();
+                        runtime.sampler = Some(monitor::thread::spawn(
+                            Box::new(sampler),
+                            state.interval(),
+                            move |sample| tx.send(Event::Sampled(sample, Instant::now())).is_ok(),
+                        ));
+                    }
+                    Err(e) => notices.push(format!("No live core readings: {e}")),
+                }
+            }
         }
         drop(tx);
         runtime.dispatch(&mut state, Action::Started(notices));
+        if runtime.record_path.is_some() {
+            runtime.dispatch(&mut state, Action::ToggleRecording);
+        }
         terminal.draw(|frame| view(&state, frame))?;
         let mut last_draw = Instant::now();
         while let Ok(first) = rx.recv() {
@@ -131,7 +171,10 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
-                if let Some(action) = action_for(&state, event) {
+                if let Some(action) = runtime.tee(&event) {
+                    runtime.dispatch(&mut state, action);
+                }
+                for action in actions_for(&state, event) {
                     runtime.dispatch(&mut state, action);
                 }
                 next = rx.try_recv().ok();
@@ -150,11 +193,15 @@ pub fn run(
             terminal.draw(|frame| view(&state, frame))?;
             last_draw = Instant::now();
         }
-        Ok(())
+        Ok(runtime.recorder.take().map(session::Recorder::close))
     })();
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
-    result
+    // Where the trace went, once the terminal is the shell's again.
+    if let Ok(Some(saved)) = &result {
+        eprintln!("{saved}");
+    }
+    result.map(drop)
 }
 
 /// The resources behind the state: threads and child processes. Only the
@@ -171,6 +218,14 @@ struct Runtime {
     run: Option<PyRun>,
     /// The running lab (or its last run); dropping it stops the workers.
     lab: Option<LabHandle>,
+    /// The trace being recorded.
+    recorder: Option<session::Recorder>,
+    /// `forklab record FILE`: where the first recording goes (later ones
+    /// go beside it, named by date).
+    record_path: Option<std::path::PathBuf>,
+    record_near: Option<std::path::PathBuf>,
+    /// The replay thread, when replaying.
+    replay: Option<crate::trace::replay::ReplayHandle>,
 }
 
 impl Runtime {
@@ -185,9 +240,47 @@ impl Runtime {
         }
     }
 
+    /// Records what the event brings, when recording; a write that fails
+    /// ends the recording with a notice, and the session goes on.
+    fn tee(&mut self, event: &Event) -> Option<Action> {
+        let recorder = self.recorder.as_mut()?;
+        let error = recorder.tee(event).err()?;
+        let path = recorder.path.display().to_string();
+        self.recorder = None;
+        Some(Action::RecordingEnded(format!(
+            "Recording stopped: cannot write {path} ({error}). The session goes on."
+        )))
+    }
+
     /// Does what an effect asks; an immediate outcome comes back as an action.
     fn carry_out(&mut self, state: &State, effect: Effect) -> Option<Action> {
         match effect {
+            Effect::StartRecording => {
+                let path = match self.record_path.take() {
+                    Some(path) => {
+                        self.record_near = Some(path.clone());
+                        path
+                    }
+                    None => crate::trace::record::default_path(self.record_near.as_deref()),
+                };
+                return Some(Action::RecordingStarted(
+                    session::start_recording(state, &path).map(|recorder| {
+                        self.recorder = Some(recorder);
+                        path.display().to_string()
+                    }),
+                ));
+            }
+            Effect::StopRecording => {
+                let message = self.recorder.take().map(session::Recorder::close);
+                return Some(Action::RecordingEnded(
+                    message.unwrap_or_else(|| "Not recording".into()),
+                ));
+            }
+            Effect::ReplayControl(control) => {
+                if let Some(replay) = &self.replay {
+                    replay.control(control);
+                }
+            }
             Effect::SetInterval(interval) => {
                 if let Some(sampler) = &self.sampler {
                     sampler.set_interval(interval);
@@ -207,6 +300,13 @@ impl Runtime {
                 let send = move |event| {
                     let _ = tx.send(Event::Python(number, event));
                 };
+                if let Some(run) = &state.python.run {
+                    self.note(Record::PyBegan {
+                        run: number,
+                        title: run.title.clone(),
+                        command: run.command.clone(),
+                    });
+                }
                 match request(state, &plan) {
                     Ok(request) => self.run = Some(python::start(request, send)),
                     Err(message) => send(PyEvent::Failed(message)),
@@ -231,12 +331,14 @@ impl Runtime {
                 }
             }
             Effect::RunLab(config) => {
+                self.note(Record::LabBegan { sweep: false });
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
                     let _ = tx.send(Event::Lab(event));
                 }));
             }
             Effect::SweepLab(config, counts) => {
+                self.note(Record::LabBegan { sweep: true });
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
                     let _ = tx.send(Event::Lab(event));
@@ -265,6 +367,16 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// Records what the learner started, when recording (a failed write
+    /// shows at the next event's).
+    fn note(&mut self, record: Record) {
+        if let Some(recorder) = &mut self.recorder {
+            let _ = recorder.file.record(Instant::now(), record);
+        }
+    }
+}
+
 /// The example's working directory, run by the interpreter found.
 fn request(state: &State, plan: &RunPlan) -> Result<RunRequest, String> {
     let PythonProbe::Found(Ok(interpreter)) = &state.python.probe else {
@@ -277,9 +389,21 @@ fn request(state: &State, plan: &RunPlan) -> Result<RunRequest, String> {
     Ok(request)
 }
 
+/// The actions an event asks for (keys through the keymap).
+fn actions_for(state: &State, event: Event) -> Vec<Action> {
+    match event {
+        Event::Replay(delivery) => {
+            let base = state.replay.as_ref().map_or_else(Instant::now, |r| r.base);
+            session::replay_actions(base, delivery)
+        }
+        other => action_for(state, other).into_iter().collect(),
+    }
+}
+
 /// The action an event asks for (keys through the keymap).
 fn action_for(state: &State, event: Event) -> Option<Action> {
     Some(match event {
+        Event::Replay(_) => return None,
         Event::Terminal(event) => return keymap::action_for(state, &event),
         Event::InputClosed | Event::Signal => Action::Shutdown,
         Event::Sampled(sample, at) => Action::Sampled(Box::new(sample), at),

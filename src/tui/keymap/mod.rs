@@ -43,6 +43,8 @@ pub enum Where {
     Python,
     Lab,
     Cores,
+    /// Replaying a trace: these keys take over the lesson's.
+    Replay,
     /// The help popup.
     Help,
 }
@@ -60,6 +62,7 @@ impl Where {
             Where::Python | Where::Examples => "Python examples",
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
+            Where::Replay => "Replay (forklab replay FILE)",
             Where::Help => "This help",
         }
     }
@@ -252,6 +255,9 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::None => {}
     }
     let mut layers = vec![Always];
+    if state.replay.is_some() {
+        layers.push(Replay);
+    }
     if state.mode == Mode::Lab {
         layers.push(Lab);
     }

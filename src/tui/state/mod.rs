@@ -1,6 +1,7 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
 mod python;
+mod replay;
 
 use std::collections::BTreeSet;
 
@@ -22,6 +23,7 @@ use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
+pub use replay::{Recording, ReplayStatus};
 
 /// What the main column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -144,6 +146,10 @@ pub struct State {
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
+    /// Replaying a trace: the panes show a recorded machine, read only.
+    pub replay: Option<ReplayStatus>,
+    /// The trace being recorded, if one is.
+    pub recording: Option<Recording>,
 }
 
 impl State {
@@ -189,6 +195,8 @@ impl State {
             lab: LabView::new(cores),
             confirm_quit: false,
             quit: false,
+            replay: None,
+            recording: None,
         };
         if !state.lessons.problems.is_empty() {
             state.notice = Some(format!(
@@ -234,6 +242,15 @@ impl State {
             .get(&key)
             .cloned()
             .unwrap_or_else(|| meta.examples[example].args.clone())
+    }
+
+    /// The time views measure elapsed times to: the replay's position
+    /// on the trace's clock, or now.
+    pub fn now(&self) -> std::time::Instant {
+        match &self.replay {
+            Some(r) => r.base + r.position,
+            None => std::time::Instant::now(),
+        }
     }
 
     /// Whether children started by forklab are running.

@@ -35,6 +35,22 @@ pub struct ExampleRun {
 }
 
 impl ExampleRun {
+    /// A run that has just been asked for.
+    pub fn new(number: u64, title: String, command: String, started_at: Instant) -> ExampleRun {
+        ExampleRun {
+            number,
+            title,
+            command,
+            started: None,
+            started_at,
+            transcript: Default::default(),
+            timed_out: false,
+            end: None,
+            scroll: None,
+            hidden: false,
+        }
+    }
+
     pub fn running(&self) -> bool {
         self.end.is_none()
     }

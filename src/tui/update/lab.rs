@@ -78,7 +78,10 @@ pub(super) fn update(
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
-            if let LabEvent::RunFinished(result) = &event {
+            // A replay's runs are not the learner's: progress stays as it is.
+            if let LabEvent::RunFinished(result) = &event
+                && state.replay.is_none()
+            {
                 if let Some((_, experiment)) = &state.lab.experiment
                     && result.config.workload == experiment.workload
                     && state

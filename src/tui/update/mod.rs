@@ -7,10 +7,13 @@ mod overlay;
 mod python;
 mod quiz;
 mod reader;
+mod replay;
 mod search;
 
 use super::action::{Action, Effect};
 use super::state::State;
+
+pub use replay::speed_label;
 
 /// One concern's part of `update`: applies the action, or hands it back.
 type Part = fn(&mut State, Action, &mut Vec<Effect>) -> Option<Action>;
@@ -18,6 +21,7 @@ type Part = fn(&mut State, Action, &mut Vec<Effect>) -> Option<Action>;
 /// The concerns, in the order they are asked.
 const PARTS: &[Part] = &[
     app,
+    replay::update,
     live::update,
     reader::update,
     python::update,

@@ -210,21 +210,16 @@ pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<E
         .next()
         .unwrap_or(&example.file)
         .to_string();
-    state.python.run = Some(ExampleRun {
+    let command = std::iter::once(file)
+        .chain(args.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    state.python.run = Some(ExampleRun::new(
         number,
-        title: example.title.clone(),
-        command: std::iter::once(file)
-            .chain(args.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(" "),
-        started: None,
-        started_at: std::time::Instant::now(),
-        transcript: Default::default(),
-        timed_out: false,
-        end: None,
-        scroll: None,
-        hidden: false,
-    });
+        example.title.clone(),
+        command,
+        std::time::Instant::now(),
+    ));
     let plan = RunPlan {
         number,
         lesson: state.current,

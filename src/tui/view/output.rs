@@ -30,7 +30,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Rounded)
         .border_style(border)
         .title(Line::styled(title(run), theme::pane_title()))
-        .title_bottom(ending(run).right_aligned());
+        .title_bottom(ending(run, state.now()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = (inner.width as usize).saturating_sub(GUTTER).max(10);
@@ -98,7 +98,7 @@ fn title(run: &ExampleRun) -> String {
     }
 }
 
-fn ending(run: &ExampleRun) -> Line<'static> {
+fn ending(run: &ExampleRun, now: std::time::Instant) -> Line<'static> {
     let good = Style::new()
         .fg(Color::LightGreen)
         .add_modifier(Modifier::BOLD);
@@ -111,7 +111,7 @@ fn ending(run: &ExampleRun) -> Line<'static> {
         None => Line::styled(
             format!(
                 " running {:.1} s · {} stops ",
-                run.started_at.elapsed().as_secs_f32(),
+                now.saturating_duration_since(run.started_at).as_secs_f32(),
                 keymap::key_for(|a| matches!(a, Action::StopExample))
             ),
             theme::key(),

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::super::action::Action;
 use super::super::keymap::{self, Hint, Where};
-use super::super::state::{Focus, Mode, State};
+use super::super::state::{Focus, Mode, ReplayStatus, State};
 use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
@@ -17,7 +17,13 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
-    let left = format!(" forklab │ {}{read}", lesson.meta.title);
+    // What the panes show: a recording, or this machine (recording?).
+    let source = match (&state.replay, &state.recording) {
+        (Some(replay), _) => format!(" │ {}", replay.title()),
+        (None, Some(_)) => " │ ● REC".to_string(),
+        (None, None) => String::new(),
+    };
+    let left = format!(" forklab{source} │ {}{read}", lesson.meta.title);
     let right = if lesson.is_overview() {
         format!("{}/{} ", state.current + 1, state.lessons.len())
     } else {
@@ -40,10 +46,13 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
-    let position = format!(" {} ", state.position_label());
+    let position = match &state.replay {
+        Some(replay) => position_bar(replay, area.width),
+        None => format!(" {} ", state.position_label()),
+    };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(position.len() as u16),
+        Constraint::Length(position.chars().count() as u16),
     ])
     .areas(area);
     let left: Line = if let Some(input) = &state.search.input {
@@ -76,10 +85,17 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             }
             let mut hints = vec![
                 find(|a| matches!(a, Action::NextLesson)),
-                scroll,
+                scroll.clone(),
                 find(|a| matches!(a, Action::OpenContents)),
             ];
-            if running {
+            if state.replay.is_some() {
+                hints = vec![
+                    find(|a| matches!(a, Action::ReplayPause)),
+                    find(|a| matches!(a, Action::ReplaySeek(_))),
+                    find(|a| matches!(a, Action::ReplaySpeed(_))),
+                    scroll,
+                ];
+            } else if running {
                 hints.push(find(|a| matches!(a, Action::StopExample)));
             } else if !state.lesson().meta.examples.is_empty() {
                 hints.push(find(|a| matches!(a, Action::OpenExamples)));
@@ -103,7 +119,7 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
                 .sum::<usize>()
                 + 1
         };
-        for drop in ["contents", "search", "answers", "lesson"] {
+        for drop in ["contents", "search", "answers", "lesson", "scroll"] {
             if width(&hints) > room {
                 hints.retain(|h| h.word != drop);
             }
@@ -114,6 +130,48 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Paragraph::new(left).style(theme::status()), l);
     frame.render_widget(Paragraph::new(position).style(theme::status()), r);
+}
+
+/// Where the replay is: `▶ 1x ━━━━━━●───── 0:12/1:00 `.
+fn position_bar(replay: &ReplayStatus, width: u16) -> String {
+    let state = if replay.ended {
+        "■"
+    } else if replay.paused {
+        "‖"
+    } else {
+        "▶"
+    };
+    let speed = super::super::update::speed_label(replay.speed());
+    let cells: usize = if width >= 120 { 30 } else { 12 };
+    let length = replay.length.as_secs_f64();
+    let done = if length > 0.0 {
+        (replay.position.as_secs_f64() / length).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let at = ((done * cells as f64).round() as usize).min(cells);
+    let bar: String = (0..=cells)
+        .map(|i| match i.cmp(&at) {
+            std::cmp::Ordering::Less => '━',
+            std::cmp::Ordering::Equal => '●',
+            std::cmp::Ordering::Greater => '─',
+        })
+        .collect();
+    format!(
+        " {state} {speed} {bar} {}/{} ",
+        clock(replay.position),
+        clock(replay.length)
+    )
+}
+
+/// `1:05`, or `1:02:05` past an hour.
+fn clock(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
 }
 
 /// The lab's keys the status bar shows (the lab's frame shows the rest).
