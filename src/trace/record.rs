@@ -26,6 +26,10 @@ pub struct Recorder<W: Write> {
     /// Name and command line of each process already described.
     known: HashMap<u32, (String, String)>,
     samples: u64,
+    /// The last time written: lines keep the order the TUI took them in,
+    /// so a sample taken just before a lab event it reached the TUI after
+    /// is dated with it (times never go backwards).
+    last_t: u64,
     /// Lines written, the header included.
     pub lines: u64,
 }
@@ -49,6 +53,7 @@ impl<W: Write> Recorder<W> {
             start,
             known: HashMap::new(),
             samples: 0,
+            last_t: 0,
             lines: 0,
         };
         let header = Header {
@@ -67,8 +72,10 @@ impl<W: Write> Recorder<W> {
         Ok(())
     }
 
-    fn t(&self, at: Instant) -> u64 {
-        at.saturating_duration_since(self.start).as_millis() as u64
+    fn t(&mut self, at: Instant) -> u64 {
+        let t = at.saturating_duration_since(self.start).as_millis() as u64;
+        self.last_t = self.last_t.max(t);
+        self.last_t
     }
 
     /// Writes one record that happened at `at`.

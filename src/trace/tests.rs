@@ -67,13 +67,16 @@ fn a_recording_reads_back_as_the_events_that_made_it() {
     .unwrap();
     rec.sample(start + MS250 * 2, &samples[1]).unwrap();
     rec.sample(start + MS250 * 3, &samples[2]).unwrap();
+    // Taken before the last, reaching the TUI after it: dated with it.
+    rec.sample(start + MS250, &samples[0]).unwrap();
     let bytes = rec.finish().unwrap();
 
     let trace = Trace::read(&bytes[..]).unwrap();
     assert_eq!(trace.header.machine, machine(4));
     assert_eq!(trace.warning, None);
     let kinds: Vec<_> = trace.entries.iter().map(|e| &e.entry).collect();
-    assert_eq!(kinds.len(), 6);
+    assert_eq!(kinds.len(), 7);
+    assert_eq!(trace.entries[6].t, MS250 * 3);
     assert_eq!(kinds[0], &Entry::Sample(samples[0].clone()));
     assert_eq!(kinds[1], &Entry::LabBegan { sweep: true });
     assert!(matches!(kinds[2], Entry::Lab(LabEvent::RunStarted { config: c, .. }) if *c == config));

@@ -263,7 +263,8 @@ impl LabView {
                 self.now = Duration::ZERO;
                 self.tasks_done = 0;
                 self.running = true;
-                self.config.workers = config.workers;
+                // The run's own settings (a replay's, too, shows them).
+                self.config = config;
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);

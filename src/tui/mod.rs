@@ -14,6 +14,8 @@ mod update;
 mod view;
 
 #[cfg(test)]
+mod replay_tests;
+#[cfg(test)]
 mod tests;
 
 use std::io::stdout;

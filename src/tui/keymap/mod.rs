@@ -62,7 +62,7 @@ impl Where {
             Where::Python | Where::Examples => "Python examples",
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
-            Where::Replay => "Replay (forklab replay FILE)",
+            Where::Replay => "Replay",
             Where::Help => "This help",
         }
     }

@@ -106,9 +106,9 @@ pub const BINDINGS: &[Binding] = &[
     on(Cores, &[c('R')], |_| Action::ToggleRecording, "start / stop recording a trace").hint("record"),
     // Replaying a trace.
     on(Replay, &[c(' ')], |_| Action::ReplayPause, "pause / play on").hint("pause"),
-    on(Replay, &[k(Left)], |_| Action::ReplaySeek(false), "seek back / forward 5 s").hint("seek"),
+    on(Replay, &[k(Left)], |_| Action::ReplaySeek(false), "seek 5 s / speed 0.25x to 8x").hint("seek"),
     on(Replay, &[k(Right)], |_| Action::ReplaySeek(true), ""),
-    on(Replay, &[c('<')], |_| Action::ReplaySpeed(false), "slower / faster (0.25x to 8x)").hint("speed"),
+    on(Replay, &[c('<')], |_| Action::ReplaySpeed(false), "").hint("speed"),
     on(Replay, &[c('>')], |_| Action::ReplaySpeed(true), ""),
     // This help.
     on(Help, &[c('j'), k(Down), WheelDown], |_| Action::HelpScroll(1), "scroll this help"),

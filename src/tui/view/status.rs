@@ -74,7 +74,14 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         let running = state.python.run.as_ref().is_some_and(|r| r.running());
         let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
-        let mut hints: Vec<Option<Hint>> = if state.mode == Mode::Lab {
+        let mut hints: Vec<Option<Hint>> = if state.replay.is_some() {
+            vec![
+                find(|a| matches!(a, Action::ReplayPause)),
+                find(|a| matches!(a, Action::ReplaySeek(_))),
+                find(|a| matches!(a, Action::ReplaySpeed(_))),
+                find(|a| matches!(a, Action::ToggleLab)),
+            ]
+        } else if state.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
         } else {
             let mut scroll = find(|a| matches!(a, Action::Scroll(_)));
@@ -85,17 +92,10 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             }
             let mut hints = vec![
                 find(|a| matches!(a, Action::NextLesson)),
-                scroll.clone(),
+                scroll,
                 find(|a| matches!(a, Action::OpenContents)),
             ];
-            if state.replay.is_some() {
-                hints = vec![
-                    find(|a| matches!(a, Action::ReplayPause)),
-                    find(|a| matches!(a, Action::ReplaySeek(_))),
-                    find(|a| matches!(a, Action::ReplaySpeed(_))),
-                    scroll,
-                ];
-            } else if running {
+            if running {
                 hints.push(find(|a| matches!(a, Action::StopExample)));
             } else if !state.lesson().meta.examples.is_empty() {
                 hints.push(find(|a| matches!(a, Action::OpenExamples)));
