@@ -121,7 +121,10 @@ impl RunArgs {
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed.
-pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
+pub fn run(
+    args: &RunArgs,
+    join: Option<&crate::class::client::JoinSetup>,
+) -> Result<ExitCode, String> {
     let config = match args.config() {
         Ok(config) => config,
         Err(e) => {
@@ -148,7 +151,27 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the table: {e}"))?;
+    if let Some(join) = join {
+        send_to_class(join, &results);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends the table to a class. A class that cannot be reached is
+/// reported, never fatal: the learner's results are already printed.
+fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) {
+    use crate::class::client::{Client, new_id, this_machine};
+    let Some(report) = crate::class::payload::report_of(results) else {
+        return;
+    };
+    let (address, nickname) = (&join.address, &join.nickname);
+    let machine = this_machine(available_cores(), None);
+    let sent = Client::new(address, &join.code, nickname, machine)
+        .and_then(|mut client| client.submit(&new_id(), &report));
+    match sent {
+        Ok(_) => eprintln!("forklab run: sent to the class at {address} as {nickname}"),
+        Err(e) => eprintln!("forklab run: not sent to the class at {address}: {e}"),
+    }
 }
 
 /// A one-line progress display on stderr (only on a terminal), and crash

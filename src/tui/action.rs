@@ -24,6 +24,8 @@ pub enum Effect {
     StopRecording,
     /// Pause, seek or speed up the replay.
     ReplayControl(crate::trace::replay::Control),
+    /// Send the lab's measured points to the class the learner joined.
+    SendToClass(crate::class::Report),
 }
 
 /// Which example to run, how, and as which run.
@@ -172,6 +174,18 @@ pub enum Action {
     },
     /// The recording started a lab run or sweep.
     ReplayLabBegan { sweep: bool },
+    /// The class view opens (teacher: `class serve` or `class open`).
+    ClassOpened(Box<super::class::ClassView>),
+    /// A learner joined, a result arrived, a request was refused.
+    Class(crate::class::ClassEvent),
+    /// The class view's keys.
+    ClassMove(isize),
+    ClassSort,
+    ClassHide,
+    ClassFreeze,
+    /// The learner's link to a class (`--join`) opens, or says how it went.
+    ClassLinked(super::class::ClassLink),
+    ClassLink(super::class::LinkStatus),
 }
 
 impl Action {
@@ -197,6 +211,10 @@ impl Action {
                 | Action::ReplayAt { .. }
                 | Action::ReplayExample { .. }
                 | Action::ReplayLabBegan { .. }
+                | Action::ClassOpened(_)
+                | Action::Class(_)
+                | Action::ClassLinked(_)
+                | Action::ClassLink(_)
         )
     }
 }

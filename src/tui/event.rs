@@ -30,6 +30,10 @@ pub enum Event {
     Highlighted(crate::lesson::highlight::Highlights),
     /// The next part of a trace being replayed.
     Replay(crate::trace::replay::Delivery),
+    /// The class server's news (teacher).
+    Class(crate::class::ClassEvent),
+    /// How sending to the class went (learner).
+    ClassLink(crate::class::client::Status),
 }
 
 /// Reads terminal events on a thread of its own (blocking, so it costs

@@ -2,6 +2,7 @@
 //! loop that blocks on a single channel.
 
 mod action;
+mod class;
 mod event;
 mod keymap;
 mod lab;
@@ -27,6 +28,7 @@ use ratatui::layout::Rect;
 
 pub use action::{Action, Effect, RunPlan};
 pub use session::Session;
+pub use class::ClassView;
 pub use state::State;
 pub use update::update;
 pub use view::view;
@@ -52,13 +54,34 @@ const FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 /// however many events the lab or a script sends.
 const NAP: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// What the TUI opens with besides the course.
+#[derive(Default)]
+pub struct Options {
+    /// The teacher's class view.
+    pub class: Option<ClassSetup>,
+    /// The learner joins this class and sends each finished lab run or sweep.
+    pub join: Option<JoinSetup>,
+    /// This machine, recording it, or a recorded one.
+    pub session: Session,
+}
+
+/// A class to show: its first picture, the server (kept running while
+/// the TUI lives, when serving) and the server's news.
+pub struct ClassSetup {
+    pub view: ClassView,
+    pub server: Option<crate::class::Server>,
+    pub events: Option<mpsc::Receiver<crate::class::ClassEvent>>,
+}
+
+pub use crate::class::client::JoinSetup;
+
 /// Runs the reader until the learner quits. The terminal is restored on
 /// every way out: quit, error, signal or panic.
 pub fn run(
     lessons: LessonSet,
     reset_progress: bool,
     python_flag: Option<std::path::PathBuf>,
-    session: Session,
+    options: Options,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
@@ -93,7 +116,7 @@ pub fn run(
     let result = (|| -> color_eyre::Result<Option<String>> {
         let size = terminal.size()?;
         let screen = Rect::new(0, 0, size.width, size.height);
-        let mut state = match &session {
+        let mut state = match &options.session {
             Session::Replay(trace) => {
                 State::with_cores(lessons, progress, screen, trace.header.machine.cores)
             }
@@ -121,8 +144,41 @@ pub fn run(
             record_path: None,
             record_near: None,
             replay: None,
+            _class_server: None,
+            class_sender: None,
         };
-        match session {
+        let mut opening = Vec::new();
+        if let Some(setup) = options.class {
+            if let Some(events) = setup.events {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for event in events {
+                        if tx.send(Event::Class(event)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            runtime._class_server = setup.server;
+            opening.push(Action::ClassOpened(Box::new(setup.view)));
+        }
+        if let Some(join) = options.join {
+            let tx = tx.clone();
+            let machine = crate::class::client::this_machine(state.cores, None);
+            opening.push(Action::ClassLinked(class::ClassLink {
+                address: join.address.clone(),
+                status: class::LinkStatus::Joining,
+                sent: 0,
+            }));
+            runtime.class_sender = Some(crate::class::client::spawn_sender(
+                join.address,
+                join.code,
+                join.nickname,
+                machine,
+                move |status| tx.send(Event::ClassLink(status)).is_ok(),
+            ));
+        }
+        match options.session {
             Session::Replay(trace) => {
                 let base = Instant::now();
                 state.replay = Some(state::ReplayStatus::new(
@@ -139,7 +195,7 @@ pub fn run(
                     move |delivery| tx.send(Event::Replay(delivery)).is_ok(),
                 ));
             }
-            Session::Live | Session::Record(_) => {
+            session @ (Session::Live | Session::Record(_)) => {
                 if let Session::Record(path) = session {
                     runtime.record_path = Some(path);
                 }
@@ -161,6 +217,9 @@ pub fn run(
         if runtime.record_path.is_some() {
             runtime.dispatch(&mut state, Action::ToggleRecording);
         }
+        for action in opening {
+            runtime.dispatch(&mut state, action);
+        }
         terminal.draw(|frame| view(&state, frame))?;
         let mut last_draw = Instant::now();
         while let Ok(first) = rx.recv() {
@@ -173,6 +232,7 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
+                panic_if_asked(&event);
                 if let Some(action) = runtime.tee(&event) {
                     runtime.dispatch(&mut state, action);
                 }
@@ -228,6 +288,10 @@ struct Runtime {
     record_near: Option<std::path::PathBuf>,
     /// The replay thread, when replaying.
     replay: Option<crate::trace::replay::ReplayHandle>,
+    /// The class server (teacher), held so it runs while the TUI does.
+    _class_server: Option<crate::class::Server>,
+    /// Where finished lab runs go to reach the class (learner).
+    class_sender: Option<mpsc::Sender<crate::class::Report>>,
 }
 
 impl Runtime {
@@ -356,6 +420,11 @@ impl Runtime {
                     run.stop();
                 }
             }
+            Effect::SendToClass(report) => {
+                if let Some(sender) = &self.class_sender {
+                    let _ = sender.send(report);
+                }
+            }
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
                     let tx = self.tx.clone();
@@ -414,5 +483,20 @@ fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::PythonFound(found) => Action::PythonFound(found),
         Event::Lab(event) => Action::Lab(event),
         Event::Highlighted(highlights) => Action::Highlighted(std::sync::Arc::new(highlights)),
+        Event::Class(event) => Action::Class(event),
+        Event::ClassLink(status) => Action::ClassLink(status),
     })
+}
+
+/// Test-only fault: with `FORKLAB_TEST_PANIC_KEY` set, F12 panics inside
+/// the event loop, so tests/e2e_faults.rs can check that the terminal is
+/// restored and every child stopped. Without it, F12 is an ordinary key.
+fn panic_if_asked(event: &Event) {
+    static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ARMED.get_or_init(|| std::env::var_os("FORKLAB_TEST_PANIC_KEY").is_some())
+        && let Event::Terminal(crossterm::event::Event::Key(key)) = event
+        && key.code == crossterm::event::KeyCode::F(12)
+    {
+        panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
+    }
 }

@@ -47,6 +47,8 @@ pub enum Where {
     Replay,
     /// The help popup.
     Help,
+    /// The teacher's class view.
+    Class,
 }
 
 impl Where {
@@ -64,6 +66,7 @@ impl Where {
             Where::Cores => "Cores and processes",
             Where::Replay => "Replay",
             Where::Help => "This help",
+            Where::Class => "Class view",
         }
     }
 }
@@ -253,6 +256,9 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
         Overlay::Help => return vec![Always, Everywhere, Help],
         Overlay::None => {}
+    }
+    if state.mode == Mode::Class {
+        return vec![Always, Class, Everywhere];
     }
     let mut layers = vec![Always];
     if state.replay.is_some() {

@@ -110,6 +110,12 @@ pub const BINDINGS: &[Binding] = &[
     on(Replay, &[k(Right)], |_| Action::ReplaySeek(true), ""),
     on(Replay, &[c('<')], |_| Action::ReplaySpeed(false), "").hint("speed"),
     on(Replay, &[c('>')], |_| Action::ReplaySpeed(true), ""),
+    // The class view (teacher).
+    on(Class, &[c('j'), k(Down)], |_| Action::ClassMove(1), "move among the participants").hint("move"),
+    on(Class, &[c('k'), k(Up)], |_| Action::ClassMove(-1), ""),
+    on(Class, &[c('o')], |_| Action::ClassSort, "sort: joined, name, cores, best speedup").hint("sort"),
+    on(Class, &[c('h')], |_| Action::ClassHide, "hide / show a participant on the charts").hint("hide"),
+    on(Class, &[c('z')], |_| Action::ClassFreeze, "freeze / unfreeze the view").hint("freeze"),
     // This help.
     on(Help, &[c('j'), k(Down), WheelDown], |_| Action::HelpScroll(1), "scroll this help"),
     on(Help, &[c('k'), k(Up), WheelUp], |_| Action::HelpScroll(-1), ""),

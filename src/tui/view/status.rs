@@ -11,6 +11,11 @@ use super::super::state::{Focus, Mode, ReplayStatus, State};
 use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
+    if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
+        let text = format!(" forklab │ class {} ", class.code);
+        frame.render_widget(Paragraph::new(text).style(theme::header()), area);
+        return;
+    }
     let lesson = state.lesson();
     let read = if state.progress.is_read(&lesson.meta.id) {
         " ✓"
@@ -46,9 +51,11 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
-    let position = match &state.replay {
-        Some(replay) => position_bar(replay, area.width),
-        None => format!(" {} ", state.position_label()),
+    let position = match (&state.replay, &state.class_link, state.mode) {
+        (_, _, Mode::Class) => " ".to_string(),
+        (Some(replay), _, _) => position_bar(replay, area.width),
+        (None, Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
+        (None, None, _) => format!(" {} ", state.position_label()),
     };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
@@ -83,6 +90,8 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             ]
         } else if state.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
+        } else if state.mode == Mode::Class {
+            keymap::hints(Where::Class).into_iter().map(Some).collect()
         } else {
             let mut scroll = find(|a| matches!(a, Action::Scroll(_)));
             if state.focus == Focus::Output
@@ -105,8 +114,10 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             }
             hints
         };
+        if state.mode != Mode::Class {
+            hints.push(find(|a| matches!(a, Action::StartSearch)));
+        }
         hints.extend([
-            find(|a| matches!(a, Action::StartSearch)),
             find(|a| matches!(a, Action::ToggleHelp)),
             find(|a| matches!(a, Action::Quit)),
         ]);
