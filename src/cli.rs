@@ -18,6 +18,11 @@ pub struct Cli {
     #[command(flatten)]
     pub globals: Globals,
 
+    /// Show the lab results of a trace (`forklab record`) beside this
+    /// machine's, in one table: a recorded 64-core server against this laptop.
+    #[arg(long, value_name = "TRACE")]
+    pub compare: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -159,6 +164,18 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let globals = cli.globals;
+    let compare = match &cli.compare {
+        Some(path) if cli.command.is_none() => {
+            let trace = crate::trace::Trace::load(path)
+                .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?;
+            Some(
+                crate::tui::Recorded::from_trace(&trace)
+                    .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?,
+            )
+        }
+        Some(_) => return Err("--compare goes with the reader alone: forklab --compare TRACE".into()),
+        None => None,
+    };
     match cli.command {
         Some(Command::Run(args)) => commands::run::run(&args, globals.join().as_ref()),
         Some(Command::Class { action }) => commands::class::run(action, &globals),
@@ -197,12 +214,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| format!("cannot replay {}: {e}", file.display()))?;
             reader(&globals, crate::tui::Session::Replay(trace))
         }
-        None => reader(&globals, crate::tui::Session::Live),
+        None => reader_comparing(&globals, crate::tui::Session::Live, compare),
     }
 }
 
 /// The lesson reader, on this machine or a recorded one.
 fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, String> {
+    reader_comparing(globals, session, None)
+}
+
+/// The same, with another machine's lab results beside this one's.
+fn reader_comparing(
+    globals: &Globals,
+    session: crate::tui::Session,
+    compare: Option<crate::tui::Recorded>,
+) -> Result<ExitCode, String> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err("the lesson reader needs a terminal. Without one, try:\n  \
              forklab lessons            list the lessons\n  \
@@ -216,6 +242,7 @@ fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, S
     let options = crate::tui::Options {
         join: globals.join(),
         session,
+        compare,
         ..Default::default()
     };
     crate::tui::run(set, globals.reset_progress, globals.python.clone(), options)

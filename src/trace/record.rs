@@ -154,28 +154,18 @@ impl FileRecorder {
     }
 }
 
-/// This machine, as a trace's header describes it.
+/// This machine, as a trace's header describes it (the facts a class
+/// participant sends, read in one place: `class::client::this_machine`).
 pub fn this_machine(cores: usize, python: Option<String>) -> Machine {
+    let facts = crate::class::client::this_machine(cores, python);
     Machine {
         cores,
-        model: cpu_model(),
-        os: sysinfo::System::long_os_version().ok(),
-        python,
+        model: Some(facts.cpu_model),
+        os: Some(facts.os),
+        python: facts.python,
         forklab: env!("CARGO_PKG_VERSION").to_string(),
         recorded: super::format::now_rfc3339(),
     }
-}
-
-/// The CPU's model name from /proc/cpuinfo (`model name`, or `Model` on
-/// some ARM boards).
-fn cpu_model() -> Option<String> {
-    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    info.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        matches!(key.trim(), "model name" | "Model")
-            .then(|| value.trim().to_string())
-            .filter(|v| !v.is_empty())
-    })
 }
 
 /// A file name for a recording started with the key: `forklab-DATE.trace.jsonl.gz`

@@ -174,6 +174,8 @@ pub enum Action {
     },
     /// The recording started a lab run or sweep.
     ReplayLabBegan { sweep: bool },
+    /// Show another machine's lab results beside this one's.
+    LabCompare(Box<super::lab::Recorded>),
     /// The class view opens (teacher: `class serve` or `class open`).
     ClassOpened(Box<super::class::ClassView>),
     /// A learner joined, a result arrived, a request was refused.
@@ -211,6 +213,7 @@ impl Action {
                 | Action::ReplayAt { .. }
                 | Action::ReplayExample { .. }
                 | Action::ReplayLabBegan { .. }
+                | Action::LabCompare(_)
                 | Action::ClassOpened(_)
                 | Action::Class(_)
                 | Action::ClassLinked(_)

@@ -27,6 +27,7 @@ use crossterm::execute;
 use ratatui::layout::Rect;
 
 pub use action::{Action, Effect, RunPlan};
+pub use lab::Recorded;
 pub use session::Session;
 pub use class::ClassView;
 pub use state::State;
@@ -63,6 +64,8 @@ pub struct Options {
     pub join: Option<JoinSetup>,
     /// This machine, recording it, or a recorded one.
     pub session: Session,
+    /// Lab results recorded elsewhere, for the lab's table (`--compare`).
+    pub compare: Option<lab::Recorded>,
 }
 
 /// A class to show: its first picture, the server (kept running while
@@ -148,6 +151,9 @@ pub fn run(
             class_sender: None,
         };
         let mut opening = Vec::new();
+        if let Some(recorded) = options.compare {
+            opening.push(Action::LabCompare(Box::new(recorded)));
+        }
         if let Some(setup) = options.class {
             if let Some(events) = setup.events {
                 let tx = tx.clone();

@@ -362,3 +362,38 @@ fn replay_lab_sweep_120x40() {
     update(&mut s, Action::ReplayPause);
     insta::assert_snapshot!(frame(&s));
 }
+
+#[test]
+fn lab_compared_with_a_recorded_machine_120x40() {
+    let trace = session_trace(16);
+    let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    let recorded = super::lab::Recorded::from_trace(&trace).unwrap();
+    update(&mut s, Action::LabCompare(Box::new(recorded)));
+    update(&mut s, Action::ToggleLab);
+    for (workers, wall) in [(1, 1900), (2, 1000)] {
+        let result = RunResult {
+            config: LabConfig {
+                tasks: 8,
+                worker_exe: "forklab".into(),
+                ..LabConfig::new(Workload::Cpu)
+            }
+            .with_workers(workers),
+            startup: ms(12),
+            wall: ms(wall),
+            serial: Duration::ZERO,
+            answer: 56,
+            pids: vec![1; workers],
+            tasks_done: vec![1; workers],
+            crashes: Vec::new(),
+        };
+        update(&mut s, Action::Lab(LabEvent::RunFinished(result)));
+    }
+    let f = frame(&s);
+    assert!(f.contains("recorded 16-core machine"), "{f}");
+    assert!(f.contains("this machine (2 cores)"), "{f}");
+    assert!(f.contains("4.00×") && f.contains("1.90×"), "{f}");
+    insta::assert_snapshot!(f);
+    let empty = Trace::read(&crate::trace::scripted(2, 1, 3, TICK)[..]).unwrap();
+    assert!(super::lab::Recorded::from_trace(&empty).is_err());
+}

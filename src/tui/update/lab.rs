@@ -74,6 +74,7 @@ pub(super) fn update(
                 state.notice = Some("The lab is not running".into());
             }
         }
+        Action::LabCompare(recorded) => state.lab.recorded = Some(*recorded),
         Action::LabGuess(c) => state.lab.guess.push(c),
         Action::LabGuessBackspace => {
             state.lab.guess.pop();

@@ -42,10 +42,10 @@ pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     } else {
         (lab.workers.len() + usize::from(!lab.serial.is_empty())).min(12) as u16 + 1
     };
-    let results_rows = if lab.measured.is_empty() {
-        0
-    } else {
-        lab.measured.len() as u16 + 2
+    let results_rows = match &lab.recorded {
+        Some(recorded) => super::lab_compare::height(lab, recorded),
+        None if lab.measured.is_empty() => 0,
+        None => lab.measured.len() as u16 + 2,
     };
     // Short of room, a running lab keeps its timeline, a finished one its
     // results table.
@@ -66,8 +66,11 @@ pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     .areas(inner);
     frame.render_widget(head, top);
     timeline(lab, frame, workers);
-    table(lab, frame, results);
-    if chart.height >= 8 && lab.measured.len() >= 2 {
+    match &lab.recorded {
+        Some(recorded) => super::lab_compare::table(lab, recorded, frame, results),
+        None => table(lab, frame, results),
+    }
+    if chart.height >= 8 && (lab.measured.len() >= 2 || lab.recorded.is_some()) {
         speedup_chart(lab, frame, chart);
     }
 }
@@ -337,11 +340,23 @@ fn table(lab: &LabView, frame: &mut Frame, area: Rect) {
 
 fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
     let rows = lab.rows();
-    let max_workers = rows.iter().map(|r| r.workers).max().unwrap_or(1).max(2) as f64;
-    let measured: Vec<(f64, f64)> = rows
+    let points = |rows: &[crate::lab::Row]| -> Vec<(f64, f64)> {
+        rows.iter()
+            .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
+            .collect()
+    };
+    let measured = points(&rows);
+    // Another machine's curve, when comparing (`--compare`).
+    let recorded = lab
+        .recorded
+        .as_ref()
+        .map(|r| points(&crate::lab::rows(&r.results)))
+        .unwrap_or_default();
+    let max_workers = measured
         .iter()
-        .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
-        .collect();
+        .chain(&recorded)
+        .map(|p| p.0)
+        .fold(2.0, f64::max);
     let ideal: Vec<(f64, f64)> = vec![(1.0, 1.0), (max_workers, max_workers)];
     let cores = lab.config.cpus.unwrap_or(lab.cores);
     let amdahl: Vec<(f64, f64)> = match lab.config.workload {
@@ -357,6 +372,7 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
     };
     let top = measured
         .iter()
+        .chain(&recorded)
         .map(|p| p.1)
         .fold(max_workers, f64::max)
         .ceil();
@@ -374,6 +390,16 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
             .style(Style::new().fg(Color::LightGreen))
             .data(&measured),
     ];
+    if let Some(r) = &lab.recorded {
+        datasets.push(
+            Dataset::default()
+                .name(format!("{} cores", r.cores))
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::LightMagenta))
+                .data(&recorded),
+        );
+    }
     if !amdahl.is_empty() {
         datasets.push(
             Dataset::default()

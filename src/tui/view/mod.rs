@@ -7,6 +7,7 @@ mod cores;
 mod examples;
 mod help;
 mod lab;
+mod lab_compare;
 mod lesson;
 mod links;
 mod output;
