@@ -173,7 +173,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?,
             )
         }
-        Some(_) => return Err("--compare goes with the reader alone: forklab --compare TRACE".into()),
+        Some(_) => {
+            return Err("--compare goes with the reader alone: forklab --compare TRACE".into());
+        }
         None => None,
     };
     match cli.command {
@@ -203,7 +205,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 let cli = Cli::try_parse_from(std::iter::once("forklab".to_string()).chain(args))
                     .map_err(|e| format!("after --: {e}"))?;
                 if cli.command.is_some() {
-                    return Err("after --, only the reader's flags (--lessons, --python, --reset-progress)".into());
+                    return Err(
+                        "after --, only the reader's flags (--lessons, --python, --reset-progress)"
+                            .into(),
+                    );
                 }
                 cli.globals
             };

@@ -17,7 +17,13 @@ fn main_column(screen: &str, width: usize) -> Vec<String> {
     let lines: Vec<&str> = screen.lines().collect();
     lines[1..lines.len().saturating_sub(1)]
         .iter()
-        .map(|l| l.chars().take(width).collect::<String>().trim_end().to_string())
+        .map(|l| {
+            l.chars()
+                .take(width)
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
         .collect()
 }
 
@@ -25,10 +31,7 @@ fn main_column(screen: &str, width: usize) -> Vec<String> {
 fn cores_column(screen: &str) -> usize {
     screen
         .lines()
-        .find_map(|l| {
-            l.find("╭ Cores")
-                .map(|byte| l[..byte].chars().count())
-        })
+        .find_map(|l| l.find("╭ Cores").map(|byte| l[..byte].chars().count()))
         .unwrap_or_else(|| panic!("no cores pane on screen:\n{screen}"))
 }
 
@@ -68,9 +71,18 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
             .any(|l| l.contains("      1 ") && l.contains(" s "))
     });
     let live_lab = main_column(&s.screen(), width);
-    assert!(live_lab.iter().any(|l| l.contains("wall time")), "{live_lab:#?}");
-    assert!(live_lesson.iter().any(|l| l.contains("385")), "{live_lesson:#?}");
-    assert!(live_lesson.iter().any(|l| l.contains("exit status 0")), "{live_lesson:#?}");
+    assert!(
+        live_lab.iter().any(|l| l.contains("wall time")),
+        "{live_lab:#?}"
+    );
+    assert!(
+        live_lesson.iter().any(|l| l.contains("385")),
+        "{live_lesson:#?}"
+    );
+    assert!(
+        live_lesson.iter().any(|l| l.contains("exit status 0")),
+        "{live_lesson:#?}"
+    );
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     assert!(trace.exists(), "no trace written");
@@ -88,7 +100,11 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     r.wait_for("the end of the trace", |screen| screen.contains("■ 8x"));
     // Opened where the learner left: the squares lesson, with its output.
     r.wait_text("385");
-    assert_eq!(main_column(&r.screen(), width), live_lesson, "lesson and output pane");
+    assert_eq!(
+        main_column(&r.screen(), width),
+        live_lesson,
+        "lesson and output pane"
+    );
     r.send("L");
     r.wait_text("Lab · your own experiment");
     assert_eq!(main_column(&r.screen(), width), live_lab, "the lab");
@@ -99,7 +115,11 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     r.send("\u{1b}[D".repeat(40).as_str());
     r.wait_for("the start", |screen| screen.contains(" 0:00/"));
     r.wait_for("the end again", |screen| screen.contains("■ 8x"));
-    assert_eq!(main_column(&r.screen(), width), live_lab, "the lab, replayed again");
+    assert_eq!(
+        main_column(&r.screen(), width),
+        live_lab,
+        "the lab, replayed again"
+    );
     r.send("q");
     assert_eq!(r.wait_exit(), 0);
 }

@@ -20,7 +20,12 @@ mod tests;
 /// readings `interval` apart of `cores` cores and a family of `processes`,
 /// on a machine dated 2026-12-01. Deterministic: tests, snapshots and the
 /// size benchmark use it.
-pub fn scripted(cores: usize, processes: usize, samples: u32, interval: std::time::Duration) -> Vec<u8> {
+pub fn scripted(
+    cores: usize,
+    processes: usize,
+    samples: u32,
+    interval: std::time::Duration,
+) -> Vec<u8> {
     use crate::monitor::Sampler;
     let machine = Machine {
         cores,

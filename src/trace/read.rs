@@ -43,8 +43,13 @@ pub enum TraceError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     Sample(Sample),
-    Ended { pid: u32, exit: Exit },
-    LabBegan { sweep: bool },
+    Ended {
+        pid: u32,
+        exit: Exit,
+    },
+    LabBegan {
+        sweep: bool,
+    },
     Lab(LabEvent),
     PyBegan {
         run: u64,
@@ -252,8 +257,12 @@ fn cut_short(
 
 fn read_header(text: &str) -> Result<Header, TraceError> {
     let bad = |message: String| TraceError::Bad { line: 1, message };
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| bad(format!("not a forklab trace (the first line is not JSON: {})", json_error(&e))))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        bad(format!(
+            "not a forklab trace (the first line is not JSON: {})",
+            json_error(&e)
+        ))
+    })?;
     let Some(version) = value.get("forklab_trace").and_then(|v| v.as_u64()) else {
         return Err(bad(
             "not a forklab trace (the first line has no `forklab_trace` version)".into(),

@@ -50,7 +50,8 @@ fn a_recording_reads_back_as_the_events_that_made_it() {
         config: config.clone(),
         started: start,
     };
-    rec.record(start + MS250, Record::Lab { event: started }).unwrap();
+    rec.record(start + MS250, Record::Lab { event: started })
+        .unwrap();
     let output = PyEvent::Output(Output {
         stream: Stream::Stderr,
         offset: Duration::from_millis(7),
@@ -120,9 +121,14 @@ fn bad_traces_say_what_and_where() {
     );
     let big = HEADER.replace(r#""cores":2"#, r#""cores":100000"#);
     assert!(error(big.as_bytes()).contains("100000 cores"));
-    let lines = format!("{HEADER}\n\n{{\"t\":1,\"k\":\"python\",\"version\":\"3\"}}\n{{\"t\":2,\"k\":\"party\"}}\n");
+    let lines = format!(
+        "{HEADER}\n\n{{\"t\":1,\"k\":\"python\",\"version\":\"3\"}}\n{{\"t\":2,\"k\":\"party\"}}\n"
+    );
     let e = error(&gzip(&lines));
-    assert!(e.starts_with("line 4: not a trace record: unknown variant `party`"), "{e}");
+    assert!(
+        e.starts_with("line 4: not a trace record: unknown variant `party`"),
+        "{e}"
+    );
     assert!(e.ends_with("(column 19)"), "{e}");
     let sample = format!(
         "{HEADER}\n{{\"t\":1,\"k\":\"sample\",\"cores\":[1,2],\"total\":1,\"mem\":[1,2],\"load\":null,\"procs\":[[7,1,\"R\",1,1,0]]}}\n"
@@ -134,11 +140,17 @@ fn bad_traces_say_what_and_where() {
     let three = format!(
         "{HEADER}\n{{\"t\":1,\"k\":\"sample\",\"cores\":[1,2,3],\"total\":1,\"mem\":[1,2],\"load\":null,\"procs\":[]}}\n"
     );
-    assert_eq!(error(three.as_bytes()), "line 2: a sample of 3 cores in a trace of 2 cores");
+    assert_eq!(
+        error(three.as_bytes()),
+        "line 2: a sample of 3 cores in a trace of 2 cores"
+    );
     let back = format!(
         "{HEADER}\n{{\"t\":9,\"k\":\"python\",\"version\":\"3\"}}\n{{\"t\":2,\"k\":\"python\",\"version\":\"3\"}}\n"
     );
-    assert_eq!(error(back.as_bytes()), "line 3: time goes backwards (2 ms after 9 ms)");
+    assert_eq!(
+        error(back.as_bytes()),
+        "line 3: time goes backwards (2 ms after 9 ms)"
+    );
     let mut damaged = scripted(2, 2, 40, MS250);
     let middle = damaged.len() / 2;
     damaged[middle..middle + 16].fill(0xff);
@@ -164,7 +176,10 @@ fn a_trace_cut_short_replays_what_it_has_and_says_where_it_ends() {
         TraceError::Truncated { line: 1 }
     ));
     let half_line = &HEADER[..HEADER.len() / 2];
-    assert!(error(half_line.as_bytes()).starts_with("line 1: not a forklab trace (the first line is not JSON: EOF"));
+    assert!(
+        error(half_line.as_bytes())
+            .starts_with("line 1: not a forklab trace (the first line is not JSON: EOF")
+    );
 }
 
 #[test]

@@ -173,7 +173,9 @@ pub enum Action {
         at: std::time::Instant,
     },
     /// The recording started a lab run or sweep.
-    ReplayLabBegan { sweep: bool },
+    ReplayLabBegan {
+        sweep: bool,
+    },
     /// Show another machine's lab results beside this one's.
     LabCompare(Box<super::lab::Recorded>),
     /// The class view opens (teacher: `class serve` or `class open`).

@@ -27,9 +27,9 @@ use crossterm::execute;
 use ratatui::layout::Rect;
 
 pub use action::{Action, Effect, RunPlan};
+pub use class::ClassView;
 pub use lab::Recorded;
 pub use session::Session;
-pub use class::ClassView;
 pub use state::State;
 pub use update::update;
 pub use view::view;

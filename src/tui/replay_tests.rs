@@ -129,10 +129,24 @@ fn session_trace(cores: usize) -> Trace {
         .unwrap();
         for w in 0..workers {
             let pid = 5000 + w as u32;
-            rec.record(at(t), lab(LabEvent::WorkerSpawned { worker: w, pid, at: ms(1) }))
-                .unwrap();
-            rec.record(at(t + 10), lab(LabEvent::WorkerReady { worker: w, pid, at: ms(10) }))
-                .unwrap();
+            rec.record(
+                at(t),
+                lab(LabEvent::WorkerSpawned {
+                    worker: w,
+                    pid,
+                    at: ms(1),
+                }),
+            )
+            .unwrap();
+            rec.record(
+                at(t + 10),
+                lab(LabEvent::WorkerReady {
+                    worker: w,
+                    pid,
+                    at: ms(10),
+                }),
+            )
+            .unwrap();
         }
         rec.record(at(t + 10), lab(LabEvent::AllReady { at: ms(10) }))
             .unwrap();
@@ -144,12 +158,23 @@ fn session_trace(cores: usize) -> Trace {
             sample_until(&mut rec, t + begin);
             rec.record(
                 at(t + begin),
-                lab(LabEvent::TaskStarted { worker, pid, task, at: ms(begin) }),
+                lab(LabEvent::TaskStarted {
+                    worker,
+                    pid,
+                    task,
+                    at: ms(begin),
+                }),
             )
             .unwrap();
             rec.record(
                 at(t + begin + per_task),
-                lab(LabEvent::TaskFinished { worker, pid, task, value: 7, at: ms(begin + per_task) }),
+                lab(LabEvent::TaskFinished {
+                    worker,
+                    pid,
+                    task,
+                    value: 7,
+                    at: ms(begin + per_task),
+                }),
             )
             .unwrap();
         }
@@ -158,7 +183,12 @@ fn session_trace(cores: usize) -> Trace {
         for w in 0..workers {
             rec.record(
                 at(t + end),
-                lab(LabEvent::WorkerExited { worker: w, pid: 5000 + w as u32, exit: Exit::Code(0), at: ms(end) }),
+                lab(LabEvent::WorkerExited {
+                    worker: w,
+                    pid: 5000 + w as u32,
+                    exit: Exit::Code(0),
+                    at: ms(end),
+                }),
             )
             .unwrap();
         }
@@ -173,11 +203,17 @@ fn session_trace(cores: usize) -> Trace {
             crashes: Vec::new(),
         };
         results.push(result.clone());
-        rec.record(at(t + end), lab(LabEvent::RunFinished(result))).unwrap();
+        rec.record(at(t + end), lab(LabEvent::RunFinished(result)))
+            .unwrap();
         t += end + 300;
     }
-    rec.record(at(t), Record::Lab { event: LabEvent::SweepFinished(results) })
-        .unwrap();
+    rec.record(
+        at(t),
+        Record::Lab {
+            event: LabEvent::SweepFinished(results),
+        },
+    )
+    .unwrap();
     sample_until(&mut rec, t + 500);
     let bytes = rec.finish().unwrap();
     Trace::read(&bytes[..]).unwrap()
@@ -191,7 +227,11 @@ fn replaying(trace: &Trace, width: u16, height: u16) -> State {
         Rect::new(0, 0, width, height),
         trace.header.machine.cores,
     );
-    s.replay = Some(ReplayStatus::new(&trace.header, trace.length(), Instant::now()));
+    s.replay = Some(ReplayStatus::new(
+        &trace.header,
+        trace.length(),
+        Instant::now(),
+    ));
     update(&mut s, Action::Started(Vec::new()));
     s
 }
@@ -240,9 +280,15 @@ fn replaying_a_trace_twice_draws_the_same_frames() {
     assert!(first.len() > 10, "{} frames", first.len());
     assert_eq!(first, second);
     // The run and the sweep are on screen as they went.
-    assert!(first.iter().any(|f| f.contains("[0, 1, 4, 9]")), "no output pane");
+    assert!(
+        first.iter().any(|f| f.contains("[0, 1, 4, 9]")),
+        "no output pane"
+    );
     let last = first.last().unwrap();
-    assert!(last.contains("replay: 16 cores, recorded on 2026-12-01 16:40 UTC"), "{last}");
+    assert!(
+        last.contains("replay: 16 cores, recorded on 2026-12-01 16:40 UTC"),
+        "{last}"
+    );
     assert!(last.contains("4.00×"), "the sweep's table: {last}");
 }
 
@@ -287,7 +333,12 @@ fn a_replay_is_read_only() {
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
     }
     update(&mut s, Action::ToggleLab);
-    for action in [Action::LabRun, Action::LabSweep, Action::LabWorkers(1), Action::LabWorkload] {
+    for action in [
+        Action::LabRun,
+        Action::LabSweep,
+        Action::LabWorkers(1),
+        Action::LabWorkload,
+    ] {
         assert_eq!(update(&mut s, action), Vec::new());
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
     }
@@ -306,7 +357,9 @@ fn a_replay_is_read_only() {
     assert_eq!(s.replay.as_ref().unwrap().speed(), 8.0);
     assert_eq!(
         update(&mut s, Action::ReplaySeek(true)),
-        [Effect::ReplayControl(Control::Seek(trace.length().min(ms(5000))))]
+        [Effect::ReplayControl(Control::Seek(
+            trace.length().min(ms(5000))
+        ))]
     );
 }
 
@@ -314,17 +367,26 @@ fn a_replay_is_read_only() {
 fn the_lab_replayed_has_the_traces_results() {
     let trace = session_trace(4);
     let mut s = replaying(&trace, 120, 40);
-    apply(&mut s, Cursor::default().seek(&trace.entries, trace.length()));
+    apply(
+        &mut s,
+        Cursor::default().seek(&trace.entries, trace.length()),
+    );
     let replayed: Vec<RunResult> = s.lab.measured.iter().map(|m| m.result.clone()).collect();
     assert_eq!(replayed, trace.lab_results());
     assert_eq!(replayed.len(), 3);
     assert!(!s.lab.running);
-    assert!(s.progress.experiments.is_empty(), "a replay's runs are not the learner's");
+    assert!(
+        s.progress.experiments.is_empty(),
+        "a replay's runs are not the learner's"
+    );
 }
 
 fn replayed_to_end(trace: &Trace, width: u16, height: u16) -> State {
     let mut s = replaying(trace, width, height);
-    apply(&mut s, Cursor::default().seek(&trace.entries, trace.length()));
+    apply(
+        &mut s,
+        Cursor::default().seek(&trace.entries, trace.length()),
+    );
     s
 }
 
@@ -358,7 +420,10 @@ fn replay_lab_sweep_120x40() {
     let trace = session_trace(16);
     let mut s = replaying(&trace, 120, 40);
     update(&mut s, Action::ToggleLab);
-    apply(&mut s, Cursor::default().seek(&trace.entries, trace.length()));
+    apply(
+        &mut s,
+        Cursor::default().seek(&trace.entries, trace.length()),
+    );
     update(&mut s, Action::ReplayPause);
     insta::assert_snapshot!(frame(&s));
 }

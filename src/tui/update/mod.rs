@@ -14,9 +14,9 @@ mod search;
 use super::action::{Action, Effect};
 use super::state::State;
 
-pub use replay::speed_label;
 #[cfg(test)]
 pub use replay::READ_ONLY;
+pub use replay::speed_label;
 
 /// One concern's part of `update`: applies the action, or hands it back.
 type Part = fn(&mut State, Action, &mut Vec<Effect>) -> Option<Action>;

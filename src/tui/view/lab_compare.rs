@@ -36,10 +36,9 @@ pub fn table(lab: &LabView, recorded: &Recorded, frame: &mut Frame, area: Rect) 
     let ours = rows(&results);
     let find = |rows: &[Measure], n: usize| rows.iter().find(|r| r.workers == n).cloned();
     let wall = |r: &Option<Measure>| {
-        r.as_ref()
-            .map_or(format!("{:>9}", "-"), |r| {
-                format!("{:>7.3} s", r.wall.as_secs_f64())
-            })
+        r.as_ref().map_or(format!("{:>9}", "-"), |r| {
+            format!("{:>7.3} s", r.wall.as_secs_f64())
+        })
     };
     let speedup = |r: &Option<Measure>| {
         r.as_ref()
