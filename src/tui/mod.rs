@@ -335,12 +335,24 @@ impl Runtime {
                     }
                     None => crate::trace::record::default_path(self.record_near.as_deref()),
                 };
-                return Some(Action::RecordingStarted(
-                    session::start_recording(state, &path).map(|recorder| {
-                        self.recorder = Some(recorder);
-                        path.display().to_string()
-                    }),
-                ));
+                let started = session::start_recording(state, &path).map(|recorder| {
+                    self.recorder = Some(recorder);
+                    path.display().to_string()
+                });
+                // A run already going is replayed from here on.
+                if let Some(run) = state.python.run.as_ref().filter(|r| r.running()) {
+                    self.note(Record::PyBegan {
+                        run: run.number,
+                        title: run.title.clone(),
+                        command: run.command.clone(),
+                    });
+                }
+                if state.lab.running {
+                    self.note(Record::LabBegan {
+                        sweep: state.lab.sweeping,
+                    });
+                }
+                return Some(Action::RecordingStarted(started));
             }
             Effect::StopRecording => {
                 let message = self.recorder.take().map(session::Recorder::close);

@@ -86,7 +86,12 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
                 find(|a| matches!(a, Action::ReplayPause)),
                 find(|a| matches!(a, Action::ReplaySeek(_))),
                 find(|a| matches!(a, Action::ReplaySpeed(_))),
-                find(|a| matches!(a, Action::ToggleLab)),
+                find(|a| matches!(a, Action::ToggleLab)).map(|mut h| {
+                    if state.mode == Mode::Lesson {
+                        h.word = "lab";
+                    }
+                    h
+                }),
             ]
         } else if state.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
