@@ -27,6 +27,31 @@ fn main_column(screen: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// The main column once it has stopped changing (a frame can reach the
+/// terminal in pieces): the same twice, 50 ms apart, within the deadline.
+fn settled(s: &Session, width: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + support::DEADLINE;
+    let mut last = main_column(&s.screen(), width);
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let now = main_column(&s.screen(), width);
+        if now == last {
+            return now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the screen never settled"
+        );
+        last = now;
+    }
+}
+
+/// Waits until the replay's main column is what live drew.
+fn wait_same(r: &mut Session, width: usize, live: &[String], what: &str) {
+    let live = live.to_vec();
+    r.wait_for(what, move |screen| main_column(screen, width) == live);
+}
+
 /// Where the cores pane starts, from the live screen.
 fn cores_column(screen: &str) -> usize {
     screen
@@ -60,7 +85,7 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     s.wait_text("exit status 0");
     s.wait_text("385");
     let width = cores_column(&s.screen());
-    let live_lesson = main_column(&s.screen(), width);
+    let live_lesson = settled(&s, width);
     s.send("L");
     s.wait_text("Lab · your own experiment");
     s.send("r");
@@ -70,7 +95,7 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
             .lines()
             .any(|l| l.contains("      1 ") && l.contains(" s "))
     });
-    let live_lab = main_column(&s.screen(), width);
+    let live_lab = settled(&s, width);
     assert!(
         live_lab.iter().any(|l| l.contains("wall time")),
         "{live_lab:#?}"
@@ -107,13 +132,18 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     );
     r.send("L");
     r.wait_text("Lab · your own experiment");
-    assert_eq!(main_column(&r.screen(), width), live_lab, "the lab");
+    wait_same(&mut r, width, &live_lab, "the lab as drawn live");
     // Read only: nothing runs.
     r.send("r");
     r.wait_text("replay: read only");
     // Back to the start and forward again: the same lab.
+    // Back to the start, paused (so the start stays on screen), then on.
+    r.send(" ");
     r.send("\u{1b}[D".repeat(40).as_str());
-    r.wait_for("the start", |screen| screen.contains(" 0:00/"));
+    r.wait_for("the start, paused", |screen| {
+        screen.contains("‖ 8x") && screen.contains(" 0:00/")
+    });
+    r.send(" ");
     r.wait_for("the end again", |screen| screen.contains("■ 8x"));
     assert_eq!(
         main_column(&r.screen(), width),
