@@ -60,8 +60,9 @@ impl<W: Write> Recorder<W> {
             forklab_trace: VERSION,
             machine,
         };
+        // Not flushed yet: a full disk shows at the first flush, after a
+        // few samples, as it would later on (one way to fail, one message).
         recorder.line(&header)?;
-        recorder.out.flush()?;
         Ok(recorder)
     }
 
