@@ -18,6 +18,13 @@ use crate::python::PyEvent;
 /// it bounds what a damaged header can make the panes draw).
 pub const MAX_CORES: usize = 4096;
 
+/// The most processes one sample may list (a real family is far smaller;
+/// the process pane's work grows with the square of it).
+pub const MAX_PROCESSES: usize = 16_384;
+
+/// The latest time a record may have: 30 days.
+const MAX_T: u64 = 30 * 24 * 3600 * 1000;
+
 /// The longest line read (a sample of 4096 cores and its family is far
 /// below it); a longer one is damage, not data.
 const MAX_LINE: u64 = 16 << 20;
@@ -162,6 +169,9 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
             Ok(line) => line,
             Err(e) => return Err(bad(format!("not a trace record: {}", json_error(&e)))),
         };
+        if line.t > MAX_T {
+            return Err(bad(format!("a time of {} ms, past 30 days", line.t)));
+        }
         if line.t < last_t {
             return Err(bad(format!(
                 "time goes backwards ({} ms after {} ms)",
@@ -181,6 +191,12 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
                         "a sample of {} cores in a trace of {} cores",
                         s.cores.len(),
                         head.machine.cores
+                    )));
+                }
+                if s.procs.len() > MAX_PROCESSES {
+                    return Err(bad(format!(
+                        "a sample of {} processes (a trace has at most {MAX_PROCESSES})",
+                        s.procs.len()
                     )));
                 }
                 let mut processes = Vec::with_capacity(s.procs.len());
@@ -213,7 +229,10 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
             }
             Record::Ended { pid, exit } => Entry::Ended { pid, exit },
             Record::LabBegan { sweep } => Entry::LabBegan { sweep },
-            Record::Lab { event } => Entry::Lab(event),
+            Record::Lab { event } => {
+                check_lab(&event, head.machine.cores).map_err(bad)?;
+                Entry::Lab(event)
+            }
             Record::PyBegan {
                 run,
                 title,
@@ -293,4 +312,34 @@ fn json_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
     format!("{text} (column {})", e.column())
+}
+
+/// A lab event's settings within the lab's own limits (a damaged trace
+/// must not make the lab view set up a million workers).
+fn check_lab(event: &LabEvent, cores: usize) -> Result<(), String> {
+    use crate::lab::pool::{LabConfig, MAX_TASKS, MAX_WORKERS};
+    let check = |c: &LabConfig| {
+        if !(1..=MAX_WORKERS).contains(&c.workers) {
+            return Err(format!(
+                "a lab run of {} workers (1 to {MAX_WORKERS})",
+                c.workers
+            ));
+        }
+        if !(1..=MAX_TASKS).contains(&c.tasks) || c.chunksize == 0 {
+            return Err(format!(
+                "a lab run of {} tasks in chunks of {} (1 to {MAX_TASKS} tasks)",
+                c.tasks, c.chunksize
+            ));
+        }
+        if c.cpus.is_some_and(|k| k == 0 || k > cores) {
+            return Err(format!("a lab run on {:?} of {cores} cores", c.cpus));
+        }
+        Ok(())
+    };
+    match event {
+        LabEvent::RunStarted { config, .. } => check(config),
+        LabEvent::RunFinished(result) => check(&result.config),
+        LabEvent::SweepFinished(results) => results.iter().try_for_each(|r| check(&r.config)),
+        _ => Ok(()),
+    }
 }

@@ -157,6 +157,20 @@ fn bad_traces_say_what_and_where() {
     let e = error(&damaged);
     assert!(e.starts_with("line "), "{e}");
     assert!(error(&[0xff, 0xfe, b'\n']).contains("invalid UTF-8"));
+    let late =
+        format!("{HEADER}\n{{\"t\":18446744073709551615,\"k\":\"python\",\"version\":\"3\"}}\n");
+    assert_eq!(
+        error(late.as_bytes()),
+        "line 2: a time of 18446744073709551615 ms, past 30 days"
+    );
+    let huge = format!(
+        "{HEADER}\n{{\"t\":1,\"k\":\"lab\",\"event\":{{\"run_started\":{{\"config\":{{\"workers\":1000000000000,\"tasks\":64,\"task_size\":8000,\"chunksize\":1,\"workload\":\"cpu\",\"cpus\":null,\"worker_exe\":\"x\",\"deadline\":{{\"secs\":1,\"nanos\":0}}}}}}}}}}\n"
+    );
+    assert!(
+        error(huge.as_bytes()).starts_with("line 2: a lab run of 1000000000000 workers"),
+        "{}",
+        error(huge.as_bytes())
+    );
 }
 
 #[test]

@@ -462,3 +462,43 @@ fn lab_compared_with_a_recorded_machine_120x40() {
     let empty = Trace::read(&crate::trace::scripted(2, 1, 3, TICK)[..]).unwrap();
     assert!(super::lab::Recorded::from_trace(&empty).is_err());
 }
+
+/// Odd values a damaged or hand-made trace may hold, within what the
+/// reader accepts: replayed and drawn in every view without a panic.
+#[test]
+fn odd_but_readable_traces_draw_without_panicking() {
+    let header = r#"{"forklab_trace":1,"machine":{"cores":3,"model":null,"os":null,"python":null,"forklab":"9","recorded":"not a date"}}"#;
+    let big = r#"{"secs":1000000000000,"nanos":999999999}"#;
+    let lines = [
+        header.to_string(),
+        r#"{"t":0,"k":"process","pid":7,"name":"","command":"","role":"?"}"#.into(),
+        r#"{"t":0,"k":"process","pid":8,"name":"x","command":"x","role":"?"}"#.into(),
+        r#"{"t":1,"k":"sample","cores":[1e30,-5,50],"total":-1,"mem":[99,0],"load":[1e300,-1,0],"procs":[[7,7,"Z",-3,0,99],[8,7,"?",1e30,18446744073709551615,null]]}"#.into(),
+        r#"{"t":2,"k":"lab_began","sweep":true}"#.into(),
+        format!(r#"{{"t":3,"k":"lab","event":{{"task_started":{{"worker":1099511627776,"pid":0,"task":18446744073709551615,"at":{big}}}}}}}"#),
+        format!(r#"{{"t":3,"k":"lab","event":{{"worker_crashed":{{"worker":5,"pid":1,"exit":{{"signal":99}},"at":{big},"requeued":{{"start":10,"end":5}},"before_ready":true,"stderr":"\u001b[2J"}}}}}}"#),
+        r#"{"t":4,"k":"py","run":1,"event":{"output":{"stream":"stdout","offset":{"secs":0,"nanos":0},"text":"before any run","line_end":true}}}"#.into(),
+        r#"{"t":5,"k":"py_began","run":1,"title":"","command":""}"#.into(),
+        format!(r#"{{"t":6,"k":"py","run":1,"event":{{"output":{{"stream":"stderr","offset":{big},"text":"{}","line_end":false}}}}}}"#, "x".repeat(5000)),
+        format!(r#"{{"t":7,"k":"py","run":1,"event":{{"exited":{{"status":{{"signal":0}},"expected":false,"expect_exit":-1,"elapsed":{big},"cause":"timed_out"}}}}}}"#),
+        r#"{"t":8,"k":"ended","pid":4294967295,"exit":{"code":-2147483648}}"#.into(),
+        r#"{"t":2592000000,"k":"sample","cores":[0,0,0],"total":0,"mem":[0,0],"load":null,"procs":[]}"#.into(),
+    ];
+    let trace = Trace::read(lines.join("\n").as_bytes()).expect("readable");
+    for (w, h) in [(80, 24), (200, 60), (40, 12)] {
+        let mut s = replaying(&trace, w, h);
+        let mut cursor = Cursor::default();
+        for at in [0, 1, 3, 5, 7, 8, 2_592_000_000] {
+            apply(&mut s, cursor.seek(&trace.entries, ms(at)));
+            frame(&s);
+            update(&mut s, Action::ToggleLab);
+            frame(&s);
+            update(&mut s, Action::ToggleLab);
+            update(&mut s, Action::ToggleProjector);
+            frame(&s);
+            update(&mut s, Action::ToggleProjector);
+        }
+        apply(&mut s, cursor.seek(&trace.entries, Duration::ZERO));
+        frame(&s);
+    }
+}
