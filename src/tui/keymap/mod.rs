@@ -45,6 +45,8 @@ pub enum Where {
     Cores,
     /// Replaying a trace: these keys take over the lesson's.
     Replay,
+    /// Themes and the presenter's aids.
+    Presenter,
     /// The help popup.
     Help,
     /// The teacher's class view.
@@ -65,6 +67,7 @@ impl Where {
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
             Where::Replay => "Replay",
+            Where::Presenter => "Presenting",
             Where::Help => "This help",
             Where::Class => "Class view",
         }
@@ -239,6 +242,7 @@ pub const MAIN: &[Where] = &[
     Where::Questions,
     Where::Python,
     Where::Cores,
+    Where::Presenter,
 ];
 
 /// The places whose bindings apply to what is on screen, first match wins.
@@ -319,6 +323,25 @@ fn pressed_key(key: &KeyEvent) -> (Pressed, Input) {
             ..Input::default()
         },
     )
+}
+
+/// How the corner of shown keys names a key pressed (as the help does);
+/// `None` for a key release.
+pub fn pressed_name(event: &Event) -> Option<String> {
+    let Event::Key(key) = event else {
+        return None;
+    };
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let (Pressed::Key { code, ctrl }, _) = pressed_key(key) else {
+        return None;
+    };
+    Some(match code {
+        KeyCode::Char(c) if ctrl => Key::Ctrl(c).label(),
+        KeyCode::Char(c) => Key::Char(c).label(),
+        code => Key::Code(code).label(),
+    })
 }
 
 /// The first binding, in the places given, that the key matches.

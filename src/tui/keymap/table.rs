@@ -110,6 +110,10 @@ pub const BINDINGS: &[Binding] = &[
     on(Replay, &[k(Right)], |_| Action::ReplaySeek(true), ""),
     on(Replay, &[c('<')], |_| Action::ReplaySpeed(false), "").hint("speed"),
     on(Replay, &[c('>')], |_| Action::ReplaySpeed(true), ""),
+    // Themes and presenting to a room.
+    on(Presenter, &[c('T')], |_| Action::CycleTheme, "theme: dark, light, mono"),
+    on(Presenter, &[c('P')], |_| Action::ToggleKeys, "show keys pressed (for an audience)"),
+    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the focused pane alone"),
     // The class view (teacher).
     on(Class, &[c('j'), k(Down)], |_| Action::ClassMove(1), "move among the participants").hint("move"),
     on(Class, &[c('k'), k(Up)], |_| Action::ClassMove(-1), ""),

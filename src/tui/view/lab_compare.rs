@@ -11,7 +11,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::super::lab::{LabView, Recorded};
-use super::super::theme;
+use super::super::theme::Theme;
 use crate::lab::measure::{Row as Measure, rows};
 
 /// Table rows the comparison takes: its worker counts and a two-line header.
@@ -27,7 +27,7 @@ fn counts(lab: &LabView, recorded: &Recorded) -> BTreeSet<usize> {
         .collect()
 }
 
-pub fn table(lab: &LabView, recorded: &Recorded, frame: &mut Frame, area: Rect) {
+pub fn table(t: &Theme, lab: &LabView, recorded: &Recorded, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
@@ -55,7 +55,7 @@ pub fn table(lab: &LabView, recorded: &Recorded, frame: &mut Frame, area: Rect) 
             Cell::from(speedup(&b)),
         ])
     });
-    let bold = theme::dim().add_modifier(Modifier::BOLD);
+    let bold = t.dim().add_modifier(Modifier::BOLD);
     // The two machines' names over their columns (8 + 1, then 13 + 1 + 12 + 1).
     let groups = format!(
         "{:9}{:<27}this machine ({} cores)",

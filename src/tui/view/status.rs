@@ -8,12 +8,11 @@ use ratatui::widgets::Paragraph;
 use super::super::action::Action;
 use super::super::keymap::{self, Hint, Where};
 use super::super::state::{Focus, Mode, ReplayStatus, State};
-use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
         let text = format!(" forklab │ class {} ", class.code);
-        frame.render_widget(Paragraph::new(text).style(theme::header()), area);
+        frame.render_widget(Paragraph::new(text).style(state.theme.header()), area);
         return;
     }
     let lesson = state.lesson();
@@ -22,6 +21,7 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
+    let t = &state.theme;
     // What the panes show: a recording, or this machine (recording?).
     let source = match (&state.replay, &state.recording) {
         (Some(replay), _) => format!(" │ {}", replay.title()),
@@ -46,11 +46,12 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Length(right.chars().count() as u16),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(left).style(theme::header()), l);
-    frame.render_widget(Paragraph::new(right).style(theme::header()), r);
+    frame.render_widget(Paragraph::new(left).style(t.header()), l);
+    frame.render_widget(Paragraph::new(right).style(t.header()), r);
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
     let position = match (&state.replay, &state.class_link, state.mode) {
         (_, _, Mode::Class) => " ".to_string(),
         (Some(replay), _, _) => position_bar(replay, area.width),
@@ -64,11 +65,11 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     .areas(area);
     let left: Line = if let Some(input) = &state.search.input {
         Line::from(vec![
-            Span::styled(" Search all lessons: ", theme::key()),
+            Span::styled(" Search all lessons: ", t.key()),
             Span::raw(format!("{input}▏")),
         ])
     } else if let Some(notice) = &state.notice {
-        Line::from(Span::styled(format!(" {notice}"), theme::notice()))
+        Line::from(Span::styled(format!(" {notice}"), t.notice()))
     } else if state.search.active() {
         let mut spans = vec![Span::raw(format!(
             " \"{}\": match {} of {}  ",
@@ -76,7 +77,7 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             state.search.index + 1,
             state.search.hits.len()
         ))];
-        spans.extend(hint_spans(&keymap::hints(Where::Search)));
+        spans.extend(hint_spans(t, &keymap::hints(Where::Search)));
         Line::from(spans)
     } else {
         let running = state.python.run.as_ref().is_some_and(|r| r.running());
@@ -141,11 +142,11 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             }
         }
         let mut spans = vec![Span::raw(" ")];
-        spans.extend(hint_spans(&hints));
+        spans.extend(hint_spans(t, &hints));
         Line::from(spans)
     };
-    frame.render_widget(Paragraph::new(left).style(theme::status()), l);
-    frame.render_widget(Paragraph::new(position).style(theme::status()), r);
+    frame.render_widget(Paragraph::new(left).style(t.status()), l);
+    frame.render_widget(Paragraph::new(position).style(t.status()), r);
 }
 
 /// Where the replay is: `▶ 1x ━━━━━━●───── 0:12/1:00 `.
@@ -206,10 +207,10 @@ pub(super) fn lab_hints() -> Vec<Hint> {
 }
 
 /// `n/p lesson  j/k scroll  ...`
-fn hint_spans(hints: &[Hint]) -> Vec<Span<'static>> {
+fn hint_spans(t: &super::super::theme::Theme, hints: &[Hint]) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for hint in hints {
-        spans.push(Span::styled(hint.keys_joined("/"), theme::key()));
+        spans.push(Span::styled(hint.keys_joined("/"), t.key()));
         spans.push(Span::raw(format!(" {}  ", hint.word)));
     }
     spans
