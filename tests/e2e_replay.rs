@@ -237,3 +237,26 @@ fn bad_traces_are_refused_with_the_line() {
         .unwrap();
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot replay /no/such/trace"));
 }
+
+#[test]
+fn compare_needs_a_trace_with_lab_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("samples-only.trace.jsonl.gz");
+    let bytes = forklab::trace::scripted(2, 3, 4, std::time::Duration::from_millis(250));
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forklab"))
+        .args(["--compare", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the trace has no finished lab run to compare with"),
+        "{stderr}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_forklab"))
+        .args(["--compare", path.to_str().unwrap(), "lessons"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--compare goes with the reader alone"));
+}
