@@ -328,6 +328,7 @@ fn a_replay_is_read_only() {
         Action::OpenExamples,
         Action::ToggleRecording,
         Action::StopExample,
+        Action::FasterRefresh,
     ] {
         assert_eq!(update(&mut s, action), Vec::new());
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));

@@ -95,8 +95,8 @@ pub(super) fn update(
     None
 }
 
-/// Keys that start or stop processes, change the lab's settings or
-/// record: a replay refuses them.
+/// Keys that start or stop processes, change the lab's settings, the
+/// sampling (the trace's is fixed) or record: a replay refuses them.
 fn starts_or_stops_something(action: &Action) -> bool {
     matches!(
         action,
@@ -113,6 +113,8 @@ fn starts_or_stops_something(action: &Action) -> bool {
             | Action::StopExample
             | Action::CycleStartMethod
             | Action::ToggleRecording
+            | Action::SlowerRefresh
+            | Action::FasterRefresh
     )
 }
 
