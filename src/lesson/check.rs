@@ -92,6 +92,18 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
                 ),
             );
         }
+        let methods = example.start_methods.iter().chain(example.by_method.keys());
+        for method in methods {
+            if method.parse::<crate::python::StartMethod>().is_err() {
+                problem(
+                    &format!("\"{method}\""),
+                    format!(
+                        "example {:?}: unknown start method {method:?} (fork, spawn or forkserver)",
+                        example.id
+                    ),
+                );
+            }
+        }
         for name in &example.data {
             if !set.has_asset(name) {
                 problem(

@@ -528,6 +528,9 @@ fn python_event(state: &mut State, number: u64, event: PyEvent) {
         PyEvent::TimedOut { .. } => run.timed_out = true,
         PyEvent::Exited(exited) => run.end = Some(RunEnd::Exited(exited)),
         PyEvent::Failed(message) => run.end = Some(RunEnd::Failed(message)),
+        PyEvent::Skipped { missing } => {
+            run.end = Some(RunEnd::Skipped(PyEvent::skipped_message(&missing)))
+        }
     }
 }
 
