@@ -76,6 +76,7 @@ impl Sampler for LiveSampler {
                     cpu: process.map_or(0.0, |p| p.cpu_usage()),
                     memory: process.map_or(0, |p| p.memory()),
                     core: entry.last_core,
+                    serves: entry.serves,
                 }
             })
             .collect();

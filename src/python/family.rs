@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::monitor::role::classify;
+use crate::monitor::role::{classify, refine};
 use crate::os::ProcEntry;
 
 pub use crate::monitor::role::Role;
@@ -21,7 +21,7 @@ pub fn role_of(entry: &ProcEntry, parent: Option<&ProcEntry>, guard: u32, master
         return Role::Master;
     }
     let parent = parent.map(|p| (p.name.as_str(), p.cmdline.as_str()));
-    match classify(&entry.name, &entry.cmdline, parent) {
+    match refine(classify(&entry.name, &entry.cmdline, parent), entry.serves) {
         // Only the script is the master; another first Python is its child.
         Role::Master => Role::Worker,
         Role::Forklab | Role::Guard | Role::Busy => Role::Other,
@@ -169,6 +169,7 @@ mod tests {
             cmdline: cmdline.into(),
             state: 'S',
             last_core: Some(core),
+            serves: false,
         }
     }
 
