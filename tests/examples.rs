@@ -344,3 +344,35 @@ fn each_start_method_reaches_the_script_and_is_reported() {
         assert!(outcome.exited.is_some_and(|e| e.expected), "{text}");
     }
 }
+
+#[test]
+fn the_managers_server_gets_its_own_role_under_every_start_method() {
+    let Some(interpreter) = python::python_or_skip("managers_server_role") else {
+        return;
+    };
+    for method in StartMethod::ALL
+        .into_iter()
+        .filter(|m| interpreter.supports(*m))
+    {
+        let out = std::process::Command::new(python::launcher())
+            .args(["example", "run", "manager", "--start-method"])
+            .arg(method.as_str())
+            .output()
+            .expect("forklab runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{method}: {out:?}");
+        let said = text
+            .lines()
+            .find_map(|l| l.strip_prefix("the manager's server: SyncManager-1, pid "))
+            .unwrap_or_else(|| panic!("{method}: the script names no server pid:\n{text}"));
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(said.trim()))
+            .unwrap_or_else(|| panic!("{method}: pid {said} is not in the family table:\n{text}"));
+        assert_eq!(
+            row.split_whitespace().nth(2),
+            Some("manager"),
+            "{method}: {row}\n{text}"
+        );
+    }
+}

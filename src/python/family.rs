@@ -80,6 +80,11 @@ impl FamilyLog {
                     if !cmdline.is_empty() {
                         seen.cmdline = cmdline;
                     }
+                    // A Manager's server is known once it listens, which a
+                    // spawned one does only after starting up.
+                    if role == Role::Manager {
+                        seen.role = role;
+                    }
                 }
                 None => self.processes.push(SeenProcess {
                     pid: entry.pid,
