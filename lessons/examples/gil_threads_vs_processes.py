@@ -86,7 +86,7 @@ if __name__ == "__main__":
             multiprocessing.Pool(processes=workers) as procs:
         procs.map(time.sleep, [0.1] * workers, chunksize=1)  # warm up
         answers = {
-            sum(clock("1 thread", map, sum_squares, tasks)),
+            sum(clock("master alone", map, sum_squares, tasks)),
             sum(clock(many(workers, "thread", "threads"), threads.map,
                       sum_squares, tasks)),
             sum(clock(many(workers, "process", "processes"),
@@ -98,7 +98,7 @@ if __name__ == "__main__":
     print(f"\npart 2: hashlib, {len(jobs)} blocks of {megabytes} MiB")
     digest(megabytes)                       # build the block untimed
     with ThreadPoolExecutor(max_workers=workers) as threads:
-        hashes = set(clock("1 thread", map, digest, jobs))
+        hashes = set(clock("master alone", map, digest, jobs))
         hashes |= set(clock(many(workers, "thread", "threads"), threads.map,
                             digest, jobs))
 

@@ -222,11 +222,12 @@ pub enum PyEvent {
 
 impl PyEvent {
     /// What the learner reads for a skipped run: `skipped: needs dask`.
+    /// (Module and package names differ, so it names no install command;
+    /// the lesson does.)
     pub fn skipped_message(missing: &[String]) -> String {
         format!(
-            "skipped: needs {} (pip install {})",
-            missing.join(", "),
-            missing.join(" ")
+            "skipped: needs {}, which this Python cannot import",
+            missing.join(", ")
         )
     }
 }
