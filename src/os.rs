@@ -189,7 +189,11 @@ pub fn serves_multiprocessing(pid: u32) -> bool {
         .filter_map(|fd| {
             let link = std::fs::read_link(fd.ok()?.path()).ok()?;
             let link = link.to_str()?;
-            Some(link.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+            Some(
+                link.strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
         })
         .collect();
     if sockets.is_empty() {

@@ -144,7 +144,10 @@ fn every_shipped_example_gives_its_expected_status_and_output() {
                     };
                     let started = Instant::now();
                     let verdict = check_example(&set, &job);
-                    results.lock().unwrap().push((job, started.elapsed(), verdict));
+                    results
+                        .lock()
+                        .unwrap()
+                        .push((job, started.elapsed(), verdict));
                 }
             })
         })
@@ -198,7 +201,9 @@ fn every_shipped_example_gives_its_expected_status_and_output() {
     for (job, _, verdict) in results.iter() {
         if let Verdict::Skipped(missing) = verdict
             && job.python == default
-            && missing.iter().any(|m| required.split_whitespace().any(|r| r == m))
+            && missing
+                .iter()
+                .any(|m| required.split_whitespace().any(|r| r == m))
         {
             failures.push(format!(
                 "--- {}/{}: skipped on Python {}, but FORKLAB_REQUIRE_MODULES requires {}",

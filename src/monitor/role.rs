@@ -126,9 +126,7 @@ pub fn brief(role: Role, command: &str) -> String {
         | Role::Busy
         | Role::Tracker
         | Role::Forkserver
-        | Role::Manager => {
-            String::new()
-        }
+        | Role::Manager => String::new(),
         Role::Master | Role::Worker if is_python("", program) => {
             let args: Vec<&str> = words.collect();
             if args.contains(&"-c") {
@@ -190,7 +188,10 @@ mod tests {
         let forked = classify(master.0, master.1, Some(master));
         assert_eq!(refine(forked, true), Role::Manager);
         assert_eq!(refine(forked, false), Role::Worker);
-        assert_eq!(refine(classify("python3", SPAWNED, Some(master)), true), Role::Manager);
+        assert_eq!(
+            refine(classify("python3", SPAWNED, Some(master)), true),
+            Role::Manager
+        );
         // The forkserver listens too, but its command line says what it is.
         let server = classify("python3", SERVER, Some(master));
         assert_eq!(refine(server, true), Role::Forkserver);

@@ -156,9 +156,18 @@ impl Interpreter {
     /// Which of `modules` (import names) this Python cannot import.
     pub fn missing_modules(&self, modules: &[String]) -> Result<Vec<String>, String> {
         let args: Vec<&str> = modules.iter().map(String::as_str).collect();
-        let out = probe(&self.path, FIND_MODULES, &args)
-            .map_err(|e| format!("{} could not look for {}: {e}", self.path.display(), args.join(", ")))?;
-        Ok(out.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
+        let out = probe(&self.path, FIND_MODULES, &args).map_err(|e| {
+            format!(
+                "{} could not look for {}: {e}",
+                self.path.display(),
+                args.join(", ")
+            )
+        })?;
+        Ok(out
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect())
     }
 
     /// Whether this platform's Python offers `method`.
