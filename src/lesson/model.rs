@@ -62,6 +62,10 @@ pub struct Example {
     /// runs the example under each (empty: the interpreter's default only).
     #[serde(default)]
     pub start_methods: Vec<String>,
+    /// A worked answer to the lesson's exercise: the example menu lists it
+    /// only once the learner has tried the exercise or asked for answers.
+    #[serde(default)]
+    pub worked_answer: bool,
     /// Expectations that differ under one start method, keyed by its name
     /// (`fork`, `spawn`, `forkserver`); the others keep the ones above.
     #[serde(default)]
