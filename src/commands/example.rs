@@ -99,7 +99,12 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
                 } else {
                     e.args.join(" ")
                 };
-                [l.meta.id.clone(), e.id.clone(), args, e.title.clone()]
+                let title = if e.requires.is_empty() {
+                    e.title.clone()
+                } else {
+                    format!("{} (needs {})", e.title, e.requires.join(", "))
+                };
+                [l.meta.id.clone(), e.id.clone(), args, title]
             })
         })
         .collect();
