@@ -30,6 +30,17 @@ pub struct FrontMatter {
     pub questions: Vec<toml::Table>,
 }
 
+impl FrontMatter {
+    /// The examples the example menu lists, by index: a worked answer only
+    /// once `answers_open` (the learner tried the exercise or asked for
+    /// the answers), so the answer is not one key away before that.
+    pub fn menu_examples(&self, answers_open: bool) -> Vec<usize> {
+        (0..self.examples.len())
+            .filter(|&i| answers_open || !self.examples[i].worked_answer)
+            .collect()
+    }
+}
+
 /// A runnable Python example declared by a lesson.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
