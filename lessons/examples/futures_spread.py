@@ -11,7 +11,7 @@ BUSY = 3_000_000   # busy-work per task: about a fifth of a second
 
 
 def many(n, one, more):
-    """'1 thread', '2 threads': a count with the right noun."""
+    """'1 task', '2 tasks': a count with the right noun."""
     return f"{n} {one if n == 1 else more}"
 
 

@@ -13,7 +13,7 @@ STEPS = 12_000_000        # work per worker: about a second of CPU
 
 
 def many(n, one, more):
-    """'1 thread', '2 threads': a count with the right noun."""
+    """'1 worker', '2 workers': a count with the right noun."""
     return f"{n} {one if n == 1 else more}"
 
 
@@ -41,8 +41,7 @@ if __name__ == "__main__":
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4
     print(f"master: pid {os.getpid()}, starting "
-          f"{many(n, 'worker', 'workers')}",
-          flush=True)
+          f"{many(n, 'worker', 'workers')}", flush=True)
 
     workers = []
     for i in range(n):

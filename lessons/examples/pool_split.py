@@ -10,7 +10,7 @@ BUSY = 3_000_000  # busy-work per item: about a tenth of a second
 
 
 def many(n, one, more):
-    """'1 thread', '2 threads': a count with the right noun."""
+    """'1 worker', '2 workers': a count with the right noun."""
     return f"{n} {one if n == 1 else more}"
 
 
