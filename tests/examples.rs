@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use forklab::lesson::{Example, LessonSet};
-use forklab::python::{ExitKind, Interpreter, RunRequest, StartMethod};
+use forklab::python::{Exit, Interpreter, RunRequest, StartMethod};
 
 /// Examples running at the same time. Many of them mostly wait (sleeping
 /// workers), so a little more than the 2 cores of CI keeps it busy.
@@ -297,7 +297,7 @@ fn check_example(set: &LessonSet, job: &Job) -> Verdict {
     let exited = outcome.exited.expect("a run ends with Exited or Failed");
     let want_exit = job.example.expect_exit_under(method.as_str());
     let mut problems = Vec::new();
-    if exited.status != ExitKind::Code(want_exit) || !exited.expected {
+    if exited.status != Exit::Code(want_exit) || !exited.expected {
         problems.push(format!(
             "{} ({:?}), expected exit status {want_exit}",
             exited.status, exited.cause

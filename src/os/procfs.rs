@@ -1,69 +1,5 @@
-//! The few operating-system calls forklab needs to keep its process family
-//! under control (Linux first; elsewhere they degrade to no-ops).
-
-use std::process::Command;
-
-/// Makes a child started by `cmd` die with this process: on Linux the
-/// kernel sends `signal` to the child when its parent thread exits.
-/// Call before spawning. (The child's own children are not covered.)
-pub fn die_with_parent(cmd: &mut Command, signal: i32) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        let parent = std::process::id() as i32;
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong, 0, 0, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                // The parent may have died before prctl: then die now.
-                if libc::getppid() != parent {
-                    libc::raise(signal);
-                }
-                Ok(())
-            });
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (cmd, signal);
-}
-
-/// Asks the kernel to kill this process when its parent dies (for code
-/// running in a child, such as `forklab worker`).
-pub fn die_with_my_parent(signal: i32) {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_PDEATHSIG has no memory-safety preconditions.
-    unsafe {
-        let parent = libc::getppid();
-        libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong, 0, 0, 0);
-        if parent == 1 || libc::getppid() != parent {
-            libc::raise(signal);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = signal;
-}
-
-/// Sends a signal to every process of a process group.
-pub fn signal_group(pgid: u32, signal: i32) -> std::io::Result<()> {
-    // SAFETY: kill has no memory-safety preconditions.
-    if unsafe { libc::kill(-(pgid as libc::pid_t), signal) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-/// Sends a signal to one process.
-pub fn signal_process(pid: u32, signal: i32) -> std::io::Result<()> {
-    // SAFETY: kill has no memory-safety preconditions.
-    if unsafe { libc::kill(pid as libc::pid_t, signal) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
+//! Processes as Linux `/proc` describes them: parents, names, command
+//! lines, the core each last ran on. Empty or `None` elsewhere.
 
 /// The core a process last ran on: field 39 (`processor`) of
 /// `/proc/PID/stat`. `None` where the OS does not say.
@@ -78,58 +14,6 @@ pub fn parse_last_core(stat: &str) -> Option<usize> {
     let rest = &stat[stat.rfind(')')? + 1..];
     // After ")" come fields 3, 4, ...: field 39 is the 37th of them.
     rest.split_whitespace().nth(36)?.parse().ok()
-}
-
-/// Pins a child to one core, so a test can tell where it must run.
-/// Call before spawning.
-pub fn pin_to_core(cmd: &mut Command, core: usize) {
-    let cores = core..core + 1;
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(move || {
-                let mut set: libc::cpu_set_t = std::mem::zeroed();
-                for core in cores.clone() {
-                    libc::CPU_SET(core, &mut set);
-                }
-                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (cmd, cores);
-}
-
-/// Restricts a running process to the first `cores` cores (CPU affinity),
-/// so a big machine can show what a small one does. Applied after spawning:
-/// a `pre_exec` hook would force a slow `fork` instead of `posix_spawn`.
-pub fn set_affinity(pid: u32, cores: usize) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: the set is zeroed and only filled within its size.
-        unsafe {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            for core in 0..cores.min(libc::CPU_SETSIZE as usize) {
-                libc::CPU_SET(core, &mut set);
-            }
-            if libc::sched_setaffinity(
-                pid as libc::pid_t,
-                std::mem::size_of::<libc::cpu_set_t>(),
-                &set,
-            ) != 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (pid, cores);
-    Ok(())
 }
 
 /// One process as `/proc` describes it: enough to draw a family tree.
@@ -273,28 +157,6 @@ mod tests {
         assert_eq!(entry.ppid, std::process::id());
         assert_eq!(entry.name, "sleep");
         assert_eq!(entry.cmdline, "sleep 5");
-    }
-
-    #[test]
-    fn a_child_can_be_pinned_after_it_started() {
-        let mut child = std::process::Command::new("sleep")
-            .arg("5")
-            .spawn()
-            .unwrap();
-        let result = set_affinity(child.id(), 1);
-        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
-        result.unwrap();
-        assert!(
-            status.contains("Cpus_allowed_list:\t0\n"),
-            "{}",
-            status
-                .lines()
-                .filter(|l| l.starts_with("Cpus"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
     }
 
     #[test]
