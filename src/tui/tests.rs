@@ -606,3 +606,43 @@ fn every_shipped_lesson_fits_80_columns() {
         }
     }
 }
+
+#[test]
+fn worked_answers_join_the_example_menu_once_asked_for() {
+    let set = LessonSet::embedded();
+    let map = set.index_of("map").unwrap();
+    let answer = set.lessons[map]
+        .meta
+        .examples
+        .iter()
+        .position(|e| e.worked_answer)
+        .expect("the map lesson has a worked answer");
+    let mut s = State::new(set, Progress::default(), Rect::new(0, 0, 100, 30));
+    update(&mut s, Action::Started(Vec::new()));
+    s.current = map;
+    s.rerender();
+    assert!(!s.menu_examples().contains(&answer));
+    update(&mut s, Action::OpenExamples);
+    for _ in 0..5 {
+        update(&mut s, Action::MenuMove(1));
+    }
+    update(&mut s, Action::MenuLast);
+    let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
+        panic!("the example menu is open");
+    };
+    assert_ne!(selected, answer, "the menu reached the held-back answer");
+    let menu = screen(&s).backend().to_string();
+    let title = &s.lesson().meta.examples[answer].title;
+    assert!(!menu.contains(title.as_str()), "{menu}");
+    update(&mut s, Action::CloseOverlay);
+    // Asking for the answers lists it, and it stays listed when hidden again.
+    update(&mut s, Action::ToggleAnswers);
+    update(&mut s, Action::ToggleAnswers);
+    assert!(s.menu_examples().contains(&answer));
+    update(&mut s, Action::OpenExamples);
+    update(&mut s, Action::MenuLast);
+    let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
+        panic!("the example menu is open");
+    };
+    assert_eq!(selected, answer);
+}
