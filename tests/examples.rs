@@ -78,7 +78,9 @@ fn every_shipped_example_gives_its_expected_status_and_output() {
         return;
     };
     let pythons = interpreters(default.clone());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    let strict = std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("FORKLAB_REQUIRE_PYTHON").is_ok_and(|v| v == "1");
+    if strict {
         assert!(
             pythons.iter().any(|p| p.version_info.1 == 11),
             "CI needs Python 3.11; found {:?}",

@@ -189,6 +189,7 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
+                panic_if_asked(&event);
                 if let Some(action) = action_for(&state, event) {
                     runtime.dispatch(&mut state, action);
                 }
@@ -358,4 +359,17 @@ fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::Class(event) => Action::Class(event),
         Event::ClassLink(status) => Action::ClassLink(status),
     })
+}
+
+/// Test-only fault: with `FORKLAB_TEST_PANIC_KEY` set, F12 panics inside
+/// the event loop, so tests/e2e_faults.rs can check that the terminal is
+/// restored and every child stopped. Without it, F12 is an ordinary key.
+fn panic_if_asked(event: &Event) {
+    static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ARMED.get_or_init(|| std::env::var_os("FORKLAB_TEST_PANIC_KEY").is_some())
+        && let Event::Terminal(crossterm::event::Event::Key(key)) = event
+        && key.code == crossterm::event::KeyCode::F(12)
+    {
+        panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
+    }
 }

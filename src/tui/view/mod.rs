@@ -42,7 +42,9 @@ pub fn view(state: &State, frame: &mut Frame) {
         );
         return;
     }
-    let areas = state.areas();
+    // The frame's own size, not the one the state last heard of: the
+    // terminal may have been resized again since (rapid resizes).
+    let areas = layout::areas(area, state.shape());
     status::header(state, frame, areas.header);
     if let (Mode::Class, Some(class)) = (state.mode, &state.class) {
         // The room is the show: the class takes the whole body.
