@@ -667,3 +667,33 @@ fn a_frame_of_another_size_than_the_state_knows_is_drawn_within_it() {
         }
     }
 }
+
+#[test]
+fn a_skipped_run_says_what_is_missing_instead_of_passing() {
+    let mut s = state(100, 30);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::PythonFound(Ok(some_python())));
+    update(&mut s, Action::OpenExamples);
+    let effects = update(&mut s, Action::MenuConfirm);
+    let number = match &effects[..] {
+        [super::Effect::RunExample(plan), ..] => plan.number,
+        other => panic!("no run asked for: {other:?}"),
+    };
+    update(
+        &mut s,
+        Action::Python(
+            number,
+            crate::python::PyEvent::Skipped {
+                missing: vec!["distributed".into()],
+            },
+        ),
+    );
+    let text = screen(&s).backend().to_string();
+    assert!(
+        text.contains("skipped: needs distributed"),
+        "the output pane does not say it:\n{text}"
+    );
+    for line in text.lines().filter(|l| l.contains("skipped")) {
+        assert!(!line.contains('✓'), "a skipped run looks passed:\n{text}");
+    }
+}
