@@ -13,7 +13,8 @@
 # virtual environment); 3.12 and 3.13 from pyenv; 3.14 from the chroot in
 # $FORKLAB_PY314_ROOT (default /work/py314), run through a small wrapper
 # ($FORKLAB_PY314_ROOT.bin/python3.14) that mounts /proc, /dev and /tmp into
-# the chroot and starts Python there in the caller's working directory.
+# the chroot and starts Python there in the caller's working directory
+# (which must be under /tmp, as forklab's runs are).
 set -euo pipefail
 
 setup=false
@@ -60,10 +61,11 @@ wrapper() { # wrapper NAME: a script that runs NAME inside the chroot
   mkdir -p "$bin"
   cat >"$bin/$name" <<EOF
 #!/bin/sh
-# Runs $name inside the Debian chroot $root, in the caller's folder.
-# Made by scripts/pythons.sh --setup.
+# Runs $name inside the Debian chroot $root, in the caller's folder when
+# it is under /tmp (where forklab runs scripts), else in /tmp: only /proc,
+# /dev and /tmp are shared with the chroot. Made by scripts/pythons.sh --setup.
 root=$root
-for d in proc dev tmp work; do
+for d in proc dev tmp; do
   mkdir -p "\$root/\$d"
   mountpoint -q "\$root/\$d" && continue
   case \$d in
@@ -71,7 +73,7 @@ for d in proc dev tmp work; do
     *) mount --rbind "/\$d" "\$root/\$d" ;;
   esac || { echo "cannot mount /\$d into \$root (needs root)" >&2; exit 126; }
 done
-exec chroot "\$root" /bin/sh -c 'cd "\$0" && exec $name "\$@"' "\$PWD" "\$@"
+exec chroot "\$root" /bin/sh -c 'cd "\$0" 2>/dev/null || cd /tmp; exec $name "\$@"' "\$PWD" "\$@"
 EOF
   chmod +x "$bin/$name"
 }
