@@ -92,6 +92,25 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
                 ),
             );
         }
+        let listed = example
+            .start_methods
+            .iter()
+            .map(|m| (m, format!("\"{m}\"")));
+        let keyed = example
+            .by_method
+            .keys()
+            .map(|m| (m, format!("by_method.{m}")));
+        for (method, needle) in listed.chain(keyed) {
+            if method.parse::<crate::python::StartMethod>().is_err() {
+                problem(
+                    &needle,
+                    format!(
+                        "example {:?}: unknown start method {method:?} (fork, spawn or forkserver)",
+                        example.id
+                    ),
+                );
+            }
+        }
         for name in &example.data {
             if !set.has_asset(name) {
                 problem(
@@ -211,6 +230,29 @@ mod tests {
             text[3].starts_with("a.md:23: experiment without an `id`"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn start_methods_are_checked_and_expectations_follow_them() {
+        let a = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[examples]]\nid = \"e\"\nfile = \"examples/missing.py\"\ntitle = \"E\"\nstart_methods = [\"fork\", \"threads\"]\nexpect_exit = 1\nexpect_output = [\"boom\"]\n\n[examples.by_method.fork]\nexpect_exit = 0\n\n[examples.by_method.sapwn]\nexpect_output = []\n+++\n# A\n";
+        let problems = check(&set_of(&[("a.md", a)]));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let unknown: Vec<&String> = text
+            .iter()
+            .filter(|t| t.contains("unknown start method"))
+            .collect();
+        assert_eq!(unknown.len(), 2, "{text:?}");
+        assert!(
+            unknown[0].starts_with("a.md:11:") && unknown[0].contains("\"threads\""),
+            "{unknown:?}"
+        );
+        assert!(unknown[1].starts_with("a.md:18:") && unknown[1].contains("\"sapwn\""));
+        let lesson = crate::lesson::parse::parse_lesson("a.md", a).unwrap();
+        let e = &lesson.meta.examples[0];
+        assert_eq!(e.expect_exit_under("fork"), 0);
+        assert_eq!(e.expect_exit_under("spawn"), 1);
+        assert_eq!(e.expect_output_under("fork"), ["boom"]);
+        assert!(e.expect_output_under("sapwn").is_empty());
     }
 
     #[test]

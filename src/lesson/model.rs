@@ -1,5 +1,7 @@
 //! The lesson model: what a lesson file says, once parsed.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 /// A lesson's TOML front matter. Unknown keys are rejected so that a
@@ -28,6 +30,17 @@ pub struct FrontMatter {
     pub questions: Vec<toml::Table>,
 }
 
+impl FrontMatter {
+    /// The examples the example menu lists, by index: a worked answer only
+    /// once `answers_open` (the learner tried the exercise or asked for
+    /// the answers), so the answer is not one key away before that.
+    pub fn menu_examples(&self, answers_open: bool) -> Vec<usize> {
+        (0..self.examples.len())
+            .filter(|&i| answers_open || !self.examples[i].worked_answer)
+            .collect()
+    }
+}
+
 /// A runnable Python example declared by a lesson.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +64,51 @@ pub struct Example {
     /// Time limit in seconds.
     #[serde(default)]
     pub timeout: Option<u64>,
+    /// Modules beyond the standard library the example needs (as
+    /// `import` names, e.g. `distributed`). Without one, forklab reports
+    /// "skipped: needs ..." instead of running it.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Start methods the lesson asks the learner to try; the test suite
+    /// runs the example under each (empty: the interpreter's default only).
+    #[serde(default)]
+    pub start_methods: Vec<String>,
+    /// A worked answer to the lesson's exercise: the example menu lists it
+    /// only once the learner has tried the exercise or asked for answers.
+    #[serde(default)]
+    pub worked_answer: bool,
+    /// Expectations that differ under one start method, keyed by its name
+    /// (`fork`, `spawn`, `forkserver`); the others keep the ones above.
+    #[serde(default)]
+    pub by_method: BTreeMap<String, MethodExpect>,
+}
+
+/// What an example should do under one start method, where it differs.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MethodExpect {
+    #[serde(default)]
+    pub expect_exit: Option<i32>,
+    #[serde(default)]
+    pub expect_output: Option<Vec<String>>,
+}
+
+impl Example {
+    /// The exit status expected under `method` (a Python start method name).
+    pub fn expect_exit_under(&self, method: &str) -> i32 {
+        self.by_method
+            .get(method)
+            .and_then(|m| m.expect_exit)
+            .unwrap_or(self.expect_exit)
+    }
+
+    /// The output strings expected under `method`.
+    pub fn expect_output_under(&self, method: &str) -> &[String] {
+        self.by_method
+            .get(method)
+            .and_then(|m| m.expect_output.as_deref())
+            .unwrap_or(&self.expect_output)
+    }
 }
 
 /// One lesson: its front matter, its Markdown body and where that body starts

@@ -131,7 +131,7 @@ impl Trace {
 fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
     let mut header: Option<Header> = None;
     let mut entries = Vec::new();
-    let mut names: HashMap<u32, (String, String)> = HashMap::new();
+    let mut names: HashMap<u32, (String, String, bool)> = HashMap::new();
     let mut line_no = 0;
     let mut last_t = 0;
     let mut buf = Vec::new();
@@ -182,7 +182,8 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
         let t = Duration::from_millis(line.t);
         let entry = match line.record {
             Record::Process(p) => {
-                names.insert(p.pid, (p.name, p.command));
+                let serves = p.role == crate::monitor::role::Role::Manager.as_str();
+                names.insert(p.pid, (p.name, p.command, serves));
                 continue;
             }
             Record::Sample(s) => {
@@ -201,7 +202,7 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
                 }
                 let mut processes = Vec::with_capacity(s.procs.len());
                 for row in s.procs {
-                    let Some((name, command)) = names.get(&row.0) else {
+                    let Some((name, command, serves)) = names.get(&row.0) else {
                         return Err(bad(format!(
                             "process {} has no `process` line before it",
                             row.0
@@ -216,6 +217,7 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
                         cpu: row.3.max(0.0),
                         memory: row.4,
                         core: row.5.filter(|c| *c < head.machine.cores),
+                        serves: *serves,
                     });
                 }
                 Entry::Sample(Sample {

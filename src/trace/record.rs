@@ -24,7 +24,7 @@ pub struct Recorder<W: Write> {
     out: GzEncoder<W>,
     start: Instant,
     /// Name and command line of each process already described.
-    known: HashMap<u32, (String, String)>,
+    known: HashMap<u32, (String, String, bool)>,
     samples: u64,
     /// The last time written: lines keep the order the TUI took them in,
     /// so a sample taken just before a lab event it reached the TUI after
@@ -98,12 +98,18 @@ impl<W: Write> Recorder<W> {
             let known = self
                 .known
                 .get(&p.pid)
-                .is_some_and(|(name, command)| *name == p.name && *command == p.command);
+                .is_some_and(|(name, command, serves)| {
+                    *name == p.name && *command == p.command && *serves == p.serves
+                });
             if !known {
                 let parent = names.get(&p.ppid).copied();
-                let role = role::classify(&p.name, &p.command, parent).as_str();
+                // A Manager's server is told by the socket it listens on,
+                // which can appear after the process does: a change of
+                // role is written again.
+                let role =
+                    role::refine(role::classify(&p.name, &p.command, parent), p.serves).as_str();
                 self.known
-                    .insert(p.pid, (p.name.clone(), p.command.clone()));
+                    .insert(p.pid, (p.name.clone(), p.command.clone(), p.serves));
                 let record = Record::Process(ProcessRecord {
                     pid: p.pid,
                     name: p.name.clone(),

@@ -611,6 +611,46 @@ fn every_shipped_lesson_fits_80_columns() {
     }
 }
 
+#[test]
+fn worked_answers_join_the_example_menu_once_asked_for() {
+    let set = LessonSet::embedded();
+    let map = set.index_of("map").unwrap();
+    let answer = set.lessons[map]
+        .meta
+        .examples
+        .iter()
+        .position(|e| e.worked_answer)
+        .expect("the map lesson has a worked answer");
+    let mut s = State::new(set, Progress::default(), Rect::new(0, 0, 100, 30));
+    update(&mut s, Action::Started(Vec::new()));
+    s.current = map;
+    s.rerender();
+    assert!(!s.menu_examples().contains(&answer));
+    update(&mut s, Action::OpenExamples);
+    for _ in 0..5 {
+        update(&mut s, Action::MenuMove(1));
+    }
+    update(&mut s, Action::MenuLast);
+    let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
+        panic!("the example menu is open");
+    };
+    assert_ne!(selected, answer, "the menu reached the held-back answer");
+    let menu = screen(&s).backend().to_string();
+    let title = &s.lesson().meta.examples[answer].title;
+    assert!(!menu.contains(title.as_str()), "{menu}");
+    update(&mut s, Action::CloseOverlay);
+    // Asking for the answers lists it, and it stays listed when hidden again.
+    update(&mut s, Action::ToggleAnswers);
+    update(&mut s, Action::ToggleAnswers);
+    assert!(s.menu_examples().contains(&answer));
+    update(&mut s, Action::OpenExamples);
+    update(&mut s, Action::MenuLast);
+    let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
+        panic!("the example menu is open");
+    };
+    assert_eq!(selected, answer);
+}
+
 /// The terminal can change size between the resize event and the draw
 /// (found by tests/e2e_faults.rs resizing rapidly): a frame of another size
 /// than the state last heard of is drawn to its own size, never past it.
@@ -625,5 +665,35 @@ fn a_frame_of_another_size_than_the_state_knows_is_drawn_within_it() {
                 terminal.draw(|f| view(&s, f)).unwrap();
             }
         }
+    }
+}
+
+#[test]
+fn a_skipped_run_says_what_is_missing_instead_of_passing() {
+    let mut s = state(100, 30);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::PythonFound(Ok(some_python())));
+    update(&mut s, Action::OpenExamples);
+    let effects = update(&mut s, Action::MenuConfirm);
+    let number = match &effects[..] {
+        [super::Effect::RunExample(plan), ..] => plan.number,
+        other => panic!("no run asked for: {other:?}"),
+    };
+    update(
+        &mut s,
+        Action::Python(
+            number,
+            crate::python::PyEvent::Skipped {
+                missing: vec!["distributed".into()],
+            },
+        ),
+    );
+    let text = screen(&s).backend().to_string();
+    assert!(
+        text.contains("skipped: needs distributed"),
+        "the output pane does not say it:\n{text}"
+    );
+    for line in text.lines().filter(|l| l.contains("skipped")) {
+        assert!(!line.contains('✓'), "a skipped run looks passed:\n{text}");
     }
 }

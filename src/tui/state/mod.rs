@@ -132,6 +132,9 @@ pub struct State {
     pub highlights: Option<std::sync::Arc<Highlights>>,
     /// Lessons whose worked answers are shown.
     pub revealed: BTreeSet<usize>,
+    /// Lessons whose answers the learner asked for (`a`) at least once:
+    /// their worked-answer examples are listed in the example menu.
+    pub answers_asked: BTreeSet<usize>,
     pub overlay: Overlay,
     pub search: Search,
     pub progress: Progress,
@@ -180,6 +183,14 @@ pub struct State {
 }
 
 impl State {
+    /// The current lesson's examples the `e` menu lists, by index: worked
+    /// answers only once the learner asked for the answers (`a`).
+    pub fn menu_examples(&self) -> Vec<usize> {
+        self.lesson()
+            .meta
+            .menu_examples(self.answers_asked.contains(&self.current))
+    }
+
     /// Opens at the lesson the learner left, or the first one.
     pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
         State::with_cores(lessons, progress, screen, crate::lab::available_cores())
@@ -202,6 +213,7 @@ impl State {
             doc_width: 0,
             highlights: None,
             revealed: BTreeSet::new(),
+            answers_asked: BTreeSet::new(),
             overlay: Overlay::None,
             search: Search::default(),
             progress,

@@ -13,6 +13,8 @@ pub enum RunEnd {
     Exited(Exited),
     /// forklab could not run it (no Python, a missing file...).
     Failed(String),
+    /// Not run: the Python lacks a module the example requires.
+    Skipped(String),
 }
 
 /// A Python example run, as the output pane shows it.

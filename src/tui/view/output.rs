@@ -66,7 +66,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             rows.drain(..skip);
         }
     }
-    if let Some(RunEnd::Failed(message)) = &run.end {
+    if let Some(RunEnd::Failed(message) | RunEnd::Skipped(message)) = &run.end {
         // forklab could not run it: say why in full (how to install Python...).
         rows.extend(
             message
@@ -120,6 +120,7 @@ fn ending(t: &Theme, run: &ExampleRun, now: std::time::Instant) -> Line<'static>
         Some(RunEnd::Failed(message)) => {
             Line::styled(format!(" could not run: {} ", first_line(message)), bad)
         }
+        Some(RunEnd::Skipped(message)) => Line::styled(format!(" {message} "), bad),
         Some(RunEnd::Exited(e)) => {
             let took = e.elapsed.as_secs_f32();
             match e.cause {
