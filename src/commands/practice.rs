@@ -188,7 +188,8 @@ pub fn run(
                     interpreter.version
                 );
             }
-            let report = practice::judge(ctx, exercise, &source, &|event| {
+            let shown = path.display().to_string();
+            let report = practice::judge(ctx, exercise, &source, Some(&shown), &|event| {
                 if !json {
                     print_event(&event);
                 }

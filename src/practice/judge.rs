@@ -105,14 +105,22 @@ pub fn speed_target(at_least: f64, cores: usize) -> f64 {
     at_least.min(0.75 * cores as f64).max(1.0)
 }
 
-/// Judges `source` (the learner's file, as read) against `exercise`.
-/// `on_event` sees every run and verdict as it happens; the report is
-/// complete even if it is cancelled (the rest is then skipped).
-pub fn judge(ctx: Context, exercise: &Exercise, source: &[u8], on_event: &dyn Fn(Event)) -> Report {
+/// Judges `source` (the learner's file, as read; its path, for the
+/// output, in `shown_as`) against `exercise`. `on_event` sees every run
+/// and verdict as it happens; the report is complete even if it is
+/// cancelled (the first check then fails with the reason).
+pub fn judge(
+    ctx: Context,
+    exercise: &Exercise,
+    source: &[u8],
+    shown_as: Option<&str>,
+    on_event: &dyn Fn(Event),
+) -> Report {
     let judge = Judge {
         ctx,
         exercise,
         source,
+        shown_as,
         on_event,
         solution: Mutex::new(None),
     };
@@ -160,6 +168,7 @@ struct Judge<'a> {
     ctx: Context<'a>,
     exercise: &'a Exercise,
     source: &'a [u8],
+    shown_as: Option<&'a str>,
     on_event: &'a dyn Fn(Event),
     /// The reference solution's run, made once when a check needs it.
     solution: Mutex<Option<Observed>>,
@@ -177,6 +186,11 @@ impl Judge<'_> {
             data: self.exercise.data.clone(),
             start_method: method,
             timeout: self.exercise.timeout(),
+            shown_as: if std::ptr::eq(contents, self.source) {
+                self.shown_as.map(str::to_string)
+            } else {
+                None
+            },
         };
         observe(self.ctx, &script, &|event| {
             (self.on_event)(Event::Py(event.clone()))
@@ -336,7 +350,12 @@ impl Judge<'_> {
                     (outcome == Outcome::Failed).then_some(reason)
                 })
             });
-            if let Some(reason) = failed {
+            if let Some(mut reason) = failed {
+                if method != StartMethod::Fork && reruns_main(&observed) {
+                    reason.push_str(&format!(
+                        " ({method} workers import your file and run its top level again: keep what starts processes under `if __name__ == \"__main__\":`)"
+                    ));
+                }
                 return (Outcome::Failed, format!("under {method}: {reason}"));
             }
             passed.push(name.as_str());
@@ -418,6 +437,17 @@ impl Judge<'_> {
             )
         }
     }
+}
+
+/// Signs that workers ran the script's top level again: Python's own
+/// errors for it, or a hang (a pool that keeps replacing dying workers).
+fn reruns_main(observed: &Observed) -> bool {
+    matches!(observed.fault, Some(Fault::TimedOut(_)))
+        || observed.lines(crate::python::Stream::Stderr).any(|l| {
+            l.contains("bootstrapping phase")
+                || l.contains("context has already been set")
+                || l.contains("freeze_support")
+        })
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -44,6 +44,9 @@ pub struct Script {
     pub data: Vec<String>,
     pub start_method: Option<StartMethod>,
     pub timeout: Duration,
+    /// The path to show instead of the temporary copy's in the output (a
+    /// traceback then names the learner's own file).
+    pub shown_as: Option<String>,
 }
 
 /// Everything the runs of one check need in common.
@@ -217,6 +220,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
     let mut output_bytes = 0usize;
     let mut next_sample = Instant::now();
     let mut stopping = false;
+    let mut copy_path: Option<String> = None;
     let mut stop = |observed: &mut Observed, fault: Fault| {
         if !stopping {
             stopping = true;
@@ -278,9 +282,23 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
                 break;
             }
         };
+        let event = match (event, &copy_path, &script.shown_as) {
+            (PyEvent::Output(mut output), Some(copy), Some(shown)) => {
+                output.text = output.text.replace(copy.as_str(), shown);
+                PyEvent::Output(output)
+            }
+            (event, _, _) => event,
+        };
         on_event(&event);
         match event {
             PyEvent::Started(started) => {
+                copy_path = Some(
+                    started
+                        .workdir
+                        .join(&script.name)
+                        .to_string_lossy()
+                        .into_owned(),
+                );
                 master = Some((started.guard_pid, started.pid));
                 observed.family = FamilyLog::new(started.guard_pid, started.pid);
                 next_sample = Instant::now();

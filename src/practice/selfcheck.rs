@@ -47,7 +47,7 @@ pub fn selfcheck(
         ) else {
             continue; // `lesson::check` reports the missing file.
         };
-        let solution = judge(ctx, exercise, &solution, &|_| {});
+        let solution = judge(ctx, exercise, &solution, None, &|_| {});
         if !solution.passed {
             let failed = solution
                 .verdicts
@@ -76,7 +76,7 @@ pub fn selfcheck(
                 ));
             }
         }
-        let starter = judge(ctx, exercise, &starter, &|_| {});
+        let starter = judge(ctx, exercise, &starter, None, &|_| {});
         if starter.passed {
             problem("the starter already passes every check: it leaves nothing to do".into());
         }
