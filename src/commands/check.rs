@@ -41,15 +41,15 @@ pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, S
         }
     }
     if problems.is_empty() {
-        let ran = if run.is_some() && exercises > 0 {
-            ", every solution passes and every starter fails"
-        } else {
-            ""
+        let what = match (exercises, run.is_some()) {
+            (0, _) => format!("{} lessons", set.len()),
+            (n, false) => format!("{} lessons and {n} exercises (not run)", set.len()),
+            (n, true) => format!(
+                "{} lessons and {n} exercises (every solution passes, every starter fails)",
+                set.len()
+            ),
         };
-        println!(
-            "{name}: {} lessons, {exercises} exercises, no problems{ran}",
-            set.len()
-        );
+        println!("{name}: {what}, no problems");
         Ok(ExitCode::SUCCESS)
     } else {
         let mut files: Vec<_> = problems.iter().map(|p| &p.file).collect();

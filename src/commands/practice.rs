@@ -44,6 +44,8 @@ pub enum PracticeAction {
         #[arg(long)]
         json: bool,
     },
+    /// Watch your file and check it again on every save (Ctrl-C to stop).
+    Watch { id: String },
     /// Show the next hint for an exercise (hints are counted).
     Hint { id: String },
     /// Print the reference solution (before you pass, only with --yes; recorded).
@@ -207,6 +209,20 @@ pub fn run(
             }
             Ok(ExitCode::from(if report.passed { PASSED } else { FAILED }))
         }
+        PracticeAction::Watch { id } => {
+            let (_, exercise) = match practice::find(set, &id) {
+                Ok(found) => found,
+                Err(message) => return unusable(&message),
+            };
+            let Some(workspace) = Workspace::locate(progress.practice_dir.as_deref()) else {
+                return unusable("no exercise folder: run `forklab practice init` first");
+            };
+            let interpreter = match Interpreter::find(python) {
+                Ok(interpreter) => interpreter,
+                Err(e) => return unusable(&e.to_string()),
+            };
+            watch(set, exercise, &workspace, interpreter, &store, progress)
+        }
         PracticeAction::Hint { id } => {
             let (_, exercise) = match practice::find(set, &id) {
                 Ok(found) => found,
@@ -299,4 +315,65 @@ fn print_summary(report: &Report, hints: usize) {
         };
         println!("== not yet: fix the first ✗ and check again{hint}");
     }
+}
+
+/// `practice watch`: the headless loop. Each save prints the verdicts as
+/// they come; progress records each finished judgement.
+fn watch(
+    set: &LessonSet,
+    exercise: &crate::lesson::Exercise,
+    workspace: &Workspace,
+    interpreter: Interpreter,
+    store: &Option<Store>,
+    mut progress: Progress,
+) -> Result<ExitCode, String> {
+    use crate::practice::live::{Live, LiveEvent, LiveSetup};
+    let path = workspace.file_of(exercise);
+    println!(
+        "== watching {} for {}: save it to check it again; Ctrl-C stops",
+        sanitize(&path.display().to_string()),
+        exercise.id
+    );
+    let interrupted = std::sync::Arc::new(AtomicBool::new(false));
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, interrupted.clone());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let live = Live::start(
+        LiveSetup {
+            set: set.clone(),
+            exercise: exercise.clone(),
+            path,
+            interpreter,
+            launcher: None,
+            cores: practice::usable_cores(),
+        },
+        true,
+        move |event| {
+            let _ = tx.send(event);
+        },
+    );
+    while !interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+        let Ok(event) = rx.recv_timeout(std::time::Duration::from_millis(100)) else {
+            continue;
+        };
+        match event {
+            LiveEvent::Judging { generation } => println!("== check {generation}"),
+            LiveEvent::Judge { event, .. } => print_event(&event),
+            LiveEvent::Done { report, .. } => {
+                print_summary(&report, exercise.hints.len());
+                progress.record_check(&exercise.id, report.passed);
+                if let Some(store) = store {
+                    let _ = store.save(&progress);
+                }
+            }
+            LiveEvent::Unreadable { message } => println!("== {message}"),
+            LiveEvent::WatchFailed { message } => {
+                live.stop();
+                return Err(message);
+            }
+        }
+    }
+    live.stop();
+    Ok(ExitCode::SUCCESS)
 }

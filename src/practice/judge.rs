@@ -116,13 +116,32 @@ pub fn judge(
     shown_as: Option<&str>,
     on_event: &dyn Fn(Event),
 ) -> Report {
+    judge_with(ctx, exercise, source, shown_as, &Memo::default(), on_event)
+}
+
+/// What one judgement keeps for the next ones of the same exercise: the
+/// reference solution's run (it does not change between saves).
+#[derive(Debug, Default)]
+pub struct Memo {
+    solution: Mutex<Option<Observed>>,
+}
+
+/// [`judge`], reusing what `memo` kept from earlier judgements.
+pub fn judge_with(
+    ctx: Context,
+    exercise: &Exercise,
+    source: &[u8],
+    shown_as: Option<&str>,
+    memo: &Memo,
+    on_event: &dyn Fn(Event),
+) -> Report {
     let judge = Judge {
         ctx,
         exercise,
         source,
         shown_as,
         on_event,
-        solution: Mutex::new(None),
+        memo,
     };
     let main = judge.run("your file", source, None);
     let mut verdicts = Vec::new();
@@ -171,7 +190,7 @@ struct Judge<'a> {
     shown_as: Option<&'a str>,
     on_event: &'a dyn Fn(Event),
     /// The reference solution's run, made once when a check needs it.
-    solution: Mutex<Option<Observed>>,
+    memo: &'a Memo,
 }
 
 impl Judge<'_> {
@@ -199,7 +218,7 @@ impl Judge<'_> {
 
     /// The reference solution's `result:` lines, or why there are none.
     fn expected_results(&self) -> Result<Vec<String>, String> {
-        let mut cached = self.solution.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cached = self.memo.solution.lock().unwrap_or_else(|e| e.into_inner());
         if cached.is_none() {
             let solution = self
                 .ctx
@@ -213,7 +232,11 @@ impl Judge<'_> {
                 })?;
             *cached = Some(self.run("the reference solution", &solution, None));
         }
-        let observed = cached.as_ref().expect("filled above");
+        let observed = cached.clone().expect("filled above");
+        if observed.fault == Some(Fault::Cancelled) {
+            *cached = None;
+        }
+        let observed = &observed;
         if let Some(fault) = &observed.fault {
             return Err(format!(
                 "the reference solution could not run: {}",

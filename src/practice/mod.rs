@@ -8,6 +8,7 @@
 //!   process family sampled and the limits a learner's script must keep
 //!   (time, processes, output).
 //! - [`judge`]: an exercise's checks, in order, each a [`Verdict`].
+//! - [`live`]: the loop: watch the file, judge it again on every save.
 //! - [`selfcheck`]: every reference solution passes, every starter fails
 //!   (`forklab check`, and the test suite).
 //!
@@ -15,6 +16,7 @@
 //! folder, so a script that deletes or rewrites itself changes nothing.
 
 pub mod judge;
+pub mod live;
 pub mod observe;
 pub mod selfcheck;
 pub mod workspace;
