@@ -435,3 +435,83 @@ fn every_solution_passes_and_every_starter_fails() {
         );
     }
 }
+
+/// The loop: a save during a run stops that run (nothing of it is left)
+/// and the new text is judged; a save that changes nothing is not judged.
+#[test]
+fn each_save_is_judged_and_stops_the_run_before_it() {
+    use forklab::practice::live::{Live, LiveEvent, LiveSetup};
+    let Some(python) = python::python_or_skip("each_save_is_judged_and_stops_the_run_before_it")
+    else {
+        return;
+    };
+    let set = fixture();
+    let exercise = exercise(&set, "pool-squares").clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(exercise.file_name());
+    let hang = "import multiprocessing, time\n\ndef nap(x):\n    time.sleep(60)\n\nif __name__ == '__main__':\n    with multiprocessing.Pool(2) as pool:\n        pool.map(nap, range(2))\n";
+    std::fs::write(&path, hang).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let live = Live::start(
+        LiveSetup {
+            set: set.clone(),
+            exercise: exercise.clone(),
+            path: path.clone(),
+            interpreter: python.clone(),
+            launcher: Some(python::launcher()),
+            cores: practice::usable_cores(),
+        },
+        true,
+        move |event| {
+            let _ = tx.send(event);
+        },
+    );
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("an event within a minute")
+    };
+    let mut pids = Vec::new();
+    // Wait until the hanging script's workers exist.
+    loop {
+        match next() {
+            LiveEvent::Judge {
+                event: Event::Py(PyEvent::Started(started)),
+                generation,
+            } => {
+                assert_eq!(generation, 1);
+                pids.extend([started.guard_pid, started.pid]);
+                break;
+            }
+            LiveEvent::Done { report, .. } => panic!("judged too soon: {report:#?}"),
+            _ => {}
+        }
+    }
+    let solution = set.read_file(&exercise.solution).unwrap();
+    // Saved the way many editors do: a new file renamed over the old one.
+    let tmp = dir.path().join(".pool_squares.py.swp");
+    std::fs::write(&tmp, &solution).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    let report = loop {
+        match next() {
+            LiveEvent::Judge {
+                event: Event::Py(PyEvent::Started(started)),
+                ..
+            } => pids.extend([started.guard_pid, started.pid]),
+            LiveEvent::Done { generation, report } => {
+                assert_eq!(generation, 2, "the hanging judgement never finished");
+                break report;
+            }
+            _ => {}
+        }
+    };
+    assert!(report.passed, "{report:#?}");
+    // Touching the file changes nothing: no new judgement.
+    std::fs::write(&path, &solution).unwrap();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(500)).is_err(),
+        "an unchanged file was judged again"
+    );
+    live.stop();
+    let left = python::wait_all_gone(&pids, Duration::from_secs(5));
+    assert!(left.is_empty(), "processes left running: {left:?}");
+}
