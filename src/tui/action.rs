@@ -109,7 +109,7 @@ pub enum Action {
     /// A child forklab started has ended, and how.
     ChildEnded {
         pid: u32,
-        ending: crate::monitor::family::Ending,
+        ending: crate::os::process::Exit,
     },
     ToggleProjector,
     SlowerRefresh,

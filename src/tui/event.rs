@@ -18,7 +18,7 @@ pub enum Event {
     /// A child forklab started has ended.
     ChildEnded {
         pid: u32,
-        ending: crate::monitor::family::Ending,
+        ending: crate::os::process::Exit,
     },
     /// Something happened in Python run number `.0`.
     Python(u64, crate::python::PyEvent),

@@ -326,10 +326,14 @@ impl LabView {
                 worker, exit, at, ..
             } => {
                 self.now = self.now.max(at);
-                self.worker_ended(worker, exit.to_string(), at);
+                self.worker_ended(worker, exit.phrase(), at);
             }
             LabEvent::WorkerCrashed(crash) => {
-                self.worker_ended(crash.worker, format!("crashed: {}", crash.exit), crash.at);
+                self.worker_ended(
+                    crash.worker,
+                    format!("crashed: {}", crash.exit.phrase()),
+                    crash.at,
+                );
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {

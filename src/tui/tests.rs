@@ -220,7 +220,7 @@ fn a_killed_worker_lingers_with_how_it_ended() {
         &mut s,
         Action::ChildEnded {
             pid: gone.pid,
-            ending: crate::monitor::family::Ending::Signal(9),
+            ending: crate::os::process::Exit::Signal(9),
         },
     );
     let terminal = screen(&s);

@@ -324,7 +324,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 _ => None,
             };
             if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
-                live.family.record_ending(pid, exit.into());
+                live.family.record_ending(pid, exit);
             }
             state.lab.apply(event);
         }
