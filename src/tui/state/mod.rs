@@ -240,14 +240,14 @@ impl State {
             },
         }
         .with_output(self.output_shown())
-        .with_practice(self.practice.working.is_some())
+        .with_practice(self.practice.working.is_some() && !self.practice.hidden)
     }
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
         self.mode == Mode::Lesson
             && (self.python.run.as_ref().is_some_and(|r| !r.hidden)
-                || self.practice.working.is_some())
+                || (self.practice.working.is_some() && !self.practice.hidden))
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.

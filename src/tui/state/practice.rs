@@ -71,6 +71,8 @@ pub struct Practice {
     /// The folder offered when there is none (`./forklab-exercises`).
     pub default_workspace: PathBuf,
     pub working: Option<Working>,
+    /// The check list pane is hidden (`o`, as the output pane).
+    pub hidden: bool,
     /// The exercise chosen while a question (folder, prediction) is open:
     /// (lesson, exercise).
     pub pending: Option<(usize, usize)>,

@@ -168,6 +168,13 @@ pub(super) fn update(
                 *scroll = (*scroll as isize + by).clamp(0, lines.len() as isize) as usize;
             }
         }
+        Action::ToggleOutput if state.practice.working.is_some() => {
+            state.practice.hidden = !state.practice.hidden;
+            if let Some(run) = &mut state.python.run {
+                run.hidden = state.practice.hidden;
+            }
+            state.rerender();
+        }
         Action::Practice(event) => return live_event(state, event),
         other => return Some(other),
     }
@@ -255,6 +262,7 @@ fn open(state: &mut State, lesson: usize, exercise: usize, effects: &mut Vec<Eff
             run_number: None,
         });
     }
+    state.practice.hidden = false;
     state.rerender();
     effects.push(Effect::WorkOn {
         lesson,

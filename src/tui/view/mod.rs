@@ -90,7 +90,7 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
         }
     }
     match &state.practice.working {
-        Some(working) if state.mode == Mode::Lesson => {
+        Some(working) if state.mode == Mode::Lesson && !state.practice.hidden => {
             practice::pane(state, working, frame, areas.output)
         }
         _ => output::draw(state, frame, areas.output),
