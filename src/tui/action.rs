@@ -30,6 +30,8 @@ pub enum Effect {
         exercise: usize,
         path: std::path::PathBuf,
     },
+    /// Stop the practice loop's judgement in progress.
+    StopJudging,
     /// Read an exercise's reference solution (answered by
     /// [`Action::SolutionRead`]).
     ReadSolution {

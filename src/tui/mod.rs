@@ -311,6 +311,11 @@ impl Runtime {
                 }
                 self.editor = Some(path);
             }
+            Effect::StopJudging => {
+                if let Some(live) = &self.practice {
+                    live.stop_judging();
+                }
+            }
             Effect::ReadSolution { lesson, exercise } => {
                 let exercise = &state.lessons.lessons[lesson].meta.exercises[exercise];
                 let text = state

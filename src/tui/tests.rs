@@ -751,3 +751,48 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     let contents = format!("{:?}", screen(&s).backend());
     assert!(contents.contains("exercise ✗·"), "{contents}");
 }
+
+#[test]
+fn x_stops_a_check_in_progress() {
+    use super::Effect;
+    use crate::practice::judge::Event;
+    use crate::practice::live::LiveEvent;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
+    let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
+    let mut progress = Progress::default();
+    progress
+        .exercises
+        .entry("pool-squares".into())
+        .or_default()
+        .prediction = Some("2".into());
+    let mut s = State::with_cores(set, progress, Rect::new(0, 0, 80, 24), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    s.practice.workspace = Some("/tmp/ex".into());
+    update(&mut s, Action::EditExercise);
+    let effects = update(&mut s, Action::MenuConfirm);
+    assert!(
+        matches!(effects.as_slice(), [Effect::WorkOn { .. }]),
+        "{effects:?}"
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judging { generation: 1 }),
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judge {
+            generation: 1,
+            event: Event::Run {
+                label: "your file".into(),
+            },
+        }),
+    );
+    let effects = update(&mut s, Action::StopExample);
+    assert!(effects.contains(&Effect::StopJudging), "{effects:?}");
+    let working = s.practice.working.as_ref().unwrap();
+    assert!(!working.judging());
+    assert!(working.problem.as_deref().unwrap().starts_with("Stopped"));
+    // Without a check running, x is the examples' stop again.
+    let effects = update(&mut s, Action::StopExample);
+    assert!(!effects.contains(&Effect::StopJudging));
+}

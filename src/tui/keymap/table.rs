@@ -85,7 +85,7 @@ pub const BINDINGS: &[Binding] = &[
     on(Examples, &[c('a')], |_| Action::EditArgs, "edit the chosen example's arguments").hint("arguments"),
     on(Python, &[c('m')], |_| Action::CycleStartMethod, "start method: fork, spawn, ...").hint("method"),
     on(Examples, &[c('m')], |_| Action::CycleStartMethod, ""),
-    on(Python, &[c('x')], |_| Action::StopExample, "stop the script and all it started").hint("stop script"),
+    on(Python, &[c('x')], |_| Action::StopExample, "stop the script or the check, and all it started").hint("stop script"),
     on(Python, &[c('o')], |_| Action::ToggleOutput, "show / hide the output pane"),
     on(Python, &[k(Tab), k(BackTab)], |_| Action::FocusNext, "scroll keys: lesson or output"),
     // The worker lab.
