@@ -322,7 +322,7 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
                     timed_out: false,
                     end: None,
                     scroll: None,
-                    hidden: false,
+                    hidden: state.practice.hidden,
                 });
             }
             Event::Py(py) => {
