@@ -41,7 +41,7 @@ fn main() {
             exercise,
             path: path.clone(),
             interpreter: Some(python.clone()),
-            python_flag: None,
+            python_choice: None,
             launcher: Some(env!("CARGO_BIN_EXE_forklab").into()),
             cores: forklab::practice::usable_cores(),
         },

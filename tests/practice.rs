@@ -458,7 +458,7 @@ fn each_save_is_judged_and_stops_the_run_before_it() {
             exercise: exercise.clone(),
             path: path.clone(),
             interpreter: Some(python.clone()),
-            python_flag: None,
+            python_choice: None,
             launcher: Some(python::launcher()),
             cores: practice::usable_cores(),
         },

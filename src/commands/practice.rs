@@ -345,7 +345,7 @@ fn watch(
             exercise: exercise.clone(),
             path,
             interpreter: Some(interpreter),
-            python_flag: None,
+            python_choice: None,
             launcher: None,
             cores: practice::usable_cores(),
         },

@@ -48,10 +48,11 @@ pub struct LiveSetup {
     pub set: LessonSet,
     pub exercise: Exercise,
     pub path: PathBuf,
-    /// The Python to run; `None`: looked for (with `python_flag`) on the
-    /// loop's thread before the first judgement.
+    /// The Python to run; `None`: looked for (as `python_choice` says) on
+    /// the loop's thread before the first judgement.
     pub interpreter: Option<Interpreter>,
-    pub python_flag: Option<PathBuf>,
+    /// The interpreter asked for (flag, setting), and where that came from.
+    pub python_choice: Option<(PathBuf, crate::python::interpreter::Source)>,
     pub launcher: Option<PathBuf>,
     pub cores: usize,
 }
@@ -254,7 +255,12 @@ fn run(
         };
         let interpreter = match setup.interpreter.clone() {
             Some(interpreter) => interpreter,
-            None => match Interpreter::find(setup.python_flag.as_deref()) {
+            None => match Interpreter::find_chosen(
+                setup
+                    .python_choice
+                    .as_ref()
+                    .map(|(path, source)| (path.as_path(), *source)),
+            ) {
                 Ok(found) => {
                     setup.interpreter = Some(found.clone());
                     found

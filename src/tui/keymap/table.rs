@@ -117,6 +117,10 @@ pub const BINDINGS: &[Binding] = &[
     on(TextPopup, &[c('j'), k(Down), WheelDown], |_| Action::TextScroll(1), "scroll a hint or the solution"),
     on(TextPopup, &[c('k'), k(Up), WheelUp], |_| Action::TextScroll(-1), ""),
     on(TextPopup, &[Other], |_| Action::CloseOverlay, "close it").hint("close"),
+    // Themes and presenting to a room.
+    on(Presenter, &[c('T')], |_| Action::CycleTheme, "theme: dark, light, mono"),
+    on(Presenter, &[c('P')], |_| Action::ToggleKeys, "show keys pressed (for an audience)"),
+    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the focused pane alone"),
     // The class view (teacher).
     on(Class, &[c('j'), k(Down)], |_| Action::ClassMove(1), "move among the participants").hint("move"),
     on(Class, &[c('k'), k(Up)], |_| Action::ClassMove(-1), ""),

@@ -6,6 +6,7 @@ mod lab;
 mod live;
 mod overlay;
 mod practice;
+mod presenter;
 mod python;
 mod quiz;
 mod reader;
@@ -27,6 +28,7 @@ const PARTS: &[Part] = &[
     python::update,
     lab::update,
     overlay::update,
+    presenter::update,
     search::update,
     quiz::update,
     class::update,

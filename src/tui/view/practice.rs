@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -12,22 +12,10 @@ use unicode_width::UnicodeWidthStr;
 use super::super::action::Action;
 use super::super::keymap::{self, Where};
 use super::super::state::{Ask, State, Working};
-use super::super::theme;
+use super::super::theme::Theme;
 use super::popup::{frame_box, window_start};
 use crate::practice::judge::Outcome;
 use crate::progress::ExerciseState;
-
-fn good() -> Style {
-    Style::new()
-        .fg(Color::LightGreen)
-        .add_modifier(Modifier::BOLD)
-}
-
-fn bad() -> Style {
-    Style::new()
-        .fg(Color::LightRed)
-        .add_modifier(Modifier::BOLD)
-}
 
 /// ✓ passed, ✗ failing, · not started: an exercise in the contents.
 pub fn mark(state: ExerciseState) -> char {
@@ -43,20 +31,21 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
+    let t = &state.theme;
     let exercise = &state.lessons.lessons[working.lesson].meta.exercises[working.exercise];
     let ending = match (&working.problem, &working.running, working.passed) {
-        (Some(_), _, _) => Line::styled(" cannot check ", bad()),
-        (None, Some(run), _) => Line::styled(format!(" checking: {run}… "), theme::key()),
-        (None, None, Some(true)) => Line::styled(" ✓ every check passes ", good()),
-        (None, None, Some(false)) => Line::styled(" ✗ not yet: fix the first ✗ and save ", bad()),
-        (None, None, None) => Line::styled(" save the file to check it ", theme::dim()),
+        (Some(_), _, _) => Line::styled(" cannot check ", t.bad()),
+        (None, Some(run), _) => Line::styled(format!(" checking: {run}… "), t.key()),
+        (None, None, Some(true)) => Line::styled(" ✓ every check passes ", t.good()),
+        (None, None, Some(false)) => Line::styled(" ✗ not yet: fix the first ✗ and save ", t.bad()),
+        (None, None, None) => Line::styled(" save the file to check it ", t.dim()),
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(theme::pane_border())
+        .border_style(t.pane_border())
         .title(Line::styled(
             format!(" Practice · {} · {} ", exercise.title, file_name(working)),
-            theme::pane_title(),
+            t.pane_title(),
         ))
         .title_bottom(ending.right_aligned());
     let inner = block.inner(area);
@@ -64,17 +53,17 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
     let width = inner.width as usize;
     let mut rows: Vec<Line> = Vec::new();
     if let Some(problem) = &working.problem {
-        rows.push(Line::styled(cut(problem, width), bad()));
+        rows.push(Line::styled(cut(problem, width), t.bad()));
     }
     for check in &working.checks {
         let (mark, style, reason) = match &check.verdict {
-            None => ('·', theme::dim(), String::new()),
+            None => ('·', t.dim(), String::new()),
             Some((outcome, reason)) => (
                 outcome.mark(),
                 match outcome {
-                    Outcome::Passed => good(),
-                    Outcome::Failed => bad(),
-                    Outcome::Skipped => theme::dim(),
+                    Outcome::Passed => t.good(),
+                    Outcome::Failed => t.bad(),
+                    Outcome::Skipped => t.dim(),
                 },
                 reason.clone(),
             ),
@@ -87,13 +76,13 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
         };
         rows.push(Line::from(vec![
             Span::styled(cut(&head, width), style),
-            Span::styled(rest, theme::dim()),
+            Span::styled(rest, t.dim()),
         ]));
     }
     if let Some(prediction) = &state.progress.exercise(&working.id).prediction {
         rows.push(Line::from(vec![
-            Span::styled("you predicted: ", theme::dim()),
-            Span::styled(cut(prediction, width.saturating_sub(15)), theme::key()),
+            Span::styled("you predicted: ", t.dim()),
+            Span::styled(cut(prediction, width.saturating_sub(15)), t.key()),
         ]));
     }
     // The run's last lines under the checks, as room allows.
@@ -106,13 +95,13 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
     {
         rows.push(Line::styled(
             cut(&format!("── {} ", run.title), width),
-            theme::dim(),
+            t.dim(),
         ));
         let lines = run.transcript.lines();
         for line in &lines[lines.len().saturating_sub(room)..] {
             let style = match line.stream {
                 crate::python::Stream::Stdout => Style::new(),
-                crate::python::Stream::Stderr => Style::new().fg(Color::LightRed),
+                crate::python::Stream::Stderr => t.stderr(),
             };
             rows.push(Line::styled(cut(&line.text, width), style));
         }
@@ -149,6 +138,7 @@ fn cut(text: &str, width: usize) -> String {
 
 /// The lesson's exercises, to choose one.
 pub fn exercises(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
+    let t = &state.theme;
     let exercises = &state.lesson().meta.exercises;
     let lines: Vec<Line> = exercises
         .iter()
@@ -157,7 +147,7 @@ pub fn exercises(state: &State, selected: usize, frame: &mut Frame, screen: Rect
             let record = state.progress.exercise(&e.id);
             let text = format!(" {} {} ", mark(record.state), e.title);
             if i == selected {
-                Line::styled(text, theme::selected())
+                Line::styled(text, t.selected())
             } else {
                 Line::raw(text)
             }
@@ -171,6 +161,7 @@ pub fn exercises(state: &State, selected: usize, frame: &mut Frame, screen: Rect
         lines.len() as u16 + 2,
         "Exercises",
         &keymap::hint_line(&keymap::hints(Where::Exercises)),
+        t,
     );
     let start = window_start(selected, inner.height as usize, lines.len());
     let visible: Vec<Line> = lines
@@ -182,7 +173,7 @@ pub fn exercises(state: &State, selected: usize, frame: &mut Frame, screen: Rect
 }
 
 /// A yes-or-no question.
-pub fn ask(ask: &Ask, frame: &mut Frame, screen: Rect) {
+pub fn ask(ask: &Ask, t: &Theme, frame: &mut Frame, screen: Rect) {
     let (title, text) = match ask {
         Ask::CreateWorkspace { dir } => (
             "Exercise folder",
@@ -202,6 +193,7 @@ pub fn ask(ask: &Ask, frame: &mut Frame, screen: Rect) {
         title,
         &text,
         &keymap::hint_line(&keymap::hints(Where::Ask)),
+        t,
     );
 }
 
@@ -222,11 +214,19 @@ pub fn predict(state: &State, text: &str, frame: &mut Frame, screen: Rect) {
             "Enter keeps it · {} skips",
             keymap::key_for(|a| matches!(a, Action::AskNo))
         ),
+        &state.theme,
     );
 }
 
 /// A hint or the solution.
-pub fn text(title: &str, lines: &[String], scroll: usize, frame: &mut Frame, screen: Rect) {
+pub fn text(
+    title: &str,
+    lines: &[String],
+    scroll: usize,
+    t: &Theme,
+    frame: &mut Frame,
+    screen: Rect,
+) {
     let width = lines
         .iter()
         .map(|l| l.width())
@@ -245,6 +245,7 @@ pub fn text(title: &str, lines: &[String], scroll: usize, frame: &mut Frame, scr
         wrapped + 2,
         title,
         &keymap::hint_line(&keymap::hints(Where::TextPopup)),
+        t,
     );
     let shown: Vec<Line> = lines
         .iter()
@@ -254,13 +255,13 @@ pub fn text(title: &str, lines: &[String], scroll: usize, frame: &mut Frame, scr
     frame.render_widget(Paragraph::new(shown).wrap(Wrap { trim: false }), inner);
 }
 
-fn text_box(frame: &mut Frame, screen: Rect, title: &str, text: &str, footer: &str) {
+fn text_box(frame: &mut Frame, screen: Rect, title: &str, text: &str, footer: &str, t: &Theme) {
     let width = 64u16;
     let rows = text
         .lines()
         .map(|l| l.width() as u16 / (width - 4) + 1)
         .sum::<u16>();
-    let inner = frame_box(frame, screen, width, rows + 2, title, footer);
+    let inner = frame_box(frame, screen, width, rows + 2, title, footer, t);
     frame.render_widget(
         Paragraph::new(text.to_string()).wrap(Wrap { trim: true }),
         inner,
