@@ -24,6 +24,25 @@ pub enum Effect {
     StopRecording,
     /// Pause, seek or speed up the replay.
     ReplayControl(crate::trace::replay::Control),
+    /// Write the starter files into this folder (answered by
+    /// [`Action::WorkspaceMade`]).
+    MakeWorkspace(std::path::PathBuf),
+    /// Watch an exercise's file (judging it on every save) and hand the
+    /// terminal to the learner's editor on it (answered by
+    /// [`Action::EditorDone`]).
+    WorkOn {
+        lesson: usize,
+        exercise: usize,
+        path: std::path::PathBuf,
+    },
+    /// Stop the practice loop's judgement in progress.
+    StopJudging,
+    /// Read an exercise's reference solution (answered by
+    /// [`Action::SolutionRead`]).
+    ReadSolution {
+        lesson: usize,
+        exercise: usize,
+    },
     /// Send the lab's measured points to the class the learner joined.
     SendToClass(crate::class::Report),
 }
@@ -186,6 +205,29 @@ pub enum Action {
     },
     /// Show another machine's lab results beside this one's.
     LabCompare(Box<super::lab::Recorded>),
+    /// `E`: work on the lesson's exercise (choose one if there are several).
+    EditExercise,
+    /// The next hint of the exercise worked on.
+    ExerciseHint,
+    /// The reference solution (asks first until the exercise is passed).
+    ExerciseSolution,
+    /// Yes or no to the open question.
+    AskYes,
+    AskNo,
+    /// Typing the prediction the exercise asks for.
+    PredictType(char),
+    PredictBackspace,
+    PredictDone,
+    /// Scroll a text popup (hint, solution).
+    TextScroll(isize),
+    /// Something happened in the practice loop.
+    Practice(crate::practice::live::LiveEvent),
+    /// The exercise folder was written (or could not be).
+    WorkspaceMade(Result<std::path::PathBuf, String>),
+    /// The editor ended (or could not start).
+    EditorDone(Result<(), String>),
+    /// The reference solution's text (or why it cannot be read).
+    SolutionRead(Result<String, String>),
     /// The class view opens (teacher: `class serve` or `class open`).
     ClassOpened(Box<super::class::ClassView>),
     /// A learner joined, a result arrived, a request was refused.
@@ -225,6 +267,10 @@ impl Action {
                 | Action::ReplayExample { .. }
                 | Action::ReplayLabBegan { .. }
                 | Action::LabCompare(_)
+                | Action::Practice(_)
+                | Action::WorkspaceMade(_)
+                | Action::EditorDone(_)
+                | Action::SolutionRead(_)
                 | Action::ClassOpened(_)
                 | Action::Class(_)
                 | Action::ClassLinked(_)

@@ -1,5 +1,6 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
+mod practice;
 mod python;
 mod replay;
 
@@ -23,6 +24,7 @@ use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 
+pub use practice::{Ask, CheckRow, Practice, Working};
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
 pub use replay::{Recording, ReplayStatus};
 
@@ -62,6 +64,22 @@ pub enum Overlay {
     Examples {
         selected: usize,
         editing: Option<String>,
+    },
+    /// The lesson's exercises, to choose the one to work on.
+    Exercises {
+        selected: usize,
+    },
+    /// A yes-or-no question.
+    Ask(Ask),
+    /// The exercise's question, answered before the first run.
+    Predict {
+        text: String,
+    },
+    /// A hint or the solution: a title and lines of text.
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
     },
 }
 
@@ -161,6 +179,8 @@ pub struct State {
     pub open_question: Option<usize>,
     /// The lessons' Python examples: the interpreter, the run, choices.
     pub python: Python,
+    /// The exercises: the learner's folder, the one worked on, its checks.
+    pub practice: Practice,
     /// This machine's cores, read once at start.
     pub cores: usize,
     pub focus: Focus,
@@ -184,11 +204,17 @@ pub struct State {
 
 impl State {
     /// The current lesson's examples the `e` menu lists, by index: worked
-    /// answers only once the learner asked for the answers (`a`).
+    /// answers only once the learner tried (asked for the answers with `a`,
+    /// or checked one of the lesson's exercises).
     pub fn menu_examples(&self) -> Vec<usize> {
-        self.lesson()
-            .meta
-            .menu_examples(self.answers_asked.contains(&self.current))
+        let meta = &self.lesson().meta;
+        // Worked answers come after an attempt: the answers asked for with
+        // `a`, or any of the lesson's exercises checked once.
+        let tried = meta
+            .exercises
+            .iter()
+            .any(|e| self.progress.exercise(&e.id).checks > 0);
+        meta.menu_examples(tried || self.answers_asked.contains(&self.current))
     }
 
     /// Opens at the lesson the learner left, or the first one.
@@ -228,6 +254,7 @@ impl State {
             pending: Pending::default(),
             open_question: None,
             python: Python::default(),
+            practice: Practice::default(),
             cores,
             focus: Focus::Lesson,
             mode: Mode::Lesson,
@@ -276,14 +303,18 @@ impl State {
                 zoom: self.presenter.zoom,
                 zoom_output: self.presenter.zoom && self.focus == Focus::Output,
                 output: false,
+                practice: false,
             },
         }
         .with_output(self.output_shown())
+        .with_practice(self.practice.working.is_some() && !self.practice.hidden)
     }
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
-        self.mode == Mode::Lesson && self.python.run.as_ref().is_some_and(|r| !r.hidden)
+        self.mode == Mode::Lesson
+            && (self.python.run.as_ref().is_some_and(|r| !r.hidden)
+                || (self.practice.working.is_some() && !self.practice.hidden))
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.

@@ -5,6 +5,7 @@ mod class;
 mod lab;
 mod live;
 mod overlay;
+mod practice;
 mod presenter;
 mod python;
 mod quiz;
@@ -28,6 +29,8 @@ const PARTS: &[Part] = &[
     replay::update,
     live::update,
     reader::update,
+    // Before python: it hands practice runs' events on to it.
+    practice::update,
     python::update,
     lab::update,
     overlay::update,

@@ -66,6 +66,7 @@ fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
     // The example menu moves over the examples it lists (worked answers
     // may be held back); `selected` stays an index into all of them.
     let listed = state.menu_examples();
+    let exercises = state.lesson().meta.exercises.len();
     match &mut state.overlay {
         Overlay::Examples {
             selected,
@@ -78,6 +79,7 @@ fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
         }
         Overlay::Contents { selected } => *selected = to(*selected, state.lessons.len()),
         Overlay::Links { selected } => *selected = to(*selected, state.doc.links.len()),
+        Overlay::Exercises { selected } => *selected = to(*selected, exercises),
         _ => {}
     }
 }
