@@ -26,6 +26,10 @@ pub struct FrontMatter {
     /// Keyboard quiz questions (interpreted by the quiz).
     #[serde(default)]
     pub questions: Vec<toml::Table>,
+    /// Code the learner writes, checked by `forklab practice` (see
+    /// EXERCISES-SCHEMA in the docs and [`Exercise`]).
+    #[serde(default)]
+    pub exercises: Vec<Exercise>,
 }
 
 /// A runnable Python example declared by a lesson.
@@ -51,6 +55,102 @@ pub struct Example {
     /// Time limit in seconds.
     #[serde(default)]
     pub timeout: Option<u64>,
+}
+
+/// An exercise: a starter file the learner completes, a hidden reference
+/// solution, and the checks that decide when the learner's file is right.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Unique in the course: lowercase letters, digits and dashes.
+    pub id: String,
+    pub title: String,
+    /// The starter, relative to the lesson set's folder.
+    pub file: String,
+    /// The reference solution, relative to the lesson set's folder.
+    pub solution: String,
+    /// Arguments for every check run.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Names under `assets/` copied next to the script before it runs.
+    #[serde(default)]
+    pub data: Vec<String>,
+    /// Seconds per run (default [`Exercise::DEFAULT_TIMEOUT`]).
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    /// A question the learner answers before the first check run.
+    #[serde(default)]
+    pub predict: Option<String>,
+    /// Shown one at a time, on request.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// Run in order; the exercise passes when none fails.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+impl Exercise {
+    /// Seconds per run when the exercise names no `timeout`.
+    pub const DEFAULT_TIMEOUT: u64 = 30;
+
+    /// The time limit of one run.
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT))
+    }
+
+    /// The starter's file name: the name it has in the learner's workspace.
+    pub fn file_name(&self) -> &str {
+        self.file.rsplit('/').next().unwrap_or(&self.file)
+    }
+}
+
+/// One check of an exercise, told apart by its `kind`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Check {
+    /// The exit status equals `code`.
+    Exit {
+        #[serde(default)]
+        code: i32,
+    },
+    /// Standard output contains every `contains` substring, and every
+    /// `regex` matches some line.
+    Output {
+        #[serde(default)]
+        contains: Vec<String>,
+        #[serde(default)]
+        regex: Vec<String>,
+    },
+    /// The `result:` lines of standard output equal the solution's.
+    SameResult {},
+    /// The exit, output and same-result checks pass under each method.
+    StartMethods { methods: Vec<String> },
+    /// At least this many worker processes were seen in the family.
+    Workers { at_least: usize },
+    /// The family ran on at least this many distinct cores (capped to the
+    /// cores this machine offers).
+    Cores { at_least: usize },
+    /// Nothing of the family outlived the script.
+    NoLeftovers {},
+    /// Best-of-3 wall time beats the `serial` script's by this factor
+    /// (scaled down to the cores this machine offers).
+    Speedup { serial: String, at_least: f64 },
+}
+
+impl Check {
+    /// The `kind` as written in the front matter.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Check::Exit { .. } => "exit",
+            Check::Output { .. } => "output",
+            Check::SameResult {} => "same-result",
+            Check::StartMethods { .. } => "start-methods",
+            Check::Workers { .. } => "workers",
+            Check::Cores { .. } => "cores",
+            Check::NoLeftovers {} => "no-leftovers",
+            Check::Speedup { .. } => "speedup",
+        }
+    }
 }
 
 /// One lesson: its front matter, its Markdown body and where that body starts
