@@ -10,14 +10,14 @@ The task
 2. Write describe(path, words): return the report line for one file,
    with only the file's base name (os.path.basename):
 
-       result: ants.txt 241 words
+       result: ants.txt N words
 
 3. In the master block, use map (no for loop that calls count_words)
    to count the words of every file. Then use map once more, with TWO
    lists (the files and the counts), to build the report lines, and
    print them. Last, print the total:
 
-       result: 1234 words in 7 files
+       result: T words in 7 files
 
 Watch out: map is lazy, and a map object can be walked only once. If
 you need the counts twice (for the lines and for the total), keep
