@@ -39,9 +39,18 @@ pub enum Command {
         action: Option<LessonsAction>,
     },
     /// Validate a lesson folder (default: the built-in course); exit status 1 on problems.
+    /// Also runs every exercise's solution (it must pass) and starter (it must fail).
     Check {
         /// The folder to check.
         dir: Option<PathBuf>,
+        /// Skip running the exercises (only the files are checked).
+        #[arg(long)]
+        no_run: bool,
+    },
+    /// Exercises: write code and have it checked (`init`, `list`, `check ID`, `hint ID`, `solution ID`).
+    Practice {
+        #[command(subcommand)]
+        action: commands::practice::PracticeAction,
     },
     /// Spin on one core until stdin closes (the reader's busy copies).
     #[command(hide = true)]
@@ -100,7 +109,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Run(args)) => commands::run::run(&args),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
-        Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
+        Some(Command::Check { dir, no_run }) => commands::check::run(
+            dir.or(cli.lessons).as_deref(),
+            (!no_run).then_some(cli.python.as_deref()),
+        ),
+        Some(Command::Practice { action }) => commands::practice::run(
+            &load_lessons(cli.lessons.as_deref())?,
+            action,
+            cli.python.as_deref(),
+        ),
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
@@ -122,6 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                      forklab lessons            list the lessons\n  \
                      forklab lessons show ID    print a lesson\n  \
                      forklab check [DIR]        validate a lesson folder\n  \
+                     forklab practice list      the exercises (then: practice init, practice check ID)\n  \
                      forklab example list       the Python examples (then: example run ID)\n  \
                      forklab --help             everything else"
                     .into());
