@@ -26,6 +26,7 @@ need is a lambda.
        ...
        result: TOTAL words of 7 or more letters
 
+forklab copies the corpus next to this file before each check.
 Check your work with `forklab practice check lambda-rank`, or the E
 key in forklab.
 """

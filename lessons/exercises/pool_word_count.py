@@ -31,6 +31,7 @@ The task
 
 The checks run it under fork, spawn and forkserver and look for at
 least 2 worker processes.
+forklab copies the corpus next to this file before each check.
 Check with `forklab practice check pool-word-count`, or the E key.
 """
 import glob

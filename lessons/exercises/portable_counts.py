@@ -3,10 +3,10 @@
 Usage: python portable_counts.py [LETTERS]   (default 6)
 
 This script counts, in each book of corpus/, the words of LETTERS or
-more letters, on a pool of 2 workers. Run it as it is:
-
-    FORKLAB_START_METHOD=fork python3 portable_counts.py     # works
-    FORKLAB_START_METHOD=spawn python3 portable_counts.py    # fails
+more letters, on a pool of 2 workers. Check it as it is, with
+`forklab practice check portable-counts`: it passes under fork and
+fails under spawn. (By hand, with a corpus/ folder beside it:
+FORKLAB_START_METHOD=spawn python3 portable_counts.py)
 
 Under fork, each worker is a copy of the master made when the pool
 starts, so it sees TEXTS and MIN_LETTERS as the master filled them in.
@@ -31,6 +31,7 @@ import:
 
 The checks run your script under fork, spawn and forkserver, and
 compare every run's result lines with the reference solution's.
+forklab copies the corpus next to this file before each check.
 Check with `forklab practice check portable-counts`, or the E key.
 """
 import glob

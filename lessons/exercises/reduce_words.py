@@ -25,6 +25,7 @@ as a list of lower-case strings, in the order they appear.
 
    with the numbers and the word filled in.
 
+forklab copies the corpus next to this file before each check.
 Check your work with `forklab practice check reduce-words`, or the E
 key in forklab.
 """
