@@ -18,12 +18,13 @@ The task
    then call time_map for every size in SIZES, printing one line per
    size:
 
-       chunksize     1: 0.625 s
+       chunksize     1: T.TTT s     (size right-aligned in 5 places,
+                                     seconds with 3 decimals)
 
 3. Every size must give the same total: stop with a message if not.
    Then print the fastest size, and the total:
 
-       best chunksize: 100 (17.3x faster than the slowest)
+       best chunksize: B (R.Rx faster than the slowest)
        result: sum of digit sums: S
 
 Before you run it, guess: which size wins, and how much slower is

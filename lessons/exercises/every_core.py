@@ -1,6 +1,6 @@
 """Exercise: one worker per usable core (lesson: Effect of core count).
 
-Usage: python every_core.py [N]   (default 6000000)
+Usage: python every_core.py [N]   (default 24000000)
 
 The job adds up the squares of 0 .. N-1, cut into blocks. It is pure
 computation, so the best pool has one worker per core this process
@@ -22,7 +22,7 @@ The task
 3. Print:
 
        result: pool size C
-       result: sum of squares below 6000000: S
+       result: sum of squares below 24000000: S
 
 The checks watch the core pane (every core you have must get work)
 and time your script against a serial run: on 2 or more cores it must
@@ -66,7 +66,7 @@ if __name__ == "__main__":
     if method:
         multiprocessing.set_start_method(method)
 
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 6_000_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 24_000_000
     cores = usable_cores()
     # TODO 2 and 3: split, a pool of `cores` workers, pool.map, print.
     raise NotImplementedError("TODO: run the blocks on the pool")

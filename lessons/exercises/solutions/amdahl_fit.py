@@ -7,8 +7,8 @@ import os
 import sys
 import time
 
-SERIAL_STEPS = 600_000      # the master's share: it cannot be split
-PARALLEL_N = 3_000_000      # the share the workers split between them
+SERIAL_STEPS = 1_200_000    # the master's share: it cannot be split
+PARALLEL_N = 6_000_000      # the share the workers split between them
 
 
 def serial_part(steps):

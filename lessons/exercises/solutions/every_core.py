@@ -1,6 +1,6 @@
 """Reference solution: one worker per usable core, and every core busy.
 
-Usage: python every_core.py [N]   (default 6000000)
+Usage: python every_core.py [N]   (default 24000000)
 """
 import multiprocessing
 import os
@@ -42,7 +42,7 @@ if __name__ == "__main__":
     if method:
         multiprocessing.set_start_method(method)
 
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 6_000_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 24_000_000
     cores = usable_cores()
     tasks = split(n, 4 * cores)       # a few tasks per worker: balance
     with multiprocessing.Pool(processes=cores) as pool:

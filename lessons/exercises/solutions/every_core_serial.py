@@ -1,6 +1,6 @@
 """Serial reference for every_core: the same sum in one process.
 
-Usage: python every_core_serial.py [N]   (default 6000000)
+Usage: python every_core_serial.py [N]   (default 24000000)
 """
 import sys
 
@@ -15,5 +15,5 @@ def sum_squares(bounds):
 
 
 if __name__ == "__main__":
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 6_000_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 24_000_000
     print(f"result: sum of squares below {n}: {sum_squares((0, n))}")
