@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use forklab::python::{EndCause, ExitKind, PyEvent, RunRequest, StartMethod, Stream};
+use forklab::python::{EndCause, Exit, PyEvent, RunRequest, StartMethod, Stream};
 
 /// Two pool workers that sleep for a minute; "ready" once they have work.
 const NAP: &str = r#"import multiprocessing, os, time
@@ -294,7 +294,7 @@ fn stop_kills_the_whole_family_and_says_so() {
     let (exited, _) = wait_exited(&rx, Duration::from_secs(10));
     assert_eq!(exited.cause, EndCause::Stopped);
     assert!(!exited.expected);
-    assert_eq!(exited.status, ExitKind::Signal(libc::SIGKILL));
+    assert_eq!(exited.status, Exit::Signal(libc::SIGKILL));
     assert!(
         asked.elapsed() < Duration::from_secs(3),
         "{:?}",
@@ -362,7 +362,7 @@ fn escape_sequences_and_bad_bytes_are_shown_harmlessly() {
     let request = RunRequest::for_script("noisy.py", NOISY.as_bytes(), interpreter).unwrap();
     let outcome = python::run_to_end(request, Duration::from_secs(30));
     let exited = outcome.exited.expect("exited");
-    assert_eq!(exited.status, ExitKind::Code(0));
+    assert_eq!(exited.status, Exit::Code(0));
     assert!(exited.expected);
     let lines = outcome.transcript.lines();
     for line in lines {
@@ -630,7 +630,7 @@ print("daemon pid", os.read(r, 32).decode().strip(), flush=True)
     let outcome = python::run_to_end(request, Duration::from_secs(30));
     let text = outcome.text();
     let exited = outcome.exited.expect("exited");
-    assert_eq!(exited.status, ExitKind::Code(0), "{text}");
+    assert_eq!(exited.status, Exit::Code(0), "{text}");
     let pid: u32 = text
         .split("daemon pid ")
         .nth(1)

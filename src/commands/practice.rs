@@ -335,7 +335,7 @@ fn watch(
         exercise.id
     );
     let interrupted = std::sync::Arc::new(AtomicBool::new(false));
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         let _ = signal_hook::flag::register(signal, interrupted.clone());
     }
     let (tx, rx) = std::sync::mpsc::channel();

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use super::observe::{Context, Fault, Observed, Script, observe};
 use crate::lesson::{Check, Exercise};
-use crate::python::{ExitKind, PyEvent, StartMethod};
+use crate::os::process::Exit;
+use crate::python::{PyEvent, StartMethod};
 
 /// How many timed runs the speedup check makes of each script.
 pub const SPEED_RUNS: usize = 3;
@@ -503,7 +504,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 fn exit_verdict(observed: &Observed, code: i32) -> (Outcome, String) {
-    if observed.status == Some(ExitKind::Code(code)) {
+    if observed.status == Some(Exit::Code(code)) {
         return (Outcome::Passed, format!("exit status {code}"));
     }
     let mut reason = describe_end(observed);

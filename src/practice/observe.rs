@@ -11,9 +11,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::lesson::LessonSet;
+use crate::monitor::Sampler as _;
+use crate::monitor::live::FamilySampler;
+use crate::os::process::Exit;
 use crate::python::{
-    EndCause, ExitKind, FamilyLog, Interpreter, PyEvent, Role, RunRequest, StartMethod, Stream,
-    Transcript,
+    EndCause, FamilyLog, Interpreter, PyEvent, Role, RunRequest, StartMethod, Stream, Transcript,
 };
 
 /// How often the family is sampled: often enough to see short-lived
@@ -106,7 +108,7 @@ impl Fault {
 #[derive(Debug, Clone, Default)]
 pub struct Observed {
     /// How the script ended (`None` if it never started).
-    pub status: Option<ExitKind>,
+    pub status: Option<Exit>,
     pub fault: Option<Fault>,
     pub elapsed: Duration,
     pub transcript: Transcript,
@@ -177,7 +179,7 @@ impl Observed {
 
     /// The script ended by itself with status 0.
     pub fn ended_well(&self) -> bool {
-        self.fault.is_none() && self.status == Some(ExitKind::Code(0))
+        self.fault.is_none() && self.status == Some(Exit::Code(0))
     }
 }
 
@@ -237,7 +239,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
         {
             next_sample = Instant::now() + SAMPLE_EVERY;
             let at = t0.elapsed();
-            let family = crate::os::family_of(guard);
+            let family = FamilySampler::new(guard).sample().processes;
             observed.family.record(at, &family);
             let alive: Vec<_> = family
                 .iter()
@@ -246,7 +248,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
             observed.most_processes = observed.most_processes.max(alive.len());
             let mut running = BTreeSet::new();
             for p in alive.iter().filter(|p| p.state == 'R') {
-                if let Some(core) = p.last_core {
+                if let Some(core) = p.core {
                     running.insert(core);
                     observed.busy.entry(p.pid).or_default().insert(core);
                 }

@@ -22,8 +22,9 @@ pub struct Outcomes {
 /// Judges every exercise's solution and starter; `on_exercise` is told
 /// each id before its runs (for a progress line). Problems name the
 /// exercise's line in its lesson. A solution failing a timing check
-/// ([`is_timing`]) while the machine is busy (load above one per core) is
-/// a warning, since the same solution passes on a quiet machine.
+/// ([`is_timing`]) is judged once more; if it fails again while the
+/// machine is busy (load above one per core) it is a warning, since the
+/// same solution passes on a quiet machine.
 pub fn selfcheck(
     ctx: Context,
     set: &LessonSet,
@@ -47,7 +48,19 @@ pub fn selfcheck(
         ) else {
             continue; // `lesson::check` reports the missing file.
         };
-        let solution = judge(ctx, exercise, &solution, None, &|_| {});
+        let failed_timing = |report: &Report| {
+            report
+                .verdicts
+                .iter()
+                .any(|v| v.outcome == Outcome::Failed && is_timing(&v.kind))
+        };
+        let mut solution_report = judge(ctx, exercise, &solution, None, &|_| {});
+        if !solution_report.passed && failed_timing(&solution_report) {
+            // Timings vary from run to run (other programs, a VM's stolen
+            // time): a timing failure gets one more judgement.
+            solution_report = judge(ctx, exercise, &solution, None, &|_| {});
+        }
+        let solution = solution_report;
         if !solution.passed {
             let failed = solution
                 .verdicts

@@ -18,10 +18,12 @@ pub enum Event {
     /// A child forklab started has ended.
     ChildEnded {
         pid: u32,
-        ending: crate::monitor::family::Ending,
+        ending: crate::os::process::Exit,
     },
     /// Something happened in Python run number `.0`.
     Python(u64, crate::python::PyEvent),
+    /// The background search for Python ended.
+    PythonFound(Result<crate::python::Interpreter, String>),
     /// Something happened in the worker lab.
     Lab(crate::lab::pool::LabEvent),
     /// The course's Python code, coloured in the background.

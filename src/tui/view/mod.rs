@@ -26,11 +26,12 @@ pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
     if layout::too_small(area) {
         let text = format!(
-            "forklab needs at least {}×{}.\nThis terminal is {}×{}.\n\nMake it bigger, or press q to quit.",
+            "forklab needs at least {}×{}.\nThis terminal is {}×{}.\n\nMake it bigger, or press {} to quit.",
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT,
             area.width,
-            area.height
+            area.height,
+            super::keymap::key_for(|a| matches!(a, super::action::Action::Quit))
         );
         frame.render_widget(
             Paragraph::new(text)
