@@ -84,6 +84,11 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
+    Class {
+        #[command(subcommand)]
+        action: commands::class::ClassAction,
+    },
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -125,6 +130,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let globals = cli.globals;
     match cli.command {
         Some(Command::Run(args)) => commands::run::run(&args),
+        Some(Command::Class { action }) => commands::class::run(action),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir, no_run }) => commands::check::run(
             dir.or(globals.lessons).as_deref(),

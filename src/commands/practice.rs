@@ -344,7 +344,8 @@ fn watch(
             set: set.clone(),
             exercise: exercise.clone(),
             path,
-            interpreter,
+            interpreter: Some(interpreter),
+            python_flag: None,
             launcher: None,
             cores: practice::usable_cores(),
         },
@@ -368,7 +369,7 @@ fn watch(
                 }
             }
             LiveEvent::Unreadable { message } => println!("== {message}"),
-            LiveEvent::WatchFailed { message } => {
+            LiveEvent::Failed { message } => {
                 live.stop();
                 return Err(message);
             }

@@ -49,6 +49,12 @@ pub struct RunArgs {
     /// Print the table as CSV
     #[arg(long)]
     pub csv: bool,
+    /// Send the results to a class: the teacher's address and join code
+    #[arg(long, num_args = 2, value_names = ["ADDR", "CODE"])]
+    pub join: Vec<String>,
+    /// Your name on the class's screen (with --join) [default: a random one]
+    #[arg(long, requires = "join", value_name = "NAME")]
+    pub nickname: Option<String>,
 }
 
 /// The workloads, as the command line spells them.
@@ -148,7 +154,30 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the table: {e}"))?;
+    if let [address, code] = args.join.as_slice() {
+        send_to_class(address, code, args.nickname.as_deref(), &results);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends the table to a class. A class that cannot be reached is
+/// reported, never fatal: the learner's results are already printed.
+fn send_to_class(address: &str, code: &str, nickname: Option<&str>, results: &[RunResult]) {
+    use crate::class::client::{Client, new_id, this_machine};
+    let Some(report) = crate::class::payload::report_of(results) else {
+        return;
+    };
+    let nickname = nickname.map_or_else(
+        || format!("learner-{}", &new_id()[..4]),
+        std::string::ToString::to_string,
+    );
+    let machine = this_machine(available_cores(), None);
+    let sent = Client::new(address, code, &nickname, machine)
+        .and_then(|mut client| client.submit(&new_id(), &report));
+    match sent {
+        Ok(_) => eprintln!("forklab run: sent to the class at {address} as {nickname}"),
+        Err(e) => eprintln!("forklab run: not sent to the class at {address}: {e}"),
+    }
 }
 
 /// A one-line progress display on stderr (only on a terminal), and crash

@@ -37,8 +37,9 @@ pub enum LiveEvent {
     /// The file cannot be read (deleted, moved, unreadable): said once per
     /// change; the loop goes on watching.
     Unreadable { message: String },
-    /// The watcher failed: saves will not be seen until restarted.
-    WatchFailed { message: String },
+    /// The file cannot be checked at all: the watcher failed (saves will
+    /// not be seen), or there is no Python.
+    Failed { message: String },
 }
 
 /// Everything the loop needs to judge, owned by its thread.
@@ -47,7 +48,10 @@ pub struct LiveSetup {
     pub set: LessonSet,
     pub exercise: Exercise,
     pub path: PathBuf,
-    pub interpreter: Interpreter,
+    /// The Python to run; `None`: looked for (with `python_flag`) on the
+    /// loop's thread before the first judgement.
+    pub interpreter: Option<Interpreter>,
+    pub python_flag: Option<PathBuf>,
     pub launcher: Option<PathBuf>,
     pub cores: usize,
 }
@@ -117,7 +121,7 @@ impl Live {
         let watcher = match watch(&setup.path, shared.clone(), tx.clone()) {
             Ok(watcher) => Some(watcher),
             Err(message) => {
-                sink(LiveEvent::WatchFailed { message });
+                sink(LiveEvent::Failed { message });
                 None
             }
         };
@@ -210,7 +214,7 @@ fn watch(
 }
 
 fn run(
-    setup: LiveSetup,
+    mut setup: LiveSetup,
     rx: mpsc::Receiver<Message>,
     shared: Arc<Shared>,
     sink: Arc<dyn Fn(LiveEvent) + Send + Sync>,
@@ -241,6 +245,21 @@ fn run(
                 continue;
             }
         };
+        let interpreter = match setup.interpreter.clone() {
+            Some(interpreter) => interpreter,
+            None => match Interpreter::find(setup.python_flag.as_deref()) {
+                Ok(found) => {
+                    setup.interpreter = Some(found.clone());
+                    found
+                }
+                Err(e) => {
+                    sink(LiveEvent::Failed {
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            },
+        };
         let digest = hash(&source);
         {
             let mut judged = shared.judged.lock().unwrap_or_else(|e| e.into_inner());
@@ -256,7 +275,7 @@ fn run(
         sink(LiveEvent::Judging { generation });
         let ctx = Context {
             set: &setup.set,
-            interpreter: &setup.interpreter,
+            interpreter: &interpreter,
             launcher: setup.launcher.as_ref(),
             cancel: &cancel,
             cores: setup.cores,

@@ -19,6 +19,23 @@ pub enum Effect {
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
+    /// Write the starter files into this folder (answered by
+    /// [`Action::WorkspaceMade`]).
+    MakeWorkspace(std::path::PathBuf),
+    /// Watch an exercise's file (judging it on every save) and hand the
+    /// terminal to the learner's editor on it (answered by
+    /// [`Action::EditorDone`]).
+    WorkOn {
+        lesson: usize,
+        exercise: usize,
+        path: std::path::PathBuf,
+    },
+    /// Read an exercise's reference solution (answered by
+    /// [`Action::SolutionRead`]).
+    ReadSolution {
+        lesson: usize,
+        exercise: usize,
+    },
 }
 
 /// Which example to run, how, and as which run.
@@ -139,6 +156,29 @@ pub enum Action {
     BusyStarted(Result<Vec<u32>, String>),
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// `E`: work on the lesson's exercise (choose one if there are several).
+    EditExercise,
+    /// The next hint of the exercise worked on.
+    ExerciseHint,
+    /// The reference solution (asks first until the exercise is passed).
+    ExerciseSolution,
+    /// Yes or no to the open question.
+    AskYes,
+    AskNo,
+    /// Typing the prediction the exercise asks for.
+    PredictType(char),
+    PredictBackspace,
+    PredictDone,
+    /// Scroll a text popup (hint, solution).
+    TextScroll(isize),
+    /// Something happened in the practice loop.
+    Practice(crate::practice::live::LiveEvent),
+    /// The exercise folder was written (or could not be).
+    WorkspaceMade(Result<std::path::PathBuf, String>),
+    /// The editor ended (or could not start).
+    EditorDone(Result<(), String>),
+    /// The reference solution's text (or why it cannot be read).
+    SolutionRead(Result<String, String>),
 }
 
 impl Action {
@@ -158,6 +198,10 @@ impl Action {
                 | Action::BusyStarted(_)
                 | Action::Python(..)
                 | Action::Lab(_)
+                | Action::Practice(_)
+                | Action::WorkspaceMade(_)
+                | Action::EditorDone(_)
+                | Action::SolutionRead(_)
         )
     }
 }

@@ -26,10 +26,7 @@ pub fn editor_command(visual: Option<OsString>, editor: Option<OsString>) -> Opt
 /// Runs the editor on `path` with the terminal (blocking until it ends).
 /// The error is one line for the status bar.
 pub fn edit(path: &Path) -> Result<(), String> {
-    let Some(words) = editor_command(
-        std::env::var_os("VISUAL"),
-        std::env::var_os("EDITOR"),
-    ) else {
+    let Some(words) = editor_command(std::env::var_os("VISUAL"), std::env::var_os("EDITOR")) else {
         return Err(format!(
             "No editor: set $VISUAL or $EDITOR (e.g. EDITOR=nano), or edit {} in another window: forklab checks it on every save",
             path.display()
@@ -62,7 +59,10 @@ mod tests {
             editor_command(os("code --wait"), os("vi")),
             Some(vec!["code".to_string(), "--wait".to_string()])
         );
-        assert_eq!(editor_command(os("  "), os("nano")), Some(vec!["nano".into()]));
+        assert_eq!(
+            editor_command(os("  "), os("nano")),
+            Some(vec!["nano".into()])
+        );
         assert_eq!(editor_command(None, None), None);
         assert_eq!(editor_command(None, os("")), None);
     }

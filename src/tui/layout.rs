@@ -27,11 +27,17 @@ pub struct Shape {
     pub projector: bool,
     /// The Python output pane is shown under the lesson.
     pub output: bool,
+    /// The output pane holds an exercise's check list: it gets more room.
+    pub practice: bool,
 }
 
 impl Shape {
     pub fn with_output(self, output: bool) -> Shape {
         Shape { output, ..self }
+    }
+
+    pub fn with_practice(self, practice: bool) -> Shape {
+        Shape { practice, ..self }
     }
 }
 
@@ -127,7 +133,8 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.strip = true;
     }
     if shape.output {
-        let height = (lesson.height * 2 / 5)
+        let share = if shape.practice { 3 } else { 2 };
+        let height = (lesson.height * share / 5)
             .max(6)
             .min(lesson.height.saturating_sub(4));
         let [top, bottom] =

@@ -2,6 +2,7 @@
 //! loop that blocks on a single channel.
 
 mod action;
+mod editor;
 mod event;
 mod keymap;
 mod lab;
@@ -88,7 +89,13 @@ pub fn run(
         let size = terminal.size()?;
         let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
         let (tx, rx) = mpsc::channel();
-        event::spawn_input(tx.clone());
+        let gate = event::spawn_input(tx.clone());
+        state.practice.workspace =
+            crate::practice::Workspace::locate(state.progress.practice_dir.as_deref())
+                .map(|w| std::path::absolute(&w.dir).unwrap_or(w.dir));
+        state.practice.default_workspace =
+            std::path::absolute(crate::practice::workspace::DEFAULT_DIR)
+                .unwrap_or_else(|_| crate::practice::workspace::DEFAULT_DIR.into());
         event::spawn_signals(tx.clone())?;
         let blocks = state
             .lessons
@@ -98,6 +105,8 @@ pub fn run(
             .collect();
         event::spawn_highlighter(tx.clone(), blocks);
         let mut runtime = Runtime {
+            practice: None,
+            editor: None,
             tx: tx.clone(),
             sampler: None,
             busy: None,
@@ -147,6 +156,10 @@ pub fn run(
             if state.quit {
                 break;
             }
+            if let Some(path) = runtime.editor.take() {
+                let result = hand_over(&mut terminal, &gate, &path);
+                runtime.dispatch(&mut state, Action::EditorDone(result));
+            }
             terminal.draw(|frame| view(&state, frame))?;
             last_draw = Instant::now();
         }
@@ -160,6 +173,11 @@ pub fn run(
 /// The resources behind the state: threads and child processes. Only the
 /// event loop touches them, when `update` asks through an [`Effect`].
 struct Runtime {
+    /// The practice loop on the exercise worked on (dropping it stops it).
+    practice: Option<crate::practice::live::Live>,
+    /// A file to open in the learner's editor once this round of events
+    /// is applied (the loop owns the terminal).
+    editor: Option<std::path::PathBuf>,
     tx: mpsc::Sender<Event>,
     sampler: Option<monitor::thread::SamplerHandle>,
     busy: Option<Busy>,
@@ -252,6 +270,61 @@ impl Runtime {
                     run.stop();
                 }
             }
+            Effect::MakeWorkspace(dir) => {
+                let made = crate::practice::Workspace::at(&dir)
+                    .init(&state.lessons)
+                    .map(|_| dir);
+                return Some(Action::WorkspaceMade(made));
+            }
+            Effect::WorkOn {
+                lesson,
+                exercise,
+                path,
+            } => {
+                let watching = self.practice.as_ref().is_some_and(|l| l.path() == path);
+                if !watching {
+                    if let Some(old) = self.practice.take() {
+                        // Stopped on its own thread: the loop never waits.
+                        std::thread::spawn(move || old.stop());
+                    }
+                    let interpreter = match &state.python.probe {
+                        PythonProbe::Found(Ok(interpreter)) => Some(interpreter.clone()),
+                        _ => None,
+                    };
+                    let tx = self.tx.clone();
+                    let setup = crate::practice::live::LiveSetup {
+                        set: state.lessons.clone(),
+                        exercise: state.lessons.lessons[lesson].meta.exercises[exercise].clone(),
+                        path: path.clone(),
+                        interpreter,
+                        python_flag: self.python_flag.clone(),
+                        launcher: None,
+                        cores: crate::practice::usable_cores(),
+                    };
+                    self.practice = Some(crate::practice::live::Live::start(
+                        setup,
+                        false,
+                        move |event| {
+                            let _ = tx.send(Event::Practice(event));
+                        },
+                    ));
+                }
+                self.editor = Some(path);
+            }
+            Effect::ReadSolution { lesson, exercise } => {
+                let exercise = &state.lessons.lessons[lesson].meta.exercises[exercise];
+                let text = state
+                    .lessons
+                    .read_file(&exercise.solution)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .ok_or_else(|| {
+                        format!(
+                            "The solution {:?} is missing from the course",
+                            exercise.solution
+                        )
+                    });
+                return Some(Action::SolutionRead(text));
+            }
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
                     let tx = self.tx.clone();
@@ -288,5 +361,28 @@ fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::PythonFound(found) => Action::PythonFound(found),
         Event::Lab(event) => Action::Lab(event),
         Event::Highlighted(highlights) => Action::Highlighted(std::sync::Arc::new(highlights)),
+        Event::Practice(event) => Action::Practice(event),
     })
+}
+
+/// Gives the terminal to the learner's editor and takes it back: keys stop
+/// being read, the screen and modes are restored for the editor, then set
+/// up again and redrawn whatever the editor did.
+fn hand_over(
+    terminal: &mut ratatui::DefaultTerminal,
+    gate: &event::InputGate,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+    if !gate.close(std::time::Duration::from_secs(1)) {
+        return Err("Could not pause forklab's keyboard reader: not opening the editor".into());
+    }
+    let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = crossterm::terminal::disable_raw_mode();
+    let result = editor::edit(path);
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture);
+    let _ = terminal.clear();
+    gate.open();
+    result
 }

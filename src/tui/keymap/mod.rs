@@ -45,6 +45,16 @@ pub enum Where {
     Cores,
     /// The help popup.
     Help,
+    /// Exercises, on the main screen.
+    Practice,
+    /// The popup choosing one of the lesson's exercises.
+    Exercises,
+    /// A yes-or-no question (create the exercise folder, show a solution).
+    Ask,
+    /// Typing a prediction.
+    PredictInput,
+    /// A hint or a solution shown in a popup.
+    TextPopup,
 }
 
 impl Where {
@@ -54,13 +64,14 @@ impl Where {
             Where::Always | Where::Everywhere => "Everywhere",
             Where::Lesson => "Lesson",
             Where::Search => "Search matches",
-            Where::SearchInput | Where::ExampleArgs => "Typing",
+            Where::SearchInput | Where::ExampleArgs | Where::PredictInput => "Typing",
             Where::List | Where::Contents | Where::Links => "Lists and menus",
             Where::Questions => "Questions",
             Where::Python | Where::Examples => "Python examples",
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
             Where::Help => "This help",
+            Where::Practice | Where::Exercises | Where::Ask | Where::TextPopup => "Practice",
         }
     }
 }
@@ -233,6 +244,7 @@ pub const MAIN: &[Where] = &[
     Where::Questions,
     Where::Python,
     Where::Cores,
+    Where::Practice,
 ];
 
 /// The places whose bindings apply to what is on screen, first match wins.
@@ -249,6 +261,10 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::Contents { .. } => return vec![Always, Contents, List, Everywhere],
         Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
         Overlay::Help => return vec![Always, Everywhere, Help],
+        Overlay::Exercises { .. } => return vec![Always, Exercises, List, Everywhere],
+        Overlay::Ask(_) => return vec![Always, Ask, Everywhere],
+        Overlay::Predict { .. } => return vec![Always, PredictInput],
+        Overlay::Text { .. } => return vec![Always, Everywhere, TextPopup],
         Overlay::None => {}
     }
     let mut layers = vec![Always];

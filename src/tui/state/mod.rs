@@ -1,5 +1,6 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
+mod practice;
 mod python;
 
 use std::collections::BTreeSet;
@@ -21,6 +22,7 @@ use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 
+pub use practice::{Ask, CheckRow, Practice, Working};
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
 
 /// What the main column shows.
@@ -57,6 +59,22 @@ pub enum Overlay {
     Examples {
         selected: usize,
         editing: Option<String>,
+    },
+    /// The lesson's exercises, to choose the one to work on.
+    Exercises {
+        selected: usize,
+    },
+    /// A yes-or-no question.
+    Ask(Ask),
+    /// The exercise's question, answered before the first run.
+    Predict {
+        text: String,
+    },
+    /// A hint or the solution: a title and lines of text.
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
     },
 }
 
@@ -136,6 +154,8 @@ pub struct State {
     pub open_question: Option<usize>,
     /// The lessons' Python examples: the interpreter, the run, choices.
     pub python: Python,
+    /// The exercises: the learner's folder, the one worked on, its checks.
+    pub practice: Practice,
     /// This machine's cores, read once at start.
     pub cores: usize,
     pub focus: Focus,
@@ -183,6 +203,7 @@ impl State {
             pending: Pending::default(),
             open_question: None,
             python: Python::default(),
+            practice: Practice::default(),
             cores,
             focus: Focus::Lesson,
             mode: Mode::Lesson,
@@ -215,14 +236,18 @@ impl State {
                 processes: live.family.members.len(),
                 projector: self.projector,
                 output: false,
+                practice: false,
             },
         }
         .with_output(self.output_shown())
+        .with_practice(self.practice.working.is_some() && !self.practice.hidden)
     }
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
-        self.mode == Mode::Lesson && self.python.run.as_ref().is_some_and(|r| !r.hidden)
+        self.mode == Mode::Lesson
+            && (self.python.run.as_ref().is_some_and(|r| !r.hidden)
+                || (self.practice.working.is_some() && !self.practice.hidden))
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.

@@ -4,6 +4,7 @@
 mod lab;
 mod live;
 mod overlay;
+mod practice;
 mod python;
 mod quiz;
 mod reader;
@@ -20,6 +21,8 @@ const PARTS: &[Part] = &[
     app,
     live::update,
     reader::update,
+    // Before python: it hands practice runs' events on to it.
+    practice::update,
     python::update,
     lab::update,
     overlay::update,

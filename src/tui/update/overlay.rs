@@ -64,6 +64,7 @@ pub(super) fn update(
 
 fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
     let examples = state.lesson().meta.examples.len();
+    let exercises = state.lesson().meta.exercises.len();
     match &mut state.overlay {
         Overlay::Examples {
             selected,
@@ -71,6 +72,7 @@ fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
         } => *selected = to(*selected, examples),
         Overlay::Contents { selected } => *selected = to(*selected, state.lessons.len()),
         Overlay::Links { selected } => *selected = to(*selected, state.doc.links.len()),
+        Overlay::Exercises { selected } => *selected = to(*selected, exercises),
         _ => {}
     }
 }

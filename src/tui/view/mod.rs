@@ -10,6 +10,7 @@ mod lesson;
 mod links;
 mod output;
 mod popup;
+mod practice;
 mod processes;
 mod projector;
 mod status;
@@ -67,6 +68,14 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Help => help::draw(state.help_scroll, frame, area),
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
+        Overlay::Exercises { selected } => practice::exercises(state, *selected, frame, area),
+        Overlay::Ask(ask) => practice::ask(ask, frame, area),
+        Overlay::Predict { text } => practice::predict(state, text, frame, area),
+        Overlay::Text {
+            title,
+            lines,
+            scroll,
+        } => practice::text(title, lines, *scroll, frame, area),
     }
 }
 
@@ -80,7 +89,12 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
             lab::draw(&state.lab, &earlier, frame, areas.lesson)
         }
     }
-    output::draw(state, frame, areas.output);
+    match &state.practice.working {
+        Some(working) if state.mode == Mode::Lesson && !state.practice.hidden => {
+            practice::pane(state, working, frame, areas.output)
+        }
+        _ => output::draw(state, frame, areas.output),
+    }
 }
 
 /// Writes lines straight into the buffer, one per row, cut at the area's
