@@ -38,9 +38,34 @@ pub struct Globals {
     /// The Python that runs the lessons' examples (default: $FORKLAB_PYTHON, else python3 on PATH).
     #[arg(long, global = true, value_name = "PATH")]
     pub python: Option<PathBuf>,
+
+    /// Join a class: send each finished lab run or sweep to the teacher's
+    /// forklab at ADDR (HOST:PORT) with the class's CODE.
+    #[arg(long, global = true, num_args = 2, value_names = ["ADDR", "CODE"])]
+    pub join: Vec<String>,
+
+    /// Your name on the class's screen (with --join) [default: a random one].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub nickname: Option<String>,
 }
 
 impl Globals {
+    /// `--join ADDR CODE`, with the nickname to use.
+    pub fn join(&self) -> Option<crate::class::client::JoinSetup> {
+        let [address, code] = self.join.as_slice() else {
+            return None;
+        };
+        let nickname = self
+            .nickname
+            .clone()
+            .unwrap_or_else(|| format!("learner-{}", &crate::class::client::new_id()[..4]));
+        Some(crate::class::client::JoinSetup {
+            address: address.clone(),
+            code: code.clone(),
+            nickname,
+        })
+    }
+
     /// The built-in course, or the folder given with `--lessons`.
     pub fn lessons(&self) -> Result<LessonSet, String> {
         load_lessons(self.lessons.as_deref())
@@ -129,8 +154,8 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let globals = cli.globals;
     match cli.command {
-        Some(Command::Run(args)) => commands::run::run(&args),
-        Some(Command::Class { action }) => commands::class::run(action),
+        Some(Command::Run(args)) => commands::run::run(&args, globals.join().as_ref()),
+        Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir, no_run }) => commands::check::run(
             dir.or(globals.lessons).as_deref(),
@@ -166,7 +191,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .into());
             }
             let set = globals.lessons()?;
-            crate::tui::run(set, globals.reset_progress, globals.python)
+            let options = crate::tui::Options {
+                join: globals.join(),
+                ..Default::default()
+            };
+            crate::tui::run(set, globals.reset_progress, globals.python, options)
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }

@@ -11,6 +11,14 @@ use serde::Deserialize;
 use super::http;
 use super::payload::{Join, Machine, Report, Submit};
 
+/// `--join ADDR CODE --nickname NAME`: which class, as whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinSetup {
+    pub address: String,
+    pub code: String,
+    pub nickname: String,
+}
+
 /// Time allowed for one exchange with the teacher's server.
 pub const TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -158,4 +166,57 @@ pub fn this_machine(cores: usize, python: Option<String>) -> Machine {
         os: clip(os, 64),
         python: python.map(|p| clip(p, 32)),
     }
+}
+
+/// How a background sender is doing, as the learner's status bar says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Joining,
+    Joined,
+    /// This many reports sent so far.
+    Sent(usize),
+    Failed(String),
+}
+
+/// Joins on a thread of its own and sends each report handed to the
+/// returned sender, telling `on_status` how it goes. The learner's side
+/// never waits for the teacher.
+pub fn spawn_sender(
+    address: String,
+    code: String,
+    nickname: String,
+    machine: Machine,
+    on_status: impl Fn(Status) -> bool + Send + 'static,
+) -> std::sync::mpsc::Sender<Report> {
+    let (send, reports) = std::sync::mpsc::channel::<Report>();
+    std::thread::spawn(move || {
+        let mut client = match Client::new(&address, &code, &nickname, machine) {
+            Ok(client) => client,
+            Err(e) => {
+                on_status(Status::Failed(e.to_string()));
+                return;
+            }
+        };
+        let joined = match client.join() {
+            Ok(()) => Status::Joined,
+            Err(e) => Status::Failed(e.to_string()),
+        };
+        if !on_status(joined) {
+            return;
+        }
+        let mut sent = 0;
+        for report in reports {
+            let status = match client.submit(&new_id(), &report) {
+                Ok(_) => {
+                    sent += 1;
+                    Status::Sent(sent)
+                }
+                Err(e) => Status::Failed(e.to_string()),
+            };
+            if !on_status(status) {
+                return;
+            }
+        }
+    });
+    send
 }

@@ -2,7 +2,7 @@
 //! `serve --no-tui` prints each accepted result as a line; `open FILE`
 //! prints a stored class.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +10,7 @@ use std::sync::mpsc;
 
 use crate::class::payload::report_line;
 use crate::class::{ClassEvent, Roster, Server, ServerConfig, new_code};
+use crate::tui::ClassView;
 
 /// The port a class listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8642;
@@ -38,16 +39,43 @@ pub enum ClassAction {
     },
 }
 
-pub fn run(action: ClassAction) -> Result<ExitCode, String> {
+pub fn run(action: ClassAction, globals: &crate::cli::Globals) -> Result<ExitCode, String> {
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     match action {
         ClassAction::Serve {
             port,
             bind,
             file,
-            no_tui: _,
-        } => serve(port, bind, file),
+            no_tui,
+        } => serve(port, bind, file, (terminal && !no_tui).then_some(globals)),
+        ClassAction::Open { file } if terminal => {
+            let (roster, _) = crate::class::store::read(&file)?;
+            let mut view = ClassView::from_roster(&roster, false);
+            view.file = file.display().to_string();
+            show(globals, view, None, None)
+        }
         ClassAction::Open { file } => open(&file),
     }
+}
+
+/// Opens the class view in the TUI; the server, if any, runs until it closes.
+fn show(
+    globals: &crate::cli::Globals,
+    view: ClassView,
+    server: Option<Server>,
+    events: Option<mpsc::Receiver<ClassEvent>>,
+) -> Result<ExitCode, String> {
+    let options = crate::tui::Options {
+        class: Some(crate::tui::ClassSetup {
+            view,
+            server,
+            events,
+        }),
+        join: None,
+    };
+    crate::tui::run(globals.lessons()?, false, globals.python.clone(), options)
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn default_file(code: &str) -> Result<PathBuf, String> {
@@ -78,7 +106,12 @@ fn join_addresses(addr: SocketAddr) -> Vec<String> {
     out
 }
 
-fn serve(port: u16, bind: Option<IpAddr>, file: Option<PathBuf>) -> Result<ExitCode, String> {
+fn serve(
+    port: u16,
+    bind: Option<IpAddr>,
+    file: Option<PathBuf>,
+    tui: Option<&crate::cli::Globals>,
+) -> Result<ExitCode, String> {
     let bind = SocketAddr::new(bind.unwrap_or(IpAddr::from([0, 0, 0, 0])), port);
     let code = new_code();
     let file = match file {
@@ -87,6 +120,19 @@ fn serve(port: u16, bind: Option<IpAddr>, file: Option<PathBuf>) -> Result<ExitC
     };
     // One channel carries the server's events and the stop signal, so
     // the idle server sleeps in one blocking receive.
+    if let Some(globals) = tui {
+        let (sender, events) = mpsc::channel();
+        let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
+            let _ = sender.send(event);
+        })?;
+        let mut view = ClassView::from_roster(&roster, true);
+        view.join_lines = join_addresses(server.addr())
+            .iter()
+            .map(|a| format!("forklab --join {a} {}", server.code()))
+            .collect();
+        view.file = server.path().display().to_string();
+        return show(globals, view, Some(server), Some(events));
+    }
     let (sender, events) = mpsc::channel();
     let on_event = sender.clone();
     let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {

@@ -49,12 +49,6 @@ pub struct RunArgs {
     /// Print the table as CSV
     #[arg(long)]
     pub csv: bool,
-    /// Send the results to a class: the teacher's address and join code
-    #[arg(long, num_args = 2, value_names = ["ADDR", "CODE"])]
-    pub join: Vec<String>,
-    /// Your name on the class's screen (with --join) [default: a random one]
-    #[arg(long, requires = "join", value_name = "NAME")]
-    pub nickname: Option<String>,
 }
 
 /// The workloads, as the command line spells them.
@@ -127,7 +121,10 @@ impl RunArgs {
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed.
-pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
+pub fn run(
+    args: &RunArgs,
+    join: Option<&crate::class::client::JoinSetup>,
+) -> Result<ExitCode, String> {
     let config = match args.config() {
         Ok(config) => config,
         Err(e) => {
@@ -154,25 +151,22 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the table: {e}"))?;
-    if let [address, code] = args.join.as_slice() {
-        send_to_class(address, code, args.nickname.as_deref(), &results);
+    if let Some(join) = join {
+        send_to_class(join, &results);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Sends the table to a class. A class that cannot be reached is
 /// reported, never fatal: the learner's results are already printed.
-fn send_to_class(address: &str, code: &str, nickname: Option<&str>, results: &[RunResult]) {
+fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) {
     use crate::class::client::{Client, new_id, this_machine};
     let Some(report) = crate::class::payload::report_of(results) else {
         return;
     };
-    let nickname = nickname.map_or_else(
-        || format!("learner-{}", &new_id()[..4]),
-        std::string::ToString::to_string,
-    );
+    let (address, nickname) = (&join.address, &join.nickname);
     let machine = this_machine(available_cores(), None);
-    let sent = Client::new(address, code, &nickname, machine)
+    let sent = Client::new(address, &join.code, nickname, machine)
         .and_then(|mut client| client.submit(&new_id(), &report));
     match sent {
         Ok(_) => eprintln!("forklab run: sent to the class at {address} as {nickname}"),

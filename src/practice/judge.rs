@@ -195,12 +195,24 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
+    /// One run of `contents`; the learner's own file keeps its name, the
+    /// course's scripts get theirs (so the process pane tells them apart).
     fn run(&self, label: &str, contents: &[u8], method: Option<StartMethod>) -> Observed {
+        self.run_as(label, self.exercise.file_name(), contents, method)
+    }
+
+    fn run_as(
+        &self,
+        label: &str,
+        name: &str,
+        contents: &[u8],
+        method: Option<StartMethod>,
+    ) -> Observed {
         (self.on_event)(Event::Run {
             label: label.to_string(),
         });
         let script = Script {
-            name: self.exercise.file_name().to_string(),
+            name: name.to_string(),
             contents: contents.to_vec(),
             args: self.exercise.args.clone(),
             data: self.exercise.data.clone(),
@@ -231,7 +243,8 @@ impl Judge<'_> {
                         self.exercise.solution
                     )
                 })?;
-            *cached = Some(self.run("the reference solution", &solution, None));
+            let name = format!("reference_{}", self.exercise.file_name());
+            *cached = Some(self.run_as("the reference solution", &name, &solution, None));
         }
         let observed = cached.clone().expect("filled above");
         if observed.fault == Some(Fault::Cancelled) {
@@ -411,17 +424,19 @@ impl Judge<'_> {
                 format!("the serial script {serial:?} is missing from the course"),
             );
         };
+        let serial_name = serial.rsplit('/').next().unwrap_or(serial);
         let mut best = [Duration::MAX; 2];
         for round in 1..=SPEED_RUNS {
-            for (i, (who, source)) in [
-                ("the serial script", &serial_source[..]),
-                ("your file", self.source),
+            for (i, (who, name, source)) in [
+                ("the serial script", serial_name, &serial_source[..]),
+                ("your file", self.exercise.file_name(), self.source),
             ]
             .into_iter()
             .enumerate()
             {
-                let observed = self.run(
+                let observed = self.run_as(
                     &format!("speed: {who}, run {round} of {SPEED_RUNS}"),
+                    name,
                     source,
                     None,
                 );

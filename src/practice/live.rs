@@ -147,6 +147,13 @@ impl Live {
         let _ = self.tx.send(Message::Now);
     }
 
+    /// Stops the judgement in progress (its run and family); the file is
+    /// judged again at its next save.
+    pub fn stop_judging(&self) {
+        *self.shared.judged.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.shared.cancel_current();
+    }
+
     /// Stops the judgement in progress and waits for the thread to end.
     pub fn stop(mut self) {
         self.halt();

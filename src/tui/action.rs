@@ -30,12 +30,16 @@ pub enum Effect {
         exercise: usize,
         path: std::path::PathBuf,
     },
+    /// Stop the practice loop's judgement in progress.
+    StopJudging,
     /// Read an exercise's reference solution (answered by
     /// [`Action::SolutionRead`]).
     ReadSolution {
         lesson: usize,
         exercise: usize,
     },
+    /// Send the lab's measured points to the class the learner joined.
+    SendToClass(crate::class::Report),
 }
 
 /// Which example to run, how, and as which run.
@@ -179,6 +183,18 @@ pub enum Action {
     EditorDone(Result<(), String>),
     /// The reference solution's text (or why it cannot be read).
     SolutionRead(Result<String, String>),
+    /// The class view opens (teacher: `class serve` or `class open`).
+    ClassOpened(Box<super::class::ClassView>),
+    /// A learner joined, a result arrived, a request was refused.
+    Class(crate::class::ClassEvent),
+    /// The class view's keys.
+    ClassMove(isize),
+    ClassSort,
+    ClassHide,
+    ClassFreeze,
+    /// The learner's link to a class (`--join`) opens, or says how it went.
+    ClassLinked(super::class::ClassLink),
+    ClassLink(super::class::LinkStatus),
 }
 
 impl Action {
@@ -202,6 +218,10 @@ impl Action {
                 | Action::WorkspaceMade(_)
                 | Action::EditorDone(_)
                 | Action::SolutionRead(_)
+                | Action::ClassOpened(_)
+                | Action::Class(_)
+                | Action::ClassLinked(_)
+                | Action::ClassLink(_)
         )
     }
 }

@@ -30,6 +30,10 @@ pub enum Event {
     Lab(crate::lab::pool::LabEvent),
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
+    /// The class server's news (teacher).
+    Class(crate::class::ClassEvent),
+    /// How sending to the class went (learner).
+    ClassLink(crate::class::client::Status),
     /// Something happened in the practice loop (a save judged).
     Practice(crate::practice::live::LiveEvent),
 }

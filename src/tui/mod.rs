@@ -2,6 +2,7 @@
 //! loop that blocks on a single channel.
 
 mod action;
+mod class;
 mod editor;
 mod event;
 mod keymap;
@@ -24,6 +25,7 @@ use crossterm::execute;
 use ratatui::layout::Rect;
 
 pub use action::{Action, Effect, RunPlan};
+pub use class::ClassView;
 pub use state::State;
 pub use update::update;
 pub use view::view;
@@ -48,12 +50,32 @@ const FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 /// however many events the lab or a script sends.
 const NAP: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// What the TUI opens with besides the course.
+#[derive(Default)]
+pub struct Options {
+    /// The teacher's class view.
+    pub class: Option<ClassSetup>,
+    /// The learner joins this class and sends each finished lab run or sweep.
+    pub join: Option<JoinSetup>,
+}
+
+/// A class to show: its first picture, the server (kept running while
+/// the TUI lives, when serving) and the server's news.
+pub struct ClassSetup {
+    pub view: ClassView,
+    pub server: Option<crate::class::Server>,
+    pub events: Option<mpsc::Receiver<crate::class::ClassEvent>>,
+}
+
+pub use crate::class::client::JoinSetup;
+
 /// Runs the reader until the learner quits. The terminal is restored on
 /// every way out: quit, error, signal or panic.
 pub fn run(
     lessons: LessonSet,
     reset_progress: bool,
     python_flag: Option<std::path::PathBuf>,
+    options: Options,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
@@ -114,7 +136,40 @@ pub fn run(
             python_flag: python_flag.clone(),
             run: None,
             lab: None,
+            _class_server: None,
+            class_sender: None,
         };
+        let mut opening = Vec::new();
+        if let Some(setup) = options.class {
+            if let Some(events) = setup.events {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for event in events {
+                        if tx.send(Event::Class(event)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            runtime._class_server = setup.server;
+            opening.push(Action::ClassOpened(Box::new(setup.view)));
+        }
+        if let Some(join) = options.join {
+            let tx = tx.clone();
+            let machine = crate::class::client::this_machine(state.cores, None);
+            opening.push(Action::ClassLinked(class::ClassLink {
+                address: join.address.clone(),
+                status: class::LinkStatus::Joining,
+                sent: 0,
+            }));
+            runtime.class_sender = Some(crate::class::client::spawn_sender(
+                join.address,
+                join.code,
+                join.nickname,
+                machine,
+                move |status| tx.send(Event::ClassLink(status)).is_ok(),
+            ));
+        }
         match LiveSampler::new(std::process::id()) {
             Ok(sampler) => {
                 let tx = tx.clone();
@@ -128,6 +183,9 @@ pub fn run(
         }
         drop(tx);
         runtime.dispatch(&mut state, Action::Started(notices));
+        for action in opening {
+            runtime.dispatch(&mut state, action);
+        }
         terminal.draw(|frame| view(&state, frame))?;
         let mut last_draw = Instant::now();
         while let Ok(first) = rx.recv() {
@@ -140,6 +198,7 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
+                panic_if_asked(&event);
                 if let Some(action) = action_for(&state, event) {
                     runtime.dispatch(&mut state, action);
                 }
@@ -189,6 +248,10 @@ struct Runtime {
     run: Option<PyRun>,
     /// The running lab (or its last run); dropping it stops the workers.
     lab: Option<LabHandle>,
+    /// The class server (teacher), held so it runs while the TUI does.
+    _class_server: Option<crate::class::Server>,
+    /// Where finished lab runs go to reach the class (learner).
+    class_sender: Option<mpsc::Sender<crate::class::Report>>,
 }
 
 impl Runtime {
@@ -311,6 +374,11 @@ impl Runtime {
                 }
                 self.editor = Some(path);
             }
+            Effect::StopJudging => {
+                if let Some(live) = &self.practice {
+                    live.stop_judging();
+                }
+            }
             Effect::ReadSolution { lesson, exercise } => {
                 let exercise = &state.lessons.lessons[lesson].meta.exercises[exercise];
                 let text = state
@@ -324,6 +392,11 @@ impl Runtime {
                         )
                     });
                 return Some(Action::SolutionRead(text));
+            }
+            Effect::SendToClass(report) => {
+                if let Some(sender) = &self.class_sender {
+                    let _ = sender.send(report);
+                }
             }
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
@@ -362,7 +435,22 @@ fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::Lab(event) => Action::Lab(event),
         Event::Highlighted(highlights) => Action::Highlighted(std::sync::Arc::new(highlights)),
         Event::Practice(event) => Action::Practice(event),
+        Event::Class(event) => Action::Class(event),
+        Event::ClassLink(status) => Action::ClassLink(status),
     })
+}
+
+/// Test-only fault: with `FORKLAB_TEST_PANIC_KEY` set, F12 panics inside
+/// the event loop, so tests/e2e_faults.rs can check that the terminal is
+/// restored and every child stopped. Without it, F12 is an ordinary key.
+fn panic_if_asked(event: &Event) {
+    static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ARMED.get_or_init(|| std::env::var_os("FORKLAB_TEST_PANIC_KEY").is_some())
+        && let Event::Terminal(crossterm::event::Event::Key(key)) = event
+        && key.code == crossterm::event::KeyCode::F(12)
+    {
+        panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
+    }
 }
 
 /// Gives the terminal to the learner's editor and takes it back: keys stop

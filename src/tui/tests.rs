@@ -171,8 +171,10 @@ fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
     use crate::monitor::Sampler;
     let mut s = state(width, height);
     let mut sampler = crate::monitor::scripted::ScriptedSampler::new(cores, processes);
-    let at = std::time::Instant::now();
-    for _ in 0..30 {
+    // A sample a second, ending now, so the sparklines span 30 s.
+    let t0 = std::time::Instant::now() - std::time::Duration::from_secs(30);
+    for i in 0..30 {
+        let at = t0 + std::time::Duration::from_secs(i);
         update(&mut s, Action::Sampled(Box::new(sampler.sample()), at));
     }
     s
@@ -750,4 +752,66 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     update(&mut s, Action::OpenContents);
     let contents = format!("{:?}", screen(&s).backend());
     assert!(contents.contains("exercise ✗·"), "{contents}");
+}
+
+#[test]
+fn x_stops_a_check_in_progress() {
+    use super::Effect;
+    use crate::practice::judge::Event;
+    use crate::practice::live::LiveEvent;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
+    let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
+    let mut progress = Progress::default();
+    progress
+        .exercises
+        .entry("pool-squares".into())
+        .or_default()
+        .prediction = Some("2".into());
+    let mut s = State::with_cores(set, progress, Rect::new(0, 0, 80, 24), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    s.practice.workspace = Some("/tmp/ex".into());
+    update(&mut s, Action::EditExercise);
+    let effects = update(&mut s, Action::MenuConfirm);
+    assert!(
+        matches!(effects.as_slice(), [Effect::WorkOn { .. }]),
+        "{effects:?}"
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judging { generation: 1 }),
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judge {
+            generation: 1,
+            event: Event::Run {
+                label: "your file".into(),
+            },
+        }),
+    );
+    let effects = update(&mut s, Action::StopExample);
+    assert!(effects.contains(&Effect::StopJudging), "{effects:?}");
+    let working = s.practice.working.as_ref().unwrap();
+    assert!(!working.judging());
+    assert!(working.problem.as_deref().unwrap().starts_with("Stopped"));
+    // Without a check running, x is the examples' stop again.
+    let effects = update(&mut s, Action::StopExample);
+    assert!(!effects.contains(&Effect::StopJudging));
+}
+
+/// The terminal can change size between the resize event and the draw
+/// (found by tests/e2e_faults.rs resizing rapidly): a frame of another size
+/// than the state last heard of is drawn to its own size, never past it.
+#[test]
+fn a_frame_of_another_size_than_the_state_knows_is_drawn_within_it() {
+    for (width, height) in [(200, 60), (120, 40), (80, 24)] {
+        let mut s = live_state(width, height, 16, 6);
+        for mode in [super::state::Mode::Lesson, super::state::Mode::Lab] {
+            s.mode = mode;
+            for (w, h) in [(79, 23), (60, 20), (30, 12), (20, 5), (1, 1), (250, 80)] {
+                let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+                terminal.draw(|f| view(&s, f)).unwrap();
+            }
+        }
+    }
 }

@@ -55,6 +55,8 @@ pub enum Where {
     PredictInput,
     /// A hint or a solution shown in a popup.
     TextPopup,
+    /// The teacher's class view.
+    Class,
 }
 
 impl Where {
@@ -72,6 +74,7 @@ impl Where {
             Where::Cores => "Cores and processes",
             Where::Help => "This help",
             Where::Practice | Where::Exercises | Where::Ask | Where::TextPopup => "Practice",
+            Where::Class => "Class view",
         }
     }
 }
@@ -266,6 +269,9 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::Predict { .. } => return vec![Always, PredictInput],
         Overlay::Text { .. } => return vec![Always, Everywhere, TextPopup],
         Overlay::None => {}
+    }
+    if state.mode == Mode::Class {
+        return vec![Always, Class, Everywhere];
     }
     let mut layers = vec![Always];
     if state.mode == Mode::Lab {

@@ -32,6 +32,8 @@ pub enum Mode {
     Lesson,
     /// The worker lab (`L`).
     Lab,
+    /// The class view (`forklab class serve` or `class open`).
+    Class,
 }
 
 /// Which pane the scrolling keys move.
@@ -161,6 +163,10 @@ pub struct State {
     pub focus: Focus,
     pub mode: Mode,
     pub lab: LabView,
+    /// The teacher's class view, when forklab serves or opens a class.
+    pub class: Option<super::class::ClassView>,
+    /// The learner's link to a class (`--join`).
+    pub class_link: Option<super::class::ClassLink>,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -208,6 +214,8 @@ impl State {
             focus: Focus::Lesson,
             mode: Mode::Lesson,
             lab: LabView::new(cores),
+            class: None,
+            class_link: None,
             confirm_quit: false,
             quit: false,
         };

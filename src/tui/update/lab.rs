@@ -21,6 +21,7 @@ pub(super) fn update(
                     Mode::Lab
                 }
                 Mode::Lab => Mode::Lesson,
+                Mode::Class => Mode::Class,
             };
         }
         Action::LabWorkers(by) if !state.lab.running => {
@@ -109,7 +110,18 @@ pub(super) fn update(
             if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
                 live.family.record_ending(pid, exit);
             }
+            let finished = match &event {
+                LabEvent::RunFinished(_) => !state.lab.sweeping,
+                LabEvent::SweepFinished(_) => true,
+                _ => false,
+            };
             state.lab.apply(event);
+            if finished
+                && state.class_link.is_some()
+                && let Some(report) = super::super::class::lab_report(&state.lab)
+            {
+                effects.push(Effect::SendToClass(report));
+            }
         }
         other => return Some(other),
     }

@@ -19,7 +19,7 @@ pub(super) fn update(
                 history: Default::default(),
                 family: Default::default(),
             });
-            live.history.push(&sample.cores, sample.total);
+            live.history.push(at, &sample.cores, sample.total);
             live.family.update(&sample.processes, at);
             live.sample = *sample;
             let width = state.text_width();

@@ -1,6 +1,7 @@
 //! `update`: the only place the reader's state changes. Each concern
 //! has a file; an action goes to the first that takes it.
 
+mod class;
 mod lab;
 mod live;
 mod overlay;
@@ -28,6 +29,7 @@ const PARTS: &[Part] = &[
     overlay::update,
     search::update,
     quiz::update,
+    class::update,
 ];
 
 /// Applies one action to the state; returns the side effects it needs.

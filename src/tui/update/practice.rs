@@ -175,6 +175,30 @@ pub(super) fn update(
             }
             state.rerender();
         }
+        Action::StopExample
+            if state
+                .practice
+                .working
+                .as_ref()
+                .is_some_and(Working::judging) =>
+        {
+            if let Some(w) = &mut state.practice.working {
+                w.running = None;
+                w.problem = Some("Stopped: save the file to check it again".into());
+                // The run ends as stopped; its last events are dropped.
+                if let Some(run) = state
+                    .python
+                    .run
+                    .as_mut()
+                    .filter(|r| Some(r.number) == w.run_number)
+                {
+                    run.end = Some(super::super::state::RunEnd::Failed("stopped".into()));
+                }
+                w.run_number = None;
+            }
+            effects.push(Effect::StopJudging);
+            state.notice = Some("Stopping the check and every process it started".into());
+        }
         Action::Practice(event) => return live_event(state, event),
         other => return Some(other),
     }
@@ -298,7 +322,7 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
                     timed_out: false,
                     end: None,
                     scroll: None,
-                    hidden: false,
+                    hidden: state.practice.hidden,
                 });
             }
             Event::Py(py) => {

@@ -11,6 +11,11 @@ use super::super::state::{Focus, Mode, State};
 use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
+    if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
+        let text = format!(" forklab │ class {} ", class.code);
+        frame.render_widget(Paragraph::new(text).style(theme::header()), area);
+        return;
+    }
     let lesson = state.lesson();
     let read = if state.progress.is_read(&lesson.meta.id) {
         " ✓"
@@ -40,10 +45,14 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
-    let position = format!(" {} ", state.position_label());
+    let position = match (&state.class_link, state.mode) {
+        (_, Mode::Class) => " ".to_string(),
+        (Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
+        (None, _) => format!(" {} ", state.position_label()),
+    };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(position.len() as u16),
+        Constraint::Length(position.chars().count() as u16),
     ])
     .areas(area);
     let left: Line = if let Some(input) = &state.search.input {
@@ -67,6 +76,8 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
         let mut hints: Vec<Option<Hint>> = if state.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
+        } else if state.mode == Mode::Class {
+            keymap::hints(Where::Class).into_iter().map(Some).collect()
         } else {
             let mut scroll = find(|a| matches!(a, Action::Scroll(_)));
             if state.focus == Focus::Output
@@ -89,8 +100,10 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             }
             hints
         };
+        if state.mode != Mode::Class {
+            hints.push(find(|a| matches!(a, Action::StartSearch)));
+        }
         hints.extend([
-            find(|a| matches!(a, Action::StartSearch)),
             find(|a| matches!(a, Action::ToggleHelp)),
             find(|a| matches!(a, Action::Quit)),
         ]);
