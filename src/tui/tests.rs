@@ -887,3 +887,25 @@ fn a_skipped_run_says_what_is_missing_instead_of_passing() {
         assert!(!line.contains('✓'), "a skipped run looks passed:\n{text}");
     }
 }
+
+#[test]
+fn worked_answers_join_the_example_menu_once_an_exercise_was_checked() {
+    let set = LessonSet::embedded();
+    let map = set.index_of("map").unwrap();
+    let meta = &set.lessons[map].meta;
+    let answer = meta.examples.iter().position(|e| e.worked_answer).unwrap();
+    let exercise = meta
+        .exercises
+        .first()
+        .expect("the map lesson has an exercise")
+        .id
+        .clone();
+    let mut progress = Progress::default();
+    let mut s = State::new(set.clone(), progress.clone(), Rect::new(0, 0, 100, 30));
+    s.current = map;
+    assert!(!s.menu_examples().contains(&answer));
+    progress.record_check(&exercise, false);
+    let mut s = State::new(set, progress, Rect::new(0, 0, 100, 30));
+    s.current = map;
+    assert!(s.menu_examples().contains(&answer));
+}
