@@ -40,6 +40,31 @@ pub struct Measured {
     pub batch: u64,
 }
 
+/// Lab results recorded on another machine (`forklab --compare TRACE`),
+/// shown beside this machine's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub cores: usize,
+    /// When, for the table's title (`2026-12-01 16:40 UTC`).
+    pub date: String,
+    pub results: Vec<RunResult>,
+}
+
+impl Recorded {
+    /// The trace's finished lab runs, or why there is nothing to compare.
+    pub fn from_trace(trace: &crate::trace::Trace) -> Result<Recorded, String> {
+        let results = trace.lab_results();
+        if results.is_empty() {
+            return Err("the trace has no finished lab run to compare with".into());
+        }
+        Ok(Recorded {
+            cores: trace.header.machine.cores,
+            date: crate::trace::format::short_date(&trace.header.machine.recorded),
+            results,
+        })
+    }
+}
+
 /// The lab screen's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabView {
@@ -71,6 +96,8 @@ pub struct LabView {
     pub batch: u64,
     /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
     pub runs_started: usize,
+    /// Another machine's results to compare with, if any.
+    pub recorded: Option<Recorded>,
 }
 
 /// Tasks the double-tasks key goes up to.
@@ -105,6 +132,7 @@ impl LabView {
             cores,
             batch: 0,
             runs_started: 0,
+            recorded: None,
         }
     }
 
@@ -355,15 +383,9 @@ impl LabView {
                 self.tasks_done = 0;
                 self.running = true;
                 self.runs_started += 1;
-                self.config.workers = config.workers;
-                // The lab thread settled the task size (calibration) and
-                // the engine (a fallback without Python): keep them.
-                if self.config.calibrate && config.workload == self.config.workload {
-                    self.config.task_size = config.task_size;
-                    self.config.calibrate = false;
-                }
-                self.config.engine = config.engine;
-                self.config.python = config.python.clone();
+                // The run's own settings, as the lab thread settled them
+                // (calibrated task size, the engine that ran; a replay's too).
+                self.config = config;
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);
@@ -594,7 +616,10 @@ mod tests {
         lab.starting(false);
         for (i, wall) in [1000, 900, 950].into_iter().enumerate() {
             lab.apply(LabEvent::RunStarted {
-                config: result(1, wall).config,
+                config: LabConfig {
+                    repeat: 3,
+                    ..result(1, wall).config
+                },
                 started: Instant::now(),
             });
             assert!(lab.running);

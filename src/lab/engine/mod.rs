@@ -31,7 +31,10 @@ pub const MAX_REPEAT: usize = 20;
 pub const DEFAULT_REPEAT: usize = 3;
 
 /// What runs a lab's pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// forklab's own `forklab worker` processes.
     #[default]
@@ -77,7 +80,10 @@ impl std::fmt::Display for Engine {
 }
 
 /// The python engine's pool API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum PoolApi {
     /// `multiprocessing.Pool.map`.
     #[default]
