@@ -93,7 +93,7 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     s.wait_for("the result row", |screen| {
         screen
             .lines()
-            .any(|l| l.contains("      1 ") && l.contains(" s "))
+            .any(|l| l.contains("1.00×") && l.contains("×3"))
     });
     let live_lab = settled(&s, width);
     assert!(
