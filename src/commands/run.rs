@@ -59,9 +59,6 @@ pub struct RunArgs {
     /// Runs per worker count; the table shows the fastest and the spread
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REPEAT, value_parser = parse_repeat)]
     pub repeat: usize,
-    /// The Python for the python engine (default: $FORKLAB_PYTHON, else python3 on PATH)
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<std::path::PathBuf>,
     /// Print the table as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -189,7 +186,6 @@ pub fn run(
         Ok(config) => config,
         Err(e) => return usage(&e),
     };
-    let python = args.python.as_deref().or(python);
     match args.engine {
         None => {
             let (engine, interpreter, notice) = default_engine(python);
