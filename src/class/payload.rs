@@ -181,6 +181,13 @@ pub fn report_line(report: &Report) -> String {
     )
 }
 
+/// The Python version a run names in what ran ("Python 3.12.4 Pool").
+pub fn python_of(results: &[crate::lab::RunResult]) -> Option<String> {
+    let ran = &results.first()?.ran;
+    let version = ran.strip_prefix("Python ")?.split_whitespace().next()?;
+    Some(version.to_string())
+}
+
 /// The report of a finished lab run or sweep: its measured points only.
 pub fn report_of(results: &[crate::lab::RunResult]) -> Option<Report> {
     let first = results.first()?;
@@ -194,7 +201,7 @@ pub fn report_of(results: &[crate::lab::RunResult]) -> Option<Report> {
         })
         .collect();
     Some(Report {
-        engine: "forklab".into(),
+        engine: first.config.engine.name().to_string(),
         workload: first.config.workload.name().to_string(),
         tasks: u32::try_from(first.config.tasks).unwrap_or(u32::MAX),
         chunksize: u32::try_from(first.config.chunksize).unwrap_or(u32::MAX),

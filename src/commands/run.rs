@@ -252,7 +252,8 @@ fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) 
         return;
     };
     let (address, nickname) = (&join.address, &join.nickname);
-    let machine = this_machine(available_cores(), None);
+    let python = crate::class::payload::python_of(results);
+    let machine = this_machine(available_cores(), python);
     let sent = Client::new(address, &join.code, nickname, machine)
         .and_then(|mut client| client.submit(&new_id(), &report));
     match sent {
