@@ -90,7 +90,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("forklab: {e}");
+            eprintln!("forklab: {}", crate::python::sanitize::sanitize(&e));
             ExitCode::FAILURE
         }
     }

@@ -3,9 +3,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::lesson::{LessonSet, check::check};
+use crate::lesson::{LessonSet, Problem, check::check, check::warnings};
+use crate::python::sanitize::sanitize;
 
-/// Prints every problem as `file:line: message`; exit status 1 if any.
+/// Prints every problem as `file:line: message` and every warning as
+/// `file:line: warning: message`; exit status 1 if any problem (warnings
+/// alone pass). Everything printed is sanitized: a pack's file names and
+/// text are untrusted.
 pub fn run(dir: Option<&Path>) -> Result<ExitCode, String> {
     let (set, name) = match dir {
         None => (LessonSet::embedded(), "built-in course".to_string()),
@@ -15,25 +19,38 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode, String> {
         ),
     };
     let problems = check(&set);
-    for problem in &problems {
-        match dir {
-            Some(dir) => println!(
-                "{}:{}: {}",
-                dir.join(&problem.file).display(),
-                problem.line,
-                problem.message
-            ),
-            None => println!("{problem}"),
-        }
+    let warnings = warnings(&set);
+    let place = |problem: &Problem| match dir {
+        Some(dir) => format!("{}:{}", dir.join(&problem.file).display(), problem.line),
+        None => format!("{}:{}", problem.file, problem.line),
+    };
+    let mut all: Vec<(&Problem, bool)> = problems
+        .iter()
+        .map(|p| (p, false))
+        .chain(warnings.iter().map(|w| (w, true)))
+        .collect();
+    all.sort_by(|a, b| (&a.0.file, a.0.line).cmp(&(&b.0.file, b.0.line)));
+    for (problem, warning) in all {
+        let kind = if warning { "warning: " } else { "" };
+        println!(
+            "{}",
+            sanitize(&format!("{}: {kind}{}", place(problem), problem.message))
+        );
     }
+    let name = sanitize(&name);
+    let warned = if warnings.is_empty() {
+        String::new()
+    } else {
+        format!(", {} warning(s)", warnings.len())
+    };
     if problems.is_empty() {
-        println!("{name}: {} lessons, no problems", set.len());
+        println!("{name}: {} lessons, no problems{warned}", set.len());
         Ok(ExitCode::SUCCESS)
     } else {
         let mut files: Vec<_> = problems.iter().map(|p| &p.file).collect();
         files.dedup();
         eprintln!(
-            "{name}: {} problem(s) in {} file(s)",
+            "{name}: {} problem(s) in {} file(s){warned}",
             problems.len(),
             files.len()
         );
