@@ -527,7 +527,13 @@ impl<'a> Renderer<'a> {
             });
             context.used = true;
         }
-        spans.extend(content);
+        for span in content {
+            push_span(&mut spans, span);
+        }
+        for span in &mut spans {
+            span.text.shrink_to_fit();
+        }
+        spans.shrink_to_fit();
         self.doc.lines.push(Line { spans });
     }
 
@@ -758,7 +764,7 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
             && !line.is_empty()
         {
             *line_width += s.width();
-            line.push(s);
+            push_span(line, s);
         }
         *space = None;
         for span in word.drain(..) {
@@ -776,7 +782,7 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
                 }
             } else {
                 *line_width += w;
-                line.push(span);
+                push_span(line, span);
             }
         }
     };
@@ -823,6 +829,19 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
         lines.push(line);
     }
     lines
+}
+
+/// Appends a span, joined to the last one when they look the same: one
+/// span per run of a style, not one per word, keeps a long lesson's
+/// rendered form within a few times its text (a span per word cost about
+/// 60 bytes of memory per byte of a 5 MB lesson).
+fn push_span(line: &mut Vec<Span>, span: Span) {
+    match line.last_mut() {
+        Some(last) if last.tone == span.tone && last.link == span.link => {
+            last.text.push_str(&span.text)
+        }
+        _ => line.push(span),
+    }
 }
 
 fn push_char(line: &mut Vec<Span>, ch: char, like: &Span) {

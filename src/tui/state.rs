@@ -331,6 +331,8 @@ impl State {
     /// Renders the current lesson again (new lesson, width, answers, colours).
     pub fn rerender(&mut self) {
         self.doc_width = self.text_width();
+        // Free the old lines first: a big lesson is never held twice.
+        self.doc = Default::default();
         self.doc = render(&self.lesson().body, self.render_options(self.current));
         self.questions =
             crate::lesson::quiz::questions(&self.lesson().meta.questions).unwrap_or_default();
