@@ -19,6 +19,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
+    /// Use the installed pack NAME (see `forklab pack list`).
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "lessons")]
+    pub pack: Option<String>,
+
     /// Forget which lessons were read and start from the first one.
     #[arg(long)]
     pub reset_progress: bool,
@@ -42,6 +46,11 @@ pub enum Command {
     Check {
         /// The folder to check.
         dir: Option<PathBuf>,
+    },
+    /// Teacher packs: `new DIR`, `add PATH`, `list`, `remove NAME`.
+    Pack {
+        #[command(subcommand)]
+        action: commands::pack::PackAction,
     },
     /// Spin on one core until stdin closes (the reader's busy copies).
     #[command(hide = true)]
@@ -96,8 +105,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(mut cli: Cli) -> Result<ExitCode, String> {
+    if let Some(name) = &cli.pack {
+        cli.lessons = Some(crate::pack::find(&crate::pack::data_dir()?, name)?);
+    }
     match cli.command {
+        Some(Command::Pack { action }) => commands::pack::run(action),
         Some(Command::Run(args)) => commands::run::run(&args),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),

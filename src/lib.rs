@@ -13,6 +13,7 @@ pub mod lab;
 pub mod lesson;
 pub mod monitor;
 pub mod os;
+pub mod pack;
 pub mod progress;
 pub mod python;
 pub mod tui;

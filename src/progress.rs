@@ -130,6 +130,19 @@ impl Loaded {
     }
 }
 
+/// forklab's data folder: `FORKLAB_HOME` if set (tests, classrooms), else
+/// the XDG data directory. Progress and installed packs live here.
+pub fn data_dir() -> Option<PathBuf> {
+    match std::env::var_os("FORKLAB_HOME") {
+        Some(home) if !home.is_empty() => Some(PathBuf::from(home)),
+        _ => Some(
+            directories::ProjectDirs::from("", "", "forklab")?
+                .data_dir()
+                .to_path_buf(),
+        ),
+    }
+}
+
 /// The progress file on disk.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -139,13 +152,22 @@ pub struct Store {
 impl Store {
     /// `FORKLAB_HOME` if set (tests, classrooms), else the XDG data directory.
     pub fn locate() -> Option<Store> {
-        let dir = match std::env::var_os("FORKLAB_HOME") {
-            Some(home) if !home.is_empty() => PathBuf::from(home),
-            _ => directories::ProjectDirs::from("", "", "forklab")?
-                .data_dir()
-                .to_path_buf(),
-        };
-        Some(Store::at(dir.join("progress.toml")))
+        Some(Store::at(data_dir()?.join("progress.toml")))
+    }
+
+    /// The progress of a lesson set: an installed pack keeps its own file
+    /// (`progress/packs/NAME.toml`, outside the pack's folder, so replacing
+    /// or removing the pack keeps it); the built-in course and `--lessons`
+    /// folders share `progress.toml` as before.
+    pub fn for_set(set: &crate::lesson::LessonSet) -> Option<Store> {
+        match crate::pack::installed_name(set) {
+            Some(name) => Some(Store::at(
+                data_dir()?
+                    .join("progress/packs")
+                    .join(format!("{name}.toml")),
+            )),
+            None => Store::locate(),
+        }
     }
 
     pub fn at(path: PathBuf) -> Store {

@@ -9,7 +9,7 @@ use crate::python::sanitize::sanitize;
 
 /// One line per lesson: id, part, title and whether it was read.
 pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
-    let progress = Store::locate()
+    let progress = Store::for_set(set)
         .map(|s| s.load().progress().clone())
         .unwrap_or_default();
     let id_width = set

@@ -4,4 +4,5 @@ pub mod check;
 pub mod example;
 pub mod guard;
 pub mod lessons;
+pub mod pack;
 pub mod run;

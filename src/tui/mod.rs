@@ -54,7 +54,7 @@ pub fn run(
     python_flag: Option<std::path::PathBuf>,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
-    let store = Store::locate();
+    let store = Store::for_set(&lessons);
     let mut notice = None;
     if let Some(store) = &store
         && reset_progress
