@@ -31,7 +31,10 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
         PackAction::New { dir } => {
             let name = pack::scaffold::create(&dir)?;
             println!("created pack {name:?} in {}", dir.display());
-            println!("next: edit the lesson, then `forklab check {}`", dir.display());
+            println!(
+                "next: edit the lesson, then `forklab check {}`",
+                dir.display()
+            );
         }
         PackAction::Add { path, replace } => {
             let data = pack::data_dir()?;
@@ -40,9 +43,9 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
             for warning in &added.warnings {
                 println!("warning: {warning}");
             }
-            let replaced = added
-                .replaced
-                .map_or(String::new(), |v| format!(" (replacing version {})", sanitize(&v)));
+            let replaced = added.replaced.map_or(String::new(), |v| {
+                format!(" (replacing version {})", sanitize(&v))
+            });
             println!(
                 "installed {} {}{replaced}: {} lesson(s) in {}",
                 added.manifest.name,
@@ -58,7 +61,12 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
             if packs.is_empty() {
                 println!("no packs installed (add one with `forklab pack add PATH`)");
             } else {
-                let width = packs.iter().map(|p| p.manifest.name.len()).max().unwrap_or(4).max(4);
+                let width = packs
+                    .iter()
+                    .map(|p| p.manifest.name.len())
+                    .max()
+                    .unwrap_or(4)
+                    .max(4);
                 println!("{:<width$}  {:<10}  lessons  title", "name", "version");
                 for p in &packs {
                     println!(

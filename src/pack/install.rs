@@ -143,7 +143,8 @@ pub fn add(source: &Path, data: &Path, replace: bool, limits: Limits) -> Result<
             .map_err(|e| format!("cannot move the old pack aside: {e}"))?;
         replaced = Some(old);
     }
-    std::fs::rename(&root, &dest).map_err(|e| format!("cannot install into {}: {e}", dest.display()))?;
+    std::fs::rename(&root, &dest)
+        .map_err(|e| format!("cannot install into {}: {e}", dest.display()))?;
     Ok(Added {
         manifest,
         dir: dest,
@@ -154,7 +155,9 @@ pub fn add(source: &Path, data: &Path, replace: bool, limits: Limits) -> Result<
 }
 
 fn is_archive(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase());
     name.is_some_and(|n| n.ends_with(".tar.gz") || n.ends_with(".tgz"))
 }
 
@@ -269,7 +272,10 @@ fn copy_folder(
         budget.entry(&shown)?;
         let file_name = entry.file_name();
         if file_name.to_string_lossy().chars().any(char::is_control) {
-            return Err(format!("{}: control character in a file name", sanitize(&shown)));
+            return Err(format!(
+                "{}: control character in a file name",
+                sanitize(&shown)
+            ));
         }
         let source = contain::stays_inside(root, &path).map_err(|e| match e {
             PathError::Outside { .. } => format!(
@@ -331,8 +337,7 @@ fn unpack(archive: &Path, to: &Path, budget: &mut Budget) -> Result<(), String> 
             std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", sanitize(&name)))?;
         } else if kind.is_file() || kind == tar::EntryType::Continuous {
             if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("{}: {e}", sanitize(&name)))?;
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", sanitize(&name)))?;
             }
             budget.copy(&name, &mut entry, &dest)?;
         } else if kind.is_symlink() || kind.is_hard_link() {

@@ -48,9 +48,9 @@ impl Manifest {
     /// Parses and validates the text of a `pack.toml`.
     pub fn parse(text: &str) -> Result<Manifest, String> {
         let manifest: Manifest = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(1, |s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+            let line = e.span().map_or(1, |s| {
+                1 + text[..s.start.min(text.len())].matches('\n').count()
+            });
             format!("pack.toml:{line}: {}", e.message().trim_end())
         })?;
         if !is_valid_name(&manifest.name) {
@@ -132,6 +132,11 @@ mod tests {
         let err = Manifest::parse(&format!("{GOOD}colour = 1\n")).unwrap_err();
         assert!(err.starts_with("pack.toml:6:"), "{err}");
         let future = Manifest::parse(&GOOD.replace("\"0.1\"", "\"99.0\"")).unwrap();
-        assert!(future.supported().unwrap_err().contains("needs forklab 99.0"));
+        assert!(
+            future
+                .supported()
+                .unwrap_err()
+                .contains("needs forklab 99.0")
+        );
     }
 }
