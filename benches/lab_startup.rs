@@ -3,14 +3,15 @@
 //! 1. Start-up: time from asking for N workers until all are ready, beside
 //!    starting N bare copies of the same binary (`forklab --version`, in
 //!    parallel) and Python's `multiprocessing.Pool(N)` (fork and spawn)
-//!    until a trivial `map` returns, timed inside Python.
+//!    until every worker has run its initializer and said so through a
+//!    pipe: the same point as forklab's "all ready". Timed inside Python.
 //! 2. Parallel efficiency of the `cpu` workload with one worker per core
 //!    against one worker.
 //!
 //! Run: `cargo bench --bench lab_startup` (prints figures; asserts nothing).
 //! Set `LAB_BENCH_QUICK=1` for fewer repetitions.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -75,29 +76,47 @@ fn bare_reexec(n: usize) -> f64 {
     ms(start.elapsed())
 }
 
+/// From `Pool(n)` until every worker has started and written its pid to
+/// a pipe (a `SimpleQueue`, no feeder thread): forklab's "all ready".
 const PYTHON: &str = r#"
-import sys, time, multiprocessing as mp
-method, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-ctx = mp.get_context(method)
-for _ in range(reps):
-    t = time.perf_counter()
-    pool = ctx.Pool(n)
-    pool.map(abs, range(n), chunksize=1)
-    print(time.perf_counter() - t, flush=True)
-    pool.terminate()
-    pool.join()
+import os, sys, time, multiprocessing as mp
+
+def ready(queue):
+    queue.put(os.getpid())
+
+if __name__ == "__main__":
+    method, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    ctx = mp.get_context(method)
+    for _ in range(reps):
+        queue = ctx.SimpleQueue()
+        t = time.perf_counter()
+        pool = ctx.Pool(n, initializer=ready, initargs=(queue,))
+        pids = {queue.get() for _ in range(n)}
+        took = time.perf_counter() - t
+        assert len(pids) == n, pids
+        print(took, flush=True)
+        pool.terminate()
+        pool.join()
 "#;
 
 /// Median ms of `reps` `multiprocessing.Pool(n)` start-ups, or `None`
-/// without python3.
-fn python_pool(method: &str, n: usize, reps: usize) -> Option<f64> {
-    let out = Command::new("python3")
-        .args(["-c", PYTHON, method, &n.to_string(), &reps.to_string()])
+/// without Python.
+fn python_pool(python: &Path, method: &str, n: usize, reps: usize) -> Option<f64> {
+    // A file, not `-c`: spawn's children re-import the main module.
+    let dir = tempfile::tempdir().ok()?;
+    let script = dir.path().join("pool_ready.py");
+    std::fs::write(&script, PYTHON).ok()?;
+    let out = Command::new(python)
+        .arg(&script)
+        .args([method, &n.to_string(), &reps.to_string()])
         .stdin(Stdio::null())
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     if !out.status.success() {
+        eprintln!(
+            "Python {method} with {n} workers failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         return None;
     }
     let times: Vec<f64> = String::from_utf8_lossy(&out.stdout)
@@ -130,6 +149,16 @@ fn main() {
         "forklab worker lab, {cores} cores, load average {}",
         load_average()
     );
+    let python = match forklab::python::Interpreter::find(None) {
+        Ok(python) => {
+            println!("Python {} at {}", python.version, python.path.display());
+            Some(python.path)
+        }
+        Err(e) => {
+            println!("no Python columns: {e}");
+            None
+        }
+    };
     println!("\nStart-up: asking for N workers until all are ready (median of {reps}, ms)");
     println!(
         "{:>4}  {:>10}  {:>12}  {:>8}  {:>11}  {:>12}",
@@ -149,9 +178,13 @@ fn main() {
         let (lab, bare) = (median(lab), median(bare));
         let ratio = lab / bare;
         worst_ratio = worst_ratio.max(ratio);
-        let fork = python_pool("fork", n, reps);
+        let fork = python
+            .as_deref()
+            .and_then(|p| python_pool(p, "fork", n, reps));
         let spawn_reps = if n >= 16 || quick { 3 } else { reps };
-        let spawn = python_pool("spawn", n, spawn_reps);
+        let spawn = python
+            .as_deref()
+            .and_then(|p| python_pool(p, "spawn", n, spawn_reps));
         if fork.is_some_and(|f| lab >= f) {
             beats_fork = false;
         }

@@ -130,8 +130,8 @@ impl Loaded {
     }
 }
 
-/// forklab's data folder: `FORKLAB_HOME` if set (tests, classrooms), else
-/// the XDG data directory. Progress and installed packs live here.
+/// forklab's data folder: `FORKLAB_HOME` if set (tests, classrooms),
+/// else the XDG data directory.
 pub fn data_dir() -> Option<PathBuf> {
     match std::env::var_os("FORKLAB_HOME") {
         Some(home) if !home.is_empty() => Some(PathBuf::from(home)),

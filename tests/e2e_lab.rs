@@ -5,7 +5,28 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Session, alive, fixture_lessons};
+use support::{DEADLINE, Session, alive, fixture_lessons};
+
+/// Waits (with a deadline) until `count` lab workers run under `forklab`
+/// and returns their pids.
+fn workers_of(forklab: u32, count: usize) -> Vec<u32> {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let workers: Vec<u32> = forklab::os::family_of(forklab)
+            .into_iter()
+            .filter(|p| p.ppid == forklab && p.cmdline.contains(" worker "))
+            .map(|p| p.pid)
+            .collect();
+        if workers.len() == count {
+            return workers;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{count} workers never ran under forklab: {workers:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
 
 #[test]
 fn the_lab_runs_real_workers_and_tabulates_the_result() {
@@ -19,17 +40,7 @@ fn the_lab_runs_real_workers_and_tabulates_the_result() {
     s.send("+>>");
     s.wait_text("2 workers · cpu: count primes, 256 tasks");
     s.send("r");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut workers = Vec::new();
-    while workers.len() < 2 && Instant::now() < deadline {
-        workers = forklab::os::family_of(forklab)
-            .into_iter()
-            .filter(|p| p.ppid == forklab && p.cmdline.contains(" worker "))
-            .map(|p| p.pid)
-            .collect();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(workers.len(), 2, "two workers under forklab");
+    let workers = workers_of(forklab, 2);
     s.wait_for("the result row", |screen| {
         screen
             .lines()
@@ -59,16 +70,14 @@ fn stopping_a_run_stops_every_worker_and_quitting_asks_first() {
     s.wait_text("sleep: 1024 tasks");
     s.send("r");
     s.wait_text("running:");
-    let workers: Vec<u32> = forklab::os::family_of(forklab)
-        .iter()
-        .filter(|p| p.cmdline.contains(" worker "))
-        .map(|p| p.pid)
-        .collect();
+    // "running:" is drawn on the key press, before any worker exists:
+    // wait for the real workers.
+    let workers = workers_of(forklab, 2);
     s.send("q");
     s.wait_text("q again");
     s.send("x");
     s.wait_text("cancelled");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + DEADLINE;
     while workers.iter().any(|w| alive(*w)) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::lab::measure::{Row, rows, sweep_counts};
-use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult, available_cores};
+use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult};
 use crate::lab::{Experiment, Workload};
 
 /// One worker of the current run.
@@ -71,7 +71,7 @@ pub fn max_workers(cores: usize) -> usize {
 }
 
 impl LabView {
-    pub fn new() -> LabView {
+    pub fn new(cores: usize) -> LabView {
         LabView {
             config: LabConfig::new(Workload::Cpu),
             experiment: None,
@@ -86,7 +86,7 @@ impl LabView {
             tasks_done: 0,
             measured: Vec::new(),
             message: None,
-            cores: available_cores(),
+            cores,
         }
     }
 
@@ -326,10 +326,14 @@ impl LabView {
                 worker, exit, at, ..
             } => {
                 self.now = self.now.max(at);
-                self.worker_ended(worker, exit.to_string(), at);
+                self.worker_ended(worker, exit.phrase(), at);
             }
             LabEvent::WorkerCrashed(crash) => {
-                self.worker_ended(crash.worker, format!("crashed: {}", crash.exit), crash.at);
+                self.worker_ended(
+                    crash.worker,
+                    format!("crashed: {}", crash.exit.phrase()),
+                    crash.at,
+                );
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {
@@ -358,12 +362,6 @@ impl LabView {
     }
 }
 
-impl Default for LabView {
-    fn default() -> Self {
-        LabView::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,7 +385,7 @@ mod tests {
 
     #[test]
     fn a_crashed_workers_bar_stops_where_it_died() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.apply(LabEvent::RunStarted {
             config: lab.config.clone(),
             started: Instant::now(),
@@ -424,7 +422,7 @@ mod tests {
 
     #[test]
     fn a_guess_in_a_sweep_goes_to_the_run_it_was_made_for() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.config.workers = 2;
         lab.guess = "0,4".into();
         lab.starting(true);
@@ -437,7 +435,7 @@ mod tests {
 
     #[test]
     fn events_build_rows_bars_and_results() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.config.workers = 2;
         lab.guess = "1.5".into();
         lab.starting(false);
@@ -481,7 +479,7 @@ mod tests {
 
     #[test]
     fn settings_stay_in_bounds_and_reset_results() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.set_workers(0);
         assert_eq!(lab.config.workers, 1);
         lab.set_workers(100_000);
