@@ -101,6 +101,76 @@ pub fn remove(data: &Path, name: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// A course the reader can switch to: the built-in one, an installed
+/// pack, or the folder given with `--lessons`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    pub title: String,
+    pub origin: Origin,
+}
+
+impl Course {
+    /// Reads the course's lessons (a pack is read like any lesson folder).
+    pub fn load(&self) -> Result<LessonSet, String> {
+        let set = match &self.origin {
+            Origin::Embedded => LessonSet::embedded(),
+            Origin::Dir(dir) => LessonSet::from_dir(dir)
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
+        };
+        if set.is_empty() {
+            return Err(format!("{} has no lesson that loads", self.title));
+        }
+        Ok(set)
+    }
+}
+
+/// The built-in course, every installed pack, and the current folder if it
+/// is neither; with the index of `current` among them.
+pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
+    let mut courses = vec![Course {
+        title: "Built-in course".into(),
+        origin: Origin::Embedded,
+    }];
+    if let Some(data) = crate::progress::data_dir() {
+        for pack in list(&data).0 {
+            courses.push(Course {
+                title: format!(
+                    "{} (pack)",
+                    crate::python::sanitize::sanitize(pack.manifest.title())
+                ),
+                origin: Origin::Dir(pack.dir),
+            });
+        }
+    }
+    let same = |a: &Origin, b: &Origin| match (a, b) {
+        (Origin::Embedded, Origin::Embedded) => true,
+        (Origin::Dir(a), Origin::Dir(b)) => {
+            a == b
+                || a.canonicalize()
+                    .ok()
+                    .is_some_and(|a| b.canonicalize().ok() == Some(a))
+        }
+        _ => false,
+    };
+    let index = match courses.iter().position(|c| same(&c.origin, current)) {
+        Some(i) => i,
+        None => {
+            let Origin::Dir(dir) = current else {
+                unreachable!("the built-in course is always first")
+            };
+            courses.push(Course {
+                title: format!(
+                    "Folder {}",
+                    crate::python::sanitize::sanitize(&dir.display().to_string())
+                ),
+                origin: current.clone(),
+            });
+            courses.len() - 1
+        }
+    };
+    (courses, index)
+}
+
 /// The pack's name when `set` is an installed pack (its folder is
 /// `DATA/packs/NAME`), so its progress is kept apart.
 pub fn installed_name(set: &LessonSet) -> Option<String> {

@@ -21,6 +21,19 @@ pub enum Effect {
     StopBusy,
     /// Send the lab's measured points to the class the learner joined.
     SendToClass(crate::class::Report),
+    /// Read another course (built-in or a pack) and its progress; the
+    /// outcome comes back as [`Action::CourseLoaded`].
+    LoadCourse(usize, crate::pack::Course),
+}
+
+/// A course read from disk, with its own progress.
+#[derive(Debug, Clone)]
+pub struct LoadedCourse {
+    pub index: usize,
+    pub lessons: crate::lesson::LessonSet,
+    pub progress: crate::progress::Progress,
+    /// A damaged progress file, moved aside.
+    pub notice: Option<String>,
 }
 
 /// Which example to run, how, and as which run.
@@ -141,6 +154,12 @@ pub enum Action {
     BusyStarted(Result<Vec<u32>, String>),
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// The courses the contents can switch between, and which is open.
+    CoursesFound(Vec<crate::pack::Course>, usize),
+    /// Tab / Shift-Tab in the contents: the next or previous course.
+    SwitchCourse(isize),
+    /// The course asked for, or why it could not be read.
+    CourseLoaded(Result<Box<LoadedCourse>, String>),
     /// The class view opens (teacher: `class serve` or `class open`).
     ClassOpened(Box<super::class::ClassView>),
     /// A learner joined, a result arrived, a request was refused.
@@ -167,6 +186,8 @@ impl Action {
                 | Action::Shutdown
                 | Action::PythonFound(_)
                 | Action::Highlighted(_)
+                | Action::CoursesFound(..)
+                | Action::CourseLoaded(_)
                 | Action::Sampled(..)
                 | Action::ChildEnded { .. }
                 | Action::BusyStarted(_)

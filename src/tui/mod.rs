@@ -131,6 +131,8 @@ pub fn run(
             class_sender: None,
         };
         let mut opening = Vec::new();
+        let (courses, course) = crate::pack::courses(&state.lessons.origin);
+        opening.push(Action::CoursesFound(courses, course));
         if let Some(setup) = options.class {
             if let Some(events) = setup.events {
                 let tx = tx.clone();
@@ -320,6 +322,7 @@ impl Runtime {
                     let _ = sender.send(report);
                 }
             }
+            Effect::LoadCourse(index, course) => return Some(self.load_course(index, &course)),
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
                     let tx = self.tx.clone();
@@ -330,6 +333,37 @@ impl Runtime {
             }
         }
         None
+    }
+}
+
+impl Runtime {
+    /// Reads another course and its own progress file, which becomes the
+    /// one progress is saved to; its code blocks are coloured anew.
+    fn load_course(&mut self, index: usize, course: &crate::pack::Course) -> Action {
+        let lessons = match course.load() {
+            Ok(set) => set,
+            Err(e) => return Action::CourseLoaded(Err(e)),
+        };
+        let store = Store::for_set(&lessons);
+        let loaded = store.as_ref().map(Store::load);
+        let progress = loaded
+            .as_ref()
+            .map(|l| l.progress().clone())
+            .unwrap_or_default();
+        let notice = loaded.as_ref().and_then(|l| l.notice());
+        self.store = store;
+        let blocks = lessons
+            .lessons
+            .iter()
+            .flat_map(|l| python_blocks(&l.body))
+            .collect();
+        event::spawn_highlighter(self.tx.clone(), blocks);
+        Action::CourseLoaded(Ok(Box::new(action::LoadedCourse {
+            index,
+            lessons,
+            progress,
+            notice,
+        })))
     }
 }
 

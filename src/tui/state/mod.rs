@@ -147,6 +147,10 @@ pub struct State {
     pub class: Option<super::class::ClassView>,
     /// The learner's link to a class (`--join`).
     pub class_link: Option<super::class::ClassLink>,
+    /// The courses the contents can switch to (built-in, packs), and
+    /// the open one's index; empty until the runtime has looked.
+    pub courses: Vec<crate::pack::Course>,
+    pub course: usize,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -195,6 +199,8 @@ impl State {
             lab: LabView::new(cores),
             class: None,
             class_link: None,
+            courses: Vec::new(),
+            course: 0,
             confirm_quit: false,
             quit: false,
         };
