@@ -481,10 +481,38 @@ fn check_folder(root: &Root, dir: &Path, spec: &Spec) {
         }
     }
     let _ = root;
+    if !set.is_empty() {
+        survives_the_reader(set);
+    }
+}
+
+/// The reader opens every lesson of the set and draws it, with no control
+/// character reaching the screen.
+fn survives_the_reader(set: LessonSet) {
+    use ratatui::layout::Rect;
+    let count = set.len();
+    let mut state = forklab::tui::State::new(
+        set,
+        forklab::progress::Progress::default(),
+        Rect::new(0, 0, 80, 24),
+    );
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    for _ in 0..count {
+        terminal
+            .draw(|frame| forklab::tui::view(&state, frame))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        let screen: String = buffer.content().iter().map(|c| c.symbol()).collect();
+        assert!(
+            !screen.chars().any(forklab::python::sanitize::is_unsafe),
+            "a control character reached the screen: {screen:?}"
+        );
+        forklab::tui::update(&mut state, forklab::tui::Action::NextLesson);
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn hostile_packs_are_refused_or_installed_safely(spec in spec()) {
