@@ -107,3 +107,39 @@ fn a_pack_is_made_installed_and_read_with_its_own_progress() {
     assert!(!home.path().join("packs/class-pack").exists());
     assert!(progress.exists(), "removing a pack keeps its progress");
 }
+
+#[test]
+fn check_reports_a_bad_manifest_and_add_refuses_the_pack() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("p");
+    forklab(home.path())
+        .args(["pack", "new"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let manifest = std::fs::read_to_string(dir.join("pack.toml")).unwrap();
+    std::fs::write(
+        dir.join("pack.toml"),
+        format!("{manifest}colour = \"red\"\n"),
+    )
+    .unwrap();
+    let out = forklab(home.path())
+        .arg("check")
+        .arg(&dir)
+        .assert()
+        .failure();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("pack.toml:9: unknown field `colour`"),
+        "{stdout}"
+    );
+    let out = forklab(home.path())
+        .args(["pack", "add"])
+        .arg(&dir)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("unknown field `colour`"), "{stderr}");
+    assert!(!home.path().join("packs/p").exists());
+}
