@@ -403,6 +403,26 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_past_the_lesson_limit_keeps_the_first_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..MAX_LESSONS + 2 {
+            std::fs::write(
+                dir.path().join(format!("{i:04}.md")),
+                lesson(&format!("l{i}"), 1, i as u32),
+            )
+            .unwrap();
+        }
+        let set = LessonSet::from_dir(dir.path()).unwrap();
+        assert_eq!(set.len(), MAX_LESSONS);
+        assert_eq!(set.problems.len(), 1, "{:?}", set.problems);
+        let problem = set.problems[0].to_string();
+        assert!(
+            problem.starts_with("1000.md:1: 1002 lesson files: a set holds at most 1000"),
+            "{problem}"
+        );
+    }
+
+    #[test]
     fn the_embedded_course_loads_cleanly() {
         let set = LessonSet::embedded();
         assert!(set.problems.is_empty(), "{:?}", set.problems);
