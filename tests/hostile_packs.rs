@@ -247,11 +247,7 @@ fn write_folder(root: &Root, spec: &Spec) -> PathBuf {
     } else {
         root.root.join("src/pack")
     };
-    let base = if spec.wrapped {
-        top.clone()
-    } else {
-        top.clone()
-    };
+    let base = top.clone();
     std::fs::create_dir_all(&base).unwrap();
     match &spec.manifest {
         Manifest::Good => std::fs::write(base.join("pack.toml"), GOOD_MANIFEST).unwrap(),

@@ -597,7 +597,6 @@ impl<'a> Renderer<'a> {
                 .map(|tokens| {
                     tokens
                         .iter()
-                        .cloned()
                         .map(|t| {
                             Span::new(
                                 visible(&t.text),
