@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::time::Duration;
+
 use crate::commands;
+use crate::config::{self, Flags, Settings, ThemeName};
 use crate::lesson::LessonSet;
 
 /// See parallel Python: a course on multiprocessing that runs real workers on
@@ -17,6 +20,11 @@ use crate::lesson::LessonSet;
 pub struct Cli {
     #[command(flatten)]
     pub globals: Globals,
+
+    /// Show the lab results of a trace (`forklab record`) beside this
+    /// machine's, in one table: a recorded 64-core server against this laptop.
+    #[arg(long, value_name = "TRACE")]
+    pub compare: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -43,6 +51,14 @@ pub struct Globals {
     #[arg(long, global = true, value_name = "PATH")]
     pub python: Option<PathBuf>,
 
+    /// Colours: dark, light (for projectors and light terminals) or mono (over $FORKLAB_THEME and the config file).
+    #[arg(long, global = true, value_name = "THEME", value_parser = parse_theme)]
+    pub theme: Option<ThemeName>,
+
+    /// How often the cores refresh, in milliseconds: 250, 500, 1000, 2000, 3000 or 5000.
+    #[arg(long, global = true, value_name = "MS", value_parser = parse_refresh)]
+    pub refresh: Option<Duration>,
+
     /// Join a class: send each finished lab run or sweep to the teacher's
     /// forklab at ADDR (HOST:PORT) with the class's CODE.
     #[arg(long, global = true, num_args = 2, value_names = ["ADDR", "CODE"])]
@@ -51,9 +67,46 @@ pub struct Globals {
     /// Your name on the class's screen (with --join) [default: a random one].
     #[arg(long, global = true, value_name = "NAME")]
     pub nickname: Option<String>,
+
+    /// `python` came from the config file, not `--python` (for messages).
+    #[arg(skip)]
+    pub python_from_file: bool,
+}
+
+fn parse_theme(text: &str) -> Result<ThemeName, String> {
+    text.parse()
+}
+
+fn parse_refresh(text: &str) -> Result<Duration, String> {
+    let ms: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
+    config::parse_refresh(ms)
 }
 
 impl Globals {
+    /// The settings: these flags over the environment, the config file
+    /// and the defaults.
+    pub fn settings(&self) -> Settings {
+        config::load(&Flags {
+            theme: self.theme,
+            refresh: self.refresh,
+            python: self.python.clone(),
+        })
+    }
+
+    /// The Python named by `--python` or the config file, and which.
+    pub fn python_choice(&self) -> Option<(&std::path::Path, crate::python::interpreter::Source)> {
+        use crate::python::interpreter::Source;
+        let source = if self.python_from_file {
+            Source::File
+        } else {
+            Source::Flag
+        };
+        self.python.as_deref().map(|p| (p, source))
+    }
+
     /// `--join ADDR CODE`, with the nickname to use.
     pub fn join(&self) -> Option<crate::class::client::JoinSetup> {
         let [address, code] = self.join.as_slice() else {
@@ -84,9 +137,18 @@ pub enum Command {
         action: Option<LessonsAction>,
     },
     /// Validate a lesson folder (default: the built-in course); exit status 1 on problems.
+    /// Also runs every exercise's solution (it must pass) and starter (it must fail).
     Check {
         /// The folder to check.
         dir: Option<PathBuf>,
+        /// Skip running the exercises (only the files are checked).
+        #[arg(long)]
+        no_run: bool,
+    },
+    /// Exercises: write code and have it checked (`init`, `list`, `check ID`, `hint ID`, `solution ID`).
+    Practice {
+        #[command(subcommand)]
+        action: commands::practice::PracticeAction,
     },
     /// Teacher packs: `new DIR`, `add PATH`, `list`, `remove NAME`.
     Pack {
@@ -109,6 +171,23 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// The lesson reader, recording a trace of what the panes show to FILE
+    /// (R stops and starts recording). Replay it with `forklab replay FILE`.
+    Record {
+        /// The trace to write (gzip-compressed JSON lines; see docs/TRACE.md).
+        file: PathBuf,
+        /// The reader's flags (--lessons, --python, ...), after `--`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Open the reader on a recorded machine: the trace's cores, processes,
+    /// lab runs and Python output, at their own pace (read only).
+    Replay {
+        /// A trace written by `forklab record` (or the R key).
+        file: PathBuf,
+    },
+    /// Print the effective settings and where each came from (default, file, env, flag).
+    Config,
     /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
     Class {
         #[command(subcommand)]
@@ -156,16 +235,54 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if let Some(name) = &globals.pack {
         globals.lessons = Some(crate::pack::find(&crate::pack::data_dir()?, name)?);
     }
+    let compare = match &cli.compare {
+        Some(path) if cli.command.is_none() => {
+            let trace = crate::trace::Trace::load(path)
+                .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?;
+            Some(
+                crate::tui::Recorded::from_trace(&trace)
+                    .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?,
+            )
+        }
+        Some(_) => {
+            return Err("--compare goes with the reader alone: forklab --compare TRACE".into());
+        }
+        None => None,
+    };
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
         Some(Command::Run(args)) => commands::run::run(&args, globals.join().as_ref()),
         Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
-        Some(Command::Check { dir }) => commands::check::run(dir.or(globals.lessons).as_deref()),
+        Some(Command::Check { dir, no_run }) => commands::check::run(
+            dir.or(globals.lessons).as_deref(),
+            (!no_run).then_some(globals.python.as_deref()),
+        ),
+        Some(Command::Practice { action }) => {
+            commands::practice::run(&globals.lessons()?, action, globals.python.as_deref())
+        }
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
-        Some(Command::Example { action }) => {
+        Some(Command::Config) => Ok(commands::config::print(&globals.settings())),
+        Some(Command::Example { mut action }) => {
+            let settings = globals.settings();
+            for problem in &settings.problems {
+                eprintln!("forklab: {problem}");
+            }
+            // The file's Python, when no flag or variable names one (the
+            // interpreter search reads the variable itself).
+            let mut globals = globals;
+            if settings.python.source == config::Source::File {
+                globals.python = settings.python.value;
+                globals.python_from_file = true;
+            }
+            // The file's start method, when `--start-method` names none.
+            if let commands::example::ExampleAction::Run(args) = &mut action
+                && args.start_method.is_none()
+            {
+                args.start_method = settings.start_method.value;
+            }
             commands::example::run(&globals.lessons()?, &globals, action)
         }
         Some(Command::Lessons { action }) => {
@@ -177,26 +294,62 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        None => {
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                return Err("the lesson reader needs a terminal. Without one, try:\n  \
-                     forklab lessons            list the lessons\n  \
-                     forklab lessons show ID    print a lesson\n  \
-                     forklab check [DIR]        validate a lesson folder\n  \
-                     forklab example list       the Python examples (then: example run ID)\n  \
-                     forklab --help             everything else"
-                    .into());
-            }
-            let set = globals.lessons()?;
-            let options = crate::tui::Options {
-                join: globals.join(),
-                ..Default::default()
+        Some(Command::Record { file, args }) => {
+            let globals = if args.is_empty() {
+                globals
+            } else {
+                let cli = Cli::try_parse_from(std::iter::once("forklab".to_string()).chain(args))
+                    .map_err(|e| format!("after --: {e}"))?;
+                if cli.command.is_some() {
+                    return Err(
+                        "after --, only the reader's flags (--lessons, --python, --reset-progress)"
+                            .into(),
+                    );
+                }
+                cli.globals
             };
-            crate::tui::run(set, globals.reset_progress, globals.python, options)
-                .map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
+            reader(&globals, crate::tui::Session::Record(file))
         }
+        Some(Command::Replay { file }) => {
+            let trace = crate::trace::Trace::load(&file)
+                .map_err(|e| format!("cannot replay {}: {e}", file.display()))?;
+            reader(&globals, crate::tui::Session::Replay(trace))
+        }
+        None => reader_comparing(&globals, crate::tui::Session::Live, compare),
     }
+}
+
+/// The lesson reader, on this machine or a recorded one.
+fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, String> {
+    reader_comparing(globals, session, None)
+}
+
+/// The same, with another machine's lab results beside this one's.
+fn reader_comparing(
+    globals: &Globals,
+    session: crate::tui::Session,
+    compare: Option<crate::tui::Recorded>,
+) -> Result<ExitCode, String> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err("the lesson reader needs a terminal. Without one, try:\n  \
+             forklab lessons            list the lessons\n  \
+             forklab lessons show ID    print a lesson\n  \
+             forklab check [DIR]        validate a lesson folder\n  \
+             forklab practice list      the exercises (then: practice init, practice check ID)\n  \
+             forklab example list       the Python examples (then: example run ID)\n  \
+             forklab --help             everything else"
+            .into());
+    }
+    let set = globals.lessons()?;
+    let options = crate::tui::Options {
+        join: globals.join(),
+        session,
+        compare,
+        ..Default::default()
+    };
+    crate::tui::run(set, globals.reset_progress, &globals.settings(), options)
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The built-in course, or a folder given with `--lessons`.
@@ -274,6 +427,22 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["forklab", "lessons", "--reset-progress"]).unwrap();
         assert!(cli.globals.reset_progress);
+        let cli =
+            Cli::try_parse_from(["forklab", "config", "--theme", "light", "--refresh", "500"])
+                .unwrap();
+        assert_eq!(cli.globals.theme, Some(crate::config::ThemeName::Light));
+        assert_eq!(
+            cli.globals.refresh,
+            Some(std::time::Duration::from_millis(500))
+        );
+        for bad in [
+            ["--theme", "neon"],
+            ["--refresh", "700"],
+            ["--refresh", "fast"],
+        ] {
+            let err = Cli::try_parse_from(["forklab", bad[0], bad[1]]).unwrap_err();
+            assert!(err.to_string().contains(bad[1]), "{err}");
+        }
     }
 
     #[test]

@@ -48,6 +48,14 @@ impl<'de> de::Deserializer<'de> for Recorder<'_> {
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
         v.visit_some(self)
     }
+    fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        // One entry, so a map's value type (by_method's) is reached too.
+        v.visit_map(Fields {
+            seen: self.0,
+            fields: &["fork"],
+            next: 0,
+        })
+    }
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
         v.visit_seq(One(Some(self.0)))
     }
@@ -83,7 +91,7 @@ impl<'de> de::Deserializer<'de> for Recorder<'_> {
     }
     serde::forward_to_deserialize_any! {
         i8 i16 i128 u128 f32 char bytes byte_buf unit unit_struct newtype_struct
-        tuple tuple_struct map enum identifier ignored_any
+        tuple tuple_struct enum identifier ignored_any
     }
 }
 
@@ -307,12 +315,25 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
             }
         }
         for (k, v) in object {
-            match props.and_then(|p| p.get(k)) {
-                Some(s) => validate(root, s, v, &format!("{path}.{k}"), errors),
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    fail(errors, format!("unknown key {k}"))
+            match (
+                props.and_then(|p| p.get(k)),
+                schema.get("additionalProperties"),
+            ) {
+                (Some(s), _) => validate(root, s, v, &format!("{path}.{k}"), errors),
+                (None, Some(Value::Bool(false))) => fail(errors, format!("unknown key {k}")),
+                (None, Some(extra)) if extra.is_object() => {
+                    validate(root, extra, v, &format!("{path}.{k}"), errors)
                 }
-                None => {}
+                (None, _) => {}
+            }
+            if let Some(names) = schema.get("propertyNames") {
+                validate(
+                    root,
+                    names,
+                    &Value::String(k.clone()),
+                    &format!("{path} key {k}"),
+                    errors,
+                );
             }
         }
     }

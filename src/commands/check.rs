@@ -3,8 +3,96 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use std::sync::atomic::AtomicBool;
+
 use crate::lesson::{LessonSet, Problem, check::check, check::warnings};
+use crate::practice::Context;
+use crate::practice::selfcheck::selfcheck;
+use crate::python::Interpreter;
 use crate::python::sanitize::sanitize;
+
+/// Prints every problem as `file:line: message` and every warning as
+/// `file:line: warning: message`; exit status 1 if any problem (warnings
+/// alone pass). Everything printed is sanitized: a pack's file names and
+/// text are untrusted. With `run` (the Python to use, or the default),
+/// also runs every exercise's solution and starter when the files
+/// themselves are sound.
+pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, String> {
+    let (set, name) = match dir {
+        None => (LessonSet::embedded(), "built-in course".to_string()),
+        Some(dir) => (
+            LessonSet::from_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
+            dir.display().to_string(),
+        ),
+    };
+    let mut problems = check(&set);
+    // A pack's manifest is checked with its lessons.
+    if let Some(dir) = dir
+        && let Some(problem) = manifest_problem(dir)
+    {
+        problems.insert(0, problem);
+    }
+    let text_warnings = warnings(&set);
+    let exercises = crate::practice::exercises(&set).count();
+    let mut run_warnings = 0;
+    if let Some(python) = run
+        && problems.is_empty()
+        && exercises > 0
+    {
+        let (found, warned) = run_exercises(&set, python)?;
+        problems.extend(found);
+        run_warnings = warned;
+    }
+    let place = |problem: &Problem| match dir {
+        Some(dir) => format!("{}:{}", dir.join(&problem.file).display(), problem.line),
+        None => format!("{}:{}", problem.file, problem.line),
+    };
+    let mut all: Vec<(&Problem, bool)> = problems
+        .iter()
+        .map(|p| (p, false))
+        .chain(text_warnings.iter().map(|w| (w, true)))
+        .collect();
+    all.sort_by(|a, b| (&a.0.file, a.0.line).cmp(&(&b.0.file, b.0.line)));
+    for (problem, warning) in all {
+        let kind = if warning { "warning: " } else { "" };
+        println!(
+            "{}",
+            sanitize(&format!("{}: {kind}{}", place(problem), problem.message))
+        );
+    }
+    let name = sanitize(&name);
+    let warned = if text_warnings.is_empty() {
+        String::new()
+    } else {
+        format!(", {} warning(s)", text_warnings.len())
+    };
+    if problems.is_empty() {
+        let what = match (exercises, run.is_some()) {
+            (0, _) => format!("{} lessons", set.len()),
+            (n, false) => format!("{} lessons and {n} exercises (not run)", set.len()),
+            (n, true) if run_warnings == 0 => format!(
+                "{} lessons and {n} exercises (every solution passes, every starter fails)",
+                set.len()
+            ),
+            (n, true) => format!(
+                "{} lessons and {n} exercises (every starter fails; every solution passes but for {run_warnings} timing check(s) this busy machine could not judge)",
+                set.len()
+            ),
+        };
+        println!("{name}: {what}, no problems{warned}");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let mut files: Vec<_> = problems.iter().map(|p| &p.file).collect();
+        files.sort();
+        files.dedup();
+        eprintln!(
+            "{name}: {} problem(s) in {} file(s){warned}",
+            problems.len(),
+            files.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
 
 /// What is wrong with `DIR/pack.toml`, if the folder has one.
 fn manifest_problem(dir: &Path) -> Option<Problem> {
@@ -26,60 +114,28 @@ fn manifest_problem(dir: &Path) -> Option<Problem> {
     })
 }
 
-/// Prints every problem as `file:line: message` and every warning as
-/// `file:line: warning: message`; exit status 1 if any problem (warnings
-/// alone pass). Everything printed is sanitized: a pack's file names and
-/// text are untrusted.
-pub fn run(dir: Option<&Path>) -> Result<ExitCode, String> {
-    let (set, name) = match dir {
-        None => (LessonSet::embedded(), "built-in course".to_string()),
-        Some(dir) => (
-            LessonSet::from_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
-            dir.display().to_string(),
-        ),
+/// Every exercise's solution must pass and its starter fail.
+fn run_exercises(set: &LessonSet, python: Option<&Path>) -> Result<(Vec<Problem>, usize), String> {
+    let interpreter = Interpreter::find(python).map_err(|e| {
+        format!("{e}\n(`forklab check --no-run` checks the files without running the exercises)")
+    })?;
+    let cancel = AtomicBool::new(false);
+    let ctx = Context {
+        set,
+        interpreter: &interpreter,
+        launcher: None,
+        cancel: &cancel,
+        cores: crate::practice::usable_cores(),
     };
-    let mut problems = check(&set);
-    // A pack's manifest is checked with its lessons.
-    if let Some(dir) = dir
-        && let Some(problem) = manifest_problem(dir)
-    {
-        problems.insert(0, problem);
-    }
-    let warnings = warnings(&set);
-    let place = |problem: &Problem| match dir {
-        Some(dir) => format!("{}:{}", dir.join(&problem.file).display(), problem.line),
-        None => format!("{}:{}", problem.file, problem.line),
-    };
-    let mut all: Vec<(&Problem, bool)> = problems
-        .iter()
-        .map(|p| (p, false))
-        .chain(warnings.iter().map(|w| (w, true)))
-        .collect();
-    all.sort_by(|a, b| (&a.0.file, a.0.line).cmp(&(&b.0.file, b.0.line)));
-    for (problem, warning) in all {
-        let kind = if warning { "warning: " } else { "" };
-        println!(
-            "{}",
-            sanitize(&format!("{}: {kind}{}", place(problem), problem.message))
-        );
-    }
-    let name = sanitize(&name);
-    let warned = if warnings.is_empty() {
-        String::new()
-    } else {
-        format!(", {} warning(s)", warnings.len())
-    };
-    if problems.is_empty() {
-        println!("{name}: {} lessons, no problems{warned}", set.len());
-        Ok(ExitCode::SUCCESS)
-    } else {
-        let mut files: Vec<_> = problems.iter().map(|p| &p.file).collect();
-        files.dedup();
-        eprintln!(
-            "{name}: {} problem(s) in {} file(s){warned}",
-            problems.len(),
-            files.len()
-        );
-        Ok(ExitCode::FAILURE)
-    }
+    let warnings = std::cell::Cell::new(0);
+    let (problems, _) = selfcheck(
+        ctx,
+        set,
+        &|id| eprintln!("   running exercise {id}: solution, then starter"),
+        &|warning| {
+            warnings.set(warnings.get() + 1);
+            eprintln!("warning: {}", sanitize(warning));
+        },
+    );
+    Ok((problems, warnings.get()))
 }

@@ -71,9 +71,9 @@ fn show(
             server,
             events,
         }),
-        join: None,
+        ..Default::default()
     };
-    crate::tui::run(globals.lessons()?, false, globals.python.clone(), options)
+    crate::tui::run(globals.lessons()?, false, &globals.settings(), options)
         .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -22,6 +22,10 @@ pub const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 /// Exit status when the time limit stopped the script (as `timeout(1)`).
 pub const TIMED_OUT_STATUS: u8 = 124;
 
+/// The exit status of `forklab example run` when the example was not run
+/// because a module it requires is missing (the usual "skipped" status).
+pub const SKIPPED_STATUS: u8 = 77;
+
 #[derive(Debug, Subcommand)]
 pub enum ExampleAction {
     /// List the examples: lesson, example id, default arguments and title.
@@ -93,7 +97,12 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
                 } else {
                     e.args.join(" ")
                 };
-                [l.meta.id.clone(), e.id.clone(), args, e.title.clone()]
+                let title = if e.requires.is_empty() {
+                    e.title.clone()
+                } else {
+                    format!("{} (needs {})", e.title, e.requires.join(", "))
+                };
+                [l.meta.id.clone(), e.id.clone(), args, title]
             })
         })
         .collect();
@@ -188,7 +197,8 @@ pub fn find_example<'a>(
 
 fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<ExitCode, String> {
     let (lesson, example) = find_example(set, &args.id, args.lesson.as_deref())?;
-    let interpreter = Interpreter::find(globals.python.as_deref()).map_err(|e| e.to_string())?;
+    let interpreter =
+        Interpreter::find_chosen(globals.python_choice()).map_err(|e| e.to_string())?;
     let mut request = RunRequest::for_example(set, example, interpreter)?;
     if !args.args.is_empty() {
         request.args = args.args;
@@ -282,6 +292,12 @@ fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<Exit
                 }));
             }
             PyEvent::Failed(message) => return Err(message),
+            PyEvent::Skipped { missing } => {
+                let _ = writeln!(stdout, "== {}", PyEvent::skipped_message(&missing));
+                let _ = stdout.flush();
+                run.wait();
+                return Ok(ExitCode::from(SKIPPED_STATUS));
+            }
         }
     }
 }

@@ -2,8 +2,10 @@
 
 pub mod check;
 pub mod class;
+pub mod config;
 pub mod example;
 pub mod guard;
 pub mod lessons;
 pub mod pack;
+pub mod practice;
 pub mod run;

@@ -93,9 +93,11 @@ pub fn check_name(relative: &str) -> Result<&Path, PathError> {
 /// `root` after following every link.
 pub fn resolve_entry(root: &Path, relative: &str) -> Result<PathBuf, PathError> {
     let path = check_name(relative)?;
-    let root = root
-        .canonicalize()
-        .map_err(|e| PathError::Io(format!("{}: {e}", root.display())))?;
+    let root = root.canonicalize().map_err(|e| match e.kind() {
+        // Nothing is found in a folder that is not there.
+        std::io::ErrorKind::NotFound => PathError::NotFound,
+        _ => PathError::Io(format!("{}: {e}", root.display())),
+    })?;
     let resolved = match root.join(path).canonicalize() {
         Ok(p) => p,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -33,6 +33,18 @@ except Exception as e:
 sys.stdout.write("executable " + (sys.executable or "") + "\n")
 "#;
 
+/// Prints each module named on the command line that this Python cannot
+/// find (looked up, not imported, so it is quick and has no side effects).
+const FIND_MODULES: &str = r#"import importlib.util, sys
+for name in sys.argv[1:]:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except Exception:
+        found = False
+    if not found:
+        print(name)
+"#;
+
 /// Where the interpreter's name came from, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -40,6 +52,8 @@ pub enum Source {
     Flag,
     /// The `FORKLAB_PYTHON` environment variable.
     Env,
+    /// `python = ...` in forklab's config file.
+    File,
     /// `python3` searched on `PATH`.
     Path,
 }
@@ -49,6 +63,7 @@ impl std::fmt::Display for Source {
         f.write_str(match self {
             Source::Flag => "--python",
             Source::Env => ENV_VAR,
+            Source::File => "the config file",
             Source::Path => "PATH",
         })
     }
@@ -140,11 +155,34 @@ impl Interpreter {
     /// Finds the interpreter from `--python` (if given), the environment
     /// and `PATH`, and checks its version.
     pub fn find(flag: Option<&Path>) -> Result<Interpreter, FindError> {
-        find_with(
-            flag,
+        Interpreter::find_chosen(flag.map(|f| (f, Source::Flag)))
+    }
+
+    /// The same, with the name chosen by a flag or the config file (and
+    /// said so in messages); the environment and `PATH` otherwise.
+    pub fn find_chosen(choice: Option<(&Path, Source)>) -> Result<Interpreter, FindError> {
+        find_chosen_with(
+            choice,
             std::env::var_os(ENV_VAR).as_deref(),
             std::env::var_os("PATH").as_deref(),
         )
+    }
+
+    /// Which of `modules` (import names) this Python cannot import.
+    pub fn missing_modules(&self, modules: &[String]) -> Result<Vec<String>, String> {
+        let args: Vec<&str> = modules.iter().map(String::as_str).collect();
+        let out = probe(&self.path, FIND_MODULES, &args).map_err(|e| {
+            format!(
+                "{} could not look for {}: {e}",
+                self.path.display(),
+                args.join(", ")
+            )
+        })?;
+        Ok(out
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect())
     }
 
     /// Whether this platform's Python offers `method`.
@@ -159,8 +197,17 @@ pub fn find_with(
     env: Option<&OsStr>,
     path_var: Option<&OsStr>,
 ) -> Result<Interpreter, FindError> {
-    let (name, source): (OsString, Source) = match (flag, env) {
-        (Some(flag), _) => (flag.as_os_str().to_owned(), Source::Flag),
+    find_chosen_with(flag.map(|f| (f, Source::Flag)), env, path_var)
+}
+
+/// [`Interpreter::find_chosen`] with the environment passed in, for tests.
+pub fn find_chosen_with(
+    choice: Option<(&Path, Source)>,
+    env: Option<&OsStr>,
+    path_var: Option<&OsStr>,
+) -> Result<Interpreter, FindError> {
+    let (name, source): (OsString, Source) = match (choice, env) {
+        (Some((chosen, source)), _) => (chosen.as_os_str().to_owned(), source),
         (None, Some(env)) if !env.is_empty() => (env.to_owned(), Source::Env),
         _ => ("python3".into(), Source::Path),
     };
@@ -168,6 +215,10 @@ pub fn find_with(
         looked_for: match source {
             Source::Flag => format!("{} (given with --python)", show(&name, path_var)),
             Source::Env => format!("{} (given in {ENV_VAR})", show(&name, path_var)),
+            Source::File => format!(
+                "{} (given in the config file: see `forklab config`)",
+                show(&name, path_var)
+            ),
             Source::Path => format!(
                 "`python3` on PATH ({}); neither --python nor {ENV_VAR} was given",
                 path_var
@@ -177,7 +228,7 @@ pub fn find_with(
             ),
         },
     })?;
-    let output = probe(&path).map_err(|detail| FindError::Broken {
+    let output = probe(&path, PROBE, &[]).map_err(|detail| FindError::Broken {
         path: path.clone(),
         source,
         detail,
@@ -251,9 +302,10 @@ fn is_executable(path: &Path) -> bool {
 }
 
 /// Runs the probe with a time limit; returns its standard output.
-fn probe(path: &Path) -> Result<String, String> {
+fn probe(path: &Path, code: &str, args: &[&str]) -> Result<String, String> {
     let mut child = Command::new(path)
-        .args(["-c", PROBE])
+        .args(["-c", code])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -442,6 +494,14 @@ mod tests {
         );
         let err = find_with(None, Some(OsStr::new("/no/where/py")), Some(empty)).unwrap_err();
         assert!(err.to_string().contains(ENV_VAR), "{err}");
+        // A name from the config file is blamed on the file, not a flag.
+        let chosen = Some((Path::new("/from/file/py"), Source::File));
+        let err = find_chosen_with(chosen, None, Some(empty)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("\"/from/file/py\" (given in the config file"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -37,6 +37,31 @@ pub struct Measured {
     pub guess: Option<f64>,
 }
 
+/// Lab results recorded on another machine (`forklab --compare TRACE`),
+/// shown beside this machine's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub cores: usize,
+    /// When, for the table's title (`2026-12-01 16:40 UTC`).
+    pub date: String,
+    pub results: Vec<RunResult>,
+}
+
+impl Recorded {
+    /// The trace's finished lab runs, or why there is nothing to compare.
+    pub fn from_trace(trace: &crate::trace::Trace) -> Result<Recorded, String> {
+        let results = trace.lab_results();
+        if results.is_empty() {
+            return Err("the trace has no finished lab run to compare with".into());
+        }
+        Ok(Recorded {
+            cores: trace.header.machine.cores,
+            date: crate::trace::format::short_date(&trace.header.machine.recorded),
+            results,
+        })
+    }
+}
+
 /// The lab screen's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabView {
@@ -63,6 +88,8 @@ pub struct LabView {
     pub message: Option<String>,
     /// This machine's cores (kept here so views and tests agree).
     pub cores: usize,
+    /// Another machine's results to compare with, if any.
+    pub recorded: Option<Recorded>,
 }
 
 /// Workers the `+` key goes up to: four per core.
@@ -87,6 +114,7 @@ impl LabView {
             measured: Vec::new(),
             message: None,
             cores,
+            recorded: None,
         }
     }
 
@@ -263,7 +291,8 @@ impl LabView {
                 self.now = Duration::ZERO;
                 self.tasks_done = 0;
                 self.running = true;
-                self.config.workers = config.workers;
+                // The run's own settings (a replay's, too, shows them).
+                self.config = config;
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);

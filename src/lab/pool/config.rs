@@ -7,7 +7,8 @@ use super::{DEFAULT_DEADLINE, LabError, MAX_TASKS, MAX_WORKERS, available_cores}
 use crate::lab::workload::{self, Workload};
 
 /// One experiment run: how many workers do what.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct LabConfig {
     /// Worker processes to start (1 to [`MAX_WORKERS`]).
     pub workers: usize,

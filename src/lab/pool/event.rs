@@ -7,7 +7,8 @@ use crate::lab::workload::TaskKind;
 use crate::os::process::Exit;
 
 /// The serial part of `amdahl` the master does, before or after the tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SerialPart {
     Before,
     After,
@@ -15,11 +16,14 @@ pub enum SerialPart {
 
 /// Everything a run does, in order, for a view or a log. `at` counts from
 /// the run's `RunStarted::started`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LabEvent {
     /// The first event of a run; a view resets its rows here.
     RunStarted {
         config: LabConfig,
+        /// Not in traces: a replay starts its own clock.
+        #[serde(skip, default = "Instant::now")]
         started: Instant,
     },
     /// A worker process exists (worker numbers count from 0).
@@ -81,7 +85,8 @@ pub enum LabEvent {
 }
 
 /// A finished, verified run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct RunResult {
     pub config: LabConfig,
     /// From asking for the workers until all were ready.

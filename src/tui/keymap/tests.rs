@@ -18,6 +18,10 @@ fn peer_groups() -> Vec<Vec<Where>> {
         vec![Always, Lab],
         vec![Always, Search],
         vec![Always, Help, Everywhere],
+        vec![Always, Exercises, List, Everywhere],
+        vec![Always, Ask, Everywhere],
+        vec![Always, PredictInput],
+        vec![Always, TextPopup, Everywhere],
     ]
 }
 

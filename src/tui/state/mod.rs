@@ -1,6 +1,8 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
+mod practice;
 mod python;
+mod replay;
 
 use std::collections::BTreeSet;
 
@@ -16,12 +18,15 @@ use std::time::Duration;
 use super::lab::LabView;
 use super::layout::{self, Areas, Shape};
 use super::quiz::{self, Pending, Verdict};
+use super::theme::Theme;
 use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 
+pub use practice::{Ask, CheckRow, Practice, Working};
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
+pub use replay::{Recording, ReplayStatus};
 
 /// What the main column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +65,22 @@ pub enum Overlay {
         selected: usize,
         editing: Option<String>,
     },
+    /// The lesson's exercises, to choose the one to work on.
+    Exercises {
+        selected: usize,
+    },
+    /// A yes-or-no question.
+    Ask(Ask),
+    /// The exercise's question, answered before the first run.
+    Predict {
+        text: String,
+    },
+    /// A hint or the solution: a title and lines of text.
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+    },
 }
 
 /// Where a search result is.
@@ -84,6 +105,23 @@ impl Search {
     pub fn active(&self) -> bool {
         !self.query.is_empty()
     }
+}
+
+/// Presenter aids: the last keys shown in a corner, one pane alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presenter {
+    /// The last keys pressed are shown in a corner, for an audience.
+    pub show_keys: bool,
+    /// Those keys' names, oldest first (at most [`Presenter::KEPT`]).
+    pub keys: std::collections::VecDeque<String>,
+    /// The focused pane alone: the lesson (or the lab), or the output
+    /// when it has the focus; cores and processes hidden.
+    pub zoom: bool,
+}
+
+impl Presenter {
+    /// Keys kept for the corner.
+    pub const KEPT: usize = 6;
 }
 
 /// What the live panes show: the latest sample and what led up to it.
@@ -112,6 +150,9 @@ pub struct State {
     pub highlights: Option<std::sync::Arc<Highlights>>,
     /// Lessons whose worked answers are shown.
     pub revealed: BTreeSet<usize>,
+    /// Lessons whose answers the learner asked for (`a`) at least once:
+    /// their worked-answer examples are listed in the example menu.
+    pub answers_asked: BTreeSet<usize>,
     pub overlay: Overlay,
     pub search: Search,
     pub progress: Progress,
@@ -138,11 +179,16 @@ pub struct State {
     pub open_question: Option<usize>,
     /// The lessons' Python examples: the interpreter, the run, choices.
     pub python: Python,
+    /// The exercises: the learner's folder, the one worked on, its checks.
+    pub practice: Practice,
     /// This machine's cores, read once at start.
     pub cores: usize,
     pub focus: Focus,
     pub mode: Mode,
     pub lab: LabView,
+    /// The one theme: views ask it for every style.
+    pub theme: Theme,
+    pub presenter: Presenter,
     /// The teacher's class view, when forklab serves or opens a class.
     pub class: Option<super::class::ClassView>,
     /// The learner's link to a class (`--join`).
@@ -154,9 +200,27 @@ pub struct State {
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
+    /// Replaying a trace: the panes show a recorded machine, read only.
+    pub replay: Option<ReplayStatus>,
+    /// The trace being recorded, if one is.
+    pub recording: Option<Recording>,
 }
 
 impl State {
+    /// The current lesson's examples the `e` menu lists, by index: worked
+    /// answers only once the learner tried (asked for the answers with `a`,
+    /// or checked one of the lesson's exercises).
+    pub fn menu_examples(&self) -> Vec<usize> {
+        let meta = &self.lesson().meta;
+        // Worked answers come after an attempt: the answers asked for with
+        // `a`, or any of the lesson's exercises checked once.
+        let tried = meta
+            .exercises
+            .iter()
+            .any(|e| self.progress.exercise(&e.id).checks > 0);
+        meta.menu_examples(tried || self.answers_asked.contains(&self.current))
+    }
+
     /// Opens at the lesson the learner left, or the first one.
     pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
         State::with_cores(lessons, progress, screen, crate::lab::available_cores())
@@ -179,6 +243,7 @@ impl State {
             doc_width: 0,
             highlights: None,
             revealed: BTreeSet::new(),
+            answers_asked: BTreeSet::new(),
             overlay: Overlay::None,
             search: Search::default(),
             progress,
@@ -193,16 +258,21 @@ impl State {
             pending: Pending::default(),
             open_question: None,
             python: Python::default(),
+            practice: Practice::default(),
             cores,
             focus: Focus::Lesson,
             mode: Mode::Lesson,
             lab: LabView::new(cores),
+            theme: Theme::default(),
+            presenter: Presenter::default(),
             class: None,
             class_link: None,
             courses: Vec::new(),
             course: 0,
             confirm_quit: false,
             quit: false,
+            replay: None,
+            recording: None,
         };
         if !state.lessons.problems.is_empty() {
             state.notice = Some(format!(
@@ -213,6 +283,14 @@ impl State {
         state.rerender();
         state.settle();
         state
+    }
+
+    /// Takes the settings that shape the reader: theme, refresh, start method.
+    pub fn apply(&mut self, settings: &crate::config::Settings) {
+        self.theme = Theme::new(settings.theme.value, settings.colour.value);
+        self.interval = settings.refresh_index();
+        self.sampling = self.interval();
+        self.python.start_method = settings.start_method.value;
     }
 
     pub fn lesson(&self) -> &crate::lesson::Lesson {
@@ -228,15 +306,21 @@ impl State {
                 cores: live.sample.cores.len(),
                 processes: live.family.members.len(),
                 projector: self.projector,
+                zoom: self.presenter.zoom,
+                zoom_output: self.presenter.zoom && self.focus == Focus::Output,
                 output: false,
+                practice: false,
             },
         }
         .with_output(self.output_shown())
+        .with_practice(self.practice.working.is_some() && !self.practice.hidden)
     }
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
-        self.mode == Mode::Lesson && self.python.run.as_ref().is_some_and(|r| !r.hidden)
+        self.mode == Mode::Lesson
+            && (self.python.run.as_ref().is_some_and(|r| !r.hidden)
+                || (self.practice.working.is_some() && !self.practice.hidden))
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.
@@ -248,6 +332,15 @@ impl State {
             .get(&key)
             .cloned()
             .unwrap_or_else(|| meta.examples[example].args.clone())
+    }
+
+    /// The time views measure elapsed times to: the replay's position
+    /// on the trace's clock, or now.
+    pub fn now(&self) -> std::time::Instant {
+        match &self.replay {
+            Some(r) => r.base + r.position,
+            None => std::time::Instant::now(),
+        }
     }
 
     /// Whether children started by forklab are running.

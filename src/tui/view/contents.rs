@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 
 use super::super::keymap::{self, Where};
 use super::super::state::State;
-use super::super::theme;
 use super::popup::{frame_box, window_start};
 
 pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
@@ -28,7 +27,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
             if !lesson.is_overview() {
                 lines.push(Line::styled(
                     state.lessons.part_title(lesson.meta.part),
-                    theme::key(),
+                    state.theme.key(),
                 ));
             }
         }
@@ -53,11 +52,22 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         } else {
             format!("{quiz}  lab")
         };
+        let quiz = if lesson.meta.exercises.is_empty() {
+            quiz
+        } else {
+            let marks: String = lesson
+                .meta
+                .exercises
+                .iter()
+                .map(|e| super::practice::mark(state.progress.exercise(&e.id).state))
+                .collect();
+            format!("{quiz}  exercise {marks}")
+        };
         let text = format!("{here}{read} {indent}{}", lesson.meta.title);
         let text = format!("{text:<title_width$}");
         let style = match (index == selected, lesson.is_overview()) {
-            (true, _) => theme::selected(),
-            (false, true) => theme::key(),
+            (true, _) => state.theme.selected(),
+            (false, true) => state.theme.key(),
             (false, false) => ratatui::style::Style::new(),
         };
         if index == selected {
@@ -65,7 +75,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         }
         lines.push(Line::from(vec![
             Span::styled(text, style),
-            Span::styled(quiz, theme::dim()),
+            Span::styled(quiz, state.theme.dim()),
         ]));
     }
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
@@ -91,6 +101,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         lines.len() as u16 + 2,
         &title,
         &keymap::hint_line(&hints),
+        &state.theme,
     );
     let start = window_start(selected_row, inner.height as usize, lines.len());
     let visible: Vec<Line> = lines

@@ -10,7 +10,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::action::Action;
 use super::super::keymap::{self, Hint};
 use super::super::state::State;
-use super::super::theme;
 use super::popup::frame_box;
 
 pub fn draw(
@@ -21,10 +20,11 @@ pub fn draw(
     screen: Rect,
 ) {
     let examples = &state.lesson().meta.examples;
+    let listed = state.menu_examples();
     let mut lines: Vec<Line> = Vec::new();
-    for (i, example) in examples.iter().enumerate() {
+    for (i, example) in listed.iter().map(|&i| (i, &examples[i])) {
         let style = if i == selected {
-            theme::selected()
+            state.theme.selected()
         } else {
             Style::new()
         };
@@ -34,15 +34,25 @@ pub fn draw(
         )));
         let args = state.args_for(state.current, i).join(" ");
         let file = example.file.rsplit('/').next().unwrap_or(&example.file);
-        let expect = if example.expect_exit != 0 {
-            "  (fails on purpose)"
+        // Under the chosen start method, where the lesson says which.
+        let exit = match state.python.start_method {
+            Some(m) => example.expect_exit_under(m.as_str()),
+            None if !example.by_method.is_empty() => 0,
+            None => example.expect_exit,
+        };
+        let expect = if !example.requires.is_empty() {
+            format!("  (needs {})", example.requires.join(", "))
+        } else if exit != 0 {
+            "  (fails on purpose)".to_string()
+        } else if !example.by_method.is_empty() {
+            "  (fails under some start methods)".to_string()
         } else {
-            ""
+            String::new()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("   python3 {file} "), theme::dim()),
-            Span::styled(args, theme::key()),
-            Span::styled(expect, theme::dim()),
+            Span::styled(format!("   python3 {file} "), state.theme.dim()),
+            Span::styled(args, state.theme.key()),
+            Span::styled(expect, state.theme.dim()),
         ]));
     }
     lines.push(Line::default());
@@ -52,18 +62,18 @@ pub fn draw(
     };
     lines.push(Line::from(vec![
         Span::raw(" Start method: "),
-        Span::styled(method, theme::key()),
+        Span::styled(method, state.theme.key()),
         Span::styled(
             format!(
                 "  ({} changes it)",
                 keymap::key_for(|a| matches!(a, Action::CycleStartMethod))
             ),
-            theme::dim(),
+            state.theme.dim(),
         ),
     ]));
     if let Some(text) = editing {
         lines.push(Line::from(vec![
-            Span::styled(" Arguments: ", theme::key()),
+            Span::styled(" Arguments: ", state.theme.key()),
             Span::raw(format!("{text}▏")),
         ]));
         lines.push(Line::styled(
@@ -72,7 +82,7 @@ pub fn draw(
                 keymap::key_for(|a| matches!(a, Action::ArgsDone)),
                 keymap::key_for(|a| matches!(a, Action::ArgsCancel)),
             ),
-            theme::dim(),
+            state.theme.dim(),
         ));
     }
     let footer = if editing.is_some() {
@@ -108,6 +118,7 @@ pub fn draw(
         lines.len() as u16 + 2,
         "Run an example",
         &footer,
+        &state.theme,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -6,11 +6,14 @@ mod contents;
 mod cores;
 mod examples;
 mod help;
+mod keys;
 mod lab;
+mod lab_compare;
 mod lesson;
 mod links;
 mod output;
 mod popup;
+mod practice;
 mod processes;
 mod projector;
 mod status;
@@ -42,6 +45,10 @@ pub fn view(state: &State, frame: &mut Frame) {
         );
         return;
     }
+    let t = &state.theme;
+    if t.base() != ratatui::style::Style::new() {
+        frame.buffer_mut().set_style(area, t.base());
+    }
     // The frame's own size, not the one the state last heard of: the
     // terminal may have been resized again since (rapid resizes).
     let areas = layout::areas(area, state.shape());
@@ -51,7 +58,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         let top = areas.header.bottom();
         let body =
             ratatui::layout::Rect::new(area.x, top, area.width, areas.status.y.saturating_sub(top));
-        class::draw(class, frame, body);
+        class::draw(t, class, frame, body);
     } else if let Some(live) = &state.live {
         if state.projector {
             projector::draw(state, live, frame, areas.cores);
@@ -62,7 +69,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             } else {
                 cores::pane(state, live, frame, areas.cores);
             }
-            processes::draw(live, frame, areas.processes);
+            processes::draw(t, live, frame, areas.processes);
         }
     } else {
         main_column(state, frame, &areas);
@@ -73,9 +80,20 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Examples { selected, editing } => {
             examples::draw(state, *selected, editing.as_deref(), frame, area)
         }
-        Overlay::Help => help::draw(state.help_scroll, frame, area),
+        Overlay::Help => help::draw(t, state.help_scroll, state.replay.is_some(), frame, area),
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
+        Overlay::Exercises { selected } => practice::exercises(state, *selected, frame, area),
+        Overlay::Ask(ask) => practice::ask(ask, &state.theme, frame, area),
+        Overlay::Predict { text } => practice::predict(state, text, frame, area),
+        Overlay::Text {
+            title,
+            lines,
+            scroll,
+        } => practice::text(title, lines, *scroll, &state.theme, frame, area),
+    }
+    if state.presenter.show_keys {
+        keys::draw(state, frame, areas.status);
     }
 }
 
@@ -87,10 +105,15 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
         Mode::Lab => {
             let key = state.lab.experiment_key();
             let earlier: Vec<_> = state.progress.guesses_for(&key).take(3).collect();
-            lab::draw(&state.lab, &earlier, frame, areas.lesson)
+            lab::draw(&state.theme, &state.lab, &earlier, frame, areas.lesson)
         }
     }
-    output::draw(state, frame, areas.output);
+    match &state.practice.working {
+        Some(working) if state.mode == Mode::Lesson && !state.practice.hidden => {
+            practice::pane(state, working, frame, areas.output)
+        }
+        _ => output::draw(state, frame, areas.output),
+    }
 }
 
 /// Writes lines straight into the buffer, one per row, cut at the area's
