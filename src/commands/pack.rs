@@ -10,8 +10,8 @@ use crate::python::sanitize::sanitize;
 
 #[derive(Debug, Subcommand)]
 pub enum PackAction {
-    /// Start a new pack in DIR: pack.toml, a lesson with an example and a
-    /// question, and a README for authors.
+    /// Start a new pack in DIR: pack.toml, a lesson with an example, an
+    /// exercise and a question, and a README for authors.
     New { dir: PathBuf },
     /// Install a pack from a folder or a .tar.gz into forklab's data folder.
     Add {

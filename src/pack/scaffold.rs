@@ -18,13 +18,15 @@ title = "My first forklab pack"
 authors = ["Your Name <you@example.org>"]
 licence = "CC-BY-4.0"            # how others may reuse your lessons
 forklab = "{minor}"                # the oldest forklab that can read this pack
-description = "One lesson with an example and a question."
+description = "One lesson with an example, an exercise and a question."
 "#
             ),
         ),
         ("README.md", README.to_string()),
         ("1-0-first-pool.md", LESSON.to_string()),
         ("examples/square_pool.py", EXAMPLE.to_string()),
+        ("exercises/square_pool.py", STARTER.to_string()),
+        ("exercises/solutions/square_pool.py", SOLUTION.to_string()),
     ]
 }
 
@@ -91,6 +93,8 @@ real Python workers on the learner's own cores.
   Markdown. Lessons are ordered by `part`, then `order`; a part's
   `order = 0` lesson is its overview.
 - `examples/`: Python scripts the lessons run (`[[examples]]`).
+- `exercises/`: starters the learner completes, and `exercises/solutions/`
+  (`[[exercises]]`; `forklab check` runs both).
 - `assets/`: data files an example copies next to itself (`data = [...]`).
 
 Every file a lesson names must lie inside this folder: no `..`, no
@@ -122,23 +126,25 @@ choices = ["[9, 1, 4]: the order of the input", "The results in the order the wo
 answer = 1
 explain = "pool.map keeps the order of its input, whichever worker finishes first."
 
-# An exercise: the learner completes a starter until its checks pass.
-# Uncomment once your forklab has exercises (see docs/AUTHORING.md).
-# [[exercises]]
-# id = "square-pool-yourself"
-# title = "Write the pool yourself"
-# file = "exercises/square_pool.py"
-# solution = "exercises/solutions/square_pool.py"
-# args = ["1000"]
-# hints = ["Pool.map takes a function and a list."]
-#
-# [[exercises.checks]]
-# kind = "output"
-# contains = ["sum of squares = 333833500"]
-#
-# [[exercises.checks]]
-# kind = "workers"
-# at_least = 2
+# An exercise: the learner completes the starter until its checks pass;
+# `forklab check` runs the solution (it must pass) and the starter (it
+# must fail).
+[[exercises]]
+id = "square-pool-yourself"
+title = "Write the pool yourself"
+file = "exercises/square_pool.py"
+solution = "exercises/solutions/square_pool.py"
+args = ["1000"]
+timeout = 30
+hints = ["Pool.map takes a function and a list, and returns the results in order.", "Put the pool inside `if __name__ == \"__main__\":`."]
+
+[[exercises.checks]]
+kind = "exit"
+code = 0
+
+[[exercises.checks]]
+kind = "output"
+regex = ['^result: 333833500$']
 +++
 
 # A first pool
@@ -178,6 +184,46 @@ if __name__ == "__main__":
     with ctx.Pool() as pool:
         total = sum(pool.map(square, range(1, n + 1)))
     print(f"sum of squares = {total}")
+"#;
+
+const STARTER: &str = r#""""Exercise: square 1..N on a pool of workers and print the sum.
+
+Usage: python square_pool.py [N]   (default 1000)
+
+Replace the TODO with a multiprocessing.Pool that maps square over
+1..N, then print the sum as `result: SUM`.
+"""
+import os
+import sys
+from multiprocessing import get_context
+
+
+def square(n):
+    return n * n
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    ctx = get_context(os.environ.get("FORKLAB_START_METHOD") or None)
+    raise NotImplementedError("TODO: map square over 1..n with ctx.Pool()")
+"#;
+
+const SOLUTION: &str = r#""""Solution: square 1..N on a pool of workers and print the sum."""
+import os
+import sys
+from multiprocessing import get_context
+
+
+def square(n):
+    return n * n
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    ctx = get_context(os.environ.get("FORKLAB_START_METHOD") or None)
+    with ctx.Pool() as pool:
+        total = sum(pool.map(square, range(1, n + 1)))
+    print(f"result: {total}")
 "#;
 
 #[cfg(test)]
