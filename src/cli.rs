@@ -171,6 +171,9 @@ pub enum Command {
     Guard(commands::guard::GuardArgs),
     /// Run the worker lab without the TUI and print the results table.
     Run(commands::run::RunArgs),
+    /// Internal: the forklab engine's fork server (started by forklab itself).
+    #[command(hide = true)]
+    Forkserver,
     /// The lesson reader, recording a trace of what the panes show to FILE
     /// (R stops and starts recording). Replay it with `forklab replay FILE`.
     Record {
@@ -251,9 +254,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
-        Some(Command::Run(args)) => commands::run::run(&args, globals.join().as_ref()),
+        Some(Command::Run(args)) => {
+            commands::run::run(&args, globals.python.as_deref(), globals.join().as_ref())
+        }
         Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
+        Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
         Some(Command::Check { dir, no_run }) => commands::check::run(
             dir.or(globals.lessons).as_deref(),
             (!no_run).then_some(globals.python.as_deref()),

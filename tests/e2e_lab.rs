@@ -1,6 +1,9 @@
-//! The worker lab from the reader: real workers under forklab, a verified
-//! result in the table, nothing left running afterwards.
+//! The worker lab from the reader: a real Python pool under forklab (the
+//! default engine), a verified result in the table, nothing left running
+//! afterwards.
 
+#[path = "support/python.rs"]
+mod python;
 mod support;
 
 use std::time::{Duration, Instant};
@@ -28,8 +31,22 @@ fn workers_of(forklab: u32, count: usize) -> Vec<u32> {
     }
 }
 
+/// The lab's Python processes under forklab: the driver and its workers.
+fn python_pool(forklab: u32) -> Vec<u32> {
+    forklab::os::family_of(forklab)
+        .into_iter()
+        .filter(|p| {
+            p.cmdline.contains("forklab_lab_driver.py") || p.cmdline.contains("multiprocessing")
+        })
+        .map(|p| p.pid)
+        .collect()
+}
+
 #[test]
 fn the_lab_runs_real_workers_and_tabulates_the_result() {
+    if python::python_or_skip("lab e2e").is_none() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(&["--lessons", &fixture_lessons()], 160, 48, home.path());
     let forklab = s.pid();
@@ -40,11 +57,26 @@ fn the_lab_runs_real_workers_and_tabulates_the_result() {
     s.send("+>>");
     s.wait_text("2 workers · cpu: count primes, 256 tasks");
     s.send("r");
-    let workers = workers_of(forklab, 2);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut workers = Vec::new();
+    // The driver and its two workers (and a helper, by start method).
+    while workers.len() < 3 && Instant::now() < deadline {
+        workers = python_pool(forklab);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        workers.len() >= 3,
+        "a python pool under forklab: {workers:?}"
+    );
+    // The process pane names the pool's master and workers, as for examples.
+    s.wait_for("the pool in the process pane", |screen| {
+        screen.contains("master") && screen.contains("└ worker")
+    });
+    s.wait_text("engine python (Python 3.");
     s.wait_for("the result row", |screen| {
         screen
             .lines()
-            .any(|l| l.contains("      2 ") && l.contains(" s "))
+            .any(|l| l.starts_with("│     2") && l.contains("×3"))
     });
     s.wait_text("Done: change the workers");
     s.send("L");
@@ -59,20 +91,28 @@ fn the_lab_runs_real_workers_and_tabulates_the_result() {
 
 #[test]
 fn stopping_a_run_stops_every_worker_and_quitting_asks_first() {
+    if python::python_or_skip("lab e2e stop").is_none() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(&["--lessons", &fixture_lessons()], 160, 48, home.path());
     let forklab = s.pid();
     s.wait_text("A tiny course");
     s.send("L");
     s.wait_text("Lab · your own experiment");
-    // Sleep workload, long enough to stop in the middle.
-    s.send("w+>>>>");
+    // Sleep workload on 1 worker: 3 runs of about 1.5 s, long enough to
+    // stop in the middle.
+    s.send("w>>>>");
     s.wait_text("sleep: 1024 tasks");
     s.send("r");
     s.wait_text("running:");
-    // "running:" is drawn on the key press, before any worker exists:
-    // wait for the real workers.
-    let workers = workers_of(forklab, 2);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut workers = Vec::new();
+    while workers.len() < 2 && Instant::now() < deadline {
+        workers = python_pool(forklab);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(workers.len() >= 2, "the driver and its worker: {workers:?}");
     s.send("q");
     s.wait_text("q again");
     s.send("x");
@@ -84,4 +124,43 @@ fn stopping_a_run_stops_every_worker_and_quitting_asks_first() {
     assert!(workers.iter().all(|w| !alive(*w)), "x left workers running");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn without_python_the_lab_runs_forklabs_own_workers_and_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(
+        &[
+            "--lessons",
+            &fixture_lessons(),
+            "--python",
+            "/no/such/python3",
+        ],
+        160,
+        48,
+        home.path(),
+    );
+    let forklab = s.pid();
+    s.wait_text("A tiny course");
+    s.send("L");
+    s.wait_text("Lab · your own experiment");
+    s.send("+>>");
+    s.wait_text("2 workers · cpu: count primes, 256 tasks");
+    s.send("r");
+    let workers = workers_of(forklab, 2);
+    s.wait_text("engine forklab");
+    s.wait_text("no working Python for the python engine");
+    s.wait_for("the result row", |screen| {
+        screen
+            .lines()
+            .any(|l| l.starts_with("│     2") && l.contains("×3"))
+    });
+    s.send("L");
+    s.wait_text("This fixture has");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(
+        workers.iter().all(|w| !alive(*w)),
+        "workers outlived the run"
+    );
 }

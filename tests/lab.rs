@@ -387,7 +387,7 @@ fn the_deadline_stops_a_run_that_takes_too_long() {
 /// exist, and returns the child and their pids.
 fn headless_master(args: &[&str], workers: usize) -> (std::process::Child, Vec<u32>) {
     let mut master = Command::new(exe())
-        .arg("run")
+        .args(["run", "--engine", "forklab", "--repeat", "1"])
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -526,6 +526,10 @@ fn invalid_arguments_exit_with_status_2_and_say_why() {
 #[test]
 fn run_prints_a_table_csv_or_json() {
     let base = [
+        "--engine",
+        "forklab",
+        "--repeat",
+        "1",
         "--workers",
         "1,2",
         "--tasks",
@@ -553,16 +557,17 @@ fn run_prints_a_table_csv_or_json() {
         lines[0].starts_with("sleep workload: 4 tasks of 1 ms"),
         "{text}"
     );
+    assert!(lines[1].starts_with("engine forklab"), "{text}");
     assert!(
-        lines[1].contains("workers") && lines[1].contains("speedup"),
+        lines[2].contains("workers") && lines[2].contains("speedup"),
         "{text}"
     );
     assert!(
-        lines[2].trim_start().starts_with("1 ") && lines[2].contains("1.00x"),
+        lines[3].trim_start().starts_with("1") && lines[3].contains("1.00x"),
         "{text}"
     );
-    assert!(lines[3].trim_start().starts_with("2 "), "{text}");
-    assert!(lines[4].contains("ms waited, verified"), "{text}");
+    assert!(lines[4].trim_start().starts_with("2"), "{text}");
+    assert!(lines[5].contains("ms waited, verified"), "{text}");
 
     let csv = String::from_utf8(forklab_run(&[&base[..], &["--csv"]].concat()).stdout).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
@@ -721,4 +726,70 @@ fn a_panicking_worker_is_reported_with_its_last_words() {
         text.contains("exited with status 101") && text.contains("panicked at boom"),
         "{text}"
     );
+}
+
+#[test]
+fn the_forkserver_start_method_forks_verified_workers_and_cleans_up() {
+    let exec = run(&config(Workload::Cpu, 3, 12, 500), |_| {}).unwrap();
+    let forked_cfg = LabConfig {
+        start_method: Some(forklab::python::StartMethod::Forkserver),
+        ..config(Workload::Cpu, 3, 12, 500)
+    };
+    let (result, events) = run_logged(&forked_cfg);
+    let result = result.unwrap();
+    assert_eq!(result.answer, exec.answer);
+    assert_eq!(result.method, "forkserver");
+    assert_eq!(exec.method, "exec");
+    let pids: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e {
+            LabEvent::WorkerExited {
+                pid,
+                exit: Exit::Code(0),
+                ..
+            } => Some(*pid),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pids.len(), 3, "{events:#?}");
+    // The workers are the fork server's children, not the master's.
+    for pid in &pids {
+        assert!(os::proc_entry(*pid).is_none(), "worker {pid} left behind");
+    }
+    // A forked worker killed mid-run: its tasks are redone, the answer holds.
+    let cfg = LabConfig {
+        chunksize: 4,
+        start_method: Some(forklab::python::StartMethod::Forkserver),
+        ..config(Workload::Sleep, 2, 24, 40)
+    };
+    let (sink, mut events) = Events::new();
+    let handle = start(cfg, sink);
+    let LabEvent::TaskStarted { pid: victim, .. } = events.wait_for("a task start", |e| {
+        matches!(e, LabEvent::TaskStarted { .. })
+    }) else {
+        unreachable!()
+    };
+    os::signal_process(victim, libc::SIGKILL).unwrap();
+    let LabEvent::RunFinished(result) = events.end() else {
+        panic!("the run failed: {:#?}", events.seen);
+    };
+    assert_eq!(result.crashes.len(), 1);
+    assert_eq!(result.crashes[0].exit, Exit::Signal(libc::SIGKILL));
+    assert_eq!(result.tasks_done.iter().sum::<usize>(), 24);
+    handle.wait();
+    // Cancel: every forked worker is killed and reaped.
+    let cfg = LabConfig {
+        start_method: Some(forklab::python::StartMethod::Forkserver),
+        ..config(Workload::Sleep, 3, 1000, 500)
+    };
+    let (sink, mut events) = Events::new();
+    let handle = start(cfg, sink);
+    events.wait_for("a task start", |e| {
+        matches!(e, LabEvent::TaskStarted { .. })
+    });
+    let pids = events.pids();
+    handle.cancel();
+    for &pid in &pids {
+        assert!(os::proc_entry(pid).is_none(), "worker {pid} still in /proc");
+    }
 }

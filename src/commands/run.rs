@@ -8,10 +8,14 @@ use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 
+use crate::lab::engine::load::BUSY_SHARE;
+use crate::lab::engine::{DEFAULT_REPEAT, MAX_REPEAT, default_engine};
 use crate::lab::measure::{Row, rows, sweep, sweep_counts};
 use crate::lab::{
-    LabConfig, LabError, LabEvent, MAX_TASKS, MAX_WORKERS, RunResult, Workload, available_cores,
+    Engine, LabConfig, LabError, LabEvent, MAX_TASKS, MAX_WORKERS, PoolApi, RunResult, Workload,
+    available_cores,
 };
+use crate::python::{Interpreter, StartMethod};
 
 /// Exit status for arguments that make no sense, as clap uses.
 const USAGE: u8 = 2;
@@ -43,12 +47,46 @@ pub struct RunArgs {
     /// Give up (and stop the workers) after this many seconds
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub deadline: u64,
+    /// What runs the pool: a real Python multiprocessing pool, or forklab's own workers [default: python when a working Python is found]
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// How workers start [default: the engine's: Python's own default, exec for forklab]
+    #[arg(long, value_name = "METHOD", value_parser = parse_start_method)]
+    pub start_method: Option<StartMethod>,
+    /// The python engine's pool: multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor
+    #[arg(long, value_enum, default_value_t = ApiArg::Pool)]
+    pub api: ApiArg,
+    /// Runs per worker count; the table shows the fastest and the spread
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REPEAT, value_parser = parse_repeat)]
+    pub repeat: usize,
     /// Print the table as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Print the table as CSV
     #[arg(long)]
     pub csv: bool,
+}
+
+/// The engines, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Python,
+    Forklab,
+}
+
+/// The python engine's pool APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiArg {
+    Pool,
+    Executor,
+}
+
+fn parse_start_method(text: &str) -> Result<StartMethod, String> {
+    text.parse()
+}
+
+fn parse_repeat(s: &str) -> Result<usize, String> {
+    parse_count(s, "runs per point", MAX_REPEAT)
 }
 
 /// The workloads, as the command line spells them.
@@ -95,6 +133,7 @@ fn parse_cpus(s: &str) -> Result<usize, String> {
 
 impl RunArgs {
     /// The run config for the first worker count, or why it is invalid.
+    /// The engine is the one asked for (python when none is: see [`run`]).
     pub fn config(&self) -> Result<LabConfig, LabError> {
         let name = self
             .workload
@@ -112,9 +151,22 @@ impl RunArgs {
             workload,
             cpus: self.cpus,
             deadline: Duration::from_secs(self.deadline),
+            engine: match self.engine {
+                Some(EngineArg::Forklab) => Engine::Forklab,
+                _ => Engine::Python,
+            },
+            start_method: self.start_method,
+            api: match self.api {
+                ApiArg::Pool => PoolApi::Pool,
+                ApiArg::Executor => PoolApi::Executor,
+            },
+            repeat: self.repeat,
             ..LabConfig::new(workload)
         };
-        config.validate()?;
+        // The python engine's checks need its interpreter: see `run`.
+        if config.engine == Engine::Forklab {
+            config.validate()?;
+        }
         Ok(config)
     }
 }
@@ -123,15 +175,37 @@ impl RunArgs {
 /// cannot run, 1 (through `Err`) for a run that failed.
 pub fn run(
     args: &RunArgs,
+    python: Option<&std::path::Path>,
     join: Option<&crate::class::client::JoinSetup>,
 ) -> Result<ExitCode, String> {
-    let config = match args.config() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("forklab run: {e}");
-            return Ok(ExitCode::from(USAGE));
-        }
+    let usage = |e: &dyn std::fmt::Display| {
+        eprintln!("forklab run: {e}");
+        Ok(ExitCode::from(USAGE))
     };
+    let mut config = match args.config() {
+        Ok(config) => config,
+        Err(e) => return usage(&e),
+    };
+    match args.engine {
+        None => {
+            let (engine, interpreter, notice) = default_engine(python);
+            if let Some(notice) = notice {
+                eprintln!("forklab run: {notice}");
+            }
+            config.engine = engine;
+            config.python = interpreter.map(std::sync::Arc::new);
+        }
+        Some(EngineArg::Python) => match Interpreter::find(python) {
+            Ok(found) => config.python = Some(std::sync::Arc::new(found)),
+            Err(e) => return usage(&format!("the python engine needs Python: {e}")),
+        },
+        Some(EngineArg::Forklab) => {}
+    }
+    if let Err(e) = config.validate() {
+        return usage(&e);
+    }
+    let calibrate = args.task_size.is_none();
+    config.calibrate = calibrate;
     let counts = if args.workers.is_empty() {
         sweep_counts(available_cores())
     } else {
@@ -140,12 +214,25 @@ pub fn run(
     let progress = Progress::new(std::io::stderr().is_terminal());
     let results =
         sweep(&config, &counts, |event| progress.show(&event)).map_err(|e| e.to_string())?;
+    // As it ran: engine, interpreter and task size settled.
+    if let Some(first) = results.first() {
+        config = first.config.clone();
+    }
     let text = if args.json {
         json(&config, &results)
     } else if args.csv {
         csv(&results)
     } else {
-        table(&config, &results)
+        let mut text = table(&config, &results);
+        if calibrate {
+            text.push_str(&format!(
+                "task size {} {}: calibrated so that 1 worker takes about {:.1} s here (--task-size to choose)\n",
+                config.task_size,
+                config.workload.size_unit(),
+                crate::lab::engine::calibrate::TARGET.as_secs_f64()
+            ));
+        }
+        text
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -218,6 +305,12 @@ impl Progress {
                     self.line(&mut err, "running");
                 }
             }
+            LabEvent::Notice(notice) => {
+                if self.terminal {
+                    let _ = write!(err, "\r\x1b[K");
+                }
+                let _ = writeln!(err, "forklab run: {notice}");
+            }
             LabEvent::WorkerCrashed(crash) => {
                 if self.terminal {
                     let _ = write!(err, "\r\x1b[K");
@@ -244,6 +337,27 @@ impl Progress {
             );
         }
     }
+}
+
+/// The engine line: what ran, how workers started, how many runs a point.
+fn engine_line(config: &LabConfig, results: &[RunResult]) -> String {
+    let ran = results
+        .first()
+        .map_or_else(|| config.engine.name().to_string(), |r| r.ran.clone());
+    let method = results
+        .first()
+        .map_or_else(|| "default".to_string(), |r| r.method.clone());
+    let chosen = if config.start_method.is_some() {
+        ""
+    } else {
+        " (its default)"
+    };
+    format!(
+        "engine {}: {ran}, start method {method}{chosen}, best of {} run{} per point",
+        config.engine,
+        config.repeat,
+        if config.repeat == 1 { "" } else { "s" }
+    )
 }
 
 fn heading(config: &LabConfig) -> String {
@@ -281,6 +395,10 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
         header.push("amdahl");
     }
     header.push("start-up (ms)");
+    let spread = table.iter().any(|r| r.runs > 1);
+    if spread {
+        header.insert(2, "spread (s)");
+    }
     let mut lines: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for row in &table {
         let mut line = vec![
@@ -293,6 +411,19 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
             line.push(ratio(row.predicted, "x", 1.0, 2));
         }
         line.push(format!("{:.1}", row.startup.as_secs_f64() * 1000.0));
+        if spread {
+            line.insert(
+                2,
+                format!(
+                    "{:.3}-{:.3}",
+                    row.wall.as_secs_f64(),
+                    row.wall_max.as_secs_f64()
+                ),
+            );
+        }
+        if row.busy {
+            line[0].push('*');
+        }
         lines.push(line);
     }
     let columns = lines[0].len();
@@ -306,6 +437,8 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
         })
         .collect();
     let mut out = heading(config);
+    out.push('\n');
+    out.push_str(&engine_line(config, results));
     out.push('\n');
     for line in &lines {
         let cells: Vec<String> = line
@@ -322,6 +455,18 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
             out.push_str("; no 1-worker run, so no speedup");
         }
         out.push('\n');
+    }
+    if let Some(worst) = table
+        .iter()
+        .filter(|r| r.busy)
+        .filter_map(|r| r.outside_load)
+        .reduce(f64::max)
+    {
+        out.push_str(&format!(
+            "* measured while other programs kept the machine busy (up to {:.0}% of its cores; marked from {:.0}%): rerun when it is quiet\n",
+            worst * 100.0,
+            BUSY_SHARE * 100.0
+        ));
     }
     for result in results {
         for crash in &result.crashes {
@@ -347,21 +492,37 @@ struct RunRecord {
     startup_s: f64,
     answer: u64,
     crashes: usize,
+    /// The slowest of the point's runs (`wall_s` is the fastest).
+    wall_max_s: f64,
+    runs: usize,
+    /// Share of the cores other programs kept busy (the worst run).
+    outside_load: Option<f64>,
+    busy: bool,
 }
 
+/// One record per point (worker count), from the fastest of its runs.
 fn records(results: &[RunResult]) -> Vec<RunRecord> {
     rows(results)
         .iter()
-        .zip(results)
-        .map(|(row, result): (&Row, &RunResult)| RunRecord {
-            workers: row.workers,
-            wall_s: row.wall.as_secs_f64(),
-            speedup: row.speedup,
-            efficiency: row.efficiency,
-            predicted_speedup: row.predicted,
-            startup_s: row.startup.as_secs_f64(),
-            answer: result.answer,
-            crashes: row.crashes,
+        .map(|row: &Row| {
+            let answer = results
+                .iter()
+                .find(|r| r.config.workers == row.workers)
+                .map_or(0, |r| r.answer);
+            RunRecord {
+                workers: row.workers,
+                wall_s: row.wall.as_secs_f64(),
+                speedup: row.speedup,
+                efficiency: row.efficiency,
+                predicted_speedup: row.predicted,
+                startup_s: row.startup.as_secs_f64(),
+                answer,
+                crashes: row.crashes,
+                wall_max_s: row.wall_max.as_secs_f64(),
+                runs: row.runs,
+                outside_load: row.outside_load,
+                busy: row.busy,
+            }
         })
         .collect()
 }
@@ -383,6 +544,10 @@ pub fn csv(results: &[RunResult]) -> String {
             "startup_s",
             "answer",
             "crashes",
+            "wall_max_s",
+            "runs",
+            "outside_load",
+            "busy",
         ]);
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -391,6 +556,11 @@ pub fn csv(results: &[RunResult]) -> String {
 /// The experiment and its runs, as one JSON document.
 #[derive(Debug, serde::Serialize)]
 struct Report<'a> {
+    engine: &'a str,
+    /// What ran, e.g. `Python 3.11.7 Pool`.
+    ran: &'a str,
+    start_method: &'a str,
+    repeat: usize,
     workload: &'a str,
     serial_fraction: Option<f64>,
     tasks: usize,
@@ -404,7 +574,12 @@ struct Report<'a> {
 
 /// The experiment and its runs as one JSON object.
 pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
+    let first = results.first();
     let report = Report {
+        engine: config.engine.name(),
+        ran: first.map_or("", |r| r.ran.as_str()),
+        start_method: first.map_or("", |r| r.method.as_str()),
+        repeat: config.repeat,
         workload: config.workload.name(),
         serial_fraction: match config.workload {
             Workload::Amdahl { serial_fraction } => Some(serial_fraction),
@@ -443,6 +618,7 @@ mod tests {
             pids: vec![],
             tasks_done: vec![],
             crashes: vec![],
+            ..RunResult::default()
         }
     }
 
@@ -452,13 +628,26 @@ mod tests {
         let text = table(&results[0].config, &results);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("cpu workload: 8 tasks of 100 numbers, chunksize 1"));
-        assert_eq!(lines[1].len(), lines[2].len(), "{text}");
+        assert!(lines[1].starts_with("engine forklab: "), "{text}");
         assert_eq!(lines[2].len(), lines[3].len(), "{text}");
+        assert_eq!(lines[3].len(), lines[4].len(), "{text}");
         assert!(
-            lines[3].contains("2.00x") && lines[3].contains("100.0%"),
+            lines[4].contains("2.00x") && lines[4].contains("100.0%"),
             "{text}"
         );
-        assert!(lines[4].contains("42 primes, verified"), "{text}");
+        assert!(lines[5].contains("42 primes, verified"), "{text}");
+        assert!(!text.contains("busy"), "{text}");
+        // A point measured several times shows its spread; a busy one its mark.
+        let mut busy = result(2, 700);
+        busy.outside_load = Some(0.5);
+        let results = [result(1, 1000), result(2, 500), busy];
+        let text = table(&results[0].config, &results);
+        assert!(text.contains("spread (s)"), "{text}");
+        assert!(text.contains("0.500-0.700"), "{text}");
+        assert!(
+            text.contains("2*") && text.contains("busy (up to 50%"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -468,11 +657,11 @@ mod tests {
         assert_eq!(csv.lines().count(), 3);
         assert_eq!(
             csv.lines().next().unwrap(),
-            "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes"
+            "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes,wall_max_s,runs,outside_load,busy"
         );
         assert_eq!(
             csv.lines().nth(2).unwrap(),
-            "2,0.5,2.0,1.0,,0.0015,42,0",
+            "2,0.5,2.0,1.0,,0.0015,42,0,0.5,1,,false",
             "{csv}"
         );
         let json = json(&results[0].config, &results);
@@ -487,6 +676,8 @@ mod tests {
         assert!(two["predicted_speedup"].is_null());
         assert_eq!(two["startup_s"], 0.0015);
         assert!(json.contains("\"workload\": \"cpu\""), "{json}");
+        assert_eq!(value["engine"], "forklab", "{json}");
+        assert_eq!(two["runs"], 1);
         assert_eq!(csv_header_only(), 1);
     }
 

@@ -45,6 +45,8 @@ pub struct Experiment {
     pub tasks: usize,
     pub chunksize: usize,
     pub task_size: u64,
+    /// No `task_size` given: the lab sizes tasks by measurement.
+    pub calibrate: bool,
     /// A question to answer before running it.
     pub predict: Option<String>,
 }
@@ -184,6 +186,7 @@ impl Experiment {
             tasks: tasks as usize,
             chunksize: chunksize as usize,
             task_size,
+            calibrate: !table.contains_key("task_size"),
             predict,
         })
     }
@@ -201,6 +204,7 @@ impl Experiment {
             tasks: self.tasks,
             task_size: self.task_size,
             chunksize: self.chunksize,
+            calibrate: self.calibrate,
             ..LabConfig::new(self.workload)
         }
     }

@@ -5,17 +5,28 @@
 use std::time::Duration;
 
 use super::pool::{
-    CancelToken, LabConfig, LabError, LabEvent, LabHandle, RunResult, available_cores, execute,
-    spawn_lab,
+    CancelToken, LabConfig, LabError, LabEvent, LabHandle, RunResult, available_cores, spawn_lab,
 };
 use super::workload::Workload;
 
-/// One line of the results table.
+/// One line of the results table: one measured point, the fastest of
+/// its runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub workers: usize,
+    /// The fastest run's wall time.
     pub wall: Duration,
+    /// The slowest run's wall time (the spread is `wall..=wall_max`).
+    pub wall_max: Duration,
+    /// Runs of this point.
+    pub runs: usize,
+    /// The quickest start-up of its runs: until every worker was ready.
     pub startup: Duration,
+    /// Some run of this point was measured while other programs kept the
+    /// machine busy (see `engine::load`).
+    pub busy: bool,
+    /// The largest outside load seen over its runs (share of all cores).
+    pub outside_load: Option<f64>,
     /// One-worker wall time over this wall time; `None` without a
     /// one-worker run to compare with.
     pub speedup: Option<f64>,
@@ -44,21 +55,49 @@ pub fn effective_cores(config: &LabConfig) -> usize {
         .max(1)
 }
 
-/// The table for runs of one sweep, in their order.
+/// The table for runs of one sweep: one row per worker count, in the
+/// order each first appears, from the fastest of its runs. Speedups
+/// compare fastest with fastest.
 pub fn rows(results: &[RunResult]) -> Vec<Row> {
-    let base = results
+    let mut points: Vec<Vec<&RunResult>> = Vec::new();
+    for r in results {
+        match points
+            .iter_mut()
+            .find(|p| p[0].config.workers == r.config.workers)
+        {
+            Some(point) => point.push(r),
+            None => points.push(vec![r]),
+        }
+    }
+    let best = |point: &[&RunResult]| -> RunResult {
+        (*point
+            .iter()
+            .min_by_key(|r| r.wall)
+            .expect("a point has runs"))
+        .clone()
+    };
+    let base = points
         .iter()
-        .find(|r| r.config.workers == 1)
-        .map(|r| r.wall.as_secs_f64());
-    results
+        .find(|p| p[0].config.workers == 1)
+        .map(|p| best(p).wall.as_secs_f64());
+    points
         .iter()
-        .map(|r| {
+        .map(|point| {
+            let r = best(point);
             let wall = r.wall.as_secs_f64().max(1e-9);
             let speedup = base.map(|b| b / wall);
+            let outside_load = point
+                .iter()
+                .filter_map(|r| r.outside_load)
+                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
             Row {
                 workers: r.config.workers,
                 wall: r.wall,
-                startup: r.startup,
+                wall_max: point.iter().map(|r| r.wall).max().unwrap_or(r.wall),
+                runs: point.len(),
+                startup: point.iter().map(|r| r.startup).min().unwrap_or(r.startup),
+                busy: super::engine::load::is_busy(outside_load),
+                outside_load,
                 speedup,
                 efficiency: speedup.map(|s| s / r.config.workers as f64),
                 predicted: match r.config.workload {
@@ -67,7 +106,7 @@ pub fn rows(results: &[RunResult]) -> Vec<Row> {
                     }
                     _ => None,
                 },
-                crashes: r.crashes.len(),
+                crashes: point.iter().map(|r| r.crashes.len()).sum(),
             }
         })
         .collect()
@@ -113,9 +152,20 @@ fn sweep_with(
         sink(LabEvent::RunFailed(error.clone()));
         return Err(error);
     }
-    let mut results = Vec::with_capacity(counts.len());
+    let config = &match super::engine::resolve(config, sink) {
+        Ok(config) => config,
+        Err(e) => {
+            sink(LabEvent::RunFailed(e.clone()));
+            return Err(e);
+        }
+    };
+    let mut results = Vec::with_capacity(counts.len() * config.repeat.max(1));
     for &workers in counts {
-        results.push(execute(&config.with_workers(workers), token, sink)?);
+        results.extend(super::engine::point(
+            &config.with_workers(workers),
+            token,
+            sink,
+        )?);
     }
     sink(LabEvent::SweepFinished(results.clone()));
     Ok(results)
@@ -139,6 +189,7 @@ mod tests {
             pids: vec![],
             tasks_done: vec![],
             crashes: vec![],
+            ..RunResult::default()
         }
     }
 
@@ -157,6 +208,25 @@ mod tests {
         assert!((s4 - 1000.0 / 520.0).abs() < 1e-9);
         assert!((table[2].efficiency.unwrap() - s4 / 4.0).abs() < 1e-9);
         assert!(table.iter().all(|r| r.predicted.is_none()));
+    }
+
+    #[test]
+    fn repeated_runs_make_one_row_from_the_fastest_with_the_spread() {
+        let mut slow = result(1, 1200, Workload::Cpu);
+        slow.outside_load = Some(0.4);
+        let table = rows(&[
+            slow,
+            result(1, 1000, Workload::Cpu),
+            result(2, 600, Workload::Cpu),
+            result(2, 500, Workload::Cpu),
+        ]);
+        assert_eq!(table.len(), 2);
+        assert_eq!(table[0].wall, Duration::from_millis(1000));
+        assert_eq!(table[0].wall_max, Duration::from_millis(1200));
+        assert_eq!(table[0].runs, 2);
+        assert!(table[0].busy, "a run on a busy machine marks its point");
+        assert!(!table[1].busy);
+        assert_eq!(table[1].speedup, Some(2.0));
     }
 
     #[test]

@@ -10,13 +10,16 @@
 //! - [`measure`]: speedup, efficiency, Amdahl's law, sweeps.
 //! - [`experiment`]: experiments declared in lesson front matter.
 
+pub mod engine;
 pub mod experiment;
+pub mod forkserver;
 pub mod measure;
 pub mod pool;
 pub mod protocol;
 pub mod worker;
 pub mod workload;
 
+pub use engine::{Engine, PoolApi};
 pub use experiment::{Experiment, ExperimentError};
 pub use measure::{Row, amdahl_speedup, rows, start_sweep, sweep, sweep_counts};
 pub use pool::{

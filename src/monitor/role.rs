@@ -87,6 +87,17 @@ pub fn classify(name: &str, command: &str, parent: Option<(&str, &str)>) -> Role
         return match command.split(' ').nth(1) {
             Some("guard") => Role::Guard,
             Some("worker") => Role::Worker,
+            // The lab's fork server; its children are the workers it forked.
+            Some("forkserver") => {
+                let served = parent.is_some_and(|(n, c)| {
+                    is_forklab(n, c) && c.split(' ').nth(1) == Some("forkserver")
+                });
+                if served {
+                    Role::Worker
+                } else {
+                    Role::Forkserver
+                }
+            }
             Some("busy") => Role::Busy,
             _ => Role::Forklab,
         };
@@ -165,6 +176,12 @@ mod tests {
         assert_eq!(classify(guard.0, guard.1, Some(forklab)), Role::Guard);
         assert_eq!(classify("forklab", "forklab busy", None), Role::Busy);
         assert_eq!(classify("forklab", "forklab worker", None), Role::Worker);
+        let server = ("forklab", "/x/forklab forkserver");
+        assert_eq!(
+            classify(server.0, server.1, Some(("forklab", "forklab"))),
+            Role::Forkserver
+        );
+        assert_eq!(classify(server.0, server.1, Some(server)), Role::Worker);
         assert_eq!(classify(master.0, master.1, Some(guard)), Role::Master);
         assert_eq!(classify(master.0, master.1, Some(master)), Role::Worker);
         assert_eq!(classify("python3.11", SPAWNED, Some(master)), Role::Worker);

@@ -136,6 +136,12 @@ pub enum Action {
     LabChunk(bool),
     /// Restrict the workers to fewer cores (cycles).
     LabCores,
+    /// The next engine (python Pool, python executor, forklab).
+    LabEngine,
+    /// The next start method the engine offers.
+    LabStartMethod,
+    /// Runs per measured point: 1, 3, 5.
+    LabRepeat,
     LabRun,
     LabSweep,
     LabStop,

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use crate::lab::engine::DEFAULT_REPEAT;
 use crate::lab::measure::{Row, rows, sweep_counts};
 use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult};
-use crate::lab::{Experiment, Workload};
+use crate::lab::{Engine, Experiment, PoolApi, Workload};
 
 /// One worker of the current run.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +36,8 @@ pub struct TaskBar {
 pub struct Measured {
     pub result: RunResult,
     pub guess: Option<f64>,
+    /// The learner's run or sweep it came from ([`LabView::batch`]).
+    pub batch: u64,
 }
 
 /// Lab results recorded on another machine (`forklab --compare TRACE`),
@@ -88,9 +91,17 @@ pub struct LabView {
     pub message: Option<String>,
     /// This machine's cores (kept here so views and tests agree).
     pub cores: usize,
+    /// Counts the learner's runs and sweeps: runs of one point keep each
+    /// other (repeats), a new run of the same workers replaces them.
+    pub batch: u64,
+    /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
+    pub runs_started: usize,
     /// Another machine's results to compare with, if any.
     pub recorded: Option<Recorded>,
 }
+
+/// Tasks the double-tasks key goes up to.
+pub const MAX_TASKS_KEY: usize = 65_536;
 
 /// Workers the `+` key goes up to: four per core.
 pub fn max_workers(cores: usize) -> usize {
@@ -100,7 +111,12 @@ pub fn max_workers(cores: usize) -> usize {
 impl LabView {
     pub fn new(cores: usize) -> LabView {
         LabView {
-            config: LabConfig::new(Workload::Cpu),
+            config: LabConfig {
+                engine: Engine::Python,
+                repeat: DEFAULT_REPEAT,
+                calibrate: true,
+                ..LabConfig::new(Workload::Cpu)
+            },
             experiment: None,
             guess: String::new(),
             run_guess: None,
@@ -114,6 +130,8 @@ impl LabView {
             measured: Vec::new(),
             message: None,
             cores,
+            batch: 0,
+            runs_started: 0,
             recorded: None,
         }
     }
@@ -132,7 +150,16 @@ impl LabView {
             .as_ref()
             .is_some_and(|(id, e)| *id == lesson.meta.id && *e == experiment);
         if !same && !self.running {
-            self.config = experiment.config(experiment.workers.first().copied().unwrap_or(1));
+            let keep = self.config.clone();
+            self.config = LabConfig {
+                engine: keep.engine,
+                start_method: keep.start_method,
+                api: keep.api,
+                python: keep.python,
+                repeat: keep.repeat,
+                worker_exe: keep.worker_exe,
+                ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
+            };
             self.measured.clear();
             self.experiment = Some((lesson.meta.id.clone(), experiment));
             self.guess.clear();
@@ -142,6 +169,24 @@ impl LabView {
     pub fn rows(&self) -> Vec<Row> {
         let results: Vec<RunResult> = self.measured.iter().map(|m| m.result.clone()).collect();
         rows(&results)
+    }
+
+    /// Whether every repeat of this worker count's point has come in
+    /// (the learner's current run or sweep).
+    pub fn point_done(&self, workers: usize) -> bool {
+        self.measured
+            .iter()
+            .filter(|m| m.batch == self.batch && m.result.config.workers == workers)
+            .count()
+            >= self.config.repeat
+    }
+
+    /// The guess made for a worker count in the results, if any.
+    pub fn guess_of(&self, workers: usize) -> Option<f64> {
+        self.measured
+            .iter()
+            .filter(|m| m.result.config.workers == workers)
+            .find_map(|m| m.guess)
     }
 
     /// The worker counts `s` runs: the experiment's list when it has
@@ -161,7 +206,7 @@ impl LabView {
             c.workload == self.config.workload
                 && c.tasks == self.config.tasks
                 && c.chunksize == self.config.chunksize
-                && c.task_size == self.config.task_size
+                && (e.calibrate || c.task_size == self.config.task_size)
         })
     }
 
@@ -170,6 +215,48 @@ impl LabView {
     fn changed(&mut self) {
         self.measured.clear();
         self.message = None;
+    }
+
+    /// A Python `Pool`, a Python `ProcessPoolExecutor`, forklab's own workers.
+    pub fn cycle_engine(&mut self) {
+        (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
+            (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
+            (Engine::Python, PoolApi::Executor) => (Engine::Forklab, PoolApi::Pool),
+            (Engine::Forklab, _) => (Engine::Python, PoolApi::Pool),
+        };
+        if self
+            .config
+            .start_method
+            .is_some_and(|m| !self.config.engine.start_methods().contains(&m))
+        {
+            self.config.start_method = None;
+        }
+        // Another engine counts at another speed.
+        self.config.calibrate = true;
+        self.changed();
+    }
+
+    /// The engine's default, then each start method it offers.
+    pub fn cycle_start_method(&mut self) {
+        let offered = self.config.engine.start_methods();
+        self.config.start_method = match self.config.start_method {
+            None => offered.first().copied(),
+            Some(m) => offered
+                .iter()
+                .position(|o| *o == m)
+                .and_then(|i| offered.get(i + 1))
+                .copied(),
+        };
+        self.changed();
+    }
+
+    /// Runs per point: 1, 3, 5, then 1 again.
+    pub fn cycle_repeat(&mut self) {
+        self.config.repeat = match self.config.repeat {
+            1 => 3,
+            3 => 5,
+            _ => 1,
+        };
     }
 
     pub fn set_workers(&mut self, workers: usize) {
@@ -185,6 +272,7 @@ impl LabView {
             Workload::Amdahl { .. } => Workload::Cpu,
         };
         self.config.task_size = next.default_task_size();
+        self.config.calibrate = true;
         self.config.workload = next;
         self.changed();
     }
@@ -196,7 +284,8 @@ impl LabView {
         } else {
             self.config.tasks / 2
         };
-        let tasks = tasks.clamp(1, 4096);
+        // Up to 65,536: the chunk experiments start at 8192 tiny tasks.
+        let tasks = tasks.clamp(1, MAX_TASKS_KEY);
         if tasks != self.config.tasks {
             self.config.tasks = tasks;
             self.config.chunksize = self.config.chunksize.min(tasks);
@@ -270,6 +359,8 @@ impl LabView {
         self.running = true;
         self.sweeping = sweep;
         self.message = None;
+        self.batch += 1;
+        self.runs_started = 0;
     }
 
     /// Takes one event of the running lab.
@@ -291,7 +382,9 @@ impl LabView {
                 self.now = Duration::ZERO;
                 self.tasks_done = 0;
                 self.running = true;
-                // The run's own settings (a replay's, too, shows them).
+                self.runs_started += 1;
+                // The run's own settings, as the lab thread settled them
+                // (calibrated task size, the engine that ran; a replay's too).
                 self.config = config;
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
@@ -370,11 +463,19 @@ impl LabView {
                 if guess.is_some() {
                     self.run_guess = None;
                 }
-                self.measured
-                    .retain(|m| m.result.config.workers != result.config.workers);
-                self.measured.push(Measured { result, guess });
+                // Runs of this point from an earlier batch give way.
+                let batch = self.batch;
+                self.measured.retain(|m| {
+                    m.result.config.workers != result.config.workers || m.batch == batch
+                });
+                self.measured.push(Measured {
+                    result,
+                    guess,
+                    batch,
+                });
                 self.measured.sort_by_key(|m| m.result.config.workers);
-                if !self.sweeping {
+                // A run alone ends with its point's last repeat.
+                if !self.sweeping && self.runs_started >= self.config.repeat {
                     self.running = false;
                 }
             }
@@ -383,6 +484,7 @@ impl LabView {
                 self.sweeping = false;
                 self.message = Some(error.to_string());
             }
+            LabEvent::Notice(notice) => self.message = Some(notice),
             LabEvent::SweepFinished(_) => {
                 self.running = false;
                 self.sweeping = false;
@@ -409,6 +511,7 @@ mod tests {
             pids: vec![1; workers],
             tasks_done: vec![1; workers],
             crashes: Vec::new(),
+            ..RunResult::default()
         }
     }
 
@@ -466,6 +569,7 @@ mod tests {
     fn events_build_rows_bars_and_results() {
         let mut lab = LabView::new(4);
         lab.config.workers = 2;
+        lab.config.repeat = 1;
         lab.guess = "1.5".into();
         lab.starting(false);
         assert!(lab.guess.is_empty(), "the box empties for the next guess");
@@ -507,6 +611,73 @@ mod tests {
     }
 
     #[test]
+    fn repeated_runs_of_a_point_stay_together_until_the_next_run() {
+        let mut lab = LabView::new(2);
+        lab.starting(false);
+        for (i, wall) in [1000, 900, 950].into_iter().enumerate() {
+            lab.apply(LabEvent::RunStarted {
+                config: LabConfig {
+                    repeat: 3,
+                    ..result(1, wall).config
+                },
+                started: Instant::now(),
+            });
+            assert!(lab.running);
+            lab.apply(LabEvent::RunFinished(result(1, wall)));
+            // Running until the point's last repeat is in.
+            assert_eq!(lab.running, i < 2, "after run {}", i + 1);
+            assert_eq!(lab.point_done(1), i == 2);
+        }
+        assert_eq!(lab.measured.len(), 3);
+        let rows = lab.rows();
+        assert_eq!(
+            (rows[0].wall, rows[0].runs),
+            (Duration::from_millis(900), 3)
+        );
+        // A new run of the same workers replaces them; other counts stay.
+        lab.starting(false);
+        lab.apply(LabEvent::RunFinished(result(2, 500)));
+        lab.starting(false);
+        lab.apply(LabEvent::RunFinished(result(1, 990)));
+        assert_eq!(lab.measured.len(), 2);
+        assert_eq!(lab.rows()[0].wall, Duration::from_millis(990));
+    }
+
+    #[test]
+    fn engine_start_method_and_repeats_cycle() {
+        let mut lab = LabView::new(2);
+        assert_eq!((lab.config.engine, lab.config.repeat), (Engine::Python, 3));
+        lab.cycle_start_method();
+        assert_eq!(
+            lab.config.start_method,
+            Some(crate::python::StartMethod::Fork)
+        );
+        lab.cycle_engine();
+        assert_eq!(lab.config.api, PoolApi::Executor);
+        lab.cycle_engine();
+        // fork is not a forklab method: back to the engine's default.
+        assert_eq!(
+            (lab.config.engine, lab.config.start_method),
+            (Engine::Forklab, None)
+        );
+        lab.cycle_start_method();
+        lab.cycle_start_method();
+        assert_eq!(
+            lab.config.start_method,
+            Some(crate::python::StartMethod::Forkserver)
+        );
+        lab.cycle_start_method();
+        assert_eq!(lab.config.start_method, None);
+        lab.cycle_engine();
+        assert_eq!(
+            (lab.config.engine, lab.config.api),
+            (Engine::Python, PoolApi::Pool)
+        );
+        lab.cycle_repeat();
+        assert_eq!(lab.config.repeat, 5);
+    }
+
+    #[test]
     fn settings_stay_in_bounds_and_reset_results() {
         let mut lab = LabView::new(4);
         lab.set_workers(0);
@@ -516,9 +687,13 @@ mod tests {
         lab.measured.push(Measured {
             result: result(1, 10),
             guess: None,
+            batch: 0,
         });
         lab.scale_tasks(true);
         assert_eq!(lab.config.tasks, 128);
+        lab.config.tasks = 8192;
+        lab.scale_tasks(true);
+        assert_eq!(lab.config.tasks, 16_384, "doubling never shrinks");
         assert!(lab.measured.is_empty());
         lab.cycle_workload();
         assert_eq!(lab.config.workload, Workload::Sleep);

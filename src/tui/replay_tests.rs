@@ -201,6 +201,7 @@ fn session_trace(cores: usize) -> Trace {
             pids: (0..workers).map(|w| 5000 + w as u32).collect(),
             tasks_done: vec![8 / workers; workers],
             crashes: Vec::new(),
+            ..RunResult::default()
         };
         results.push(result.clone());
         rec.record(at(t + end), lab(LabEvent::RunFinished(result)))
@@ -452,6 +453,7 @@ fn lab_compared_with_a_recorded_machine_120x40() {
             pids: vec![1; workers],
             tasks_done: vec![1; workers],
             crashes: Vec::new(),
+            ..RunResult::default()
         };
         update(&mut s, Action::Lab(LabEvent::RunFinished(result)));
     }

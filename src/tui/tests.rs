@@ -469,6 +469,10 @@ fn lab_state(width: u16, height: u16) -> State {
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;
     update(&mut s, Action::ToggleLab);
+    // One run per point (# twice: 3, 5, 1), so each result ends its point.
+    update(&mut s, Action::LabRepeat);
+    update(&mut s, Action::LabRepeat);
+    assert_eq!(s.lab.config.repeat, 1);
     update(&mut s, Action::LabWorkers(1));
     for c in "1.2".chars() {
         update(&mut s, Action::LabGuess(c));
@@ -486,10 +490,12 @@ fn lab_state(width: u16, height: u16) -> State {
         pids: vec![7; workers],
         tasks_done: vec![1; workers],
         crashes: Vec::new(),
+        ..RunResult::default()
     };
     s.lab.measured.push(super::lab::Measured {
         result: result(1, 2000),
         guess: None,
+        batch: 0,
     });
     let effects = update(&mut s, Action::LabRun);
     assert!(matches!(

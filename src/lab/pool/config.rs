@@ -27,6 +27,31 @@ pub struct LabConfig {
     pub worker_exe: PathBuf,
     /// The whole run, start-up included, must end within this.
     pub deadline: Duration,
+    /// What runs the pool: forklab's own workers or a real Python pool.
+    /// (Defaults on the new fields: traces written before them still load.)
+    #[serde(default)]
+    pub engine: crate::lab::engine::Engine,
+    /// How workers start; `None`: the engine's default.
+    #[serde(default)]
+    pub start_method: Option<crate::python::StartMethod>,
+    /// The python engine's pool: `multiprocessing.Pool` or `ProcessPoolExecutor`.
+    #[serde(default)]
+    pub api: crate::lab::engine::PoolApi,
+    /// The python engine's interpreter; `None`: looked for at the run.
+    /// Not in traces: a replay runs nothing.
+    #[serde(skip)]
+    pub python: Option<std::sync::Arc<crate::python::Interpreter>>,
+    /// Runs per measured point; the fastest counts, the others give the spread.
+    #[serde(default = "one")]
+    pub repeat: usize,
+    /// Size the tasks by measurement before the first run, so that one
+    /// worker takes about 1.5 s here (`engine::calibrate`).
+    #[serde(default)]
+    pub calibrate: bool,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl LabConfig {
@@ -42,6 +67,12 @@ impl LabConfig {
             cpus: None,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("forklab")),
             deadline: DEFAULT_DEADLINE,
+            engine: crate::lab::engine::Engine::Forklab,
+            start_method: None,
+            api: crate::lab::engine::PoolApi::Pool,
+            python: None,
+            repeat: 1,
+            calibrate: false,
         }
     }
 
@@ -92,7 +123,14 @@ impl LabConfig {
         if self.deadline.is_zero() {
             return invalid("the deadline must be longer than 0 s".into());
         }
-        Ok(())
+        if !(1..=crate::lab::engine::MAX_REPEAT).contains(&self.repeat) {
+            return invalid(format!(
+                "{} runs per point: choose from 1 to {}",
+                self.repeat,
+                crate::lab::engine::MAX_REPEAT
+            ));
+        }
+        crate::lab::engine::check(self).map_err(LabError::Invalid)
     }
 }
 

@@ -96,6 +96,9 @@ pub enum LabError {
     },
     #[error("cancelled")]
     Cancelled,
+    /// What an engine reports in its own words (a Python pool's error).
+    #[error("{0}")]
+    Engine(String),
     #[error("{0}")]
     Io(String),
     #[error("internal error in the lab: {0}")]

@@ -82,10 +82,12 @@ pub enum LabEvent {
     RunFailed(LabError),
     /// After all runs of a sweep, in order (see `measure::start_sweep`).
     SweepFinished(Vec<RunResult>),
+    /// Something to tell before a run (another engine used, say).
+    Notice(String),
 }
 
 /// A finished, verified run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub struct RunResult {
     pub config: LabConfig,
@@ -104,6 +106,16 @@ pub struct RunResult {
     pub tasks_done: Vec<usize>,
     /// Workers lost on the way (their tasks were redone by others).
     pub crashes: Vec<Crash>,
+    /// What ran, e.g. `forklab` or `Python 3.11.7 Pool`.
+    #[serde(default)]
+    pub ran: String,
+    /// The start method that ran (`exec`, `fork`, `spawn`, `forkserver`).
+    #[serde(default)]
+    pub method: String,
+    /// Share of the machine's cores other programs kept busy during the
+    /// run (0 to 1), when it could be read.
+    #[serde(default)]
+    pub outside_load: Option<f64>,
 }
 
 impl RunResult {

@@ -157,7 +157,7 @@ where
 pub fn start(config: LabConfig, sink: impl Fn(LabEvent) + Send + 'static) -> LabHandle {
     spawn_lab(
         move |token, sink| {
-            let _ = execute(&config, token, sink);
+            let _ = crate::lab::engine::point(&config, token, sink);
         },
         sink,
     )
@@ -170,28 +170,27 @@ pub fn run(config: &LabConfig, sink: impl Fn(LabEvent)) -> Result<RunResult, Lab
 }
 
 /// One run with a cancel token: the shared core of [`start`], [`run`] and
-/// the sweeps. Sends `RunStarted` first and `RunFinished`/`RunFailed` last.
+/// the sweeps, whatever the engine. Sends `RunStarted` first and
+/// `RunFinished`/`RunFailed` last.
 pub fn execute(
     config: &LabConfig,
     cancel: &CancelToken,
     sink: &dyn Fn(LabEvent),
 ) -> Result<RunResult, LabError> {
-    let started = Instant::now();
-    sink(LabEvent::RunStarted {
-        config: config.clone(),
-        started,
-    });
-    let result = config.validate().and_then(|()| {
-        let mut master = Master::new(config, cancel, sink, started)?;
-        let result = master.run();
-        if result.is_err() {
-            master.kill_all(true);
-        }
-        result
-    });
-    match &result {
-        Ok(r) => sink(LabEvent::RunFinished(r.clone())),
-        Err(e) => sink(LabEvent::RunFailed(e.clone())),
+    crate::lab::engine::execute(config, cancel, sink)
+}
+
+/// The forklab engine's run: forklab's own workers, after `RunStarted`.
+pub(crate) fn run_master(
+    config: &LabConfig,
+    cancel: &CancelToken,
+    sink: &dyn Fn(LabEvent),
+    started: Instant,
+) -> Result<RunResult, LabError> {
+    let mut master = Master::new(config, cancel, sink, started)?;
+    let result = master.run();
+    if result.is_err() {
+        master.kill_all(true);
     }
     result
 }

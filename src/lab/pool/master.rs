@@ -9,25 +9,19 @@ use std::os::fd::AsFd;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::slot::{Slot, Stream};
+use super::slot::{Proc, Slot, Stream};
 use super::{
     CancelToken, Crash, LabConfig, LabError, LabEvent, MASTER_PID_ENV, RunResult, SerialPart,
 };
+use crate::lab::engine::verify::{Expected, serial_ranges};
+use crate::lab::forkserver::ForkServer;
 use crate::lab::protocol::{FromWorker, MAX_LINE, Work};
-use crate::lab::workload::{TaskKind, count_primes, sieve_counts, task_range};
+use crate::lab::workload::count_primes;
 use crate::os::process::{self, Exit};
 
 /// How long a worker whose stdin was closed may take to exit before it is
 /// killed.
 const GRACE: Duration = Duration::from_secs(2);
-
-/// What the answers must be.
-enum Expected {
-    /// Primes in each task's range, and in the serial parts before/after.
-    Primes { tasks: Vec<u64>, serial: [u64; 2] },
-    /// Sleep tasks: at least this many ms waited.
-    AtLeast(u64),
-}
 
 pub(super) struct Master<'a> {
     config: &'a LabConfig,
@@ -43,6 +37,8 @@ pub(super) struct Master<'a> {
     crashes: Vec<Crash>,
     /// The job is done and stdins are closed: exits are normal now.
     closing: bool,
+    /// The fork server (start method forkserver), started by the run.
+    server: Option<ForkServer>,
 }
 
 impl<'a> Master<'a> {
@@ -55,35 +51,7 @@ impl<'a> Master<'a> {
         started: Instant,
     ) -> Result<Master<'a>, LabError> {
         let until = started + config.deadline;
-        let stop = || cancel.is_cancelled() || Instant::now() >= until;
-        let size = config.task_size;
-        let expected = match config.workload.task_kind() {
-            TaskKind::Sleep => Expected::AtLeast(size),
-            TaskKind::Primes => {
-                let all = task_range(size, 0).start..task_range(size, config.tasks as u64 - 1).end;
-                let tasks = sieve_counts(all, size, &stop);
-                let serial = serial_ranges(config);
-                let before = sieve_counts(serial[0].clone(), u64::MAX, &stop);
-                let after = sieve_counts(serial[1].clone(), u64::MAX, &stop);
-                match (tasks, before, after) {
-                    (Some(tasks), Some(before), Some(after)) => Expected::Primes {
-                        tasks,
-                        serial: [
-                            before.first().copied().unwrap_or(0),
-                            after.first().copied().unwrap_or(0),
-                        ],
-                    },
-                    _ if cancel.is_cancelled() => return Err(LabError::Cancelled),
-                    _ => {
-                        return Err(LabError::Deadline {
-                            limit: config.deadline,
-                            done: 0,
-                            tasks: config.tasks,
-                        });
-                    }
-                }
-            }
-        };
+        let expected = Expected::for_config(config, cancel, until)?;
         Ok(Master {
             config,
             cancel,
@@ -97,6 +65,7 @@ impl<'a> Master<'a> {
             done: 0,
             crashes: Vec::new(),
             closing: false,
+            server: None,
         })
     }
 
@@ -111,6 +80,9 @@ impl<'a> Master<'a> {
     pub(super) fn run(&mut self) -> Result<RunResult, LabError> {
         ensure_fd_limit(self.config.workers)?;
         let asked = Instant::now();
+        if self.config.start_method == Some(crate::python::StartMethod::Forkserver) {
+            self.start_server()?;
+        }
         for worker in 0..self.config.workers {
             self.spawn(worker)?;
         }
@@ -144,6 +116,14 @@ impl<'a> Master<'a> {
             pids: self.slots.iter().map(|s| s.pid).collect(),
             tasks_done: self.slots.iter().map(|s| s.done).collect(),
             crashes: self.crashes.clone(),
+            ran: "forklab".into(),
+            method: if self.server.is_some() {
+                "forkserver"
+            } else {
+                "exec"
+            }
+            .into(),
+            outside_load: None,
         })
     }
 
@@ -154,46 +134,78 @@ impl<'a> Master<'a> {
     /// (see [`MASTER_PID_ENV`]); a master dying earlier closes the pipes,
     /// so the worker's first write fails and it exits.
     fn spawn(&mut self, worker: usize) -> Result<(), LabError> {
-        let exe = &self.config.worker_exe;
-        let mut cmd = Command::new(exe);
-        cmd.arg("worker")
-            .arg((worker + 1).to_string())
-            .env(MASTER_PID_ENV, std::process::id().to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().map_err(|e| LabError::Spawn {
-            exe: exe.clone(),
-            message: e.to_string(),
-        })?;
+        let exe = self.config.worker_exe.clone();
+        let slot = if let Some(server) = &mut self.server {
+            let forked = server.take_next().map_err(|e| LabError::Spawn {
+                exe: exe.clone(),
+                message: format!("the fork server: {e}"),
+            })?;
+            Slot::forked(forked)
+        } else {
+            let mut cmd = Command::new(&exe);
+            cmd.arg("worker")
+                .arg((worker + 1).to_string())
+                .env(MASTER_PID_ENV, std::process::id().to_string())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let child = cmd.spawn().map_err(|e| LabError::Spawn {
+                exe: exe.clone(),
+                message: e.to_string(),
+            })?;
+            Slot::new(child)
+        };
+        let pid = slot.pid;
+        self.slots.push(slot);
         // Before it is handed any task: tasks go out only once all are ready.
         if let Some(cores) = self.config.cpus
-            && let Err(e) = crate::os::set_affinity(child.id(), cores)
+            && let Err(e) = crate::os::set_affinity(pid, cores)
         {
-            let _ = child.kill();
-            let _ = process::reap(&mut child, Instant::now() + GRACE);
             return Err(LabError::Spawn {
-                exe: exe.clone(),
+                exe,
                 message: format!("cannot restrict it to {cores} cores: {e}"),
             });
         }
-        let pid = child.id();
-        if let Some(stdin) = &child.stdin
+        if let Some(stdin) = &self.slots[worker].stdin
             && let Err(e) = process::set_nonblocking(stdin)
         {
-            let _ = child.kill();
-            let _ = process::reap(&mut child, Instant::now() + GRACE);
             return Err(LabError::Io(format!(
                 "cannot set up the pipe to a worker: {e}"
             )));
         }
-        self.slots.push(Slot::new(child));
         self.emit(LabEvent::WorkerSpawned {
             worker,
             pid,
             at: self.at(),
         });
         Ok(())
+    }
+
+    /// Starts the fork server and sends it every request at once, so it
+    /// forks while the rest arrive (start method forkserver).
+    fn start_server(&mut self) -> Result<(), LabError> {
+        let exe = &self.config.worker_exe;
+        let spawn_error = |e: std::io::Error| LabError::Spawn {
+            exe: exe.clone(),
+            message: format!("the fork server: {e}"),
+        };
+        let mut server = ForkServer::start(exe).map_err(spawn_error)?;
+        for worker in 0..self.config.workers {
+            server.request(worker + 1).map_err(spawn_error)?;
+        }
+        self.server = Some(server);
+        Ok(())
+    }
+
+    /// Waits for a worker's end until `until`, killing it then.
+    fn reap(&mut self, proc: Proc, until: Instant) -> Exit {
+        match proc {
+            Proc::Exec(mut child) => process::reap(&mut child, until),
+            Proc::Forked(pid) => match &mut self.server {
+                Some(server) => server.reap(pid, until),
+                None => Exit::KILLED,
+            },
+        }
     }
 
     fn alive(&self) -> impl Iterator<Item = &Slot> {
@@ -253,12 +265,10 @@ impl<'a> Master<'a> {
             count += count_primes(low..high);
             low = high;
         }
-        if let Expected::Primes { serial, .. } = &self.expected
-            && count != serial[index]
-        {
+        if count != self.expected.serial(index) {
             return Err(LabError::Internal(format!(
                 "the master's serial part counted {count} primes, the sieve {}",
-                serial[index]
+                self.expected.serial(index)
             )));
         }
         self.emit(LabEvent::SerialFinished {
@@ -442,15 +452,7 @@ impl<'a> Master<'a> {
                         slot.current
                     )));
                 }
-                let wrong = match &self.expected {
-                    Expected::Primes { tasks, .. } => {
-                        (value != tasks[task]).then(|| tasks[task].to_string())
-                    }
-                    Expected::AtLeast(ms) => {
-                        (value < *ms).then(|| format!("at least {ms} (ms waited)"))
-                    }
-                };
-                if let Some(expected) = wrong {
+                if let Some(expected) = self.expected.wrong(task, value) {
                     return Err(LabError::WrongAnswer {
                         task,
                         pid,
@@ -491,12 +493,13 @@ impl<'a> Master<'a> {
     fn worker_gone(&mut self, i: usize) {
         let at = self.at();
         let closing = self.closing;
+        let proc = self.slots[i].child.take();
+        let exit = proc.map_or(Exit::Code(0), |proc| {
+            self.reap(proc, Instant::now() + GRACE)
+        });
         let slot = &mut self.slots[i];
         slot.stdout = None;
         slot.stdin = None;
-        let exit = slot.child.take().map_or(Exit::Code(0), |mut child| {
-            process::reap(&mut child, Instant::now() + GRACE)
-        });
         slot.drain_stderr();
         let pid = slot.pid;
         if closing {
@@ -538,17 +541,17 @@ impl<'a> Master<'a> {
     fn end_all(&mut self, kill: bool, report: bool) {
         for slot in &mut self.slots {
             slot.stdin = None;
-            if kill && let Some(child) = &mut slot.child {
-                let _ = child.kill();
+            if kill && let Some(proc) = &mut slot.child {
+                proc.kill();
             }
         }
         let until = Instant::now() + GRACE;
         for i in 0..self.slots.len() {
-            let slot = &mut self.slots[i];
-            let Some(mut child) = slot.child.take() else {
+            let Some(proc) = self.slots[i].child.take() else {
                 continue;
             };
-            let exit = process::reap(&mut child, until);
+            let exit = self.reap(proc, until);
+            let slot = &mut self.slots[i];
             slot.stdout = None;
             slot.stderr = None;
             if report {
@@ -588,16 +591,6 @@ impl Drop for Master<'_> {
     fn drop(&mut self) {
         self.kill_all(false);
     }
-}
-
-/// The numbers of the amdahl serial part: before, after.
-pub(super) fn serial_ranges(config: &LabConfig) -> [Range<u64>; 2] {
-    let numbers = config
-        .workload
-        .serial_numbers(config.tasks, config.task_size);
-    let start = task_range(config.task_size, config.tasks as u64).start;
-    let middle = start + numbers / 2;
-    [start..middle, middle..start + numbers]
 }
 
 /// The next chunk: up to `size` tasks from the front of the queue.

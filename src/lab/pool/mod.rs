@@ -31,6 +31,7 @@ pub use crate::os::process::{Exit, signal_name};
 pub use config::LabConfig;
 pub use error::{Crash, LabError};
 pub use event::{LabEvent, RunResult, SerialPart};
+pub(crate) use handle::run_master;
 pub(crate) use handle::spawn_lab;
 pub use handle::{CancelToken, LabHandle, execute, run, start};
 

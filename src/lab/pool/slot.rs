@@ -1,10 +1,11 @@
 //! One worker as the master sees it: its process, its pipes, what it is
 //! doing, and the end of what it wrote on stderr.
 
+use std::fs::File;
 use std::io::Read;
 use std::ops::Range;
 use std::os::fd::AsFd;
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::os::process;
@@ -16,10 +17,10 @@ const STDERR_TAIL: usize = 2048;
 pub(super) struct Slot {
     pub(super) pid: u32,
     /// `None` once reaped.
-    pub(super) child: Option<Child>,
-    pub(super) stdin: Option<ChildStdin>,
-    pub(super) stdout: Option<ChildStdout>,
-    pub(super) stderr: Option<ChildStderr>,
+    pub(super) child: Option<Proc>,
+    pub(super) stdin: Option<File>,
+    pub(super) stdout: Option<File>,
+    pub(super) stderr: Option<File>,
     /// Bytes of a line not yet complete.
     pub(super) partial: Vec<u8>,
     pub(super) stderr_tail: Vec<u8>,
@@ -28,6 +29,29 @@ pub(super) struct Slot {
     pub(super) chunk: Range<usize>,
     pub(super) current: Option<usize>,
     pub(super) done: usize,
+}
+
+/// A worker process: exec'd by the master, or forked by the fork server
+/// (then the server reaps it and reports its end).
+pub(super) enum Proc {
+    Exec(Child),
+    Forked(u32),
+}
+
+impl Proc {
+    pub(super) fn kill(&mut self) {
+        match self {
+            Proc::Exec(child) => {
+                let _ = child.kill();
+            }
+            Proc::Forked(pid) => crate::lab::forkserver::kill(*pid),
+        }
+    }
+}
+
+/// A child's pipe as a plain file, whichever way the worker started.
+fn file<T: Into<std::os::fd::OwnedFd>>(pipe: Option<T>) -> Option<File> {
+    pipe.map(|p| File::from(p.into()))
 }
 
 #[derive(Clone, Copy)]
@@ -41,10 +65,27 @@ impl Slot {
     pub(super) fn new(mut child: Child) -> Slot {
         Slot {
             pid: child.id(),
-            stdin: child.stdin.take(),
-            stdout: child.stdout.take(),
-            stderr: child.stderr.take(),
-            child: Some(child),
+            stdin: file(child.stdin.take()),
+            stdout: file(child.stdout.take()),
+            stderr: file(child.stderr.take()),
+            child: Some(Proc::Exec(child)),
+            partial: Vec::new(),
+            stderr_tail: Vec::new(),
+            ready: false,
+            chunk: 0..0,
+            current: None,
+            done: 0,
+        }
+    }
+
+    /// A worker the fork server forked.
+    pub(super) fn forked(forked: crate::lab::forkserver::Forked) -> Slot {
+        Slot {
+            pid: forked.pid,
+            stdin: Some(forked.stdin),
+            stdout: Some(forked.stdout),
+            stderr: Some(forked.stderr),
+            child: Some(Proc::Forked(forked.pid)),
             partial: Vec::new(),
             stderr_tail: Vec::new(),
             ready: false,
@@ -85,7 +126,7 @@ fn keep_tail(tail: &mut Vec<u8>, bytes: &[u8]) {
 
 /// Reads what a dead worker left on stderr; bounded in time, since a
 /// grandchild could in principle hold the pipe open.
-fn drain(err: &mut ChildStderr, tail: &mut Vec<u8>) {
+fn drain(err: &mut File, tail: &mut Vec<u8>) {
     let until = Instant::now() + Duration::from_millis(200);
     let mut buf = [0u8; 4096];
     loop {

@@ -5,8 +5,9 @@ use std::ops::Range;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::master::{serial_ranges, take_chunk};
+use super::master::take_chunk;
 use super::*;
+use crate::lab::engine::verify::serial_ranges;
 use crate::lab::workload::{Workload, task_range};
 
 #[test]

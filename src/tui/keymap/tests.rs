@@ -131,6 +131,9 @@ fn hints_name_the_keys_that_do_it() {
             "< > tasks",
             "{ } chunk",
             "K cores",
+            "E engine",
+            "m method",
+            "# runs",
             "r run",
             "s sweep",
             "x stop"

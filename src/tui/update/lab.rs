@@ -1,9 +1,34 @@
 //! The worker lab: its settings, runs, sweeps and guesses.
 
 use super::super::action::{Action, Effect};
-use super::super::state::{Mode, Overlay, State};
+use super::super::state::{Mode, Overlay, PythonProbe, State};
 use crate::lab::pool::LabEvent;
 use crate::progress::Guess;
+
+/// The next run's config, with the interpreter the examples use (the
+/// python engine); without a working Python, forklab's own workers and a
+/// notice. While Python is still being looked for, the lab thread looks.
+fn lab_config(state: &mut State) -> crate::lab::LabConfig {
+    let mut config = state.lab.config.clone();
+    if config.engine != crate::lab::Engine::Python {
+        return config;
+    }
+    match &state.python.probe {
+        PythonProbe::Found(Ok(python)) => {
+            config.python = Some(std::sync::Arc::new(python.clone()));
+        }
+        PythonProbe::Found(Err(e)) => {
+            config.engine = crate::lab::Engine::Forklab;
+            config.start_method = None;
+            state.lab.message = Some(format!(
+                "the lab uses forklab's own workers: no working Python for the python engine ({})",
+                e.lines().next().unwrap_or_default()
+            ));
+        }
+        PythonProbe::NotLooked | PythonProbe::Looking => {}
+    }
+    config
+}
 
 /// Applies the action if it is this concern's; hands it back otherwise.
 pub(super) fn update(
@@ -18,6 +43,8 @@ pub(super) fn update(
                 Mode::Lesson => {
                     let lesson = state.lessons.lessons[state.current].clone();
                     state.lab.open_for(&lesson);
+                    // The python engine needs the learner's Python: look now.
+                    super::python::find_python(state, effects);
                     Mode::Lab
                 }
                 Mode::Lab => Mode::Lesson,
@@ -32,11 +59,17 @@ pub(super) fn update(
         Action::LabTasks(up) if !state.lab.running => state.lab.scale_tasks(up),
         Action::LabChunk(up) if !state.lab.running => state.lab.scale_chunk(up),
         Action::LabCores if !state.lab.running => state.lab.cycle_cores(),
+        Action::LabEngine if !state.lab.running => state.lab.cycle_engine(),
+        Action::LabStartMethod if !state.lab.running => state.lab.cycle_start_method(),
+        Action::LabRepeat if !state.lab.running => state.lab.cycle_repeat(),
         Action::LabWorkers(_)
         | Action::LabWorkload
         | Action::LabTasks(_)
         | Action::LabChunk(_)
-        | Action::LabCores => {
+        | Action::LabCores
+        | Action::LabEngine
+        | Action::LabStartMethod
+        | Action::LabRepeat => {
             state.notice = Some(format!(
                 "A run is going on: {} stops it, then change the settings",
                 super::super::keymap::key_for(|a| matches!(a, Action::LabStop))
@@ -50,7 +83,7 @@ pub(super) fn update(
         }
         Action::LabRun => {
             state.lab.starting(false);
-            effects.push(Effect::RunLab(state.lab.config.clone()));
+            effects.push(Effect::RunLab(lab_config(state)));
         }
         Action::LabSweep => {
             state.lab.starting(true);
@@ -64,7 +97,7 @@ pub(super) fn update(
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
-            effects.push(Effect::SweepLab(state.lab.config.clone(), counts));
+            effects.push(Effect::SweepLab(lab_config(state), counts));
         }
         Action::LabStop => {
             if state.lab.running {
@@ -83,26 +116,14 @@ pub(super) fn update(
             // A replay's runs are not the learner's: progress stays as it is.
             if let LabEvent::RunFinished(result) = &event
                 && state.replay.is_none()
+                && let Some((_, experiment)) = &state.lab.experiment
+                && result.config.workload == experiment.workload
+                && state
+                    .progress
+                    .experiments
+                    .insert(state.lab.experiment_key())
             {
-                if let Some((_, experiment)) = &state.lab.experiment
-                    && result.config.workload == experiment.workload
-                    && state
-                        .progress
-                        .experiments
-                        .insert(state.lab.experiment_key())
-                {
-                    state.progress_dirty = true;
-                }
-                if let Some(guess) = state.lab.guess_for(result) {
-                    state.progress.record_guess(Guess {
-                        experiment: state.lab.experiment_key(),
-                        workers: result.config.workers,
-                        guess,
-                        // To the millisecond: the file stays readable.
-                        measured: (result.wall.as_secs_f64() * 1000.0).round() / 1000.0,
-                    });
-                    state.progress_dirty = true;
-                }
+                state.progress_dirty = true;
             }
             // forklab started the workers, so the process pane can say how
             // each one ended.
@@ -114,12 +135,29 @@ pub(super) fn update(
             if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
                 live.family.record_ending(pid, exit);
             }
-            let finished = match &event {
-                LabEvent::RunFinished(_) => !state.lab.sweeping,
-                LabEvent::SweepFinished(_) => true,
-                _ => false,
+            let point = match &event {
+                LabEvent::RunFinished(result) => Some(result.config.workers),
+                _ => None,
             };
+            let sweep_done = matches!(event, LabEvent::SweepFinished(_));
             state.lab.apply(event);
+            // A point is done with its last repeat: its guess is kept
+            // beside the fastest run, as the table shows it.
+            let point_done = point.filter(|&w| state.lab.point_done(w));
+            if let Some(workers) = point_done
+                && let Some(guess) = state.lab.guess_of(workers)
+                && let Some(row) = state.lab.rows().into_iter().find(|r| r.workers == workers)
+            {
+                state.progress.record_guess(Guess {
+                    experiment: state.lab.experiment_key(),
+                    workers,
+                    guess,
+                    // To the millisecond: the file stays readable.
+                    measured: (row.wall.as_secs_f64() * 1000.0).round() / 1000.0,
+                });
+                state.progress_dirty = true;
+            }
+            let finished = sweep_done || (point_done.is_some() && !state.lab.sweeping);
             if finished
                 && state.class_link.is_some()
                 && let Some(report) = super::super::class::lab_report(&state.lab)

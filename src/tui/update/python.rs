@@ -154,7 +154,7 @@ pub(super) fn scroll_output(state: &mut State, lines: isize) {
 }
 
 /// Starts looking for Python, once.
-fn find_python(state: &mut State, effects: &mut Vec<Effect>) {
+pub(super) fn find_python(state: &mut State, effects: &mut Vec<Effect>) {
     if state.python.probe == PythonProbe::NotLooked {
         state.python.probe = PythonProbe::Looking;
         effects.push(Effect::FindPython);

@@ -45,7 +45,7 @@ pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, are
     let results_rows = match &lab.recorded {
         Some(recorded) => super::lab_compare::height(lab, recorded),
         None if lab.measured.is_empty() => 0,
-        None => lab.measured.len() as u16 + 2,
+        None => lab.rows().len() as u16 + 2,
     };
     // Short of room, a running lab keeps its timeline, a finished one its
     // results table.
@@ -70,7 +70,7 @@ pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, are
         Some(recorded) => super::lab_compare::table(t, lab, recorded, frame, results),
         None => table(t, lab, frame, results),
     }
-    if chart.height >= 8 && (lab.measured.len() >= 2 || lab.recorded.is_some()) {
+    if chart.height >= 8 && (lab.rows().len() >= 2 || lab.recorded.is_some()) {
         speedup_chart(t, lab, frame, chart);
     }
 }
@@ -123,10 +123,13 @@ fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>
         None => format!("all {} cores", lab.cores),
         Some(k) => format!("only {k} of {} cores", lab.cores),
     };
-    let mut lines = vec![Line::from(vec![
-        Span::styled(workers(c.workers), t.key()),
-        Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
-    ])];
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(workers(c.workers), t.key()),
+            Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
+        ]),
+        engine_line(t, lab),
+    ];
     if let Some(prompt) = lab
         .experiment
         .as_ref()
@@ -165,11 +168,16 @@ fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>
         let total = c.tasks.max(1);
         Line::styled(
             format!(
-                "running{}: {}/{} tasks · {:.2} s",
+                "running{}: {}/{} tasks · {:.2} s{}",
                 if lab.sweeping { " a sweep" } else { "" },
                 lab.tasks_done,
                 total,
-                lab.now.as_secs_f64()
+                lab.now.as_secs_f64(),
+                if c.repeat > 1 && !lab.sweeping {
+                    format!(" · run {} of {}", lab.runs_started.max(1), c.repeat)
+                } else {
+                    String::new()
+                },
             ),
             t.good(),
         )
@@ -192,6 +200,48 @@ fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>
     };
     lines.push(status);
     lines
+}
+
+/// Which engine runs, how its workers start, how often each point runs.
+fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
+    let c = &lab.config;
+    let last = lab.measured.last().map(|m| &m.result);
+    let ran = match (c.engine, last) {
+        (engine, Some(r)) if r.config.engine == engine => r.ran.clone(),
+        (crate::lab::Engine::Python, _) => {
+            let api = match c.api {
+                crate::lab::PoolApi::Pool => "Pool",
+                crate::lab::PoolApi::Executor => "ProcessPoolExecutor",
+            };
+            c.python.as_ref().map_or(format!("Python {api}"), |p| {
+                format!("Python {} {api}", p.version)
+            })
+        }
+        (crate::lab::Engine::Forklab, _) => "forklab's own workers".into(),
+    };
+    let method = match (c.start_method, last) {
+        // forklab's own "spawn" is an exec of its binary.
+        (Some(crate::python::StartMethod::Spawn), _) if c.engine == crate::lab::Engine::Forklab => {
+            "exec".to_string()
+        }
+        (Some(m), _) => m.to_string(),
+        (None, Some(r)) if r.config.engine == c.engine && !r.method.is_empty() => {
+            format!("{} (default)", r.method)
+        }
+        (None, _) => "default".into(),
+    };
+    let size = if c.calibrate {
+        " · task size: measured at the first run"
+    } else {
+        ""
+    };
+    Line::from(vec![
+        Span::styled(format!("engine {}", c.engine), t.key()),
+        Span::raw(format!(
+            " ({ran}) · start method {method} · best of {}{size}",
+            c.repeat
+        )),
+    ])
 }
 
 /// One row per worker: pid, a timeline of its tasks, tasks done.
@@ -290,37 +340,66 @@ fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     }
     let rows = lab.rows();
     let amdahl = rows.iter().any(|r| r.predicted.is_some());
-    let mut header = vec!["workers", "wall time", "speedup", "efficiency", "start-up"];
+    let mut header = vec![
+        "workers",
+        "wall time",
+        "spread",
+        "speedup",
+        "efficiency",
+        "start-up",
+    ];
     if amdahl {
         header.push("Amdahl");
     }
     header.push("your guess");
-    let body = rows.iter().zip(&lab.measured).map(|(row, m)| {
+    let body = rows.iter().map(|row| {
         let mut cells = vec![
-            Cell::from(format!("{:>7}", row.workers)),
-            Cell::from(format!("{:>7.3} s", row.wall.as_secs_f64())),
+            // `*`: measured while other programs kept the machine busy.
+            Cell::from(format!(
+                "{:>6}{}",
+                row.workers,
+                if row.busy { "*" } else { "" }
+            )),
+            Cell::from(format!("{:>8.3}s", row.wall.as_secs_f64())),
+            Cell::from(if row.runs > 1 {
+                format!(
+                    "+{:.0}% ×{}",
+                    (row.wall_max.as_secs_f64() / row.wall.as_secs_f64().max(1e-9) - 1.0) * 100.0,
+                    row.runs
+                )
+            } else {
+                "-".into()
+            }),
             Cell::from(row.speedup.map_or("   -".into(), |s| format!("{s:>6.2}×"))),
             Cell::from(
                 row.efficiency
-                    .map_or("   -".into(), |e| format!("{:>6.0}%", e * 100.0)),
+                    .map_or("   -".into(), |e| format!("{:>8.0}%", e * 100.0)),
             ),
-            Cell::from(format!("{:>5.0} ms", row.startup.as_secs_f64() * 1000.0)),
+            Cell::from(format!("{:>5.0}ms", row.startup.as_secs_f64() * 1000.0)),
         ];
         if amdahl {
             cells.push(Cell::from(
                 row.predicted.map_or("-".into(), |p| format!("{p:>5.2}×")),
             ));
         }
-        cells.push(Cell::from(m.guess.map_or(String::new(), |g| {
-            let off = (g - row.wall.as_secs_f64()) / row.wall.as_secs_f64().max(1e-9) * 100.0;
-            format!("{g:.2} s ({off:+.0}%)")
-        })));
+        cells.push(Cell::from(lab.guess_of(row.workers).map_or(
+            String::new(),
+            |g| {
+                let off = (g - row.wall.as_secs_f64()) / row.wall.as_secs_f64().max(1e-9) * 100.0;
+                format!("{g:.2} s ({off:+.0}%)")
+            },
+        )));
         Row::new(cells)
     });
-    let mut widths = vec![Constraint::Length(11); header.len()];
-    if let Some(last) = widths.last_mut() {
-        *last = Constraint::Fill(1);
+    // Narrow columns, so the guess keeps its room on 80 columns.
+    let mut widths: Vec<Constraint> = [8, 10, 8, 8, 10, 8]
+        .into_iter()
+        .map(Constraint::Length)
+        .collect();
+    if amdahl {
+        widths.push(Constraint::Length(7));
     }
+    widths.push(Constraint::Fill(1));
     frame.render_widget(
         Table::new(body, widths)
             .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
@@ -344,6 +423,16 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
         .as_ref()
         .map(|r| points(&crate::lab::rows(&r.results)))
         .unwrap_or_default();
+    // The slowest run of each point: the spread below the line.
+    let base = rows
+        .iter()
+        .find(|r| r.workers == 1)
+        .map(|r| r.wall.as_secs_f64());
+    let slowest: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r.runs > 1)
+        .filter_map(|r| base.map(|b| (r.workers as f64, b / r.wall_max.as_secs_f64().max(1e-9))))
+        .collect();
     let max_workers = measured
         .iter()
         .chain(&recorded)
@@ -382,6 +471,16 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
             .style(t.chart_measured())
             .data(&measured),
     ];
+    if !slowest.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name("slowest run")
+                .marker(Marker::Dot)
+                .graph_type(GraphType::Scatter)
+                .style(t.chart_measured())
+                .data(&slowest),
+        );
+    }
     if let Some(r) = &lab.recorded {
         datasets.push(
             Dataset::default()

@@ -1,0 +1,215 @@
+"""forklab's lab driver: one run of a real multiprocessing pool.
+
+forklab runs this file with the learner's Python (under its guard, like
+the lessons' examples) and reads what it prints: one JSON object per line
+on stdout, written with a single os.write so that lines from the master
+and from every worker stay whole on the shared pipe. Times are
+time.monotonic_ns(), the clock forklab's own Instant reads on Linux.
+
+Events (key "e"):
+  hello     pid, python, method, api         the master is up
+  asked     t                                the pool is being created
+  spawned   pids, t                          the pool's worker processes
+  ready     pid, t                           a worker ran its initializer
+  all       t                                every worker is ready
+  ss / se   part, t (, v)                    the master's serial part
+  s / d     p, i, t (, v)                    task i started / done on pid p
+  died      pid, code                        a worker died mid-run
+  x         pid, code                        a worker ended after the run
+  done      t0, t1, v                        results of map, in order
+  error     message                          the run cannot go on
+  rate      n                                numbers per second (--calibrate)
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+BASE = 1_000_000_000
+
+
+def emit(text):
+    data = (text + "\n").encode()
+    while data:
+        n = os.write(1, data)
+        data = data[n:]
+
+
+def is_prime(n):
+    if n < 4:
+        return n >= 2
+    if n % 2 == 0 or n % 3 == 0:
+        return False
+    d = 5
+    while d * d <= n:
+        if n % d == 0 or n % (d + 2) == 0:
+            return False
+        d += 6
+    return True
+
+
+def count_primes(lo, hi):
+    return sum(1 for n in range(lo, hi) if is_prime(n))
+
+
+# Set in every worker by the initializer (spawn re-imports this file).
+KIND = "primes"
+SIZE = 0
+READY = None
+GATE = None
+
+
+def init(kind, size, ready, gate):
+    global KIND, SIZE, READY, GATE
+    KIND, SIZE, GATE = kind, size, gate
+    pid = os.getpid()
+    emit('{"e":"ready","pid":%d,"t":%d}' % (pid, time.monotonic_ns()))
+    ready.put(pid)
+
+
+def task(i):
+    pid = os.getpid()
+    emit('{"e":"s","p":%d,"i":%d,"t":%d}' % (pid, i, time.monotonic_ns()))
+    if KIND == "sleep":
+        t = time.monotonic()
+        time.sleep(SIZE / 1000)
+        value = math.ceil((time.monotonic() - t) * 1000 - 1e-6)
+    else:
+        lo = BASE + i * SIZE
+        value = count_primes(lo, lo + SIZE)
+    emit('{"e":"d","p":%d,"i":%d,"v":%d,"t":%d}' % (pid, i, value, time.monotonic_ns()))
+    return value
+
+
+def gate():
+    """Holds a worker until every worker is in: makes ProcessPoolExecutor,
+    which starts workers on demand, start all of them before the run."""
+    GATE.wait(120)
+    return os.getpid()
+
+
+def serial(part, lo, hi):
+    emit('{"e":"ss","part":"%s","t":%d}' % (part, time.monotonic_ns()))
+    value = count_primes(lo, hi)
+    emit('{"e":"se","part":"%s","v":%d,"t":%d}' % (part, value, time.monotonic_ns()))
+    return value
+
+
+def calibrate(seconds):
+    """Numbers per second: a size that takes about `seconds`, then the
+    fastest of three timings of it (a busy machine makes them noisy)."""
+    size, spent = 500, 0.0
+    while True:
+        t = time.perf_counter()
+        count_primes(BASE, BASE + size)
+        spent = time.perf_counter() - t
+        if spent >= seconds / 3 or size > 50_000_000:
+            break
+        size *= 2
+    for _ in range(2):
+        t = time.perf_counter()
+        count_primes(BASE, BASE + size)
+        spent = min(spent, time.perf_counter() - t)
+    emit('{"e":"rate","n":%.1f}' % (size / max(spent, 1e-9)))
+
+
+def span(text):
+    lo, hi = text.split(":")
+    return int(lo), int(hi)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--tasks", type=int, default=1)
+    ap.add_argument("--size", type=int, default=1000)
+    ap.add_argument("--chunksize", type=int, default=1)
+    ap.add_argument("--kind", choices=["primes", "sleep"], default="primes")
+    ap.add_argument("--method", default="default")
+    ap.add_argument("--api", choices=["pool", "executor"], default="pool")
+    ap.add_argument("--serial-before", type=span, default=(0, 0))
+    ap.add_argument("--serial-after", type=span, default=(0, 0))
+    ap.add_argument("--calibrate", type=float, default=0.0)
+    a = ap.parse_args()
+    if a.calibrate > 0:
+        calibrate(a.calibrate)
+        return 0
+
+    import multiprocessing as mp
+
+    method = mp.get_start_method() if a.method == "default" else a.method
+    ctx = mp.get_context(method)
+    emit(json.dumps({"e": "hello", "pid": os.getpid(), "python": sys.version.split()[0],
+                     "method": method, "api": a.api}))
+    ready = ctx.SimpleQueue()
+    gate_ = ctx.Barrier(a.workers) if a.api == "executor" else None
+    initargs = (a.kind, a.size, ready, gate_)
+    emit('{"e":"asked","t":%d}' % time.monotonic_ns())
+    if a.api == "pool":
+        pool = ctx.Pool(a.workers, initializer=init, initargs=initargs)
+        procs = list(pool._pool)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        pool = ProcessPoolExecutor(a.workers, mp_context=ctx, initializer=init, initargs=initargs)
+        gates = [pool.submit(gate) for _ in range(a.workers)]
+        for g in gates:
+            g.result(timeout=120)
+        procs = list(pool._processes.values())
+    emit(json.dumps({"e": "spawned", "pids": [p.pid for p in procs], "t": time.monotonic_ns()}))
+    seen = set()
+    while len(seen) < a.workers:
+        seen.add(ready.get())
+    emit('{"e":"all","t":%d}' % time.monotonic_ns())
+
+    t0 = time.monotonic_ns()
+    total = 0
+    if a.serial_before[1] > a.serial_before[0]:
+        total += serial("before", *a.serial_before)
+    if a.api == "pool":
+        res = pool.map_async(task, range(a.tasks), chunksize=a.chunksize)
+        while not res.ready():
+            res.wait(0.05)
+            for p in procs:
+                code = p.exitcode
+                if code is not None:
+                    emit('{"e":"died","pid":%d,"code":%d}' % (p.pid, code))
+                    emit(json.dumps({"e": "error", "message":
+                        "worker pid %d ended mid-run (exit code %d); multiprocessing.Pool "
+                        "does not redo its tasks, so map would wait for ever" % (p.pid, code)}))
+                    pool.terminate()
+                    return 3
+        values = res.get()
+    else:
+        try:
+            values = list(pool.map(task, range(a.tasks), chunksize=a.chunksize))
+        except Exception as e:  # BrokenProcessPool when a worker dies
+            for p in procs:
+                p.join(2)  # the executor may still be ending them
+                if p.exitcode not in (None, 0):
+                    emit('{"e":"died","pid":%d,"code":%d}' % (p.pid, p.exitcode))
+            emit(json.dumps({"e": "error", "message": "%s: %s" % (type(e).__name__, e)}))
+            pool.shutdown(wait=False, cancel_futures=True) if sys.version_info >= (3, 9) else None
+            return 3
+    if a.serial_after[1] > a.serial_after[0]:
+        total += serial("after", *a.serial_after)
+    t1 = time.monotonic_ns()
+
+    if a.api == "pool":
+        pool.close()
+        pool.join()
+    else:
+        pool.shutdown(wait=True)
+    for p in procs:
+        p.join(5)
+        code = p.exitcode
+        emit('{"e":"x","pid":%d,"code":%d,"t":%d}'
+             % (p.pid, -9 if code is None else code, time.monotonic_ns()))
+    emit('{"e":"done","t0":%d,"t1":%d,"v":%s}' % (t0, t1, json.dumps(values)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
