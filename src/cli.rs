@@ -39,6 +39,10 @@ pub struct Globals {
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
+    /// Use the installed pack NAME (see `forklab pack list`).
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "lessons")]
+    pub pack: Option<String>,
+
     /// Forget which lessons were read and start from the first one.
     #[arg(long, global = true)]
     pub reset_progress: bool,
@@ -146,6 +150,11 @@ pub enum Command {
         #[command(subcommand)]
         action: commands::practice::PracticeAction,
     },
+    /// Teacher packs: `new DIR`, `add PATH`, `list`, `remove NAME`.
+    Pack {
+        #[command(subcommand)]
+        action: commands::pack::PackAction,
+    },
     /// Spin on one core until stdin closes (the reader's busy copies).
     #[command(hide = true)]
     Busy,
@@ -218,14 +227,17 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("forklab: {e}");
+            eprintln!("forklab: {}", crate::python::sanitize::sanitize(&e));
             ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let globals = cli.globals;
+    let mut globals = cli.globals;
+    if let Some(name) = &globals.pack {
+        globals.lessons = Some(crate::pack::find(&crate::pack::data_dir()?, name)?);
+    }
     let compare = match &cli.compare {
         Some(path) if cli.command.is_none() => {
             let trace = crate::trace::Trace::load(path)
@@ -241,6 +253,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         None => None,
     };
     match cli.command {
+        Some(Command::Pack { action }) => commands::pack::run(action),
         Some(Command::Run(args)) => {
             commands::run::run(&args, globals.python.as_deref(), globals.join().as_ref())
         }

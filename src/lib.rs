@@ -15,6 +15,7 @@ pub mod lab;
 pub mod lesson;
 pub mod monitor;
 pub mod os;
+pub mod pack;
 pub mod practice;
 pub mod progress;
 pub mod python;

@@ -242,6 +242,21 @@ impl Store {
         Some(Store::at(data_dir()?.join("progress.toml")))
     }
 
+    /// The progress of a lesson set: an installed pack keeps its own file
+    /// (`progress/packs/NAME.toml`, outside the pack's folder, so replacing
+    /// or removing the pack keeps it); the built-in course and `--lessons`
+    /// folders share `progress.toml` as before.
+    pub fn for_set(set: &crate::lesson::LessonSet) -> Option<Store> {
+        match crate::pack::installed_name(set) {
+            Some(name) => Some(Store::at(
+                data_dir()?
+                    .join("progress/packs")
+                    .join(format!("{name}.toml")),
+            )),
+            None => Store::locate(),
+        }
+    }
+
     pub fn at(path: PathBuf) -> Store {
         Store { path }
     }

@@ -5,14 +5,18 @@ use std::process::ExitCode;
 
 use std::sync::atomic::AtomicBool;
 
-use crate::lesson::{LessonSet, Problem, check::check};
+use crate::lesson::{LessonSet, Problem, check::check, check::warnings};
 use crate::practice::Context;
 use crate::practice::selfcheck::selfcheck;
 use crate::python::Interpreter;
+use crate::python::sanitize::sanitize;
 
-/// Prints every problem as `file:line: message`; exit status 1 if any.
-/// With `run` (the Python to use, or the default), also runs every
-/// exercise's solution and starter when the files themselves are sound.
+/// Prints every problem as `file:line: message` and every warning as
+/// `file:line: warning: message`; exit status 1 if any problem (warnings
+/// alone pass). Everything printed is sanitized: a pack's file names and
+/// text are untrusted. With `run` (the Python to use, or the default),
+/// also runs every exercise's solution and starter when the files
+/// themselves are sound.
 pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, String> {
     let (set, name) = match dir {
         None => (LessonSet::embedded(), "built-in course".to_string()),
@@ -22,52 +26,92 @@ pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, S
         ),
     };
     let mut problems = check(&set);
+    // A pack's manifest is checked with its lessons.
+    if let Some(dir) = dir
+        && let Some(problem) = manifest_problem(dir)
+    {
+        problems.insert(0, problem);
+    }
+    let text_warnings = warnings(&set);
     let exercises = crate::practice::exercises(&set).count();
-    let mut warnings = 0;
+    let mut run_warnings = 0;
     if let Some(python) = run
         && problems.is_empty()
         && exercises > 0
     {
         let (found, warned) = run_exercises(&set, python)?;
         problems.extend(found);
-        warnings = warned;
+        run_warnings = warned;
     }
-    for problem in &problems {
-        match dir {
-            Some(dir) => println!(
-                "{}:{}: {}",
-                dir.join(&problem.file).display(),
-                problem.line,
-                problem.message
-            ),
-            None => println!("{problem}"),
-        }
+    let place = |problem: &Problem| match dir {
+        Some(dir) => format!("{}:{}", dir.join(&problem.file).display(), problem.line),
+        None => format!("{}:{}", problem.file, problem.line),
+    };
+    let mut all: Vec<(&Problem, bool)> = problems
+        .iter()
+        .map(|p| (p, false))
+        .chain(text_warnings.iter().map(|w| (w, true)))
+        .collect();
+    all.sort_by(|a, b| (&a.0.file, a.0.line).cmp(&(&b.0.file, b.0.line)));
+    for (problem, warning) in all {
+        let kind = if warning { "warning: " } else { "" };
+        println!(
+            "{}",
+            sanitize(&format!("{}: {kind}{}", place(problem), problem.message))
+        );
     }
+    let name = sanitize(&name);
+    let warned = if text_warnings.is_empty() {
+        String::new()
+    } else {
+        format!(", {} warning(s)", text_warnings.len())
+    };
     if problems.is_empty() {
         let what = match (exercises, run.is_some()) {
             (0, _) => format!("{} lessons", set.len()),
             (n, false) => format!("{} lessons and {n} exercises (not run)", set.len()),
-            (n, true) if warnings == 0 => format!(
+            (n, true) if run_warnings == 0 => format!(
                 "{} lessons and {n} exercises (every solution passes, every starter fails)",
                 set.len()
             ),
             (n, true) => format!(
-                "{} lessons and {n} exercises (every starter fails; every solution passes but for {warnings} timing check(s) this busy machine could not judge)",
+                "{} lessons and {n} exercises (every starter fails; every solution passes but for {run_warnings} timing check(s) this busy machine could not judge)",
                 set.len()
             ),
         };
-        println!("{name}: {what}, no problems");
+        println!("{name}: {what}, no problems{warned}");
         Ok(ExitCode::SUCCESS)
     } else {
         let mut files: Vec<_> = problems.iter().map(|p| &p.file).collect();
+        files.sort();
         files.dedup();
         eprintln!(
-            "{name}: {} problem(s) in {} file(s)",
+            "{name}: {} problem(s) in {} file(s){warned}",
             problems.len(),
             files.len()
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// What is wrong with `DIR/pack.toml`, if the folder has one.
+fn manifest_problem(dir: &Path) -> Option<Problem> {
+    std::fs::symlink_metadata(dir.join("pack.toml")).ok()?;
+    let message = match crate::pack::Manifest::read(dir) {
+        Ok(manifest) => manifest.supported().err()?,
+        Err(e) => e,
+    };
+    // "pack.toml:LINE: message" or "pack.toml: message".
+    let rest = message.strip_prefix("pack.toml").unwrap_or(&message);
+    let (line, text) = match rest.strip_prefix(':').and_then(|r| r.split_once(": ")) {
+        Some((line, text)) if line.parse::<usize>().is_ok() => (line.parse().unwrap_or(1), text),
+        _ => (1, rest.trim_start_matches(':').trim_start()),
+    };
+    Some(Problem {
+        file: "pack.toml".into(),
+        line,
+        message: text.to_string(),
+    })
 }
 
 /// Every exercise's solution must pass and its starter fail.
@@ -90,7 +134,7 @@ fn run_exercises(set: &LessonSet, python: Option<&Path>) -> Result<(Vec<Problem>
         &|id| eprintln!("   running exercise {id}: solution, then starter"),
         &|warning| {
             warnings.set(warnings.get() + 1);
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", sanitize(warning));
         },
     );
     Ok((problems, warnings.get()))

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use crate::lesson::LessonSet;
 use crate::lesson::render::{RenderOptions, render};
 use crate::progress::Store;
+use crate::python::sanitize::sanitize;
 
 /// One line per lesson: id, part, title and whether it was read.
 pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
-    let progress = Store::locate()
+    let progress = Store::for_set(set)
         .map(|s| s.load().progress().clone())
         .unwrap_or_default();
     let id_width = set
@@ -27,11 +28,14 @@ pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
         };
         println!(
             "{:<id_width$}  {:>4}  {:<4}  {}",
-            lesson.meta.id, lesson.meta.part, read, lesson.meta.title
+            lesson.meta.id,
+            lesson.meta.part,
+            read,
+            sanitize(&lesson.meta.title)
         );
     }
     for problem in &set.problems {
-        eprintln!("skipped {problem}");
+        eprintln!("skipped {}", sanitize(&problem.to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -51,6 +55,7 @@ pub fn show(set: &LessonSet, id: &str, width: u16, answers: bool) -> Result<Exit
             highlight: None,
         },
     );
-    print!("{}", doc.plain());
+    // Lesson text is untrusted: escape sequences are shown, never obeyed.
+    print!("{}", sanitize(&doc.plain()));
     Ok(ExitCode::SUCCESS)
 }

@@ -6,5 +6,6 @@ pub mod config;
 pub mod example;
 pub mod guard;
 pub mod lessons;
+pub mod pack;
 pub mod practice;
 pub mod run;

@@ -85,15 +85,14 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
             );
         }
         seen.push(&example.id);
-        if set.read_file(&example.file).is_none() {
-            problem(
-                &format!("\"{}\"", example.file),
-                format!(
-                    "example {:?}: file {:?} not found",
-                    example.id, example.file
-                ),
-            );
-        }
+        let mut found = Vec::new();
+        found.extend(named_file_problem(
+            set,
+            lesson,
+            "example",
+            &example.id,
+            &example.file,
+        ));
         let listed = example
             .start_methods
             .iter()
@@ -114,18 +113,85 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
             }
         }
         for name in &example.data {
-            if !set.has_asset(name) {
-                problem(
-                    &format!("\"{name}\""),
-                    format!(
-                        "example {:?}: data {name:?} not found in assets",
-                        example.id
+            found.extend(data_problem(set, lesson, "example", &example.id, name));
+        }
+        problems.extend(found);
+    }
+    problems
+}
+
+/// The problem with a file a lesson names (an example's script, an
+/// exercise's starter or solution), at the line that names it: missing, or
+/// refused by [`LessonSet::file`] (outside the folder, a device, too big).
+/// `what` and `id` say whose file it is: `"exercise"`, `"pool-squares"`.
+pub fn named_file_problem(
+    set: &LessonSet,
+    lesson: &Lesson,
+    what: &str,
+    id: &str,
+    file: &str,
+) -> Option<Problem> {
+    let e = set.file(file).err()?;
+    Some(Problem {
+        file: lesson.file.clone(),
+        line: lesson.front_line_of(&format!("{file:?}")),
+        message: format!("{what} {id:?}: file {file:?} {e}"),
+    })
+}
+
+/// The problem with a data name a lesson lists, at its line.
+pub fn data_problem(
+    set: &LessonSet,
+    lesson: &Lesson,
+    what: &str,
+    id: &str,
+    name: &str,
+) -> Option<Problem> {
+    let e = set.asset_problem(name)?;
+    let e = match e {
+        super::contain::PathError::NotFound => "not found in the lesson folder or in assets".into(),
+        e => e.to_string(),
+    };
+    Some(Problem {
+        file: lesson.file.clone(),
+        line: lesson.front_line_of(&format!("{name:?}")),
+        message: format!("{what} {id:?}: data {name:?} {e}"),
+    })
+}
+
+/// Things worth fixing that do not stop a lesson from working: control
+/// characters (ESC, BEL, bidirectional overrides...) in its text, which
+/// forklab shows as visible stand-ins instead of obeying, and invalid UTF-8.
+pub fn warnings(set: &LessonSet) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    for lesson in &set.lessons {
+        let front = (2..).zip(lesson.front.lines());
+        let body = (lesson.body_line..).zip(lesson.body.lines());
+        for (line, text) in front.chain(body) {
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            if let Some(c) = text
+                .chars()
+                .find(|&c| crate::python::sanitize::is_unsafe(c))
+            {
+                warnings.push(Problem {
+                    file: lesson.file.clone(),
+                    line,
+                    message: format!(
+                        "control character U+{:04X} in the text: forklab shows it as {}, it is never sent to the terminal; remove it",
+                        c as u32,
+                        crate::python::sanitize::sanitize(&c.to_string())
                     ),
-                );
+                });
+            } else if text.contains('\u{FFFD}') {
+                warnings.push(Problem {
+                    file: lesson.file.clone(),
+                    line,
+                    message: "invalid UTF-8 (or U+FFFD) in the text: save the file as UTF-8".into(),
+                });
             }
         }
     }
-    problems
+    warnings
 }
 
 fn check_experiments(lesson: &Lesson) -> Vec<Problem> {
@@ -197,8 +263,9 @@ fn check_exercises(set: &LessonSet) -> Vec<Problem> {
             for (key, path) in [("file", &exercise.file), ("solution", &exercise.solution)] {
                 if !path.ends_with(".py") {
                     problem(at(Some(key)), format!("{key} {path:?} is not a .py file"));
-                } else if set.read_file(path).is_none() {
-                    problem(at(Some(key)), format!("{key} {path:?} not found"));
+                } else if let Err(e) = set.file(path) {
+                    // Missing, or refused: outside the pack, a device, too big.
+                    problem(at(Some(key)), format!("{key} {path:?} {e}"));
                 }
             }
             if exercise.file == exercise.solution {
@@ -208,11 +275,13 @@ fn check_exercises(set: &LessonSet) -> Vec<Problem> {
                 );
             }
             for name in &exercise.data {
-                if !set.has_asset(name) {
-                    problem(
+                match set.asset_problem(name) {
+                    None => {}
+                    Some(super::contain::PathError::NotFound) => problem(
                         at(Some("data")),
                         format!("data {name:?} not found in assets"),
-                    );
+                    ),
+                    Some(e) => problem(at(Some("data")), format!("data {name:?} {e}")),
                 }
             }
             if exercise.timeout == Some(0) {
@@ -273,8 +342,8 @@ fn check_problems(set: &LessonSet, check: &Check) -> Vec<String> {
             problems.push("`at_least` must be 1 or more".into());
         }
         Check::Speedup { serial, at_least } => {
-            if set.read_file(serial).is_none() {
-                problems.push(format!("serial script {serial:?} not found"));
+            if let Err(e) = set.file(serial) {
+                problems.push(format!("serial script {serial:?} {e}"));
             }
             if !(*at_least > 1.0 && *at_least <= 1024.0) {
                 problems.push(format!(
@@ -421,5 +490,82 @@ mod tests {
     fn the_shipped_lessons_pass() {
         let problems = check(&LessonSet::embedded());
         assert!(problems.is_empty(), "{problems:#?}");
+        let warnings = warnings(&LessonSet::embedded());
+        assert!(warnings.is_empty(), "{warnings:#?}");
+    }
+
+    #[test]
+    fn files_outside_the_folder_are_errors_on_their_lines() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("outside.py"), "print('gotcha')").unwrap();
+        let pack = tempfile::tempdir().unwrap();
+        let dir = pack.path().join("pack");
+        std::fs::create_dir_all(dir.join("examples")).unwrap();
+        std::fs::copy(
+            outside.path().join("outside.py"),
+            pack.path().join("outside.py"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("outside.py"),
+            dir.join("examples/link.py"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.join("assets")).unwrap();
+        let a = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[examples]]\nid = \"up\"\nfile = \"../outside.py\"\ntitle = \"Up\"\n\n[[examples]]\nid = \"link\"\nfile = \"examples/link.py\"\ntitle = \"Link\"\ndata = [\"outside.py\"]\n+++\nText \u{1b}[2J here.\n\nfine\n\u{202e}evil\n";
+        std::fs::write(dir.join("a.md"), a).unwrap();
+        let set = LessonSet::from_dir(&dir).unwrap();
+        let text: Vec<String> = check(&set).iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:#?}");
+        assert!(
+            text[0].starts_with("a.md:9: example \"up\": file \"../outside.py\" uses `..`"),
+            "{text:#?}"
+        );
+        assert!(
+            text[1]
+                .starts_with("a.md:14: example \"link\": file \"examples/link.py\" leads outside"),
+            "{text:#?}"
+        );
+        assert!(
+            text[2].starts_with("a.md:16: example \"link\": data \"outside.py\" leads outside"),
+            "{text:#?}"
+        );
+        let warned: Vec<String> = warnings(&set).iter().map(ToString::to_string).collect();
+        assert_eq!(warned.len(), 2, "{warned:#?}");
+        assert!(
+            warned[0].starts_with("a.md:18: control character U+001B"),
+            "{warned:#?}"
+        );
+        assert!(
+            warned[1].starts_with("a.md:21: control character U+202E"),
+            "{warned:#?}"
+        );
+        // The runner refuses what check reports.
+        assert!(set.read_file("../outside.py").is_none());
+        assert!(set.read_file("examples/link.py").is_none());
+        let dest = tempfile::tempdir().unwrap();
+        assert!(set.copy_asset("outside.py", dest.path()).is_err());
+    }
+
+    #[test]
+    fn oversized_lessons_are_skipped_with_a_clear_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = format!(
+            "+++\nid = \"big\"\ntitle = \"Big\"\npart = 1\norder = 0\n+++\n{}",
+            "word ".repeat((crate::lesson::set::MAX_LESSON_BYTES / 5 + 1) as usize)
+        );
+        std::fs::write(dir.path().join("big.md"), big).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.md")).unwrap();
+        let set = LessonSet::from_dir(dir.path()).unwrap();
+        let text: Vec<String> = check(&set).iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:#?}");
+        assert!(
+            text[0].contains("big.md:1: lesson file is larger than 8 MB"),
+            "{text:#?}"
+        );
+        assert!(
+            text[1].contains("zero.md:1: lesson file leads outside"),
+            "{text:#?}"
+        );
     }
 }

@@ -54,18 +54,29 @@ impl Highlights {
                     let Ok(ranges) = lines.highlight_line(line, &syntaxes) else {
                         break;
                     };
-                    tokens.push(
-                        ranges
-                            .into_iter()
-                            .map(|(style, text)| Token {
-                                rgb: [style.foreground.r, style.foreground.g, style.foreground.b],
-                                bold: style.font_style.contains(FontStyle::BOLD),
-                                italic: style.font_style.contains(FontStyle::ITALIC),
-                                text: text.trim_end_matches(['\n', '\r']).to_string(),
-                            })
-                            .filter(|t| !t.text.is_empty())
-                            .collect(),
-                    );
+                    let mut line_tokens: Vec<Token> = Vec::new();
+                    for (style, text) in ranges {
+                        let token = Token {
+                            rgb: [style.foreground.r, style.foreground.g, style.foreground.b],
+                            bold: style.font_style.contains(FontStyle::BOLD),
+                            italic: style.font_style.contains(FontStyle::ITALIC),
+                            text: text.trim_end_matches(['\n', '\r']).to_string(),
+                        };
+                        // Neighbours in the same style become one token:
+                        // fewer, longer tokens keep a big lesson's colours small.
+                        match line_tokens.last_mut() {
+                            _ if token.text.is_empty() => {}
+                            Some(last)
+                                if (last.rgb, last.bold, last.italic)
+                                    == (token.rgb, token.bold, token.italic) =>
+                            {
+                                last.text.push_str(&token.text)
+                            }
+                            _ => line_tokens.push(token),
+                        }
+                    }
+                    line_tokens.shrink_to_fit();
+                    tokens.push(line_tokens);
                 }
                 out.blocks.insert(code, tokens);
             }
@@ -75,7 +86,10 @@ impl Highlights {
 
     /// Highlights in a child process (`exe highlight`), falling back to
     /// this process if the child cannot run.
-    pub fn build_in_child(exe: &Path, blocks: Vec<String>) -> Highlights {
+    /// A block repeated across lessons is highlighted (and held) once.
+    pub fn build_in_child(exe: &Path, mut blocks: Vec<String>) -> Highlights {
+        blocks.sort_unstable();
+        blocks.dedup();
         Self::ask_child(exe, &blocks).unwrap_or_else(|| Self::build(blocks))
     }
 

@@ -2,6 +2,7 @@
 //! the terminal UI, so the headless commands reuse all of it.
 
 pub mod check;
+pub mod contain;
 pub mod highlight;
 pub mod model;
 pub mod parse;

@@ -18,6 +18,16 @@ pub struct Question {
     pub explain: String,
 }
 
+/// The keys a question table may have (docs/lesson.schema.json lists the same).
+pub const KEYS: [&str; 6] = [
+    "prompt",
+    "choices",
+    "answer",
+    "answer_number",
+    "tolerance",
+    "explain",
+];
+
 impl Question {
     /// Reads one `[[questions]]` table; errors say which key is wrong.
     pub fn from_table(table: &toml::Table) -> Result<Question, String> {
@@ -29,16 +39,7 @@ impl Question {
             }
         };
         for key in table.keys() {
-            if ![
-                "prompt",
-                "choices",
-                "answer",
-                "answer_number",
-                "tolerance",
-                "explain",
-            ]
-            .contains(&key.as_str())
-            {
+            if !KEYS.contains(&key.as_str()) {
                 return Err(format!(
                     "unknown key `{key}` (expected prompt, choices, answer, answer_number, tolerance, explain)"
                 ));

@@ -255,7 +255,7 @@ impl<'a> Renderer<'a> {
 
     fn push_text(&mut self, text: &str, tone: Tone) {
         let span = Span {
-            text: text.to_string(),
+            text: visible(text),
             tone,
             link: self.link,
         };
@@ -527,7 +527,13 @@ impl<'a> Renderer<'a> {
             });
             context.used = true;
         }
-        spans.extend(content);
+        for span in content {
+            push_span(&mut spans, span);
+        }
+        for span in &mut spans {
+            span.text.shrink_to_fit();
+        }
+        spans.shrink_to_fit();
         self.doc.lines.push(Line { spans });
     }
 
@@ -591,10 +597,9 @@ impl<'a> Renderer<'a> {
                 .map(|tokens| {
                     tokens
                         .iter()
-                        .cloned()
                         .map(|t| {
                             Span::new(
-                                t.text,
+                                visible(&t.text),
                                 Tone {
                                     rgb: Some(t.rgb),
                                     strong: t.bold,
@@ -606,7 +611,10 @@ impl<'a> Renderer<'a> {
                         .collect()
                 })
                 .collect(),
-            None => code.lines().map(|l| vec![Span::new(l, tone)]).collect(),
+            None => code
+                .lines()
+                .map(|l| vec![Span::new(visible(l), tone)])
+                .collect(),
         };
         let inner = self.available().saturating_sub(2).max(4);
         let longest = lines
@@ -758,7 +766,7 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
             && !line.is_empty()
         {
             *line_width += s.width();
-            line.push(s);
+            push_span(line, s);
         }
         *space = None;
         for span in word.drain(..) {
@@ -776,7 +784,7 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
                 }
             } else {
                 *line_width += w;
-                line.push(span);
+                push_span(line, span);
             }
         }
     };
@@ -823,6 +831,31 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
         lines.push(line);
     }
     lines
+}
+
+/// Lesson text is untrusted: control characters (ESC, BEL, bidirectional
+/// overrides...) become the visible stand-ins the output pane shows
+/// (`␛`), so neither the reader nor `lessons show` can pass one to the
+/// terminal. Text without any is copied as it is.
+fn visible(text: &str) -> String {
+    if text.chars().any(crate::python::sanitize::is_unsafe) {
+        crate::python::sanitize::sanitize(text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// Appends a span, joined to the last one when they look the same: one
+/// span per run of a style, not one per word, keeps a long lesson's
+/// rendered form within a few times its text (a span per word cost about
+/// 60 bytes of memory per byte of a 5 MB lesson).
+fn push_span(line: &mut Vec<Span>, span: Span) {
+    match line.last_mut() {
+        Some(last) if last.tone == span.tone && last.link == span.link => {
+            last.text.push_str(&span.text)
+        }
+        _ => line.push(span),
+    }
 }
 
 fn push_char(line: &mut Vec<Span>, ch: char, like: &Span) {
@@ -1001,6 +1034,20 @@ mod tests {
             shown.plain()
         );
         assert!(shown.plain().contains("\nAfter."));
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_passed_on() {
+        let text = plain(
+            "Clear \u{1b}[2J and ring \u{7}.\n\n```\nx = 1 \u{1b}]0;t\u{7}\n```\n",
+            40,
+        );
+        assert!(text.contains("Clear ␛[2J and ring ␇."), "{text}");
+        assert!(text.contains("x = 1 ␛]0;t␇"), "{text}");
+        assert!(
+            !text.chars().any(crate::python::sanitize::is_unsafe),
+            "{text}"
+        );
     }
 
     #[test]

@@ -4,8 +4,18 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use super::contain::{self, PathError};
 use super::model::{Lesson, Problem};
 use super::parse::parse_lesson;
+
+/// The largest lesson file read: a whole book fits; a runaway file does not.
+pub const MAX_LESSON_BYTES: u64 = 8 << 20;
+
+/// The most lesson files a set may hold; the rest are skipped with a problem.
+pub const MAX_LESSONS: usize = 1000;
+
+/// The largest example script, exercise or data file read from a set.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
 
 static EMBEDDED_LESSONS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
 static EMBEDDED_ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets");
@@ -40,28 +50,55 @@ impl LessonSet {
         Self::from_files(files, Origin::Embedded)
     }
 
-    /// A teacher's own lesson folder (`--lessons DIR`).
+    /// A teacher's own lesson folder (`--lessons DIR`) or an installed pack.
+    /// Lesson files are untrusted: a link leading out of the folder, a
+    /// device, a file over [`MAX_LESSON_BYTES`] or past the
+    /// [`MAX_LESSONS`]th is skipped with a problem, never read.
     pub fn from_dir(dir: &Path) -> std::io::Result<LessonSet> {
-        let mut files = Vec::new();
+        let mut names = Vec::new();
         for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_file()
-                && path
-                    .file_name()
-                    .is_some_and(|n| is_lesson_file(Path::new(n)))
-            {
-                let name = path
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                match std::fs::read(&path) {
-                    Ok(bytes) => files.push((name, String::from_utf8_lossy(&bytes).into_owned())),
-                    Err(e) => files.push((name, format!("\u{0}unreadable: {e}"))),
-                }
+            let name = entry?.file_name();
+            if is_lesson_file(Path::new(&name)) {
+                names.push(name.to_string_lossy().into_owned());
             }
         }
-        Ok(Self::from_files(files, Origin::Dir(dir.to_path_buf())))
+        names.sort();
+        let mut files = Vec::new();
+        let mut skipped = Vec::new();
+        if names.len() > MAX_LESSONS {
+            skipped.push(Problem {
+                file: names[MAX_LESSONS].clone(),
+                line: 1,
+                message: format!(
+                    "{} lesson files: a set holds at most {MAX_LESSONS}; this one and the {} after it are skipped",
+                    names.len(),
+                    names.len() - MAX_LESSONS - 1
+                ),
+            });
+            names.truncate(MAX_LESSONS);
+        }
+        for name in names {
+            match read_lesson_file(dir, &name) {
+                Ok(text) => files.push((name, text)),
+                // A folder named `x.md` is not a lesson: pass over it quietly.
+                Err(PathError::IsDir) => {}
+                Err(e) => skipped.push(Problem {
+                    file: name,
+                    line: 1,
+                    message: match e {
+                        PathError::TooLarge(_) => {
+                            format!("lesson file {e}: split it into several lessons")
+                        }
+                        e => format!("lesson file {e}"),
+                    },
+                }),
+            }
+        }
+        let mut set = Self::from_files(files, Origin::Dir(dir.to_path_buf()));
+        set.problems.extend(skipped);
+        set.problems
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Ok(set)
     }
 
     /// Parses every file, keeps the good lessons in course order and records
@@ -134,50 +171,76 @@ impl LessonSet {
             .unwrap_or_else(|| format!("Part {part}"))
     }
 
-    /// Reads a file of the set (an example script), relative to its folder.
+    /// Reads a file of the set (an example script), relative to its folder;
+    /// `None` for anything [`Self::file`] refuses.
     pub fn read_file(&self, relative: &str) -> Option<Vec<u8>> {
+        self.file(relative).ok()
+    }
+
+    /// Reads a file a lesson names (example, exercise starter or solution),
+    /// relative to the set's folder. Refused, with the reason: names that
+    /// leave the folder (absolute, `..`, or a link leading out), devices and
+    /// pipes, folders, files over [`MAX_FILE_BYTES`]. The one gate every
+    /// runner and `check` go through.
+    pub fn file(&self, relative: &str) -> Result<Vec<u8>, PathError> {
+        contain::check_name(relative)?;
         match &self.origin {
             Origin::Embedded => EMBEDDED_LESSONS
-                .get_file(relative)
-                .map(|f| f.contents().to_vec()),
-            Origin::Dir(dir) => std::fs::read(dir.join(relative)).ok(),
+                .get_file(relative.trim_start_matches("./"))
+                .map(|f| f.contents().to_vec())
+                .ok_or(PathError::NotFound),
+            Origin::Dir(dir) => contain::read_file(dir, relative, MAX_FILE_BYTES),
+        }
+    }
+
+    /// Where a data name is found in the set's own folder (`NAME` or
+    /// `assets/NAME`), resolved inside it; `Ok(None)` when it is not there.
+    fn own_asset(&self, name: &str) -> Result<Option<PathBuf>, PathError> {
+        contain::check_name(name)?;
+        let Origin::Dir(dir) = &self.origin else {
+            return Ok(None);
+        };
+        for candidate in [name.to_string(), format!("assets/{name}")] {
+            match contain::resolve_entry(dir, &candidate) {
+                Ok(path) => return Ok(Some(path)),
+                Err(PathError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Why a data name cannot be used, if it cannot: outside the folder,
+    /// or found neither in the folder nor among forklab's own assets.
+    pub fn asset_problem(&self, name: &str) -> Option<PathError> {
+        match self.own_asset(name) {
+            Ok(Some(_)) => None,
+            Ok(None) if EMBEDDED_ASSETS.get_entry(name).is_some() => None,
+            Ok(None) => Some(PathError::NotFound),
+            Err(e) => Some(e),
         }
     }
 
     /// Whether a data name (file or folder under `assets/`) can be found:
     /// in a teacher's folder first, then among forklab's own assets.
     pub fn has_asset(&self, name: &str) -> bool {
-        if let Origin::Dir(dir) = &self.origin
-            && (dir.join(name).exists() || dir.join("assets").join(name).exists())
-        {
-            return true;
-        }
-        EMBEDDED_ASSETS.get_entry(name).is_some()
+        self.asset_problem(name).is_none()
     }
 
     /// Copies a data name (file or folder, found as [`Self::has_asset`]
     /// finds it) to `dest_dir/NAME`, for a script that reads `./NAME`.
-    /// Names that could escape `dest_dir` (absolute, `..`) are refused.
+    /// Names that could escape `dest_dir` (absolute, `..`) or the set's
+    /// folder (links leading out, devices) are refused.
     pub fn copy_asset(&self, name: &str, dest_dir: &Path) -> std::io::Result<()> {
-        use std::path::Component;
-        let relative = Path::new(name);
-        let plain = !name.is_empty()
-            && relative
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !plain {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("{name:?} is not a plain relative name"),
-            ));
-        }
-        let dest = dest_dir.join(relative);
-        if let Origin::Dir(dir) = &self.origin {
-            for source in [dir.join(relative), dir.join("assets").join(relative)] {
-                if source.exists() {
-                    return copy_tree(&source, &dest, 0);
-                }
-            }
+        let refused = |e: PathError| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{name:?} {e}"))
+        };
+        let dest = dest_dir.join(contain::check_name(name).map_err(refused)?);
+        if let Some(source) = self.own_asset(name).map_err(refused)? {
+            let Origin::Dir(root) = &self.origin else {
+                unreachable!("own assets come from a folder")
+            };
+            return copy_tree(root, &source, &dest, 0);
         }
         match EMBEDDED_ASSETS.get_entry(name) {
             Some(entry) => write_embedded(entry, dest_dir),
@@ -189,13 +252,20 @@ impl LessonSet {
     }
 }
 
-/// Copies a file or folder (following links, at most 32 folders deep).
-fn copy_tree(source: &Path, dest: &Path, depth: usize) -> std::io::Result<()> {
+/// Copies a file or folder (at most 32 folders deep), following only links
+/// that stay inside `root`; anything else stops the copy with its name.
+fn copy_tree(root: &Path, source: &Path, dest: &Path, depth: usize) -> std::io::Result<()> {
+    let source = contain::stays_inside(root, source).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} {e}", source.display()),
+        )
+    })?;
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent)?;
     }
     if !source.is_dir() {
-        return std::fs::copy(source, dest).map(|_| ());
+        return std::fs::copy(&source, dest).map(|_| ());
     }
     if depth > 32 {
         return Err(std::io::Error::other(format!(
@@ -204,9 +274,14 @@ fn copy_tree(source: &Path, dest: &Path, depth: usize) -> std::io::Result<()> {
         )));
     }
     std::fs::create_dir_all(dest)?;
-    for entry in std::fs::read_dir(source)? {
+    for entry in std::fs::read_dir(&source)? {
         let entry = entry?;
-        copy_tree(&entry.path(), &dest.join(entry.file_name()), depth + 1)?;
+        copy_tree(
+            root,
+            &entry.path(),
+            &dest.join(entry.file_name()),
+            depth + 1,
+        )?;
     }
     Ok(())
 }
@@ -228,6 +303,15 @@ fn write_embedded(entry: &include_dir::DirEntry<'_>, root: &Path) -> std::io::Re
                 .try_for_each(|child| write_embedded(child, root))
         }
     }
+}
+
+/// One lesson file of a folder, inside it and within [`MAX_LESSON_BYTES`].
+fn read_lesson_file(dir: &Path, name: &str) -> Result<String, PathError> {
+    let bytes = contain::read_file(dir, name, MAX_LESSON_BYTES)?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 fn is_lesson_file(path: &Path) -> bool {
@@ -316,6 +400,26 @@ mod tests {
         assert_eq!(read("words/deep/a.txt"), "own");
         assert_eq!(read("table.csv"), "1,2");
         assert!(dest.path().join("corpus/ants.txt").exists());
+    }
+
+    #[test]
+    fn a_folder_past_the_lesson_limit_keeps_the_first_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..MAX_LESSONS + 2 {
+            std::fs::write(
+                dir.path().join(format!("{i:04}.md")),
+                lesson(&format!("l{i}"), 1, i as u32),
+            )
+            .unwrap();
+        }
+        let set = LessonSet::from_dir(dir.path()).unwrap();
+        assert_eq!(set.len(), MAX_LESSONS);
+        assert_eq!(set.problems.len(), 1, "{:?}", set.problems);
+        let problem = set.problems[0].to_string();
+        assert!(
+            problem.starts_with("1000.md:1: 1002 lesson files: a set holds at most 1000"),
+            "{problem}"
+        );
     }
 
     #[test]

@@ -95,12 +95,9 @@ impl RunRequest {
         example: &Example,
         interpreter: Interpreter,
     ) -> Result<RunRequest, String> {
-        let contents = set.read_file(&example.file).ok_or_else(|| {
-            format!(
-                "example {:?}: file {:?} not found",
-                example.id, example.file
-            )
-        })?;
+        let contents = set
+            .file(&example.file)
+            .map_err(|e| format!("example {:?}: file {:?} {e}", example.id, example.file))?;
         let name = Path::new(&example.file)
             .file_name()
             .and_then(|n| n.to_str())

@@ -161,6 +161,16 @@ fn visible(c: char, out: &mut String) {
     }
 }
 
+/// Whether [`sanitize`] shows `c` as a stand-in rather than as itself: the
+/// characters a lesson or a script must not send to a terminal raw (tabs
+/// and newlines are layout, not control, and are not counted).
+pub fn is_unsafe(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00..=0x08 | 0x0B..=0x1F | 0x7F..=0x9F | 0x202A..=0x202E | 0x2066..=0x2069
+    )
+}
+
 /// Makes a whole string safe at once (one line or many; newlines kept).
 pub fn sanitize(text: &str) -> String {
     let mut decoder = Decoder::new();
@@ -275,6 +285,20 @@ mod tests {
             [piece("dots...", false), piece("", true)]
         );
         assert_eq!(lines(&[]), []);
+    }
+
+    #[test]
+    fn is_unsafe_names_what_visible_replaces() {
+        for code in (0..0x3000).chain([0x202e, 0x2069]) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let mut shown = String::new();
+            visible(c, &mut shown);
+            let replaced = shown != c.to_string();
+            let layout = c == '\t' || c == '\n';
+            assert_eq!(is_unsafe(c), replaced && !layout, "{code:#x}");
+        }
     }
 
     #[test]

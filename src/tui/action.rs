@@ -45,6 +45,19 @@ pub enum Effect {
     },
     /// Send the lab's measured points to the class the learner joined.
     SendToClass(crate::class::Report),
+    /// Read another course (built-in or a pack) and its progress; the
+    /// outcome comes back as [`Action::CourseLoaded`].
+    LoadCourse(usize, crate::pack::Course),
+}
+
+/// A course read from disk, with its own progress.
+#[derive(Debug, Clone)]
+pub struct LoadedCourse {
+    pub index: usize,
+    pub lessons: crate::lesson::LessonSet,
+    pub progress: crate::progress::Progress,
+    /// A damaged progress file, moved aside.
+    pub notice: Option<String>,
 }
 
 /// Which example to run, how, and as which run.
@@ -179,6 +192,12 @@ pub enum Action {
     ToggleZoom,
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// The courses the contents can switch between, and which is open.
+    CoursesFound(Vec<crate::pack::Course>, usize),
+    /// Tab / Shift-Tab in the contents: the next or previous course.
+    SwitchCourse(isize),
+    /// The course asked for, or why it could not be read.
+    CourseLoaded(Result<Box<LoadedCourse>, String>),
     /// Start or stop recording a trace.
     ToggleRecording,
     /// A recording started (the file), or could not (why).
@@ -260,6 +279,8 @@ impl Action {
                 | Action::Shutdown
                 | Action::PythonFound(_)
                 | Action::Highlighted(_)
+                | Action::CoursesFound(..)
+                | Action::CourseLoaded(_)
                 | Action::KeyShown(_)
                 | Action::Sampled(..)
                 | Action::ChildEnded { .. }

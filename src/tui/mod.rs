@@ -88,7 +88,7 @@ pub fn run(
     options: Options,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
-    let store = Store::locate();
+    let store = Store::for_set(&lessons);
     // What setting up has to say, handed to `update` once the loop runs.
     let mut notices = settings.problems.clone();
     // The interpreter search reads $FORKLAB_PYTHON itself; a flag's or
@@ -164,6 +164,8 @@ pub fn run(
             class_sender: None,
         };
         let mut opening = Vec::new();
+        let (courses, course) = crate::pack::courses(&state.lessons.origin);
+        opening.push(Action::CoursesFound(courses, course));
         if let Some(recorded) = options.compare {
             opening.push(Action::LabCompare(Box::new(recorded)));
         }
@@ -533,6 +535,7 @@ impl Runtime {
                     let _ = sender.send(report);
                 }
             }
+            Effect::LoadCourse(index, course) => return Some(self.load_course(index, &course)),
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
                     let tx = self.tx.clone();
@@ -553,6 +556,35 @@ impl Runtime {
         if let Some(recorder) = &mut self.recorder {
             let _ = recorder.file.record(Instant::now(), record);
         }
+    }
+
+    /// Reads another course and its own progress file, which becomes the
+    /// one progress is saved to; its code blocks are coloured anew.
+    fn load_course(&mut self, index: usize, course: &crate::pack::Course) -> Action {
+        let lessons = match course.load() {
+            Ok(set) => set,
+            Err(e) => return Action::CourseLoaded(Err(e)),
+        };
+        let store = Store::for_set(&lessons);
+        let loaded = store.as_ref().map(Store::load);
+        let progress = loaded
+            .as_ref()
+            .map(|l| l.progress().clone())
+            .unwrap_or_default();
+        let notice = loaded.as_ref().and_then(|l| l.notice());
+        self.store = store;
+        let blocks = lessons
+            .lessons
+            .iter()
+            .flat_map(|l| python_blocks(&l.body))
+            .collect();
+        event::spawn_highlighter(self.tx.clone(), blocks);
+        Action::CourseLoaded(Ok(Box::new(action::LoadedCourse {
+            index,
+            lessons,
+            progress,
+            notice,
+        })))
     }
 }
 

@@ -75,6 +75,8 @@ pub const BINDINGS: &[Binding] = &[
     on(List, &[k(Esc)], |_| Action::CloseOverlay, "close the list").hint("close"),
     on(Contents, &[c('t')], |_| Action::CloseOverlay, ""),
     on(Links, &[c('f')], |_| Action::CloseOverlay, ""),
+    on(Contents, &[k(Tab)], |_| Action::SwitchCourse(1), "next / previous course (or pack)").hint("course"),
+    on(Contents, &[k(BackTab)], |_| Action::SwitchCourse(-1), ""),
     // The open question at the end of a lesson.
     on(Questions, &[Digit], |i| Action::QuizKey(i.ch), "pick an answer, or type a number"),
     on(Questions, &[k(Backspace)], |_| Action::QuizBackspace, ""),

@@ -193,6 +193,10 @@ pub struct State {
     pub class: Option<super::class::ClassView>,
     /// The learner's link to a class (`--join`).
     pub class_link: Option<super::class::ClassLink>,
+    /// The courses the contents can switch to (built-in, packs), and
+    /// the open one's index; empty until the runtime has looked.
+    pub courses: Vec<crate::pack::Course>,
+    pub course: usize,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -263,6 +267,8 @@ impl State {
             presenter: Presenter::default(),
             class: None,
             class_link: None,
+            courses: Vec::new(),
+            course: 0,
             confirm_quit: false,
             quit: false,
             replay: None,
@@ -403,6 +409,8 @@ impl State {
     /// Renders the current lesson again (new lesson, width, answers, colours).
     pub fn rerender(&mut self) {
         self.doc_width = self.text_width();
+        // Free the old lines first: a big lesson is never held twice.
+        self.doc = Default::default();
         self.doc = render(&self.lesson().body, self.render_options(self.current));
         self.questions =
             crate::lesson::quiz::questions(&self.lesson().meta.questions).unwrap_or_default();

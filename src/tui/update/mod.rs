@@ -2,6 +2,7 @@
 //! has a file; an action goes to the first that takes it.
 
 mod class;
+mod course;
 mod lab;
 mod live;
 mod overlay;
@@ -38,6 +39,7 @@ const PARTS: &[Part] = &[
     search::update,
     quiz::update,
     class::update,
+    course::update,
 ];
 
 /// Applies one action to the state; returns the side effects it needs.

@@ -79,13 +79,28 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         ]));
     }
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+    // With packs installed, the title names the open course and the
+    // footer says how to change it.
+    let mut hints = keymap::hints(Where::List);
+    let title = match state.courses.get(state.course) {
+        Some(course) if state.courses.len() > 1 => {
+            hints.extend(keymap::hints(Where::Contents));
+            format!(
+                "Contents: {} ({}/{})",
+                course.title,
+                state.course + 1,
+                state.courses.len()
+            )
+        }
+        _ => "Contents".to_string(),
+    };
     let inner = frame_box(
         frame,
         screen,
-        width.max(40),
+        width.max(40).max(title.chars().count() as u16 + 6),
         lines.len() as u16 + 2,
-        "Contents",
-        &keymap::hint_line(&keymap::hints(Where::List)),
+        &title,
+        &keymap::hint_line(&hints),
         &state.theme,
     );
     let start = window_start(selected_row, inner.height as usize, lines.len());

@@ -1,0 +1,187 @@
+//! Teacher packs: a folder of lessons with a `pack.toml`, made with
+//! `forklab pack new`, installed with `forklab pack add` into the data
+//! folder, listed and removed. A pack comes from the internet, so
+//! installing treats it as hostile (see [`install`]); once installed it is
+//! an ordinary lesson folder, read through the same guarded
+//! [`LessonSet`](crate::lesson::LessonSet) as `--lessons DIR`.
+//!
+//! Layout of the data folder:
+//! ```text
+//! DATA/packs/NAME/pack.toml, *.md, examples/, assets/   installed packs
+//! DATA/progress/packs/NAME.toml                         progress per pack
+//! ```
+
+pub mod install;
+pub mod manifest;
+pub mod scaffold;
+
+use std::path::{Path, PathBuf};
+
+use crate::lesson::{LessonSet, Origin};
+pub use manifest::Manifest;
+
+/// The folder holding installed packs, inside the data folder.
+pub fn packs_dir(data: &Path) -> PathBuf {
+    data.join("packs")
+}
+
+/// The data folder, or a message saying why there is none.
+pub fn data_dir() -> Result<PathBuf, String> {
+    crate::progress::data_dir()
+        .ok_or_else(|| "no data folder: set FORKLAB_HOME or HOME".to_string())
+}
+
+/// One installed pack.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub lessons: usize,
+}
+
+/// The installed packs, by name; a damaged one is reported, not fatal.
+pub fn list(data: &Path) -> (Vec<Installed>, Vec<String>) {
+    let mut packs = Vec::new();
+    let mut problems = Vec::new();
+    let Ok(entries) = std::fs::read_dir(packs_dir(data)) else {
+        return (packs, problems);
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        match Manifest::read(&dir) {
+            Ok(manifest) => {
+                let lessons = LessonSet::from_dir(&dir).map_or(0, |s| s.len());
+                packs.push(Installed {
+                    dir,
+                    manifest,
+                    lessons,
+                });
+            }
+            Err(e) => problems.push(format!("{}: {e}", dir.display())),
+        }
+    }
+    (packs, problems)
+}
+
+/// The folder of the installed pack `name`.
+pub fn find(data: &Path, name: &str) -> Result<PathBuf, String> {
+    if !manifest::is_valid_name(name) {
+        return Err(format!(
+            "{name:?} is not a pack name (lowercase letters, digits and dashes)"
+        ));
+    }
+    let dir = packs_dir(data).join(name);
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(dir),
+        _ => {
+            let (packs, _) = list(data);
+            let names: Vec<&str> = packs.iter().map(|p| p.manifest.name.as_str()).collect();
+            Err(format!(
+                "no pack {name:?} installed; installed: {}",
+                if names.is_empty() {
+                    "none (add one with `forklab pack add PATH`)".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ))
+        }
+    }
+}
+
+/// Removes an installed pack (its progress is kept).
+pub fn remove(data: &Path, name: &str) -> Result<PathBuf, String> {
+    let dir = find(data, name)?;
+    std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A course the reader can switch to: the built-in one, an installed
+/// pack, or the folder given with `--lessons`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    pub title: String,
+    pub origin: Origin,
+}
+
+impl Course {
+    /// Reads the course's lessons (a pack is read like any lesson folder).
+    pub fn load(&self) -> Result<LessonSet, String> {
+        let set = match &self.origin {
+            Origin::Embedded => LessonSet::embedded(),
+            Origin::Dir(dir) => LessonSet::from_dir(dir)
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
+        };
+        if set.is_empty() {
+            return Err(format!("{} has no lesson that loads", self.title));
+        }
+        Ok(set)
+    }
+}
+
+/// The built-in course, every installed pack, and the current folder if it
+/// is neither; with the index of `current` among them.
+pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
+    let mut courses = vec![Course {
+        title: "Built-in course".into(),
+        origin: Origin::Embedded,
+    }];
+    if let Some(data) = crate::progress::data_dir() {
+        for pack in list(&data).0 {
+            courses.push(Course {
+                title: format!(
+                    "{} (pack)",
+                    crate::python::sanitize::sanitize(pack.manifest.title())
+                ),
+                origin: Origin::Dir(pack.dir),
+            });
+        }
+    }
+    let same = |a: &Origin, b: &Origin| match (a, b) {
+        (Origin::Embedded, Origin::Embedded) => true,
+        (Origin::Dir(a), Origin::Dir(b)) => {
+            a == b
+                || a.canonicalize()
+                    .ok()
+                    .is_some_and(|a| b.canonicalize().ok() == Some(a))
+        }
+        _ => false,
+    };
+    let index = match courses.iter().position(|c| same(&c.origin, current)) {
+        Some(i) => i,
+        None => {
+            let Origin::Dir(dir) = current else {
+                unreachable!("the built-in course is always first")
+            };
+            courses.push(Course {
+                title: format!(
+                    "Folder {}",
+                    crate::python::sanitize::sanitize(&dir.display().to_string())
+                ),
+                origin: current.clone(),
+            });
+            courses.len() - 1
+        }
+    };
+    (courses, index)
+}
+
+/// The pack's name when `set` is an installed pack (its folder is
+/// `DATA/packs/NAME`), so its progress is kept apart.
+pub fn installed_name(set: &LessonSet) -> Option<String> {
+    let Origin::Dir(dir) = &set.origin else {
+        return None;
+    };
+    let data = crate::progress::data_dir()?;
+    let packs = packs_dir(&data).canonicalize().ok()?;
+    let dir = dir.canonicalize().ok()?;
+    (dir.parent()? == packs)
+        .then(|| dir.file_name()?.to_str().map(str::to_string))
+        .flatten()
+        .filter(|n| manifest::is_valid_name(n))
+}
