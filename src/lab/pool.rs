@@ -86,6 +86,9 @@ pub struct LabConfig {
     /// Size the tasks by measurement before the first run, so that one
     /// worker takes about 1.5 s here (`engine::calibrate`).
     pub calibrate: bool,
+    /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
+    /// LocalCluster of `workers` processes started for the run.
+    pub scheduler: Option<String>,
 }
 
 impl LabConfig {
@@ -107,6 +110,7 @@ impl LabConfig {
             python: None,
             repeat: 1,
             calibrate: false,
+            scheduler: None,
         }
     }
 
@@ -420,6 +424,9 @@ pub enum LabEvent {
     SweepFinished(Vec<RunResult>),
     /// Something to tell before a run (another engine used, say).
     Notice(String),
+    /// The dask engine's cluster as the scheduler sees it, one row per
+    /// worker (every worker, used by the run or not).
+    Cluster(Vec<super::engine::dask::ClusterWorker>),
 }
 
 /// A finished, verified run.

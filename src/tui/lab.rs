@@ -71,6 +71,8 @@ pub struct LabView {
     pub batch: u64,
     /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
     pub runs_started: usize,
+    /// The dask engine's cluster, as its scheduler last reported it.
+    pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
 }
 
 /// Workers the `+` key goes up to: four per core.
@@ -102,6 +104,7 @@ impl LabView {
             cores: available_cores(),
             batch: 0,
             runs_started: 0,
+            cluster: Vec::new(),
         }
     }
 
@@ -181,7 +184,8 @@ impl LabView {
         (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
             (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
             (Engine::Python, PoolApi::Executor) => (Engine::Forklab, PoolApi::Pool),
-            (Engine::Forklab, _) => (Engine::Python, PoolApi::Pool),
+            (Engine::Forklab, _) => (Engine::Dask, PoolApi::Pool),
+            (Engine::Dask, _) => (Engine::Python, PoolApi::Pool),
         };
         if self
             .config
@@ -353,6 +357,16 @@ impl LabView {
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);
+                // A Dask worker that joined mid-run gets a row of its own.
+                if worker == self.workers.len() && worker < MAX_WORKERS {
+                    self.workers.push(WorkerRow {
+                        pid,
+                        ready: false,
+                        task: None,
+                        done: 0,
+                        ended: None,
+                    });
+                }
                 if let Some(w) = self.workers.get_mut(worker) {
                     w.pid = pid;
                 }
@@ -444,6 +458,7 @@ impl LabView {
                 self.message = Some(error.to_string());
             }
             LabEvent::Notice(notice) => self.message = Some(notice),
+            LabEvent::Cluster(workers) => self.cluster = workers,
             LabEvent::SweepFinished(_) => {
                 self.running = false;
                 self.sweeping = false;

@@ -215,13 +215,13 @@ pub fn monotonic_ns() -> u64 {
 }
 
 /// Turns the driver's clock readings into times since the run started.
-struct Clock {
+pub(super) struct Clock {
     mono: u64,
     since_start: Duration,
 }
 
 impl Clock {
-    fn new(started: Instant) -> Clock {
+    pub(super) fn new(started: Instant) -> Clock {
         let mono = monotonic_ns();
         Clock {
             mono,
@@ -229,7 +229,7 @@ impl Clock {
         }
     }
 
-    fn at(&self, t: u64) -> Duration {
+    pub(super) fn at(&self, t: u64) -> Duration {
         if t >= self.mono {
             self.since_start + Duration::from_nanos(t - self.mono)
         } else {
@@ -632,7 +632,7 @@ impl Driver<'_> {
 }
 
 /// After a stop: the guard's last word, bounded in time.
-fn wait_exit(rx: &mpsc::Receiver<PyEvent>) -> Option<crate::python::Exited> {
+pub(super) fn wait_exit(rx: &mpsc::Receiver<PyEvent>) -> Option<crate::python::Exited> {
     let until = Instant::now() + STOP_LIMIT;
     loop {
         let left = until.checked_duration_since(Instant::now())?;
@@ -652,7 +652,7 @@ fn serial_part(name: &str) -> SerialPart {
     }
 }
 
-fn keep_tail(tail: &mut String, line: &str) {
+pub(super) fn keep_tail(tail: &mut String, line: &str) {
     tail.push_str(line);
     tail.push('\n');
     if tail.len() > 4096 {
