@@ -196,7 +196,8 @@ def main():
 
 def run(a, client, cluster, mono, wait):
     try:
-        client.wait_for_workers(a.workers, timeout=5 if cluster is None else 60)
+        if len(client.scheduler_info()["workers"]) < a.workers:
+            client.wait_for_workers(a.workers, timeout=2 if cluster is None else 60)
     except Exception:
         n = len(client.scheduler_info()["workers"])
         return fail("workers", "the Dask scheduler at %s has %d worker%s; the run asked for %d"
@@ -225,6 +226,9 @@ def run(a, client, cluster, mono, wait):
     key_items = {f.key: spans[n] for n, f in enumerate(futures)}
     values = [None] * a.tasks
     pending = set(futures)
+    # Results are released once read, so a lost worker's finished tasks
+    # are not computed again: only its unfinished ones run again.
+    del futures
     known = set(chosen)
     last_poll = 0.0
     running = {}
@@ -233,11 +237,14 @@ def run(a, client, cluster, mono, wait):
             done, pending = wait(pending, timeout=0.1, return_when="FIRST_COMPLETED")
         except TimeoutError:
             done = ()
-        for f in done:
+        for f in list(done):
             if f.status != "finished":
                 e = f.exception()
                 return fail("task", "Dask task %s failed: %s: %s" % (f.key, type(e).__name__, e))
             addr, out = f.result()
+            f.release()
+            if addr not in known:
+                joined(client, addr, known)
             for i, v, s, d in out:
                 emit({"e": "s", "a": addr, "i": i, "t": mono(s)})
                 emit({"e": "d", "a": addr, "i": i, "v": v, "t": mono(d)})
@@ -258,13 +265,7 @@ def run(a, client, cluster, mono, wait):
                       "running": sorted(i for k in running.get(addr, ()) for i in key_items.get(k, ()))})
             if restrict is None:
                 for addr in sorted(set(workers) - known):
-                    known.add(addr)
-                    try:
-                        pid = client.run(worker_pid, workers=[addr]).get(addr, 0)
-                    except Exception:
-                        pid = 0
-                    emit(dict({"e": "joined", "a": addr, "pid": int(pid), "t": time.monotonic_ns()},
-                              **info_of(workers[addr])))
+                    joined(client, addr, known, workers.get(addr))
             if not known:
                 return fail("gone", "every Dask worker the run used is gone; %d of %d tasks left"
                             % (sum(len(key_items[f.key]) for f in pending), a.tasks), 6)
@@ -294,6 +295,19 @@ def run(a, client, cluster, mono, wait):
     emit({"e": "stream", "n": len(stream), "compute": compute, "transfer": transfer})
     emit({"e": "done", "t0": t0, "t1": t1, "v": values})
     return 0
+
+
+def joined(client, addr, known, info=None):
+    """A worker that came into the cluster during the run (a nanny's
+    restart of a killed one, say) and may take its tasks."""
+    known.add(addr)
+    try:
+        pid = client.run(worker_pid, workers=[addr]).get(addr, 0)
+    except Exception:
+        pid = 0
+    if info is None:
+        info = client.scheduler_info()["workers"].get(addr, {})
+    emit(dict({"e": "joined", "a": addr, "pid": int(pid), "t": time.monotonic_ns()}, **info_of(info)))
 
 
 def serial(part, lo, hi):
