@@ -3,7 +3,7 @@
 //! Run: `cargo bench --bench frame`. The frame is 200x60 with 128 scripted
 //! cores and 200 processes, drawn into ratatui's `TestBackend`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use forklab::lesson::LessonSet;
 use forklab::monitor::Sampler;
@@ -26,10 +26,16 @@ fn busy_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
         Rect::new(0, 0, width, height),
     );
     let mut sampler = ScriptedSampler::new(cores, processes);
-    for _ in 0..60 {
+    // A full minute of history at the fastest refresh (250 ms): the most
+    // the sparklines ever aggregate.
+    let t0 = Instant::now() - Duration::from_secs(60);
+    for i in 0..=240 {
         update(
             &mut state,
-            Action::Sampled(Box::new(sampler.sample()), Instant::now()),
+            Action::Sampled(
+                Box::new(sampler.sample()),
+                t0 + Duration::from_millis(250) * i,
+            ),
         );
     }
     state

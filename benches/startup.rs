@@ -3,6 +3,7 @@
 //! reading, and how often an idle forklab wakes up.
 //!
 //! Run: `cargo bench --bench startup` (prints figures; asserts nothing).
+//! htop, btop and bottom's first frames: `scripts/compare-first-frame.sh`.
 
 use std::io::Read;
 use std::num::NonZeroU16;
@@ -60,6 +61,13 @@ fn wakeups(pid: u32) -> u64 {
         .sum()
 }
 
+/// The kernel's clock tick (USER_HZ), the unit of /proc's CPU times.
+fn clock_ticks_per_second() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz > 0 { hz as f64 } else { 100.0 }
+}
+
 fn main() {
     let home = tempfile::tempdir().unwrap();
     let mut first_frames = Vec::new();
@@ -112,13 +120,18 @@ fn main() {
         let took = first.lock().unwrap().expect("first frame within 10 s");
         first_frames.push(took);
         if run == RUNS - 1 {
-            // Let the background highlighter finish, then sit idle.
-            std::thread::sleep(Duration::from_millis(500));
+            // Idle means the background highlighter has finished: wait for
+            // forklab to have no child left (with a deadline), then sit.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while forklab::os::family_of(pid).iter().any(|p| p.pid != pid) {
+                assert!(Instant::now() < deadline, "the highlighter never ended");
+                std::thread::sleep(Duration::from_millis(5));
+            }
             let (t0, w0) = (cpu_ticks(pid), wakeups(pid));
             std::thread::sleep(IDLE);
             let (t1, w1) = (cpu_ticks(pid), wakeups(pid));
             let rss = proc_field(pid, "status", "VmRSS").unwrap_or(0);
-            let hz = 100.0;
+            let hz = clock_ticks_per_second();
             report = Some((
                 rss,
                 (t1 - t0) as f64 / hz / IDLE.as_secs_f64() * 100.0,
@@ -139,10 +152,11 @@ fn main() {
     );
     let (rss, cpu, wakes) = report.unwrap();
     println!(
-        "while reading, idle for {} s: resident memory {:.1} MiB, CPU {:.2}% of one core, {} wake-ups (all threads)",
+        "while reading, idle for {} s: resident memory {:.1} MiB, CPU {:.2}% of one core ({} Hz ticks), {} wake-ups (all threads)",
         IDLE.as_secs(),
         rss as f64 / 1024.0,
         cpu,
+        clock_ticks_per_second(),
         wakes
     );
 }

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::monitor::family::Ending;
 use crate::os;
+use crate::os::process::{self, Exit};
 
 /// Running busy copies. Stopping (or dropping) ends them all.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ impl Busy {
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
-            os::die_with_parent(&mut cmd, libc::SIGKILL);
+            os::die_with_parent(&mut cmd, process::SIGKILL);
             match cmd.spawn() {
                 Ok(child) => children.push(child),
                 Err(e) => {
@@ -47,13 +47,16 @@ impl Busy {
 
     /// Closes each copy's stdin so it exits, and reports how each ended
     /// from a background thread (never blocks the caller).
-    pub fn stop(mut self, report: impl Fn(u32, Ending) + Send + 'static) {
-        let children = std::mem::take(&mut self.children);
+    pub fn stop(mut self, report: impl Fn(u32, Exit) + Send + 'static) {
+        let mut children = std::mem::take(&mut self.children);
         std::thread::spawn(move || {
-            for mut child in children {
+            for child in &mut children {
                 drop(child.stdin.take());
-                let ending = reap(&mut child);
-                report(child.id(), ending);
+            }
+            let until = Instant::now() + GRACE;
+            for mut child in children {
+                let exit = process::reap(&mut child, until);
+                report(child.id(), exit);
             }
         });
     }
@@ -63,39 +66,17 @@ impl Drop for Busy {
     fn drop(&mut self) {
         for child in &mut self.children {
             let _ = child.kill();
-            let _ = child.wait();
         }
-    }
-}
-
-/// Waits for a child with a deadline, killing it if it overstays.
-fn reap(child: &mut Child) -> Ending {
-    let deadline = Instant::now() + GRACE;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return ending_of(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                return child.wait().map(ending_of).unwrap_or(Ending::Unknown);
-            }
+        let now = Instant::now();
+        for child in &mut self.children {
+            process::reap(child, now);
         }
-    }
-}
-
-/// An exit status as the process pane shows it.
-pub fn ending_of(status: std::process::ExitStatus) -> Ending {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => Ending::Code(code),
-        (None, Some(signal)) => Ending::Signal(signal),
-        _ => Ending::Unknown,
     }
 }
 
 /// The `forklab busy` entry point: spin on one core until stdin closes.
 pub fn busy_main() -> ! {
-    os::die_with_my_parent(libc::SIGKILL);
+    os::die_with_my_parent(process::SIGKILL);
     std::thread::spawn(|| {
         let _ = io::copy(&mut io::stdin(), &mut io::sink());
         std::process::exit(0);

@@ -15,20 +15,61 @@ use crate::lesson::LessonSet;
 #[derive(Debug, Parser)]
 #[command(name = "forklab", version, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    pub globals: Globals,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags every command takes, before or after its name alike
+/// (`forklab --python X example run ID` = `forklab example run ID --python X`).
+/// Resolved here once; commands get the result.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Globals {
     /// Use the lessons in DIR instead of the course built into forklab.
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
     /// Forget which lessons were read and start from the first one.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub reset_progress: bool,
 
     /// The Python that runs the lessons' examples (default: $FORKLAB_PYTHON, else python3 on PATH).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH")]
     pub python: Option<PathBuf>,
 
-    #[command(subcommand)]
-    pub command: Option<Command>,
+    /// Join a class: send each finished lab run or sweep to the teacher's
+    /// forklab at ADDR (HOST:PORT) with the class's CODE.
+    #[arg(long, global = true, num_args = 2, value_names = ["ADDR", "CODE"])]
+    pub join: Vec<String>,
+
+    /// Your name on the class's screen (with --join) [default: a random one].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub nickname: Option<String>,
+}
+
+impl Globals {
+    /// `--join ADDR CODE`, with the nickname to use.
+    pub fn join(&self) -> Option<crate::class::client::JoinSetup> {
+        let [address, code] = self.join.as_slice() else {
+            return None;
+        };
+        let nickname = self
+            .nickname
+            .clone()
+            .unwrap_or_else(|| format!("learner-{}", &crate::class::client::new_id()[..4]));
+        Some(crate::class::client::JoinSetup {
+            address: address.clone(),
+            code: code.clone(),
+            nickname,
+        })
+    }
+
+    /// The built-in course, or the folder given with `--lessons`.
+    pub fn lessons(&self) -> Result<LessonSet, String> {
+        load_lessons(self.lessons.as_deref())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +103,11 @@ pub enum Command {
     /// Internal: the forklab engine's fork server (started by forklab itself).
     #[command(hide = true)]
     Forkserver,
+    /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
+    Class {
+        #[command(subcommand)]
+        action: commands::class::ClassAction,
+    },
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -100,19 +146,23 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    let globals = cli.globals;
     match cli.command {
-        Some(Command::Run(args)) => commands::run::run(&args, cli.python.as_deref()),
+        Some(Command::Run(args)) => {
+            commands::run::run(&args, globals.python.as_deref(), globals.join().as_ref())
+        }
+        Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
-        Some(Command::Check { dir }) => commands::check::run(dir.or(cli.lessons).as_deref()),
+        Some(Command::Check { dir }) => commands::check::run(dir.or(globals.lessons).as_deref()),
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
         Some(Command::Example { action }) => {
-            commands::example::run(&load_lessons(cli.lessons.as_deref())?, action)
+            commands::example::run(&globals.lessons()?, &globals, action)
         }
         Some(Command::Lessons { action }) => {
-            let set = load_lessons(cli.lessons.as_deref())?;
+            let set = globals.lessons()?;
             match action {
                 None => commands::lessons::list(&set),
                 Some(LessonsAction::Show { id, width, answers }) => {
@@ -130,8 +180,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                      forklab --help             everything else"
                     .into());
             }
-            let set = load_lessons(cli.lessons.as_deref())?;
-            crate::tui::run(set, cli.reset_progress, cli.python).map_err(|e| e.to_string())?;
+            let set = globals.lessons()?;
+            let options = crate::tui::Options {
+                join: globals.join(),
+                ..Default::default()
+            };
+            crate::tui::run(set, globals.reset_progress, globals.python, options)
+                .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -155,4 +210,68 @@ pub fn load_lessons(dir: Option<&std::path::Path>) -> Result<LessonSet, String> 
         return Err(message);
     }
     Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn global_flags_work_before_and_after_the_command() {
+        for args in [
+            &[
+                "forklab",
+                "--python",
+                "/x/py",
+                "--lessons",
+                "/l",
+                "example",
+                "run",
+                "id",
+            ][..],
+            &[
+                "forklab",
+                "example",
+                "run",
+                "id",
+                "--python",
+                "/x/py",
+                "--lessons",
+                "/l",
+            ],
+            &[
+                "forklab",
+                "example",
+                "--python",
+                "/x/py",
+                "run",
+                "--lessons",
+                "/l",
+                "id",
+            ],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            assert_eq!(
+                cli.globals.python.as_deref(),
+                Some("/x/py".as_ref()),
+                "{args:?}"
+            );
+            assert_eq!(
+                cli.globals.lessons.as_deref(),
+                Some("/l".as_ref()),
+                "{args:?}"
+            );
+            assert!(matches!(cli.command, Some(Command::Example { .. })));
+        }
+        let cli = Cli::try_parse_from(["forklab", "lessons", "--reset-progress"]).unwrap();
+        assert!(cli.globals.reset_progress);
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -7,6 +7,7 @@
 //! (see its docs for the process tree); `lab` is forklab's own worker pool.
 
 pub mod busy;
+pub mod class;
 pub mod cli;
 pub mod commands;
 pub mod lab;

@@ -130,6 +130,19 @@ impl Loaded {
     }
 }
 
+/// forklab's data folder: `FORKLAB_HOME` if set (tests, classrooms),
+/// else the XDG data directory.
+pub fn data_dir() -> Option<PathBuf> {
+    match std::env::var_os("FORKLAB_HOME") {
+        Some(home) if !home.is_empty() => Some(PathBuf::from(home)),
+        _ => Some(
+            directories::ProjectDirs::from("", "", "forklab")?
+                .data_dir()
+                .to_path_buf(),
+        ),
+    }
+}
+
 /// The progress file on disk.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -139,13 +152,7 @@ pub struct Store {
 impl Store {
     /// `FORKLAB_HOME` if set (tests, classrooms), else the XDG data directory.
     pub fn locate() -> Option<Store> {
-        let dir = match std::env::var_os("FORKLAB_HOME") {
-            Some(home) if !home.is_empty() => PathBuf::from(home),
-            _ => directories::ProjectDirs::from("", "", "forklab")?
-                .data_dir()
-                .to_path_buf(),
-        };
-        Some(Store::at(dir.join("progress.toml")))
+        Some(Store::at(data_dir()?.join("progress.toml")))
     }
 
     pub fn at(path: PathBuf) -> Store {

@@ -160,3 +160,29 @@ fn a_missing_or_empty_lesson_folder_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn global_flags_count_before_and_after_the_command() {
+    let home = tempfile::tempdir().unwrap();
+    let before = ["--python", "/no/such/python", "example", "run", "map-demo"];
+    let after = ["example", "run", "map-demo", "--python", "/no/such/python"];
+    for args in [&before[..], &after[..]] {
+        let out = forklab(home.path())
+            .env_remove("FORKLAB_PYTHON")
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("\"/no/such/python\" (given with --python)"),
+            "{args:?}: {err}"
+        );
+    }
+    // --lessons after the command, as before it.
+    let list = stdout(forklab(home.path()).args(["example", "list", "--lessons", &fixture()]));
+    let list_before =
+        stdout(forklab(home.path()).args(["--lessons", &fixture(), "example", "list"]));
+    assert_eq!(list, list_before);
+    assert!(!list.trim().is_empty());
+}

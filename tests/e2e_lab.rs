@@ -8,7 +8,28 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Session, alive, fixture_lessons};
+use support::{DEADLINE, Session, alive, fixture_lessons};
+
+/// Waits (with a deadline) until `count` lab workers run under `forklab`
+/// and returns their pids.
+fn workers_of(forklab: u32, count: usize) -> Vec<u32> {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let workers: Vec<u32> = forklab::os::family_of(forklab)
+            .into_iter()
+            .filter(|p| p.ppid == forklab && p.cmdline.contains(" worker "))
+            .map(|p| p.pid)
+            .collect();
+        if workers.len() == count {
+            return workers;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{count} workers never ran under forklab: {workers:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
 
 /// The lab's Python processes under forklab: the driver and its workers.
 fn python_pool(forklab: u32) -> Vec<u32> {
@@ -92,7 +113,7 @@ fn stopping_a_run_stops_every_worker_and_quitting_asks_first() {
     s.wait_text("q again");
     s.send("x");
     s.wait_text("cancelled");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + DEADLINE;
     while workers.iter().any(|w| alive(*w)) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -122,17 +143,7 @@ fn without_python_the_lab_runs_forklabs_own_workers_and_says_so() {
     s.send("+>>");
     s.wait_text("2 workers · cpu: count primes, 256 tasks");
     s.send("r");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut workers = Vec::new();
-    while workers.len() < 2 && Instant::now() < deadline {
-        workers = forklab::os::family_of(forklab)
-            .into_iter()
-            .filter(|p| p.ppid == forklab && p.cmdline.contains(" worker "))
-            .map(|p| p.pid)
-            .collect();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(workers.len(), 2, "two forklab workers under forklab");
+    let workers = workers_of(forklab, 2);
     s.wait_text("engine forklab");
     s.wait_text("no working Python for the python engine");
     s.wait_for("the result row", |screen| {

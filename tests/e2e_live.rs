@@ -27,15 +27,8 @@ fn cores_and_busy_children_appear_and_go() {
             .count()
             == cores
     });
-    let family = forklab::os::family_of(pid);
-    // Only the busy copies: the highlighter may still be at work on a
-    // loaded machine.
-    let children: Vec<u32> = family
-        .iter()
-        .filter(|p| p.ppid == pid && p.cmdline.ends_with(" busy"))
-        .map(|p| p.pid)
-        .collect();
-    assert_eq!(children.len(), cores, "{family:#?}");
+    // Only the busy copies: the highlighter may still be a child too.
+    let children = support::children_of(pid, " busy", cores);
 
     s.send("B");
     s.wait_for("the copies to end", |screen| {
@@ -48,21 +41,11 @@ fn cores_and_busy_children_appear_and_go() {
 
     s.send("B");
     s.wait_for("busy again", |screen| screen.contains("└ busy"));
-    let children: Vec<u32> = forklab::os::family_of(pid)
-        .iter()
-        .filter(|p| p.ppid == pid)
-        .map(|p| p.pid)
-        .collect();
+    let children = support::children_of(pid, " busy", cores);
     s.send("q");
     s.wait_text("q again");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while children.iter().any(|c| alive(*c)) && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert!(
-        children.iter().all(|c| !alive(*c)),
-        "busy copies outlived forklab"
-    );
+    let left = support::wait_all_gone(&children);
+    assert!(left.is_empty(), "busy copies outlived forklab: {left:?}");
 }

@@ -1,22 +1,13 @@
 //! The lessons' Python examples run from the reader: output, the process
 //! family, harmless escape sequences, nothing left after `kill -9`.
 
+#[path = "support/python.rs"]
+mod python;
 mod support;
 
 use std::time::{Duration, Instant};
 
 use support::{Session, alive, fixture_lessons};
-
-fn python_available() -> bool {
-    let found = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("SKIPPED: no python3 on PATH, so the Python examples cannot run here");
-    }
-    found
-}
 
 /// Opens the squares lesson and runs its `index`-th example.
 fn run_example(s: &mut Session, index: usize) {
@@ -31,7 +22,7 @@ fn run_example(s: &mut Session, index: usize) {
 
 #[test]
 fn an_example_runs_and_its_processes_show_under_forklab() {
-    if !python_available() {
+    if python::python_or_skip("an_example_runs").is_none() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
@@ -79,7 +70,7 @@ fn an_example_runs_and_its_processes_show_under_forklab() {
 
 #[test]
 fn escape_sequences_are_shown_not_executed() {
-    if !python_available() {
+    if python::python_or_skip("escape_sequences_tui").is_none() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
@@ -107,7 +98,7 @@ fn escape_sequences_are_shown_not_executed() {
 
 #[test]
 fn killing_forklab_leaves_no_python_behind() {
-    if !python_available() {
+    if python::python_or_skip("killing_forklab_tui").is_none() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
@@ -129,7 +120,7 @@ fn killing_forklab_leaves_no_python_behind() {
     };
     assert!(pythons.len() >= 3, "the pool never started: {pythons:?}");
     forklab::os::signal_process(forklab, libc::SIGKILL).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + support::DEADLINE;
     while pythons.iter().any(|p| alive(*p)) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use forklab::lesson::{Example, LessonSet};
-use forklab::python::{ExitKind, RunRequest, StartMethod};
+use forklab::python::{Exit, RunRequest, StartMethod};
 
 /// Examples running at the same time. Many of them mostly wait (sleeping
 /// workers), so a little more than the 2 cores of CI keeps it busy.
@@ -111,7 +111,7 @@ fn check_example(
     }
     let exited = outcome.exited.expect("a run ends with Exited or Failed");
     let mut problems = Vec::new();
-    if exited.status != ExitKind::Code(example.expect_exit) || !exited.expected {
+    if exited.status != Exit::Code(example.expect_exit) || !exited.expected {
         problems.push(format!(
             "{} ({:?}), expected exit status {}",
             exited.status, exited.cause, example.expect_exit

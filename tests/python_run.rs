@@ -10,7 +10,11 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use forklab::python::{EndCause, ExitKind, PyEvent, RunRequest, StartMethod, Stream};
+use forklab::python::{EndCause, Exit, PyEvent, RunRequest, StartMethod, Stream};
+
+/// How long a wait for a condition may take before the test fails: long,
+/// since it only bounds a hang (speed is measured in benches/, not here).
+const DEADLINE: Duration = Duration::from_secs(20);
 
 /// Two pool workers that sleep for a minute; "ready" once they have work.
 const NAP: &str = r#"import multiprocessing, os, time
@@ -213,17 +217,17 @@ fn killing_forklab_with_sigkill_leaves_no_python_behind() {
 
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        let left = python::wait_all_gone(&pids, Duration::from_secs(2));
+        let left = python::wait_all_gone(&pids, DEADLINE);
         let survivors: Vec<_> = left
             .iter()
             .filter_map(|&p| forklab::os::proc_entry(p))
             .collect();
         assert!(
             left.is_empty(),
-            "{method}: Python processes alive 2 s after forklab was killed: {survivors:#?}"
+            "{method}: Python processes outlived forklab: {survivors:#?}"
         );
         if let Some(workdir) = workdir {
-            let deadline = Instant::now() + Duration::from_secs(2);
+            let deadline = Instant::now() + DEADLINE;
             while workdir.exists() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -289,21 +293,12 @@ fn stop_kills_the_whole_family_and_says_so() {
     let Some((run, rx, pids)) = start_nap(Duration::from_secs(120)) else {
         return;
     };
-    let asked = Instant::now();
     run.stop();
-    let (exited, _) = wait_exited(&rx, Duration::from_secs(10));
+    let (exited, _) = wait_exited(&rx, DEADLINE);
     assert_eq!(exited.cause, EndCause::Stopped);
     assert!(!exited.expected);
-    assert_eq!(exited.status, ExitKind::Signal(libc::SIGKILL));
-    assert!(
-        asked.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        asked.elapsed()
-    );
-    assert_eq!(
-        python::wait_all_gone(&pids, Duration::from_secs(2)),
-        Vec::<u32>::new()
-    );
+    assert_eq!(exited.status, Exit::Signal(libc::SIGKILL));
+    assert_eq!(python::wait_all_gone(&pids, DEADLINE), Vec::<u32>::new());
     run.wait();
 }
 
@@ -313,12 +308,9 @@ fn dropping_the_run_stops_it() {
         return;
     };
     drop(run);
-    let (exited, _) = wait_exited(&rx, Duration::from_secs(10));
+    let (exited, _) = wait_exited(&rx, DEADLINE);
     assert_eq!(exited.cause, EndCause::Stopped);
-    assert_eq!(
-        python::wait_all_gone(&pids, Duration::from_secs(2)),
-        Vec::<u32>::new()
-    );
+    assert_eq!(python::wait_all_gone(&pids, DEADLINE), Vec::<u32>::new());
 }
 
 #[test]
@@ -330,15 +322,7 @@ fn the_time_limit_stops_a_run() {
     assert!(timed_out, "a TimedOut event comes first");
     assert_eq!(exited.cause, EndCause::TimedOut);
     assert!(!exited.expected);
-    assert!(
-        exited.elapsed < Duration::from_secs(10),
-        "{:?}",
-        exited.elapsed
-    );
-    assert_eq!(
-        python::wait_all_gone(&pids, Duration::from_secs(2)),
-        Vec::<u32>::new()
-    );
+    assert_eq!(python::wait_all_gone(&pids, DEADLINE), Vec::<u32>::new());
     run.wait();
 }
 
@@ -362,7 +346,7 @@ fn escape_sequences_and_bad_bytes_are_shown_harmlessly() {
     let request = RunRequest::for_script("noisy.py", NOISY.as_bytes(), interpreter).unwrap();
     let outcome = python::run_to_end(request, Duration::from_secs(30));
     let exited = outcome.exited.expect("exited");
-    assert_eq!(exited.status, ExitKind::Code(0));
+    assert_eq!(exited.status, Exit::Code(0));
     assert!(exited.expected);
     let lines = outcome.transcript.lines();
     for line in lines {
@@ -630,7 +614,7 @@ print("daemon pid", os.read(r, 32).decode().strip(), flush=True)
     let outcome = python::run_to_end(request, Duration::from_secs(30));
     let text = outcome.text();
     let exited = outcome.exited.expect("exited");
-    assert_eq!(exited.status, ExitKind::Code(0), "{text}");
+    assert_eq!(exited.status, Exit::Code(0), "{text}");
     let pid: u32 = text
         .split("daemon pid ")
         .nth(1)
@@ -638,10 +622,7 @@ print("daemon pid", os.read(r, 32).decode().strip(), flush=True)
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no pid in {text}"));
     // The run is over only once the daemon is gone.
+    // It slept for 60 s: the run ended well before (within run_to_end's
+    // limit), so the daemon was killed, not waited for.
     assert!(!python::alive(pid), "daemon {pid} survived the run");
-    assert!(
-        exited.elapsed < Duration::from_secs(10),
-        "{:?}",
-        exited.elapsed
-    );
 }

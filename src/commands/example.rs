@@ -2,7 +2,6 @@
 //! lessons' Python examples without the TUI, for scripts, classrooms and CI.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -10,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 
+use crate::cli::Globals;
 use crate::lesson::{Example, Lesson, LessonSet};
+use crate::monitor::live::FamilySampler;
 use crate::python::{
     EndCause, Exited, FamilyLog, Interpreter, PyEvent, RunRequest, StartMethod, Started, Stream,
 };
@@ -43,9 +44,6 @@ pub struct RunArgs {
     /// fork, spawn or forkserver (passed to the script as FORKLAB_START_METHOD).
     #[arg(long, value_name = "METHOD", value_parser = parse_start_method)]
     pub start_method: Option<StartMethod>,
-    /// The Python interpreter (default: $FORKLAB_PYTHON, else python3 on PATH).
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
     /// Time limit in seconds (default: the example's own, else 120).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: Option<u64>,
@@ -59,10 +57,10 @@ fn parse_start_method(text: &str) -> Result<StartMethod, String> {
 }
 
 /// Runs an `example` subcommand.
-pub fn run(set: &LessonSet, action: ExampleAction) -> Result<ExitCode, String> {
+pub fn run(set: &LessonSet, globals: &Globals, action: ExampleAction) -> Result<ExitCode, String> {
     match action {
         ExampleAction::List { lesson } => list(set, lesson.as_deref()),
-        ExampleAction::Run(args) => run_example(set, args),
+        ExampleAction::Run(args) => run_example(set, globals, args),
     }
 }
 
@@ -188,9 +186,9 @@ pub fn find_example<'a>(
     }
 }
 
-fn run_example(set: &LessonSet, args: RunArgs) -> Result<ExitCode, String> {
+fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<ExitCode, String> {
     let (lesson, example) = find_example(set, &args.id, args.lesson.as_deref())?;
-    let interpreter = Interpreter::find(args.python.as_deref()).map_err(|e| e.to_string())?;
+    let interpreter = Interpreter::find(globals.python.as_deref()).map_err(|e| e.to_string())?;
     let mut request = RunRequest::for_example(set, example, interpreter)?;
     if !args.args.is_empty() {
         request.args = args.args;
@@ -203,7 +201,7 @@ fn run_example(set: &LessonSet, args: RunArgs) -> Result<ExitCode, String> {
     // Ctrl-C or a plain kill stops the script and still prints the family;
     // a second one ends forklab at once (the guard still cleans up).
     let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    for signal in [crate::os::process::SIGINT, crate::os::process::SIGTERM] {
         let _ = signal_hook::flag::register_conditional_shutdown(
             signal,
             128 + signal,
@@ -372,34 +370,33 @@ pub fn print_family(out: &mut impl Write, log: &FamilyLog) {
     }
 }
 
-/// Samples the run's family in the background until finished.
+/// Samples the run's family in the background (the monitor's sampling
+/// thread with its family sampler, rooted at the guard) until finished.
 struct Sampler {
     log: Arc<Mutex<FamilyLog>>,
-    stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<()>,
+    handle: crate::monitor::thread::SamplerHandle,
 }
 
 impl Sampler {
     fn start(guard: u32, master: u32) -> Sampler {
         let log = Arc::new(Mutex::new(FamilyLog::new(guard, master)));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (thread_log, thread_stop) = (log.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            let t0 = Instant::now();
-            while !thread_stop.load(Ordering::SeqCst) {
-                let family = crate::os::family_of(guard);
-                if let Ok(mut log) = thread_log.lock() {
-                    log.record(t0.elapsed(), &family);
-                }
-                std::thread::sleep(SAMPLE_EVERY);
-            }
-        });
-        Sampler { log, stop, thread }
+        let sink_log = log.clone();
+        let t0 = Instant::now();
+        let handle = crate::monitor::thread::spawn(
+            Box::new(FamilySampler::new(guard)),
+            SAMPLE_EVERY,
+            move |sample| {
+                sink_log
+                    .lock()
+                    .map(|mut log| log.record(t0.elapsed(), &sample.processes))
+                    .is_ok()
+            },
+        );
+        Sampler { log, handle }
     }
 
     fn finish(self) -> FamilyLog {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = self.thread.join();
+        drop(self.handle);
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 }

@@ -1,6 +1,7 @@
 //! Headless commands: the same domain code as the TUI, printed to stdout.
 
 pub mod check;
+pub mod class;
 pub mod example;
 pub mod guard;
 pub mod lessons;

@@ -191,7 +191,11 @@ impl RunArgs {
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed.
-pub fn run(args: &RunArgs, python: Option<&std::path::Path>) -> Result<ExitCode, String> {
+pub fn run(
+    args: &RunArgs,
+    python: Option<&std::path::Path>,
+    join: Option<&crate::class::client::JoinSetup>,
+) -> Result<ExitCode, String> {
     let usage = |e: &dyn std::fmt::Display| {
         eprintln!("forklab run: {e}");
         Ok(ExitCode::from(USAGE))
@@ -283,6 +287,9 @@ pub fn run(args: &RunArgs, python: Option<&std::path::Path>) -> Result<ExitCode,
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the table: {e}"))?;
+    if let Some(join) = join {
+        send_to_class(join, &results);
+    }
     match stopped {
         // The table above is partial: say why, and fail.
         Some(e) => Err(format!(
@@ -301,6 +308,23 @@ fn partial_note(results: &[RunResult], planned: usize, error: &LabError) -> Stri
         results.len(),
         error.to_string().lines().next().unwrap_or_default()
     )
+}
+
+/// Sends the table to a class. A class that cannot be reached is
+/// reported, never fatal: the learner's results are already printed.
+fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) {
+    use crate::class::client::{Client, new_id, this_machine};
+    let Some(report) = crate::class::payload::report_of(results) else {
+        return;
+    };
+    let (address, nickname) = (&join.address, &join.nickname);
+    let machine = this_machine(available_cores(), None);
+    let sent = Client::new(address, &join.code, nickname, machine)
+        .and_then(|mut client| client.submit(&new_id(), &report));
+    match sent {
+        Ok(_) => eprintln!("forklab run: sent to the class at {address} as {nickname}"),
+        Err(e) => eprintln!("forklab run: not sent to the class at {address}: {e}"),
+    }
 }
 
 /// A one-line progress display on stderr (only on a terminal), and crash
@@ -521,87 +545,124 @@ pub fn table(config: &LabConfig, results: &[RunResult]) -> String {
     out
 }
 
-fn opt(value: Option<f64>) -> String {
-    value.map_or_else(|| "null".to_string(), |v| format!("{v:.6}"))
+/// One run as CSV and JSON give it: one record type for both, so the two
+/// formats cannot disagree. Times in seconds; a missing ratio is empty in
+/// CSV and `null` in JSON.
+#[derive(Debug, serde::Serialize)]
+struct RunRecord {
+    workers: usize,
+    wall_s: f64,
+    speedup: Option<f64>,
+    efficiency: Option<f64>,
+    predicted_speedup: Option<f64>,
+    startup_s: f64,
+    answer: u64,
+    crashes: usize,
+    /// The slowest of the point's runs (`wall_s` is the fastest).
+    wall_max_s: f64,
+    runs: usize,
+    /// Share of the cores other programs kept busy (the worst run).
+    outside_load: Option<f64>,
+    busy: bool,
+}
+
+/// One record per point (worker count), from the fastest of its runs.
+fn records(results: &[RunResult]) -> Vec<RunRecord> {
+    rows(results)
+        .iter()
+        .map(|row: &Row| {
+            let answer = results
+                .iter()
+                .find(|r| r.config.workers == row.workers)
+                .map_or(0, |r| r.answer);
+            RunRecord {
+                workers: row.workers,
+                wall_s: row.wall.as_secs_f64(),
+                speedup: row.speedup,
+                efficiency: row.efficiency,
+                predicted_speedup: row.predicted,
+                startup_s: row.startup.as_secs_f64(),
+                answer,
+                crashes: row.crashes,
+                wall_max_s: row.wall_max.as_secs_f64(),
+                runs: row.runs,
+                outside_load: row.outside_load,
+                busy: row.busy,
+            }
+        })
+        .collect()
 }
 
 /// One line per run, with a header.
 pub fn csv(results: &[RunResult]) -> String {
-    let mut out = String::from(
-        "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes,wall_max_s,runs,outside_load\n",
-    );
-    for row in rows(results) {
-        let result = results
-            .iter()
-            .find(|r| r.config.workers == row.workers && r.wall == row.wall)
-            .expect("a row comes from a run");
-        let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.6}"));
-        out.push_str(&format!(
-            "{},{:.6},{},{},{},{:.6},{},{},{:.6},{},{}\n",
-            row.workers,
-            row.wall.as_secs_f64(),
-            cell(row.speedup),
-            cell(row.efficiency),
-            cell(row.predicted),
-            row.startup.as_secs_f64(),
-            result.answer,
-            row.crashes,
-            row.wall_max.as_secs_f64(),
-            row.runs,
-            cell(row.outside_load)
-        ));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for record in records(results) {
+        // Writing plain numbers to memory cannot fail.
+        let _ = out.serialize(record);
     }
-    out
+    if results.is_empty() {
+        let _ = out.write_record([
+            "workers",
+            "wall_s",
+            "speedup",
+            "efficiency",
+            "predicted_speedup",
+            "startup_s",
+            "answer",
+            "crashes",
+            "wall_max_s",
+            "runs",
+            "outside_load",
+            "busy",
+        ]);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// The experiment and its runs as one JSON object (all names are fixed
-/// ASCII words, so nothing needs escaping).
+/// The experiment and its runs, as one JSON document.
+#[derive(Debug, serde::Serialize)]
+struct Report<'a> {
+    engine: &'a str,
+    /// What ran, e.g. `Python 3.11.7 Pool`.
+    ran: &'a str,
+    start_method: &'a str,
+    repeat: usize,
+    workload: &'a str,
+    serial_fraction: Option<f64>,
+    tasks: usize,
+    task_size: u64,
+    task_size_unit: &'a str,
+    chunksize: usize,
+    cpus: Option<usize>,
+    cores: usize,
+    runs: Vec<RunRecord>,
+}
+
+/// The experiment and its runs as one JSON object.
 pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
-    let runs: Vec<String> = rows(results)
-        .iter()
-        .map(|row: &Row| {
-            let result = results
-                .iter()
-                .find(|r| r.config.workers == row.workers && r.wall == row.wall)
-                .expect("a row comes from a run");
-            format!(
-                "    {{\"workers\": {}, \"wall_s\": {:.6}, \"speedup\": {}, \"efficiency\": {}, \"predicted_speedup\": {}, \"startup_s\": {:.6}, \"answer\": {}, \"crashes\": {}, \"wall_max_s\": {:.6}, \"runs\": {}, \"outside_load\": {}, \"busy\": {}}}",
-                row.workers,
-                row.wall.as_secs_f64(),
-                opt(row.speedup),
-                opt(row.efficiency),
-                opt(row.predicted),
-                row.startup.as_secs_f64(),
-                result.answer,
-                row.crashes,
-                row.wall_max.as_secs_f64(),
-                row.runs,
-                opt(row.outside_load),
-                row.busy
-            )
-        })
-        .collect();
-    let serial = match config.workload {
-        Workload::Amdahl { serial_fraction } => format!("{serial_fraction}"),
-        _ => "null".into(),
-    };
     let first = results.first();
-    let text = |s: &str| serde_json::Value::from(s).to_string();
-    format!(
-        "{{\n  \"engine\": \"{}\",\n  \"ran\": {},\n  \"start_method\": {},\n  \"repeat\": {},\n  \"workload\": \"{}\",\n  \"serial_fraction\": {serial},\n  \"tasks\": {},\n  \"task_size\": {},\n  \"task_size_unit\": \"{}\",\n  \"chunksize\": {},\n  \"cpus\": {},\n  \"cores\": {},\n  \"runs\": [\n{}\n  ]\n}}\n",
-        config.engine,
-        text(first.map_or("", |r| r.ran.as_str())),
-        text(first.map_or("", |r| r.method.as_str())),
-        config.repeat,
-        config.workload.name(),
-        config.tasks,
-        config.task_size,
-        config.workload.size_unit(),
-        config.chunksize,
-        config.cpus.map_or_else(|| "null".into(), |k| k.to_string()),
-        available_cores(),
-        runs.join(",\n")
-    )
+    let report = Report {
+        engine: config.engine.name(),
+        ran: first.map_or("", |r| r.ran.as_str()),
+        start_method: first.map_or("", |r| r.method.as_str()),
+        repeat: config.repeat,
+        workload: config.workload.name(),
+        serial_fraction: match config.workload {
+            Workload::Amdahl { serial_fraction } => Some(serial_fraction),
+            _ => None,
+        },
+        tasks: config.tasks,
+        task_size: config.task_size,
+        task_size_unit: config.workload.size_unit(),
+        chunksize: config.chunksize,
+        cpus: config.cpus,
+        cores: available_cores(),
+        runs: records(results),
+    };
+    // Plain numbers and strings: serialising cannot fail.
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]
@@ -660,19 +721,35 @@ mod tests {
         let results = [result(1, 1000), result(2, 500)];
         let csv = csv(&results);
         assert_eq!(csv.lines().count(), 3);
-        assert!(
-            csv.lines()
-                .nth(2)
-                .unwrap()
-                .starts_with("2,0.500000,2.000000,1.000000,,0.001500,42,0"),
+        assert_eq!(
+            csv.lines().next().unwrap(),
+            "workers,wall_s,speedup,efficiency,predicted_speedup,startup_s,answer,crashes,wall_max_s,runs,outside_load,busy"
+        );
+        assert_eq!(
+            csv.lines().nth(2).unwrap(),
+            "2,0.5,2.0,1.0,,0.0015,42,0,0.5,1,,false",
             "{csv}"
         );
         let json = json(&results[0].config, &results);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["workload"], "cpu", "{json}");
+        assert!(value["serial_fraction"].is_null());
+        let two = &value["runs"][1];
+        assert_eq!(two["workers"], 2);
+        assert_eq!(two["wall_s"], 0.5);
+        assert_eq!(two["speedup"], 2.0);
+        assert_eq!(two["efficiency"], 1.0);
+        assert!(two["predicted_speedup"].is_null());
+        assert_eq!(two["startup_s"], 0.0015);
         assert!(json.contains("\"workload\": \"cpu\""), "{json}");
-        assert!(json.contains("{\"workers\": 2, \"wall_s\": 0.500000, \"speedup\": 2.000000, \"efficiency\": 1.000000, \"predicted_speedup\": null"), "{json}");
-        // Balanced brackets, no trailing comma.
-        assert_eq!(json.matches('{').count(), json.matches('}').count());
-        assert!(!json.contains(",\n  ]"));
+        assert_eq!(value["engine"], "forklab", "{json}");
+        assert_eq!(two["runs"], 1);
+        assert_eq!(csv_header_only(), 1);
+    }
+
+    /// An empty sweep still gives the CSV header.
+    fn csv_header_only() -> usize {
+        csv(&[]).lines().count()
     }
 
     #[test]

@@ -17,14 +17,22 @@
 //! socket closes; each worker has one on the server.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::io::{IoSlice, IoSliceMut, Read, Write};
+use std::mem::MaybeUninit;
+use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use rustix::net::{
+    RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, SendAncillaryBuffer,
+    SendAncillaryMessage, SendFlags,
+};
+use rustix::process::WaitOptions;
+
 use super::pool::Exit;
+use crate::os::process::{self, SIGKILL};
 
 /// How often the server looks for ended workers when nothing arrives.
 const REAP_EVERY: Duration = Duration::from_millis(5);
@@ -89,13 +97,9 @@ impl ForkServer {
         let (stdout_r, stdout_w) = pipe()?;
         let (stderr_r, stderr_w) = pipe()?;
         send_fds(
-            self.socket.as_raw_fd(),
+            &self.socket,
             &(number as u32).to_le_bytes(),
-            &[
-                stdin_r.as_raw_fd(),
-                stdout_w.as_raw_fd(),
-                stderr_w.as_raw_fd(),
-            ],
+            &[stdin_r.as_fd(), stdout_w.as_fd(), stderr_w.as_fd()],
         )?;
         self.pending.push_back([stdin_w, stdout_r, stderr_r]);
         Ok(())
@@ -143,23 +147,8 @@ impl ForkServer {
                 Some(t) => t.saturating_duration_since(Instant::now()),
                 None => Duration::ZERO,
             };
-            let mut fds = [libc::pollfd {
-                fd: self.socket.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            }];
-            let ms = wait.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
-            // SAFETY: one valid pollfd we own.
-            let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, ms) };
-            if n == 0 {
+            if !process::poll_readable(&[self.socket.as_fd()], Some(wait))?[0] {
                 return Ok(None);
-            }
-            if n < 0 {
-                let e = std::io::Error::last_os_error();
-                if e.kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
             }
             let mut buf = [0u8; 512];
             let got = (&self.socket).read(&mut buf)?;
@@ -188,8 +177,8 @@ impl ForkServer {
         if msg[0] == b'P' {
             return Message::Forked(pid);
         }
-        let status = i32::from_le_bytes([msg[5], msg[6], msg[7], msg[8]]);
-        self.ended.insert(pid, exit_of_status(status));
+        let code = i32::from_le_bytes([msg[5], msg[6], msg[7], msg[8]]);
+        self.ended.insert(pid, exit_of_code(code));
         Message::Ended
     }
 
@@ -211,7 +200,7 @@ impl ForkServer {
             let now = Instant::now();
             if now >= hard {
                 if killed {
-                    return Exit::Signal(libc::SIGKILL);
+                    return Exit::KILLED;
                 }
                 kill(pid);
                 killed = true;
@@ -243,135 +232,100 @@ impl Drop for ForkServer {
 
 /// Sends SIGKILL to a worker.
 pub fn kill(pid: u32) {
-    // SAFETY: kill has no memory-safety preconditions.
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    let _ = process::signal_process(pid, SIGKILL);
+}
+
+/// An end as one number on the wire: the exit code, or minus the signal.
+fn code_of(exit: Exit) -> i32 {
+    match exit {
+        Exit::Code(code) => code,
+        Exit::Signal(signal) => -signal,
     }
 }
 
-fn exit_of_status(status: i32) -> Exit {
-    if libc::WIFSIGNALED(status) {
-        Exit::Signal(libc::WTERMSIG(status))
+fn exit_of_code(code: i32) -> Exit {
+    if code < 0 {
+        Exit::Signal(-code)
     } else {
-        Exit::Code(libc::WEXITSTATUS(status))
+        Exit::Code(code)
     }
 }
 
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // SAFETY: pipe2 writes two descriptors into the array we own.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(std::io::Error::last_os_error());
+    Ok(rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?)
+}
+
+fn send_fds(socket: &UnixStream, payload: &[u8], fds: &[BorrowedFd<'_>]) -> std::io::Result<()> {
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(3))];
+    let mut control = SendAncillaryBuffer::new(&mut space);
+    if !control.push(SendAncillaryMessage::ScmRights(fds)) {
+        return Err(std::io::Error::other(
+            "too many descriptors for one request",
+        ));
     }
-    // SAFETY: both are fresh descriptors that nothing else owns.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-/// Space for a control message carrying `n` descriptors.
-fn cmsg_space(n: usize) -> usize {
-    // SAFETY: CMSG_SPACE only computes a size.
-    unsafe { libc::CMSG_SPACE((n * std::mem::size_of::<RawFd>()) as u32) as usize }
-}
-
-fn send_fds(socket: RawFd, payload: &[u8], fds: &[RawFd]) -> std::io::Result<()> {
-    let mut iov = libc::iovec {
-        iov_base: payload.as_ptr() as *mut libc::c_void,
-        iov_len: payload.len(),
-    };
-    let mut control = vec![0u8; cmsg_space(fds.len())];
-    // SAFETY: msghdr is plain data; every pointer set below points into
-    // buffers that live until sendmsg returns.
-    unsafe {
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.as_mut_ptr() as *mut libc::c_void;
-        msg.msg_controllen = control.len() as _;
-        let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        (*cmsg).cmsg_level = libc::SOL_SOCKET;
-        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
-        (*cmsg).cmsg_len = libc::CMSG_LEN(std::mem::size_of_val(fds) as u32) as _;
-        std::ptr::copy_nonoverlapping(
-            fds.as_ptr() as *const u8,
-            libc::CMSG_DATA(cmsg),
-            std::mem::size_of_val(fds),
-        );
-        loop {
-            if libc::sendmsg(socket, &msg, libc::MSG_NOSIGNAL) >= 0 {
-                return Ok(());
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
+    loop {
+        match rustix::net::sendmsg(
+            socket,
+            &[IoSlice::new(payload)],
+            &mut control,
+            SendFlags::NOSIGNAL,
+        ) {
+            Ok(_) => return Ok(()),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
         }
     }
 }
 
-/// Receives a payload of up to 4 bytes and exactly three descriptors;
-/// `Ok(None)` at end of file.
-fn recv_fds(socket: RawFd) -> std::io::Result<Option<(u32, [OwnedFd; 3])>> {
+/// Receives a 4-byte payload with exactly three descriptors; `Ok(None)`
+/// at end of file.
+fn recv_fds(socket: &UnixStream) -> std::io::Result<Option<(u32, [OwnedFd; 3])>> {
     let mut payload = [0u8; 4];
-    let mut iov = libc::iovec {
-        iov_base: payload.as_mut_ptr() as *mut libc::c_void,
-        iov_len: payload.len(),
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(3))];
+    let mut control = RecvAncillaryBuffer::new(&mut space);
+    let got = loop {
+        match rustix::net::recvmsg(
+            socket,
+            &mut [IoSliceMut::new(&mut payload)],
+            &mut control,
+            RecvFlags::CMSG_CLOEXEC,
+        ) {
+            Ok(got) => break got,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
     };
-    let mut control = vec![0u8; cmsg_space(3)];
-    // SAFETY: as in `send_fds`; the received descriptors are taken into
-    // OwnedFds at once, so none leaks.
-    unsafe {
-        let mut msg: libc::msghdr = std::mem::zeroed();
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.as_mut_ptr() as *mut libc::c_void;
-        msg.msg_controllen = control.len() as _;
-        let n = loop {
-            let n = libc::recvmsg(socket, &mut msg, libc::MSG_CMSG_CLOEXEC);
-            if n >= 0 {
-                break n;
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
-        };
-        if n == 0 {
-            return Ok(None);
-        }
-        let cmsg = libc::CMSG_FIRSTHDR(&msg);
-        if cmsg.is_null()
-            || (*cmsg).cmsg_type != libc::SCM_RIGHTS
-            || (*cmsg).cmsg_len as usize
-                != libc::CMSG_LEN(3 * std::mem::size_of::<RawFd>() as u32) as usize
-        {
-            return Err(std::io::Error::other("a request without three descriptors"));
-        }
-        let mut raw = [0 as RawFd; 3];
-        std::ptr::copy_nonoverlapping(
-            libc::CMSG_DATA(cmsg),
-            raw.as_mut_ptr() as *mut u8,
-            std::mem::size_of_val(&raw),
-        );
-        let fds = raw.map(|fd| OwnedFd::from_raw_fd(fd));
-        Ok(Some((u32::from_le_bytes(payload), fds)))
+    if got.bytes == 0 {
+        return Ok(None);
     }
+    let mut fds: Vec<OwnedFd> = Vec::new();
+    for message in control.drain() {
+        if let RecvAncillaryMessage::ScmRights(received) = message {
+            fds.extend(received);
+        }
+    }
+    let fds: [OwnedFd; 3] = fds
+        .try_into()
+        .map_err(|_| std::io::Error::other("a request without three descriptors"))?;
+    Ok(Some((u32::from_le_bytes(payload), fds)))
 }
 
 /// Entry point of the hidden `forklab forkserver` subcommand. Single
 /// threaded (it forks), with the socket on stdin.
 pub fn main() -> ExitCode {
-    crate::os::die_with_my_parent(libc::SIGKILL);
+    crate::os::die_with_my_parent(SIGKILL);
     let master = std::env::var(super::pool::MASTER_PID_ENV)
         .ok()
         .and_then(|pid| pid.parse::<u32>().ok());
     if master.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {
         return ExitCode::FAILURE;
     }
-    let socket = 0;
+    // SAFETY: fd 0 is the socket the master gave us, and nothing else in
+    // this process uses it; we own it from here.
+    let mut socket = unsafe { UnixStream::from_raw_fd(0) };
     let mut children: Vec<u32> = Vec::new();
-    // SAFETY: fd 0 is the socket the master gave us; we own it from here.
-    let mut out = unsafe { UnixStream::from_raw_fd(socket) };
-    let result = serve(&mut out, &mut children);
+    let result = serve(&mut socket, &mut children);
+    // The master is gone or done: no worker outlives the server.
     for &pid in &children {
         kill(pid);
     }
@@ -380,7 +334,6 @@ pub fn main() -> ExitCode {
         reap_into(&mut children, None);
         std::thread::sleep(Duration::from_micros(500));
     }
-    std::mem::forget(out);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::FAILURE,
@@ -389,69 +342,59 @@ pub fn main() -> ExitCode {
 
 /// Reaps ended children, telling the master when it can.
 fn reap_into(children: &mut Vec<u32>, mut master: Option<&mut UnixStream>) {
-    loop {
-        let mut status = 0;
-        // SAFETY: waitpid writes the status into our variable.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
-            return;
-        }
-        children.retain(|&c| c != pid as u32);
+    while let Ok(Some((pid, status))) = rustix::process::waitpid(None, WaitOptions::NOHANG) {
+        let pid = pid.as_raw_nonzero().get() as u32;
+        children.retain(|&c| c != pid);
+        let Some(exit) = Exit::from_wait_status(status) else {
+            continue;
+        };
         if let Some(m) = master.as_deref_mut() {
             let mut msg = vec![b'X'];
-            msg.extend_from_slice(&(pid as u32).to_le_bytes());
-            msg.extend_from_slice(&status.to_le_bytes());
+            msg.extend_from_slice(&pid.to_le_bytes());
+            msg.extend_from_slice(&code_of(exit).to_le_bytes());
             let _ = m.write_all(&msg);
         }
     }
 }
 
 fn serve(socket: &mut UnixStream, children: &mut Vec<u32>) -> std::io::Result<()> {
-    let fd = socket.as_raw_fd();
     loop {
         reap_into(children, Some(socket));
-        let mut fds = [libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        }];
-        // SAFETY: one valid pollfd we own.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, REAP_EVERY.as_millis() as i32) };
-        if n <= 0 {
+        if !process::poll_readable(&[socket.as_fd()], Some(REAP_EVERY))?[0] {
             continue;
         }
-        let Some((_number, [stdin, stdout, stderr])) = recv_fds(fd)? else {
+        let Some((_number, [stdin, stdout, stderr])) = recv_fds(socket)? else {
             return Ok(());
         };
-        // SAFETY: this process is single-threaded, so the child may run
-        // any code; it never returns from this branch.
-        let pid = unsafe { libc::fork() };
-        if pid < 0 {
-            return Err(std::io::Error::last_os_error());
+        // SAFETY: this process is single-threaded (no lock can be held by
+        // another thread at the fork), and the child never returns here.
+        match unsafe { libc::fork() } {
+            -1 => return Err(std::io::Error::last_os_error()),
+            0 => worker_child(socket, stdin, stdout, stderr),
+            pid => {
+                drop((stdin, stdout, stderr));
+                let pid = pid as u32;
+                children.push(pid);
+                let mut msg = vec![b'P'];
+                msg.extend_from_slice(&pid.to_le_bytes());
+                socket.write_all(&msg)?;
+            }
         }
-        if pid == 0 {
-            worker_child(fd, stdin, stdout, stderr);
-        }
-        drop((stdin, stdout, stderr));
-        children.push(pid as u32);
-        let mut msg = vec![b'P'];
-        msg.extend_from_slice(&(pid as u32).to_le_bytes());
-        socket.write_all(&msg)?;
     }
 }
 
 /// In the forked child: the pipes become stdin/stdout/stderr, then the
-/// worker's loop, then exit without running the server's destructors.
-fn worker_child(socket: RawFd, stdin: OwnedFd, stdout: OwnedFd, stderr: OwnedFd) -> ! {
-    // SAFETY: plain descriptor calls in a single-threaded child.
-    unsafe {
-        libc::close(socket);
-        libc::dup2(stdin.as_raw_fd(), 0);
-        libc::dup2(stdout.as_raw_fd(), 1);
-        libc::dup2(stderr.as_raw_fd(), 2);
-    }
+/// worker's loop, then exit at once.
+fn worker_child(socket: &UnixStream, stdin: OwnedFd, stdout: OwnedFd, stderr: OwnedFd) -> ! {
+    let _ = socket;
+    let wired = rustix::stdio::dup2_stdin(&stdin)
+        .and_then(|()| rustix::stdio::dup2_stdout(&stdout))
+        .and_then(|()| rustix::stdio::dup2_stderr(&stderr));
     drop((stdin, stdout, stderr));
-    crate::os::die_with_my_parent(libc::SIGKILL);
+    if wired.is_err() {
+        std::process::exit(1);
+    }
+    crate::os::die_with_my_parent(SIGKILL);
     let code = {
         let input = std::io::stdin().lock();
         let output = std::io::stdout().lock();
@@ -460,8 +403,8 @@ fn worker_child(socket: RawFd, stdin: OwnedFd, stdout: OwnedFd, stderr: OwnedFd)
             Err(_) => 1,
         }
     };
-    // SAFETY: _exit ends the child at once, as a forked child should.
-    unsafe { libc::_exit(code) }
+    // Nothing of the server's is buffered: a plain exit is safe here.
+    std::process::exit(code)
 }
 
 #[cfg(test)]
@@ -469,9 +412,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wait_statuses_read_as_exits() {
-        assert_eq!(exit_of_status(0), Exit::Code(0));
-        assert_eq!(exit_of_status(3 << 8), Exit::Code(3));
-        assert_eq!(exit_of_status(9), Exit::Signal(9));
+    fn ends_cross_the_wire_as_one_number() {
+        for exit in [Exit::Code(0), Exit::Code(3), Exit::Signal(9)] {
+            assert_eq!(exit_of_code(code_of(exit)), exit);
+        }
     }
 }

@@ -12,7 +12,7 @@ use super::workload::run_task;
 pub fn main() -> ExitCode {
     // Die with the master even when it is killed with no chance to close
     // our stdin (SIGKILL): stdin end-of-file covers the rest.
-    crate::os::die_with_my_parent(libc::SIGKILL);
+    crate::os::die_with_my_parent(crate::os::process::SIGKILL);
     // A master that died before that call left us to another parent.
     let master = std::env::var(super::pool::MASTER_PID_ENV)
         .ok()

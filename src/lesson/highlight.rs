@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use syntect::easy::HighlightLines;
 use syntect::highlighting::{FontStyle, ThemeSet};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
+
+use crate::os::process;
 
 /// A highlighted run of code: colour, weight and text.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,17 +85,18 @@ impl Highlights {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        crate::os::die_with_parent(&mut cmd, libc::SIGKILL);
+        crate::os::die_with_parent(&mut cmd, process::SIGKILL);
         let mut child = cmd.spawn().ok()?;
         let mut stdin = child.stdin.take()?;
         let input = blocks.join("\0");
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
         let mut output = String::new();
         let read = child.stdout.take()?.read_to_string(&mut output);
-        let status = child.wait().ok()?;
+        // Its output has ended: it is leaving (or is killed after a grace).
+        let exit = process::reap(&mut child, Instant::now() + process::KILL_GRACE);
         let _ = writer.join();
         read.ok()?;
-        if !status.success() {
+        if exit != process::Exit::Code(0) {
             return None;
         }
         let decoded = decode(&output)?;

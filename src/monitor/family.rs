@@ -6,17 +6,10 @@ use std::time::{Duration, Instant};
 
 use super::ProcessInfo;
 use super::role::{Role, classify};
+use crate::os::process::Exit;
 
 /// How long an ended process stays listed, so short-lived workers are seen.
 pub const LINGER: Duration = Duration::from_secs(5);
-
-/// How a process ended, when forklab started it and so knows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ending {
-    Unknown,
-    Code(i32),
-    Signal(i32),
-}
 
 /// One row of the process pane.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,8 +21,9 @@ pub struct Member {
     pub colour: usize,
     /// Master, worker, helper: told from its command and its parent's.
     pub role: Role,
-    /// `Some` once the process has ended.
-    pub ended: Option<(Instant, Ending)>,
+    /// `Some` once the process has ended, with how if forklab started it
+    /// and so knows (`None`: it ended, how is unknown).
+    pub ended: Option<(Instant, Option<Exit>)>,
 }
 
 /// The family over time.
@@ -39,7 +33,7 @@ pub struct Family {
     colours: BTreeMap<u32, usize>,
     next_colour: usize,
     /// Exit statuses reported by whoever started a process.
-    endings: BTreeMap<u32, Ending>,
+    endings: BTreeMap<u32, Exit>,
 }
 
 impl Family {
@@ -67,15 +61,7 @@ impl Family {
                 self.next_colour - 1
             });
             // Zombies have ended; they just wait for their parent.
-            let ended = (info.state == 'Z').then(|| {
-                (
-                    now,
-                    self.endings
-                        .get(&info.pid)
-                        .cloned()
-                        .unwrap_or(Ending::Unknown),
-                )
-            });
+            let ended = (info.state == 'Z').then(|| (now, self.endings.get(&info.pid).copied()));
             members.push(Member {
                 info,
                 depth,
@@ -90,11 +76,7 @@ impl Family {
             }
             let ended_at = old.ended.as_ref().map_or(now, |(at, _)| *at);
             if now.duration_since(ended_at) < LINGER {
-                let ending = self
-                    .endings
-                    .get(&old.info.pid)
-                    .cloned()
-                    .unwrap_or(Ending::Unknown);
+                let ending = self.endings.get(&old.info.pid).copied();
                 let info = ProcessInfo {
                     cpu: 0.0,
                     state: 'X',
@@ -124,15 +106,15 @@ impl Family {
     }
 
     /// Records how a process forklab started has ended.
-    pub fn record_ending(&mut self, pid: u32, ending: Ending) {
+    pub fn record_ending(&mut self, pid: u32, exit: Exit) {
         for member in &mut self.members {
             if member.info.pid == pid
                 && let Some((_, e)) = &mut member.ended
             {
-                *e = ending.clone();
+                *e = Some(exit);
             }
         }
-        self.endings.insert(pid, ending);
+        self.endings.insert(pid, exit);
     }
 
     /// Live members (not ended).
@@ -167,13 +149,10 @@ mod tests {
         assert_eq!(depths, [0, 1, 2]);
         let colour_of_3 = f.members[2].colour;
 
-        f.record_ending(2, Ending::Code(0));
+        f.record_ending(2, Exit::Code(0));
         f.update(&[proc(1, 0), proc(3, 1)], t0 + Duration::from_secs(1));
         let two = f.members.iter().find(|m| m.info.pid == 2).expect("lingers");
-        assert_eq!(
-            two.ended.as_ref().map(|e| e.1.clone()),
-            Some(Ending::Code(0))
-        );
+        assert_eq!(two.ended.as_ref().map(|e| e.1), Some(Some(Exit::Code(0))));
         assert_eq!(two.info.cpu, 0.0);
         assert_eq!(
             f.members.iter().find(|m| m.info.pid == 3).unwrap().colour,

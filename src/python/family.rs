@@ -5,23 +5,23 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::monitor::ProcessInfo;
 use crate::monitor::role::classify;
-use crate::os::ProcEntry;
 
 pub use crate::monitor::role::Role;
 
 /// The role of `entry` in a run whose guard and master are given;
 /// `parent` is `entry`'s parent, when known. The pids settle the guard and
 /// the master; command lines settle the rest.
-pub fn role_of(entry: &ProcEntry, parent: Option<&ProcEntry>, guard: u32, master: u32) -> Role {
+pub fn role_of(entry: &ProcessInfo, parent: Option<&ProcessInfo>, guard: u32, master: u32) -> Role {
     if entry.pid == guard {
         return Role::Guard;
     }
     if entry.pid == master {
         return Role::Master;
     }
-    let parent = parent.map(|p| (p.name.as_str(), p.cmdline.as_str()));
-    match classify(&entry.name, &entry.cmdline, parent) {
+    let parent = parent.map(|p| (p.name.as_str(), p.command.as_str()));
+    match classify(&entry.name, &entry.command, parent) {
         // Only the script is the master; another first Python is its child.
         Role::Master => Role::Worker,
         Role::Forklab | Role::Guard | Role::Busy => Role::Other,
@@ -65,19 +65,21 @@ impl FamilyLog {
         }
     }
 
-    /// Adds one sample, such as `crate::os::family_of(guard)`.
-    pub fn record(&mut self, at: Duration, sample: &[ProcEntry]) {
+    /// Adds one sample of the family (the processes of a
+    /// [`crate::monitor::live::FamilySampler`] rooted at the guard).
+    pub fn record(&mut self, at: Duration, sample: &[ProcessInfo]) {
         self.samples += 1;
         for entry in sample {
             let parent = sample.iter().find(|p| p.pid == entry.ppid);
             let role = role_of(entry, parent, self.guard, self.master);
-            let cmdline = super::sanitize::sanitize(&entry.cmdline);
+            let cmdline = super::sanitize::sanitize(&entry.command);
             match self.processes.iter_mut().find(|p| p.pid == entry.pid) {
                 Some(seen) => {
                     seen.last_seen = at;
-                    seen.cores.extend(entry.last_core);
-                    // A zombie loses its command line; keep the one seen alive.
-                    if !cmdline.is_empty() {
+                    seen.cores.extend(entry.core);
+                    // An ending process loses its command line (the
+                    // sample then shows its bare name): keep the one seen.
+                    if entry.state != 'Z' && entry.command != entry.name {
                         seen.cmdline = cmdline;
                     }
                 }
@@ -89,7 +91,7 @@ impl FamilyLog {
                     role,
                     first_seen: at,
                     last_seen: at,
-                    cores: entry.last_core.into_iter().collect(),
+                    cores: entry.core.into_iter().collect(),
                 }),
             }
         }
@@ -161,14 +163,16 @@ impl FamilyLog {
 mod tests {
     use super::*;
 
-    fn entry(pid: u32, ppid: u32, name: &str, cmdline: &str, core: usize) -> ProcEntry {
-        ProcEntry {
+    fn entry(pid: u32, ppid: u32, name: &str, cmdline: &str, core: usize) -> ProcessInfo {
+        ProcessInfo {
             pid,
             ppid,
             name: name.into(),
-            cmdline: cmdline.into(),
+            command: cmdline.into(),
             state: 'S',
-            last_core: Some(core),
+            cpu: 0.0,
+            memory: 0,
+            core: Some(core),
         }
     }
 
@@ -215,7 +219,7 @@ mod tests {
         let all = [
             &guard, &master, &forked, &spawned, &tracker, &server, &served, &shell,
         ];
-        let role = |e: &ProcEntry| {
+        let role = |e: &ProcessInfo| {
             let parent = all.iter().find(|p| p.pid == e.ppid).copied();
             role_of(e, parent, 10, 11)
         };
@@ -241,10 +245,14 @@ mod tests {
             &[guard.clone(), master.clone(), w1.clone()],
         );
         let mut w1_moved = w1.clone();
-        w1_moved.last_core = Some(0);
+        w1_moved.core = Some(0);
         log.record(Duration::from_millis(100), &[guard, master, w1_moved, w2]);
-        log.record(Duration::from_millis(150), &[]);
-        assert_eq!(log.samples(), 3);
+        // Leaving, the guard has no command line left: its name is shown.
+        let leaving = entry(10, 1, "forklab", "forklab", 0);
+        log.record(Duration::from_millis(150), &[leaving]);
+        log.record(Duration::from_millis(200), &[]);
+        assert_eq!(log.samples(), 4);
+        assert_eq!(log.processes()[0].cmdline, "forklab guard");
         assert_eq!(log.processes().len(), 4);
         assert_eq!(log.workers_of_master().count(), 2);
         let w1 = &log.processes()[2];

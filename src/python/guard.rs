@@ -18,7 +18,7 @@
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,8 @@ use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use crate::os::process::{self, Exit};
 
 /// How long the rest of the family may take to exit once PROGRAM has ended.
 pub const GRACE: Duration = Duration::from_millis(500);
@@ -53,10 +55,8 @@ pub struct GuardOptions {
 pub enum Report {
     /// PROGRAM runs with this pid (also its process group id).
     Started(u32),
-    /// PROGRAM exited with this status.
-    Exited(i32),
-    /// PROGRAM was killed by this signal.
-    Signaled(i32),
+    /// PROGRAM ended so (`exited N` or `signaled N` on the pipe).
+    Ended(Exit),
     /// Something went wrong in the guard.
     Error(String),
 }
@@ -66,8 +66,8 @@ impl Report {
     pub fn line(&self) -> String {
         match self {
             Report::Started(pid) => format!("started {pid}\n"),
-            Report::Exited(code) => format!("exited {code}\n"),
-            Report::Signaled(signal) => format!("signaled {signal}\n"),
+            Report::Ended(Exit::Code(code)) => format!("exited {code}\n"),
+            Report::Ended(Exit::Signal(signal)) => format!("signaled {signal}\n"),
             Report::Error(message) => format!("error {}\n", message.replace('\n', " ")),
         }
     }
@@ -77,8 +77,8 @@ impl Report {
         let (word, rest) = line.trim_end_matches('\n').split_once(' ')?;
         match word {
             "started" => rest.parse().ok().map(Report::Started),
-            "exited" => rest.parse().ok().map(Report::Exited),
-            "signaled" => rest.parse().ok().map(Report::Signaled),
+            "exited" => rest.parse().ok().map(|c| Report::Ended(Exit::Code(c))),
+            "signaled" => rest.parse().ok().map(|s| Report::Ended(Exit::Signal(s))),
             "error" => Some(Report::Error(rest.to_string())),
             _ => None,
         }
@@ -98,8 +98,7 @@ pub fn run(options: GuardOptions) -> ExitCode {
     }
     status.send(&report);
     ExitCode::from(match report {
-        Report::Exited(code) => code.clamp(0, 255) as u8,
-        Report::Signaled(signal) => (128 + signal).clamp(0, 255) as u8,
+        Report::Ended(exit) => exit.shell_status(),
         Report::Started(_) | Report::Error(_) => 127,
     })
 }
@@ -108,10 +107,10 @@ fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
     let Some((name, args)) = program.split_first() else {
         return Report::Error("no program given: forklab guard -- PROGRAM [ARGS...]".into());
     };
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER has no memory-safety preconditions.
-    unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    if let Err(e) = crate::os::become_subreaper() {
+        return Report::Error(format!(
+            "cannot become the reaper of the run's processes: {e}"
+        ));
     }
     let signals = match Signals::register() {
         Ok(signals) => signals,
@@ -119,7 +118,7 @@ fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
     };
     let mut cmd = Command::new(name);
     cmd.args(args).process_group(0);
-    crate::os::die_with_parent(&mut cmd, libc::SIGKILL);
+    crate::os::die_with_parent(&mut cmd, process::SIGKILL);
     let child = match cmd.spawn() {
         Ok(child) => child,
         Err(e) => {
@@ -135,7 +134,7 @@ fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
 
 /// Waits for PROGRAM and the rest of its family; kills them when it is time.
 fn watch(pid: u32, signals: &Signals) -> Report {
-    let mut status: Option<i32> = None;
+    let mut status: Option<Exit> = None;
     let mut grace_until: Option<Instant> = None;
     let mut killing_since: Option<Instant> = None;
     let mut last_kill = Instant::now();
@@ -175,12 +174,10 @@ fn watch(pid: u32, signals: &Signals) -> Report {
     if status.is_some() {
         // Without a subreaper, orphans left the guard's family: their group is
         // the only handle on them.
-        let _ = crate::os::signal_group(pid, libc::SIGKILL);
+        let _ = process::signal_group(pid, process::SIGKILL);
     }
     match status {
-        Some(raw) if libc::WIFEXITED(raw) => Report::Exited(libc::WEXITSTATUS(raw)),
-        Some(raw) if libc::WIFSIGNALED(raw) => Report::Signaled(libc::WTERMSIG(raw)),
-        Some(raw) => Report::Error(format!("unexpected wait status {raw}")),
+        Some(exit) => Report::Ended(exit),
         None => Report::Error(format!(
             "process {pid} did not end within {} s of SIGKILL",
             KILL_LIMIT.as_secs()
@@ -190,35 +187,22 @@ fn watch(pid: u32, signals: &Signals) -> Report {
 
 /// Reaps every child that has ended (PROGRAM's status goes to `status`);
 /// returns whether any child is left.
-fn reap_all(program: u32, status: &mut Option<i32>) -> bool {
-    loop {
-        let mut raw = 0;
-        // SAFETY: waitpid writes only to `raw`.
-        let pid = unsafe { libc::waitpid(-1, &mut raw, libc::WNOHANG) };
-        if pid > 0 {
-            if pid as u32 == program {
-                *status = Some(raw);
-            }
-            continue;
-        }
-        if pid == 0 {
-            return true;
-        }
-        match std::io::Error::last_os_error().raw_os_error() {
-            Some(libc::EINTR) => continue,
-            _ => return false,
-        }
+fn reap_all(program: u32, status: &mut Option<Exit>) -> bool {
+    let (ended, left) = process::reap_ended();
+    if let Some((_, exit)) = ended.into_iter().find(|(pid, _)| *pid == program) {
+        *status = Some(exit);
     }
+    left
 }
 
 /// SIGKILL to PROGRAM's group, then to every descendant of the guard that
 /// left it (a process may call `setsid` or `setpgid`).
 fn kill_family(pgid: u32) {
-    let _ = crate::os::signal_group(pgid, libc::SIGKILL);
+    let _ = process::signal_group(pgid, process::SIGKILL);
     let me = std::process::id();
-    for process in crate::os::family_of(me) {
-        if process.pid != me {
-            let _ = crate::os::signal_process(process.pid, libc::SIGKILL);
+    for entry in crate::os::family_of(me) {
+        if entry.pid != me {
+            let _ = process::signal_process(entry.pid, process::SIGKILL);
         }
     }
 }
@@ -244,9 +228,9 @@ struct StatusPipe(Option<File>);
 impl StatusPipe {
     fn open(fd: Option<i32>) -> StatusPipe {
         StatusPipe(fd.filter(|&fd| fd > 2).and_then(|fd| {
-            // SAFETY: fcntl on an arbitrary number is harmless; it fails on a
-            // closed descriptor, and then the descriptor is not used.
-            let valid = unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) } == 0;
+            // SAFETY: the borrow lasts one fcntl, harmless on any number: it
+            // fails on a closed descriptor, and then the descriptor is not used.
+            let valid = process::set_cloexec(unsafe { BorrowedFd::borrow_raw(fd) }, true).is_ok();
             // SAFETY: the descriptor is open and nothing else in this process
             // owns it: forklab passed it for the guard alone.
             valid.then(|| unsafe { File::from_raw_fd(fd) })
@@ -269,7 +253,12 @@ struct Signals {
 }
 
 impl Signals {
-    const TERMINATION: [i32; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT];
+    const TERMINATION: [i32; 4] = [
+        process::SIGTERM,
+        process::SIGHUP,
+        process::SIGINT,
+        process::SIGQUIT,
+    ];
 
     fn register() -> std::io::Result<Signals> {
         let (wake, writer) = UnixStream::pair()?;
@@ -279,7 +268,7 @@ impl Signals {
         for signal in Self::TERMINATION {
             signal_hook::flag::register_usize(signal, termination.clone(), signal as usize)?;
         }
-        for signal in Self::TERMINATION.into_iter().chain([libc::SIGCHLD]) {
+        for signal in Self::TERMINATION.into_iter().chain([process::SIGCHLD]) {
             signal_hook::low_level::pipe::register_raw(signal, writer.as_raw_fd())?;
         }
         Ok(Signals {
@@ -296,14 +285,7 @@ impl Signals {
 
     /// Sleeps until a signal arrives or `timeout` passes.
     fn wait(&self, timeout: Duration) {
-        let mut fds = [libc::pollfd {
-            fd: self.wake.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        }];
-        let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
-        // SAFETY: fds is a valid array of one pollfd.
-        unsafe { libc::poll(fds.as_mut_ptr(), 1, ms) };
+        let _ = process::poll_readable(&[self.wake.as_fd()], Some(timeout));
         let mut drain = [0u8; 64];
         while matches!((&self.wake).read(&mut drain), Ok(n) if n > 0) {}
     }
@@ -317,9 +299,9 @@ mod tests {
     fn reports_round_trip() {
         for report in [
             Report::Started(42),
-            Report::Exited(0),
-            Report::Exited(-1),
-            Report::Signaled(9),
+            Report::Ended(Exit::Code(0)),
+            Report::Ended(Exit::Code(-1)),
+            Report::Ended(Exit::KILLED),
             Report::Error("cannot start x: no such file".into()),
         ] {
             assert_eq!(Report::parse(&report.line()), Some(report));

@@ -30,6 +30,7 @@ try:
     sys.stdout.write(",".join(m.get_all_start_methods()) + "\n")
 except Exception as e:
     sys.stdout.write("!" + repr(e) + "\n")
+sys.stdout.write("executable " + (sys.executable or "") + "\n")
 "#;
 
 /// Where the interpreter's name came from, for messages.
@@ -56,9 +57,14 @@ impl std::fmt::Display for Source {
 /// A Python interpreter that answered the probe and is recent enough.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interpreter {
-    /// The program forklab runs (as found, not resolved: a venv's or
-    /// pyenv's wrapper keeps working).
+    /// The program forklab runs: the interpreter's own `sys.executable`,
+    /// so a pyenv shim (a shell script) is not run again for each example
+    /// and its helper shells do not show up in the process family. A venv's
+    /// `bin/python` stays itself (it is its own `sys.executable`).
     pub path: PathBuf,
+    /// The program as found (`--python`, the environment, `PATH`), when it
+    /// differs from `path` (a shim, a wrapper).
+    pub found: PathBuf,
     pub source: Source,
     /// The exact version string, e.g. `3.11.7` or `3.13.0rc1`.
     pub version: String,
@@ -193,8 +199,17 @@ pub fn find_with(
         source,
         detail,
     })?;
+    // The interpreter's own idea of itself, if it names a program that
+    // exists; else the program as found.
+    let real = answer
+        .executable
+        .as_deref()
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute() && is_executable(p))
+        .unwrap_or_else(|| path.clone());
     Ok(Interpreter {
-        path,
+        path: real,
+        found: path,
         source,
         version: answer.version,
         version_info: answer.version_info,
@@ -248,25 +263,20 @@ fn probe(path: &Path) -> Result<String, String> {
     let mut stderr = child.stderr.take();
     let out = std::thread::spawn(move || read_all(stdout.as_mut()));
     let err = std::thread::spawn(move || read_all(stderr.as_mut()));
-    let deadline = Instant::now() + PROBE_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "it did not answer `python -c` within {} s",
-                    PROBE_TIMEOUT.as_secs()
-                ));
-            }
-            Err(e) => return Err(format!("cannot wait for it: {e}")),
+    let status = match crate::os::process::wait_until(&mut child, Instant::now() + PROBE_TIMEOUT) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            crate::os::process::reap(&mut child, Instant::now());
+            return Err(format!(
+                "it did not answer `python -c` within {} s",
+                PROBE_TIMEOUT.as_secs()
+            ));
         }
+        Err(e) => return Err(format!("cannot wait for it: {e}")),
     };
     let out = out.join().unwrap_or_default();
     let err = err.join().unwrap_or_default();
-    if !status.success() {
+    if status != crate::os::process::Exit::Code(0) {
         let err = super::sanitize::sanitize(err.trim());
         return Err(format!(
             "`{} -c ...` ended with {status}{}{}",
@@ -293,10 +303,22 @@ struct ProbeAnswer {
     version: String,
     version_info: (u32, u32, u32),
     methods: Result<(StartMethod, Vec<StartMethod>), String>,
+    /// `sys.executable`, when the interpreter said.
+    executable: Option<String>,
 }
 
 fn parse_probe(output: &str) -> Result<ProbeAnswer, String> {
-    let mut lines = output.lines().map(str::trim);
+    // The last line names the executable (a path may hold spaces, so only
+    // the line's end is trimmed).
+    let executable = output
+        .lines()
+        .find_map(|l| l.strip_prefix("executable "))
+        .map(|e| e.trim_end().to_string())
+        .filter(|e| !e.is_empty());
+    let mut lines = output
+        .lines()
+        .filter(|l| !l.starts_with("executable "))
+        .map(str::trim);
     let unexpected = || {
         format!(
             "unexpected answer to the version probe: {:?}",
@@ -335,6 +357,7 @@ fn parse_probe(output: &str) -> Result<ProbeAnswer, String> {
         version: version.to_string(),
         version_info: (major, minor, micro),
         methods,
+        executable,
     })
 }
 
@@ -356,7 +379,7 @@ mod tests {
                 .stderr(Stdio::null())
                 .status()
             {
-                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                Err(e) if e.raw_os_error() == Some(rustix::io::Errno::TXTBSY.raw_os_error()) => {
                     std::thread::sleep(Duration::from_millis(5))
                 }
                 _ => break,
@@ -373,6 +396,16 @@ mod tests {
         let (default, all) = answer.methods.unwrap();
         assert_eq!(default, StartMethod::Forkserver);
         assert_eq!(all.len(), 3);
+        assert_eq!(answer.executable, None);
+        let answer = parse_probe(
+            "3.12.1\n3 12 1\n!ImportError('x')\nexecutable /opt/my py/bin/python3.12\n",
+        )
+        .unwrap();
+        assert_eq!(
+            answer.executable.as_deref(),
+            Some("/opt/my py/bin/python3.12")
+        );
+        assert!(answer.methods.is_err());
     }
 
     #[test]
@@ -482,5 +515,61 @@ mod tests {
         // A bare name given with --python is searched on PATH too.
         let by_name = find_with(Some(Path::new("flag-python")), None, path_var).unwrap();
         assert_eq!(by_name.path, flag);
+    }
+
+    #[test]
+    fn a_shim_is_resolved_to_the_interpreter_it_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = fake(
+            dir.path(),
+            "python3.12",
+            "echo 3.12.1; echo 3 12 1; echo fork; echo fork,spawn",
+        );
+        let shim = fake(
+            dir.path(),
+            "shim",
+            &format!(
+                "echo 3.12.1; echo 3 12 1; echo fork; echo fork,spawn; echo executable {}",
+                real.display()
+            ),
+        );
+        let found = find_with(Some(&shim), None, None).unwrap();
+        assert_eq!(
+            (found.path.as_path(), found.found.as_path()),
+            (real.as_path(), shim.as_path())
+        );
+        // An executable that does not exist is not believed.
+        let liar = fake(
+            dir.path(),
+            "liar",
+            "echo 3.12.1; echo 3 12 1; echo fork; echo fork,spawn; echo executable /no/such/python",
+        );
+        assert_eq!(find_with(Some(&liar), None, None).unwrap().path, liar);
+    }
+
+    #[test]
+    fn the_real_python_names_its_executable() {
+        // Required under CI or FORKLAB_REQUIRE_PYTHON=1 (as tests/support
+        // does), else skipped visibly.
+        let found = match Interpreter::find(None) {
+            Ok(found) => found,
+            Err(e) => {
+                let required = std::env::var("FORKLAB_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
+                    || std::env::var("CI").is_ok_and(|v| v == "true");
+                assert!(!required, "Python is required here:\n{e}");
+                eprintln!("skipped: no Python: {e}");
+                return;
+            }
+        };
+        assert!(
+            found.path.is_absolute() && is_executable(&found.path),
+            "{found:?}"
+        );
+        let head = std::fs::read(&found.path).unwrap_or_default();
+        assert!(
+            !head.starts_with(b"#!"),
+            "{} is a script, not Python",
+            found.path.display()
+        );
     }
 }

@@ -69,11 +69,12 @@ pub mod run;
 pub mod sanitize;
 pub mod transcript;
 
+/// How a script ended: the one exit-status type, re-exported.
+pub use crate::os::process::Exit;
 pub use family::{FamilyLog, Role, SeenProcess};
 pub use interpreter::{FindError, Interpreter};
 pub use run::{
-    DEFAULT_TIMEOUT, EndCause, ExitKind, Exited, Output, PyEvent, PyRun, RunRequest, Started,
-    Stream, start,
+    DEFAULT_TIMEOUT, EndCause, Exited, Output, PyEvent, PyRun, RunRequest, Started, Stream, start,
 };
 pub use transcript::Transcript;
 

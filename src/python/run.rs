@@ -7,8 +7,8 @@
 //! then exactly one `Exited` or `Failed`.
 
 use std::io::{PipeReader, PipeWriter, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,7 @@ use super::interpreter::Interpreter;
 use super::sanitize::Decoder;
 use super::{START_METHOD_VAR, StartMethod};
 use crate::lesson::{Example, LessonSet};
+use crate::os::process::{self, Exit};
 
 /// The time limit of an example that names none: generous, because a
 /// learner may run a CPU-bound example with many workers on few cores.
@@ -222,49 +223,6 @@ pub struct Output {
     pub line_end: bool,
 }
 
-/// How the script ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitKind {
-    Code(i32),
-    Signal(i32),
-}
-
-impl ExitKind {
-    /// The status a shell would show: the code, or 128 + the signal.
-    pub fn shell_status(self) -> u8 {
-        match self {
-            ExitKind::Code(code) => code.clamp(0, 255) as u8,
-            ExitKind::Signal(signal) => (128 + signal).clamp(0, 255) as u8,
-        }
-    }
-}
-
-impl std::fmt::Display for ExitKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            ExitKind::Code(code) => write!(f, "exit status {code}"),
-            ExitKind::Signal(signal) => match signal_name(signal) {
-                Some(name) => write!(f, "killed by signal {signal} ({name})"),
-                None => write!(f, "killed by signal {signal}"),
-            },
-        }
-    }
-}
-
-fn signal_name(signal: i32) -> Option<&'static str> {
-    Some(match signal {
-        libc::SIGHUP => "SIGHUP",
-        libc::SIGINT => "SIGINT",
-        libc::SIGQUIT => "SIGQUIT",
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGPIPE => "SIGPIPE",
-        libc::SIGTERM => "SIGTERM",
-        _ => return None,
-    })
-}
-
 /// Why a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndCause {
@@ -279,7 +237,7 @@ pub enum EndCause {
 /// The run is over; no process of it is left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Exited {
-    pub status: ExitKind,
+    pub status: Exit,
     /// The script ended by itself with the status the lesson expects (an
     /// exception the lesson demonstrates is an expected outcome).
     pub expected: bool,
@@ -345,9 +303,8 @@ pub fn start(request: RunRequest, sink: impl Fn(PyEvent) + Send + 'static) -> Py
         Ok(pair) => pair,
         Err(e) => return fail(&sink, format!("cannot create a pipe: {e}")),
     };
-    // SAFETY: fcntl on a descriptor this function owns.
-    unsafe {
-        libc::fcntl(wake_writer.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK);
+    if let Err(e) = process::set_nonblocking(&wake_writer) {
+        return fail(&sink, format!("cannot set up a pipe: {e}"));
     }
     let thread_sink = sink.clone();
     let spawned = std::thread::Builder::new()
@@ -372,17 +329,19 @@ pub fn start(request: RunRequest, sink: impl Fn(PyEvent) + Send + 'static) -> Py
     }
 }
 
+/// A pipe the runner reads and polls.
+trait Source: Read + AsFd + Send {}
+impl<T: Read + AsFd + Send> Source for T {}
+
 /// One input the runner watches.
 struct Channel {
-    fd: RawFd,
-    reader: Box<dyn Read + Send>,
+    reader: Box<dyn Source>,
     open: bool,
 }
 
 impl Channel {
-    fn new<R: Read + AsRawFd + Send + 'static>(reader: R) -> Channel {
+    fn new(reader: impl Source + 'static) -> Channel {
         Channel {
-            fd: reader.as_raw_fd(),
             reader: Box::new(reader),
             open: true,
         }
@@ -465,25 +424,22 @@ impl Runner {
             Some(method) => cmd.env(START_METHOD_VAR, method.as_str()),
             None => cmd.env_remove(START_METHOD_VAR),
         };
-        // SAFETY: only fcntl, async-signal-safe, between fork and exec.
+        // SAFETY: only fcntl, async-signal-safe, between fork and exec, on
+        // a descriptor that stays open until the spawn returns.
         unsafe {
             cmd.pre_exec(move || {
                 // The status pipe is the one descriptor the guard inherits.
-                if libc::fcntl(status_fd, libc::F_SETFD, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
+                process::set_cloexec(BorrowedFd::borrow_raw(status_fd), false)
             });
         }
-        crate::os::die_with_parent(&mut cmd, libc::SIGTERM);
+        crate::os::die_with_parent(&mut cmd, process::SIGTERM);
         let t0 = Instant::now();
         let mut guard = cmd
             .spawn()
             .map_err(|e| format!("cannot start {} guard: {e}", launcher.display()))?;
         drop(status_writer);
         let (Some(stdout), Some(stderr)) = (guard.stdout.take(), guard.stderr.take()) else {
-            let _ = guard.kill();
-            let _ = guard.wait();
+            process::reap(&mut guard, Instant::now());
             return Err("the guard's output pipes are missing".into());
         };
         Ok(Runner {
@@ -549,9 +505,9 @@ impl Runner {
             }
             if kill_at.is_some_and(|t| now >= t) {
                 kill_at = None;
-                let _ = crate::os::signal_process(guard_pid, libc::SIGKILL);
+                let _ = process::signal_process(guard_pid, process::SIGKILL);
                 if let Some(started) = &started {
-                    let _ = crate::os::signal_group(started.pgid, libc::SIGKILL);
+                    let _ = process::signal_group(started.pgid, process::SIGKILL);
                 }
             }
 
@@ -559,27 +515,24 @@ impl Runner {
             if cause == EndCause::Finished {
                 wakeups.push(Some(deadline));
             }
-            let timeout_ms = wakeups.into_iter().flatten().min().map_or(-1, |t| {
-                t.saturating_duration_since(now)
-                    .as_millis()
-                    .saturating_add(1)
-                    .min(i32::MAX as u128) as i32
-            });
-            let channels = [&self.status, &self.outputs[0], &self.outputs[1], &self.wake];
-            let mut fds: Vec<libc::pollfd> = channels
-                .iter()
-                .map(|c| libc::pollfd {
-                    fd: if c.open { c.fd } else { -1 },
-                    events: libc::POLLIN,
-                    revents: 0,
+            let timeout = wakeups
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|t| t.saturating_duration_since(now));
+            let mut ready = [false; 4];
+            let polled = {
+                let channels = [&self.status, &self.outputs[0], &self.outputs[1], &self.wake];
+                let open: Vec<usize> = (0..channels.len()).filter(|&i| channels[i].open).collect();
+                let fds: Vec<BorrowedFd<'_>> =
+                    open.iter().map(|&i| channels[i].reader.as_fd()).collect();
+                process::poll_readable(&fds, timeout).map(|r| {
+                    for (i, r) in open.into_iter().zip(r) {
+                        ready[i] = r;
+                    }
                 })
-                .collect();
-            // SAFETY: fds is a valid array of pollfd of the given length.
-            let ready =
-                unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
-            if ready < 0
-                && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
-            {
+            };
+            if polled.is_err() {
                 // Cannot wait for the pipes: stop the run, and give up on
                 // it if waiting keeps failing.
                 ask_stop = true;
@@ -589,7 +542,7 @@ impl Runner {
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
-            let readable = |i: usize| ready > 0 && fds[i].revents != 0;
+            let readable = |i: usize| ready[i];
 
             if readable(0) {
                 match self.status.read(&mut buf) {
@@ -617,9 +570,7 @@ impl Runner {
                                 emit(PyEvent::Output(output));
                             }
                         }
-                        Some(
-                            other @ (Report::Exited(_) | Report::Signaled(_) | Report::Error(_)),
-                        ) => report = Some(other),
+                        Some(other @ (Report::Ended(_) | Report::Error(_))) => report = Some(other),
                         _ => {}
                     }
                 }
@@ -674,7 +625,7 @@ impl Runner {
         }
         drop(self.outputs);
         drop(self.status);
-        let guard_status = wait_or_kill(&mut self.guard);
+        let guard_status = process::reap(&mut self.guard, Instant::now() + STOP_GRACE);
         let elapsed = self.t0.elapsed();
 
         if started.is_none() {
@@ -685,10 +636,7 @@ impl Runner {
                 .join(" ");
             let why = match report {
                 Some(Report::Error(message)) => super::sanitize::sanitize(&message),
-                _ => match guard_status {
-                    Some(status) => format!("the guard ended ({status}) before Python started"),
-                    None => "the guard did not end".to_string(),
-                },
+                _ => format!("the guard ended ({guard_status}) before Python started"),
             };
             emit(PyEvent::Failed(format!(
                 "cannot run {}: {why}{}",
@@ -701,19 +649,13 @@ impl Runner {
             )));
             return;
         };
-        let status = match (report, guard_status) {
-            (Some(Report::Exited(code)), _) => ExitKind::Code(code),
-            (Some(Report::Signaled(signal)), _) => ExitKind::Signal(signal),
-            (_, Some(status)) => match status.signal() {
-                Some(signal) => ExitKind::Signal(signal),
-                None => ExitKind::Code(status.code().unwrap_or(-1)),
-            },
-            (_, None) => ExitKind::Signal(libc::SIGKILL),
+        let status = match report {
+            Some(Report::Ended(exit)) => exit,
+            _ => guard_status,
         };
         emit(PyEvent::Exited(Exited {
             status,
-            expected: cause == EndCause::Finished
-                && status == ExitKind::Code(self.request.expect_exit),
+            expected: cause == EndCause::Finished && status == Exit::Code(self.request.expect_exit),
             expect_exit: self.request.expect_exit,
             elapsed,
             cause,
@@ -727,7 +669,7 @@ fn ask_guard_to_stop(guard_pid: u32, asked: &mut bool, kill_at: &mut Option<Inst
     if !*asked {
         *asked = true;
         // The guard is not reaped before the end of the run: its pid is ours.
-        let _ = crate::os::signal_process(guard_pid, libc::SIGTERM);
+        let _ = process::signal_process(guard_pid, process::SIGTERM);
         *kill_at = Some(Instant::now() + STOP_GRACE);
     }
 }
@@ -739,37 +681,4 @@ fn python_path(site: &Path) -> std::ffi::OsString {
         paths.extend(std::env::split_paths(&existing));
     }
     std::env::join_paths(paths).unwrap_or_else(|_| site.as_os_str().to_owned())
-}
-
-/// Reaps the guard, killing it if it does not end soon.
-fn wait_or_kill(guard: &mut Child) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + STOP_GRACE;
-    loop {
-        match guard.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            Ok(None) => {
-                let _ = guard.kill();
-                return guard.wait().ok();
-            }
-            Err(_) => return None,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exit_kinds_read_like_a_shell() {
-        assert_eq!(ExitKind::Code(1).to_string(), "exit status 1");
-        assert_eq!(
-            ExitKind::Signal(9).to_string(),
-            "killed by signal 9 (SIGKILL)"
-        );
-        assert_eq!(ExitKind::Signal(9).shell_status(), 137);
-        assert_eq!(ExitKind::Code(3).shell_status(), 3);
-        assert_eq!(ExitKind::Signal(64).to_string(), "killed by signal 64");
-    }
 }

@@ -5,29 +5,48 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SetInterval(std::time::Duration),
-    /// Run example `example` of lesson `lesson` as run `number`.
-    RunExample {
-        number: u64,
-        lesson: usize,
-        example: usize,
-        args: Vec<String>,
-        method: Option<crate::python::StartMethod>,
-    },
+    /// Run an example with the interpreter found (see [`Action::PythonFound`]).
+    RunExample(RunPlan),
     StopExample,
-    /// Look for Python in the background, before a run needs it.
+    /// Look for Python in the background, before a run needs it; the
+    /// search ends with [`Action::PythonFound`].
     FindPython,
+    /// Write the learner's progress (a failure comes back as a notice).
+    SaveProgress(crate::progress::Progress),
     RunLab(crate::lab::pool::LabConfig),
     SweepLab(crate::lab::pool::LabConfig, Vec<usize>),
     StopLab,
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
+    /// Send the lab's measured points to the class the learner joined.
+    SendToClass(crate::class::Report),
+}
+
+/// Which example to run, how, and as which run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPlan {
+    /// Tells this run's events from a previous run's.
+    pub number: u64,
+    pub lesson: usize,
+    pub example: usize,
+    pub args: Vec<String>,
+    pub method: Option<crate::python::StartMethod>,
 }
 
 /// One change the learner (or the program) asks for.
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// The event loop is up: what it has to say about setting up (a
+    /// damaged progress file, no live readings...).
+    Started(Vec<String>),
+    /// Something the learner should read, from outside `update` (a save
+    /// that failed).
+    Notice(String),
+    /// `q`: quit, or ask once while children run.
     Quit,
+    /// Quit now: the terminal closed or a signal came.
+    Shutdown,
     NextLesson,
     PreviousLesson,
     /// Scroll by lines (negative: up).
@@ -80,6 +99,12 @@ pub enum Action {
     LabChunk(bool),
     /// Restrict the workers to fewer cores (cycles).
     LabCores,
+    /// The next engine (python Pool, python executor, forklab).
+    LabEngine,
+    /// The next start method the engine offers.
+    LabStartMethod,
+    /// Runs per measured point: 1, 3, 5.
+    LabRepeat,
     LabRun,
     LabSweep,
     LabStop,
@@ -90,6 +115,8 @@ pub enum Action {
     Lab(crate::lab::pool::LabEvent),
     /// Something happened in Python run `number`.
     Python(u64, crate::python::PyEvent),
+    /// The background search for Python ended.
+    PythonFound(Result<crate::python::Interpreter, String>),
     /// A digit (or `.`) for the open question.
     QuizKey(char),
     QuizBackspace,
@@ -109,7 +136,7 @@ pub enum Action {
     /// A child forklab started has ended, and how.
     ChildEnded {
         pid: u32,
-        ending: crate::monitor::family::Ending,
+        ending: crate::os::process::Exit,
     },
     ToggleProjector,
     SlowerRefresh,
@@ -120,6 +147,18 @@ pub enum Action {
     BusyStarted(Result<Vec<u32>, String>),
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// The class view opens (teacher: `class serve` or `class open`).
+    ClassOpened(Box<super::class::ClassView>),
+    /// A learner joined, a result arrived, a request was refused.
+    Class(crate::class::ClassEvent),
+    /// The class view's keys.
+    ClassMove(isize),
+    ClassSort,
+    ClassHide,
+    ClassFreeze,
+    /// The learner's link to a class (`--join`) opens, or says how it went.
+    ClassLinked(super::class::ClassLink),
+    ClassLink(super::class::LinkStatus),
 }
 
 impl Action {
@@ -129,12 +168,20 @@ impl Action {
         !matches!(
             self,
             Action::Resize { .. }
+                | Action::Started(_)
+                | Action::Notice(_)
+                | Action::Shutdown
+                | Action::PythonFound(_)
                 | Action::Highlighted(_)
                 | Action::Sampled(..)
                 | Action::ChildEnded { .. }
                 | Action::BusyStarted(_)
                 | Action::Python(..)
                 | Action::Lab(_)
+                | Action::ClassOpened(_)
+                | Action::Class(_)
+                | Action::ClassLinked(_)
+                | Action::ClassLink(_)
         )
     }
 }

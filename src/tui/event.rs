@@ -18,14 +18,20 @@ pub enum Event {
     /// A child forklab started has ended.
     ChildEnded {
         pid: u32,
-        ending: crate::monitor::family::Ending,
+        ending: crate::os::process::Exit,
     },
     /// Something happened in Python run number `.0`.
     Python(u64, crate::python::PyEvent),
+    /// The background search for Python ended.
+    PythonFound(Result<crate::python::Interpreter, String>),
     /// Something happened in the worker lab.
     Lab(crate::lab::pool::LabEvent),
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
+    /// The class server's news (teacher).
+    Class(crate::class::ClassEvent),
+    /// How sending to the class went (learner).
+    ClassLink(crate::class::client::Status),
 }
 
 /// Reads terminal events on a thread of its own (blocking, so it costs

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::lab::engine::DEFAULT_REPEAT;
 use crate::lab::measure::{Row, rows, sweep_counts};
-use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult, available_cores};
+use crate::lab::pool::{LabConfig, LabEvent, MAX_WORKERS, RunResult};
 use crate::lab::{Engine, Experiment, PoolApi, Workload};
 
 /// One worker of the current run.
@@ -81,7 +81,7 @@ pub fn max_workers(cores: usize) -> usize {
 }
 
 impl LabView {
-    pub fn new() -> LabView {
+    pub fn new(cores: usize) -> LabView {
         LabView {
             config: LabConfig {
                 engine: Engine::Python,
@@ -101,7 +101,7 @@ impl LabView {
             tasks_done: 0,
             measured: Vec::new(),
             message: None,
-            cores: available_cores(),
+            cores,
             batch: 0,
             runs_started: 0,
             cluster: Vec::new(),
@@ -426,10 +426,14 @@ impl LabView {
                 worker, exit, at, ..
             } => {
                 self.now = self.now.max(at);
-                self.worker_ended(worker, exit.to_string(), at);
+                self.worker_ended(worker, exit.phrase(), at);
             }
             LabEvent::WorkerCrashed(crash) => {
-                self.worker_ended(crash.worker, format!("crashed: {}", crash.exit), crash.at);
+                self.worker_ended(
+                    crash.worker,
+                    format!("crashed: {}", crash.exit.phrase()),
+                    crash.at,
+                );
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => {
@@ -467,12 +471,6 @@ impl LabView {
     }
 }
 
-impl Default for LabView {
-    fn default() -> Self {
-        LabView::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,7 +495,7 @@ mod tests {
 
     #[test]
     fn a_crashed_workers_bar_stops_where_it_died() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.apply(LabEvent::RunStarted {
             config: lab.config.clone(),
             started: Instant::now(),
@@ -534,7 +532,7 @@ mod tests {
 
     #[test]
     fn a_guess_in_a_sweep_goes_to_the_run_it_was_made_for() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.config.workers = 2;
         lab.guess = "0,4".into();
         lab.starting(true);
@@ -547,7 +545,7 @@ mod tests {
 
     #[test]
     fn events_build_rows_bars_and_results() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.config.workers = 2;
         lab.guess = "1.5".into();
         lab.starting(false);
@@ -591,7 +589,7 @@ mod tests {
 
     #[test]
     fn repeated_runs_of_a_point_stay_together_until_the_next_run() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(2);
         lab.starting(false);
         for wall in [1000, 900, 950] {
             lab.apply(LabEvent::RunFinished(result(1, wall)));
@@ -613,7 +611,7 @@ mod tests {
 
     #[test]
     fn engine_start_method_and_repeats_cycle() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(2);
         assert_eq!((lab.config.engine, lab.config.repeat), (Engine::Python, 3));
         lab.cycle_start_method();
         assert_eq!(
@@ -637,6 +635,8 @@ mod tests {
         lab.cycle_start_method();
         assert_eq!(lab.config.start_method, None);
         lab.cycle_engine();
+        assert_eq!(lab.config.engine, Engine::Dask);
+        lab.cycle_engine();
         assert_eq!(
             (lab.config.engine, lab.config.api),
             (Engine::Python, PoolApi::Pool)
@@ -647,7 +647,7 @@ mod tests {
 
     #[test]
     fn settings_stay_in_bounds_and_reset_results() {
-        let mut lab = LabView::new();
+        let mut lab = LabView::new(4);
         lab.set_workers(0);
         assert_eq!(lab.config.workers, 1);
         lab.set_workers(100_000);

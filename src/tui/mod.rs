@@ -2,6 +2,7 @@
 //! loop that blocks on a single channel.
 
 mod action;
+mod class;
 mod event;
 mod keymap;
 mod lab;
@@ -22,7 +23,8 @@ use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use ratatui::layout::Rect;
 
-pub use action::{Action, Effect};
+pub use action::{Action, Effect, RunPlan};
+pub use class::ClassView;
 pub use state::State;
 pub use update::update;
 pub use view::view;
@@ -37,6 +39,7 @@ use crate::monitor::{self, live::LiveSampler};
 use crate::progress::Store;
 use crate::python::{self, Interpreter, PyEvent, PyRun, RunRequest};
 use event::Event;
+use state::PythonProbe;
 
 /// The shortest time between two frames drawn for background events.
 const FRAME: std::time::Duration = std::time::Duration::from_millis(100);
@@ -46,31 +49,54 @@ const FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 /// however many events the lab or a script sends.
 const NAP: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// What the TUI opens with besides the course.
+#[derive(Default)]
+pub struct Options {
+    /// The teacher's class view.
+    pub class: Option<ClassSetup>,
+    /// The learner joins this class and sends each finished lab run or sweep.
+    pub join: Option<JoinSetup>,
+}
+
+/// A class to show: its first picture, the server (kept running while
+/// the TUI lives, when serving) and the server's news.
+pub struct ClassSetup {
+    pub view: ClassView,
+    pub server: Option<crate::class::Server>,
+    pub events: Option<mpsc::Receiver<crate::class::ClassEvent>>,
+}
+
+pub use crate::class::client::JoinSetup;
+
 /// Runs the reader until the learner quits. The terminal is restored on
 /// every way out: quit, error, signal or panic.
 pub fn run(
     lessons: LessonSet,
     reset_progress: bool,
     python_flag: Option<std::path::PathBuf>,
+    options: Options,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
-    let mut notice = None;
+    // What setting up has to say, handed to `update` once the loop runs.
+    let mut notices = Vec::new();
     if let Some(store) = &store
         && reset_progress
         && let Err(e) = store.reset()
     {
-        notice = Some(format!("Could not reset progress: {e}"));
+        notices.push(format!("Could not reset progress: {e}"));
     }
     let loaded = store.as_ref().map(Store::load);
     let progress = loaded
         .as_ref()
         .map(|l| l.progress().clone())
         .unwrap_or_default();
-    notice = notice.or_else(|| loaded.as_ref().and_then(|l| l.notice()));
+    if notices.is_empty() {
+        notices.extend(loaded.as_ref().and_then(|l| l.notice()));
+    }
     if store.is_none() {
-        notice =
-            Some("No data directory found: progress will not be saved (set FORKLAB_HOME)".into());
+        notices
+            .push("No data directory found: progress will not be saved (set FORKLAB_HOME)".into());
     }
 
     let mut terminal = ratatui::init();
@@ -83,9 +109,6 @@ pub fn run(
     let result = (|| -> color_eyre::Result<()> {
         let size = terminal.size()?;
         let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
-        if notice.is_some() {
-            state.notice = notice;
-        }
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
@@ -100,11 +123,44 @@ pub fn run(
             tx: tx.clone(),
             sampler: None,
             busy: None,
+            store,
             python_flag: python_flag.clone(),
-            python: None,
             run: None,
             lab: None,
+            _class_server: None,
+            class_sender: None,
         };
+        let mut opening = Vec::new();
+        if let Some(setup) = options.class {
+            if let Some(events) = setup.events {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for event in events {
+                        if tx.send(Event::Class(event)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            runtime._class_server = setup.server;
+            opening.push(Action::ClassOpened(Box::new(setup.view)));
+        }
+        if let Some(join) = options.join {
+            let tx = tx.clone();
+            let machine = crate::class::client::this_machine(state.cores, None);
+            opening.push(Action::ClassLinked(class::ClassLink {
+                address: join.address.clone(),
+                status: class::LinkStatus::Joining,
+                sent: 0,
+            }));
+            runtime.class_sender = Some(crate::class::client::spawn_sender(
+                join.address,
+                join.code,
+                join.nickname,
+                machine,
+                move |status| tx.send(Event::ClassLink(status)).is_ok(),
+            ));
+        }
         match LiveSampler::new(std::process::id()) {
             Ok(sampler) => {
                 let tx = tx.clone();
@@ -114,11 +170,14 @@ pub fn run(
                     move |sample| tx.send(Event::Sampled(sample, Instant::now())).is_ok(),
                 ));
             }
-            Err(e) => state.notice = Some(format!("No live core readings: {e}")),
+            Err(e) => notices.push(format!("No live core readings: {e}")),
         }
         drop(tx);
+        runtime.dispatch(&mut state, Action::Started(notices));
+        for action in opening {
+            runtime.dispatch(&mut state, action);
+        }
         terminal.draw(|frame| view(&state, frame))?;
-        save(&store, &mut state);
         let mut last_draw = Instant::now();
         while let Ok(first) = rx.recv() {
             // Apply everything already queued. A burst of background events
@@ -130,8 +189,9 @@ pub fn run(
             let mut next = Some(first);
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
-                for effect in handle(&mut state, event) {
-                    runtime.carry_out(&mut state, effect);
+                panic_if_asked(&event);
+                if let Some(action) = action_for(&state, event) {
+                    runtime.dispatch(&mut state, action);
                 }
                 next = rx.try_recv().ok();
                 while next.is_none()
@@ -143,7 +203,6 @@ pub fn run(
                     next = rx.try_recv().ok();
                 }
             }
-            save(&store, &mut state);
             if state.quit {
                 break;
             }
@@ -163,19 +222,34 @@ struct Runtime {
     tx: mpsc::Sender<Event>,
     sampler: Option<monitor::thread::SamplerHandle>,
     busy: Option<Busy>,
+    /// Where progress is saved (`None`: nowhere to save it).
+    store: Option<Store>,
     /// `--python`, if given.
     python_flag: Option<std::path::PathBuf>,
-    /// The interpreter: looked for when the examples popup first opens,
-    /// on a thread of its own (it runs Python), then kept.
-    python: Option<Finding>,
     /// The running Python example; dropping it stops the run.
     run: Option<PyRun>,
     /// The running lab (or its last run); dropping it stops the workers.
     lab: Option<LabHandle>,
+    /// The class server (teacher), held so it runs while the TUI does.
+    _class_server: Option<crate::class::Server>,
+    /// Where finished lab runs go to reach the class (learner).
+    class_sender: Option<mpsc::Sender<crate::class::Report>>,
 }
 
 impl Runtime {
-    fn carry_out(&mut self, state: &mut State, effect: Effect) {
+    /// Applies an action and carries out every effect it asks for, and
+    /// those of the actions the effects answer with (none is dropped).
+    fn dispatch(&mut self, state: &mut State, action: Action) {
+        let mut queue = std::collections::VecDeque::from([action]);
+        while let Some(action) = queue.pop_front() {
+            for effect in update(state, action) {
+                queue.extend(self.carry_out(state, effect));
+            }
+        }
+    }
+
+    /// Does what an effect asks; an immediate outcome comes back as an action.
+    fn carry_out(&mut self, state: &State, effect: Effect) -> Option<Action> {
         match effect {
             Effect::SetInterval(interval) => {
                 if let Some(sampler) = &self.sampler {
@@ -188,38 +262,44 @@ impl Runtime {
                     .map_err(|e| e.to_string());
                 let pids = started.as_ref().map(Busy::pids).map_err(Clone::clone);
                 self.busy = started.ok();
-                update(state, Action::BusyStarted(pids));
+                return Some(Action::BusyStarted(pids));
             }
-            Effect::RunExample {
-                number,
-                lesson,
-                example,
-                args,
-                method,
-            } => {
+            Effect::RunExample(plan) => {
+                let number = plan.number;
                 let tx = self.tx.clone();
                 let send = move |event| {
                     let _ = tx.send(Event::Python(number, event));
                 };
-                match self.request(state, lesson, example) {
-                    Ok(mut request) => {
-                        request.args = args;
-                        request.start_method = method;
-                        self.run = Some(python::start(request, send));
-                    }
+                match request(state, &plan) {
+                    Ok(request) => self.run = Some(python::start(request, send)),
                     Err(message) => send(PyEvent::Failed(message)),
                 }
             }
-            Effect::FindPython => self.find_python(),
-            Effect::RunLab(mut config) => {
-                self.lab_python(&mut config);
+            Effect::FindPython => {
+                let flag = self.python_flag.clone();
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let found = Interpreter::find(flag.as_deref()).map_err(|e| e.to_string());
+                    let _ = tx.send(Event::PythonFound(found));
+                });
+            }
+            Effect::SaveProgress(progress) => {
+                if let Some(store) = &self.store
+                    && let Err(e) = store.save(&progress)
+                {
+                    return Some(Action::Notice(format!(
+                        "Could not save progress to {}: {e}",
+                        store.path().display()
+                    )));
+                }
+            }
+            Effect::RunLab(config) => {
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
                     let _ = tx.send(Event::Lab(event));
                 }));
             }
-            Effect::SweepLab(mut config, counts) => {
-                self.lab_python(&mut config);
+            Effect::SweepLab(config, counts) => {
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
                     let _ = tx.send(Event::Lab(event));
@@ -235,6 +315,11 @@ impl Runtime {
                     run.stop();
                 }
             }
+            Effect::SendToClass(report) => {
+                if let Some(sender) = &self.class_sender {
+                    let _ = sender.send(report);
+                }
+            }
             Effect::StopBusy => {
                 if let Some(busy) = self.busy.take() {
                     let tx = self.tx.clone();
@@ -244,104 +329,47 @@ impl Runtime {
                 }
             }
         }
+        None
     }
 }
 
-/// Python being looked for, or found.
-enum Finding {
-    Looking(std::thread::JoinHandle<Result<Interpreter, String>>),
-    Done(Result<Interpreter, String>),
-}
-
-impl Runtime {
-    fn find_python(&mut self) {
-        if self.python.is_none() {
-            let flag = self.python_flag.clone();
-            self.python = Some(Finding::Looking(std::thread::spawn(move || {
-                Interpreter::find(flag.as_deref()).map_err(|e| e.to_string())
-            })));
-        }
-    }
-
-    /// The python engine runs the interpreter the examples use (`--python`
-    /// included); without one, the lab thread falls back and says so.
-    fn lab_python(&mut self, config: &mut crate::lab::LabConfig) {
-        if config.engine != crate::lab::Engine::Python || config.python.is_some() {
-            return;
-        }
-        match self.interpreter() {
-            Ok(python) => config.python = Some(std::sync::Arc::new(python)),
-            Err(e) => {
-                config.engine = crate::lab::Engine::Forklab;
-                config.start_method = None;
-                let _ = self.tx.send(Event::Lab(crate::lab::LabEvent::Notice(format!(
-                    "the lab uses forklab's own workers: no working Python for the python engine ({})",
-                    e.lines().next().unwrap_or_default()
-                ))));
-            }
-        }
-    }
-
-    /// The interpreter, waiting for the search if it is still going.
-    fn interpreter(&mut self) -> Result<Interpreter, String> {
-        self.find_python();
-        let found = match self.python.take() {
-            Some(Finding::Looking(handle)) => handle
-                .join()
-                .unwrap_or_else(|_| Err("looking for Python failed".into())),
-            Some(Finding::Done(found)) => found,
-            None => Err("looking for Python failed".into()),
-        };
-        self.python = Some(Finding::Done(found.clone()));
-        found
-    }
-
-    /// The interpreter (waiting for the search if it is still going), then
-    /// the example's working directory.
-    fn request(
-        &mut self,
-        state: &State,
-        lesson: usize,
-        example: usize,
-    ) -> Result<RunRequest, String> {
-        let interpreter = self.interpreter()?;
-        let example = &state.lessons.lessons[lesson].meta.examples[example];
-        RunRequest::for_example(&state.lessons, example, interpreter)
-    }
-}
-
-fn handle(state: &mut State, event: Event) -> Vec<Effect> {
-    let action = match event {
-        Event::Terminal(event) => keymap::action_for(state, &event),
-        Event::InputClosed | Event::Signal => {
-            state.quit = true;
-            None
-        }
-        Event::Sampled(sample, at) => Some(Action::Sampled(Box::new(sample), at)),
-        Event::ChildEnded { pid, ending } => Some(Action::ChildEnded { pid, ending }),
-        Event::Python(number, event) => Some(Action::Python(number, event)),
-        Event::Lab(event) => Some(Action::Lab(event)),
-        Event::Highlighted(highlights) => {
-            Some(Action::Highlighted(std::sync::Arc::new(highlights)))
-        }
+/// The example's working directory, run by the interpreter found.
+fn request(state: &State, plan: &RunPlan) -> Result<RunRequest, String> {
+    let PythonProbe::Found(Ok(interpreter)) = &state.python.probe else {
+        return Err("Python was not found".into());
     };
-    action
-        .map(|action| update(state, action))
-        .unwrap_or_default()
+    let example = &state.lessons.lessons[plan.lesson].meta.examples[plan.example];
+    let mut request = RunRequest::for_example(&state.lessons, example, interpreter.clone())?;
+    request.args = plan.args.clone();
+    request.start_method = plan.method;
+    Ok(request)
 }
 
-/// Writes progress when it changed; a failure is reported, never fatal.
-fn save(store: &Option<Store>, state: &mut State) {
-    if !state.progress_dirty {
-        return;
-    }
-    state.progress_dirty = false;
-    if let Some(store) = store
-        && let Err(e) = store.save(&state.progress)
+/// The action an event asks for (keys through the keymap).
+fn action_for(state: &State, event: Event) -> Option<Action> {
+    Some(match event {
+        Event::Terminal(event) => return keymap::action_for(state, &event),
+        Event::InputClosed | Event::Signal => Action::Shutdown,
+        Event::Sampled(sample, at) => Action::Sampled(Box::new(sample), at),
+        Event::ChildEnded { pid, ending } => Action::ChildEnded { pid, ending },
+        Event::Python(number, event) => Action::Python(number, event),
+        Event::PythonFound(found) => Action::PythonFound(found),
+        Event::Lab(event) => Action::Lab(event),
+        Event::Highlighted(highlights) => Action::Highlighted(std::sync::Arc::new(highlights)),
+        Event::Class(event) => Action::Class(event),
+        Event::ClassLink(status) => Action::ClassLink(status),
+    })
+}
+
+/// Test-only fault: with `FORKLAB_TEST_PANIC_KEY` set, F12 panics inside
+/// the event loop, so tests/e2e_faults.rs can check that the terminal is
+/// restored and every child stopped. Without it, F12 is an ordinary key.
+fn panic_if_asked(event: &Event) {
+    static ARMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ARMED.get_or_init(|| std::env::var_os("FORKLAB_TEST_PANIC_KEY").is_some())
+        && let Event::Terminal(crossterm::event::Event::Key(key)) = event
+        && key.code == crossterm::event::KeyCode::F(12)
     {
-        state.notice = Some(format!(
-            "Could not save progress to {}: {e}",
-            store.path().display()
-        ));
+        panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
     }
 }

@@ -164,8 +164,12 @@ pub fn lines(
                     let hint = match pending.choice {
                         None => format!("Press 1 to {} to pick an answer.", choices.len()),
                         Some(c) => format!(
-                            "You picked {}: press Enter to confirm, or another number.",
-                            c + 1
+                            "You picked {}: press {} to confirm, or another number.",
+                            c + 1,
+                            super::keymap::key_for(|a| matches!(
+                                a,
+                                super::action::Action::QuizConfirm
+                            ))
                         ),
                     };
                     wrapped(&mut out, "    ", &[span(hint, Role::AnswerHint)], width);

@@ -15,12 +15,15 @@ fn fixture() -> LessonSet {
     set
 }
 
+/// The reader as the event loop starts it (its first save done).
 fn state(width: u16, height: u16) -> State {
-    State::new(
+    let mut s = State::new(
         fixture(),
         Progress::default(),
         Rect::new(0, 0, width, height),
-    )
+    );
+    update(&mut s, Action::Started(Vec::new()));
+    s
 }
 
 fn screen(state: &State) -> Terminal<TestBackend> {
@@ -168,8 +171,10 @@ fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
     use crate::monitor::Sampler;
     let mut s = state(width, height);
     let mut sampler = crate::monitor::scripted::ScriptedSampler::new(cores, processes);
-    let at = std::time::Instant::now();
-    for _ in 0..30 {
+    // A sample a second, ending now, so the sparklines span 30 s.
+    let t0 = std::time::Instant::now() - std::time::Duration::from_secs(30);
+    for i in 0..30 {
+        let at = t0 + std::time::Duration::from_secs(i);
         update(&mut s, Action::Sampled(Box::new(sampler.sample()), at));
     }
     s
@@ -220,7 +225,7 @@ fn a_killed_worker_lingers_with_how_it_ended() {
         &mut s,
         Action::ChildEnded {
             pid: gone.pid,
-            ending: crate::monitor::family::Ending::Signal(9),
+            ending: crate::os::process::Exit::Signal(9),
         },
     );
     let terminal = screen(&s);
@@ -273,9 +278,7 @@ fn quitting_with_busy_copies_asks_once() {
     let mut s = state(80, 24);
     assert_eq!(
         update(&mut s, Action::ToggleBusy),
-        vec![super::Effect::StartBusy(
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        )]
+        vec![super::Effect::StartBusy(s.cores)]
     );
     update(&mut s, Action::BusyStarted(Ok(vec![10, 11])));
     update(&mut s, Action::Quit);
@@ -299,9 +302,13 @@ fn questions_are_answered_with_digits_and_enter() {
     update(&mut s, Action::QuizKey('.'));
     update(&mut s, Action::QuizKey('0'));
     insta::assert_snapshot!(screen(&s).backend());
-    update(&mut s, Action::QuizConfirm);
+    let effects = update(&mut s, Action::QuizConfirm);
     assert_eq!(s.progress.answers["tables"], vec!["wrong", "right"]);
-    assert!(s.progress_dirty);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, super::Effect::SaveProgress(p) if p.answers["tables"].len() == 2))
+    );
     assert!(s.open_question.is_none());
     update(&mut s, Action::QuizKey('1'));
     assert!(s.notice.as_deref().unwrap().contains("answered"));
@@ -326,7 +333,11 @@ fn questions_out_of_sight_ask_to_scroll() {
 fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     let mut s = state(80, 24);
     update(&mut s, Action::NextLesson);
-    update(&mut s, Action::OpenExamples);
+    let effects = update(&mut s, Action::OpenExamples);
+    assert_eq!(effects, vec![super::Effect::FindPython]);
+    assert!(update(&mut s, Action::CloseOverlay).is_empty());
+    // Python is looked for once.
+    assert!(update(&mut s, Action::OpenExamples).is_empty());
     update(&mut s, Action::MenuMove(1));
     update(&mut s, Action::EditArgs);
     for c in " 2".chars() {
@@ -338,22 +349,115 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     update(&mut s, Action::CycleStartMethod);
     insta::assert_snapshot!(screen(&s).backend());
     let effects = update(&mut s, Action::MenuConfirm);
+    // Python is still being looked for: the run waits for it (the UI
+    // thread never does), and the sampler already runs at its fastest.
     assert_eq!(
         effects,
-        vec![
-            super::Effect::RunExample {
-                number: 1,
-                lesson: 1,
-                example: 1,
-                args: vec!["0.5".into(), "2".into()],
-                method: Some(crate::python::StartMethod::Spawn),
-            },
-            // While the script runs, the sampler runs at its fastest.
-            super::Effect::SetInterval(std::time::Duration::from_millis(250)),
-        ]
+        vec![super::Effect::SetInterval(
+            std::time::Duration::from_millis(250)
+        )]
     );
     assert!(s.children_running());
     assert!(s.output_shown());
+    let effects = update(&mut s, Action::PythonFound(Ok(some_python())));
+    assert_eq!(
+        effects,
+        vec![super::Effect::RunExample(super::RunPlan {
+            number: 1,
+            lesson: 1,
+            example: 1,
+            args: vec!["0.5".into(), "2".into()],
+            method: Some(crate::python::StartMethod::Spawn),
+        })]
+    );
+    // Once found, the next run starts at once.
+    update(
+        &mut s,
+        Action::Python(1, crate::python::PyEvent::Failed("x".into())),
+    );
+    update(&mut s, Action::OpenExamples);
+    let effects = update(&mut s, Action::MenuConfirm);
+    assert!(
+        matches!(&effects[..], [super::Effect::RunExample(plan), ..] if plan.number == 2),
+        "{effects:?}"
+    );
+}
+
+/// An interpreter as the search reports one (nothing runs it here).
+fn some_python() -> crate::python::Interpreter {
+    use crate::python::StartMethod;
+    crate::python::Interpreter {
+        path: "python3".into(),
+        found: "python3".into(),
+        source: crate::python::interpreter::Source::Path,
+        version: "3.11.9".into(),
+        version_info: (3, 11, 9),
+        default_start_method: StartMethod::Fork,
+        start_methods: StartMethod::ALL.to_vec(),
+    }
+}
+
+#[test]
+fn no_python_ends_the_waiting_run_with_the_reason() {
+    let mut s = state(80, 24);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::OpenExamples);
+    update(&mut s, Action::MenuConfirm);
+    let effects = update(
+        &mut s,
+        Action::PythonFound(Err("no python3 on PATH".into())),
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, super::Effect::RunExample(_))),
+        "{effects:?}"
+    );
+    assert!(!s.children_running());
+    let run = s.python.run.as_ref().unwrap();
+    assert_eq!(
+        run.end,
+        Some(super::state::RunEnd::Failed("no python3 on PATH".into()))
+    );
+}
+
+#[test]
+fn a_run_stopped_while_python_is_looked_for_never_starts() {
+    let mut s = state(80, 24);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::OpenExamples);
+    update(&mut s, Action::MenuConfirm);
+    update(&mut s, Action::StopExample);
+    assert!(!s.children_running());
+    let effects = update(&mut s, Action::PythonFound(Ok(some_python())));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, super::Effect::RunExample(_))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn progress_is_saved_through_an_effect_and_a_failure_is_shown() {
+    let mut s = State::new(fixture(), Progress::default(), Rect::new(0, 0, 80, 24));
+    let effects = update(
+        &mut s,
+        Action::Started(vec!["No live core readings".into()]),
+    );
+    // The first lesson is now the current one: that is progress to save.
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, super::Effect::SaveProgress(p) if p.current.as_deref() == Some("intro"))
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(s.notice.as_deref(), Some("No live core readings"));
+    assert!(update(&mut s, Action::Scroll(1)).is_empty());
+    update(&mut s, Action::Notice("Could not save progress".into()));
+    assert_eq!(s.notice.as_deref(), Some("Could not save progress"));
+    update(&mut s, Action::Shutdown);
+    assert!(s.quit);
 }
 
 fn lab_state(width: u16, height: u16) -> State {
@@ -475,7 +579,7 @@ fn guesses_are_kept_and_shown_on_the_next_visit() {
 
 #[test]
 fn help_overlay_120x40_two_columns() {
-    let mut s = state(120, 30);
+    let mut s = state(120, 40);
     update(&mut s, Action::ToggleHelp);
     insta::assert_snapshot!(screen(&s).backend());
 }
@@ -502,6 +606,23 @@ fn every_shipped_lesson_fits_80_columns() {
                     "{}: a code line is cut: {text:?}",
                     lesson.file
                 );
+            }
+        }
+    }
+}
+
+/// The terminal can change size between the resize event and the draw
+/// (found by tests/e2e_faults.rs resizing rapidly): a frame of another size
+/// than the state last heard of is drawn to its own size, never past it.
+#[test]
+fn a_frame_of_another_size_than_the_state_knows_is_drawn_within_it() {
+    for (width, height) in [(200, 60), (120, 40), (80, 24)] {
+        let mut s = live_state(width, height, 16, 6);
+        for mode in [super::state::Mode::Lesson, super::state::Mode::Lab] {
+            s.mode = mode;
+            for (w, h) in [(79, 23), (60, 20), (30, 12), (20, 5), (1, 1), (250, 80)] {
+                let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+                terminal.draw(|f| view(&s, f)).unwrap();
             }
         }
     }

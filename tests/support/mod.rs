@@ -22,19 +22,69 @@ pub fn alive(pid: u32) -> bool {
     forklab::os::proc_entry(pid).is_some_and(|p| p.state != 'Z')
 }
 
+/// Waits (with the deadline) until exactly `count` direct children of
+/// `parent` have `needle` in their command line; returns their pids.
+pub fn children_of(parent: u32, needle: &str, count: usize) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        let found: Vec<u32> = forklab::os::family_of(parent)
+            .into_iter()
+            .filter(|p| p.ppid == parent && p.cmdline.contains(needle))
+            .map(|p| p.pid)
+            .collect();
+        if found.len() == count {
+            return found;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "expected {count} children {needle:?} of {parent}, found {found:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Waits until none of `pids` is alive, or the deadline; returns those left.
+pub fn wait_all_gone(pids: &[u32]) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        let left: Vec<u32> = pids.iter().copied().filter(|&p| alive(p)).collect();
+        if left.is_empty() || start.elapsed() > DEADLINE {
+            return left;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 pub struct Session {
     pub parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte forklab wrote, for checks on the raw sequences.
+    output: Arc<Mutex<Vec<u8>>>,
     /// Set once the reader has seen the end of forklab's output.
     output_ended: Arc<AtomicBool>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
-    _master: Box<dyn MasterPty + Send>,
+    /// `None` once the terminal was closed ([`Session::hang_up`]).
+    master: Option<Box<dyn MasterPty + Send>>,
+    /// Tells the reader thread to let go of its end of the terminal.
+    stop_reading: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Session {
     /// Starts forklab with `args` in a `cols`×`rows` terminal, with its
     /// progress kept in `home`.
     pub fn start(args: &[&str], cols: u16, rows: u16, home: &std::path::Path) -> Session {
+        Session::start_with_env(args, cols, rows, home, &[])
+    }
+
+    /// [`Session::start`] with extra environment variables.
+    pub fn start_with_env(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        home: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -47,6 +97,9 @@ impl Session {
         cmd.args(args);
         cmd.env("FORKLAB_HOME", home);
         cmd.env("TERM", "xterm-256color");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn forklab");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
@@ -57,24 +110,52 @@ impl Session {
             0,
         )));
         let sink = parser.clone();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let raw = output.clone();
         let output_ended = Arc::new(AtomicBool::new(false));
         let ended = output_ended.clone();
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = stop_reading.clone();
+        let fd = pty.master.as_raw_fd().expect("the pty's fd");
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
+            loop {
+                // Poll first so that `hang_up` can make this thread drop
+                // its end of the terminal.
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd; the fd stays open while this
+                // thread runs (the session joins it before closing).
+                let ready = unsafe { libc::poll(&mut pfd, 1, 50) };
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                if ready <= 0 {
+                    continue;
+                }
+                let Ok(n) = reader.read(&mut buf) else {
+                    break;
+                };
                 if n == 0 {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                raw.lock().unwrap().extend_from_slice(&buf[..n]);
             }
             ended.store(true, Ordering::SeqCst);
         });
         Session {
             parser,
+            output,
             output_ended,
             child,
             writer,
-            _master: pty.master,
+            master: Some(pty.master),
+            stop_reading,
+            reader: Some(reader),
         }
     }
 
@@ -84,6 +165,61 @@ impl Session {
 
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Every byte forklab has written so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Resizes the terminal (forklab gets SIGWINCH) and the screen model.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+        self.parser.lock().unwrap().screen_mut().set_size(
+            NonZeroU16::new(rows).unwrap(),
+            NonZeroU16::new(cols).unwrap(),
+        );
+    }
+
+    /// Closes the terminal: forklab's side gets SIGHUP, as when a terminal
+    /// window is closed. The session can only be waited on afterwards.
+    pub fn hang_up(&mut self) {
+        // The line hangs up when the last descriptor of the master end
+        // closes: the reader thread's, the writer's and the master's.
+        self.stop_reading.store(true, Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.writer = Box::new(std::io::sink());
+        self.master = None;
+    }
+
+    /// Whether the terminal is in raw mode (no line editing, no echo), as
+    /// the program on it last left it.
+    pub fn raw_mode(&self) -> bool {
+        let fd = self
+            .master
+            .as_ref()
+            .and_then(|m| m.as_raw_fd())
+            .expect("the terminal is open");
+        // SAFETY: termios is plain data, filled in by tcgetattr on an open fd.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut termios) }, 0, "tcgetattr");
+        termios.c_lflag & (libc::ICANON | libc::ECHO) == 0
+    }
+
+    /// Whether forklab still runs.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     pub fn alternate_screen(&self) -> bool {

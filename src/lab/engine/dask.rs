@@ -26,7 +26,7 @@ use crate::lab::pool::{
     CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart,
 };
 use crate::lab::workload::TaskKind;
-use crate::python::{ExitKind, Interpreter, PyEvent, RunRequest, StartMethod, Stream};
+use crate::python::{Interpreter, PyEvent, RunRequest, StartMethod, Stream};
 
 /// The driver, shipped inside forklab.
 pub const DRIVER: &str = include_str!("../../../assets/lab/dask_driver.py");
@@ -582,7 +582,7 @@ impl Driver<'_> {
             Ok(first) => first.or(exited),
         };
         let status = exited.map(|e| e.status);
-        let clean = status == Some(ExitKind::Code(0));
+        let clean = status == Some(Exit::Code(0));
         if let (true, Some((t0, t1, values))) = (clean, self.finished.take()) {
             self.report_ended(Exit::Code(0));
             let startup = match (self.asked, self.all) {
@@ -614,7 +614,7 @@ impl Driver<'_> {
                 _ => format!("the Dask run failed: {message}"),
             }));
         }
-        if status == Some(ExitKind::Code(NO_DASK)) {
+        if status == Some(Exit::Code(NO_DASK)) {
             return Err(LabError::Engine(format!(
                 "the dask engine needs Dask; {}",
                 install_hint(&self.python.path)

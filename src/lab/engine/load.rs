@@ -47,21 +47,33 @@ pub fn is_busy(share: Option<f64>) -> bool {
     share.is_some_and(|s| s >= BUSY_SHARE)
 }
 
+/// The cores `/proc/stat` counts (its `cpuN` lines), at least 1.
 fn online_cores() -> usize {
-    // SAFETY: sysconf has no preconditions.
-    let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
-    if n > 0 { n as usize } else { 1 }
+    std::fs::read_to_string("/proc/stat")
+        .map(|stat| {
+            stat.lines()
+                .filter(|l| {
+                    l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit)
+                })
+                .count()
+        })
+        .unwrap_or(1)
+        .max(1)
+}
+
+fn ticks_per_second() -> f64 {
+    rustix::param::clock_ticks_per_second().max(1) as f64
 }
 
 /// Seconds every core of the machine spent busy since boot.
 fn machine_busy() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    parse_busy(&stat)
+    parse_busy(&stat, ticks_per_second())
 }
 
 /// The `cpu` line: user nice system idle iowait irq softirq steal...;
 /// busy is everything but idle and iowait (guest time is in user).
-fn parse_busy(stat: &str) -> Option<f64> {
+fn parse_busy(stat: &str, hz: f64) -> Option<f64> {
     let line = stat.lines().find(|l| l.starts_with("cpu "))?;
     let fields: Vec<u64> = line
         .split_whitespace()
@@ -78,23 +90,28 @@ fn parse_busy(stat: &str) -> Option<f64> {
         .filter(|(i, _)| *i != 3 && *i != 4)
         .map(|(_, v)| v)
         .sum();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     Some(busy as f64 / hz)
 }
 
-/// CPU seconds of this process and of its reaped descendants.
+/// CPU seconds of this process and of its reaped descendants: utime,
+/// stime, cutime and cstime of `/proc/self/stat` (fields 14 to 17).
 fn family_cpu() -> f64 {
-    let seconds = |who| {
-        // SAFETY: getrusage writes into the struct we own.
-        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(who, &mut u) } != 0 {
-            return 0.0;
-        }
-        let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-        t(u.ru_utime) + t(u.ru_stime)
-    };
-    seconds(libc::RUSAGE_SELF) + seconds(libc::RUSAGE_CHILDREN)
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| parse_family(&stat, ticks_per_second()))
+        .unwrap_or(0.0)
+}
+
+fn parse_family(stat: &str, hz: f64) -> Option<f64> {
+    // After the command in parentheses (which may hold spaces): field 3 on.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .map(|f| f.parse::<u64>().ok())
+        .sum::<Option<u64>>()?;
+    Some(ticks as f64 / hz)
 }
 
 #[cfg(test)]
@@ -103,11 +120,13 @@ mod tests {
 
     #[test]
     fn busy_time_leaves_out_idle_and_iowait() {
-        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
         let stat = "cpu  100 0 50 1000 30 0 0 0 0 0\ncpu0 1 2 3 4\n";
-        assert_eq!(parse_busy(stat), Some(150.0 / hz));
-        assert_eq!(parse_busy("intr 1 2"), None);
+        assert_eq!(parse_busy(stat, 100.0), Some(1.5));
+        assert_eq!(parse_busy("intr 1 2", 100.0), None);
         assert!(is_busy(Some(0.5)) && !is_busy(Some(0.01)) && !is_busy(None));
+        let me = "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 20 10 20 0 1";
+        assert_eq!(parse_family(me, 10.0), Some(4.0));
+        assert!(online_cores() >= 1);
     }
 
     #[test]

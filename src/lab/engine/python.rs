@@ -20,7 +20,7 @@ use crate::lab::pool::{
     CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart,
 };
 use crate::lab::workload::TaskKind;
-use crate::python::{ExitKind, Interpreter, PyEvent, RunRequest, StartMethod, Stream};
+use crate::python::{Interpreter, PyEvent, RunRequest, StartMethod, Stream};
 
 /// The driver, shipped inside forklab.
 pub const DRIVER: &str = include_str!("../../../assets/lab/driver.py");
@@ -205,12 +205,7 @@ fn exit_of(code: i32) -> Exit {
 
 /// `CLOCK_MONOTONIC` in ns: what Python's `time.monotonic_ns()` reads.
 pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the struct we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
@@ -562,7 +557,7 @@ impl Driver<'_> {
                 (self.sink)(LabEvent::WorkerExited {
                     worker: i,
                     pid: w.pid,
-                    exit: Exit::Signal(libc::SIGKILL),
+                    exit: Exit::KILLED,
                     at,
                 });
             }
@@ -582,7 +577,7 @@ impl Driver<'_> {
             Ok(first) => first.or(exited),
         };
         let status = exited.map(|e| e.status);
-        let clean = status == Some(ExitKind::Code(0));
+        let clean = status == Some(Exit::Code(0));
         if let (true, Some((t0, t1, values))) = (clean, self.finished.take()) {
             let startup = match (self.asked, self.all) {
                 (Some(a), Some(b)) => Duration::from_nanos(b.saturating_sub(a)),

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::super::keymap::{self, Where};
 use super::super::state::State;
 use super::super::theme;
 use super::popup::{frame_box, window_start};
@@ -74,7 +75,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         width.max(40),
         lines.len() as u16 + 2,
         "Contents",
-        "↑↓ move · Enter open · Esc close",
+        &keymap::hint_line(&keymap::hints(Where::List)),
     );
     let start = window_start(selected_row, inner.height as usize, lines.len());
     let visible: Vec<Line> = lines

@@ -8,6 +8,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 
+use crate::monitor::history::{History, Series};
+
 use super::super::layout::{self, Packing};
 use super::super::state::{Live, State};
 use super::super::theme;
@@ -32,11 +34,15 @@ pub fn level(percent: f32) -> char {
     LEVELS[((percent.clamp(0.0, 100.0) / 100.0) * 8.0).round() as usize]
 }
 
-/// The last `width` readings as a sparkline, newest on the right.
-fn sparkline(series: &std::collections::VecDeque<f32>, width: usize) -> String {
-    let skip = series.len().saturating_sub(width);
-    let line: String = series.iter().skip(skip).map(|v| level(*v)).collect();
-    format!("{line:>width$}")
+/// The last minute of one series as a sparkline `width` cells wide, newest
+/// on the right (see [`History::columns`]); blank where nothing was
+/// measured yet.
+fn sparkline(history: &History, series: Series, width: usize) -> String {
+    history
+        .columns(series, width)
+        .into_iter()
+        .map(|v| v.map_or(' ', level))
+        .collect()
 }
 
 /// Colours of the processes that last ran on each core (busy ones only).
@@ -95,10 +101,7 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     let spark_width = rest.saturating_sub(bar_width + 1);
     let marks = markers(live);
     let mut lines = Vec::new();
-    let row = |name: String,
-               value: f32,
-               series: Option<&std::collections::VecDeque<f32>>,
-               marks: &[usize]| {
+    let row = |name: String, value: f32, series: Series, marks: &[usize]| {
         let mut spans = vec![
             Span::styled(format!("{name:>label$} "), theme::dim()),
             Span::styled(bar(value, bar_width), Style::new().fg(theme::load(value))),
@@ -114,11 +117,9 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
             shown += 1;
         }
         spans.push(Span::raw(" ".repeat(3 - shown)));
-        if let Some(series) = series
-            && spark_width > 0
-        {
+        if spark_width > 0 {
             spans.push(Span::styled(
-                sparkline(series, spark_width),
+                sparkline(&live.history, series, spark_width),
                 Style::new().fg(theme::ACCENT),
             ));
         }
@@ -127,23 +128,13 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     let summary_rows = 2;
     if cores + summary_rows <= inner.height as usize {
         for (i, value) in live.sample.cores.iter().enumerate() {
-            lines.push(row(
-                i.to_string(),
-                *value,
-                live.history.cores.get(i),
-                &marks[i],
-            ));
+            lines.push(row(i.to_string(), *value, Series::Core(i), &marks[i]));
         }
     } else {
         let rows = inner.height.saturating_sub(summary_rows as u16);
         lines.extend(cells(live, &marks, inner.width, rows));
     }
-    lines.push(row(
-        "all".into(),
-        live.sample.total,
-        Some(&live.history.total),
-        &[],
-    ));
+    lines.push(row("all".into(), live.sample.total, Series::Total, &[]));
     lines.push(Line::styled(
         format!("{:>label$} {}", "mem", memory_label(live)),
         theme::dim(),

@@ -7,6 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::super::action::Action;
+use super::super::keymap::{self, Hint};
 use super::super::state::State;
 use super::super::theme;
 use super::popup::frame_box;
@@ -44,33 +46,60 @@ pub fn draw(
         ]));
     }
     lines.push(Line::default());
-    let method = match state.start_method {
+    let method = match state.python.start_method {
         None => "Python's default".to_string(),
         Some(m) => m.as_str().to_string(),
     };
     lines.push(Line::from(vec![
         Span::raw(" Start method: "),
         Span::styled(method, theme::key()),
-        Span::styled("  (m changes it)", theme::dim()),
+        Span::styled(
+            format!(
+                "  ({} changes it)",
+                keymap::key_for(|a| matches!(a, Action::CycleStartMethod))
+            ),
+            theme::dim(),
+        ),
     ]));
     if let Some(text) = editing {
         lines.push(Line::from(vec![
             Span::styled(" Arguments: ", theme::key()),
             Span::raw(format!("{text}▏")),
         ]));
-        lines.push(Line::styled(" Enter keeps them, Esc cancels", theme::dim()));
+        lines.push(Line::styled(
+            format!(
+                " {} keeps them, {} cancels",
+                keymap::key_for(|a| matches!(a, Action::ArgsDone)),
+                keymap::key_for(|a| matches!(a, Action::ArgsCancel)),
+            ),
+            theme::dim(),
+        ));
     }
     let footer = if editing.is_some() {
-        "typing arguments"
+        "typing arguments".to_string()
     } else {
-        "↑↓ choose · a arguments · m method · Enter run · Esc close"
+        let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
+        let hints: Vec<Hint> = [
+            find(|a| matches!(a, Action::MenuMove(1))).map(|h| Hint {
+                word: "choose",
+                ..h
+            }),
+            find(|a| matches!(a, Action::EditArgs)),
+            find(|a| matches!(a, Action::CycleStartMethod)),
+            find(|a| matches!(a, Action::MenuConfirm)).map(|h| Hint { word: "run", ..h }),
+            find(|a| matches!(a, Action::CloseOverlay)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        keymap::hint_line(&hints)
     };
     let width = lines
         .iter()
         .map(Line::width)
         .max()
         .unwrap_or(20)
-        .max(footer.len() + 4) as u16
+        .max(footer.chars().count() + 4) as u16
         + 4;
     let inner = frame_box(
         frame,
@@ -78,7 +107,7 @@ pub fn draw(
         width,
         lines.len() as u16 + 2,
         "Run an example",
-        footer,
+        &footer,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -10,6 +10,8 @@ use ratatui::widgets::{
     Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, Wrap,
 };
 
+use super::super::action::Action;
+use super::super::keymap::{self, Where};
 use super::super::lab::LabView;
 use super::super::theme;
 use crate::lab::Workload;
@@ -70,15 +72,28 @@ pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     }
 }
 
-/// The lab's keys, as many as the frame's bottom edge holds.
-fn keys_hint(width: u16) -> &'static str {
-    const FULL: &str = " + - workers · w workload · < > tasks · { } chunk · K cores · r run · s sweep · x stop · L back ";
-    const SHORT: &str = " w workload · < > tasks · { } chunk · K cores ";
-    if width as usize > FULL.chars().count() + 4 {
-        FULL
-    } else {
-        SHORT
+/// The lab's keys, from the keymap: all of them when the frame's bottom
+/// edge holds them, else those the status bar does not show.
+fn keys_hint(width: u16) -> String {
+    let hints = keymap::hints(Where::Lab);
+    let text = |hints: &[&keymap::Hint]| {
+        let parts: Vec<String> = hints
+            .iter()
+            .map(|h| format!("{} {}", h.keys_joined(" "), h.word))
+            .collect();
+        format!(" {} ", parts.join(" · "))
+    };
+    let all: Vec<&keymap::Hint> = hints.iter().collect();
+    let full = text(&all);
+    if width as usize > full.chars().count() + 4 {
+        return full;
     }
+    let in_status_bar = super::status::lab_hints();
+    let rest: Vec<&keymap::Hint> = hints
+        .iter()
+        .filter(|h| !in_status_bar.contains(h))
+        .collect();
+    text(&rest)
 }
 
 /// `1 worker`, `4 workers`.
@@ -150,16 +165,16 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         let total = c.tasks.max(1);
         Line::styled(
             format!(
-                "running{}{}: {}/{} tasks · {:.2} s",
+                "running{}: {}/{} tasks · {:.2} s{}",
                 if lab.sweeping { " a sweep" } else { "" },
+                lab.tasks_done,
+                total,
+                lab.now.as_secs_f64(),
                 if c.repeat > 1 && !lab.sweeping {
-                    format!(", run {} of {}", lab.runs_started.max(1), c.repeat)
+                    format!(" · run {} of {}", lab.runs_started.max(1), c.repeat)
                 } else {
                     String::new()
                 },
-                lab.tasks_done,
-                total,
-                lab.now.as_secs_f64()
             ),
             Style::new()
                 .fg(Color::LightGreen)
@@ -169,7 +184,11 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         Line::styled(message.clone(), Style::new().fg(Color::LightRed))
     } else if lab.measured.is_empty() {
         Line::styled(
-            "Ready: r runs with these workers, s sweeps 1 to twice the cores",
+            format!(
+                "Ready: {} runs with these workers, {} sweeps 1 to twice the cores",
+                keymap::key_for(|a| matches!(a, Action::LabRun)),
+                keymap::key_for(|a| matches!(a, Action::LabSweep)),
+            ),
             theme::dim(),
         )
     } else {

@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::super::action::Action;
+use super::super::keymap::{self, Hint, Where};
 use super::super::state::State;
 use super::super::theme;
 use super::popup::{frame_box, window_start};
@@ -35,7 +37,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         width.max(40),
         lines.len() as u16 + 2,
         "Links",
-        "Enter follow · Esc close",
+        &links_footer(),
     );
     let start = window_start(selected, inner.height as usize, lines.len());
     frame.render_widget(
@@ -48,4 +50,21 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         ),
         inner,
     );
+}
+
+/// The list's keys, with Enter following a link.
+fn links_footer() -> String {
+    let hints: Vec<Hint> = keymap::hints(Where::List)
+        .into_iter()
+        .map(
+            |h| match keymap::hint_for(|a| matches!(a, Action::MenuConfirm)) {
+                Some(open) if open == h => Hint {
+                    word: "follow",
+                    ..h
+                },
+                _ => h,
+            },
+        )
+        .collect();
+    keymap::hint_line(&hints)
 }

@@ -1,6 +1,7 @@
 //! `view`: draws the state. Reads it, never changes it. One file per pane
 //! or popup.
 
+mod class;
 mod contents;
 mod cores;
 mod examples;
@@ -26,11 +27,12 @@ pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
     if layout::too_small(area) {
         let text = format!(
-            "forklab needs at least {}×{}.\nThis terminal is {}×{}.\n\nMake it bigger, or press q to quit.",
+            "forklab needs at least {}×{}.\nThis terminal is {}×{}.\n\nMake it bigger, or press {} to quit.",
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT,
             area.width,
-            area.height
+            area.height,
+            super::keymap::key_for(|a| matches!(a, super::action::Action::Quit))
         );
         frame.render_widget(
             Paragraph::new(text)
@@ -40,9 +42,17 @@ pub fn view(state: &State, frame: &mut Frame) {
         );
         return;
     }
-    let areas = state.areas();
+    // The frame's own size, not the one the state last heard of: the
+    // terminal may have been resized again since (rapid resizes).
+    let areas = layout::areas(area, state.shape());
     status::header(state, frame, areas.header);
-    if let Some(live) = &state.live {
+    if let (Mode::Class, Some(class)) = (state.mode, &state.class) {
+        // The room is the show: the class takes the whole body.
+        let top = areas.header.bottom();
+        let body =
+            ratatui::layout::Rect::new(area.x, top, area.width, areas.status.y.saturating_sub(top));
+        class::draw(class, frame, body);
+    } else if let Some(live) = &state.live {
         if state.projector {
             projector::draw(state, live, frame, areas.cores);
         } else {
@@ -73,6 +83,7 @@ pub fn view(state: &State, frame: &mut Frame) {
 fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
     match state.mode {
         Mode::Lesson => lesson::draw(state, frame, areas.lesson, areas.text),
+        Mode::Class => {}
         Mode::Lab => {
             let key = state.lab.experiment_key();
             let earlier: Vec<_> = state.progress.guesses_for(&key).take(3).collect();

@@ -8,6 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
+use super::super::action::Action;
+use super::super::keymap;
 use super::super::state::{ExampleRun, Focus, RunEnd, State};
 use super::super::theme;
 use crate::python::{EndCause, Stream};
@@ -16,7 +18,7 @@ use crate::python::{EndCause, Stream};
 const GUTTER: usize = 8;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(run) = state.run.as_ref().filter(|_| area.height >= 3) else {
+    let Some(run) = state.python.run.as_ref().filter(|_| area.height >= 3) else {
         return;
     };
     let border = if state.focus == Focus::Output {
@@ -70,6 +72,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         rows.drain(..skip);
     } else if rows.is_empty() {
         let waiting = match &run.end {
+            None if state.python.waiting.is_some() => "looking for Python…",
             None => "waiting for the script's first output…",
             Some(_) => "(the script printed nothing)",
         };
@@ -102,12 +105,14 @@ fn ending(run: &ExampleRun) -> Line<'static> {
     let bad = Style::new()
         .fg(Color::LightRed)
         .add_modifier(Modifier::BOLD);
+    let hide = keymap::key_for(|a| matches!(a, Action::ToggleOutput));
     match &run.end {
         None if run.timed_out => Line::styled(" time limit passed: stopping… ", bad),
         None => Line::styled(
             format!(
-                " running {:.1} s · x stops ",
-                run.started_at.elapsed().as_secs_f32()
+                " running {:.1} s · {} stops ",
+                run.started_at.elapsed().as_secs_f32(),
+                keymap::key_for(|a| matches!(a, Action::StopExample))
             ),
             theme::key(),
         ),
@@ -118,24 +123,25 @@ fn ending(run: &ExampleRun) -> Line<'static> {
             let took = e.elapsed.as_secs_f32();
             match e.cause {
                 EndCause::Stopped => {
-                    Line::styled(format!(" stopped after {took:.1} s · o hides "), bad)
+                    Line::styled(format!(" stopped after {took:.1} s · {hide} hides "), bad)
                 }
                 EndCause::TimedOut => {
                     Line::styled(format!(" stopped at the time limit ({took:.0} s) "), bad)
                 }
                 EndCause::Finished if e.expected && e.expect_exit != 0 => Line::styled(
                     format!(
-                        " {} in {took:.1} s: the failure this lesson shows ✓ · o hides ",
+                        " {} in {took:.1} s: the failure this lesson shows ✓ · {hide} hides ",
                         e.status
                     ),
                     good,
                 ),
-                EndCause::Finished if e.expected => {
-                    Line::styled(format!(" {} in {took:.1} s ✓ · o hides ", e.status), good)
-                }
+                EndCause::Finished if e.expected => Line::styled(
+                    format!(" {} in {took:.1} s ✓ · {hide} hides ", e.status),
+                    good,
+                ),
                 EndCause::Finished => Line::styled(
                     format!(
-                        " {} in {took:.1} s (the lesson expects {}) · o hides ",
+                        " {} in {took:.1} s (the lesson expects {}) · {hide} hides ",
                         e.status, e.expect_exit
                     ),
                     bad,

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 
 use super::super::state::Live;
 use super::super::theme;
-use crate::monitor::family::Ending;
 use crate::monitor::role::brief;
+use crate::os::process::Exit;
 
 /// `12.3M`, `1.2G`
 fn size(bytes: u64) -> String {
@@ -23,13 +23,8 @@ fn size(bytes: u64) -> String {
 }
 
 /// How a process ended, in the six columns of the CPU% cell.
-fn ending(e: &Ending) -> String {
-    match e {
-        Ending::Unknown => "ended".into(),
-        Ending::Code(c) if (0..10).contains(c) => format!("exit {c}"),
-        Ending::Code(c) => format!("exit{c}"),
-        Ending::Signal(s) => format!("sig {s}"),
-    }
+fn ending(e: &Option<Exit>) -> String {
+    e.map_or_else(|| "ended".into(), Exit::short)
 }
 
 pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {

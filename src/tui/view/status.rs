@@ -5,10 +5,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::state::{Mode, State};
+use super::super::action::Action;
+use super::super::keymap::{self, Hint, Where};
+use super::super::state::{Focus, Mode, State};
 use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
+    if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
+        let text = format!(" forklab │ class {} ", class.code);
+        frame.render_widget(Paragraph::new(text).style(theme::header()), area);
+        return;
+    }
     let lesson = state.lesson();
     let read = if state.progress.is_read(&lesson.meta.id) {
         " ✓"
@@ -38,10 +45,14 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
-    let position = format!(" {} ", state.position_label());
+    let position = match (&state.class_link, state.mode) {
+        (_, Mode::Class) => " ".to_string(),
+        (Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
+        (None, _) => format!(" {} ", state.position_label()),
+    };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(position.len() as u16),
+        Constraint::Length(position.chars().count() as u16),
     ])
     .areas(area);
     let left: Line = if let Some(input) = &state.search.input {
@@ -52,62 +63,93 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     } else if let Some(notice) = &state.notice {
         Line::from(Span::styled(format!(" {notice}"), theme::notice()))
     } else if state.search.active() {
-        Line::from(vec![
-            Span::raw(format!(
-                " \"{}\": match {} of {}  ",
-                state.search.query,
-                state.search.index + 1,
-                state.search.hits.len()
-            )),
-            Span::styled("n", theme::key()),
-            Span::raw(" next  "),
-            Span::styled("N", theme::key()),
-            Span::raw(" previous  "),
-            Span::styled("Esc", theme::key()),
-            Span::raw(" end search"),
-        ])
+        let mut spans = vec![Span::raw(format!(
+            " \"{}\": match {} of {}  ",
+            state.search.query,
+            state.search.index + 1,
+            state.search.hits.len()
+        ))];
+        spans.extend(hint_spans(&keymap::hints(Where::Search)));
+        Line::from(spans)
     } else {
-        let running = state.run.as_ref().is_some_and(|r| r.running());
-        let scroll = if state.focus == super::super::state::Focus::Output {
-            "output"
+        let running = state.python.run.as_ref().is_some_and(|r| r.running());
+        let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
+        let mut hints: Vec<Option<Hint>> = if state.mode == Mode::Lab {
+            lab_hints().into_iter().map(Some).collect()
+        } else if state.mode == Mode::Class {
+            keymap::hints(Where::Class).into_iter().map(Some).collect()
         } else {
-            "scroll"
-        };
-        let mut hints: Vec<(&str, &str)> =
-            vec![("n/p", "lesson"), ("j/k", scroll), ("t", "contents")];
-        if state.mode == Mode::Lab {
-            hints = vec![
-                ("+/-", "workers"),
-                ("r", "run"),
-                ("s", "sweep"),
-                ("x", "stop"),
-                ("L", "lesson"),
+            let mut scroll = find(|a| matches!(a, Action::Scroll(_)));
+            if state.focus == Focus::Output
+                && let Some(h) = &mut scroll
+            {
+                h.word = "output";
+            }
+            let mut hints = vec![
+                find(|a| matches!(a, Action::NextLesson)),
+                scroll,
+                find(|a| matches!(a, Action::OpenContents)),
             ];
-        } else if running {
-            hints.push(("x", "stop script"));
-        } else if !state.lesson().meta.examples.is_empty() {
-            hints.push(("e", "run example"));
+            if running {
+                hints.push(find(|a| matches!(a, Action::StopExample)));
+            } else if !state.lesson().meta.examples.is_empty() {
+                hints.push(find(|a| matches!(a, Action::OpenExamples)));
+            }
+            if state.doc.has_answers {
+                hints.push(find(|a| matches!(a, Action::ToggleAnswers)));
+            }
+            hints
+        };
+        if state.mode != Mode::Class {
+            hints.push(find(|a| matches!(a, Action::StartSearch)));
         }
-        if state.doc.has_answers && state.mode == Mode::Lesson {
-            hints.push(("a", "answers"));
-        }
-        hints.extend([("/", "search"), ("?", "help"), ("q", "quit")]);
+        hints.extend([
+            find(|a| matches!(a, Action::ToggleHelp)),
+            find(|a| matches!(a, Action::Quit)),
+        ]);
+        let mut hints: Vec<Hint> = hints.into_iter().flatten().collect();
         // Drop the least needed hints until the rest fit.
         let room = l.width as usize;
-        let width =
-            |h: &[(&str, &str)]| h.iter().map(|(k, w)| k.len() + w.len() + 3).sum::<usize>() + 1;
+        let width = |h: &[Hint]| {
+            h.iter()
+                .map(|h| h.keys_joined("/").chars().count() + h.word.len() + 3)
+                .sum::<usize>()
+                + 1
+        };
         for drop in ["contents", "search", "answers", "lesson"] {
             if width(&hints) > room {
-                hints.retain(|(_, w)| *w != drop);
+                hints.retain(|h| h.word != drop);
             }
         }
         let mut spans = vec![Span::raw(" ")];
-        for (key, what) in hints {
-            spans.push(Span::styled(key, theme::key()));
-            spans.push(Span::raw(format!(" {what}  ")));
-        }
+        spans.extend(hint_spans(&hints));
         Line::from(spans)
     };
     frame.render_widget(Paragraph::new(left).style(theme::status()), l);
     frame.render_widget(Paragraph::new(position).style(theme::status()), r);
+}
+
+/// The lab's keys the status bar shows (the lab's frame shows the rest).
+pub(super) fn lab_hints() -> Vec<Hint> {
+    let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
+    [
+        find(|a| matches!(a, Action::LabWorkers(_))),
+        find(|a| matches!(a, Action::LabRun)),
+        find(|a| matches!(a, Action::LabSweep)),
+        find(|a| matches!(a, Action::LabStop)),
+        find(|a| matches!(a, Action::ToggleLab)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// `n/p lesson  j/k scroll  ...`
+fn hint_spans(hints: &[Hint]) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for hint in hints {
+        spans.push(Span::styled(hint.keys_joined("/"), theme::key()));
+        spans.push(Span::raw(format!(" {}  ", hint.word)));
+    }
+    spans
 }

@@ -1,7 +1,8 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
+mod python;
+
+use std::collections::BTreeSet;
 
 use ratatui::layout::Rect;
 
@@ -19,7 +20,8 @@ use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
-use crate::python::{Exited, StartMethod, Started, Transcript};
+
+pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
 
 /// What the main column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,6 +30,8 @@ pub enum Mode {
     Lesson,
     /// The worker lab (`L`).
     Lab,
+    /// The class view (`forklab class serve` or `class open`).
+    Class,
 }
 
 /// Which pane the scrolling keys move.
@@ -36,39 +40,6 @@ pub enum Focus {
     #[default]
     Lesson,
     Output,
-}
-
-/// How a Python run ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RunEnd {
-    Exited(Exited),
-    /// forklab could not run it (no Python, a missing file...).
-    Failed(String),
-}
-
-/// A Python example run, as the output pane shows it.
-#[derive(Debug, Clone)]
-pub struct ExampleRun {
-    /// Tells this run's events from a previous run's.
-    pub number: u64,
-    pub title: String,
-    /// Script and arguments, for the pane's title.
-    pub command: String,
-    pub started: Option<Started>,
-    pub started_at: Instant,
-    pub transcript: Transcript,
-    pub timed_out: bool,
-    pub end: Option<RunEnd>,
-    /// First transcript line shown; `None` follows the newest output.
-    pub scroll: Option<usize>,
-    /// The pane is hidden (`o` shows it again).
-    pub hidden: bool,
-}
-
-impl ExampleRun {
-    pub fn running(&self) -> bool {
-        self.end.is_none()
-    }
 }
 
 /// A popup over the lesson.
@@ -165,16 +136,17 @@ pub struct State {
     pub pending: Pending,
     /// Doc line where the open question starts, if one is open.
     pub open_question: Option<usize>,
-    /// The start method for Python runs; `None`: the interpreter's default.
-    pub start_method: Option<StartMethod>,
-    /// Arguments the learner set, per `lesson-id/example-id`.
-    pub example_args: BTreeMap<String, Vec<String>>,
-    /// The latest Python run (kept after it ends, until another starts).
-    pub run: Option<ExampleRun>,
-    pub runs_started: u64,
+    /// The lessons' Python examples: the interpreter, the run, choices.
+    pub python: Python,
+    /// This machine's cores, read once at start.
+    pub cores: usize,
     pub focus: Focus,
     pub mode: Mode,
     pub lab: LabView,
+    /// The teacher's class view, when forklab serves or opens a class.
+    pub class: Option<super::class::ClassView>,
+    /// The learner's link to a class (`--join`).
+    pub class_link: Option<super::class::ClassLink>,
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
@@ -183,6 +155,11 @@ pub struct State {
 impl State {
     /// Opens at the lesson the learner left, or the first one.
     pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
+        State::with_cores(lessons, progress, screen, crate::lab::available_cores())
+    }
+
+    /// The same, for a machine with `cores` cores (tests pin the count).
+    pub fn with_cores(lessons: LessonSet, progress: Progress, screen: Rect, cores: usize) -> State {
         let current = progress
             .current
             .as_deref()
@@ -211,13 +188,13 @@ impl State {
             questions: Vec::new(),
             pending: Pending::default(),
             open_question: None,
-            start_method: None,
-            example_args: BTreeMap::new(),
-            run: None,
-            runs_started: 0,
+            python: Python::default(),
+            cores,
             focus: Focus::Lesson,
             mode: Mode::Lesson,
-            lab: LabView::new(),
+            lab: LabView::new(cores),
+            class: None,
+            class_link: None,
             confirm_quit: false,
             quit: false,
         };
@@ -253,14 +230,15 @@ impl State {
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
-        self.mode == Mode::Lesson && self.run.as_ref().is_some_and(|r| !r.hidden)
+        self.mode == Mode::Lesson && self.python.run.as_ref().is_some_and(|r| !r.hidden)
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.
     pub fn args_for(&self, lesson: usize, example: usize) -> Vec<String> {
         let meta = &self.lessons.lessons[lesson].meta;
         let key = format!("{}/{}", meta.id, meta.examples[example].id);
-        self.example_args
+        self.python
+            .example_args
             .get(&key)
             .cloned()
             .unwrap_or_else(|| meta.examples[example].args.clone())
@@ -269,7 +247,7 @@ impl State {
     /// Whether children started by forklab are running.
     pub fn children_running(&self) -> bool {
         !self.busy.is_empty()
-            || self.run.as_ref().is_some_and(ExampleRun::running)
+            || self.python.run.as_ref().is_some_and(ExampleRun::running)
             || self.lab.running
     }
 
@@ -308,7 +286,8 @@ impl State {
     /// or the lab runs, so workers that live a fraction of a second are
     /// still seen; the learner's choice otherwise.
     pub fn wanted_sampling(&self) -> Duration {
-        let watching = self.run.as_ref().is_some_and(ExampleRun::running) || self.lab.running;
+        let watching =
+            self.python.run.as_ref().is_some_and(ExampleRun::running) || self.lab.running;
         if watching {
             self.interval().min(INTERVALS[0])
         } else {

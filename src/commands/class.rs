@@ -1,0 +1,242 @@
+//! `forklab class`: the teacher's side of the class experiment, headless.
+//! `serve --no-tui` prints each accepted result as a line; `open FILE`
+//! prints a stored class.
+
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+
+use crate::class::payload::report_line;
+use crate::class::{ClassEvent, Roster, Server, ServerConfig, new_code};
+use crate::tui::ClassView;
+
+/// The port a class listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 8642;
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum ClassAction {
+    /// Start a class: print the address and join code, then gather results.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on [default: every interface, so the room's LAN can join]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<IpAddr>,
+        /// The class file (reopened with its code if it exists) [default: classes/ in the data folder]
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Print each accepted result as a line instead of opening the class view.
+        #[arg(long)]
+        no_tui: bool,
+    },
+    /// Print a stored class: participants and their latest results.
+    Open {
+        /// A class file written by `class serve`.
+        file: PathBuf,
+    },
+}
+
+pub fn run(action: ClassAction, globals: &crate::cli::Globals) -> Result<ExitCode, String> {
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    match action {
+        ClassAction::Serve {
+            port,
+            bind,
+            file,
+            no_tui,
+        } => serve(port, bind, file, (terminal && !no_tui).then_some(globals)),
+        ClassAction::Open { file } if terminal => {
+            let (roster, _) = crate::class::store::read(&file)?;
+            let mut view = ClassView::from_roster(&roster, false);
+            view.file = file.display().to_string();
+            show(globals, view, None, None)
+        }
+        ClassAction::Open { file } => open(&file),
+    }
+}
+
+/// Opens the class view in the TUI; the server, if any, runs until it closes.
+fn show(
+    globals: &crate::cli::Globals,
+    view: ClassView,
+    server: Option<Server>,
+    events: Option<mpsc::Receiver<ClassEvent>>,
+) -> Result<ExitCode, String> {
+    let options = crate::tui::Options {
+        class: Some(crate::tui::ClassSetup {
+            view,
+            server,
+            events,
+        }),
+        join: None,
+    };
+    crate::tui::run(globals.lessons()?, false, globals.python.clone(), options)
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn default_file(code: &str) -> Result<PathBuf, String> {
+    let dir = crate::progress::data_dir()
+        .ok_or("no data folder found: give --file (or set FORKLAB_HOME)")?;
+    let stamp = crate::class::now_unix();
+    Ok(dir
+        .join("classes")
+        .join(format!("class-{stamp}-{code}.jsonl")))
+}
+
+/// The addresses learners can use: the bound one, or for every
+/// interface the machine's own outward address.
+fn join_addresses(addr: SocketAddr) -> Vec<String> {
+    if !addr.ip().is_unspecified() {
+        return vec![addr.to_string()];
+    }
+    let mut out = Vec::new();
+    // Connecting a UDP socket sends nothing; it only picks the interface
+    // the system would route through.
+    if let Ok(socket) = std::net::UdpSocket::bind("0.0.0.0:0")
+        && socket.connect("192.0.2.1:9").is_ok()
+        && let Ok(local) = socket.local_addr()
+    {
+        out.push(format!("{}:{}", local.ip(), addr.port()));
+    }
+    out.push(format!("127.0.0.1:{} (this machine)", addr.port()));
+    out
+}
+
+fn serve(
+    port: u16,
+    bind: Option<IpAddr>,
+    file: Option<PathBuf>,
+    tui: Option<&crate::cli::Globals>,
+) -> Result<ExitCode, String> {
+    let bind = SocketAddr::new(bind.unwrap_or(IpAddr::from([0, 0, 0, 0])), port);
+    let code = new_code();
+    let file = match file {
+        Some(file) => file,
+        None => default_file(&code)?,
+    };
+    // One channel carries the server's events and the stop signal, so
+    // the idle server sleeps in one blocking receive.
+    if let Some(globals) = tui {
+        let (sender, events) = mpsc::channel();
+        let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
+            let _ = sender.send(event);
+        })?;
+        let mut view = ClassView::from_roster(&roster, true);
+        view.join_lines = join_addresses(server.addr())
+            .iter()
+            .map(|a| format!("forklab --join {a} {}", server.code()))
+            .collect();
+        view.file = server.path().display().to_string();
+        return show(globals, view, Some(server), Some(events));
+    }
+    let (sender, events) = mpsc::channel();
+    let on_event = sender.clone();
+    let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
+        let _ = on_event.send(Some(event));
+    })?;
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])
+    .map_err(|e| format!("cannot watch for Ctrl-C: {e}"))?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = sender.send(None);
+        }
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "class code: {}", server.code());
+    let scope = if server.addr().ip().is_unspecified() {
+        "every interface: learners on this network can join"
+    } else {
+        "this address only"
+    };
+    let _ = writeln!(out, "listening on {} ({scope})", server.addr());
+    for address in join_addresses(server.addr()) {
+        let _ = writeln!(out, "join with: forklab --join {address} {}", server.code());
+    }
+    let _ = writeln!(out, "class file: {}", server.path().display());
+    if !roster.participants.is_empty() {
+        let _ = writeln!(
+            out,
+            "reopened: {} participants, {} results so far",
+            roster.participants.len(),
+            roster.results()
+        );
+    }
+    let _ = out.flush();
+    drop(out);
+    while let Ok(Some(event)) = events.recv() {
+        let line = match event {
+            ClassEvent::Joined {
+                nickname, machine, ..
+            } => format!(
+                "joined: {nickname} ({} cores, {}, Python {})",
+                machine.cores,
+                machine.cpu_model,
+                machine.python.as_deref().unwrap_or("none")
+            ),
+            ClassEvent::Stored {
+                nickname, report, ..
+            } => format!("result: {nickname}: {}", report_line(&report)),
+            ClassEvent::Refused(why) => format!("refused: {}", why.label()),
+        };
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+    }
+    let refused: u64 = server.refused().iter().map(|(_, n)| n).sum();
+    let roster = server.roster();
+    eprintln!(
+        "class ended: {} participants, {} results, {refused} requests refused; kept in {}",
+        roster.participants.len(),
+        roster.results(),
+        server.path().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The room in text: one line per participant, best speedup first.
+pub fn summary(roster: &Roster) -> String {
+    let mut out = format!(
+        "class {}: {} participants, {} results\n",
+        roster.code,
+        roster.participants.len(),
+        roster.results()
+    );
+    let mut people: Vec<_> = roster.participants.iter().collect();
+    people.sort_by(|a, b| {
+        let best = |p: &crate::class::Participant| p.latest().and_then(|r| r.best_speedup());
+        best(b).unwrap_or(0.0).total_cmp(&best(a).unwrap_or(0.0))
+    });
+    for p in people {
+        out.push_str(&format!(
+            "{} ({} cores, {}): ",
+            p.nickname, p.machine.cores, p.machine.cpu_model
+        ));
+        match p.latest() {
+            Some(report) => out.push_str(&report_line(report)),
+            None => out.push_str("no result yet"),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn open(file: &Path) -> Result<ExitCode, String> {
+    let (roster, torn) = crate::class::store::read(file)?;
+    let mut text = summary(&roster);
+    if let Some(line) = torn {
+        text.push_str(&format!(
+            "note: line {line} was cut short (the server stopped while writing it) and is left out\n"
+        ));
+    }
+    print!("{}", crate::python::sanitize::sanitize(&text));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,132 @@
+//! What a run does, and the limits checked before it starts.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{DEFAULT_DEADLINE, LabError, MAX_TASKS, MAX_WORKERS, available_cores};
+use crate::lab::workload::{self, Workload};
+
+/// One experiment run: how many workers do what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabConfig {
+    /// Worker processes to start (1 to [`MAX_WORKERS`]).
+    pub workers: usize,
+    /// Tasks in the job (1 to [`MAX_TASKS`]).
+    pub tasks: usize,
+    /// Numbers per task (`cpu`, `amdahl`) or ms per task (`sleep`).
+    pub task_size: u64,
+    /// Tasks handed out at once, as `Pool.map`'s `chunksize`.
+    pub chunksize: usize,
+    pub workload: Workload,
+    /// Restrict the workers to the first K cores (Linux affinity).
+    pub cpus: Option<usize>,
+    /// The binary run as `WORKER_EXE worker`: normally this one. Tests
+    /// must set `env!("CARGO_BIN_EXE_forklab")`: in a test, this binary is
+    /// the test harness, which would take `worker` as a test filter.
+    pub worker_exe: PathBuf,
+    /// The whole run, start-up included, must end within this.
+    pub deadline: Duration,
+    /// What runs the pool: forklab's own workers or a real Python pool.
+    pub engine: crate::lab::engine::Engine,
+    /// How workers start; `None`: the engine's default.
+    pub start_method: Option<crate::python::StartMethod>,
+    /// The python engine's pool: `multiprocessing.Pool` or `ProcessPoolExecutor`.
+    pub api: crate::lab::engine::PoolApi,
+    /// The python engine's interpreter; `None`: looked for at the run.
+    pub python: Option<std::sync::Arc<crate::python::Interpreter>>,
+    /// Runs per measured point; the fastest counts, the others give the spread.
+    pub repeat: usize,
+    /// Size the tasks by measurement before the first run, so that one
+    /// worker takes about 1.5 s here (`engine::calibrate`).
+    pub calibrate: bool,
+    /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
+    /// LocalCluster of `workers` processes started for the run.
+    pub scheduler: Option<String>,
+}
+
+impl LabConfig {
+    /// A config with the course's defaults: one worker, 64 tasks of the
+    /// workload's default size, chunks of 1, this binary as the worker.
+    pub fn new(workload: Workload) -> LabConfig {
+        LabConfig {
+            workers: 1,
+            tasks: 64,
+            task_size: workload.default_task_size(),
+            chunksize: 1,
+            workload,
+            cpus: None,
+            worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("forklab")),
+            deadline: DEFAULT_DEADLINE,
+            engine: crate::lab::engine::Engine::Forklab,
+            start_method: None,
+            api: crate::lab::engine::PoolApi::Pool,
+            python: None,
+            repeat: 1,
+            calibrate: false,
+            scheduler: None,
+        }
+    }
+
+    /// The same config with another worker count (for sweeps).
+    pub fn with_workers(&self, workers: usize) -> LabConfig {
+        LabConfig {
+            workers,
+            ..self.clone()
+        }
+    }
+
+    /// Every limit, with a message a learner can act on.
+    pub fn validate(&self) -> Result<(), LabError> {
+        let invalid = |m: String| Err(LabError::Invalid(m));
+        if !(1..=MAX_WORKERS).contains(&self.workers) {
+            return invalid(format!(
+                "{} workers: choose from 1 to {MAX_WORKERS}",
+                self.workers
+            ));
+        }
+        if !(1..=MAX_TASKS).contains(&self.tasks) {
+            return invalid(format!(
+                "{} tasks: choose from 1 to {MAX_TASKS}",
+                self.tasks
+            ));
+        }
+        if self.chunksize == 0 {
+            return invalid("chunk size 0: a chunk holds at least 1 task".into());
+        }
+        let f = self.workload.serial_fraction();
+        if !(0.0..=workload::MAX_SERIAL_FRACTION).contains(&f) {
+            return invalid(format!(
+                "serial fraction {f}: choose from 0 to {}",
+                workload::MAX_SERIAL_FRACTION
+            ));
+        }
+        if let Err(m) = self.workload.check_task_size(self.task_size, self.tasks) {
+            return invalid(m);
+        }
+        if let Some(k) = self.cpus {
+            let cores = available_cores();
+            if k == 0 || k > cores {
+                return invalid(format!(
+                    "--cpus {k}: choose from 1 to {cores}, the cores this machine lets forklab use"
+                ));
+            }
+        }
+        if self.deadline.is_zero() {
+            return invalid("the deadline must be longer than 0 s".into());
+        }
+        if !(1..=crate::lab::engine::MAX_REPEAT).contains(&self.repeat) {
+            return invalid(format!(
+                "{} runs per point: choose from 1 to {}",
+                self.repeat,
+                crate::lab::engine::MAX_REPEAT
+            ));
+        }
+        crate::lab::engine::check(self).map_err(LabError::Invalid)
+    }
+}
+
+impl Default for LabConfig {
+    fn default() -> Self {
+        LabConfig::new(Workload::Cpu)
+    }
+}

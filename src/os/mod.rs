@@ -1,0 +1,137 @@
+//! The few operating-system calls forklab needs to keep its process family
+//! under control (Linux first; elsewhere they degrade to no-ops), on rustix.
+//!
+//! - [`process`]: how a process ended, signal names, reaping with a
+//!   deadline, `poll`/`fcntl`/`setrlimit`/`kill`.
+//! - [`procfs`]: processes as `/proc` describes them.
+//! - here: parent-death signals and CPU affinity.
+
+pub mod process;
+pub mod procfs;
+
+pub use process::{signal_group, signal_process};
+pub use procfs::{ProcEntry, all_processes, family_of, last_core, parse_last_core, proc_entry};
+
+use std::process::Command;
+
+/// Makes a child started by `cmd` die with this process: on Linux the
+/// kernel sends `signal` to the child when its parent thread exits.
+/// Call before spawning. (The child's own children are not covered.)
+pub fn die_with_parent(cmd: &mut Command, signal: i32) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = rustix::process::getpid();
+        let signal = process::Signal::from_named_raw(signal);
+        // SAFETY: only raw system calls (async-signal-safe) between fork
+        // and exec; nothing allocates.
+        unsafe {
+            cmd.pre_exec(move || {
+                rustix::process::set_parent_process_death_signal(signal)?;
+                // The parent may have died before prctl: then die now.
+                if rustix::process::getppid() != Some(parent)
+                    && let Some(signal) = signal
+                {
+                    let _ = rustix::process::kill_process(rustix::process::getpid(), signal);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (cmd, signal);
+}
+
+/// Asks the kernel to kill this process when its parent dies (for code
+/// running in a child, such as `forklab worker`).
+pub fn die_with_my_parent(signal: i32) {
+    #[cfg(target_os = "linux")]
+    {
+        let Some(signal) = process::Signal::from_named_raw(signal) else {
+            return;
+        };
+        let parent = rustix::process::getppid();
+        let _ = rustix::process::set_parent_process_death_signal(Some(signal));
+        if parent.is_none_or(|p| p.is_init()) || rustix::process::getppid() != parent {
+            let _ = rustix::process::kill_process(rustix::process::getpid(), signal);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = signal;
+}
+
+/// Makes this process the reaper of its orphaned descendants (Linux), so
+/// a guard can wait for and kill a whole family.
+pub fn become_subreaper() -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))?;
+    Ok(())
+}
+
+/// Affinity for the cores in `cores`.
+#[cfg(target_os = "linux")]
+fn cpu_set(cores: std::ops::Range<usize>) -> rustix::thread::CpuSet {
+    let mut set = rustix::thread::CpuSet::new();
+    for core in cores.start..cores.end.min(rustix::thread::CpuSet::MAX_CPU) {
+        set.set(core);
+    }
+    set
+}
+
+/// Pins a child to one core, so a test can tell where it must run.
+/// Call before spawning.
+pub fn pin_to_core(cmd: &mut Command, core: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let set = cpu_set(core..core + 1);
+        // SAFETY: one raw system call between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || Ok(rustix::thread::sched_setaffinity(None, &set)?));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (cmd, core);
+}
+
+/// Restricts a running process to the first `cores` cores (CPU affinity),
+/// so a big machine can show what a small one does. Applied after spawning:
+/// a `pre_exec` hook would force a slow `fork` instead of `posix_spawn`.
+pub fn set_affinity(pid: u32, cores: usize) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let pid = rustix::process::Pid::from_raw(pid as i32)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        rustix::thread::sched_setaffinity(Some(pid), &cpu_set(0..cores))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (pid, cores);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_can_be_pinned_after_it_started() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let result = set_affinity(child.id(), 1);
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        result.unwrap();
+        assert!(
+            status.contains("Cpus_allowed_list:\t0\n"),
+            "{}",
+            status
+                .lines()
+                .filter(|l| l.starts_with("Cpus"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Python examples: choosing, arguments, start method, the run and its
+//! output, and the search for Python that runs before it.
+
+use super::super::action::{Action, Effect, RunPlan};
+use super::super::state::{ExampleRun, Focus, Overlay, PythonProbe, RunEnd, State};
+use crate::python::PyEvent;
+
+/// Applies the action if it is this concern's; hands it back otherwise.
+pub(super) fn update(
+    state: &mut State,
+    action: Action,
+    effects: &mut Vec<Effect>,
+) -> Option<Action> {
+    match action {
+        Action::OpenExamples => {
+            if state.lesson().meta.examples.is_empty() {
+                state.notice = Some("This lesson has no Python example to run".into());
+            } else {
+                state.overlay = Overlay::Examples {
+                    selected: 0,
+                    editing: None,
+                };
+                find_python(state, effects);
+            }
+        }
+        Action::EditArgs => {
+            if let Overlay::Examples { selected, .. } = state.overlay {
+                let args = state.args_for(state.current, selected).join(" ");
+                state.overlay = Overlay::Examples {
+                    selected,
+                    editing: Some(args),
+                };
+            }
+        }
+        Action::ArgsType(c) => {
+            if let Overlay::Examples {
+                editing: Some(text),
+                ..
+            } = &mut state.overlay
+            {
+                text.push(c);
+            }
+        }
+        Action::ArgsBackspace => {
+            if let Overlay::Examples {
+                editing: Some(text),
+                ..
+            } = &mut state.overlay
+            {
+                text.pop();
+            }
+        }
+        Action::ArgsDone => {
+            if let Overlay::Examples {
+                selected,
+                editing: Some(text),
+            } = state.overlay.clone()
+            {
+                let meta = &state.lessons.lessons[state.current].meta;
+                let key = format!("{}/{}", meta.id, meta.examples[selected].id);
+                state
+                    .python
+                    .example_args
+                    .insert(key, text.split_whitespace().map(str::to_string).collect());
+                state.overlay = Overlay::Examples {
+                    selected,
+                    editing: None,
+                };
+            }
+        }
+        Action::ArgsCancel => {
+            if let Overlay::Examples { selected, .. } = state.overlay {
+                state.overlay = Overlay::Examples {
+                    selected,
+                    editing: None,
+                };
+            }
+        }
+        Action::CycleStartMethod => {
+            let all = crate::python::StartMethod::ALL;
+            state.python.start_method = match state.python.start_method {
+                None => Some(all[0]),
+                Some(m) => all
+                    .iter()
+                    .position(|x| *x == m)
+                    .and_then(|i| all.get(i + 1).copied()),
+            };
+            state.notice = Some(match state.python.start_method {
+                None => "Start method: Python's default for this platform".into(),
+                Some(m) => format!(
+                    "Start method: {} (passed to the script in FORKLAB_START_METHOD)",
+                    m.as_str()
+                ),
+            });
+        }
+        Action::StopExample => match &mut state.python.run {
+            Some(run) if state.python.waiting.take().is_some() => {
+                run.end = Some(RunEnd::Failed("stopped before Python was found".into()));
+            }
+            Some(run) if run.running() => {
+                effects.push(Effect::StopExample);
+                state.notice = Some("Stopping the script and all its processes".into());
+            }
+            _ => state.notice = Some("No script is running".into()),
+        },
+        Action::ToggleOutput => match &mut state.python.run {
+            Some(run) => {
+                run.hidden = !run.hidden;
+                if run.hidden {
+                    state.focus = Focus::Lesson;
+                }
+                state.rerender();
+            }
+            None => {
+                state.notice = Some(format!(
+                    "No script has run yet: press {} to run one",
+                    super::super::keymap::key_for(|a| matches!(a, Action::OpenExamples))
+                ))
+            }
+        },
+        Action::FocusNext => {
+            state.focus = match state.focus {
+                Focus::Lesson if state.output_shown() => Focus::Output,
+                _ => Focus::Lesson,
+            };
+        }
+        Action::Python(number, event) => python_event(state, number, event),
+        Action::PythonFound(found) => {
+            state.python.probe = PythonProbe::Found(found);
+            if let Some(plan) = state.python.waiting.take() {
+                start_run(state, plan, effects);
+            }
+        }
+        other => return Some(other),
+    }
+    None
+}
+
+pub(super) fn scroll_output(state: &mut State, lines: isize) {
+    let height = state.areas().output.height.saturating_sub(3) as usize;
+    if let Some(run) = &mut state.python.run {
+        let len = run.transcript.len();
+        let last_page = len.saturating_sub(height.max(1));
+        let from = run.scroll.unwrap_or(last_page) as isize;
+        let to = (from + lines).clamp(0, last_page as isize) as usize;
+        run.scroll = if to >= last_page { None } else { Some(to) };
+    }
+}
+
+/// Starts looking for Python, once.
+pub(super) fn find_python(state: &mut State, effects: &mut Vec<Effect>) {
+    if state.python.probe == PythonProbe::NotLooked {
+        state.python.probe = PythonProbe::Looking;
+        effects.push(Effect::FindPython);
+    }
+}
+
+/// Runs the example when Python is known; waits for the search otherwise.
+fn start_run(state: &mut State, plan: RunPlan, effects: &mut Vec<Effect>) {
+    match &state.python.probe {
+        PythonProbe::Found(Ok(_)) => effects.push(Effect::RunExample(plan)),
+        PythonProbe::Found(Err(message)) => {
+            if let Some(run) = state
+                .python
+                .run
+                .as_mut()
+                .filter(|r| r.number == plan.number)
+            {
+                run.end = Some(RunEnd::Failed(message.clone()));
+            }
+        }
+        PythonProbe::NotLooked | PythonProbe::Looking => {
+            find_python(state, effects);
+            state.python.waiting = Some(plan);
+        }
+    }
+}
+
+/// Applies an event of a Python run (events of older runs are ignored).
+fn python_event(state: &mut State, number: u64, event: PyEvent) {
+    let Some(run) = state.python.run.as_mut().filter(|r| r.number == number) else {
+        return;
+    };
+    match event {
+        PyEvent::Started(started) => run.started = Some(started),
+        PyEvent::Output(output) => {
+            run.transcript.push(&output);
+        }
+        PyEvent::OutputLimit { limit } => {
+            state.notice = Some(format!(
+                "The script printed more than {} MiB: the rest is not kept",
+                limit >> 20
+            ));
+        }
+        PyEvent::TimedOut { .. } => run.timed_out = true,
+        PyEvent::Exited(exited) => run.end = Some(RunEnd::Exited(exited)),
+        PyEvent::Failed(message) => run.end = Some(RunEnd::Failed(message)),
+    }
+}
+
+/// Runs the example chosen in the popup, as the next run.
+pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
+    let number = state.python.runs_started + 1;
+    state.python.runs_started = number;
+    let example = &state.lesson().meta.examples[selected];
+    let args = state.args_for(state.current, selected);
+    let file = example
+        .file
+        .rsplit('/')
+        .next()
+        .unwrap_or(&example.file)
+        .to_string();
+    state.python.run = Some(ExampleRun {
+        number,
+        title: example.title.clone(),
+        command: std::iter::once(file)
+            .chain(args.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" "),
+        started: None,
+        started_at: std::time::Instant::now(),
+        transcript: Default::default(),
+        timed_out: false,
+        end: None,
+        scroll: None,
+        hidden: false,
+    });
+    let plan = RunPlan {
+        number,
+        lesson: state.current,
+        example: selected,
+        args,
+        method: state.python.start_method,
+    };
+    start_run(state, plan, effects);
+    state.rerender();
+}

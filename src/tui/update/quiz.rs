@@ -1,0 +1,104 @@
+//! The questions at the end of a lesson.
+
+use super::super::action::{Action, Effect};
+use super::super::quiz::{Verdict, parse_number};
+use super::super::state::State;
+use crate::lesson::quiz::Answer;
+
+/// Applies the action if it is this concern's; hands it back otherwise.
+pub(super) fn update(
+    state: &mut State,
+    action: Action,
+    _effects: &mut Vec<Effect>,
+) -> Option<Action> {
+    match action {
+        Action::QuizKey(c) => quiz_key(state, c),
+        Action::QuizBackspace => {
+            state.pending.typed.pop();
+            state.rerender();
+        }
+        Action::QuizConfirm => quiz_confirm(state),
+        other => return Some(other),
+    }
+    None
+}
+
+/// The open question, if the learner can see it.
+fn visible_question(state: &mut State) -> Option<usize> {
+    let Some(line) = state.open_question else {
+        state.notice = Some(if state.questions.is_empty() {
+            "This lesson has no questions".into()
+        } else {
+            "Every question here is answered".into()
+        });
+        return None;
+    };
+    if line < state.scroll || line >= state.scroll + state.page_height() {
+        state.notice = Some(format!(
+            "The questions are at the end of the lesson: press {} to go there",
+            super::super::keymap::key_for(|a| matches!(a, Action::Bottom))
+        ));
+        return None;
+    }
+    state.verdicts().iter().position(Option::is_none)
+}
+
+fn quiz_key(state: &mut State, c: char) {
+    let Some(index) = visible_question(state) else {
+        return;
+    };
+    match &state.questions[index].answer {
+        Answer::Choice { choices, .. } => match c.to_digit(10) {
+            Some(d) if d >= 1 && (d as usize) <= choices.len() => {
+                state.pending.choice = Some(d as usize - 1)
+            }
+            _ => state.notice = Some(format!("Pick a number from 1 to {}", choices.len())),
+        },
+        Answer::Number { .. } => state.pending.typed.push(c),
+    }
+    state.rerender();
+}
+
+fn quiz_confirm(state: &mut State) {
+    let Some(index) = visible_question(state) else {
+        return;
+    };
+    let question = &state.questions[index];
+    let verdict = match &question.answer {
+        Answer::Choice { right, .. } => match state.pending.choice {
+            Some(choice) => {
+                if choice == *right {
+                    Verdict::Right
+                } else {
+                    Verdict::Wrong
+                }
+            }
+            None => {
+                state.notice = Some("Pick an answer with its number first".into());
+                return;
+            }
+        },
+        Answer::Number { .. } => match parse_number(&state.pending.typed) {
+            Some(n) => {
+                if question.accepts_number(n) {
+                    Verdict::Right
+                } else {
+                    Verdict::Wrong
+                }
+            }
+            None => {
+                state.notice = Some("Type a number first".into());
+                return;
+            }
+        },
+    };
+    let id = state.lesson().meta.id.clone();
+    state.progress.record_answer(&id, index, verdict.word());
+    state.progress_dirty = true;
+    state.pending = Default::default();
+    state.notice = Some(match verdict {
+        Verdict::Right => "Right!".into(),
+        Verdict::Wrong => "Not quite: the explanation is under the question".into(),
+    });
+    state.rerender();
+}

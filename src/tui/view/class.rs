@@ -1,0 +1,340 @@
+//! The class view: who joined, their latest results, and two charts made
+//! from the whole room: every machine's speedup against workers, and the
+//! best speedup against core count.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Cell, Chart, Dataset, GraphType, Row, Table};
+
+use super::super::class::{ClassView, Seat};
+use super::super::theme;
+
+/// Draws the whole class view into `area`.
+pub fn draw(class: &ClassView, frame: &mut Frame, area: Rect) {
+    let seats = class.shown();
+    let order = class.order();
+    let table_rows = (seats.len() as u16 + 1).clamp(2, (area.height / 3).max(3));
+    let [info, table, charts] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(table_rows + 1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    draw_info(class, frame, info);
+    draw_table(class, seats, &order, frame, table);
+    if charts.height < 6 {
+        return;
+    }
+    if charts.width >= 90 {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(charts);
+        speedup_chart(seats, frame, left);
+        room_chart(seats, frame, right);
+    } else if charts.height >= 16 {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(charts);
+        speedup_chart(seats, frame, top);
+        room_chart(seats, frame, bottom);
+    } else {
+        room_chart(seats, frame, charts);
+    }
+}
+
+fn draw_info(class: &ClassView, frame: &mut Frame, area: Rect) {
+    let results: usize = class.shown().iter().map(|s| s.reports).sum();
+    let mut first = vec![Span::styled(
+        format!(" Class {} ", class.code),
+        theme::pane_title(),
+    )];
+    if class.serving {
+        match class.join_lines.first() {
+            Some(join) => first.push(Span::raw(format!("join with: {join}"))),
+            None => first.push(Span::raw("serving")),
+        }
+    } else {
+        first.push(Span::styled(format!("from {}", class.file), theme::dim()));
+    }
+    let mut second = vec![Span::raw(format!(
+        " {} joined · {results} results · sorted by {}",
+        class.shown().len(),
+        class.sort.label()
+    ))];
+    if class.refused > 0 {
+        let why = class.last_refusal.map_or("", |r| r.label());
+        second.push(Span::styled(
+            format!(" · {} refused (last: {why})", class.refused),
+            theme::dim(),
+        ));
+    }
+    if class.frozen.is_some() {
+        second.push(Span::styled(
+            format!(" · FROZEN, {} new waiting", class.waiting()),
+            theme::notice(),
+        ));
+    }
+    super::draw_lines(frame, area, &[Line::from(first), Line::from(second)]);
+}
+
+fn draw_table(class: &ClassView, seats: &[Seat], order: &[usize], frame: &mut Frame, area: Rect) {
+    let header = Row::new(["", "name", "cores", "CPU", "Python", "best", "latest run"])
+        .style(Style::new().add_modifier(Modifier::BOLD));
+    let rows = order.iter().enumerate().map(|(position, &i)| {
+        let seat = &seats[i];
+        let marker = if seat.hidden { "·" } else { "●" };
+        let best = seat
+            .best_speedup()
+            .map_or_else(|| "-".to_string(), |s| format!("{s:.2}x"));
+        let latest = seat.latest.as_ref().map_or_else(
+            || "waiting for a result".to_string(),
+            |r| {
+                format!(
+                    "{} {} · {} tasks · {} points",
+                    r.engine,
+                    r.workload,
+                    r.tasks,
+                    r.points.len()
+                )
+            },
+        );
+        let mut style = if seat.hidden {
+            theme::dim()
+        } else {
+            Style::new()
+        };
+        if position == class.selected {
+            style = theme::selected();
+        }
+        Row::new(vec![
+            Cell::from(marker).style(Style::new().fg(theme::process(i))),
+            Cell::from(seat.nickname.clone()),
+            Cell::from(seat.machine.cores.to_string()),
+            Cell::from(seat.machine.cpu_model.clone()),
+            Cell::from(seat.machine.python.clone().unwrap_or_else(|| "-".into())),
+            Cell::from(best),
+            Cell::from(latest),
+        ])
+        .style(style)
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(14),
+            Constraint::Length(5),
+            Constraint::Fill(2),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Fill(3),
+        ],
+    )
+    .header(header)
+    .block(Block::new());
+    // The highlighted row stays in sight however many joined.
+    let mut scroll = ratatui::widgets::TableState::default().with_selected(Some(class.selected));
+    frame.render_stateful_widget(table, area, &mut scroll);
+}
+
+/// Every visible machine's latest curve of speedup against workers.
+fn speedup_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
+    let curves: Vec<(usize, Vec<(f64, f64)>)> = seats
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.hidden)
+        .filter_map(|(i, s)| {
+            let points: Vec<(f64, f64)> = s
+                .latest
+                .as_ref()?
+                .points
+                .iter()
+                .filter_map(|p| p.speedup.map(|v| (f64::from(p.workers), v)))
+                .collect();
+            (!points.is_empty()).then_some((i, points))
+        })
+        .collect();
+    let max_x = curves
+        .iter()
+        .flat_map(|(_, c)| c.iter().map(|p| p.0))
+        .fold(2.0, f64::max);
+    let max_y = curves
+        .iter()
+        .flat_map(|(_, c)| c.iter().map(|p| p.1))
+        .fold(2.0, f64::max)
+        .ceil();
+    let ideal = [(1.0, 1.0), (max_x, max_x.min(max_y))];
+    let mut datasets = vec![
+        Dataset::default()
+            .name("ideal")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme::dim())
+            .data(&ideal),
+    ];
+    for (i, curve) in &curves {
+        datasets.push(
+            Dataset::default()
+                .name(seats[*i].nickname.clone())
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(theme::process(*i)))
+                .data(curve),
+        );
+    }
+    let chart = Chart::new(datasets)
+        .block(Block::new().title(Line::styled(
+            "Speedup against workers, every machine",
+            theme::pane_title(),
+        )))
+        .x_axis(
+            Axis::default()
+                .title("workers")
+                .bounds([1.0, max_x])
+                .labels(["1".to_string(), format!("{max_x:.0}")]),
+        )
+        .y_axis(
+            Axis::default()
+                .title("speedup")
+                .bounds([0.0, max_y])
+                .labels(["0".to_string(), format!("{max_y:.0}")]),
+        )
+        .hidden_legend_constraints((Constraint::Percentage(40), Constraint::Percentage(60)));
+    frame.render_widget(chart, area);
+}
+
+/// One dot per visible machine: its best speedup against its cores.
+fn room_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
+    let dots: Vec<(usize, [(f64, f64); 1])> = seats
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.hidden)
+        .filter_map(|(i, s)| Some((i, [(f64::from(s.machine.cores), s.best_speedup()?)])))
+        .collect();
+    let max_x = dots.iter().map(|(_, d)| d[0].0).fold(2.0, f64::max);
+    let max_y = dots.iter().map(|(_, d)| d[0].1).fold(2.0, f64::max).ceil();
+    let ideal = [(1.0, 1.0), (max_x, max_x)];
+    let mut datasets = vec![
+        Dataset::default()
+            .name("cores = speedup")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme::dim())
+            .data(&ideal),
+    ];
+    for (i, dot) in &dots {
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Block)
+                .graph_type(GraphType::Scatter)
+                .style(Style::new().fg(theme::process(*i)))
+                .data(dot),
+        );
+    }
+    let top = max_y.max(max_x.min(max_y * 1.5)).ceil();
+    let chart = Chart::new(datasets)
+        .block(Block::new().title(Line::styled(
+            "Best speedup against cores, the room",
+            theme::pane_title(),
+        )))
+        .x_axis(
+            Axis::default()
+                .title("cores")
+                .bounds([1.0, max_x])
+                .labels(["1".to_string(), format!("{max_x:.0}")]),
+        )
+        .y_axis(
+            Axis::default()
+                .title("best speedup")
+                .bounds([0.0, top])
+                .labels(["0".to_string(), format!("{top:.0}")]),
+        );
+    frame.render_widget(chart, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::class::ClassEvent;
+    use crate::class::payload::{Machine, Point, Report};
+
+    fn room(people: usize) -> ClassView {
+        let mut view = ClassView {
+            code: "ABC234".into(),
+            serving: true,
+            join_lines: vec!["forklab --join 10.0.0.5:8642 ABC234".into()],
+            ..ClassView::default()
+        };
+        for i in 0..people {
+            let cores = 2 + 2 * (i as u32 % 8);
+            view.apply(ClassEvent::Joined {
+                index: i,
+                nickname: format!("learner{i}"),
+                machine: Machine {
+                    cores,
+                    cpu_model: "cpu".into(),
+                    os: "Linux".into(),
+                    python: Some("3.12.4".into()),
+                },
+            });
+            view.apply(ClassEvent::Stored {
+                index: i,
+                nickname: format!("learner{i}"),
+                report: Report {
+                    engine: "python".into(),
+                    workload: "cpu".into(),
+                    tasks: 64,
+                    chunksize: 1,
+                    points: (1..=cores)
+                        .map(|w| Point {
+                            workers: w,
+                            wall_ms: 1000.0 / f64::from(w),
+                            speedup: Some(f64::from(w) * 0.9),
+                        })
+                        .collect(),
+                },
+            });
+        }
+        view
+    }
+
+    fn screen(view: &ClassView, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| draw(view, frame, frame.area()))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_room_fits_small_and_large_screens_and_keeps_the_selection_in_sight() {
+        let mut view = room(30);
+        for (w, h) in [(40, 8), (80, 22), (120, 38), (200, 58)] {
+            let text = screen(&view, w, h);
+            assert!(text.contains("ABC234"), "{w}x{h}:\n{text}");
+            assert!(text.contains("learner0"), "{w}x{h}:\n{text}");
+        }
+        let big = screen(&view, 200, 58);
+        assert!(big.contains("Speedup against workers"), "{big}");
+        assert!(big.contains("Best speedup against cores"), "{big}");
+        view.selected = 29;
+        let order = view.order();
+        let last = &view.shown()[order[29]].nickname;
+        assert!(screen(&view, 80, 22).contains(last.as_str()));
+        view.toggle_frozen();
+        assert!(screen(&view, 120, 38).contains("FROZEN"));
+    }
+}
