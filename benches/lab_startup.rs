@@ -216,7 +216,11 @@ fn main() {
     );
     println!(
         "forklab forkserver, 64 workers all ready: {forkserver_64:.1} ms (target at most 10 ms: {})",
-        if forkserver_64 <= 10.0 { "met" } else { "NOT met" }
+        if forkserver_64 <= 10.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
 
     efficiency(cores, quick);

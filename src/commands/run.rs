@@ -279,7 +279,11 @@ pub fn run(
             ));
         }
         if let Some(e) = &stopped {
-            text.push_str(&partial_note(&results, counts.len() * config.repeat.max(1), e));
+            text.push_str(&partial_note(
+                &results,
+                counts.len() * config.repeat.max(1),
+                e,
+            ));
         }
         text
     };

@@ -234,18 +234,44 @@ mod tests {
         let tracker = "python3 -B -c from multiprocessing.resource_tracker import main;main(11)";
         assert_eq!(classify("python3", tracker, parent), Role::Tracker);
         let other_spellings = [
-            ("dask-scheduler", "/v/bin/python /v/bin/dask-scheduler", Role::Scheduler),
-            ("python3", "python3 -m distributed.cli.dask_scheduler --port 0", Role::Scheduler),
-            ("dask-worker", "/v/bin/python /v/bin/dask-worker tcp://h:1", Role::Nanny),
-            ("python3", "python3 -m distributed.cli.dask_worker tcp://h:1", Role::Nanny),
-            ("dask", "/v/bin/python /v/bin/dask worker tcp://h:1 --no-nanny", Role::Worker),
+            (
+                "dask-scheduler",
+                "/v/bin/python /v/bin/dask-scheduler",
+                Role::Scheduler,
+            ),
+            (
+                "python3",
+                "python3 -m distributed.cli.dask_scheduler --port 0",
+                Role::Scheduler,
+            ),
+            (
+                "dask-worker",
+                "/v/bin/python /v/bin/dask-worker tcp://h:1",
+                Role::Nanny,
+            ),
+            (
+                "python3",
+                "python3 -m distributed.cli.dask_worker tcp://h:1",
+                Role::Nanny,
+            ),
+            (
+                "dask",
+                "/v/bin/python /v/bin/dask worker tcp://h:1 --no-nanny",
+                Role::Worker,
+            ),
         ];
         for (name, command, role) in other_spellings {
             assert_eq!(classify(name, command, None), role, "{command}");
         }
         // Neither: a script that merely mentions dask, a worker's own script.
-        assert_eq!(classify("python3", "python3 -u dask_demo.py worker", None), Role::Master);
-        assert_eq!(classify("python3", "python3 -u worker.py dask", None), Role::Master);
+        assert_eq!(
+            classify("python3", "python3 -u dask_demo.py worker", None),
+            Role::Master
+        );
+        assert_eq!(
+            classify("python3", "python3 -u worker.py dask", None),
+            Role::Master
+        );
         assert_eq!(brief(Role::Nanny, &nanny), "tcp://127.0.0.1:8786");
         assert_eq!(brief(Role::Scheduler, &scheduler), "");
     }

@@ -366,9 +366,7 @@ impl Driver<'_> {
 
     fn known(&self, address: &str) -> Result<usize, LabError> {
         self.by_addr.get(address).copied().ok_or_else(|| {
-            self.protocol(format!(
-                "a task ran on {address}, not a worker of the run"
-            ))
+            self.protocol(format!("a task ran on {address}, not a worker of the run"))
         })
     }
 
@@ -680,7 +678,10 @@ mod tests {
         let Line::Cluster { w } = l else {
             panic!("not a cluster line")
         };
-        assert_eq!((w[0].host.as_str(), w[0].nthreads, w[0].running), ("h", 4, 2));
+        assert_eq!(
+            (w[0].host.as_str(), w[0].nthreads, w[0].running),
+            ("h", 4, 2)
+        );
         let l: Line =
             serde_json::from_str(r#"{"e":"lost","a":"tcp://h:1","t":5,"running":[4,5]}"#).unwrap();
         assert_eq!(
@@ -728,7 +729,15 @@ mod tests {
             "tcp://node7:8786"
         );
         assert!(parse_scheduler("tls://h:1").is_ok());
-        for bad in ["", "node7", "tcp://node7", "tcp://:8786", "http://h:1", "h:0", "h:99999"] {
+        for bad in [
+            "",
+            "node7",
+            "tcp://node7",
+            "tcp://:8786",
+            "http://h:1",
+            "h:0",
+            "h:99999",
+        ] {
             let e = parse_scheduler(bad).unwrap_err();
             assert!(e.contains("tcp://HOST:PORT"), "{bad}: {e}");
         }
