@@ -20,7 +20,7 @@ Events (key "e"):
   all       t                                      every worker is ready
   ss / se   part, t (, v)                          the master's serial part
   s / d     a, i, t (, v)                          task i started / done on worker a
-  cluster   w: [{a, host, nthreads, mem, used, cpu, running}], t
+  cluster   w: [{a, pid, host, nthreads, mem, used, cpu, running}], t
   lost      a, t, running: [task...]               a worker left mid-run
   joined    a, pid, host, nthreads, mem, t         a new worker the run may use
   stream    n, compute, transfer                   the task stream's totals (s)
@@ -110,6 +110,10 @@ def calibrate(seconds):
 def span(text):
     lo, hi = text.split(":")
     return int(lo), int(hi)
+
+
+# Worker address -> pid, for the workers the run used.
+PIDS = {}
 
 
 def fail(kind, message, code=3):
@@ -206,6 +210,7 @@ def run(a, client, cluster, mono, wait):
     everyone = sorted(info["workers"])
     chosen = everyone[: a.workers]
     pids = client.run(worker_pid, workers=chosen)
+    PIDS.update({addr: int(pid) for addr, pid in pids.items()})
     for addr in chosen:
         emit(dict({"e": "worker", "a": addr, "pid": int(pids.get(addr, 0)),
                    "t": time.monotonic_ns()}, **info_of(info["workers"][addr])))
@@ -272,7 +277,8 @@ def run(a, client, cluster, mono, wait):
             running = {addr: [k for k in processing.get(addr, ()) if k in key_items] for addr in workers}
             rows = []
             for addr in sorted(workers):
-                row = dict({"a": addr, "running": len(running.get(addr, ()))}, **info_of(workers[addr]))
+                row = dict({"a": addr, "pid": PIDS.get(addr, 0), "running": len(running.get(addr, ()))},
+                           **info_of(workers[addr]))
                 rows.append(row)
             emit({"e": "cluster", "w": rows, "t": time.monotonic_ns()})
     if a.serial_after[1] > a.serial_after[0]:
@@ -305,6 +311,7 @@ def joined(client, addr, known, info=None):
         pid = client.run(worker_pid, workers=[addr]).get(addr, 0)
     except Exception:
         pid = 0
+    PIDS[addr] = int(pid)
     if info is None:
         info = client.scheduler_info()["workers"].get(addr, {})
     emit(dict({"e": "joined", "a": addr, "pid": int(pid), "t": time.monotonic_ns()}, **info_of(info)))

@@ -179,6 +179,15 @@ impl LabView {
         self.message = None;
     }
 
+    /// Whether the cluster pane takes the process pane's place: the dask
+    /// engine on a scheduler forklab did not start, whose workers are
+    /// not in forklab's process family.
+    pub fn shows_cluster(&self) -> bool {
+        self.config.engine == Engine::Dask
+            && self.config.scheduler.is_some()
+            && !self.cluster.is_empty()
+    }
+
     /// A Python `Pool`, a Python `ProcessPoolExecutor`, forklab's own workers.
     pub fn cycle_engine(&mut self) {
         (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
@@ -354,6 +363,7 @@ impl LabView {
                 }
                 self.config.engine = config.engine;
                 self.config.python = config.python.clone();
+                self.config.scheduler = config.scheduler.clone();
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);

@@ -293,13 +293,15 @@ impl Runtime {
                     )));
                 }
             }
-            Effect::RunLab(config) => {
+            Effect::RunLab(mut config) => {
+                with_scheduler(&mut config);
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
                     let _ = tx.send(Event::Lab(event));
                 }));
             }
-            Effect::SweepLab(config, counts) => {
+            Effect::SweepLab(mut config, counts) => {
+                with_scheduler(&mut config);
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
                     let _ = tx.send(Event::Lab(event));
@@ -371,5 +373,19 @@ fn panic_if_asked(event: &Event) {
         && key.code == crossterm::event::KeyCode::F(12)
     {
         panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
+    }
+}
+
+/// The dask engine's scheduler from `$FORKLAB_DASK_SCHEDULER` (none: a
+/// LocalCluster); a wrong address there is the run's error to show.
+fn with_scheduler(config: &mut crate::lab::LabConfig) {
+    if config.engine == crate::lab::Engine::Dask && config.scheduler.is_none() {
+        match crate::lab::engine::dask::scheduler_from_env() {
+            Ok(addr) => config.scheduler = addr,
+            // Not an address: the driver's connection fails with it named.
+            Err(_) => {
+                config.scheduler = std::env::var(crate::lab::engine::dask::SCHEDULER_VAR).ok()
+            }
+        }
     }
 }

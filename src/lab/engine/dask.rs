@@ -57,6 +57,9 @@ pub struct ClusterWorker {
     /// Its address, `tcp://host:port`.
     #[serde(rename = "a")]
     pub address: String,
+    /// Its process id on its host, when the run used it (else 0).
+    #[serde(default)]
+    pub pid: u32,
     pub host: String,
     pub nthreads: usize,
     /// Its memory limit, bytes (0: none).
@@ -72,6 +75,16 @@ pub struct ClusterWorker {
 impl PoolEngine for DaskEngine {
     fn start_methods(&self) -> &'static [StartMethod] {
         &[]
+    }
+
+    fn check(&self, config: &LabConfig) -> Result<(), String> {
+        if config.start_method.is_some() {
+            return Err("the dask engine has no start methods: Dask starts its own workers".into());
+        }
+        match &config.scheduler {
+            Some(addr) => parse_scheduler(addr).map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     fn run(
@@ -168,6 +181,20 @@ fn driver_args(config: &LabConfig) -> Vec<String> {
         }
     }
     args
+}
+
+/// The variable naming a scheduler for the lab and `forklab run` when
+/// none is given on the command line.
+pub const SCHEDULER_VAR: &str = "FORKLAB_DASK_SCHEDULER";
+
+/// The scheduler in [`SCHEDULER_VAR`], if set (an empty value: none).
+pub fn scheduler_from_env() -> Result<Option<String>, String> {
+    match std::env::var(SCHEDULER_VAR) {
+        Ok(v) if !v.trim().is_empty() => parse_scheduler(&v)
+            .map(Some)
+            .map_err(|e| format!("{SCHEDULER_VAR}: {e}")),
+        _ => Ok(None),
+    }
 }
 
 /// A scheduler address as `--scheduler` takes it: `tcp://HOST:PORT`

@@ -2,6 +2,7 @@
 //! or popup.
 
 mod class;
+mod cluster;
 mod contents;
 mod cores;
 mod examples;
@@ -62,7 +63,11 @@ pub fn view(state: &State, frame: &mut Frame) {
             } else {
                 cores::pane(state, live, frame, areas.cores);
             }
-            processes::draw(live, frame, areas.processes);
+            if state.mode == Mode::Lab && state.lab.shows_cluster() {
+                cluster::draw(&state.lab, frame, areas.processes);
+            } else {
+                processes::draw(live, frame, areas.processes);
+            }
         }
     } else {
         main_column(state, frame, &areas);
