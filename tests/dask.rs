@@ -25,7 +25,7 @@ fn config(python: &Interpreter, workload: Workload, scheduler: Option<&str>) -> 
         python: Some(Arc::new(python.clone())),
         worker_exe: dask::exe(),
         deadline: Duration::from_secs(120),
-        scheduler: scheduler.map(String::from),
+        scheduler: scheduler.map(|s| Arc::new(s.to_string())),
         ..LabConfig::new(workload)
     }
 }

@@ -173,7 +173,7 @@ impl RunArgs {
                 ApiArg::Executor => PoolApi::Executor,
             },
             repeat: self.repeat,
-            scheduler: self.scheduler.clone(),
+            scheduler: self.scheduler.clone().map(std::sync::Arc::new),
             ..LabConfig::new(workload)
         };
         if config.scheduler.is_some() && config.engine != Engine::Dask {
@@ -220,7 +220,7 @@ pub fn run(
         },
         Some(EngineArg::Dask) if config.scheduler.is_none() => {
             match crate::lab::engine::dask::scheduler_from_env() {
-                Ok(addr) => config.scheduler = addr,
+                Ok(addr) => config.scheduler = addr.map(std::sync::Arc::new),
                 Err(e) => return usage(&e),
             }
             match Interpreter::find(python) {

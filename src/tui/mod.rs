@@ -297,14 +297,14 @@ impl Runtime {
                 with_scheduler(&mut config);
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
-                    let _ = tx.send(Event::Lab(event));
+                    let _ = tx.send(Event::Lab(Box::new(event)));
                 }));
             }
             Effect::SweepLab(mut config, counts) => {
                 with_scheduler(&mut config);
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
-                    let _ = tx.send(Event::Lab(event));
+                    let _ = tx.send(Event::Lab(Box::new(event)));
                 }));
             }
             Effect::StopLab => {
@@ -381,10 +381,12 @@ fn panic_if_asked(event: &Event) {
 fn with_scheduler(config: &mut crate::lab::LabConfig) {
     if config.engine == crate::lab::Engine::Dask && config.scheduler.is_none() {
         match crate::lab::engine::dask::scheduler_from_env() {
-            Ok(addr) => config.scheduler = addr,
+            Ok(addr) => config.scheduler = addr.map(std::sync::Arc::new),
             // Not an address: the driver's connection fails with it named.
             Err(_) => {
-                config.scheduler = std::env::var(crate::lab::engine::dask::SCHEDULER_VAR).ok()
+                config.scheduler = std::env::var(crate::lab::engine::dask::SCHEDULER_VAR)
+                    .ok()
+                    .map(std::sync::Arc::new)
             }
         }
     }

@@ -503,19 +503,19 @@ fn lab_state(width: u16, height: u16) -> State {
     };
     update(
         &mut s,
-        Action::Lab(LabEvent::RunStarted {
+        Action::Lab(Box::new(LabEvent::RunStarted {
             config,
             started: std::time::Instant::now(),
-        }),
+        })),
     );
     for (worker, pid) in [(0, 101), (1, 102)] {
         update(
             &mut s,
-            Action::Lab(LabEvent::WorkerSpawned {
+            Action::Lab(Box::new(LabEvent::WorkerSpawned {
                 worker,
                 pid,
                 at: ms(1),
-            }),
+            })),
         );
     }
     for task in 0..8 {
@@ -523,25 +523,28 @@ fn lab_state(width: u16, height: u16) -> State {
         let pid = 101 + worker as u32;
         update(
             &mut s,
-            Action::Lab(LabEvent::TaskStarted {
+            Action::Lab(Box::new(LabEvent::TaskStarted {
                 worker,
                 pid,
                 task,
                 at: ms(10 + 120 * (task / 2) as u64),
-            }),
+            })),
         );
         update(
             &mut s,
-            Action::Lab(LabEvent::TaskFinished {
+            Action::Lab(Box::new(LabEvent::TaskFinished {
                 worker,
                 pid,
                 task,
                 value: 1,
                 at: ms(125 + 120 * (task / 2) as u64),
-            }),
+            })),
         );
     }
-    update(&mut s, Action::Lab(LabEvent::RunFinished(result(2, 1020))));
+    update(
+        &mut s,
+        Action::Lab(Box::new(LabEvent::RunFinished(result(2, 1020)))),
+    );
     s
 }
 
@@ -637,7 +640,7 @@ fn cluster_pane_replaces_the_processes_120x40() {
     let mut s = lab_state(120, 40);
     assert!(!s.lab.shows_cluster());
     s.lab.config.engine = crate::lab::Engine::Dask;
-    s.lab.config.scheduler = Some("tcp://10.0.0.1:8786".into());
+    s.lab.config.scheduler = Some(std::sync::Arc::new("tcp://10.0.0.1:8786".into()));
     let worker = |host: &str, port: u16, pid: u32, cpu: f64, running: usize| ClusterWorker {
         address: format!("tcp://{host}:{port}"),
         pid,
@@ -650,11 +653,11 @@ fn cluster_pane_replaces_the_processes_120x40() {
     };
     update(
         &mut s,
-        Action::Lab(crate::lab::LabEvent::Cluster(vec![
+        Action::Lab(Box::new(crate::lab::LabEvent::Cluster(vec![
             worker("10.0.0.2", 40001, 101, 98.0, 3),
             worker("10.0.0.2", 40002, 102, 51.0, 2),
             worker("10.0.0.3", 40001, 0, 0.0, 0),
-        ])),
+        ]))),
     );
     assert!(s.lab.shows_cluster());
     let text = format!("{:?}", screen(&s).backend());

@@ -169,7 +169,7 @@ fn driver_args(config: &LabConfig) -> Vec<String> {
     ];
     if let Some(addr) = &config.scheduler {
         args.push("--scheduler".into());
-        args.push(addr.clone());
+        args.push(addr.to_string());
     }
     if config.workload.task_kind() == TaskKind::Primes {
         let [before, after] = serial_ranges(config);
@@ -730,7 +730,7 @@ mod tests {
             tasks: 10,
             task_size: 100,
             chunksize: 2,
-            scheduler: Some("tcp://127.0.0.1:8786".into()),
+            scheduler: Some(std::sync::Arc::new("tcp://127.0.0.1:8786".into())),
             ..LabConfig::new(Workload::Cpu)
         };
         let args = driver_args(&config).join(" ");

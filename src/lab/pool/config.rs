@@ -41,7 +41,7 @@ pub struct LabConfig {
     pub calibrate: bool,
     /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
     /// LocalCluster of `workers` processes started for the run.
-    pub scheduler: Option<String>,
+    pub scheduler: Option<std::sync::Arc<String>>,
 }
 
 impl LabConfig {

@@ -112,6 +112,7 @@ pub(super) fn update(
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
+            let event = *event;
             if let LabEvent::RunFinished(result) = &event {
                 if let Some((_, experiment)) = &state.lab.experiment
                     && result.config.workload == experiment.workload

@@ -61,7 +61,11 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
         return;
     }
     let workers = &lab.cluster;
-    let scheduler = lab.config.scheduler.as_deref().unwrap_or("LocalCluster");
+    let scheduler = lab
+        .config
+        .scheduler
+        .as_deref()
+        .map_or("LocalCluster", |s| s.as_str());
     let title = format!(" Dask cluster: {scheduler} ");
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
