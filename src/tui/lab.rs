@@ -128,6 +128,7 @@ impl LabView {
                 start_method: keep.start_method,
                 api: keep.api,
                 python: keep.python,
+                scheduler: keep.scheduler,
                 repeat: keep.repeat,
                 worker_exe: keep.worker_exe,
                 ..experiment.config(experiment.workers.first().copied().unwrap_or(1))

@@ -109,6 +109,11 @@ pub fn run(
     let result = (|| -> color_eyre::Result<()> {
         let size = terminal.size()?;
         let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
+        // The dask engine's scheduler (none: a LocalCluster per run).
+        match crate::lab::engine::dask::scheduler_from_env() {
+            Ok(addr) => state.lab.config.scheduler = addr.map(std::sync::Arc::new),
+            Err(e) => notices.push(e),
+        }
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
@@ -293,15 +298,13 @@ impl Runtime {
                     )));
                 }
             }
-            Effect::RunLab(mut config) => {
-                with_scheduler(&mut config);
+            Effect::RunLab(config) => {
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
                     let _ = tx.send(Event::Lab(Box::new(event)));
                 }));
             }
-            Effect::SweepLab(mut config, counts) => {
-                with_scheduler(&mut config);
+            Effect::SweepLab(config, counts) => {
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
                     let _ = tx.send(Event::Lab(Box::new(event)));
@@ -376,18 +379,3 @@ fn panic_if_asked(event: &Event) {
     }
 }
 
-/// The dask engine's scheduler from `$FORKLAB_DASK_SCHEDULER` (none: a
-/// LocalCluster); a wrong address there is the run's error to show.
-fn with_scheduler(config: &mut crate::lab::LabConfig) {
-    if config.engine == crate::lab::Engine::Dask && config.scheduler.is_none() {
-        match crate::lab::engine::dask::scheduler_from_env() {
-            Ok(addr) => config.scheduler = addr.map(std::sync::Arc::new),
-            // Not an address: the driver's connection fails with it named.
-            Err(_) => {
-                config.scheduler = std::env::var(crate::lab::engine::dask::SCHEDULER_VAR)
-                    .ok()
-                    .map(std::sync::Arc::new)
-            }
-        }
-    }
-}
