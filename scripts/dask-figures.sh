@@ -52,10 +52,10 @@ done
 
 echo "## per-task overhead: 2000 tasks of 1 number on 2 workers, best of 3"
 echo "## (wall x workers / tasks: what one task costs beyond its own work)"
-printf '%-28s %10s %16s\n' engine "wall (s)" "per task (us)"
-for engine in python forklab "dask --scheduler $addr" dask; do
+printf '%-48s %9s %14s\n' engine "wall (s)" "per task (us)"
+for engine in python forklab "dask --scheduler $addr" dask "dask --scheduler $addr --chunksize 100"; do
     # shellcheck disable=SC2086
     wall=$("$FORKLAB" run --engine $engine --workers 2 --tasks 2000 --task-size 1 --json 2>/dev/null |
         "$PY" -c "import json,sys; print(json.load(sys.stdin)['runs'][0]['wall_s'])")
-    "$PY" -c "import sys; w=float(sys.argv[2]); print('%-28s %10.3f %16.0f' % (sys.argv[1], w, w*2/2000*1e6))" "$engine" "$wall"
+    "$PY" -c "import sys; w=float(sys.argv[2]); print('%-48s %9.3f %14.0f' % (sys.argv[1], w, w*2/2000*1e6))" "$engine" "$wall"
 done
