@@ -354,3 +354,33 @@ fn a_local_cluster_runs_and_kill_9_of_forklab_leaves_nothing() {
     let left = python::wait_all_gone(&family, Duration::from_secs(10));
     assert!(left.is_empty(), "left running after kill -9: {left:?}");
 }
+
+#[test]
+fn forklab_run_checks_the_scheduler_argument_before_any_run() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--scheduler", "tcp://127.0.0.1:8786"],
+            "--scheduler is for the dask engine",
+        ),
+        (
+            &["--engine", "dask", "--scheduler", "node7"],
+            "tcp://HOST:PORT",
+        ),
+        (
+            &["--engine", "dask", "--scheduler", "http://h:1"],
+            "tcp://HOST:PORT",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = Command::new(dask::exe())
+            .arg("run")
+            .args(args)
+            .args(["--workers", "1", "--tasks", "2", "--task-size", "10"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}

@@ -378,4 +378,3 @@ fn panic_if_asked(event: &Event) {
         panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
     }
 }
-
