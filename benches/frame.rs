@@ -50,6 +50,28 @@ fn draw_frame_200x60(bencher: divan::Bencher, (cores, processes): (usize, usize)
     });
 }
 
+/// The same frame (128 cores, 200 processes) in each theme: light paints
+/// every cell's background, mono drops colours for weights.
+#[divan::bench(args = ["dark", "light", "mono"])]
+fn draw_frame_200x60_theme(bencher: divan::Bencher, theme: &str) {
+    let mut state = busy_state(200, 60, 128, 200);
+    let flags = forklab::config::Flags {
+        theme: Some(theme.parse().unwrap()),
+        ..Default::default()
+    };
+    state.apply(&forklab::config::resolve(
+        &flags,
+        &|_| None,
+        None,
+        "bench",
+        None,
+    ));
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    bencher.bench_local(|| {
+        terminal.draw(|f| view(&state, f)).unwrap();
+    });
+}
+
 #[divan::bench]
 fn update_with_a_sample_128_cores(bencher: divan::Bencher) {
     let mut state = busy_state(200, 60, 128, 200);

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::time::Duration;
+
 use crate::commands;
+use crate::config::{self, Flags, Settings, ThemeName};
 use crate::lesson::LessonSet;
 
 /// See parallel Python: a course on multiprocessing that runs real workers on
@@ -39,6 +42,14 @@ pub struct Globals {
     #[arg(long, global = true, value_name = "PATH")]
     pub python: Option<PathBuf>,
 
+    /// Colours: dark, light (for projectors and light terminals) or mono (over $FORKLAB_THEME and the config file).
+    #[arg(long, global = true, value_name = "THEME", value_parser = parse_theme)]
+    pub theme: Option<ThemeName>,
+
+    /// How often the cores refresh, in milliseconds: 250, 500, 1000, 2000, 3000 or 5000.
+    #[arg(long, global = true, value_name = "MS", value_parser = parse_refresh)]
+    pub refresh: Option<Duration>,
+
     /// Join a class: send each finished lab run or sweep to the teacher's
     /// forklab at ADDR (HOST:PORT) with the class's CODE.
     #[arg(long, global = true, num_args = 2, value_names = ["ADDR", "CODE"])]
@@ -47,9 +58,46 @@ pub struct Globals {
     /// Your name on the class's screen (with --join) [default: a random one].
     #[arg(long, global = true, value_name = "NAME")]
     pub nickname: Option<String>,
+
+    /// `python` came from the config file, not `--python` (for messages).
+    #[arg(skip)]
+    pub python_from_file: bool,
+}
+
+fn parse_theme(text: &str) -> Result<ThemeName, String> {
+    text.parse()
+}
+
+fn parse_refresh(text: &str) -> Result<Duration, String> {
+    let ms: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
+    config::parse_refresh(ms)
 }
 
 impl Globals {
+    /// The settings: these flags over the environment, the config file
+    /// and the defaults.
+    pub fn settings(&self) -> Settings {
+        config::load(&Flags {
+            theme: self.theme,
+            refresh: self.refresh,
+            python: self.python.clone(),
+        })
+    }
+
+    /// The Python named by `--python` or the config file, and which.
+    pub fn python_choice(&self) -> Option<(&std::path::Path, crate::python::interpreter::Source)> {
+        use crate::python::interpreter::Source;
+        let source = if self.python_from_file {
+            Source::File
+        } else {
+            Source::Flag
+        };
+        self.python.as_deref().map(|p| (p, source))
+    }
+
     /// `--join ADDR CODE`, with the nickname to use.
     pub fn join(&self) -> Option<crate::class::client::JoinSetup> {
         let [address, code] = self.join.as_slice() else {
@@ -103,6 +151,8 @@ pub enum Command {
     /// Internal: the forklab engine's fork server (started by forklab itself).
     #[command(hide = true)]
     Forkserver,
+    /// Print the effective settings and where each came from (default, file, env, flag).
+    Config,
     /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
     Class {
         #[command(subcommand)]
@@ -148,7 +198,16 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let globals = cli.globals;
     match cli.command {
-        Some(Command::Run(args)) => {
+        Some(Command::Run(mut args)) => {
+            // The dask engine's scheduler from the variable or the file
+            // when `--scheduler` names none.
+            if args.engine == Some(commands::run::EngineArg::Dask) && args.scheduler.is_none() {
+                let settings = globals.settings();
+                for problem in &settings.problems {
+                    eprintln!("forklab: {problem}");
+                }
+                args.scheduler = settings.dask_scheduler.value;
+            }
             commands::run::run(&args, globals.python.as_deref(), globals.join().as_ref())
         }
         Some(Command::Class { action }) => commands::class::run(action, &globals),
@@ -158,7 +217,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
-        Some(Command::Example { action }) => {
+        Some(Command::Config) => Ok(commands::config::print(&globals.settings())),
+        Some(Command::Example { mut action }) => {
+            let settings = globals.settings();
+            for problem in &settings.problems {
+                eprintln!("forklab: {problem}");
+            }
+            // The file's Python, when no flag or variable names one (the
+            // interpreter search reads the variable itself).
+            let mut globals = globals;
+            if settings.python.source == config::Source::File {
+                globals.python = settings.python.value;
+                globals.python_from_file = true;
+            }
+            // The file's start method, when `--start-method` names none.
+            if let commands::example::ExampleAction::Run(args) = &mut action
+                && args.start_method.is_none()
+            {
+                args.start_method = settings.start_method.value;
+            }
             commands::example::run(&globals.lessons()?, &globals, action)
         }
         Some(Command::Lessons { action }) => {
@@ -185,7 +262,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 join: globals.join(),
                 ..Default::default()
             };
-            crate::tui::run(set, globals.reset_progress, globals.python, options)
+            crate::tui::run(set, globals.reset_progress, &globals.settings(), options)
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -267,6 +344,22 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["forklab", "lessons", "--reset-progress"]).unwrap();
         assert!(cli.globals.reset_progress);
+        let cli =
+            Cli::try_parse_from(["forklab", "config", "--theme", "light", "--refresh", "500"])
+                .unwrap();
+        assert_eq!(cli.globals.theme, Some(crate::config::ThemeName::Light));
+        assert_eq!(
+            cli.globals.refresh,
+            Some(std::time::Duration::from_millis(500))
+        );
+        for bad in [
+            ["--theme", "neon"],
+            ["--refresh", "700"],
+            ["--refresh", "fast"],
+        ] {
+            let err = Cli::try_parse_from(["forklab", bad[0], bad[1]]).unwrap_err();
+            assert!(err.to_string().contains(bad[1]), "{err}");
+        }
     }
 
     #[test]

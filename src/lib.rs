@@ -10,6 +10,7 @@ pub mod busy;
 pub mod class;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod lab;
 pub mod lesson;
 pub mod monitor;

@@ -5,6 +5,9 @@ use assert_cmd::Command;
 fn forklab(home: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("forklab").unwrap();
     cmd.env("FORKLAB_HOME", home);
+    // The tester's own config file and theme never count.
+    cmd.env("FORKLAB_CONFIG", home.join("config.toml"));
+    cmd.env_remove("NO_COLOR").env_remove("FORKLAB_THEME");
     cmd
 }
 
@@ -185,4 +188,94 @@ fn global_flags_count_before_and_after_the_command() {
         stdout(forklab(home.path()).args(["--lessons", &fixture(), "example", "list"]));
     assert_eq!(list, list_before);
     assert!(!list.trim().is_empty());
+}
+
+#[test]
+fn config_prints_each_setting_with_its_source() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("config.toml");
+    let out = stdout(forklab(home.path()).arg("config"));
+    assert!(out.contains("not found: defaults apply"), "{out}");
+    assert!(out.contains(&file.display().to_string()), "{out}");
+    std::fs::write(
+        &file,
+        "theme = \"light\"\nrefresh_ms = 500\nstart_method = \"spawn\"\n",
+    )
+    .unwrap();
+    let out =
+        stdout(
+            forklab(home.path())
+                .env("NO_COLOR", "1")
+                .args(["config", "--refresh", "2000"]),
+        );
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row:\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(row("theme"), "theme light file");
+    assert_eq!(row("refresh_ms"), "refresh_ms 2000 flag --refresh");
+    assert_eq!(row("start_method"), "start_method spawn file");
+    assert!(row("colour").ends_with("env NO_COLOR"), "{out}");
+}
+
+#[test]
+fn a_bad_config_file_names_its_line_and_the_defaults_apply() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "theme = \"light\"\n\nrefresh_ms = 700\n",
+    )
+    .unwrap();
+    let out = forklab(home.path()).arg("config").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("line 3: refresh 700 ms is not offered"),
+        "{text}"
+    );
+    assert!(text.contains("theme         dark"), "{text}");
+    // Headless commands that read settings say so on stderr, then go on.
+    let out = forklab(home.path())
+        .args(["example", "list", "--lessons", &fixture()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("config.toml: line 3:") && err.contains("using the defaults"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_config_files_python_is_used_and_named_as_the_files() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "python = \"/no/such/py3\"\n",
+    )
+    .unwrap();
+    let out = forklab(home.path())
+        .env_remove("FORKLAB_PYTHON")
+        .args(["example", "run", "map-demo"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("\"/no/such/py3\" (given in the config file"),
+        "{err}"
+    );
+    // A flag still wins over the file, and says so.
+    let out = forklab(home.path())
+        .env_remove("FORKLAB_PYTHON")
+        .args(["example", "run", "map-demo", "--python", "/flag/py"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"/flag/py\" (given with --python)"), "{err}");
 }

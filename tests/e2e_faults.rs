@@ -40,6 +40,10 @@ fn start_lab(s: &mut Session, forklab: u32) -> Vec<u32> {
     s.wait_text("Lab · your own experiment");
     s.send("w+>>>>");
     s.wait_text("sleep: 1024 tasks");
+    // forklab's own workers (E: python Pool, python executor, forklab);
+    // the python engine's faults are tested in tests/lab_python.rs.
+    s.send("EE");
+    s.wait_text("engine forklab");
     s.send("r");
     children_of(forklab, " worker ", 2)
 }
@@ -99,6 +103,8 @@ fn resizing_rapidly_while_the_lab_runs_is_harmless() {
     s.wait_text("Lab · your own experiment");
     s.send("+>>");
     s.wait_text("2 workers · cpu: count primes, 256 tasks");
+    s.send("EE");
+    s.wait_text("engine forklab");
     s.send("r");
     let workers = children_of(forklab, " worker ", 2);
     // Sizes from too small to draw to wide, back and forth, faster than
@@ -126,7 +132,7 @@ fn resizing_rapidly_while_the_lab_runs_is_harmless() {
     s.wait_for("the result row", |screen| {
         screen
             .lines()
-            .any(|l| l.contains("      2 ") && l.contains(" s "))
+            .any(|l| l.starts_with("│     2") && l.contains("×3"))
     });
     let left = wait_all_gone(&workers);
     assert!(left.is_empty(), "workers outlived the run: {left:?}");

@@ -68,6 +68,10 @@ fn the_lab_runs_real_workers_and_tabulates_the_result() {
         workers.len() >= 3,
         "a python pool under forklab: {workers:?}"
     );
+    // The process pane names the pool's master and workers, as for examples.
+    s.wait_for("the pool in the process pane", |screen| {
+        screen.contains("master") && screen.contains("└ worker")
+    });
     s.wait_text("engine python (Python 3.");
     s.wait_for("the result row", |screen| {
         screen

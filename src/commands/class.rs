@@ -73,7 +73,7 @@ fn show(
         }),
         join: None,
     };
-    crate::tui::run(globals.lessons()?, false, globals.python.clone(), options)
+    crate::tui::run(globals.lessons()?, false, &globals.settings(), options)
         .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

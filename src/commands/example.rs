@@ -188,7 +188,8 @@ pub fn find_example<'a>(
 
 fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<ExitCode, String> {
     let (lesson, example) = find_example(set, &args.id, args.lesson.as_deref())?;
-    let interpreter = Interpreter::find(globals.python.as_deref()).map_err(|e| e.to_string())?;
+    let interpreter =
+        Interpreter::find_chosen(globals.python_choice()).map_err(|e| e.to_string())?;
     let mut request = RunRequest::for_example(set, example, interpreter)?;
     if !args.args.is_empty() {
         request.args = args.args;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod class;
+pub mod config;
 pub mod example;
 pub mod guard;
 pub mod lessons;

@@ -59,7 +59,7 @@ pub struct RunArgs {
     /// Runs per worker count; the table shows the fastest and the spread
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REPEAT, value_parser = parse_repeat)]
     pub repeat: usize,
-    /// The dask engine's scheduler, tcp://HOST:PORT [default: $FORKLAB_DASK_SCHEDULER, else a LocalCluster started for each run]
+    /// The dask engine's scheduler, tcp://HOST:PORT [default: $FORKLAB_DASK_SCHEDULER, else the config file's dask_scheduler, else a LocalCluster for each run]
     #[arg(long, value_name = "ADDR", value_parser = parse_scheduler)]
     pub scheduler: Option<String>,
     /// The Python for the python engine (default: $FORKLAB_PYTHON, else python3 on PATH)
@@ -218,16 +218,6 @@ pub fn run(
             Ok(found) => config.python = Some(std::sync::Arc::new(found)),
             Err(e) => return usage(&format!("the python engine needs Python: {e}")),
         },
-        Some(EngineArg::Dask) if config.scheduler.is_none() => {
-            match crate::lab::engine::dask::scheduler_from_env() {
-                Ok(addr) => config.scheduler = addr.map(std::sync::Arc::new),
-                Err(e) => return usage(&e),
-            }
-            match Interpreter::find(python) {
-                Ok(found) => config.python = Some(std::sync::Arc::new(found)),
-                Err(e) => return usage(&format!("the dask engine needs Python with Dask: {e}")),
-            }
-        }
         Some(EngineArg::Dask) => match Interpreter::find(python) {
             Ok(found) => config.python = Some(std::sync::Arc::new(found)),
             Err(e) => return usage(&format!("the dask engine needs Python with Dask: {e}")),

@@ -40,6 +40,8 @@ pub enum Source {
     Flag,
     /// The `FORKLAB_PYTHON` environment variable.
     Env,
+    /// `python = ...` in forklab's config file.
+    File,
     /// `python3` searched on `PATH`.
     Path,
 }
@@ -49,6 +51,7 @@ impl std::fmt::Display for Source {
         f.write_str(match self {
             Source::Flag => "--python",
             Source::Env => ENV_VAR,
+            Source::File => "the config file",
             Source::Path => "PATH",
         })
     }
@@ -140,8 +143,14 @@ impl Interpreter {
     /// Finds the interpreter from `--python` (if given), the environment
     /// and `PATH`, and checks its version.
     pub fn find(flag: Option<&Path>) -> Result<Interpreter, FindError> {
-        find_with(
-            flag,
+        Interpreter::find_chosen(flag.map(|f| (f, Source::Flag)))
+    }
+
+    /// The same, with the name chosen by a flag or the config file (and
+    /// said so in messages); the environment and `PATH` otherwise.
+    pub fn find_chosen(choice: Option<(&Path, Source)>) -> Result<Interpreter, FindError> {
+        find_chosen_with(
+            choice,
             std::env::var_os(ENV_VAR).as_deref(),
             std::env::var_os("PATH").as_deref(),
         )
@@ -159,8 +168,17 @@ pub fn find_with(
     env: Option<&OsStr>,
     path_var: Option<&OsStr>,
 ) -> Result<Interpreter, FindError> {
-    let (name, source): (OsString, Source) = match (flag, env) {
-        (Some(flag), _) => (flag.as_os_str().to_owned(), Source::Flag),
+    find_chosen_with(flag.map(|f| (f, Source::Flag)), env, path_var)
+}
+
+/// [`Interpreter::find_chosen`] with the environment passed in, for tests.
+pub fn find_chosen_with(
+    choice: Option<(&Path, Source)>,
+    env: Option<&OsStr>,
+    path_var: Option<&OsStr>,
+) -> Result<Interpreter, FindError> {
+    let (name, source): (OsString, Source) = match (choice, env) {
+        (Some((chosen, source)), _) => (chosen.as_os_str().to_owned(), source),
         (None, Some(env)) if !env.is_empty() => (env.to_owned(), Source::Env),
         _ => ("python3".into(), Source::Path),
     };
@@ -168,6 +186,10 @@ pub fn find_with(
         looked_for: match source {
             Source::Flag => format!("{} (given with --python)", show(&name, path_var)),
             Source::Env => format!("{} (given in {ENV_VAR})", show(&name, path_var)),
+            Source::File => format!(
+                "{} (given in the config file: see `forklab config`)",
+                show(&name, path_var)
+            ),
             Source::Path => format!(
                 "`python3` on PATH ({}); neither --python nor {ENV_VAR} was given",
                 path_var
@@ -442,6 +464,14 @@ mod tests {
         );
         let err = find_with(None, Some(OsStr::new("/no/where/py")), Some(empty)).unwrap_err();
         assert!(err.to_string().contains(ENV_VAR), "{err}");
+        // A name from the config file is blamed on the file, not a flag.
+        let chosen = Some((Path::new("/from/file/py"), Source::File));
+        let err = find_chosen_with(chosen, None, Some(empty)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("\"/from/file/py\" (given in the config file"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -146,6 +146,14 @@ pub enum Action {
     ToggleBusy,
     /// The busy copies started, with these pids (or could not start).
     BusyStarted(Result<Vec<u32>, String>),
+    /// The next theme: dark, light, mono.
+    CycleTheme,
+    /// Show or hide the last keys pressed, in a corner.
+    ToggleKeys,
+    /// A key was pressed while the keys are shown: its name.
+    KeyShown(String),
+    /// The focused pane alone, or every pane again.
+    ToggleZoom,
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
     /// The class view opens (teacher: `class serve` or `class open`).
@@ -174,6 +182,7 @@ impl Action {
                 | Action::Shutdown
                 | Action::PythonFound(_)
                 | Action::Highlighted(_)
+                | Action::KeyShown(_)
                 | Action::Sampled(..)
                 | Action::ChildEnded { .. }
                 | Action::BusyStarted(_)

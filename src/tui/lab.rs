@@ -75,6 +75,9 @@ pub struct LabView {
     pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
 }
 
+/// Tasks the double-tasks key goes up to.
+pub const MAX_TASKS_KEY: usize = 65_536;
+
 /// Workers the `+` key goes up to: four per core.
 pub fn max_workers(cores: usize) -> usize {
     (cores * 4).clamp(1, MAX_WORKERS)
@@ -257,7 +260,8 @@ impl LabView {
         } else {
             self.config.tasks / 2
         };
-        let tasks = tasks.clamp(1, 4096);
+        // Up to 65,536: the chunk experiments start at 8192 tiny tasks.
+        let tasks = tasks.clamp(1, MAX_TASKS_KEY);
         if tasks != self.config.tasks {
             self.config.tasks = tasks;
             self.config.chunksize = self.config.chunksize.min(tasks);
@@ -670,6 +674,9 @@ mod tests {
         });
         lab.scale_tasks(true);
         assert_eq!(lab.config.tasks, 128);
+        lab.config.tasks = 8192;
+        lab.scale_tasks(true);
+        assert_eq!(lab.config.tasks, 16_384, "doubling never shrinks");
         assert!(lab.measured.is_empty());
         lab.cycle_workload();
         assert_eq!(lab.config.workload, Workload::Sleep);

@@ -25,6 +25,10 @@ pub struct Shape {
     pub processes: usize,
     /// Full-screen cores for a projector.
     pub projector: bool,
+    /// The main column alone (presenter's zoom): no live panes beside it.
+    pub zoom: bool,
+    /// Zoomed with the output pane focused: the output takes the column.
+    pub zoom_output: bool,
     /// The Python output pane is shown under the lesson.
     pub output: bool,
 }
@@ -97,7 +101,8 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         ..Areas::default()
     };
     let mut lesson = body;
-    if shape.live && screen.width >= WIDE {
+    let side_panes = shape.live && !shape.zoom;
+    if side_panes && screen.width >= WIDE {
         let side = (screen.width * 2 / 5).clamp(48, 72);
         let [left, right] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(body);
@@ -108,7 +113,7 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
             Layout::vertical([Constraint::Length(wanted), Constraint::Fill(1)]).areas(right);
         areas.cores = cores;
         areas.processes = processes;
-    } else if shape.live {
+    } else if side_panes {
         let rows = strip_rows(shape.cores, body.width) + 1;
         let procs = if shape.processes > 1 && body.height >= 20 {
             (shape.processes as u16 + 3).min(body.height / 3)
@@ -126,7 +131,12 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.cores = c;
         areas.strip = true;
     }
-    if shape.output {
+    if shape.output && shape.zoom_output {
+        // The output alone; the lesson keeps its column's width (and so
+        // its wrapping) but no rows.
+        areas.output = lesson;
+        lesson.height = 0;
+    } else if shape.output {
         let height = (lesson.height * 2 / 5)
             .max(6)
             .min(lesson.height.saturating_sub(4));

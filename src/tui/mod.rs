@@ -73,13 +73,16 @@ pub use crate::class::client::JoinSetup;
 pub fn run(
     lessons: LessonSet,
     reset_progress: bool,
-    python_flag: Option<std::path::PathBuf>,
+    settings: &crate::config::Settings,
     options: Options,
 ) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let store = Store::locate();
     // What setting up has to say, handed to `update` once the loop runs.
-    let mut notices = Vec::new();
+    let mut notices = settings.problems.clone();
+    // The interpreter search reads $FORKLAB_PYTHON itself; a flag's or
+    // the file's choice is handed to it, with where it came from.
+    let python_flag = settings.python_choice();
     if let Some(store) = &store
         && reset_progress
         && let Err(e) = store.reset()
@@ -109,11 +112,7 @@ pub fn run(
     let result = (|| -> color_eyre::Result<()> {
         let size = terminal.size()?;
         let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
-        // The dask engine's scheduler (none: a LocalCluster per run).
-        match crate::lab::engine::dask::scheduler_from_env() {
-            Ok(addr) => state.lab.config.scheduler = addr.map(std::sync::Arc::new),
-            Err(e) => notices.push(e),
-        }
+        state.apply(settings);
         let (tx, rx) = mpsc::channel();
         event::spawn_input(tx.clone());
         event::spawn_signals(tx.clone())?;
@@ -195,6 +194,12 @@ pub fn run(
             while let Some(event) = next {
                 user |= matches!(event, Event::Terminal(_));
                 panic_if_asked(&event);
+                if let Event::Terminal(pressed) = &event
+                    && state.presenter.show_keys
+                    && let Some(name) = keymap::pressed_name(pressed)
+                {
+                    runtime.dispatch(&mut state, Action::KeyShown(name));
+                }
                 if let Some(action) = action_for(&state, event) {
                     runtime.dispatch(&mut state, action);
                 }
@@ -229,8 +234,8 @@ struct Runtime {
     busy: Option<Busy>,
     /// Where progress is saved (`None`: nowhere to save it).
     store: Option<Store>,
-    /// `--python`, if given.
-    python_flag: Option<std::path::PathBuf>,
+    /// `--python` or the config file's `python`, if given, and which.
+    python_flag: Option<(std::path::PathBuf, python::interpreter::Source)>,
     /// The running Python example; dropping it stops the run.
     run: Option<PyRun>,
     /// The running lab (or its last run); dropping it stops the workers.
@@ -284,7 +289,9 @@ impl Runtime {
                 let flag = self.python_flag.clone();
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
-                    let found = Interpreter::find(flag.as_deref()).map_err(|e| e.to_string());
+                    let found =
+                        Interpreter::find_chosen(flag.as_ref().map(|(p, s)| (p.as_path(), *s)))
+                            .map_err(|e| e.to_string());
                     let _ = tx.send(Event::PythonFound(found));
                 });
             }

@@ -1,5 +1,7 @@
 //! Whole-screen snapshots of the reader over ratatui's `TestBackend`.
 
+mod themes;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;

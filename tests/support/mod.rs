@@ -77,7 +77,10 @@ impl Session {
         Session::start_with_env(args, cols, rows, home, &[])
     }
 
-    /// [`Session::start`] with extra environment variables.
+    /// [`Session::start`] with extra environment variables. The config
+    /// file is `home/config.toml` (none unless a test writes it) and the
+    /// colour variables are cleared, so the tester's own settings never
+    /// count.
     pub fn start_with_env(
         args: &[&str],
         cols: u16,
@@ -97,6 +100,9 @@ impl Session {
         cmd.args(args);
         cmd.env("FORKLAB_HOME", home);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("FORKLAB_CONFIG", home.join("config.toml"));
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("FORKLAB_THEME");
         for (key, value) in env {
             cmd.env(key, value);
         }

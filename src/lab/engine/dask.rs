@@ -184,18 +184,9 @@ fn driver_args(config: &LabConfig) -> Vec<String> {
 }
 
 /// The variable naming a scheduler for the lab and `forklab run` when
-/// none is given on the command line.
+/// none is given on the command line (over the config file's
+/// `dask_scheduler`; see `config`).
 pub const SCHEDULER_VAR: &str = "FORKLAB_DASK_SCHEDULER";
-
-/// The scheduler in [`SCHEDULER_VAR`], if set (an empty value: none).
-pub fn scheduler_from_env() -> Result<Option<String>, String> {
-    match std::env::var(SCHEDULER_VAR) {
-        Ok(v) if !v.trim().is_empty() => parse_scheduler(&v)
-            .map(Some)
-            .map_err(|e| format!("{SCHEDULER_VAR}: {e}")),
-        _ => Ok(None),
-    }
-}
 
 /// A scheduler address as `--scheduler` takes it: `tcp://HOST:PORT`
 /// (or `HOST:PORT`, made `tcp://`).

@@ -43,6 +43,8 @@ pub enum Where {
     Python,
     Lab,
     Cores,
+    /// Themes and the presenter's aids.
+    Presenter,
     /// The help popup.
     Help,
     /// The teacher's class view.
@@ -62,6 +64,7 @@ impl Where {
             Where::Python | Where::Examples => "Python examples",
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
+            Where::Presenter => "Presenting",
             Where::Help => "This help",
             Where::Class => "Class view",
         }
@@ -236,6 +239,7 @@ pub const MAIN: &[Where] = &[
     Where::Questions,
     Where::Python,
     Where::Cores,
+    Where::Presenter,
 ];
 
 /// The places whose bindings apply to what is on screen, first match wins.
@@ -313,6 +317,25 @@ fn pressed_key(key: &KeyEvent) -> (Pressed, Input) {
             ..Input::default()
         },
     )
+}
+
+/// How the corner of shown keys names a key pressed (as the help does);
+/// `None` for a key release.
+pub fn pressed_name(event: &Event) -> Option<String> {
+    let Event::Key(key) = event else {
+        return None;
+    };
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let (Pressed::Key { code, ctrl }, _) = pressed_key(key) else {
+        return None;
+    };
+    Some(match code {
+        KeyCode::Char(c) if ctrl => Key::Ctrl(c).label(),
+        KeyCode::Char(c) => Key::Char(c).label(),
+        code => Key::Code(code).label(),
+    })
 }
 
 /// The first binding, in the places given, that the key matches.

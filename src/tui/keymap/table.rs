@@ -106,6 +106,10 @@ pub const BINDINGS: &[Binding] = &[
     on(Cores, &[c('c')], |_| Action::ToggleProjector, "cores full screen (projector)"),
     on(Cores, &[c('[')], |_| Action::SlowerRefresh, "refresh slower / faster"), on(Cores, &[c(']')], |_| Action::FasterRefresh, ""),
     on(Cores, &[c('B')], |_| Action::ToggleBusy, "start / stop a busy copy per core"),
+    // Themes and presenting to a room.
+    on(Presenter, &[c('T')], |_| Action::CycleTheme, "theme: dark, light, mono"),
+    on(Presenter, &[c('P')], |_| Action::ToggleKeys, "show keys pressed (for an audience)"),
+    on(Presenter, &[c('z')], |_| Action::ToggleZoom, "zoom: the focused pane alone"),
     // The class view (teacher).
     on(Class, &[c('j'), k(Down)], |_| Action::ClassMove(1), "move among the participants").hint("move"),
     on(Class, &[c('k'), k(Up)], |_| Action::ClassMove(-1), ""),

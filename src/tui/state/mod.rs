@@ -16,6 +16,7 @@ use std::time::Duration;
 use super::lab::LabView;
 use super::layout::{self, Areas, Shape};
 use super::quiz::{self, Pending, Verdict};
+use super::theme::Theme;
 use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
@@ -86,6 +87,23 @@ impl Search {
     }
 }
 
+/// Presenter aids: the last keys shown in a corner, one pane alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presenter {
+    /// The last keys pressed are shown in a corner, for an audience.
+    pub show_keys: bool,
+    /// Those keys' names, oldest first (at most [`Presenter::KEPT`]).
+    pub keys: std::collections::VecDeque<String>,
+    /// The focused pane alone: the lesson (or the lab), or the output
+    /// when it has the focus; cores and processes hidden.
+    pub zoom: bool,
+}
+
+impl Presenter {
+    /// Keys kept for the corner.
+    pub const KEPT: usize = 6;
+}
+
 /// What the live panes show: the latest sample and what led up to it.
 #[derive(Debug, Clone)]
 pub struct Live {
@@ -143,6 +161,9 @@ pub struct State {
     pub focus: Focus,
     pub mode: Mode,
     pub lab: LabView,
+    /// The one theme: views ask it for every style.
+    pub theme: Theme,
+    pub presenter: Presenter,
     /// The teacher's class view, when forklab serves or opens a class.
     pub class: Option<super::class::ClassView>,
     /// The learner's link to a class (`--join`).
@@ -193,6 +214,8 @@ impl State {
             focus: Focus::Lesson,
             mode: Mode::Lesson,
             lab: LabView::new(cores),
+            theme: Theme::default(),
+            presenter: Presenter::default(),
             class: None,
             class_link: None,
             confirm_quit: false,
@@ -209,6 +232,19 @@ impl State {
         state
     }
 
+    /// Takes the settings that shape the reader: theme, refresh, start method.
+    pub fn apply(&mut self, settings: &crate::config::Settings) {
+        self.theme = Theme::new(settings.theme.value, settings.colour.value);
+        self.interval = settings.refresh_index();
+        self.sampling = self.interval();
+        self.python.start_method = settings.start_method.value;
+        self.lab.config.scheduler = settings
+            .dask_scheduler
+            .value
+            .clone()
+            .map(std::sync::Arc::new);
+    }
+
     pub fn lesson(&self) -> &crate::lesson::Lesson {
         &self.lessons.lessons[self.current]
     }
@@ -222,6 +258,8 @@ impl State {
                 cores: live.sample.cores.len(),
                 processes: live.family.members.len(),
                 projector: self.projector,
+                zoom: self.presenter.zoom,
+                zoom_output: self.presenter.zoom && self.focus == Focus::Output,
                 output: false,
             },
         }

@@ -5,6 +5,7 @@ mod class;
 mod lab;
 mod live;
 mod overlay;
+mod presenter;
 mod python;
 mod quiz;
 mod reader;
@@ -24,6 +25,7 @@ const PARTS: &[Part] = &[
     python::update,
     lab::update,
     overlay::update,
+    presenter::update,
     search::update,
     quiz::update,
     class::update,

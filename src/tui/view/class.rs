@@ -10,10 +10,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Cell, Chart, Dataset, GraphType, Row, Table};
 
 use super::super::class::{ClassView, Seat};
-use super::super::theme;
+use super::super::theme::Theme;
 
 /// Draws the whole class view into `area`.
-pub fn draw(class: &ClassView, frame: &mut Frame, area: Rect) {
+pub fn draw(t: &Theme, class: &ClassView, frame: &mut Frame, area: Rect) {
     let seats = class.shown();
     let order = class.order();
     let table_rows = (seats.len() as u16 + 1).clamp(2, (area.height / 3).max(3));
@@ -23,8 +23,8 @@ pub fn draw(class: &ClassView, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    draw_info(class, frame, info);
-    draw_table(class, seats, &order, frame, table);
+    draw_info(t, class, frame, info);
+    draw_table(t, class, seats, &order, frame, table);
     if charts.height < 6 {
         return;
     }
@@ -32,24 +32,24 @@ pub fn draw(class: &ClassView, frame: &mut Frame, area: Rect) {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(charts);
-        speedup_chart(seats, frame, left);
-        room_chart(seats, frame, right);
+        speedup_chart(t, seats, frame, left);
+        room_chart(t, seats, frame, right);
     } else if charts.height >= 16 {
         let [top, bottom] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(charts);
-        speedup_chart(seats, frame, top);
-        room_chart(seats, frame, bottom);
+        speedup_chart(t, seats, frame, top);
+        room_chart(t, seats, frame, bottom);
     } else {
-        room_chart(seats, frame, charts);
+        room_chart(t, seats, frame, charts);
     }
 }
 
-fn draw_info(class: &ClassView, frame: &mut Frame, area: Rect) {
+fn draw_info(t: &Theme, class: &ClassView, frame: &mut Frame, area: Rect) {
     let results: usize = class.shown().iter().map(|s| s.reports).sum();
     let mut first = vec![Span::styled(
         format!(" Class {} ", class.code),
-        theme::pane_title(),
+        t.pane_title(),
     )];
     if class.serving {
         match class.join_lines.first() {
@@ -57,7 +57,7 @@ fn draw_info(class: &ClassView, frame: &mut Frame, area: Rect) {
             None => first.push(Span::raw("serving")),
         }
     } else {
-        first.push(Span::styled(format!("from {}", class.file), theme::dim()));
+        first.push(Span::styled(format!("from {}", class.file), t.dim()));
     }
     let mut second = vec![Span::raw(format!(
         " {} joined · {results} results · sorted by {}",
@@ -68,24 +68,31 @@ fn draw_info(class: &ClassView, frame: &mut Frame, area: Rect) {
         let why = class.last_refusal.map_or("", |r| r.label());
         second.push(Span::styled(
             format!(" · {} refused (last: {why})", class.refused),
-            theme::dim(),
+            t.dim(),
         ));
     }
     if class.frozen.is_some() {
         second.push(Span::styled(
             format!(" · FROZEN, {} new waiting", class.waiting()),
-            theme::notice(),
+            t.notice(),
         ));
     }
     super::draw_lines(frame, area, &[Line::from(first), Line::from(second)]);
 }
 
-fn draw_table(class: &ClassView, seats: &[Seat], order: &[usize], frame: &mut Frame, area: Rect) {
+fn draw_table(
+    t: &Theme,
+    class: &ClassView,
+    seats: &[Seat],
+    order: &[usize],
+    frame: &mut Frame,
+    area: Rect,
+) {
     let header = Row::new(["", "name", "cores", "CPU", "Python", "best", "latest run"])
         .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = order.iter().enumerate().map(|(position, &i)| {
         let seat = &seats[i];
-        let marker = if seat.hidden { "·" } else { "●" };
+        let marker = if seat.hidden { "·" } else { t.process_mark(i) };
         let best = seat
             .best_speedup()
             .map_or_else(|| "-".to_string(), |s| format!("{s:.2}x"));
@@ -101,16 +108,12 @@ fn draw_table(class: &ClassView, seats: &[Seat], order: &[usize], frame: &mut Fr
                 )
             },
         );
-        let mut style = if seat.hidden {
-            theme::dim()
-        } else {
-            Style::new()
-        };
+        let mut style = if seat.hidden { t.dim() } else { Style::new() };
         if position == class.selected {
-            style = theme::selected();
+            style = t.selected();
         }
         Row::new(vec![
-            Cell::from(marker).style(Style::new().fg(theme::process(i))),
+            Cell::from(marker).style(t.process(i)),
             Cell::from(seat.nickname.clone()),
             Cell::from(seat.machine.cores.to_string()),
             Cell::from(seat.machine.cpu_model.clone()),
@@ -140,7 +143,7 @@ fn draw_table(class: &ClassView, seats: &[Seat], order: &[usize], frame: &mut Fr
 }
 
 /// Every visible machine's latest curve of speedup against workers.
-fn speedup_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
+fn speedup_chart(t: &Theme, seats: &[Seat], frame: &mut Frame, area: Rect) {
     let curves: Vec<(usize, Vec<(f64, f64)>)> = seats
         .iter()
         .enumerate()
@@ -171,7 +174,7 @@ fn speedup_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
             .name("ideal")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(theme::dim())
+            .style(t.dim())
             .data(&ideal),
     ];
     for (i, curve) in &curves {
@@ -180,14 +183,15 @@ fn speedup_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
                 .name(seats[*i].nickname.clone())
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
-                .style(Style::new().fg(theme::process(*i)))
+                .style(t.process(*i))
                 .data(curve),
         );
     }
     let chart = Chart::new(datasets)
+        .style(t.base())
         .block(Block::new().title(Line::styled(
             "Speedup against workers, every machine",
-            theme::pane_title(),
+            t.pane_title(),
         )))
         .x_axis(
             Axis::default()
@@ -206,7 +210,7 @@ fn speedup_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
 }
 
 /// One dot per visible machine: its best speedup against its cores.
-fn room_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
+fn room_chart(t: &Theme, seats: &[Seat], frame: &mut Frame, area: Rect) {
     let dots: Vec<(usize, [(f64, f64); 1])> = seats
         .iter()
         .enumerate()
@@ -221,7 +225,7 @@ fn room_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
             .name("cores = speedup")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(theme::dim())
+            .style(t.dim())
             .data(&ideal),
     ];
     for (i, dot) in &dots {
@@ -229,15 +233,16 @@ fn room_chart(seats: &[Seat], frame: &mut Frame, area: Rect) {
             Dataset::default()
                 .marker(Marker::Block)
                 .graph_type(GraphType::Scatter)
-                .style(Style::new().fg(theme::process(*i)))
+                .style(t.process(*i))
                 .data(dot),
         );
     }
     let top = max_y.max(max_x.min(max_y * 1.5)).ceil();
     let chart = Chart::new(datasets)
+        .style(t.base())
         .block(Block::new().title(Line::styled(
             "Best speedup against cores, the room",
-            theme::pane_title(),
+            t.pane_title(),
         )))
         .x_axis(
             Axis::default()
@@ -306,7 +311,7 @@ mod tests {
     fn screen(view: &ClassView, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
-            .draw(|frame| draw(view, frame, frame.area()))
+            .draw(|frame| draw(&Theme::default(), view, frame, frame.area()))
             .unwrap();
         let buffer = terminal.backend().buffer();
         (0..height)

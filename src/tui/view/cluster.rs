@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 
 use super::super::lab::LabView;
-use super::super::theme;
+use super::super::theme::Theme;
 use crate::lab::engine::dask::ClusterWorker;
 
 /// `51M`, `12G`
@@ -56,7 +56,7 @@ fn bar(load: f64, width: usize) -> String {
     )
 }
 
-pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
+pub fn draw(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
@@ -69,8 +69,8 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     let title = format!(" Dask cluster: {scheduler} ");
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(theme::pane_border())
-        .title(Line::styled(title, theme::pane_title()));
+        .border_style(t.pane_border())
+        .title(Line::styled(title, t.pane_title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines = Vec::new();
@@ -83,12 +83,9 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{host:<15.15} "),
-                theme::dim().add_modifier(Modifier::BOLD),
+                t.dim().add_modifier(Modifier::BOLD),
             ),
-            Span::styled(
-                bar(*load, bar_width),
-                Style::new().fg(theme::load((load * 100.0) as f32)),
-            ),
+            Span::styled(bar(*load, bar_width), t.load((load * 100.0) as f32)),
             Span::raw(suffix),
         ]));
     }
@@ -108,14 +105,14 @@ pub fn draw(lab: &LabView, frame: &mut Frame, area: Rect) {
     };
     // TASKS: what the scheduler has given the worker (running or queued).
     let header = Row::new(["RUN", "WORKER", "THR", "MEM", "TASKS", "DONE"])
-        .style(theme::dim().add_modifier(Modifier::BOLD));
+        .style(t.dim().add_modifier(Modifier::BOLD));
     let visible = rest.height.saturating_sub(1) as usize;
     let rows = workers.iter().take(visible).map(|w| {
         // The run's worker with this pid (0: a worker the run did not use).
         let index = (w.pid != 0)
             .then(|| lab.workers.iter().position(|r| r.pid == w.pid))
             .flatten();
-        let colour = index.map_or(theme::dim(), |i| Style::new().fg(theme::process(i + 1)));
+        let colour = index.map_or(t.dim(), |i| t.process(i + 1));
         let done = index.map_or(0, |i| lab.workers[i].done);
         let address = w.address.split_once("://").map_or(&*w.address, |(_, a)| a);
         Row::new(vec![

@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 
 use super::super::keymap::{self, Where};
 use super::super::state::State;
-use super::super::theme;
 use super::popup::{frame_box, window_start};
 
 pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
@@ -28,7 +27,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
             if !lesson.is_overview() {
                 lines.push(Line::styled(
                     state.lessons.part_title(lesson.meta.part),
-                    theme::key(),
+                    state.theme.key(),
                 ));
             }
         }
@@ -56,8 +55,8 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         let text = format!("{here}{read} {indent}{}", lesson.meta.title);
         let text = format!("{text:<title_width$}");
         let style = match (index == selected, lesson.is_overview()) {
-            (true, _) => theme::selected(),
-            (false, true) => theme::key(),
+            (true, _) => state.theme.selected(),
+            (false, true) => state.theme.key(),
             (false, false) => ratatui::style::Style::new(),
         };
         if index == selected {
@@ -65,7 +64,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         }
         lines.push(Line::from(vec![
             Span::styled(text, style),
-            Span::styled(quiz, theme::dim()),
+            Span::styled(quiz, state.theme.dim()),
         ]));
     }
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
@@ -76,6 +75,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         lines.len() as u16 + 2,
         "Contents",
         &keymap::hint_line(&keymap::hints(Where::List)),
+        &state.theme,
     );
     let start = window_start(selected_row, inner.height as usize, lines.len());
     let visible: Vec<Line> = lines

@@ -12,7 +12,7 @@ use crate::monitor::history::{History, Series};
 
 use super::super::layout::{self, Packing};
 use super::super::state::{Live, State};
-use super::super::theme;
+use super::super::theme::Theme;
 use super::super::update::interval_label;
 
 const EIGHTHS: [&str; 9] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
@@ -80,6 +80,7 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
+    let t = &state.theme;
     let cores = live.sample.cores.len();
     let title = format!(
         " Cores: {cores} · every {} ",
@@ -87,11 +88,9 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     );
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(theme::pane_border())
-        .title(Line::styled(title, theme::pane_title()))
-        .title_bottom(
-            Line::styled(format!(" {} ", load_label(live)), theme::dim()).right_aligned(),
-        );
+        .border_style(t.pane_border())
+        .title(Line::styled(title, t.pane_title()))
+        .title_bottom(Line::styled(format!(" {} ", load_label(live)), t.dim()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -103,8 +102,8 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     let row = |name: String, value: f32, series: Series, marks: &[usize]| {
         let mut spans = vec![
-            Span::styled(format!("{name:>label$} "), theme::dim()),
-            Span::styled(bar(value, bar_width), Style::new().fg(theme::load(value))),
+            Span::styled(format!("{name:>label$} "), t.dim()),
+            Span::styled(bar(value, bar_width), t.load(value)),
             Span::styled(
                 format!("{:>4.0}%", value),
                 Style::new().add_modifier(Modifier::BOLD),
@@ -113,14 +112,14 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         let mut shown = 0;
         spans.push(Span::raw(" "));
         for colour in marks.iter().take(3) {
-            spans.push(Span::styled("●", Style::new().fg(theme::process(*colour))));
+            spans.push(Span::styled(t.process_mark(*colour), t.process(*colour)));
             shown += 1;
         }
         spans.push(Span::raw(" ".repeat(3 - shown)));
         if spark_width > 0 {
             spans.push(Span::styled(
                 sparkline(&live.history, series, spark_width),
-                Style::new().fg(theme::ACCENT),
+                t.trend(),
             ));
         }
         Line::from(spans)
@@ -132,12 +131,12 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         }
     } else {
         let rows = inner.height.saturating_sub(summary_rows as u16);
-        lines.extend(cells(live, &marks, inner.width, rows));
+        lines.extend(cells(t, live, &marks, inner.width, rows));
     }
     lines.push(row("all".into(), live.sample.total, Series::Total, &[]));
     lines.push(Line::styled(
         format!("{:>label$} {}", "mem", memory_label(live)),
-        theme::dim(),
+        t.dim(),
     ));
     super::draw_lines(frame, inner, &lines);
 }
@@ -147,6 +146,7 @@ pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
+    let t = &state.theme;
     let head = format!(
         "─ Cores: {} · every {} · all {:.0}% · mem {} {} ",
         live.sample.cores.len(),
@@ -156,11 +156,9 @@ pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         load_label(live)
     );
     let fill = (area.width as usize).saturating_sub(head.chars().count());
-    let mut lines = vec![Line::styled(
-        format!("{head}{}", "─".repeat(fill)),
-        theme::dim(),
-    )];
+    let mut lines = vec![Line::styled(format!("{head}{}", "─".repeat(fill)), t.dim())];
     lines.extend(cells(
+        t,
         live,
         &markers(live),
         area.width,
@@ -171,7 +169,13 @@ pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
 
 /// Cores packed as cells, `12 ▕████▏ 87%`, or one character each when
 /// there are too many for cells.
-fn cells(live: &Live, marks: &[Vec<usize>], width: u16, rows: u16) -> Vec<Line<'static>> {
+fn cells(
+    t: &Theme,
+    live: &Live,
+    marks: &[Vec<usize>],
+    width: u16,
+    rows: u16,
+) -> Vec<Line<'static>> {
     let cores = &live.sample.cores;
     let mut lines = Vec::new();
     match layout::packing(cores.len(), width, rows) {
@@ -182,18 +186,13 @@ fn cells(live: &Live, marks: &[Vec<usize>], width: u16, rows: u16) -> Vec<Line<'
                 for (j, value) in values.iter().enumerate() {
                     let core = r * per_row + j;
                     let label_style = match marks[core].first() {
-                        Some(colour) => Style::new()
-                            .fg(theme::process(*colour))
-                            .add_modifier(Modifier::BOLD),
-                        None => theme::dim(),
+                        Some(colour) => t.process(*colour).add_modifier(Modifier::BOLD),
+                        None => t.dim(),
                     };
                     spans.push(Span::styled(format!("{core:>3}"), label_style));
-                    spans.push(Span::styled("▕", theme::dim()));
-                    spans.push(Span::styled(
-                        bar(*value, 4),
-                        Style::new().fg(theme::load(*value)),
-                    ));
-                    spans.push(Span::styled("▏", theme::dim()));
+                    spans.push(Span::styled("▕", t.dim()));
+                    spans.push(Span::styled(bar(*value, 4), t.load(*value)));
+                    spans.push(Span::styled("▏", t.dim()));
                     spans.push(Span::raw(format!("{:>3.0}% ", value)));
                 }
                 lines.push(Line::from(spans));
@@ -201,10 +200,12 @@ fn cells(live: &Live, marks: &[Vec<usize>], width: u16, rows: u16) -> Vec<Line<'
         }
         Packing::Glyphs { per_row } => {
             for (r, values) in cores.chunks(per_row).enumerate().take(rows.max(1) as usize) {
-                let mut spans = vec![Span::styled(format!("{:>4} ", r * per_row), theme::dim())];
-                spans.extend(values.iter().map(|v| {
-                    Span::styled(level(*v).to_string(), Style::new().fg(theme::load(*v)))
-                }));
+                let mut spans = vec![Span::styled(format!("{:>4} ", r * per_row), t.dim())];
+                spans.extend(
+                    values
+                        .iter()
+                        .map(|v| Span::styled(level(*v).to_string(), t.load(*v))),
+                );
                 lines.push(Line::from(spans));
             }
         }

@@ -10,7 +10,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::action::Action;
 use super::super::keymap::{self, Hint};
 use super::super::state::State;
-use super::super::theme;
 use super::popup::frame_box;
 
 pub fn draw(
@@ -24,7 +23,7 @@ pub fn draw(
     let mut lines: Vec<Line> = Vec::new();
     for (i, example) in examples.iter().enumerate() {
         let style = if i == selected {
-            theme::selected()
+            state.theme.selected()
         } else {
             Style::new()
         };
@@ -40,9 +39,9 @@ pub fn draw(
             ""
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("   python3 {file} "), theme::dim()),
-            Span::styled(args, theme::key()),
-            Span::styled(expect, theme::dim()),
+            Span::styled(format!("   python3 {file} "), state.theme.dim()),
+            Span::styled(args, state.theme.key()),
+            Span::styled(expect, state.theme.dim()),
         ]));
     }
     lines.push(Line::default());
@@ -52,18 +51,18 @@ pub fn draw(
     };
     lines.push(Line::from(vec![
         Span::raw(" Start method: "),
-        Span::styled(method, theme::key()),
+        Span::styled(method, state.theme.key()),
         Span::styled(
             format!(
                 "  ({} changes it)",
                 keymap::key_for(|a| matches!(a, Action::CycleStartMethod))
             ),
-            theme::dim(),
+            state.theme.dim(),
         ),
     ]));
     if let Some(text) = editing {
         lines.push(Line::from(vec![
-            Span::styled(" Arguments: ", theme::key()),
+            Span::styled(" Arguments: ", state.theme.key()),
             Span::raw(format!("{text}▏")),
         ]));
         lines.push(Line::styled(
@@ -72,7 +71,7 @@ pub fn draw(
                 keymap::key_for(|a| matches!(a, Action::ArgsDone)),
                 keymap::key_for(|a| matches!(a, Action::ArgsCancel)),
             ),
-            theme::dim(),
+            state.theme.dim(),
         ));
     }
     let footer = if editing.is_some() {
@@ -108,6 +107,7 @@ pub fn draw(
         lines.len() as u16 + 2,
         "Run an example",
         &footer,
+        &state.theme,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::super::keymap::{Section, sections};
-use super::super::theme;
+use super::super::theme::Theme;
 use super::popup::frame_box;
 use crate::lesson::render::{Role, Tone};
 
@@ -19,7 +19,12 @@ const KEY_COLUMN: usize = 16;
 const GAP: u16 = 2;
 
 /// The lines of some sections, wrapped to `width` columns.
-fn section_lines(sections: &[Section], key_width: usize, width: usize) -> Vec<Line<'static>> {
+fn section_lines(
+    t: &Theme,
+    sections: &[Section],
+    key_width: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let indent = key_width + 4;
     for section in sections {
@@ -28,7 +33,7 @@ fn section_lines(sections: &[Section], key_width: usize, width: usize) -> Vec<Li
         }
         lines.push(Line::styled(
             section.heading.to_string(),
-            theme::tone(Tone {
+            t.tone(Tone {
                 role: Role::Heading(2),
                 ..Default::default()
             }),
@@ -38,11 +43,11 @@ fn section_lines(sections: &[Section], key_width: usize, width: usize) -> Vec<Li
             let help = wrap(row.help, width.saturating_sub(indent).max(10));
             let mut help = help.into_iter();
             if keys.chars().count() > key_width {
-                lines.push(Line::styled(format!("  {keys}"), theme::key()));
+                lines.push(Line::styled(format!("  {keys}"), t.key()));
             } else {
                 let first = help.next().unwrap_or_default();
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {keys:<key_width$}  "), theme::key()),
+                    Span::styled(format!("  {keys:<key_width$}  "), t.key()),
                     Span::raw(first),
                 ]));
             }
@@ -72,13 +77,15 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// Splits the sections into `n` columns (1 to 3) with the shortest
 /// longest column, measured as drawn.
 fn split(
+    t: &Theme,
     sections: &[Section],
     n: usize,
     key_width: usize,
     width: usize,
 ) -> Vec<Vec<Line<'static>>> {
     let len = sections.len();
-    let lines = |range: std::ops::Range<usize>| section_lines(&sections[range], key_width, width);
+    let lines =
+        |range: std::ops::Range<usize>| section_lines(t, &sections[range], key_width, width);
     let mut cuts: Vec<Vec<usize>> = Vec::new();
     match n {
         1 => cuts.push(vec![]),
@@ -101,7 +108,7 @@ fn split(
         .unwrap_or_default()
 }
 
-pub fn draw(scroll: usize, frame: &mut Frame, screen: Rect) {
+pub fn draw(t: &Theme, scroll: usize, frame: &mut Frame, screen: Rect) {
     let sections = sections();
     let key_width = sections
         .iter()
@@ -123,7 +130,7 @@ pub fn draw(scroll: usize, frame: &mut Frame, screen: Rect) {
         if (width as usize) < key_width + 4 + 16 {
             break;
         }
-        let columns = split(&sections, n as usize, key_width, width as usize);
+        let columns = split(t, &sections, n as usize, key_width, width as usize);
         let height = columns.iter().map(Vec::len).max().unwrap_or(0);
         if height <= room_h {
             let inner = frame_box(
@@ -133,6 +140,7 @@ pub fn draw(scroll: usize, frame: &mut Frame, screen: Rect) {
                 height as u16 + 2,
                 "Keys",
                 "any key closes",
+                t,
             );
             for (i, lines) in columns.into_iter().enumerate() {
                 let x = inner.x + i as u16 * (width + GAP);
@@ -148,7 +156,7 @@ pub fn draw(scroll: usize, frame: &mut Frame, screen: Rect) {
         }
     }
     let width = room_w.min(natural as u16);
-    let all = section_lines(&sections, key_width, width as usize);
+    let all = section_lines(t, &sections, key_width, width as usize);
     let inner = frame_box(
         frame,
         screen,
@@ -156,6 +164,7 @@ pub fn draw(scroll: usize, frame: &mut Frame, screen: Rect) {
         all.len() as u16 + 2,
         "Keys",
         "j k scroll · other keys close",
+        t,
     );
     let start = scroll.min(all.len().saturating_sub(inner.height as usize));
     frame.render_widget(

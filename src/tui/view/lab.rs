@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -13,28 +13,28 @@ use ratatui::widgets::{
 use super::super::action::Action;
 use super::super::keymap::{self, Where};
 use super::super::lab::LabView;
-use super::super::theme;
+use super::super::theme::Theme;
 use crate::lab::Workload;
 use crate::progress::Guess;
 
 /// The lab in the lesson's place; `earlier` are the learner's last guesses
 /// for this set-up, from the progress file, newest first.
-pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
+pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     let title = match &lab.experiment {
         Some((_, e)) => format!(" Lab · {} ", e.title),
         None => " Lab · your own experiment ".to_string(),
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(theme::key())
-        .title(Line::styled(title, theme::pane_title()))
-        .title_bottom(Line::styled(keys_hint(area.width), theme::dim()).right_aligned());
+        .border_style(t.key())
+        .title(Line::styled(title, t.pane_title()))
+        .title_bottom(Line::styled(keys_hint(area.width), t.dim()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 4 {
         return;
     }
-    let head = Paragraph::new(head_lines(lab, earlier)).wrap(Wrap { trim: false });
+    let head = Paragraph::new(head_lines(t, lab, earlier)).wrap(Wrap { trim: false });
     // Rows as wrapped to this width, and one blank row after.
     let head_rows = head.line_count(inner.width) as u16 + 1;
     let workers_rows = if lab.workers.is_empty() {
@@ -65,10 +65,10 @@ pub fn draw(lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
     ])
     .areas(inner);
     frame.render_widget(head, top);
-    timeline(lab, frame, workers);
-    table(lab, frame, results);
+    timeline(t, lab, frame, workers);
+    table(t, lab, frame, results);
     if chart.height >= 8 && lab.rows().len() >= 2 {
-        speedup_chart(lab, frame, chart);
+        speedup_chart(t, lab, frame, chart);
     }
 }
 
@@ -101,7 +101,7 @@ fn workers(n: usize) -> String {
     format!("{n} worker{}", if n == 1 { "" } else { "s" })
 }
 
-fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
+fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
     let c = &lab.config;
     let work = match c.workload {
         Workload::Cpu => format!(
@@ -122,10 +122,10 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
     };
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(workers(c.workers), theme::key()),
+            Span::styled(workers(c.workers), t.key()),
             Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
         ]),
-        engine_line(lab),
+        engine_line(t, lab),
     ];
     if let Some(prompt) = lab
         .experiment
@@ -133,14 +133,14 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
         .and_then(|(_, e)| e.predict.as_ref())
     {
         lines.push(Line::from(vec![
-            Span::styled("Think: ", theme::key()),
+            Span::styled("Think: ", t.key()),
             Span::raw(prompt.clone()),
         ]));
     }
     lines.push(Line::from(vec![
         Span::raw(format!("Your guess: {} will take ", workers(c.workers))),
-        Span::styled(format!("{}▏", lab.guess), theme::key()),
-        Span::styled(" s (optional: type it, then r)", theme::dim()),
+        Span::styled(format!("{}▏", lab.guess), t.key()),
+        Span::styled(" s (optional: type it, then r)", t.dim()),
     ]));
     // Until this visit has results of its own, the last visit's guesses.
     if lab.measured.is_empty() && !earlier.is_empty() {
@@ -158,7 +158,7 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
             .collect();
         lines.push(Line::styled(
             format!("Your last guesses here: {}", told.join(" · ")),
-            theme::dim(),
+            t.dim(),
         ));
     }
     let status = if lab.running {
@@ -176,12 +176,10 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
                     String::new()
                 },
             ),
-            Style::new()
-                .fg(Color::LightGreen)
-                .add_modifier(Modifier::BOLD),
+            t.good(),
         )
     } else if let Some(message) = &lab.message {
-        Line::styled(message.clone(), Style::new().fg(Color::LightRed))
+        Line::styled(message.clone(), t.bad())
     } else if lab.measured.is_empty() {
         Line::styled(
             format!(
@@ -189,12 +187,12 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
                 keymap::key_for(|a| matches!(a, Action::LabRun)),
                 keymap::key_for(|a| matches!(a, Action::LabSweep)),
             ),
-            theme::dim(),
+            t.dim(),
         )
     } else {
         Line::styled(
             "Done: change the workers and run again, or s to sweep",
-            theme::dim(),
+            t.dim(),
         )
     };
     lines.push(status);
@@ -202,7 +200,7 @@ fn head_lines(lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
 }
 
 /// Which engine runs, how its workers start, how often each point runs.
-fn engine_line(lab: &LabView) -> Line<'static> {
+fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
     let c = &lab.config;
     let last = lab.measured.last().map(|m| &m.result);
     let ran = match (c.engine, last) {
@@ -239,7 +237,7 @@ fn engine_line(lab: &LabView) -> Line<'static> {
         ""
     };
     Line::from(vec![
-        Span::styled(format!("engine {}", c.engine), theme::key()),
+        Span::styled(format!("engine {}", c.engine), t.key()),
         Span::raw(format!(
             " ({ran}) · start method {method} · best of {}{size}",
             c.repeat
@@ -248,7 +246,7 @@ fn engine_line(lab: &LabView) -> Line<'static> {
 }
 
 /// One row per worker: pid, a timeline of its tasks, tasks done.
-fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
+fn timeline(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     if area.height < 2 {
         return;
     }
@@ -267,7 +265,7 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
             format!("{:.2} s", span),
             w = width.saturating_sub(3)
         ),
-        theme::dim(),
+        t.dim(),
     )];
     if !lab.serial.is_empty() {
         let mut cells = vec![' '; width];
@@ -281,11 +279,8 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
             }
         }
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<label$}", "master (serial)"), theme::dim()),
-            Span::styled(
-                cells.into_iter().collect::<String>(),
-                Style::new().fg(Color::Yellow),
-            ),
+            Span::styled(format!("{:<label$}", "master (serial)"), t.dim()),
+            Span::styled(cells.into_iter().collect::<String>(), t.serial()),
         ]));
     }
     let shown = (area.height as usize).saturating_sub(lines.len());
@@ -303,18 +298,18 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
         let mut spans = vec![Span::styled(
             // Numbered from 1, as the process pane and Python name workers.
             format!("w{:<3} {:<10} ", i + 1, worker.pid),
-            Style::new().fg(theme::process(i + 1)),
+            t.process(i + 1),
         )];
         let mut run = String::new();
         let mut kind = None;
         for cell in cells {
             if cell != kind && !run.is_empty() {
-                spans.push(bar_span(std::mem::take(&mut run), kind));
+                spans.push(bar_span(t, std::mem::take(&mut run), kind));
             }
             kind = cell;
             run.push(if cell.is_some() { '█' } else { ' ' });
         }
-        spans.push(bar_span(run, kind));
+        spans.push(bar_span(t, run, kind));
         let state = match (&worker.ended, worker.task) {
             // The status line above says how and why.
             (Some(end), _) if end.contains("crash") => " crashed".to_string(),
@@ -329,22 +324,18 @@ fn timeline(lab: &LabView, frame: &mut Frame, area: Rect) {
     {
         *last = Line::styled(
             format!("… and {} more workers", lab.workers.len() - shown + 1),
-            theme::dim(),
+            t.dim(),
         );
     }
     super::draw_lines(frame, area, &lines);
 }
 
-fn bar_span(text: String, kind: Option<bool>) -> Span<'static> {
-    let colour = match kind {
-        Some(true) => Color::LightCyan,
-        Some(false) => Color::Cyan,
-        None => Color::Reset,
-    };
-    Span::styled(text, Style::new().fg(colour))
+fn bar_span(t: &Theme, text: String, kind: Option<bool>) -> Span<'static> {
+    let style = kind.map_or(Style::new(), |even| t.task(even));
+    Span::styled(text, style)
 }
 
-fn table(lab: &LabView, frame: &mut Frame, area: Rect) {
+fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     if area.height < 2 {
         return;
     }
@@ -412,13 +403,14 @@ fn table(lab: &LabView, frame: &mut Frame, area: Rect) {
     widths.push(Constraint::Fill(1));
     frame.render_widget(
         Table::new(body, widths)
-            .header(Row::new(header).style(theme::dim().add_modifier(Modifier::BOLD)))
+            .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
             .column_spacing(1),
         area,
     );
 }
 
-fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
+/// The speedup chart; the projector view draws it large.
+pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     let rows = lab.rows();
     let max_workers = rows.iter().map(|r| r.workers).max().unwrap_or(1).max(2) as f64;
     let measured: Vec<(f64, f64)> = rows
@@ -458,13 +450,13 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
             .name("ideal")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(theme::dim())
+            .style(t.chart_ideal())
             .data(&ideal),
         Dataset::default()
             .name("measured")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
-            .style(Style::new().fg(Color::LightGreen))
+            .style(t.chart_measured())
             .data(&measured),
     ];
     if !slowest.is_empty() {
@@ -473,7 +465,7 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
                 .name("slowest run")
                 .marker(Marker::Dot)
                 .graph_type(GraphType::Scatter)
-                .style(Style::new().fg(Color::Green))
+                .style(t.chart_measured())
                 .data(&slowest),
         );
     }
@@ -483,12 +475,14 @@ fn speedup_chart(lab: &LabView, frame: &mut Frame, area: Rect) {
                 .name("Amdahl")
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
-                .style(Style::new().fg(Color::Yellow))
+                .style(t.chart_amdahl())
                 .data(&amdahl),
         );
     }
+    // The chart's background is its canvas's: the theme's, not the terminal's.
     let chart = Chart::new(datasets)
-        .block(Block::new().title(Line::styled("Speedup against workers", theme::dim())))
+        .style(t.base())
+        .block(Block::new().title(Line::styled("Speedup against workers", t.dim())))
         .x_axis(
             Axis::default()
                 .title("workers")

@@ -8,7 +8,7 @@ use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
 use crate::lesson::render;
 
 use super::super::state::State;
-use super::super::theme;
+use super::super::theme::Theme;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
     let query = state
@@ -28,7 +28,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
         .enumerate()
         .skip(state.scroll)
         .take(text.height as usize)
-        .map(|(i, line)| styled(line, query.as_deref(), current_hit == Some(i)))
+        .map(|(i, line)| styled(&state.theme, line, query.as_deref(), current_hit == Some(i)))
         .collect();
     super::draw_lines(frame, text, &lines);
     if state.doc.lines.len() > text.height as usize {
@@ -49,7 +49,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
 }
 
 /// Converts a rendered line to a ratatui line, marking matches of the query.
-fn styled<'a>(line: &'a render::Line, query: Option<&str>, current: bool) -> Line<'a> {
+fn styled<'a>(t: &Theme, line: &'a render::Line, query: Option<&str>, current: bool) -> Line<'a> {
     let spans: Vec<Span> = match query {
         Some(q) if line.plain().to_ascii_lowercase().contains(q) => {
             let plain = line.plain().to_ascii_lowercase();
@@ -60,7 +60,7 @@ fn styled<'a>(line: &'a render::Line, query: Option<&str>, current: bool) -> Lin
             let mut out = Vec::new();
             let mut offset = 0;
             for span in &line.spans {
-                let base = theme::tone(span.tone);
+                let base = t.tone(span.tone);
                 let end = offset + span.text.len();
                 let mut cut = offset;
                 let mut pieces = Vec::new();
@@ -75,7 +75,7 @@ fn styled<'a>(line: &'a render::Line, query: Option<&str>, current: bool) -> Lin
                 pieces.push((cut, end, false));
                 for (s, e, hit) in pieces {
                     if s < e {
-                        let style = if hit { theme::search_hit() } else { base };
+                        let style = if hit { t.search_hit() } else { base };
                         let style = if hit && current {
                             style.add_modifier(ratatui::style::Modifier::BOLD)
                         } else {
@@ -94,7 +94,7 @@ fn styled<'a>(line: &'a render::Line, query: Option<&str>, current: bool) -> Lin
         _ => line
             .spans
             .iter()
-            .map(|s| Span::styled(s.text.as_str(), theme::tone(s.tone)))
+            .map(|s| Span::styled(s.text.as_str(), t.tone(s.tone)))
             .collect(),
     };
     Line::from(spans)

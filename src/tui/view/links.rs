@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 use super::super::action::Action;
 use super::super::keymap::{self, Hint, Where};
 use super::super::state::State;
-use super::super::theme;
 use super::popup::{frame_box, window_start};
 
 pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
@@ -23,7 +22,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
                 None => format!("↗ {target}"),
             };
             let style = if i == selected {
-                theme::selected()
+                state.theme.selected()
             } else {
                 ratatui::style::Style::new()
             };
@@ -38,6 +37,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         lines.len() as u16 + 2,
         "Links",
         &links_footer(),
+        &state.theme,
     );
     let start = window_start(selected, inner.height as usize, lines.len());
     frame.render_widget(

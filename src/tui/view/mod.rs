@@ -7,6 +7,7 @@ mod contents;
 mod cores;
 mod examples;
 mod help;
+mod keys;
 mod lab;
 mod lesson;
 mod links;
@@ -43,6 +44,10 @@ pub fn view(state: &State, frame: &mut Frame) {
         );
         return;
     }
+    let t = &state.theme;
+    if t.base() != ratatui::style::Style::new() {
+        frame.buffer_mut().set_style(area, t.base());
+    }
     // The frame's own size, not the one the state last heard of: the
     // terminal may have been resized again since (rapid resizes).
     let areas = layout::areas(area, state.shape());
@@ -52,7 +57,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         let top = areas.header.bottom();
         let body =
             ratatui::layout::Rect::new(area.x, top, area.width, areas.status.y.saturating_sub(top));
-        class::draw(class, frame, body);
+        class::draw(t, class, frame, body);
     } else if let Some(live) = &state.live {
         if state.projector {
             projector::draw(state, live, frame, areas.cores);
@@ -64,9 +69,9 @@ pub fn view(state: &State, frame: &mut Frame) {
                 cores::pane(state, live, frame, areas.cores);
             }
             if state.mode == Mode::Lab && state.lab.shows_cluster() {
-                cluster::draw(&state.lab, frame, areas.processes);
+                cluster::draw(t, &state.lab, frame, areas.processes);
             } else {
-                processes::draw(live, frame, areas.processes);
+                processes::draw(t, live, frame, areas.processes);
             }
         }
     } else {
@@ -78,9 +83,12 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Examples { selected, editing } => {
             examples::draw(state, *selected, editing.as_deref(), frame, area)
         }
-        Overlay::Help => help::draw(state.help_scroll, frame, area),
+        Overlay::Help => help::draw(t, state.help_scroll, frame, area),
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
+    }
+    if state.presenter.show_keys {
+        keys::draw(state, frame, areas.status);
     }
 }
 
@@ -92,7 +100,7 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
         Mode::Lab => {
             let key = state.lab.experiment_key();
             let earlier: Vec<_> = state.progress.guesses_for(&key).take(3).collect();
-            lab::draw(&state.lab, &earlier, frame, areas.lesson)
+            lab::draw(&state.theme, &state.lab, &earlier, frame, areas.lesson)
         }
     }
     output::draw(state, frame, areas.output);

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthChar;
@@ -11,26 +11,31 @@ use unicode_width::UnicodeWidthChar;
 use super::super::action::Action;
 use super::super::keymap;
 use super::super::state::{ExampleRun, Focus, RunEnd, State};
-use super::super::theme;
+use super::super::theme::Theme;
 use crate::python::{EndCause, Stream};
 
-/// Offset column: `  12.34 `.
-const GUTTER: usize = 8;
+/// Offset column and stream mark: `  12.34 ! ` (stderr is marked, so it
+/// reads without colour too).
+const GUTTER: usize = 9;
+
+/// The mark of a line the script wrote to stderr.
+const STDERR_MARK: char = '!';
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let Some(run) = state.python.run.as_ref().filter(|_| area.height >= 3) else {
         return;
     };
+    let t = &state.theme;
     let border = if state.focus == Focus::Output {
-        theme::key()
+        t.key()
     } else {
-        theme::pane_border()
+        t.pane_border()
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(border)
-        .title(Line::styled(title(run), theme::pane_title()))
-        .title_bottom(ending(run).right_aligned());
+        .title(Line::styled(title(run), t.pane_title()))
+        .title_bottom(ending(t, run).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = (inner.width as usize).saturating_sub(GUTTER).max(10);
@@ -41,7 +46,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     match run.scroll {
         Some(first) => {
             for line in lines.iter().skip(first) {
-                rows.extend(wrapped(line, width));
+                rows.extend(wrapped(t, line, width));
                 if rows.len() >= height {
                     break;
                 }
@@ -50,7 +55,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         None => {
             for line in lines.iter().rev() {
-                let mut these = wrapped(line, width);
+                let mut these = wrapped(t, line, width);
                 these.append(&mut rows);
                 rows = these;
                 if rows.len() >= height {
@@ -66,7 +71,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         rows.extend(
             message
                 .lines()
-                .map(|l| Line::styled(l.to_string(), Style::new().fg(Color::LightRed))),
+                .map(|l| Line::styled(l.to_string(), t.bad())),
         );
         let skip = rows.len().saturating_sub(height);
         rows.drain(..skip);
@@ -76,7 +81,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             None => "waiting for the script's first output…",
             Some(_) => "(the script printed nothing)",
         };
-        rows.push(Line::styled(waiting, theme::dim()));
+        rows.push(Line::styled(waiting, t.dim()));
     }
     frame.render_widget(Paragraph::new(rows), inner);
 }
@@ -98,13 +103,9 @@ fn title(run: &ExampleRun) -> String {
     }
 }
 
-fn ending(run: &ExampleRun) -> Line<'static> {
-    let good = Style::new()
-        .fg(Color::LightGreen)
-        .add_modifier(Modifier::BOLD);
-    let bad = Style::new()
-        .fg(Color::LightRed)
-        .add_modifier(Modifier::BOLD);
+fn ending(t: &Theme, run: &ExampleRun) -> Line<'static> {
+    let good = t.good();
+    let bad = t.bad();
     let hide = keymap::key_for(|a| matches!(a, Action::ToggleOutput));
     match &run.end {
         None if run.timed_out => Line::styled(" time limit passed: stopping… ", bad),
@@ -114,7 +115,7 @@ fn ending(run: &ExampleRun) -> Line<'static> {
                 run.started_at.elapsed().as_secs_f32(),
                 keymap::key_for(|a| matches!(a, Action::StopExample))
             ),
-            theme::key(),
+            t.key(),
         ),
         Some(RunEnd::Failed(message)) => {
             Line::styled(format!(" could not run: {} ", first_line(message)), bad)
@@ -157,10 +158,10 @@ fn first_line(text: &str) -> &str {
 
 /// One transcript line as screen rows: the offset, then the text cut to
 /// the pane's width (continuations under the text, not the offset).
-fn wrapped(line: &crate::python::transcript::Line, width: usize) -> Vec<Line<'static>> {
-    let style = match line.stream {
-        Stream::Stdout => Style::new(),
-        Stream::Stderr => Style::new().fg(Color::LightRed),
+fn wrapped(t: &Theme, line: &crate::python::transcript::Line, width: usize) -> Vec<Line<'static>> {
+    let (style, mark) = match line.stream {
+        Stream::Stdout => (Style::new(), ' '),
+        Stream::Stderr => (t.stderr(), STDERR_MARK),
     };
     let mut rows = Vec::new();
     let mut piece = String::new();
@@ -168,12 +169,16 @@ fn wrapped(line: &crate::python::transcript::Line, width: usize) -> Vec<Line<'st
     let mut first = true;
     let mut flush = |piece: &mut String, first: &mut bool| {
         let gutter = if *first {
-            format!("{:>6.2}  ", line.offset.as_secs_f32())
+            format!("{:>6.2} ", line.offset.as_secs_f32())
         } else {
-            " ".repeat(GUTTER)
+            " ".repeat(GUTTER - 2)
         };
         rows.push(Line::from(vec![
-            Span::styled(gutter, theme::dim()),
+            Span::styled(gutter, t.dim()),
+            Span::styled(
+                format!("{mark} "),
+                style.add_modifier(ratatui::style::Modifier::BOLD),
+            ),
             Span::styled(std::mem::take(piece), style),
         ]));
         *first = false;

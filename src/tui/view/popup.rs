@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear};
 
-use super::super::theme;
+use super::super::theme::Theme;
 
 /// Clears a centred box of at most `width`×`height` and draws its frame;
 /// returns the inside.
@@ -16,6 +16,7 @@ pub fn frame_box(
     height: u16,
     title: &str,
     footer: &str,
+    t: &Theme,
 ) -> Rect {
     let width = width.min(screen.width.saturating_sub(2)).max(10);
     let height = height.min(screen.height.saturating_sub(2)).max(3);
@@ -27,12 +28,12 @@ pub fn frame_box(
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(theme::key())
-        .title(Line::styled(format!(" {title} "), theme::key()))
-        .title_bottom(Line::styled(format!(" {footer} "), theme::dim()).right_aligned());
+        .border_style(t.key())
+        .title(Line::styled(format!(" {title} "), t.key()))
+        .title_bottom(Line::styled(format!(" {footer} "), t.dim()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
-    frame.render_widget(block, area);
+    frame.render_widget(block.style(t.base()), area);
     inner
 }
 

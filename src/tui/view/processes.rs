@@ -3,12 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 
 use super::super::state::Live;
-use super::super::theme;
+use super::super::theme::Theme;
 use crate::monitor::role::brief;
 use crate::os::process::Exit;
 
@@ -27,7 +27,7 @@ fn ending(e: &Option<Exit>) -> String {
     e.map_or_else(|| "ended".into(), Exit::short)
 }
 
-pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
+pub fn draw(t: &Theme, live: &Live, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
@@ -36,21 +36,30 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
     let title = format!(" Processes: forklab + {} ", running.saturating_sub(1));
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(theme::pane_border())
-        .title(Line::styled(title, theme::pane_title()));
+        .border_style(t.pane_border())
+        .title(Line::styled(title, t.pane_title()));
     let header = Row::new(["PID", "PPID", "S", "CPU%", "MEM", "CORE", "COMMAND"])
-        .style(theme::dim().add_modifier(Modifier::BOLD));
+        .style(t.dim().add_modifier(Modifier::BOLD));
     // Only the rows that fit are built: a big family costs no more to draw.
     let visible = area.height.saturating_sub(3) as usize;
     let rows = members.iter().take(visible).map(|m| {
-        let colour = Style::new().fg(theme::process(m.colour));
+        let colour = t.process(m.colour);
         let tree = if m.depth == 0 {
             String::new()
         } else {
             format!("{}└ ", "  ".repeat(m.depth - 1))
         };
         let command = Line::from(vec![
-            Span::styled(tree.clone(), theme::dim()),
+            Span::styled(tree.clone(), t.dim()),
+            // Without colour, the shape that marks this process's core.
+            Span::styled(
+                if t.coloured() {
+                    String::new()
+                } else {
+                    format!("{} ", t.process_mark(m.colour))
+                },
+                colour,
+            ),
             Span::styled(m.role.as_str(), colour.add_modifier(Modifier::BOLD)),
             Span::raw(" "),
             Span::styled(brief(m.role, &m.info.command), colour),
@@ -60,8 +69,7 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
                 Cell::from(Span::styled(m.info.pid.to_string(), colour)),
                 Cell::from(m.info.ppid.to_string()),
                 Cell::from(m.info.state.to_string()),
-                Cell::from(format!("{:>5.1}", m.info.cpu))
-                    .style(Style::new().fg(theme::load(m.info.cpu.min(100.0)))),
+                Cell::from(format!("{:>5.1}", m.info.cpu)).style(t.load(m.info.cpu.min(100.0))),
                 Cell::from(size(m.info.memory)),
                 Cell::from(m.info.core.map_or("-".into(), |c| format!("{c:>3}"))).style(colour),
                 Cell::from(command),
@@ -79,7 +87,7 @@ pub fn draw(live: &Live, frame: &mut Frame, area: Rect) {
                     brief(m.role, &m.info.command)
                 )),
             ])
-            .style(theme::dim().add_modifier(Modifier::CROSSED_OUT)),
+            .style(t.dim().add_modifier(Modifier::CROSSED_OUT)),
         }
     });
     // Pids as wide as the longest shown, so the command keeps the room.

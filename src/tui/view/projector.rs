@@ -1,18 +1,19 @@
 //! The projector view: the cores alone, in bars big enough to read from the
-//! back of a classroom.
+//! back of a classroom, and the lab's speedup chart beside them, large,
+//! once the lab has results.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, Block, BorderType};
 
 use super::super::state::{Live, State};
-use super::super::theme;
 use super::super::update::interval_label;
 use super::cores::{markers, memory_label};
 
 pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
     let cores = &live.sample.cores;
     let title = format!(
         " {} cores · all {:.0}% · mem {} · every {} · c returns ",
@@ -23,10 +24,28 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     );
     let block = Block::bordered()
         .border_type(BorderType::Thick)
-        .border_style(theme::pane_border())
-        .title(Line::styled(title, theme::pane_title()));
+        .border_style(t.pane_border())
+        .title(Line::styled(title, t.pane_title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let inner = if state.lab.measured.len() >= 2 {
+        // Side by side on a wide screen, one above the other on a tall one.
+        let (cores_part, chart) = if inner.width >= inner.height * 3 {
+            let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
+                .spacing(2)
+                .areas(inner);
+            (a, b)
+        } else {
+            let [a, b] = Layout::vertical([Constraint::Fill(1); 2])
+                .spacing(1)
+                .areas(inner);
+            (a, b)
+        };
+        super::lab::speedup_chart(t, &state.lab, frame, chart);
+        cores_part
+    } else {
+        inner
+    };
     let marks = markers(live);
     let bar = |i: usize, value: f32, wide: bool| {
         let label = if wide {
@@ -35,25 +54,20 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
             i.to_string()
         };
         let label = match marks[i].first() {
-            Some(c) => Line::styled(
-                label,
-                Style::new()
-                    .fg(theme::process(*c))
-                    .add_modifier(Modifier::BOLD),
+            // Without colour, the shape of the process on this core.
+            Some(c) if !t.coloured() => Line::styled(
+                format!("{label} {}", t.process_mark(*c)),
+                t.process(*c).add_modifier(Modifier::BOLD),
             ),
+            Some(c) => Line::styled(label, t.process(*c).add_modifier(Modifier::BOLD)),
             None => Line::from(label),
         };
         Bar::default()
             .value(value.round() as u64)
             .label(label)
             .text_value(format!("{value:.0}%"))
-            .style(Style::new().fg(theme::load(value)))
-            .value_style(
-                Style::new()
-                    .fg(ratatui::style::Color::Black)
-                    .bg(theme::load(value))
-                    .add_modifier(Modifier::BOLD),
-            )
+            .style(t.load(value))
+            .value_style(t.load_badge(value))
     };
     if cores.len() <= 16 && inner.height as usize >= cores.len() * 2 {
         // Few cores: thick horizontal bars, one per core.

@@ -8,12 +8,11 @@ use ratatui::widgets::Paragraph;
 use super::super::action::Action;
 use super::super::keymap::{self, Hint, Where};
 use super::super::state::{Focus, Mode, State};
-use super::super::theme;
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
         let text = format!(" forklab │ class {} ", class.code);
-        frame.render_widget(Paragraph::new(text).style(theme::header()), area);
+        frame.render_widget(Paragraph::new(text).style(state.theme.header()), area);
         return;
     }
     let lesson = state.lesson();
@@ -22,6 +21,7 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
+    let t = &state.theme;
     let left = format!(" forklab │ {}{read}", lesson.meta.title);
     let right = if lesson.is_overview() {
         format!("{}/{} ", state.current + 1, state.lessons.len())
@@ -40,11 +40,12 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Length(right.chars().count() as u16),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(left).style(theme::header()), l);
-    frame.render_widget(Paragraph::new(right).style(theme::header()), r);
+    frame.render_widget(Paragraph::new(left).style(t.header()), l);
+    frame.render_widget(Paragraph::new(right).style(t.header()), r);
 }
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
     let position = match (&state.class_link, state.mode) {
         (_, Mode::Class) => " ".to_string(),
         (Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
@@ -57,11 +58,11 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     .areas(area);
     let left: Line = if let Some(input) = &state.search.input {
         Line::from(vec![
-            Span::styled(" Search all lessons: ", theme::key()),
+            Span::styled(" Search all lessons: ", t.key()),
             Span::raw(format!("{input}▏")),
         ])
     } else if let Some(notice) = &state.notice {
-        Line::from(Span::styled(format!(" {notice}"), theme::notice()))
+        Line::from(Span::styled(format!(" {notice}"), t.notice()))
     } else if state.search.active() {
         let mut spans = vec![Span::raw(format!(
             " \"{}\": match {} of {}  ",
@@ -69,7 +70,7 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             state.search.index + 1,
             state.search.hits.len()
         ))];
-        spans.extend(hint_spans(&keymap::hints(Where::Search)));
+        spans.extend(hint_spans(t, &keymap::hints(Where::Search)));
         Line::from(spans)
     } else {
         let running = state.python.run.as_ref().is_some_and(|r| r.running());
@@ -122,11 +123,11 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             }
         }
         let mut spans = vec![Span::raw(" ")];
-        spans.extend(hint_spans(&hints));
+        spans.extend(hint_spans(t, &hints));
         Line::from(spans)
     };
-    frame.render_widget(Paragraph::new(left).style(theme::status()), l);
-    frame.render_widget(Paragraph::new(position).style(theme::status()), r);
+    frame.render_widget(Paragraph::new(left).style(t.status()), l);
+    frame.render_widget(Paragraph::new(position).style(t.status()), r);
 }
 
 /// The lab's keys the status bar shows (the lab's frame shows the rest).
@@ -145,10 +146,10 @@ pub(super) fn lab_hints() -> Vec<Hint> {
 }
 
 /// `n/p lesson  j/k scroll  ...`
-fn hint_spans(hints: &[Hint]) -> Vec<Span<'static>> {
+fn hint_spans(t: &super::super::theme::Theme, hints: &[Hint]) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for hint in hints {
-        spans.push(Span::styled(hint.keys_joined("/"), theme::key()));
+        spans.push(Span::styled(hint.keys_joined("/"), t.key()));
         spans.push(Span::raw(format!(" {}  ", hint.word)));
     }
     spans

@@ -1,0 +1,76 @@
+//! `forklab config`: the effective settings and where each came from.
+
+use std::process::ExitCode;
+
+use crate::config::{FileState, Settings};
+
+/// The report, as printed.
+pub fn report(s: &Settings) -> String {
+    let mut out = String::new();
+    let file = match &s.file.path {
+        Some(p) => p.display().to_string(),
+        None => "(no config folder on this system; set $FORKLAB_CONFIG)".into(),
+    };
+    let state = match &s.file.state {
+        FileState::Missing => "not found: defaults apply".to_string(),
+        FileState::Read => "read".to_string(),
+        FileState::Bad(why) => format!("IGNORED: {why}"),
+    };
+    out.push_str(&format!(
+        "config file   {file}\n              (found by {}; {state})\n\n",
+        s.file.found_by
+    ));
+    let colour = if s.colour.value {
+        "on".to_string()
+    } else {
+        "off (meaning kept by weight and symbols)".to_string()
+    };
+    let python = s.python.value.as_ref().map_or_else(
+        || "python3 on PATH".to_string(),
+        |p| p.display().to_string(),
+    );
+    let method = s
+        .start_method
+        .value
+        .map_or_else(|| "Python's default".to_string(), |m| m.to_string());
+    let rows = [
+        ("theme", s.theme.value.to_string(), &s.theme.source),
+        ("colour", colour, &s.colour.source),
+        (
+            "refresh_ms",
+            s.refresh.value.as_millis().to_string(),
+            &s.refresh.source,
+        ),
+        ("python", python, &s.python.source),
+        ("start_method", method, &s.start_method.source),
+        (
+            "dask_scheduler",
+            s.dask_scheduler
+                .value
+                .clone()
+                .unwrap_or_else(|| "a LocalCluster per run".into()),
+            &s.dask_scheduler.source,
+        ),
+    ];
+    out.push_str(&format!("{:<14} {:<42} from\n", "setting", "value"));
+    for (name, value, source) in rows {
+        out.push_str(&format!("{name:<14} {value:<42} {source}\n"));
+    }
+    for problem in &s.problems {
+        out.push_str(&format!("\nproblem: {problem}"));
+    }
+    if !s.problems.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Prints the report; exit status 1 when the file or a variable is bad.
+pub fn print(s: &Settings) -> ExitCode {
+    print!("{}", report(s));
+    if s.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,599 @@
+//! Settings: the built-in defaults, the config file, the environment and
+//! the command line, each setting with where it came from (`forklab
+//! config` prints them). Knows nothing of the terminal: the TUI turns a
+//! [`ThemeName`] into styles, headless commands read the rest.
+//!
+//! Precedence: flag > environment > file > default. A bad file (TOML that
+//! does not parse, an unknown key, a value out of range) is ignored as a
+//! whole and reported with its line; forklab then starts with the defaults
+//! (and whatever the environment and flags say).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::lab::engine::dask::{SCHEDULER_VAR, parse_scheduler};
+use crate::monitor::{DEFAULT_INTERVAL, INTERVALS};
+use crate::python::StartMethod;
+
+/// Names the config file, over the usual place.
+pub const CONFIG_VAR: &str = "FORKLAB_CONFIG";
+/// Chooses the theme, over the file.
+pub const THEME_VAR: &str = "FORKLAB_THEME";
+/// <https://no-color.org>: present and not empty turns colours off.
+pub const NO_COLOR_VAR: &str = "NO_COLOR";
+/// Chooses the Python, over the file (the interpreter module reads it too).
+pub const PYTHON_VAR: &str = crate::python::interpreter::ENV_VAR;
+
+/// The themes, in the order the theme key cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    /// Light text on a dark terminal.
+    #[default]
+    Dark,
+    /// Dark text on a light terminal or a washed-out projector.
+    Light,
+    /// No colour at all: weight, reverse video, symbols and position.
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Mono];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::Mono => "mono",
+        }
+    }
+
+    /// The next theme, for the key that cycles them.
+    pub fn next(self) -> ThemeName {
+        let i = ThemeName::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        ThemeName::ALL[(i + 1) % ThemeName::ALL.len()]
+    }
+}
+
+impl std::fmt::Display for ThemeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ThemeName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ThemeName, String> {
+        let wanted = s.trim();
+        ThemeName::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| format!("unknown theme {wanted:?}: choose dark, light or mono"))
+    }
+}
+
+/// A refresh given in milliseconds, checked against the ones offered.
+pub fn parse_refresh(ms: u64) -> Result<Duration, String> {
+    INTERVALS
+        .iter()
+        .copied()
+        .find(|d| d.as_millis() == u128::from(ms))
+        .ok_or_else(|| {
+            let offered: Vec<String> = INTERVALS
+                .iter()
+                .map(|d| d.as_millis().to_string())
+                .collect();
+            format!(
+                "refresh {ms} ms is not offered: choose {} (milliseconds)",
+                offered.join(", ")
+            )
+        })
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    /// An environment variable.
+    Env(&'static str),
+    /// A command-line flag.
+    Flag(&'static str),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File => f.write_str("file"),
+            Source::Env(var) => write!(f, "env {var}"),
+            Source::Flag(flag) => write!(f, "flag {flag}"),
+        }
+    }
+}
+
+/// One setting's value and its origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn default(value: T) -> Setting<T> {
+        Setting {
+            value,
+            source: Source::Default,
+        }
+    }
+
+    /// Takes `value` from `source` when there is one.
+    fn over(&mut self, value: Option<T>, source: Source) {
+        if let Some(value) = value {
+            *self = Setting { value, source };
+        }
+    }
+}
+
+/// What the command line says (`--theme`, `--refresh`, `--python`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub theme: Option<ThemeName>,
+    pub refresh: Option<Duration>,
+    pub python: Option<PathBuf>,
+}
+
+/// The config file as found on disk (or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// `None`: no config folder on this system and no `$FORKLAB_CONFIG`.
+    pub path: Option<PathBuf>,
+    /// How the path was chosen: `$FORKLAB_CONFIG`, `$XDG_CONFIG_HOME`, ...
+    pub found_by: &'static str,
+    pub state: FileState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileState {
+    /// Nothing there: the defaults apply.
+    Missing,
+    Read,
+    /// Unreadable or invalid: why, with the line; the defaults apply.
+    Bad(String),
+}
+
+/// The keys the file may hold. New settings (a class server's address, a
+/// scheduler) are new fields here; unknown keys are errors, so a typo is
+/// reported with its line rather than silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    theme: Option<ThemeName>,
+    refresh_ms: Option<toml::Spanned<u64>>,
+    python: Option<PathBuf>,
+    start_method: Option<toml::Spanned<String>>,
+    dask_scheduler: Option<toml::Spanned<String>>,
+}
+
+/// Every setting, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub theme: Setting<ThemeName>,
+    /// Colours at all (`NO_COLOR` turns them off whatever the theme).
+    pub colour: Setting<bool>,
+    pub refresh: Setting<Duration>,
+    /// `None`: `python3` on `PATH`.
+    pub python: Setting<Option<PathBuf>>,
+    /// `None`: Python's own default for the platform.
+    pub start_method: Setting<Option<StartMethod>>,
+    /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
+    /// LocalCluster for each run.
+    pub dask_scheduler: Setting<Option<String>>,
+    pub file: File,
+    /// What went wrong on the way (a bad file, a bad variable), for a
+    /// notice on screen or a line on stderr.
+    pub problems: Vec<String>,
+}
+
+impl Settings {
+    /// The Python named by a flag or the file, with which (the
+    /// interpreter search reads the environment itself).
+    pub fn python_choice(&self) -> Option<(PathBuf, crate::python::interpreter::Source)> {
+        use crate::python::interpreter::Source as From;
+        let source = match self.python.source {
+            Source::Flag(_) => From::Flag,
+            Source::File => From::File,
+            Source::Env(_) | Source::Default => return None,
+        };
+        self.python.value.clone().map(|p| (p, source))
+    }
+
+    /// The refresh as an index into [`INTERVALS`] (what the TUI keeps).
+    pub fn refresh_index(&self) -> usize {
+        INTERVALS
+            .iter()
+            .position(|d| *d == self.refresh.value)
+            .unwrap_or(DEFAULT_INTERVAL)
+    }
+}
+
+/// The config file's path: `$FORKLAB_CONFIG`, else
+/// `$XDG_CONFIG_HOME/forklab/config.toml`, else the platform's config
+/// folder (`~/.config/forklab/config.toml` on Linux).
+pub fn path(env: &dyn Fn(&str) -> Option<String>) -> (Option<PathBuf>, &'static str) {
+    let set = |var: &str| env(var).filter(|v| !v.is_empty());
+    if let Some(path) = set(CONFIG_VAR) {
+        return (Some(PathBuf::from(path)), "$FORKLAB_CONFIG");
+    }
+    if let Some(dir) = set("XDG_CONFIG_HOME") {
+        return (
+            Some(Path::new(&dir).join("forklab").join("config.toml")),
+            "$XDG_CONFIG_HOME",
+        );
+    }
+    let dirs = directories::ProjectDirs::from("", "", "forklab");
+    (
+        dirs.map(|d| d.config_dir().join("config.toml")),
+        "the config folder",
+    )
+}
+
+/// The settings for this process: its environment, its config file and
+/// the flags given.
+pub fn load(flags: &Flags) -> Settings {
+    let env = |var: &str| std::env::var(var).ok();
+    let (path, found_by) = path(&env);
+    let text = path
+        .as_deref()
+        .and_then(|p| match std::fs::read_to_string(p) {
+            Ok(text) => Some(Ok(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(Err(format!("cannot read it: {e}"))),
+        });
+    resolve(flags, &env, path, found_by, text)
+}
+
+/// [`load`] with the environment and the file's text passed in (tests).
+/// `text`: `None` when there is no file.
+pub fn resolve(
+    flags: &Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+    path: Option<PathBuf>,
+    found_by: &'static str,
+    text: Option<Result<String, String>>,
+) -> Settings {
+    let mut problems = Vec::new();
+    let shown = path
+        .as_deref()
+        .map_or_else(|| "the config file".into(), |p| p.display().to_string());
+    let (file, state) = match text {
+        None => (FileSettings::default(), FileState::Missing),
+        Some(Err(e)) => (FileSettings::default(), FileState::Bad(e)),
+        Some(Ok(text)) => match parse(&text) {
+            Ok(file) => (file, FileState::Read),
+            Err(e) => (FileSettings::default(), FileState::Bad(e)),
+        },
+    };
+    if let FileState::Bad(why) = &state {
+        problems.push(format!("{shown}: {why}; using the defaults"));
+    }
+    let set = |var: &'static str| env(var).filter(|v| !v.is_empty());
+
+    let mut theme = Setting::default(ThemeName::Dark);
+    theme.over(file.theme, Source::File);
+    if let Some(value) = set(THEME_VAR) {
+        match value.parse() {
+            Ok(t) => theme.over(Some(t), Source::Env(THEME_VAR)),
+            Err(e) => problems.push(format!("${THEME_VAR}: {e}; ignored")),
+        }
+    }
+    theme.over(flags.theme, Source::Flag("--theme"));
+
+    let mut colour = Setting::default(true);
+    colour.over(set(NO_COLOR_VAR).map(|_| false), Source::Env(NO_COLOR_VAR));
+
+    let mut refresh = Setting::default(INTERVALS[DEFAULT_INTERVAL]);
+    // Checked by `parse`: a file that got here has an offered value.
+    refresh.over(
+        file.refresh_ms
+            .and_then(|ms| parse_refresh(*ms.get_ref()).ok()),
+        Source::File,
+    );
+    refresh.over(flags.refresh, Source::Flag("--refresh"));
+
+    let mut python = Setting::default(None);
+    python.over(file.python.map(Some), Source::File);
+    python.over(
+        set(PYTHON_VAR).map(|p| Some(PathBuf::from(p))),
+        Source::Env(PYTHON_VAR),
+    );
+    python.over(flags.python.clone().map(Some), Source::Flag("--python"));
+
+    let mut start_method = Setting::default(None);
+    start_method.over(
+        file.start_method
+            .and_then(|m| m.get_ref().parse().ok())
+            .map(Some),
+        Source::File,
+    );
+
+    let mut dask_scheduler = Setting::default(None);
+    dask_scheduler.over(
+        file.dask_scheduler
+            .and_then(|a| parse_scheduler(a.get_ref()).ok())
+            .map(Some),
+        Source::File,
+    );
+    if let Some(value) = set(SCHEDULER_VAR) {
+        match parse_scheduler(&value) {
+            Ok(a) => dask_scheduler.over(Some(Some(a)), Source::Env(SCHEDULER_VAR)),
+            Err(e) => problems.push(format!("${SCHEDULER_VAR}: {e}; ignored")),
+        }
+    }
+
+    Settings {
+        theme,
+        colour,
+        refresh,
+        python,
+        start_method,
+        dask_scheduler,
+        file: File {
+            path,
+            found_by,
+            state,
+        },
+        problems,
+    }
+}
+
+/// Parses and checks the file; an error names its line.
+fn parse(text: &str) -> Result<FileSettings, String> {
+    let at = |span: Option<std::ops::Range<usize>>| {
+        span.map_or_else(String::new, |s| {
+            format!("line {}: ", line_of(text, s.start))
+        })
+    };
+    let file: FileSettings =
+        toml::from_str(text).map_err(|e| format!("{}{}", at(e.span()), e.message().trim()))?;
+    if let Some(ms) = &file.refresh_ms {
+        parse_refresh(*ms.get_ref()).map_err(|e| format!("{}{e}", at(Some(ms.span()))))?;
+    }
+    if let Some(method) = &file.start_method {
+        method
+            .get_ref()
+            .parse::<StartMethod>()
+            .map_err(|e| format!("{}{e}", at(Some(method.span()))))?;
+    }
+    if let Some(addr) = &file.dask_scheduler {
+        parse_scheduler(addr.get_ref()).map_err(|e| format!("{}{e}", at(Some(addr.span()))))?;
+    }
+    Ok(file)
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |var| {
+            vars.iter()
+                .find(|(k, _)| *k == var)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn with(flags: &Flags, vars: &'static [(&'static str, &'static str)], text: &str) -> Settings {
+        resolve(
+            flags,
+            &env(vars),
+            Some("/c/config.toml".into()),
+            "test",
+            Some(Ok(text.to_string())),
+        )
+    }
+
+    #[test]
+    fn a_good_file_is_read() {
+        let s = with(
+            &Flags::default(),
+            &[],
+            "# forklab\ntheme = \"light\"\nrefresh_ms = 500\npython = \"/opt/py/bin/python3\"\nstart_method = \"spawn\"\n",
+        );
+        assert_eq!(s.file.state, FileState::Read);
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.theme.value, ThemeName::Light);
+        assert_eq!(s.theme.source, Source::File);
+        assert_eq!(s.refresh.value, Duration::from_millis(500));
+        assert_eq!(s.refresh_index(), 1);
+        assert_eq!(
+            s.python.value.as_deref(),
+            Some(Path::new("/opt/py/bin/python3"))
+        );
+        assert_eq!(s.start_method.value, Some(StartMethod::Spawn));
+        assert!(s.colour.value);
+    }
+
+    #[test]
+    fn precedence_is_flag_then_env_then_file_then_default() {
+        let file = "theme = \"light\"\nrefresh_ms = 2000\npython = \"/file/py\"\n";
+        let none = Flags::default();
+        let flags = Flags {
+            theme: Some(ThemeName::Mono),
+            refresh: Some(Duration::from_millis(250)),
+            python: Some("/flag/py".into()),
+        };
+        let vars: &[(&str, &str)] = &[(THEME_VAR, "dark"), (PYTHON_VAR, "/env/py")];
+
+        let s = resolve(&none, &env(&[]), None, "test", None);
+        assert_eq!(s.file.state, FileState::Missing);
+        assert_eq!(
+            (s.theme.value, s.theme.source.clone()),
+            (ThemeName::Dark, Source::Default)
+        );
+        assert_eq!(s.refresh.value, Duration::from_secs(1));
+        assert_eq!(s.python.value, None);
+
+        let s = with(&none, &[], file);
+        assert_eq!(
+            (s.theme.value, &s.theme.source),
+            (ThemeName::Light, &Source::File)
+        );
+        assert_eq!(
+            (s.refresh.value, &s.refresh.source),
+            (Duration::from_secs(2), &Source::File)
+        );
+        assert_eq!(s.python.value.as_deref(), Some(Path::new("/file/py")));
+
+        let s = with(&none, vars, file);
+        assert_eq!(
+            (s.theme.value, &s.theme.source),
+            (ThemeName::Dark, &Source::Env(THEME_VAR))
+        );
+        assert_eq!(s.python.value.as_deref(), Some(Path::new("/env/py")));
+        assert_eq!(s.refresh.source, Source::File);
+
+        let s = with(&flags, vars, file);
+        assert_eq!(
+            (s.theme.value, &s.theme.source),
+            (ThemeName::Mono, &Source::Flag("--theme"))
+        );
+        assert_eq!(s.refresh.value, Duration::from_millis(250));
+        assert_eq!(s.refresh.source, Source::Flag("--refresh"));
+        assert_eq!(s.python.value.as_deref(), Some(Path::new("/flag/py")));
+    }
+
+    #[test]
+    fn a_bad_file_names_its_line_and_the_defaults_apply() {
+        for (text, line, says) in [
+            ("theme = \"light\"\nrefresh_ms = 700\n", 2, "not offered"),
+            ("theme = \"light\"\n\ntheme = \"purple\"\n", 3, ""),
+            ("theme = \"purple\"\n", 1, "dark"),
+            ("theme = \"light\"\ncolour = true\n", 2, "colour"),
+            (
+                "theme = \"light\"\nstart_method = \"fork-ish\"\n",
+                2,
+                "fork-ish",
+            ),
+            ("theme = \"light\"\nrefresh_ms = \"fast\"\n", 2, ""),
+            (
+                "theme = \"light\"\ndask_scheduler = \"node7\"\n",
+                2,
+                "tcp://HOST:PORT",
+            ),
+            ("theme = [light\n", 1, ""),
+        ] {
+            let s = with(&Flags::default(), &[], text);
+            let FileState::Bad(why) = &s.file.state else {
+                panic!("{text:?} was accepted");
+            };
+            assert!(
+                why.starts_with(&format!("line {line}: ")),
+                "{text:?}: {why}"
+            );
+            assert!(why.contains(says), "{text:?}: {why}");
+            assert_eq!(s.theme.value, ThemeName::Dark, "{text:?}");
+            assert_eq!(s.theme.source, Source::Default);
+            assert_eq!(s.problems.len(), 1);
+            assert!(
+                s.problems[0].starts_with("/c/config.toml: line"),
+                "{:?}",
+                s.problems
+            );
+            assert!(s.problems[0].ends_with("using the defaults"));
+        }
+        // Flags still count with a bad file.
+        let flags = Flags {
+            theme: Some(ThemeName::Light),
+            ..Flags::default()
+        };
+        assert_eq!(with(&flags, &[], "x =").theme.value, ThemeName::Light);
+    }
+
+    #[test]
+    fn no_color_turns_colours_off_and_bad_variables_are_reported() {
+        let s = with(&Flags::default(), &[(NO_COLOR_VAR, "1")], "");
+        assert_eq!(
+            s.colour,
+            Setting {
+                value: false,
+                source: Source::Env(NO_COLOR_VAR)
+            }
+        );
+        // Present but empty does not count (no-color.org).
+        assert!(
+            with(&Flags::default(), &[(NO_COLOR_VAR, "")], "")
+                .colour
+                .value
+        );
+        let s = with(
+            &Flags::default(),
+            &[(THEME_VAR, "neon")],
+            "theme = \"light\"",
+        );
+        assert_eq!(s.theme.value, ThemeName::Light);
+        assert!(s.problems[0].contains("neon"), "{:?}", s.problems);
+    }
+
+    #[test]
+    fn the_file_is_found_where_the_environment_says() {
+        let (p, by) = path(&env(&[
+            (CONFIG_VAR, "/x/my.toml"),
+            ("XDG_CONFIG_HOME", "/y"),
+        ]));
+        assert_eq!(
+            (p.as_deref(), by),
+            (Some(Path::new("/x/my.toml")), "$FORKLAB_CONFIG")
+        );
+        let (p, _) = path(&env(&[("XDG_CONFIG_HOME", "/y")]));
+        assert_eq!(p.as_deref(), Some(Path::new("/y/forklab/config.toml")));
+    }
+
+    #[test]
+    fn themes_cycle_and_parse() {
+        assert_eq!(ThemeName::Dark.next(), ThemeName::Light);
+        assert_eq!(ThemeName::Mono.next(), ThemeName::Dark);
+        assert_eq!(" Light ".parse::<ThemeName>(), Ok(ThemeName::Light));
+        assert!("x".parse::<ThemeName>().is_err());
+        assert_eq!(parse_refresh(500), Ok(Duration::from_millis(500)));
+        assert!(parse_refresh(100).unwrap_err().contains("250, 500"));
+    }
+
+    #[test]
+    fn the_dask_scheduler_comes_from_the_file_or_the_variable() {
+        let s = with(&Flags::default(), &[], "dask_scheduler = \"node7:8786\"\n");
+        assert_eq!(s.dask_scheduler.value.as_deref(), Some("tcp://node7:8786"));
+        assert_eq!(s.dask_scheduler.source, Source::File);
+        let s = with(
+            &Flags::default(),
+            &[(SCHEDULER_VAR, "tcp://10.0.0.1:8786")],
+            "dask_scheduler = \"node7:8786\"\n",
+        );
+        assert_eq!(
+            s.dask_scheduler.value.as_deref(),
+            Some("tcp://10.0.0.1:8786")
+        );
+        assert_eq!(s.dask_scheduler.source, Source::Env(SCHEDULER_VAR));
+        // A bad variable is reported and ignored; the file's value stays.
+        let s = with(
+            &Flags::default(),
+            &[(SCHEDULER_VAR, "nowhere")],
+            "dask_scheduler = \"node7:8786\"\n",
+        );
+        assert_eq!(s.dask_scheduler.value.as_deref(), Some("tcp://node7:8786"));
+        assert!(s.problems[0].contains(SCHEDULER_VAR), "{:?}", s.problems);
+        assert_eq!(with(&Flags::default(), &[], "").dask_scheduler.value, None);
+    }
+}
