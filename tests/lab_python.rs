@@ -399,8 +399,6 @@ fn kill_9_of_forklab_mid_run_leaves_no_python_process() {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    // Let the workers take their tasks.
-    std::thread::sleep(Duration::from_millis(300));
     let family: Vec<u32> = family
         .into_iter()
         .chain(

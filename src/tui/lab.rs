@@ -147,6 +147,16 @@ impl LabView {
         rows(&results)
     }
 
+    /// Whether every repeat of this worker count's point has come in
+    /// (the learner's current run or sweep).
+    pub fn point_done(&self, workers: usize) -> bool {
+        self.measured
+            .iter()
+            .filter(|m| m.batch == self.batch && m.result.config.workers == workers)
+            .count()
+            >= self.config.repeat
+    }
+
     /// The guess made for a worker count in the results, if any.
     pub fn guess_of(&self, workers: usize) -> Option<f64> {
         self.measured
@@ -467,7 +477,8 @@ impl LabView {
                     batch,
                 });
                 self.measured.sort_by_key(|m| m.result.config.workers);
-                if !self.sweeping {
+                // A run alone ends with its point's last repeat.
+                if !self.sweeping && self.runs_started >= self.config.repeat {
                     self.running = false;
                 }
             }
@@ -562,6 +573,7 @@ mod tests {
     fn events_build_rows_bars_and_results() {
         let mut lab = LabView::new(4);
         lab.config.workers = 2;
+        lab.config.repeat = 1;
         lab.guess = "1.5".into();
         lab.starting(false);
         assert!(lab.guess.is_empty(), "the box empties for the next guess");
@@ -606,8 +618,16 @@ mod tests {
     fn repeated_runs_of_a_point_stay_together_until_the_next_run() {
         let mut lab = LabView::new(2);
         lab.starting(false);
-        for wall in [1000, 900, 950] {
+        for (i, wall) in [1000, 900, 950].into_iter().enumerate() {
+            lab.apply(LabEvent::RunStarted {
+                config: result(1, wall).config,
+                started: Instant::now(),
+            });
+            assert!(lab.running);
             lab.apply(LabEvent::RunFinished(result(1, wall)));
+            // Running until the point's last repeat is in.
+            assert_eq!(lab.running, i < 2, "after run {}", i + 1);
+            assert_eq!(lab.point_done(1), i == 2);
         }
         assert_eq!(lab.measured.len(), 3);
         let rows = lab.rows();

@@ -469,6 +469,10 @@ fn lab_state(width: u16, height: u16) -> State {
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;
     update(&mut s, Action::ToggleLab);
+    // One run per point (R twice: 3, 5, 1), so each result ends its point.
+    update(&mut s, Action::LabRepeat);
+    update(&mut s, Action::LabRepeat);
+    assert_eq!(s.lab.config.repeat, 1);
     update(&mut s, Action::LabWorkers(1));
     for c in "1.2".chars() {
         update(&mut s, Action::LabGuess(c));

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::PoolEngine;
-use super::python::{Clock, keep_tail, monotonic_ns, wait_exit};
+use super::driver::{Clock, monotonic_ns};
+use super::python::{keep_tail, wait_exit};
 use super::verify::{Expected, serial_ranges};
 use crate::lab::pool::{
     CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart,

@@ -15,6 +15,7 @@
 
 pub mod calibrate;
 pub mod dask;
+mod driver;
 pub mod forklab;
 pub mod load;
 pub mod python;

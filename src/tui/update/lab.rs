@@ -113,26 +113,15 @@ pub(super) fn update(
         }
         Action::Lab(event) => {
             let event = *event;
-            if let LabEvent::RunFinished(result) = &event {
-                if let Some((_, experiment)) = &state.lab.experiment
-                    && result.config.workload == experiment.workload
-                    && state
-                        .progress
-                        .experiments
-                        .insert(state.lab.experiment_key())
-                {
-                    state.progress_dirty = true;
-                }
-                if let Some(guess) = state.lab.guess_for(result) {
-                    state.progress.record_guess(Guess {
-                        experiment: state.lab.experiment_key(),
-                        workers: result.config.workers,
-                        guess,
-                        // To the millisecond: the file stays readable.
-                        measured: (result.wall.as_secs_f64() * 1000.0).round() / 1000.0,
-                    });
-                    state.progress_dirty = true;
-                }
+            if let LabEvent::RunFinished(result) = &event
+                && let Some((_, experiment)) = &state.lab.experiment
+                && result.config.workload == experiment.workload
+                && state
+                    .progress
+                    .experiments
+                    .insert(state.lab.experiment_key())
+            {
+                state.progress_dirty = true;
             }
             // forklab started the workers, so the process pane can say how
             // each one ended.
@@ -144,12 +133,29 @@ pub(super) fn update(
             if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
                 live.family.record_ending(pid, exit);
             }
-            let finished = match &event {
-                LabEvent::RunFinished(_) => !state.lab.sweeping,
-                LabEvent::SweepFinished(_) => true,
-                _ => false,
+            let point = match &event {
+                LabEvent::RunFinished(result) => Some(result.config.workers),
+                _ => None,
             };
+            let sweep_done = matches!(event, LabEvent::SweepFinished(_));
             state.lab.apply(event);
+            // A point is done with its last repeat: its guess is kept
+            // beside the fastest run, as the table shows it.
+            let point_done = point.filter(|&w| state.lab.point_done(w));
+            if let Some(workers) = point_done
+                && let Some(guess) = state.lab.guess_of(workers)
+                && let Some(row) = state.lab.rows().into_iter().find(|r| r.workers == workers)
+            {
+                state.progress.record_guess(Guess {
+                    experiment: state.lab.experiment_key(),
+                    workers,
+                    guess,
+                    // To the millisecond: the file stays readable.
+                    measured: (row.wall.as_secs_f64() * 1000.0).round() / 1000.0,
+                });
+                state.progress_dirty = true;
+            }
+            let finished = sweep_done || (point_done.is_some() && !state.lab.sweeping);
             if finished
                 && state.class_link.is_some()
                 && let Some(report) = super::super::class::lab_report(&state.lab)
