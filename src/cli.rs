@@ -21,6 +21,11 @@ pub struct Cli {
     #[command(flatten)]
     pub globals: Globals,
 
+    /// Show the lab results of a trace (`forklab record`) beside this
+    /// machine's, in one table: a recorded 64-core server against this laptop.
+    #[arg(long, value_name = "TRACE")]
+    pub compare: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -128,9 +133,18 @@ pub enum Command {
         action: Option<LessonsAction>,
     },
     /// Validate a lesson folder (default: the built-in course); exit status 1 on problems.
+    /// Also runs every exercise's solution (it must pass) and starter (it must fail).
     Check {
         /// The folder to check.
         dir: Option<PathBuf>,
+        /// Skip running the exercises (only the files are checked).
+        #[arg(long)]
+        no_run: bool,
+    },
+    /// Exercises: write code and have it checked (`init`, `list`, `check ID`, `hint ID`, `solution ID`).
+    Practice {
+        #[command(subcommand)]
+        action: commands::practice::PracticeAction,
     },
     /// Spin on one core until stdin closes (the reader's busy copies).
     #[command(hide = true)]
@@ -151,6 +165,21 @@ pub enum Command {
     /// Internal: the forklab engine's fork server (started by forklab itself).
     #[command(hide = true)]
     Forkserver,
+    /// The lesson reader, recording a trace of what the panes show to FILE
+    /// (R stops and starts recording). Replay it with `forklab replay FILE`.
+    Record {
+        /// The trace to write (gzip-compressed JSON lines; see docs/TRACE.md).
+        file: PathBuf,
+        /// The reader's flags (--lessons, --python, ...), after `--`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Open the reader on a recorded machine: the trace's cores, processes,
+    /// lab runs and Python output, at their own pace (read only).
+    Replay {
+        /// A trace written by `forklab record` (or the R key).
+        file: PathBuf,
+    },
     /// Print the effective settings and where each came from (default, file, env, flag).
     Config,
     /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
@@ -197,6 +226,20 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let globals = cli.globals;
+    let compare = match &cli.compare {
+        Some(path) if cli.command.is_none() => {
+            let trace = crate::trace::Trace::load(path)
+                .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?;
+            Some(
+                crate::tui::Recorded::from_trace(&trace)
+                    .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?,
+            )
+        }
+        Some(_) => {
+            return Err("--compare goes with the reader alone: forklab --compare TRACE".into());
+        }
+        None => None,
+    };
     match cli.command {
         Some(Command::Run(mut args)) => {
             // The dask engine's scheduler from the variable or the file
@@ -213,7 +256,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
-        Some(Command::Check { dir }) => commands::check::run(dir.or(globals.lessons).as_deref()),
+        Some(Command::Check { dir, no_run }) => commands::check::run(
+            dir.or(globals.lessons).as_deref(),
+            (!no_run).then_some(globals.python.as_deref()),
+        ),
+        Some(Command::Practice { action }) => {
+            commands::practice::run(&globals.lessons()?, action, globals.python.as_deref())
+        }
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
@@ -247,26 +296,62 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        None => {
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                return Err("the lesson reader needs a terminal. Without one, try:\n  \
-                     forklab lessons            list the lessons\n  \
-                     forklab lessons show ID    print a lesson\n  \
-                     forklab check [DIR]        validate a lesson folder\n  \
-                     forklab example list       the Python examples (then: example run ID)\n  \
-                     forklab --help             everything else"
-                    .into());
-            }
-            let set = globals.lessons()?;
-            let options = crate::tui::Options {
-                join: globals.join(),
-                ..Default::default()
+        Some(Command::Record { file, args }) => {
+            let globals = if args.is_empty() {
+                globals
+            } else {
+                let cli = Cli::try_parse_from(std::iter::once("forklab".to_string()).chain(args))
+                    .map_err(|e| format!("after --: {e}"))?;
+                if cli.command.is_some() {
+                    return Err(
+                        "after --, only the reader's flags (--lessons, --python, --reset-progress)"
+                            .into(),
+                    );
+                }
+                cli.globals
             };
-            crate::tui::run(set, globals.reset_progress, &globals.settings(), options)
-                .map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
+            reader(&globals, crate::tui::Session::Record(file))
         }
+        Some(Command::Replay { file }) => {
+            let trace = crate::trace::Trace::load(&file)
+                .map_err(|e| format!("cannot replay {}: {e}", file.display()))?;
+            reader(&globals, crate::tui::Session::Replay(trace))
+        }
+        None => reader_comparing(&globals, crate::tui::Session::Live, compare),
     }
+}
+
+/// The lesson reader, on this machine or a recorded one.
+fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, String> {
+    reader_comparing(globals, session, None)
+}
+
+/// The same, with another machine's lab results beside this one's.
+fn reader_comparing(
+    globals: &Globals,
+    session: crate::tui::Session,
+    compare: Option<crate::tui::Recorded>,
+) -> Result<ExitCode, String> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err("the lesson reader needs a terminal. Without one, try:\n  \
+             forklab lessons            list the lessons\n  \
+             forklab lessons show ID    print a lesson\n  \
+             forklab check [DIR]        validate a lesson folder\n  \
+             forklab practice list      the exercises (then: practice init, practice check ID)\n  \
+             forklab example list       the Python examples (then: example run ID)\n  \
+             forklab --help             everything else"
+            .into());
+    }
+    let set = globals.lessons()?;
+    let options = crate::tui::Options {
+        join: globals.join(),
+        session,
+        compare,
+        ..Default::default()
+    };
+    crate::tui::run(set, globals.reset_progress, &globals.settings(), options)
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The built-in course, or a folder given with `--lessons`.

@@ -15,6 +15,8 @@ pub mod lab;
 pub mod lesson;
 pub mod monitor;
 pub mod os;
+pub mod practice;
 pub mod progress;
 pub mod python;
+pub mod trace;
 pub mod tui;

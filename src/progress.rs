@@ -28,6 +28,56 @@ pub struct Progress {
     /// oldest first: "predict, then run" remembered across sessions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guesses: Vec<Guess>,
+    /// The learner's exercise folder (`forklab practice init`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice_dir: Option<PathBuf>,
+    /// Per exercise id, how the learner is doing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exercises: BTreeMap<String, ExerciseProgress>,
+}
+
+/// Where the learner stands on one exercise.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseProgress {
+    /// The last check's outcome.
+    #[serde(default)]
+    pub state: ExerciseState,
+    /// Passed at least once (the solution is then shown without asking).
+    #[serde(default)]
+    pub solved: bool,
+    /// How many hints were shown (they are shown in order).
+    #[serde(default)]
+    pub hints_shown: usize,
+    /// The reference solution was shown before the exercise was solved.
+    #[serde(default)]
+    pub solution_revealed: bool,
+    /// What the learner predicted before the first run, if asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<String>,
+    /// How many times the file was checked.
+    #[serde(default)]
+    pub checks: u32,
+}
+
+/// The last check's outcome for an exercise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExerciseState {
+    #[default]
+    NotStarted,
+    Failing,
+    Passed,
+}
+
+impl ExerciseState {
+    /// For lists: "not started", "failing", "passed".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExerciseState::NotStarted => "not started",
+            ExerciseState::Failing => "failing",
+            ExerciseState::Passed => "passed",
+        }
+    }
 }
 
 /// How many guesses the file keeps; older ones are dropped.
@@ -85,6 +135,43 @@ impl Progress {
             .iter()
             .rev()
             .filter(move |g| g.experiment == experiment)
+    }
+
+    /// An exercise's record (a default one if it was never touched).
+    pub fn exercise(&self, id: &str) -> ExerciseProgress {
+        self.exercises.get(id).cloned().unwrap_or_default()
+    }
+
+    /// Records a check of the learner's file.
+    pub fn record_check(&mut self, id: &str, passed: bool) {
+        let record = self.exercises.entry(id.to_string()).or_default();
+        record.checks = record.checks.saturating_add(1);
+        record.state = if passed {
+            ExerciseState::Passed
+        } else {
+            ExerciseState::Failing
+        };
+        record.solved |= passed;
+    }
+
+    /// Counts one more hint shown, up to `available`; returns the index of
+    /// the hint to show (the last one again once all were shown).
+    pub fn next_hint(&mut self, id: &str, available: usize) -> Option<usize> {
+        if available == 0 {
+            return None;
+        }
+        let record = self.exercises.entry(id.to_string()).or_default();
+        let index = record.hints_shown.min(available - 1);
+        record.hints_shown = (record.hints_shown + 1).min(available);
+        Some(index)
+    }
+
+    /// Records that the solution was shown; before solving, that counts.
+    pub fn reveal_solution(&mut self, id: &str) {
+        let record = self.exercises.entry(id.to_string()).or_default();
+        if !record.solved {
+            record.solution_revealed = true;
+        }
     }
 
     /// How many of a lesson's questions have an answer.
@@ -302,6 +389,42 @@ mod tests {
         store.save(&p).unwrap();
         let text = std::fs::read_to_string(store.path()).unwrap();
         assert!(text.contains("[[guesses]]"), "{text}");
+        assert_eq!(store.load(), Loaded::Found(p));
+    }
+
+    #[test]
+    fn exercise_records_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("progress.toml"));
+        let mut p = Progress {
+            practice_dir: Some("/home/me/forklab-exercises".into()),
+            ..Progress::default()
+        };
+        assert_eq!(p.next_hint("sq", 2), Some(0));
+        assert_eq!(p.next_hint("sq", 2), Some(1));
+        assert_eq!(p.next_hint("sq", 2), Some(1));
+        assert_eq!(p.next_hint("sq", 0), None);
+        p.record_check("sq", false);
+        p.reveal_solution("sq");
+        p.record_check("sq", true);
+        p.record_check("sq", false);
+        p.reveal_solution("pool");
+        let sq = p.exercise("sq");
+        assert_eq!(
+            (
+                sq.state,
+                sq.solved,
+                sq.hints_shown,
+                sq.solution_revealed,
+                sq.checks
+            ),
+            (ExerciseState::Failing, true, 2, true, 3)
+        );
+        assert!(p.exercise("pool").solution_revealed);
+        assert_eq!(p.exercise("other"), ExerciseProgress::default());
+        store.save(&p).unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("state = \"failing\""), "{text}");
         assert_eq!(store.load(), Loaded::Found(p));
     }
 

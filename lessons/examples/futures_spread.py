@@ -10,6 +10,11 @@ from collections import Counter
 BUSY = 3_000_000   # busy-work per task: about a fifth of a second
 
 
+def many(n, one, more):
+    """'1 task', '2 tasks': a count with the right noun."""
+    return f"{n} {one if n == 1 else more}"
+
+
 def task(number):
     """Do some work and report which worker did it."""
     total = 0
@@ -28,11 +33,12 @@ if __name__ == "__main__":
 
     with multiprocessing.Pool(processes=workers) as pool:
         futures = [pool.apply_async(task, (n,)) for n in range(tasks)]
-        print(f"submitted {tasks} tasks to {workers} workers")
+        print(f"submitted {many(tasks, 'task', 'tasks')} to "
+              f"{many(workers, 'worker', 'workers')}")
         results = [f.get() for f in futures]   # inside the with!
 
     for number, name in results:
         print(f"task {number} ran on {name}")
     for name, n in sorted(Counter(n for _, n in results).items()):
-        print(f"{name}: {n} tasks")
-    print(f"{len(results)} tasks done")
+        print(f"{name}: {many(n, 'task', 'tasks')}")
+    print(f"{many(len(results), 'task', 'tasks')} done")

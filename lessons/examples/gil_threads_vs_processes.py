@@ -19,6 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 BLOCK = None  # the bytes to hash, made once per process on demand
 
 
+def many(n, one, more):
+    """'1 thread', '2 threads': a count with the right noun."""
+    return f"{n} {one if n == 1 else more}"
+
+
 def sum_squares(bounds):
     """Add up n * n for n in range(start, stop), in pure Python."""
     start, stop = bounds
@@ -81,10 +86,11 @@ if __name__ == "__main__":
             multiprocessing.Pool(processes=workers) as procs:
         procs.map(time.sleep, [0.1] * workers, chunksize=1)  # warm up
         answers = {
-            sum(clock("1 thread", map, sum_squares, tasks)),
-            sum(clock(f"{workers} threads", threads.map,
+            sum(clock("master alone", map, sum_squares, tasks)),
+            sum(clock(many(workers, "thread", "threads"), threads.map,
                       sum_squares, tasks)),
-            sum(clock(f"{workers} processes", procs.map,
+            sum(clock(many(workers, "process", "processes"),
+                      procs.map,
                       sum_squares, tasks)),
         }
 
@@ -92,8 +98,8 @@ if __name__ == "__main__":
     print(f"\npart 2: hashlib, {len(jobs)} blocks of {megabytes} MiB")
     digest(megabytes)                       # build the block untimed
     with ThreadPoolExecutor(max_workers=workers) as threads:
-        hashes = set(clock("1 thread", map, digest, jobs))
-        hashes |= set(clock(f"{workers} threads", threads.map,
+        hashes = set(clock("master alone", map, digest, jobs))
+        hashes |= set(clock(many(workers, "thread", "threads"), threads.map,
                             digest, jobs))
 
     if len(answers) != 1 or len(hashes) != 1:

@@ -12,6 +12,11 @@ import sys
 STEPS = 12_000_000        # work per worker: about a second of CPU
 
 
+def many(n, one, more):
+    """'1 worker', '2 workers': a count with the right noun."""
+    return f"{n} {one if n == 1 else more}"
+
+
 def busy(steps):
     """Burn some CPU so the worker shows up on the core pane."""
     total = 0
@@ -35,8 +40,8 @@ if __name__ == "__main__":
         multiprocessing.set_start_method(method)
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4
-    print(f"master: pid {os.getpid()}, starting {n} workers",
-          flush=True)
+    print(f"master: pid {os.getpid()}, starting "
+          f"{many(n, 'worker', 'workers')}", flush=True)
 
     workers = []
     for i in range(n):
@@ -48,4 +53,4 @@ if __name__ == "__main__":
     for p in workers:
         p.join()          # wait until this worker has finished
 
-    print(f"{n} workers finished")
+    print(f"{many(n, 'worker', 'workers')} finished")

@@ -9,6 +9,11 @@ import sys
 BUSY = 3_000_000  # busy-work per item: about a tenth of a second
 
 
+def many(n, one, more):
+    """'1 worker', '2 workers': a count with the right noun."""
+    return f"{n} {one if n == 1 else more}"
+
+
 def square(x):
     """Square x, and say which worker process did it."""
     me = multiprocessing.current_process()
@@ -26,7 +31,8 @@ if __name__ == "__main__":
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 12
 
-    print(f"master (pid {os.getpid()}): {workers} workers, {n} items",
+    print(f"master (pid {os.getpid()}): "
+          f"{many(workers, 'worker', 'workers')}, {n} items",
           flush=True)
     with multiprocessing.Pool(processes=workers) as pool:
         squares = pool.map(square, range(1, n + 1))

@@ -20,7 +20,7 @@ def add(a, b):
 
 
 def slow_square(x):
-    time.sleep(5)
+    time.sleep(1)
     return x * x
 
 
@@ -48,13 +48,22 @@ if __name__ == "__main__":
     # 4. print is a function, with keyword arguments.
     print("print", "is", "a", "function", sep="-", end="!\n")
 
-    # 5. Leaving a Pool's with block calls terminate().
+    # 5. Leaving a Pool's with block calls terminate(): a task still
+    #    running is killed, even one that needed only a second more.
     with multiprocessing.Pool(processes=1) as pool:
         done = pool.apply_async(square, (6,))
         print("collected inside the block:", done.get())
         late = pool.apply_async(slow_square, (7,))
-    print("slow task ready after the block?", late.ready())
-    try:
-        late.get(timeout=0.5)
-    except multiprocessing.TimeoutError:
-        print("after the block: the slow task was killed, no result")
+        time.sleep(0.2)              # the 1-second task is running now
+    late.wait(2)                     # twice as long as the task needs
+    print("slow task ready 2 s after the block?", late.ready())
+    print("pool workers left:", len(multiprocessing.active_children()))
+
+    # The same task, but close() and join() before the block ends:
+    # the pool finishes its work, then the block's terminate() is
+    # harmless.
+    with multiprocessing.Pool(processes=1) as pool:
+        late = pool.apply_async(slow_square, (7,))
+        pool.close()                 # no more tasks
+        pool.join()                  # wait for the workers to finish
+    print("with close() and join() first:", late.get(timeout=1))

@@ -2,10 +2,11 @@
 
 Usage: python start_no_guard.py [METHOD]
 
-METHOD is fork, spawn or forkserver (default: spawn). With no
-argument the script follows FORKLAB_START_METHOD instead.
-Under fork it works; under spawn and forkserver the child process
-dies with a RuntimeError, and this script exits with status 1.
+METHOD is fork, spawn or forkserver. With no argument the script
+follows FORKLAB_START_METHOD (forklab's `m`), else the platform's
+default. Under fork it works and exits with 0; under spawn and
+forkserver the child dies with a RuntimeError, and this script
+exits with status 1.
 """
 import multiprocessing
 import os
@@ -23,7 +24,8 @@ print(f"top-level code: pid {os.getpid()}, __name__ = {__name__!r}",
 if len(sys.argv) > 1:
     method = sys.argv[1]
 else:
-    method = os.environ.get("FORKLAB_START_METHOD") or "spawn"
+    method = (os.environ.get("FORKLAB_START_METHOD")
+              or multiprocessing.get_start_method())
 ctx = multiprocessing.get_context(method)
 
 child = ctx.Process(target=hello, args=("master",))

@@ -15,6 +15,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 
+def many(n, one, more):
+    """'1 thread', '2 threads': a count with the right noun."""
+    return f"{n} {one if n == 1 else more}"
+
+
 def count_primes(bounds):
     """How many primes in range(start, stop)? Pure Python work."""
     start, stop = bounds
@@ -73,20 +78,20 @@ if __name__ == "__main__":
         procs.map(time.sleep, [0.1] * workers, chunksize=1)  # warm up
 
         print(f"job 1: count primes below {limit} "
-              f"({len(chunks)} tasks, {workers} workers)")
+              f"({len(chunks)} tasks, {many(workers, 'worker', 'workers')})")
         counts = {
             timed("master alone", map, count_primes, chunks),
-            timed(f"{workers} threads", threads.map, count_primes,
-                  chunks),
-            timed(f"{workers} processes", procs.map, count_primes,
-                  chunks),
+            timed(many(workers, "thread", "threads"), threads.map,
+                  count_primes, chunks),
+            timed(many(workers, "process", "processes"), procs.map,
+                  count_primes, chunks),
         }
         print(f"job 2: {len(naps)} naps of 0.1 s")
         timed("master alone", map, nap, naps)
-        timed(f"{workers} threads", threads.map, nap, naps)
-        timed(f"{workers} processes", procs.map, nap, naps)
-        with ThreadPoolExecutor(max_workers=len(naps)) as many:
-            timed(f"{len(naps)} threads", many.map, nap, naps)
+        timed(many(workers, "thread", "threads"), threads.map, nap, naps)
+        timed(many(workers, "process", "processes"), procs.map, nap, naps)
+        with ThreadPoolExecutor(max_workers=len(naps)) as crowd:
+            timed(f"{len(naps)} threads", crowd.map, nap, naps)
 
     if len(counts) != 1:
         sys.exit(f"MISMATCH: {counts}")

@@ -71,7 +71,7 @@ fn show(
             server,
             events,
         }),
-        join: None,
+        ..Default::default()
     };
     crate::tui::run(globals.lessons()?, false, &globals.settings(), options)
         .map_err(|e| e.to_string())?;

@@ -22,6 +22,10 @@ pub const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 /// Exit status when the time limit stopped the script (as `timeout(1)`).
 pub const TIMED_OUT_STATUS: u8 = 124;
 
+/// The exit status of `forklab example run` when the example was not run
+/// because a module it requires is missing (the usual "skipped" status).
+pub const SKIPPED_STATUS: u8 = 77;
+
 #[derive(Debug, Subcommand)]
 pub enum ExampleAction {
     /// List the examples: lesson, example id, default arguments and title.
@@ -93,7 +97,12 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
                 } else {
                     e.args.join(" ")
                 };
-                [l.meta.id.clone(), e.id.clone(), args, e.title.clone()]
+                let title = if e.requires.is_empty() {
+                    e.title.clone()
+                } else {
+                    format!("{} (needs {})", e.title, e.requires.join(", "))
+                };
+                [l.meta.id.clone(), e.id.clone(), args, title]
             })
         })
         .collect();
@@ -283,6 +292,12 @@ fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<Exit
                 }));
             }
             PyEvent::Failed(message) => return Err(message),
+            PyEvent::Skipped { missing } => {
+                let _ = writeln!(stdout, "== {}", PyEvent::skipped_message(&missing));
+                let _ = stdout.flush();
+                run.wait();
+                return Ok(ExitCode::from(SKIPPED_STATUS));
+            }
         }
     }
 }

@@ -6,4 +6,5 @@ pub mod config;
 pub mod example;
 pub mod guard;
 pub mod lessons;
+pub mod practice;
 pub mod run;

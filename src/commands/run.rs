@@ -239,7 +239,7 @@ pub fn run(
     let finished = RefCell::new(Vec::new());
     let swept = sweep(&config, &counts, |event| {
         if let LabEvent::RunFinished(r) = &event {
-            finished.borrow_mut().push(r.clone());
+            finished.borrow_mut().push((**r).clone());
         }
         progress.show(&event)
     });

@@ -35,7 +35,8 @@ pub const MAX_SERIAL_FRACTION: f64 = 0.9;
 pub const DEFAULT_SERIAL_FRACTION: f64 = 0.2;
 
 /// A kind of experiment: what the tasks do and what the master adds.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Workload {
     /// CPU-bound: count primes in ranges.
     Cpu,

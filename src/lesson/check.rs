@@ -3,9 +3,10 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use super::model::{Lesson, Problem};
+use super::model::{Check, Lesson, Problem};
 use super::set::{LessonSet, lesson_link_file};
 use crate::lab::Experiment;
+use crate::python::StartMethod;
 
 /// All problems of a set: unreadable files, duplicate ids, broken lesson
 /// links, missing example scripts and data, bad lab experiments.
@@ -30,6 +31,7 @@ pub fn check(set: &LessonSet) -> Vec<Problem> {
         }
         problems.extend(check_experiments(lesson));
     }
+    problems.extend(check_exercises(set));
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     problems
 }
@@ -92,6 +94,25 @@ fn check_examples(set: &LessonSet, lesson: &Lesson) -> Vec<Problem> {
                 ),
             );
         }
+        let listed = example
+            .start_methods
+            .iter()
+            .map(|m| (m, format!("\"{m}\"")));
+        let keyed = example
+            .by_method
+            .keys()
+            .map(|m| (m, format!("by_method.{m}")));
+        for (method, needle) in listed.chain(keyed) {
+            if method.parse::<crate::python::StartMethod>().is_err() {
+                problem(
+                    &needle,
+                    format!(
+                        "example {:?}: unknown start method {method:?} (fork, spawn or forkserver)",
+                        example.id
+                    ),
+                );
+            }
+        }
         for name in &example.data {
             if !set.has_asset(name) {
                 problem(
@@ -114,7 +135,7 @@ fn check_experiments(lesson: &Lesson) -> Vec<Problem> {
         let mut problem = |key: Option<&str>, message: String| {
             problems.push(Problem {
                 file: lesson.file.clone(),
-                line: experiment_line(lesson, index, key),
+                line: table_key_line(lesson, "[[experiments]]", index, key),
                 message,
             })
         };
@@ -132,21 +153,155 @@ fn check_experiments(lesson: &Lesson) -> Vec<Problem> {
     problems
 }
 
-/// 1-based file line of `key` in the lesson's `index`-th `[[experiments]]`
-/// table (the table's header line without a key or when not found).
-fn experiment_line(lesson: &Lesson, index: usize, key: Option<&str>) -> usize {
+/// Exercises: ids and workspace file names unique in the set, every file
+/// found, every check sound. (Running them is `crate::practice::selfcheck`.)
+fn check_exercises(set: &LessonSet) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut ids: Vec<(&str, &str)> = Vec::new();
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    for lesson in &set.lessons {
+        for (index, exercise) in lesson.meta.exercises.iter().enumerate() {
+            let at = |key: Option<&str>| table_key_line(lesson, "[[exercises]]", index, key);
+            let mut problem = |line: usize, message: String| {
+                problems.push(Problem {
+                    file: lesson.file.clone(),
+                    line,
+                    message: format!("exercise {:?}: {message}", exercise.id),
+                })
+            };
+            if !super::parse::is_valid_id(&exercise.id) {
+                problem(
+                    at(Some("id")),
+                    "the id must be lowercase letters, digits and dashes".into(),
+                );
+            }
+            match ids.iter().find(|(id, _)| *id == exercise.id) {
+                Some((_, file)) => {
+                    problem(at(Some("id")), format!("the id is already used in {file}"))
+                }
+                None => ids.push((&exercise.id, &lesson.file)),
+            }
+            match names.iter().find(|(name, _)| *name == exercise.file_name()) {
+                Some((_, other)) => problem(
+                    at(Some("file")),
+                    format!(
+                        "exercise {other:?} already has a file named {:?}: they would share one file in the learner's folder",
+                        exercise.file_name()
+                    ),
+                ),
+                None => names.push((exercise.file_name(), &exercise.id)),
+            }
+            if exercise.title.trim().is_empty() {
+                problem(at(Some("title")), "the title is empty".into());
+            }
+            for (key, path) in [("file", &exercise.file), ("solution", &exercise.solution)] {
+                if !path.ends_with(".py") {
+                    problem(at(Some(key)), format!("{key} {path:?} is not a .py file"));
+                } else if set.read_file(path).is_none() {
+                    problem(at(Some(key)), format!("{key} {path:?} not found"));
+                }
+            }
+            if exercise.file == exercise.solution {
+                problem(
+                    at(Some("solution")),
+                    "the solution is the starter file itself".into(),
+                );
+            }
+            for name in &exercise.data {
+                if !set.has_asset(name) {
+                    problem(
+                        at(Some("data")),
+                        format!("data {name:?} not found in assets"),
+                    );
+                }
+            }
+            if exercise.timeout == Some(0) {
+                problem(
+                    at(Some("timeout")),
+                    "timeout must be at least 1 second".into(),
+                );
+            }
+            if exercise.checks.is_empty() {
+                problem(
+                    at(None),
+                    "no [[exercises.checks]]: nothing would decide when it is solved".into(),
+                );
+            }
+            let checks_before: usize = lesson.meta.exercises[..index]
+                .iter()
+                .map(|e| e.checks.len())
+                .sum();
+            for (i, check) in exercise.checks.iter().enumerate() {
+                let line = nth_table_line(lesson, "[[exercises.checks]]", checks_before + i);
+                for message in check_problems(set, check) {
+                    problem(
+                        line,
+                        format!("check {} ({}): {message}", i + 1, check.kind()),
+                    );
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// What is wrong with one check on its own.
+fn check_problems(set: &LessonSet, check: &Check) -> Vec<String> {
+    let mut problems = Vec::new();
+    match check {
+        Check::Output { contains, regex } => {
+            if contains.is_empty() && regex.is_empty() {
+                problems.push("give `contains` or `regex`".into());
+            }
+            for pattern in regex {
+                if let Err(e) = regex_lite::Regex::new(pattern) {
+                    problems.push(format!("regex {pattern:?}: {e}"));
+                }
+            }
+        }
+        Check::StartMethods { methods } => {
+            if methods.is_empty() {
+                problems.push("`methods` is empty".into());
+            }
+            for method in methods {
+                if let Err(e) = method.parse::<StartMethod>() {
+                    problems.push(e);
+                }
+            }
+        }
+        Check::Workers { at_least } | Check::Cores { at_least } if *at_least == 0 => {
+            problems.push("`at_least` must be 1 or more".into());
+        }
+        Check::Speedup { serial, at_least } => {
+            if set.read_file(serial).is_none() {
+                problems.push(format!("serial script {serial:?} not found"));
+            }
+            if !(*at_least > 1.0 && *at_least <= 1024.0) {
+                problems.push(format!(
+                    "`at_least` = {at_least}: a speedup target is above 1"
+                ));
+            }
+        }
+        _ => {}
+    }
+    problems
+}
+
+/// 1-based file line of `key` in the `index`-th `header` table of the front
+/// matter (the header's own line without a key or when not found).
+fn table_key_line(lesson: &Lesson, header: &str, index: usize, key: Option<&str>) -> usize {
     let lines: Vec<&str> = lesson.front.lines().collect();
-    let Some(header) = lines
+    let Some(start) = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.trim() == "[[experiments]]")
+        .filter(|(_, l)| l.trim() == header)
         .map(|(i, _)| i)
         .nth(index)
     else {
-        return lesson.front_line_of("experiments");
+        return lesson.front_line_of(header.trim_matches(['[', ']']));
     };
     let found = key.and_then(|key| {
-        lines[header + 1..]
+        lines[start + 1..]
             .iter()
             .take_while(|l| !l.trim_start().starts_with('['))
             .position(|l| {
@@ -154,10 +309,10 @@ fn experiment_line(lesson: &Lesson, index: usize, key: Option<&str>) -> usize {
                     .strip_prefix(key)
                     .is_some_and(|rest| rest.trim_start().starts_with('='))
             })
-            .map(|i| header + 1 + i)
+            .map(|i| start + 1 + i)
     });
     // Front matter starts on file line 2.
-    found.unwrap_or(header) + 2
+    found.unwrap_or(start) + 2
 }
 
 #[cfg(test)]
@@ -211,6 +366,55 @@ mod tests {
             text[3].starts_with("a.md:23: experiment without an `id`"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn start_methods_are_checked_and_expectations_follow_them() {
+        let a = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[examples]]\nid = \"e\"\nfile = \"examples/missing.py\"\ntitle = \"E\"\nstart_methods = [\"fork\", \"threads\"]\nexpect_exit = 1\nexpect_output = [\"boom\"]\n\n[examples.by_method.fork]\nexpect_exit = 0\n\n[examples.by_method.sapwn]\nexpect_output = []\n+++\n# A\n";
+        let problems = check(&set_of(&[("a.md", a)]));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let unknown: Vec<&String> = text
+            .iter()
+            .filter(|t| t.contains("unknown start method"))
+            .collect();
+        assert_eq!(unknown.len(), 2, "{text:?}");
+        assert!(
+            unknown[0].starts_with("a.md:11:") && unknown[0].contains("\"threads\""),
+            "{unknown:?}"
+        );
+        assert!(unknown[1].starts_with("a.md:18:") && unknown[1].contains("\"sapwn\""));
+        let lesson = crate::lesson::parse::parse_lesson("a.md", a).unwrap();
+        let e = &lesson.meta.examples[0];
+        assert_eq!(e.expect_exit_under("fork"), 0);
+        assert_eq!(e.expect_exit_under("spawn"), 1);
+        assert_eq!(e.expect_output_under("fork"), ["boom"]);
+        assert!(e.expect_output_under("sapwn").is_empty());
+    }
+
+    #[test]
+    fn bad_exercises_name_their_lines() {
+        let a = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[exercises]]\nid = \"sq\"\ntitle = \"Squares\"\nfile = \"exercises/sq.py\"\nsolution = \"exercises/solutions/sq.py\"\n\n[[exercises.checks]]\nkind = \"output\"\nregex = ['^result: (']\n\n[[exercises.checks]]\nkind = \"start-methods\"\nmethods = [\"fork\", \"threads\"]\n\n[[exercises]]\nid = \"sq\"\ntitle = \"Again\"\nfile = \"other/sq.py\"\nsolution = \"other/sq.py\"\n+++\nBody.\n";
+        let problems = check(&set_of(&[("a.md", a)]));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let expect = [
+            "a.md:10: exercise \"sq\": file \"exercises/sq.py\" not found",
+            "a.md:11: exercise \"sq\": solution \"exercises/solutions/sq.py\" not found",
+            "a.md:13: exercise \"sq\": check 1 (output): regex \"^result: (\"",
+            "a.md:17: exercise \"sq\": check 2 (start-methods): unknown start method \"threads\"",
+            "a.md:21: exercise \"sq\": no [[exercises.checks]]",
+            "a.md:22: exercise \"sq\": the id is already used in a.md",
+            "a.md:24: exercise \"sq\": exercise \"sq\" already has a file named \"sq.py\"",
+            "a.md:24: exercise \"sq\": file \"other/sq.py\" not found",
+            "a.md:25: exercise \"sq\": solution \"other/sq.py\" not found",
+            "a.md:25: exercise \"sq\": the solution is the starter file itself",
+        ];
+        assert_eq!(problems.len(), expect.len(), "{text:#?}");
+        for (got, want) in text.iter().zip(expect) {
+            assert!(
+                got.starts_with(want),
+                "{got:?} should start with {want:?}\n{text:#?}"
+            );
+        }
     }
 
     #[test]

@@ -9,5 +9,5 @@ pub mod quiz;
 pub mod render;
 pub mod set;
 
-pub use model::{Example, FrontMatter, Lesson, Problem};
+pub use model::{Check, Example, Exercise, FrontMatter, Lesson, MethodExpect, Problem};
 pub use set::{LessonSet, Origin};

@@ -1,5 +1,7 @@
 //! The lesson model: what a lesson file says, once parsed.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 /// A lesson's TOML front matter. Unknown keys are rejected so that a
@@ -26,6 +28,21 @@ pub struct FrontMatter {
     /// Keyboard quiz questions (interpreted by the quiz).
     #[serde(default)]
     pub questions: Vec<toml::Table>,
+    /// Code the learner writes, checked by `forklab practice` (see
+    /// EXERCISES-SCHEMA in the docs and [`Exercise`]).
+    #[serde(default)]
+    pub exercises: Vec<Exercise>,
+}
+
+impl FrontMatter {
+    /// The examples the example menu lists, by index: a worked answer only
+    /// once `answers_open` (the learner tried the exercise or asked for
+    /// the answers), so the answer is not one key away before that.
+    pub fn menu_examples(&self, answers_open: bool) -> Vec<usize> {
+        (0..self.examples.len())
+            .filter(|&i| answers_open || !self.examples[i].worked_answer)
+            .collect()
+    }
 }
 
 /// A runnable Python example declared by a lesson.
@@ -51,6 +68,147 @@ pub struct Example {
     /// Time limit in seconds.
     #[serde(default)]
     pub timeout: Option<u64>,
+    /// Modules beyond the standard library the example needs (as
+    /// `import` names, e.g. `distributed`). Without one, forklab reports
+    /// "skipped: needs ..." instead of running it.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Start methods the lesson asks the learner to try; the test suite
+    /// runs the example under each (empty: the interpreter's default only).
+    #[serde(default)]
+    pub start_methods: Vec<String>,
+    /// A worked answer to the lesson's exercise: the example menu lists it
+    /// only once the learner has tried the exercise or asked for answers.
+    #[serde(default)]
+    pub worked_answer: bool,
+    /// Expectations that differ under one start method, keyed by its name
+    /// (`fork`, `spawn`, `forkserver`); the others keep the ones above.
+    #[serde(default)]
+    pub by_method: BTreeMap<String, MethodExpect>,
+}
+
+/// What an example should do under one start method, where it differs.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MethodExpect {
+    #[serde(default)]
+    pub expect_exit: Option<i32>,
+    #[serde(default)]
+    pub expect_output: Option<Vec<String>>,
+}
+
+impl Example {
+    /// The exit status expected under `method` (a Python start method name).
+    pub fn expect_exit_under(&self, method: &str) -> i32 {
+        self.by_method
+            .get(method)
+            .and_then(|m| m.expect_exit)
+            .unwrap_or(self.expect_exit)
+    }
+
+    /// The output strings expected under `method`.
+    pub fn expect_output_under(&self, method: &str) -> &[String] {
+        self.by_method
+            .get(method)
+            .and_then(|m| m.expect_output.as_deref())
+            .unwrap_or(&self.expect_output)
+    }
+}
+
+/// An exercise: a starter file the learner completes, a hidden reference
+/// solution, and the checks that decide when the learner's file is right.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Unique in the course: lowercase letters, digits and dashes.
+    pub id: String,
+    pub title: String,
+    /// The starter, relative to the lesson set's folder.
+    pub file: String,
+    /// The reference solution, relative to the lesson set's folder.
+    pub solution: String,
+    /// Arguments for every check run.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Names under `assets/` copied next to the script before it runs.
+    #[serde(default)]
+    pub data: Vec<String>,
+    /// Seconds per run (default [`Exercise::DEFAULT_TIMEOUT`]).
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    /// A question the learner answers before the first check run.
+    #[serde(default)]
+    pub predict: Option<String>,
+    /// Shown one at a time, on request.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// Run in order; the exercise passes when none fails.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+impl Exercise {
+    /// Seconds per run when the exercise names no `timeout`.
+    pub const DEFAULT_TIMEOUT: u64 = 30;
+
+    /// The time limit of one run.
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT))
+    }
+
+    /// The starter's file name: the name it has in the learner's workspace.
+    pub fn file_name(&self) -> &str {
+        self.file.rsplit('/').next().unwrap_or(&self.file)
+    }
+}
+
+/// One check of an exercise, told apart by its `kind`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Check {
+    /// The exit status equals `code`.
+    Exit {
+        #[serde(default)]
+        code: i32,
+    },
+    /// Standard output contains every `contains` substring, and every
+    /// `regex` matches some line.
+    Output {
+        #[serde(default)]
+        contains: Vec<String>,
+        #[serde(default)]
+        regex: Vec<String>,
+    },
+    /// The `result:` lines of standard output equal the solution's.
+    SameResult {},
+    /// The exit, output and same-result checks pass under each method.
+    StartMethods { methods: Vec<String> },
+    /// At least this many worker processes were seen in the family.
+    Workers { at_least: usize },
+    /// The family ran on at least this many distinct cores (capped to the
+    /// cores this machine offers).
+    Cores { at_least: usize },
+    /// Nothing of the family outlived the script.
+    NoLeftovers {},
+    /// Best-of-3 wall time beats the `serial` script's by this factor
+    /// (scaled down to the cores this machine offers).
+    Speedup { serial: String, at_least: f64 },
+}
+
+impl Check {
+    /// The `kind` as written in the front matter.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Check::Exit { .. } => "exit",
+            Check::Output { .. } => "output",
+            Check::SameResult {} => "same-result",
+            Check::StartMethods { .. } => "start-methods",
+            Check::Workers { .. } => "workers",
+            Check::Cores { .. } => "cores",
+            Check::NoLeftovers {} => "no-leftovers",
+            Check::Speedup { .. } => "speedup",
+        }
+    }
 }
 
 /// One lesson: its front matter, its Markdown body and where that body starts

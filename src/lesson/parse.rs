@@ -42,7 +42,22 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Problem> {
     let meta: FrontMatter = toml::from_str(front).map_err(|e| {
         let line = e
             .span()
-            .map(|span| 2 + front[..span.start.min(front.len())].matches('\n').count())
+            .map(|span| {
+                let start = span.start.min(front.len());
+                // Tables read through a tagged enum (exercise checks) lose
+                // the span of a key and point at the array's first header:
+                // find the unknown key from there on.
+                let key_offset = unknown_field(e.message()).and_then(|key| {
+                    let mut offset = start;
+                    front[start..].split_inclusive('\n').find_map(|l| {
+                        let at = offset;
+                        offset += l.len();
+                        let rest = l.trim_start().strip_prefix(key)?;
+                        rest.trim_start().starts_with('=').then_some(at)
+                    })
+                });
+                2 + front[..key_offset.unwrap_or(start)].matches('\n').count()
+            })
             .unwrap_or(1);
         problem(line, format!("front matter: {}", e.message().trim_end()))
     })?;
@@ -71,6 +86,12 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Problem> {
         body: text[body_start..].to_string(),
         body_line: closing_line + 1,
     })
+}
+
+/// The key named by serde's "unknown field `KEY`" message.
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.split("unknown field `").nth(1)?;
+    rest.split('`').next()
 }
 
 fn line_ending_len(text: &str, at: usize) -> usize {
@@ -159,6 +180,52 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.line, 3, "{err}");
+    }
+
+    const EXERCISE: &str = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 1\n\n[[exercises]]\nid = \"sq\"\ntitle = \"Squares\"\nfile = \"exercises/sq.py\"\nsolution = \"exercises/solutions/sq.py\"\nargs = [\"10\"]\nhints = [\"one\", \"two\"]\n\n[[exercises.checks]]\nkind = \"exit\"\n\n[[exercises.checks]]\nkind = \"output\"\nregex = ['^result: \\d+$']\n\n[[exercises.checks]]\nkind = \"same-result\"\n\n[[exercises.checks]]\nkind = \"workers\"\nat_least = 2\n\n[[exercises.checks]]\nkind = \"speedup\"\nserial = \"exercises/solutions/sq_serial.py\"\nat_least = 1.5\n+++\nbody\n";
+
+    #[test]
+    fn exercises_and_their_checks_parse() {
+        use crate::lesson::Check;
+        let lesson = parse_lesson("a.md", EXERCISE).unwrap();
+        let exercise = &lesson.meta.exercises[0];
+        assert_eq!(exercise.file_name(), "sq.py");
+        assert_eq!(exercise.timeout().as_secs(), 30);
+        assert_eq!(exercise.hints.len(), 2);
+        assert_eq!(
+            exercise.checks,
+            [
+                Check::Exit { code: 0 },
+                Check::Output {
+                    contains: vec![],
+                    regex: vec![r"^result: \d+$".into()]
+                },
+                Check::SameResult {},
+                Check::Workers { at_least: 2 },
+                Check::Speedup {
+                    serial: "exercises/solutions/sq_serial.py".into(),
+                    at_least: 1.5
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_checks_name_their_line() {
+        let unknown_kind = EXERCISE.replace("kind = \"same-result\"", "kind = \"same-output\"");
+        let err = parse_lesson("a.md", &unknown_kind).unwrap_err();
+        assert!(err.message.contains("same-output"), "{err}");
+        assert_eq!(err.line, 23, "{err}");
+        let unknown_key = EXERCISE.replace("at_least = 2\n", "at_least = 2\natleast = 3\n");
+        let err = parse_lesson("a.md", &unknown_key).unwrap_err();
+        assert!(err.message.contains("atleast"), "{err}");
+        assert_eq!(err.line, 28, "{err}");
+        let missing = EXERCISE.replace("at_least = 2\n", "");
+        let err = parse_lesson("a.md", &missing).unwrap_err();
+        assert!(err.message.contains("at_least"), "{err}");
+        let typo = EXERCISE.replace("hints =", "hint =");
+        let err = parse_lesson("a.md", &typo).unwrap_err();
+        assert_eq!(err.line, 13, "{err}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use super::ProcessInfo;
-use super::role::{Role, classify};
+use super::role::{Role, classify, refine};
 use crate::os::process::Exit;
 
 /// How long an ended process stays listed, so short-lived workers are seen.
@@ -51,10 +51,13 @@ impl Family {
             }
             let parent = members.iter().find(|m| m.info.pid == info.ppid);
             let depth = parent.map_or(0, |parent| parent.depth + 1);
-            let role = classify(
-                &info.name,
-                &info.command,
-                parent.map(|p| (p.info.name.as_str(), p.info.command.as_str())),
+            let role = refine(
+                classify(
+                    &info.name,
+                    &info.command,
+                    parent.map(|p| (p.info.name.as_str(), p.info.command.as_str())),
+                ),
+                info.serves,
             );
             let colour = *self.colours.entry(info.pid).or_insert_with(|| {
                 self.next_colour += 1;
@@ -137,6 +140,7 @@ mod tests {
             cpu: 50.0,
             memory: 1,
             core: Some(0),
+            serves: false,
         }
     }
 

@@ -124,6 +124,7 @@ fn process_info(entry: os::ProcEntry) -> ProcessInfo {
         cpu: 0.0,
         memory: 0,
         core: entry.last_core,
+        serves: entry.serves,
     }
 }
 

@@ -27,6 +27,8 @@ pub struct ProcessInfo {
     pub memory: u64,
     /// The core the process last ran on.
     pub core: Option<usize>,
+    /// Listens on a `multiprocessing` socket (see [`crate::os::serves_multiprocessing`]).
+    pub serves: bool,
 }
 
 /// Everything one sampling tick saw.

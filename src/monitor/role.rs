@@ -25,6 +25,9 @@ pub enum Role {
     /// A Dask nanny (`dask worker`): starts, watches and restarts the
     /// worker process below it.
     Nanny,
+    /// A `multiprocessing.Manager`'s server: the process that holds the
+    /// shared objects and answers the others over a socket.
+    Manager,
     /// Anything else (a pyenv shim's shell, a program the script runs).
     Other,
 }
@@ -42,6 +45,7 @@ impl Role {
             Role::Forkserver => "forkserver",
             Role::Scheduler => "scheduler",
             Role::Nanny => "nanny",
+            Role::Manager => "manager",
             Role::Other => "other",
         }
     }
@@ -143,6 +147,16 @@ pub fn classify(name: &str, command: &str, parent: Option<(&str, &str)>) -> Role
     Role::Other
 }
 
+/// A Python worker that listens on a `multiprocessing` socket is a
+/// Manager's server, however it was started (its command line is the
+/// master's under fork, a worker's under spawn or forkserver).
+pub fn refine(role: Role, serves: bool) -> Role {
+    match role {
+        Role::Worker if serves => Role::Manager,
+        role => role,
+    }
+}
+
 /// What to show of a command beside its role: a Python script's file name
 /// and arguments (`pool_squares.py 4`); nothing where the role says it all
 /// (forklab's own copies, Python's `-c` helpers); else the program and its
@@ -152,9 +166,12 @@ pub fn brief(role: Role, command: &str) -> String {
     let program = program(words.next().unwrap_or_default());
     let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
     match role {
-        Role::Forklab | Role::Guard | Role::Busy | Role::Tracker | Role::Forkserver => {
-            String::new()
-        }
+        Role::Forklab
+        | Role::Guard
+        | Role::Busy
+        | Role::Tracker
+        | Role::Forkserver
+        | Role::Manager => String::new(),
         // The address it serves or joins, when given.
         Role::Scheduler | Role::Nanny => words
             .find(|w| w.contains("://"))
@@ -274,6 +291,37 @@ mod tests {
         );
         assert_eq!(brief(Role::Nanny, &nanny), "tcp://127.0.0.1:8786");
         assert_eq!(brief(Role::Scheduler, &scheduler), "");
+    }
+
+    #[test]
+    fn a_listening_worker_is_a_managers_server() {
+        let master = ("python3", "/usr/bin/python3 -u s.py");
+        // Under fork the server's command line is the master's own.
+        let forked = classify(master.0, master.1, Some(master));
+        assert_eq!(refine(forked, true), Role::Manager);
+        assert_eq!(refine(forked, false), Role::Worker);
+        assert_eq!(
+            refine(classify("python3", SPAWNED, Some(master)), true),
+            Role::Manager
+        );
+        // The forkserver listens too, but its command line says what it is.
+        let server = classify("python3", SERVER, Some(master));
+        assert_eq!(refine(server, true), Role::Forkserver);
+        assert_eq!(refine(Role::Master, true), Role::Master);
+        assert_eq!(brief(Role::Manager, SPAWNED), "");
+        // /proc/net/unix: a listening socket in multiprocessing's folder
+        // (3.11 to 3.13 name it listener-*, 3.14 sock-*), and others.
+        let table = "Num       RefCount Protocol Flags    Type St Inode Path
+0000000000000000: 00000002 00000000 00010000 0001 01 4242 /tmp/pymp-ab12/listener-x1
+0000000000000000: 00000003 00000000 00000000 0001 03 4243 /tmp/pymp-ab12/listener-x1
+0000000000000000: 00000002 00000000 00010000 0001 01 5151 /tmp/pymp-cd34/sock-9f
+0000000000000000: 00000002 00000000 00010000 0001 01 6161 /run/dbus/system_bus_socket
+";
+        let has = |inode: &str| crate::os::listening_pymp_socket(table, &[inode.to_string()]);
+        assert!(has("4242") && has("5151"));
+        assert!(!has("4243"), "a connected socket is not a server");
+        assert!(!has("6161"), "not multiprocessing's");
+        assert!(!has("7777"));
     }
 
     #[test]

@@ -60,6 +60,7 @@ impl Sampler for ScriptedSampler {
                     cpu: if master { 0.5 } else { wobble(t, i as u64 + 7) },
                     memory: (5 + i as u64 % 7) << 20,
                     core: Some(i % self.cores.max(1)),
+                    serves: false,
                 }
             })
             .collect();

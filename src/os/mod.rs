@@ -10,7 +10,10 @@ pub mod process;
 pub mod procfs;
 
 pub use process::{signal_group, signal_process};
-pub use procfs::{ProcEntry, all_processes, family_of, last_core, parse_last_core, proc_entry};
+pub use procfs::{
+    ProcEntry, all_processes, family_of, last_core, listening_pymp_socket, parse_last_core,
+    proc_entry, serves_multiprocessing,
+};
 
 use std::process::Command;
 

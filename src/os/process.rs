@@ -33,7 +33,8 @@ pub const KILL_GRACE: Duration = Duration::from_secs(2);
 
 /// How a process ended: the one exit-status type of forklab (lab workers,
 /// busy copies, Python scripts, the process pane).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Exit {
     /// Exited by itself with this status.
     Code(i32),

@@ -28,6 +28,8 @@ pub struct ProcEntry {
     /// One-letter state: R running, S sleeping, Z zombie, ...
     pub state: char,
     pub last_core: Option<usize>,
+    /// Listens on a `multiprocessing` socket (a Manager's server does).
+    pub serves: bool,
 }
 
 /// Reads one process from `/proc`; `None` if it is gone.
@@ -55,6 +57,45 @@ pub fn proc_entry(pid: u32) -> Option<ProcEntry> {
         cmdline,
         state,
         last_core: parse_last_core(&stat),
+        serves: serves_multiprocessing(pid),
+    })
+}
+
+/// Whether `pid` listens on a Unix socket that `multiprocessing` made (in
+/// its `pymp-*` folder): what a Manager's server process does, and no pool
+/// worker. Cheap for most processes: only those holding a socket read
+/// `/proc/PID/net/unix`.
+pub fn serves_multiprocessing(pid: u32) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    let sockets: Vec<String> = fds
+        .filter_map(|fd| {
+            let link = std::fs::read_link(fd.ok()?.path()).ok()?;
+            let link = link.to_str()?;
+            Some(
+                link.strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
+        })
+        .collect();
+    if sockets.is_empty() {
+        return false;
+    }
+    std::fs::read_to_string(format!("/proc/{pid}/net/unix"))
+        .is_ok_and(|table| listening_pymp_socket(&table, &sockets))
+}
+
+/// In a `/proc/net/unix` table, whether one of the socket `inodes` is
+/// listening (flag `__SO_ACCEPTCON`, 0x10000) at a `pymp-` path.
+pub fn listening_pymp_socket(table: &str, inodes: &[String]) -> bool {
+    table.lines().skip(1).any(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        f.len() >= 8
+            && f[3] == "00010000"
+            && inodes.iter().any(|i| i == f[6])
+            && f[7].contains("/pymp-")
     })
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::monitor::ProcessInfo;
-use crate::monitor::role::classify;
+use crate::monitor::role::{classify, refine};
 
 pub use crate::monitor::role::Role;
 
@@ -21,7 +21,7 @@ pub fn role_of(entry: &ProcessInfo, parent: Option<&ProcessInfo>, guard: u32, ma
         return Role::Master;
     }
     let parent = parent.map(|p| (p.name.as_str(), p.command.as_str()));
-    match classify(&entry.name, &entry.command, parent) {
+    match refine(classify(&entry.name, &entry.command, parent), entry.serves) {
         // Only the script is the master; another first Python is its child.
         Role::Master => Role::Worker,
         Role::Forklab | Role::Guard | Role::Busy => Role::Other,
@@ -81,6 +81,11 @@ impl FamilyLog {
                     // sample then shows its bare name): keep the one seen.
                     if entry.state != 'Z' && entry.command != entry.name {
                         seen.cmdline = cmdline;
+                    }
+                    // A Manager's server is known once it listens, which a
+                    // spawned one does only after starting up.
+                    if role == Role::Manager {
+                        seen.role = role;
                     }
                 }
                 None => self.processes.push(SeenProcess {
@@ -173,6 +178,7 @@ mod tests {
             cpu: 0.0,
             memory: 0,
             core: Some(core),
+            serves: false,
         }
     }
 

@@ -33,6 +33,18 @@ except Exception as e:
 sys.stdout.write("executable " + (sys.executable or "") + "\n")
 "#;
 
+/// Prints each module named on the command line that this Python cannot
+/// find (looked up, not imported, so it is quick and has no side effects).
+const FIND_MODULES: &str = r#"import importlib.util, sys
+for name in sys.argv[1:]:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except Exception:
+        found = False
+    if not found:
+        print(name)
+"#;
+
 /// Where the interpreter's name came from, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -156,6 +168,23 @@ impl Interpreter {
         )
     }
 
+    /// Which of `modules` (import names) this Python cannot import.
+    pub fn missing_modules(&self, modules: &[String]) -> Result<Vec<String>, String> {
+        let args: Vec<&str> = modules.iter().map(String::as_str).collect();
+        let out = probe(&self.path, FIND_MODULES, &args).map_err(|e| {
+            format!(
+                "{} could not look for {}: {e}",
+                self.path.display(),
+                args.join(", ")
+            )
+        })?;
+        Ok(out
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect())
+    }
+
     /// Whether this platform's Python offers `method`.
     pub fn supports(&self, method: StartMethod) -> bool {
         self.start_methods.contains(&method)
@@ -199,7 +228,7 @@ pub fn find_chosen_with(
             ),
         },
     })?;
-    let output = probe(&path).map_err(|detail| FindError::Broken {
+    let output = probe(&path, PROBE, &[]).map_err(|detail| FindError::Broken {
         path: path.clone(),
         source,
         detail,
@@ -273,9 +302,10 @@ fn is_executable(path: &Path) -> bool {
 }
 
 /// Runs the probe with a time limit; returns its standard output.
-fn probe(path: &Path) -> Result<String, String> {
+fn probe(path: &Path, code: &str, args: &[&str]) -> Result<String, String> {
     let mut child = Command::new(path)
-        .args(["-c", PROBE])
+        .args(["-c", code])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -81,7 +81,8 @@ pub use transcript::Transcript;
 /// How `multiprocessing` starts a worker. Passed to the scripts in the
 /// environment variable [`START_METHOD_VAR`]; the examples hand it to
 /// `multiprocessing.set_start_method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StartMethod {
     /// A copy of the master, made by `fork()`: fast, inherits everything.
     Fork,

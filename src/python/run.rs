@@ -4,7 +4,8 @@
 //!
 //! Every run reports, in this order: `Started` (unless it fails first), any
 //! number of `Output`s (and at most one `OutputLimit` and one `TimedOut`),
-//! then exactly one `Exited` or `Failed`.
+//! then exactly one `Exited` or `Failed`; or, when a module the example
+//! requires is missing, only `Skipped`.
 
 use std::io::{PipeReader, PipeWriter, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
@@ -74,6 +75,11 @@ pub struct RunRequest {
     pub timeout: Duration,
     /// The exit status the lesson expects.
     pub expect_exit: i32,
+    /// Where the lesson expects another status under one start method.
+    pub expect_exit_by_method: Vec<(StartMethod, i32)>,
+    /// Modules the script needs beyond the standard library; when one is
+    /// missing the run reports [`PyEvent::Skipped`] instead of starting.
+    pub requires: Vec<String>,
     /// forklab's own program, re-executed as the guard; `None` means this
     /// executable. (Tests that use the library give the forklab binary.)
     pub launcher: Option<PathBuf>,
@@ -106,6 +112,14 @@ impl RunRequest {
         }
         request.args = example.args.clone();
         request.expect_exit = example.expect_exit;
+        request.expect_exit_by_method = StartMethod::ALL
+            .into_iter()
+            .filter_map(|m| {
+                let exit = example.by_method.get(m.as_str())?.expect_exit?;
+                Some((m, exit))
+            })
+            .collect();
+        request.requires = example.requires.clone();
         request.timeout = example.timeout.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
         Ok(request)
     }
@@ -138,6 +152,8 @@ impl RunRequest {
             start_method: None,
             timeout: DEFAULT_TIMEOUT,
             expect_exit: 0,
+            expect_exit_by_method: Vec::new(),
+            requires: Vec::new(),
             launcher: None,
             root,
         })
@@ -164,17 +180,28 @@ impl RunRequest {
         self.start_method
             .unwrap_or(self.interpreter.default_start_method)
     }
+
+    /// The exit status the lesson expects under the method that will run.
+    pub fn expected_exit(&self) -> i32 {
+        let method = self.effective_start_method();
+        self.expect_exit_by_method
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map_or(self.expect_exit, |(_, exit)| *exit)
+    }
 }
 
 /// Which output stream a piece of text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stream {
     Stdout = 0,
     Stderr = 1,
 }
 
 /// Something that happened in a run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PyEvent {
     Started(Started),
     Output(Output),
@@ -189,10 +216,28 @@ pub enum PyEvent {
     Exited(Exited),
     /// forklab could not run the script (not the script failing).
     Failed(String),
+    /// Not run: the interpreter lacks modules the example requires. The
+    /// only event of such a run.
+    Skipped {
+        missing: Vec<String>,
+    },
+}
+
+impl PyEvent {
+    /// What the learner reads for a skipped run: `skipped: needs dask`.
+    /// (Module and package names differ, so it names no install command;
+    /// the lesson does.)
+    pub fn skipped_message(missing: &[String]) -> String {
+        format!(
+            "skipped: needs {}, which this Python cannot import",
+            missing.join(", ")
+        )
+    }
 }
 
 /// The script is running.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Started {
     /// The script's own process (the Python master).
     pub pid: u32,
@@ -214,7 +259,8 @@ pub struct Started {
 
 /// A piece of output, safe to draw. `line_end` false means the line goes
 /// on in a later `Output` of the same stream ([`super::Transcript`] joins them).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Output {
     pub stream: Stream,
     /// Since the run started.
@@ -224,7 +270,8 @@ pub struct Output {
 }
 
 /// Why a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EndCause {
     /// The script ended by itself.
     Finished,
@@ -235,7 +282,8 @@ pub enum EndCause {
 }
 
 /// The run is over; no process of it is left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Exited {
     pub status: Exit,
     /// The script ended by itself with the status the lesson expects (an
@@ -315,6 +363,15 @@ pub fn start(request: RunRequest, sink: impl Fn(PyEvent) + Send + 'static) -> Py
                     sink(event);
                 }
             };
+            if !request.requires.is_empty() {
+                match request.interpreter.missing_modules(&request.requires) {
+                    Ok(missing) if !missing.is_empty() => {
+                        return emit(PyEvent::Skipped { missing });
+                    }
+                    Ok(_) => {}
+                    Err(message) => return emit(PyEvent::Failed(message)),
+                }
+            }
             match Runner::launch(request, wake_reader) {
                 Ok(runner) => runner.watch(&emit),
                 Err(message) => emit(PyEvent::Failed(message)),
@@ -655,8 +712,9 @@ impl Runner {
         };
         emit(PyEvent::Exited(Exited {
             status,
-            expected: cause == EndCause::Finished && status == Exit::Code(self.request.expect_exit),
-            expect_exit: self.request.expect_exit,
+            expected: cause == EndCause::Finished
+                && status == Exit::Code(self.request.expected_exit()),
+            expect_exit: self.request.expected_exit(),
             elapsed,
             cause,
         }));

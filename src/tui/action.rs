@@ -19,6 +19,30 @@ pub enum Effect {
     /// Start this many busy copies.
     StartBusy(usize),
     StopBusy,
+    /// Start recording a trace (where: see `Runtime`).
+    StartRecording,
+    StopRecording,
+    /// Pause, seek or speed up the replay.
+    ReplayControl(crate::trace::replay::Control),
+    /// Write the starter files into this folder (answered by
+    /// [`Action::WorkspaceMade`]).
+    MakeWorkspace(std::path::PathBuf),
+    /// Watch an exercise's file (judging it on every save) and hand the
+    /// terminal to the learner's editor on it (answered by
+    /// [`Action::EditorDone`]).
+    WorkOn {
+        lesson: usize,
+        exercise: usize,
+        path: std::path::PathBuf,
+    },
+    /// Stop the practice loop's judgement in progress.
+    StopJudging,
+    /// Read an exercise's reference solution (answered by
+    /// [`Action::SolutionRead`]).
+    ReadSolution {
+        lesson: usize,
+        exercise: usize,
+    },
     /// Send the lab's measured points to the class the learner joined.
     SendToClass(crate::class::Report),
 }
@@ -156,6 +180,61 @@ pub enum Action {
     ToggleZoom,
     /// The background highlighter coloured the course's Python code.
     Highlighted(std::sync::Arc<crate::lesson::highlight::Highlights>),
+    /// Start or stop recording a trace.
+    ToggleRecording,
+    /// A recording started (the file), or could not (why).
+    RecordingStarted(Result<String, String>),
+    /// The recording ended (saved, or stopped by a write error): what to say.
+    RecordingEnded(String),
+    /// Space in a replay: pause or play on.
+    ReplayPause,
+    /// Seek forward (true) or back.
+    ReplaySeek(bool),
+    /// Faster (true) or slower.
+    ReplaySpeed(bool),
+    /// A replay went back in time: the panes start afresh.
+    ReplayReset,
+    /// The replay reached this point of the trace.
+    ReplayAt {
+        position: std::time::Duration,
+        ended: bool,
+    },
+    /// The recording started a Python example (as run `number`).
+    ReplayExample {
+        number: u64,
+        title: String,
+        command: String,
+        at: std::time::Instant,
+    },
+    /// The recording started a lab run or sweep.
+    ReplayLabBegan {
+        sweep: bool,
+    },
+    /// Show another machine's lab results beside this one's.
+    LabCompare(Box<super::lab::Recorded>),
+    /// `E`: work on the lesson's exercise (choose one if there are several).
+    EditExercise,
+    /// The next hint of the exercise worked on.
+    ExerciseHint,
+    /// The reference solution (asks first until the exercise is passed).
+    ExerciseSolution,
+    /// Yes or no to the open question.
+    AskYes,
+    AskNo,
+    /// Typing the prediction the exercise asks for.
+    PredictType(char),
+    PredictBackspace,
+    PredictDone,
+    /// Scroll a text popup (hint, solution).
+    TextScroll(isize),
+    /// Something happened in the practice loop.
+    Practice(crate::practice::live::LiveEvent),
+    /// The exercise folder was written (or could not be).
+    WorkspaceMade(Result<std::path::PathBuf, String>),
+    /// The editor ended (or could not start).
+    EditorDone(Result<(), String>),
+    /// The reference solution's text (or why it cannot be read).
+    SolutionRead(Result<String, String>),
     /// The class view opens (teacher: `class serve` or `class open`).
     ClassOpened(Box<super::class::ClassView>),
     /// A learner joined, a result arrived, a request was refused.
@@ -188,6 +267,17 @@ impl Action {
                 | Action::BusyStarted(_)
                 | Action::Python(..)
                 | Action::Lab(_)
+                | Action::RecordingStarted(_)
+                | Action::RecordingEnded(_)
+                | Action::ReplayReset
+                | Action::ReplayAt { .. }
+                | Action::ReplayExample { .. }
+                | Action::ReplayLabBegan { .. }
+                | Action::LabCompare(_)
+                | Action::Practice(_)
+                | Action::WorkspaceMade(_)
+                | Action::EditorDone(_)
+                | Action::SolutionRead(_)
                 | Action::ClassOpened(_)
                 | Action::Class(_)
                 | Action::ClassLinked(_)

@@ -2,7 +2,9 @@
 //! sleeps until something happens: no polling, no ticks.
 
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
+use std::time::{Duration, Instant};
 
 /// Something the event loop must react to.
 #[derive(Debug)]
@@ -28,17 +30,86 @@ pub enum Event {
     Lab(Box<crate::lab::pool::LabEvent>),
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
+    /// The next part of a trace being replayed.
+    Replay(crate::trace::replay::Delivery),
     /// The class server's news (teacher).
     Class(crate::class::ClassEvent),
     /// How sending to the class went (learner).
     ClassLink(crate::class::client::Status),
+    /// Something happened in the practice loop (a save judged).
+    Practice(crate::practice::live::LiveEvent),
+}
+
+/// Lets the event loop stop the input thread from reading the terminal
+/// while another program (the learner's editor) has it.
+#[derive(Debug, Default)]
+pub struct InputGate {
+    state: Mutex<Gate>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    #[default]
+    Open,
+    /// The loop asked the reader to stop.
+    Closing,
+    /// The reader stopped; it reads nothing until the gate opens.
+    Closed,
+}
+
+impl InputGate {
+    /// Stops the input thread reading, waiting (at most `limit`) until it
+    /// has. The thread sits in a blocking read: a SIGWINCH to ourselves
+    /// wakes it (crossterm turns it into a resize event), so an idle
+    /// forklab still never wakes up on a timer.
+    pub fn close(&self, limit: Duration) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        *state = Gate::Closing;
+        let _ =
+            crate::os::process::signal_process(std::process::id(), signal_hook::consts::SIGWINCH);
+        let deadline = Instant::now() + limit;
+        while *state != Gate::Closed {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        true
+    }
+
+    /// Lets the input thread read again.
+    pub fn open(&self) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Gate::Open;
+        self.changed.notify_all();
+    }
+
+    /// Called by the input thread between reads: stops here while closed.
+    fn pass(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if *state == Gate::Closing {
+            *state = Gate::Closed;
+            self.changed.notify_all();
+        }
+        while *state == Gate::Closed {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
 }
 
 /// Reads terminal events on a thread of its own (blocking, so it costs
-/// nothing while the learner is idle).
-pub fn spawn_input(tx: Sender<Event>) {
+/// nothing while the learner is idle). The gate pauses it.
+pub fn spawn_input(tx: Sender<Event>) -> Arc<InputGate> {
+    let gate = Arc::new(InputGate::default());
+    let thread_gate = gate.clone();
     thread::spawn(move || {
         loop {
+            thread_gate.pass();
             match crossterm::event::read() {
                 Ok(event) => {
                     if tx.send(Event::Terminal(event)).is_err() {
@@ -52,6 +123,7 @@ pub fn spawn_input(tx: Sender<Event>) {
             }
         }
     });
+    gate
 }
 
 /// Turns termination signals into events, so the terminal is restored.

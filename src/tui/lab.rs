@@ -40,6 +40,31 @@ pub struct Measured {
     pub batch: u64,
 }
 
+/// Lab results recorded on another machine (`forklab --compare TRACE`),
+/// shown beside this machine's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub cores: usize,
+    /// When, for the table's title (`2026-12-01 16:40 UTC`).
+    pub date: String,
+    pub results: Vec<RunResult>,
+}
+
+impl Recorded {
+    /// The trace's finished lab runs, or why there is nothing to compare.
+    pub fn from_trace(trace: &crate::trace::Trace) -> Result<Recorded, String> {
+        let results = trace.lab_results();
+        if results.is_empty() {
+            return Err("the trace has no finished lab run to compare with".into());
+        }
+        Ok(Recorded {
+            cores: trace.header.machine.cores,
+            date: crate::trace::format::short_date(&trace.header.machine.recorded),
+            results,
+        })
+    }
+}
+
 /// The lab screen's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabView {
@@ -73,6 +98,8 @@ pub struct LabView {
     pub runs_started: usize,
     /// The dask engine's cluster, as its scheduler last reported it.
     pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
+    /// Another machine's results to compare with, if any.
+    pub recorded: Option<Recorded>,
 }
 
 /// Tasks the double-tasks key goes up to.
@@ -108,6 +135,7 @@ impl LabView {
             batch: 0,
             runs_started: 0,
             cluster: Vec::new(),
+            recorded: None,
         }
     }
 
@@ -369,16 +397,9 @@ impl LabView {
                 self.tasks_done = 0;
                 self.running = true;
                 self.runs_started += 1;
-                self.config.workers = config.workers;
-                // The lab thread settled the task size (calibration) and
-                // the engine (a fallback without Python): keep them.
-                if self.config.calibrate && config.workload == self.config.workload {
-                    self.config.task_size = config.task_size;
-                    self.config.calibrate = false;
-                }
-                self.config.engine = config.engine;
-                self.config.python = config.python.clone();
-                self.config.scheduler = config.scheduler.clone();
+                // The run's own settings, as the lab thread settled them
+                // (calibrated task size, the engine that ran; a replay's too).
+                self.config = config;
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);
@@ -472,7 +493,7 @@ impl LabView {
                     m.result.config.workers != result.config.workers || m.batch == batch
                 });
                 self.measured.push(Measured {
-                    result,
+                    result: *result,
                     guess,
                     batch,
                 });
@@ -563,7 +584,10 @@ mod tests {
         lab.guess = "0,4".into();
         lab.starting(true);
         for workers in [1, 2, 4] {
-            lab.apply(LabEvent::RunFinished(result(workers, 900 / workers as u64)));
+            lab.apply(LabEvent::RunFinished(Box::new(result(
+                workers,
+                900 / workers as u64,
+            ))));
         }
         let guesses: Vec<_> = lab.measured.iter().map(|m| m.guess).collect();
         assert_eq!(guesses, [None, Some(0.4), None]);
@@ -605,10 +629,10 @@ mod tests {
         });
         assert_eq!(lab.workers[1].done, 1);
         assert_eq!(lab.bars[0].end, Some(Duration::from_millis(9)));
-        lab.apply(LabEvent::RunFinished(result(2, 900)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(2, 900))));
         assert!(!lab.running);
         assert_eq!(lab.measured[0].guess, Some(1.5));
-        lab.apply(LabEvent::RunFinished(result(1, 1800)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(1, 1800))));
         let rows = lab.rows();
         assert_eq!(rows[0].workers, 1);
         assert!((rows[1].speedup.unwrap() - 2.0).abs() < 1e-9);
@@ -620,11 +644,14 @@ mod tests {
         lab.starting(false);
         for (i, wall) in [1000, 900, 950].into_iter().enumerate() {
             lab.apply(LabEvent::RunStarted {
-                config: result(1, wall).config,
+                config: LabConfig {
+                    repeat: 3,
+                    ..result(1, wall).config
+                },
                 started: Instant::now(),
             });
             assert!(lab.running);
-            lab.apply(LabEvent::RunFinished(result(1, wall)));
+            lab.apply(LabEvent::RunFinished(Box::new(result(1, wall))));
             // Running until the point's last repeat is in.
             assert_eq!(lab.running, i < 2, "after run {}", i + 1);
             assert_eq!(lab.point_done(1), i == 2);
@@ -637,9 +664,9 @@ mod tests {
         );
         // A new run of the same workers replaces them; other counts stay.
         lab.starting(false);
-        lab.apply(LabEvent::RunFinished(result(2, 500)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(2, 500))));
         lab.starting(false);
-        lab.apply(LabEvent::RunFinished(result(1, 990)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(1, 990))));
         assert_eq!(lab.measured.len(), 2);
         assert_eq!(lab.rows()[0].wall, Duration::from_millis(990));
     }

@@ -31,11 +31,17 @@ pub struct Shape {
     pub zoom_output: bool,
     /// The Python output pane is shown under the lesson.
     pub output: bool,
+    /// The output pane holds an exercise's check list: it gets more room.
+    pub practice: bool,
 }
 
 impl Shape {
     pub fn with_output(self, output: bool) -> Shape {
         Shape { output, ..self }
+    }
+
+    pub fn with_practice(self, practice: bool) -> Shape {
+        Shape { practice, ..self }
     }
 }
 
@@ -137,7 +143,8 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.output = lesson;
         lesson.height = 0;
     } else if shape.output {
-        let height = (lesson.height * 2 / 5)
+        let share = if shape.practice { 3 } else { 2 };
+        let height = (lesson.height * share / 5)
             .max(6)
             .min(lesson.height.saturating_sub(4));
         let [top, bottom] =

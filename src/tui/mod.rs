@@ -3,16 +3,20 @@
 
 mod action;
 mod class;
+mod editor;
 mod event;
 mod keymap;
 mod lab;
 mod layout;
 mod quiz;
+mod session;
 mod state;
 mod theme;
 mod update;
 mod view;
 
+#[cfg(test)]
+mod replay_tests;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +29,8 @@ use ratatui::layout::Rect;
 
 pub use action::{Action, Effect, RunPlan};
 pub use class::ClassView;
+pub use lab::Recorded;
+pub use session::Session;
 pub use state::State;
 pub use update::update;
 pub use view::view;
@@ -38,6 +44,7 @@ use crate::lesson::render::python_blocks;
 use crate::monitor::{self, live::LiveSampler};
 use crate::progress::Store;
 use crate::python::{self, Interpreter, PyEvent, PyRun, RunRequest};
+use crate::trace::Record;
 use event::Event;
 use state::PythonProbe;
 
@@ -56,6 +63,10 @@ pub struct Options {
     pub class: Option<ClassSetup>,
     /// The learner joins this class and sends each finished lab run or sweep.
     pub join: Option<JoinSetup>,
+    /// This machine, recording it, or a recorded one.
+    pub session: Session,
+    /// Lab results recorded elsewhere, for the lab's table (`--compare`).
+    pub compare: Option<lab::Recorded>,
 }
 
 /// A class to show: its first picture, the server (kept running while
@@ -109,12 +120,24 @@ pub fn run(
         let _ = execute!(stdout(), DisableMouseCapture);
         hook(info);
     }));
-    let result = (|| -> color_eyre::Result<()> {
+    let result = (|| -> color_eyre::Result<Option<String>> {
         let size = terminal.size()?;
-        let mut state = State::new(lessons, progress, Rect::new(0, 0, size.width, size.height));
+        let screen = Rect::new(0, 0, size.width, size.height);
+        let mut state = match &options.session {
+            Session::Replay(trace) => {
+                State::with_cores(lessons, progress, screen, trace.header.machine.cores)
+            }
+            _ => State::new(lessons, progress, screen),
+        };
         state.apply(settings);
         let (tx, rx) = mpsc::channel();
-        event::spawn_input(tx.clone());
+        let gate = event::spawn_input(tx.clone());
+        state.practice.workspace =
+            crate::practice::Workspace::locate(state.progress.practice_dir.as_deref())
+                .map(|w| std::path::absolute(&w.dir).unwrap_or(w.dir));
+        state.practice.default_workspace =
+            std::path::absolute(crate::practice::workspace::DEFAULT_DIR)
+                .unwrap_or_else(|_| crate::practice::workspace::DEFAULT_DIR.into());
         event::spawn_signals(tx.clone())?;
         let blocks = state
             .lessons
@@ -124,6 +147,8 @@ pub fn run(
             .collect();
         event::spawn_highlighter(tx.clone(), blocks);
         let mut runtime = Runtime {
+            practice: None,
+            editor: None,
             tx: tx.clone(),
             sampler: None,
             busy: None,
@@ -131,10 +156,17 @@ pub fn run(
             python_flag: python_flag.clone(),
             run: None,
             lab: None,
+            recorder: None,
+            record_path: None,
+            record_near: None,
+            replay: None,
             _class_server: None,
             class_sender: None,
         };
         let mut opening = Vec::new();
+        if let Some(recorded) = options.compare {
+            opening.push(Action::LabCompare(Box::new(recorded)));
+        }
         if let Some(setup) = options.class {
             if let Some(events) = setup.events {
                 let tx = tx.clone();
@@ -165,19 +197,45 @@ pub fn run(
                 move |status| tx.send(Event::ClassLink(status)).is_ok(),
             ));
         }
-        match LiveSampler::new(std::process::id()) {
-            Ok(sampler) => {
+        match options.session {
+            Session::Replay(trace) => {
+                let base = Instant::now();
+                state.replay = Some(state::ReplayStatus::new(
+                    &trace.header,
+                    trace.length(),
+                    base,
+                ));
+                if let Some(warning) = &trace.warning {
+                    notices.push(format!("This trace was cut short ({warning})"));
+                }
                 let tx = tx.clone();
-                runtime.sampler = Some(monitor::thread::spawn(
-                    Box::new(sampler),
-                    state.interval(),
-                    move |sample| tx.send(Event::Sampled(sample, Instant::now())).is_ok(),
+                runtime.replay = Some(crate::trace::replay::spawn(
+                    std::sync::Arc::new(trace.entries),
+                    move |delivery| tx.send(Event::Replay(delivery)).is_ok(),
                 ));
             }
-            Err(e) => notices.push(format!("No live core readings: {e}")),
+            session @ (Session::Live | Session::Record(_)) => {
+                if let Session::Record(path) = session {
+                    runtime.record_path = Some(path);
+                }
+                match LiveSampler::new(std::process::id()) {
+                    Ok(sampler) => {
+                        let tx = tx.clone();
+                        runtime.sampler = Some(monitor::thread::spawn(
+                            Box::new(sampler),
+                            state.interval(),
+                            move |sample| tx.send(Event::Sampled(sample, Instant::now())).is_ok(),
+                        ));
+                    }
+                    Err(e) => notices.push(format!("No live core readings: {e}")),
+                }
+            }
         }
         drop(tx);
         runtime.dispatch(&mut state, Action::Started(notices));
+        if runtime.record_path.is_some() {
+            runtime.dispatch(&mut state, Action::ToggleRecording);
+        }
         for action in opening {
             runtime.dispatch(&mut state, action);
         }
@@ -200,7 +258,10 @@ pub fn run(
                 {
                     runtime.dispatch(&mut state, Action::KeyShown(name));
                 }
-                if let Some(action) = action_for(&state, event) {
+                if let Some(action) = runtime.tee(&event) {
+                    runtime.dispatch(&mut state, action);
+                }
+                for action in actions_for(&state, event) {
                     runtime.dispatch(&mut state, action);
                 }
                 next = rx.try_recv().ok();
@@ -216,19 +277,32 @@ pub fn run(
             if state.quit {
                 break;
             }
+            if let Some(path) = runtime.editor.take() {
+                let result = hand_over(&mut terminal, &gate, &path);
+                runtime.dispatch(&mut state, Action::EditorDone(result));
+            }
             terminal.draw(|frame| view(&state, frame))?;
             last_draw = Instant::now();
         }
-        Ok(())
+        Ok(runtime.recorder.take().map(session::Recorder::close))
     })();
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
-    result
+    // Where the trace went, once the terminal is the shell's again.
+    if let Ok(Some(saved)) = &result {
+        eprintln!("{saved}");
+    }
+    result.map(drop)
 }
 
 /// The resources behind the state: threads and child processes. Only the
 /// event loop touches them, when `update` asks through an [`Effect`].
 struct Runtime {
+    /// The practice loop on the exercise worked on (dropping it stops it).
+    practice: Option<crate::practice::live::Live>,
+    /// A file to open in the learner's editor once this round of events
+    /// is applied (the loop owns the terminal).
+    editor: Option<std::path::PathBuf>,
     tx: mpsc::Sender<Event>,
     sampler: Option<monitor::thread::SamplerHandle>,
     busy: Option<Busy>,
@@ -240,6 +314,14 @@ struct Runtime {
     run: Option<PyRun>,
     /// The running lab (or its last run); dropping it stops the workers.
     lab: Option<LabHandle>,
+    /// The trace being recorded.
+    recorder: Option<session::Recorder>,
+    /// `forklab record FILE`: where the first recording goes (later ones
+    /// go beside it, named by date).
+    record_path: Option<std::path::PathBuf>,
+    record_near: Option<std::path::PathBuf>,
+    /// The replay thread, when replaying.
+    replay: Option<crate::trace::replay::ReplayHandle>,
     /// The class server (teacher), held so it runs while the TUI does.
     _class_server: Option<crate::class::Server>,
     /// Where finished lab runs go to reach the class (learner).
@@ -258,9 +340,59 @@ impl Runtime {
         }
     }
 
+    /// Records what the event brings, when recording; a write that fails
+    /// ends the recording with a notice, and the session goes on.
+    fn tee(&mut self, event: &Event) -> Option<Action> {
+        let recorder = self.recorder.as_mut()?;
+        let error = recorder.tee(event).err()?;
+        let path = recorder.path.display().to_string();
+        self.recorder = None;
+        Some(Action::RecordingEnded(format!(
+            "Recording stopped: cannot write {path} ({error}). The session goes on."
+        )))
+    }
+
     /// Does what an effect asks; an immediate outcome comes back as an action.
     fn carry_out(&mut self, state: &State, effect: Effect) -> Option<Action> {
         match effect {
+            Effect::StartRecording => {
+                let path = match self.record_path.take() {
+                    Some(path) => {
+                        self.record_near = Some(path.clone());
+                        path
+                    }
+                    None => crate::trace::record::default_path(self.record_near.as_deref()),
+                };
+                let started = session::start_recording(state, &path).map(|recorder| {
+                    self.recorder = Some(recorder);
+                    path.display().to_string()
+                });
+                // A run already going is replayed from here on.
+                if let Some(run) = state.python.run.as_ref().filter(|r| r.running()) {
+                    self.note(Record::PyBegan {
+                        run: run.number,
+                        title: run.title.clone(),
+                        command: run.command.clone(),
+                    });
+                }
+                if state.lab.running {
+                    self.note(Record::LabBegan {
+                        sweep: state.lab.sweeping,
+                    });
+                }
+                return Some(Action::RecordingStarted(started));
+            }
+            Effect::StopRecording => {
+                let message = self.recorder.take().map(session::Recorder::close);
+                return Some(Action::RecordingEnded(
+                    message.unwrap_or_else(|| "Not recording".into()),
+                ));
+            }
+            Effect::ReplayControl(control) => {
+                if let Some(replay) = &self.replay {
+                    replay.control(control);
+                }
+            }
             Effect::SetInterval(interval) => {
                 if let Some(sampler) = &self.sampler {
                     sampler.set_interval(interval);
@@ -280,6 +412,13 @@ impl Runtime {
                 let send = move |event| {
                     let _ = tx.send(Event::Python(number, event));
                 };
+                if let Some(run) = &state.python.run {
+                    self.note(Record::PyBegan {
+                        run: number,
+                        title: run.title.clone(),
+                        command: run.command.clone(),
+                    });
+                }
                 match request(state, &plan) {
                     Ok(request) => self.run = Some(python::start(request, send)),
                     Err(message) => send(PyEvent::Failed(message)),
@@ -306,12 +445,14 @@ impl Runtime {
                 }
             }
             Effect::RunLab(config) => {
+                self.note(Record::LabBegan { sweep: false });
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
                     let _ = tx.send(Event::Lab(Box::new(event)));
                 }));
             }
             Effect::SweepLab(config, counts) => {
+                self.note(Record::LabBegan { sweep: true });
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
                     let _ = tx.send(Event::Lab(Box::new(event)));
@@ -326,6 +467,66 @@ impl Runtime {
                 if let Some(run) = &self.run {
                     run.stop();
                 }
+            }
+            Effect::MakeWorkspace(dir) => {
+                let made = crate::practice::Workspace::at(&dir)
+                    .init(&state.lessons)
+                    .map(|_| dir);
+                return Some(Action::WorkspaceMade(made));
+            }
+            Effect::WorkOn {
+                lesson,
+                exercise,
+                path,
+            } => {
+                let watching = self.practice.as_ref().is_some_and(|l| l.path() == path);
+                if !watching {
+                    if let Some(old) = self.practice.take() {
+                        // Stopped on its own thread: the loop never waits.
+                        std::thread::spawn(move || old.stop());
+                    }
+                    let interpreter = match &state.python.probe {
+                        PythonProbe::Found(Ok(interpreter)) => Some(interpreter.clone()),
+                        _ => None,
+                    };
+                    let tx = self.tx.clone();
+                    let setup = crate::practice::live::LiveSetup {
+                        set: state.lessons.clone(),
+                        exercise: state.lessons.lessons[lesson].meta.exercises[exercise].clone(),
+                        path: path.clone(),
+                        interpreter,
+                        python_choice: self.python_flag.clone(),
+                        launcher: None,
+                        cores: crate::practice::usable_cores(),
+                    };
+                    self.practice = Some(crate::practice::live::Live::start(
+                        setup,
+                        false,
+                        move |event| {
+                            let _ = tx.send(Event::Practice(event));
+                        },
+                    ));
+                }
+                self.editor = Some(path);
+            }
+            Effect::StopJudging => {
+                if let Some(live) = &self.practice {
+                    live.stop_judging();
+                }
+            }
+            Effect::ReadSolution { lesson, exercise } => {
+                let exercise = &state.lessons.lessons[lesson].meta.exercises[exercise];
+                let text = state
+                    .lessons
+                    .read_file(&exercise.solution)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .ok_or_else(|| {
+                        format!(
+                            "The solution {:?} is missing from the course",
+                            exercise.solution
+                        )
+                    });
+                return Some(Action::SolutionRead(text));
             }
             Effect::SendToClass(report) => {
                 if let Some(sender) = &self.class_sender {
@@ -345,6 +546,16 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// Records what the learner started, when recording (a failed write
+    /// shows at the next event's).
+    fn note(&mut self, record: Record) {
+        if let Some(recorder) = &mut self.recorder {
+            let _ = recorder.file.record(Instant::now(), record);
+        }
+    }
+}
+
 /// The example's working directory, run by the interpreter found.
 fn request(state: &State, plan: &RunPlan) -> Result<RunRequest, String> {
     let PythonProbe::Found(Ok(interpreter)) = &state.python.probe else {
@@ -357,9 +568,21 @@ fn request(state: &State, plan: &RunPlan) -> Result<RunRequest, String> {
     Ok(request)
 }
 
+/// The actions an event asks for (keys through the keymap).
+fn actions_for(state: &State, event: Event) -> Vec<Action> {
+    match event {
+        Event::Replay(delivery) => {
+            let base = state.replay.as_ref().map_or_else(Instant::now, |r| r.base);
+            session::replay_actions(base, delivery)
+        }
+        other => action_for(state, other).into_iter().collect(),
+    }
+}
+
 /// The action an event asks for (keys through the keymap).
 fn action_for(state: &State, event: Event) -> Option<Action> {
     Some(match event {
+        Event::Replay(_) => return None,
         Event::Terminal(event) => return keymap::action_for(state, &event),
         Event::InputClosed | Event::Signal => Action::Shutdown,
         Event::Sampled(sample, at) => Action::Sampled(Box::new(sample), at),
@@ -368,6 +591,7 @@ fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::PythonFound(found) => Action::PythonFound(found),
         Event::Lab(event) => Action::Lab(event),
         Event::Highlighted(highlights) => Action::Highlighted(std::sync::Arc::new(highlights)),
+        Event::Practice(event) => Action::Practice(event),
         Event::Class(event) => Action::Class(event),
         Event::ClassLink(status) => Action::ClassLink(status),
     })
@@ -384,4 +608,26 @@ fn panic_if_asked(event: &Event) {
     {
         panic!("test panic: F12 pressed with FORKLAB_TEST_PANIC_KEY set");
     }
+}
+
+/// Gives the terminal to the learner's editor and takes it back: keys stop
+/// being read, the screen and modes are restored for the editor, then set
+/// up again and redrawn whatever the editor did.
+fn hand_over(
+    terminal: &mut ratatui::DefaultTerminal,
+    gate: &event::InputGate,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+    if !gate.close(std::time::Duration::from_secs(1)) {
+        return Err("Could not pause forklab's keyboard reader: not opening the editor".into());
+    }
+    let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = crossterm::terminal::disable_raw_mode();
+    let result = editor::edit(path);
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture);
+    let _ = terminal.clear();
+    gate.open();
+    result
 }

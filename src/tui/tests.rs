@@ -469,7 +469,7 @@ fn lab_state(width: u16, height: u16) -> State {
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;
     update(&mut s, Action::ToggleLab);
-    // One run per point (R twice: 3, 5, 1), so each result ends its point.
+    // One run per point (# twice: 3, 5, 1), so each result ends its point.
     update(&mut s, Action::LabRepeat);
     update(&mut s, Action::LabRepeat);
     assert_eq!(s.lab.config.repeat, 1);
@@ -549,7 +549,7 @@ fn lab_state(width: u16, height: u16) -> State {
     }
     update(
         &mut s,
-        Action::Lab(Box::new(LabEvent::RunFinished(result(2, 1020)))),
+        Action::Lab(Box::new(LabEvent::RunFinished(Box::new(result(2, 1020))))),
     );
     s
 }
@@ -620,6 +620,236 @@ fn every_shipped_lesson_fits_80_columns() {
     }
 }
 
+#[test]
+fn worked_answers_join_the_example_menu_once_asked_for() {
+    let set = LessonSet::embedded();
+    let map = set.index_of("map").unwrap();
+    let answer = set.lessons[map]
+        .meta
+        .examples
+        .iter()
+        .position(|e| e.worked_answer)
+        .expect("the map lesson has a worked answer");
+    let mut s = State::new(set, Progress::default(), Rect::new(0, 0, 100, 30));
+    update(&mut s, Action::Started(Vec::new()));
+    s.current = map;
+    s.rerender();
+    assert!(!s.menu_examples().contains(&answer));
+    update(&mut s, Action::OpenExamples);
+    for _ in 0..5 {
+        update(&mut s, Action::MenuMove(1));
+    }
+    update(&mut s, Action::MenuLast);
+    let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
+        panic!("the example menu is open");
+    };
+    assert_ne!(selected, answer, "the menu reached the held-back answer");
+    let menu = screen(&s).backend().to_string();
+    let title = &s.lesson().meta.examples[answer].title;
+    assert!(!menu.contains(title.as_str()), "{menu}");
+    update(&mut s, Action::CloseOverlay);
+    // Asking for the answers lists it, and it stays listed when hidden again.
+    update(&mut s, Action::ToggleAnswers);
+    update(&mut s, Action::ToggleAnswers);
+    assert!(s.menu_examples().contains(&answer));
+    update(&mut s, Action::OpenExamples);
+    update(&mut s, Action::MenuLast);
+    let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
+        panic!("the example menu is open");
+    };
+    assert_eq!(selected, answer);
+}
+
+#[test]
+fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
+    use super::Effect;
+    use super::state::{Ask, Overlay};
+    use crate::practice::judge::{Event, Outcome, Report, Verdict};
+    use crate::practice::live::LiveEvent;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
+    let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
+    let mut s = State::with_cores(set, Progress::default(), Rect::new(0, 0, 80, 24), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    let folder = std::path::PathBuf::from("/home/learner/forklab-exercises");
+    s.practice.default_workspace = folder.clone();
+
+    update(&mut s, Action::EditExercise);
+    assert_eq!(s.overlay, Overlay::Exercises { selected: 0 });
+    update(&mut s, Action::MenuConfirm);
+    assert_eq!(
+        s.overlay,
+        Overlay::Ask(Ask::CreateWorkspace {
+            dir: folder.clone()
+        })
+    );
+    let effects = update(&mut s, Action::AskYes);
+    assert_eq!(effects, [Effect::MakeWorkspace(folder.clone())]);
+    update(&mut s, Action::WorkspaceMade(Ok(folder.clone())));
+    assert!(matches!(s.overlay, Overlay::Predict { .. }));
+    for c in "2 workers".chars() {
+        update(&mut s, Action::PredictType(c));
+    }
+    insta::assert_snapshot!("practice_predict_80x24", screen(&s).backend());
+    let effects = update(&mut s, Action::PredictDone);
+    let path = folder.join("pool_squares.py");
+    assert!(
+        effects.contains(&Effect::WorkOn {
+            lesson: 0,
+            exercise: 0,
+            path: path.clone()
+        }),
+        "{effects:?}"
+    );
+    assert_eq!(
+        s.progress.exercise("pool-squares").prediction.as_deref(),
+        Some("2 workers")
+    );
+
+    // A judgement arrives: rows fill in as verdicts come.
+    let verdict = |kind: &str, outcome, reason: &str| Verdict {
+        kind: kind.into(),
+        label: String::new(),
+        outcome,
+        reason: reason.into(),
+    };
+    let verdicts = vec![
+        verdict("exit", Outcome::Passed, "exit status 0"),
+        verdict("output", Outcome::Passed, "the output has what it needs"),
+        verdict(
+            "same-result",
+            Outcome::Passed,
+            "1 result line, the same as the reference",
+        ),
+        verdict(
+            "workers",
+            Outcome::Failed,
+            "0 workers seen, 2 wanted: start the work in a pool",
+        ),
+        verdict(
+            "start-methods",
+            Outcome::Skipped,
+            "not run: fix the check above first",
+        ),
+        verdict(
+            "no-leftovers",
+            Outcome::Skipped,
+            "not run: fix the check above first",
+        ),
+    ];
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judging { generation: 1 }),
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judge {
+            generation: 1,
+            event: Event::Run {
+                label: "your file".into(),
+            },
+        }),
+    );
+    for v in &verdicts {
+        update(
+            &mut s,
+            Action::Practice(LiveEvent::Judge {
+                generation: 1,
+                event: Event::Verdict(v.clone()),
+            }),
+        );
+    }
+    // A stale event of an earlier judgement changes nothing.
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judge {
+            generation: 0,
+            event: Event::Verdict(verdict("exit", Outcome::Failed, "old")),
+        }),
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Done {
+            generation: 1,
+            report: Report {
+                exercise: "pool-squares".into(),
+                passed: false,
+                verdicts,
+                output: vec!["result: 2646700".into()],
+                python: "3.11.7".into(),
+                seconds: 0.2,
+            },
+        }),
+    );
+    insta::assert_snapshot!("practice_checks_80x24", screen(&s).backend());
+    let record = s.progress.exercise("pool-squares");
+    assert_eq!(record.state, crate::progress::ExerciseState::Failing);
+
+    update(&mut s, Action::ExerciseHint);
+    assert!(matches!(&s.overlay, Overlay::Text { title, .. } if title.starts_with("Hint 1 of 2")));
+    update(&mut s, Action::CloseOverlay);
+    update(&mut s, Action::ExerciseSolution);
+    assert_eq!(s.overlay, Overlay::Ask(Ask::RevealSolution));
+    let effects = update(&mut s, Action::AskYes);
+    assert!(effects.contains(&Effect::ReadSolution {
+        lesson: 0,
+        exercise: 0
+    }));
+    update(
+        &mut s,
+        Action::SolutionRead(Ok("print('result: 1')\n".into())),
+    );
+    assert!(s.progress.exercise("pool-squares").solution_revealed);
+    update(&mut s, Action::CloseOverlay);
+    update(&mut s, Action::OpenContents);
+    let contents = format!("{:?}", screen(&s).backend());
+    assert!(contents.contains("exercise ✗·"), "{contents}");
+}
+
+#[test]
+fn x_stops_a_check_in_progress() {
+    use super::Effect;
+    use crate::practice::judge::Event;
+    use crate::practice::live::LiveEvent;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
+    let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
+    let mut progress = Progress::default();
+    progress
+        .exercises
+        .entry("pool-squares".into())
+        .or_default()
+        .prediction = Some("2".into());
+    let mut s = State::with_cores(set, progress, Rect::new(0, 0, 80, 24), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    s.practice.workspace = Some("/tmp/ex".into());
+    update(&mut s, Action::EditExercise);
+    let effects = update(&mut s, Action::MenuConfirm);
+    assert!(
+        matches!(effects.as_slice(), [Effect::WorkOn { .. }]),
+        "{effects:?}"
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judging { generation: 1 }),
+    );
+    update(
+        &mut s,
+        Action::Practice(LiveEvent::Judge {
+            generation: 1,
+            event: Event::Run {
+                label: "your file".into(),
+            },
+        }),
+    );
+    let effects = update(&mut s, Action::StopExample);
+    assert!(effects.contains(&Effect::StopJudging), "{effects:?}");
+    let working = s.practice.working.as_ref().unwrap();
+    assert!(!working.judging());
+    assert!(working.problem.as_deref().unwrap().starts_with("Stopped"));
+    // Without a check running, x is the examples' stop again.
+    let effects = update(&mut s, Action::StopExample);
+    assert!(!effects.contains(&Effect::StopJudging));
+}
+
 /// The terminal can change size between the resize event and the draw
 /// (found by tests/e2e_faults.rs resizing rapidly): a frame of another size
 /// than the state last heard of is drawn to its own size, never past it.
@@ -669,4 +899,56 @@ fn cluster_pane_replaces_the_processes_120x40() {
     let text = format!("{:?}", screen(&s).backend());
     assert!(!text.contains("Processes:"), "{text}");
     insta::assert_snapshot!(screen(&s).backend());
+}
+
+#[test]
+fn a_skipped_run_says_what_is_missing_instead_of_passing() {
+    let mut s = state(100, 30);
+    update(&mut s, Action::NextLesson);
+    update(&mut s, Action::PythonFound(Ok(some_python())));
+    update(&mut s, Action::OpenExamples);
+    let effects = update(&mut s, Action::MenuConfirm);
+    let number = match &effects[..] {
+        [super::Effect::RunExample(plan), ..] => plan.number,
+        other => panic!("no run asked for: {other:?}"),
+    };
+    update(
+        &mut s,
+        Action::Python(
+            number,
+            crate::python::PyEvent::Skipped {
+                missing: vec!["distributed".into()],
+            },
+        ),
+    );
+    let text = screen(&s).backend().to_string();
+    assert!(
+        text.contains("skipped: needs distributed"),
+        "the output pane does not say it:\n{text}"
+    );
+    for line in text.lines().filter(|l| l.contains("skipped")) {
+        assert!(!line.contains('✓'), "a skipped run looks passed:\n{text}");
+    }
+}
+
+#[test]
+fn worked_answers_join_the_example_menu_once_an_exercise_was_checked() {
+    let set = LessonSet::embedded();
+    let map = set.index_of("map").unwrap();
+    let meta = &set.lessons[map].meta;
+    let answer = meta.examples.iter().position(|e| e.worked_answer).unwrap();
+    let exercise = meta
+        .exercises
+        .first()
+        .expect("the map lesson has an exercise")
+        .id
+        .clone();
+    let mut progress = Progress::default();
+    let mut s = State::new(set.clone(), progress.clone(), Rect::new(0, 0, 100, 30));
+    s.current = map;
+    assert!(!s.menu_examples().contains(&answer));
+    progress.record_check(&exercise, false);
+    let mut s = State::new(set, progress, Rect::new(0, 0, 100, 30));
+    s.current = map;
+    assert!(s.menu_examples().contains(&answer));
 }

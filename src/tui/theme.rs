@@ -303,6 +303,14 @@ impl Theme {
         self.pick(|p| Style::new().fg(p.warn), Style::new())
     }
 
+    /// Another machine's curve (`--compare`): the accent, or italic.
+    pub fn chart_recorded(&self) -> Style {
+        self.pick(
+            |p| Style::new().fg(p.accent),
+            Style::new().add_modifier(Modifier::ITALIC),
+        )
+    }
+
     /// The style of a piece of lesson text.
     pub fn tone(&self, tone: Tone) -> Style {
         let bold = Style::new().add_modifier(Modifier::BOLD);

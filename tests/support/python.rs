@@ -39,6 +39,8 @@ pub struct Outcome {
     pub transcript: Transcript,
     pub exited: Option<Exited>,
     pub failed: Option<String>,
+    /// The modules a skipped run lacked.
+    pub skipped: Option<Vec<String>>,
     pub timed_out: bool,
     pub events: Vec<PyEvent>,
 }
@@ -85,6 +87,10 @@ pub fn run_to_end(mut request: RunRequest, limit: Duration) -> Outcome {
             }
             PyEvent::Failed(m) => {
                 outcome.failed = Some(m);
+                break;
+            }
+            PyEvent::Skipped { missing } => {
+                outcome.skipped = Some(missing);
                 break;
             }
         }

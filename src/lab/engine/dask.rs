@@ -53,7 +53,7 @@ pub struct DaskEngine;
 
 /// One worker of the cluster as the last `cluster` event saw it: the
 /// cluster pane's row.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct ClusterWorker {
     /// Its address, `tcp://host:port`.
     #[serde(rename = "a")]
@@ -353,6 +353,13 @@ impl Driver<'_> {
                 PyEvent::Failed(message) => {
                     return Err(LabError::Engine(format!(
                         "cannot run the Dask driver: {message}"
+                    )));
+                }
+                // Not asked for (the driver says itself what it lacks).
+                PyEvent::Skipped { missing } => {
+                    return Err(LabError::Engine(format!(
+                        "the Dask driver did not run: missing {}",
+                        missing.join(", ")
                     )));
                 }
                 PyEvent::Started(_) | PyEvent::OutputLimit { .. } | PyEvent::TimedOut { .. } => {}

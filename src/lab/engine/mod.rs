@@ -32,7 +32,10 @@ pub const MAX_REPEAT: usize = 20;
 pub const DEFAULT_REPEAT: usize = 3;
 
 /// What runs a lab's pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// forklab's own `forklab worker` processes.
     #[default]
@@ -82,7 +85,10 @@ impl std::fmt::Display for Engine {
 }
 
 /// The python engine's pool API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum PoolApi {
     /// `multiprocessing.Pool.map`.
     #[default]
@@ -163,7 +169,7 @@ pub fn execute(
         Ok(result)
     });
     match &result {
-        Ok(r) => sink(LabEvent::RunFinished(r.clone())),
+        Ok(r) => sink(LabEvent::RunFinished(Box::new(r.clone()))),
         Err(e) => sink(LabEvent::RunFailed(e.clone())),
     }
     result

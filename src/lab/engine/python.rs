@@ -253,6 +253,13 @@ impl Driver<'_> {
                         "cannot run the Python pool: {message}"
                     )));
                 }
+                // The driver needs the standard library only.
+                PyEvent::Skipped { missing } => {
+                    return Err(LabError::Engine(format!(
+                        "the Python pool did not run: missing {}",
+                        missing.join(", ")
+                    )));
+                }
                 PyEvent::Started(_) | PyEvent::OutputLimit { .. } | PyEvent::TimedOut { .. } => {}
             }
         }

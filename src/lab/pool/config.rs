@@ -7,7 +7,8 @@ use super::{DEFAULT_DEADLINE, LabError, MAX_TASKS, MAX_WORKERS, available_cores}
 use crate::lab::workload::{self, Workload};
 
 /// One experiment run: how many workers do what.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct LabConfig {
     /// Worker processes to start (1 to [`MAX_WORKERS`]).
     pub workers: usize,
@@ -27,21 +28,34 @@ pub struct LabConfig {
     /// The whole run, start-up included, must end within this.
     pub deadline: Duration,
     /// What runs the pool: forklab's own workers or a real Python pool.
+    /// (Defaults on the new fields: traces written before them still load.)
+    #[serde(default)]
     pub engine: crate::lab::engine::Engine,
     /// How workers start; `None`: the engine's default.
+    #[serde(default)]
     pub start_method: Option<crate::python::StartMethod>,
     /// The python engine's pool: `multiprocessing.Pool` or `ProcessPoolExecutor`.
+    #[serde(default)]
     pub api: crate::lab::engine::PoolApi,
     /// The python engine's interpreter; `None`: looked for at the run.
+    /// Not in traces: a replay runs nothing.
+    #[serde(skip)]
     pub python: Option<std::sync::Arc<crate::python::Interpreter>>,
     /// Runs per measured point; the fastest counts, the others give the spread.
+    #[serde(default = "one")]
     pub repeat: usize,
     /// Size the tasks by measurement before the first run, so that one
     /// worker takes about 1.5 s here (`engine::calibrate`).
+    #[serde(default)]
     pub calibrate: bool,
     /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
     /// LocalCluster of `workers` processes started for the run.
+    #[serde(default)]
     pub scheduler: Option<std::sync::Arc<String>>,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl LabConfig {

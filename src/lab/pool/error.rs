@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::os::process::Exit;
 
 /// A worker lost before the job was done.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct Crash {
     pub worker: usize,
     pub pid: u32,
@@ -53,7 +54,8 @@ impl fmt::Display for Crash {
 }
 
 /// Why a run did not give a result. Cloneable so it can travel in events.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LabError {
     /// A setting out of range: the run did not start.
     #[error("{0}")]

@@ -7,7 +7,8 @@ use crate::lab::workload::TaskKind;
 use crate::os::process::Exit;
 
 /// The serial part of `amdahl` the master does, before or after the tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SerialPart {
     Before,
     After,
@@ -15,11 +16,14 @@ pub enum SerialPart {
 
 /// Everything a run does, in order, for a view or a log. `at` counts from
 /// the run's `RunStarted::started`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LabEvent {
     /// The first event of a run; a view resets its rows here.
     RunStarted {
         config: LabConfig,
+        /// Not in traces: a replay starts its own clock.
+        #[serde(skip, default = "Instant::now")]
         started: Instant,
     },
     /// A worker process exists (worker numbers count from 0).
@@ -73,7 +77,7 @@ pub enum LabEvent {
     /// A worker died mid-run; its tasks went back to the queue.
     WorkerCrashed(Crash),
     /// The last event of a successful run.
-    RunFinished(RunResult),
+    RunFinished(Box<RunResult>),
     /// The last event of a failed or cancelled run.
     RunFailed(LabError),
     /// After all runs of a sweep, in order (see `measure::start_sweep`).
@@ -86,7 +90,8 @@ pub enum LabEvent {
 }
 
 /// A finished, verified run.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub struct RunResult {
     pub config: LabConfig,
     /// From asking for the workers until all were ready.
@@ -105,11 +110,14 @@ pub struct RunResult {
     /// Workers lost on the way (their tasks were redone by others).
     pub crashes: Vec<Crash>,
     /// What ran, e.g. `forklab` or `Python 3.11.7 Pool`.
+    #[serde(default)]
     pub ran: String,
     /// The start method that ran (`exec`, `fork`, `spawn`, `forkserver`).
+    #[serde(default)]
     pub method: String,
     /// Share of the machine's cores other programs kept busy during the
     /// run (0 to 1), when it could be read.
+    #[serde(default)]
     pub outside_load: Option<f64>,
 }
 

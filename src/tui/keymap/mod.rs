@@ -43,10 +43,22 @@ pub enum Where {
     Python,
     Lab,
     Cores,
+    /// Replaying a trace: these keys take over the lesson's.
+    Replay,
     /// Themes and the presenter's aids.
     Presenter,
     /// The help popup.
     Help,
+    /// Exercises, on the main screen.
+    Practice,
+    /// The popup choosing one of the lesson's exercises.
+    Exercises,
+    /// A yes-or-no question (create the exercise folder, show a solution).
+    Ask,
+    /// Typing a prediction.
+    PredictInput,
+    /// A hint or a solution shown in a popup.
+    TextPopup,
     /// The teacher's class view.
     Class,
 }
@@ -58,14 +70,16 @@ impl Where {
             Where::Always | Where::Everywhere => "Everywhere",
             Where::Lesson => "Lesson",
             Where::Search => "Search matches",
-            Where::SearchInput | Where::ExampleArgs => "Typing",
+            Where::SearchInput | Where::ExampleArgs | Where::PredictInput => "Typing",
             Where::List | Where::Contents | Where::Links => "Lists and menus",
             Where::Questions => "Questions",
             Where::Python | Where::Examples => "Python examples",
             Where::Lab => "Worker lab",
             Where::Cores => "Cores and processes",
+            Where::Replay => "Replay",
             Where::Presenter => "Presenting",
             Where::Help => "This help",
+            Where::Practice | Where::Exercises | Where::Ask | Where::TextPopup => "Practice",
             Where::Class => "Class view",
         }
     }
@@ -239,6 +253,7 @@ pub const MAIN: &[Where] = &[
     Where::Questions,
     Where::Python,
     Where::Cores,
+    Where::Practice,
     Where::Presenter,
 ];
 
@@ -256,12 +271,19 @@ pub fn layers(state: &State) -> Vec<Where> {
         Overlay::Contents { .. } => return vec![Always, Contents, List, Everywhere],
         Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
         Overlay::Help => return vec![Always, Everywhere, Help],
+        Overlay::Exercises { .. } => return vec![Always, Exercises, List, Everywhere],
+        Overlay::Ask(_) => return vec![Always, Ask, Everywhere],
+        Overlay::Predict { .. } => return vec![Always, PredictInput],
+        Overlay::Text { .. } => return vec![Always, Everywhere, TextPopup],
         Overlay::None => {}
     }
     if state.mode == Mode::Class {
         return vec![Always, Class, Everywhere];
     }
     let mut layers = vec![Always];
+    if state.replay.is_some() {
+        layers.push(Replay);
+    }
     if state.mode == Mode::Lab {
         layers.push(Lab);
     }

@@ -18,6 +18,10 @@ fn peer_groups() -> Vec<Vec<Where>> {
         vec![Always, Lab],
         vec![Always, Search],
         vec![Always, Help, Everywhere],
+        vec![Always, Exercises, List, Everywhere],
+        vec![Always, Ask, Everywhere],
+        vec![Always, PredictInput],
+        vec![Always, TextPopup, Everywhere],
     ]
 }
 
@@ -129,7 +133,7 @@ fn hints_name_the_keys_that_do_it() {
             "K cores",
             "E engine",
             "m method",
-            "R runs",
+            "# runs",
             "r run",
             "s sweep",
             "x stop"

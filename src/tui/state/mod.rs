@@ -1,6 +1,8 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
+mod practice;
 mod python;
+mod replay;
 
 use std::collections::BTreeSet;
 
@@ -22,7 +24,9 @@ use crate::monitor::family::Family;
 use crate::monitor::history::History;
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
 
+pub use practice::{Ask, CheckRow, Practice, Working};
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
+pub use replay::{Recording, ReplayStatus};
 
 /// What the main column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +64,22 @@ pub enum Overlay {
     Examples {
         selected: usize,
         editing: Option<String>,
+    },
+    /// The lesson's exercises, to choose the one to work on.
+    Exercises {
+        selected: usize,
+    },
+    /// A yes-or-no question.
+    Ask(Ask),
+    /// The exercise's question, answered before the first run.
+    Predict {
+        text: String,
+    },
+    /// A hint or the solution: a title and lines of text.
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
     },
 }
 
@@ -130,6 +150,9 @@ pub struct State {
     pub highlights: Option<std::sync::Arc<Highlights>>,
     /// Lessons whose worked answers are shown.
     pub revealed: BTreeSet<usize>,
+    /// Lessons whose answers the learner asked for (`a`) at least once:
+    /// their worked-answer examples are listed in the example menu.
+    pub answers_asked: BTreeSet<usize>,
     pub overlay: Overlay,
     pub search: Search,
     pub progress: Progress,
@@ -156,6 +179,8 @@ pub struct State {
     pub open_question: Option<usize>,
     /// The lessons' Python examples: the interpreter, the run, choices.
     pub python: Python,
+    /// The exercises: the learner's folder, the one worked on, its checks.
+    pub practice: Practice,
     /// This machine's cores, read once at start.
     pub cores: usize,
     pub focus: Focus,
@@ -171,9 +196,27 @@ pub struct State {
     /// `q` was pressed while children run: the next `q` quits.
     pub confirm_quit: bool,
     pub quit: bool,
+    /// Replaying a trace: the panes show a recorded machine, read only.
+    pub replay: Option<ReplayStatus>,
+    /// The trace being recorded, if one is.
+    pub recording: Option<Recording>,
 }
 
 impl State {
+    /// The current lesson's examples the `e` menu lists, by index: worked
+    /// answers only once the learner tried (asked for the answers with `a`,
+    /// or checked one of the lesson's exercises).
+    pub fn menu_examples(&self) -> Vec<usize> {
+        let meta = &self.lesson().meta;
+        // Worked answers come after an attempt: the answers asked for with
+        // `a`, or any of the lesson's exercises checked once.
+        let tried = meta
+            .exercises
+            .iter()
+            .any(|e| self.progress.exercise(&e.id).checks > 0);
+        meta.menu_examples(tried || self.answers_asked.contains(&self.current))
+    }
+
     /// Opens at the lesson the learner left, or the first one.
     pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
         State::with_cores(lessons, progress, screen, crate::lab::available_cores())
@@ -196,6 +239,7 @@ impl State {
             doc_width: 0,
             highlights: None,
             revealed: BTreeSet::new(),
+            answers_asked: BTreeSet::new(),
             overlay: Overlay::None,
             search: Search::default(),
             progress,
@@ -210,6 +254,7 @@ impl State {
             pending: Pending::default(),
             open_question: None,
             python: Python::default(),
+            practice: Practice::default(),
             cores,
             focus: Focus::Lesson,
             mode: Mode::Lesson,
@@ -220,6 +265,8 @@ impl State {
             class_link: None,
             confirm_quit: false,
             quit: false,
+            replay: None,
+            recording: None,
         };
         if !state.lessons.problems.is_empty() {
             state.notice = Some(format!(
@@ -261,14 +308,18 @@ impl State {
                 zoom: self.presenter.zoom,
                 zoom_output: self.presenter.zoom && self.focus == Focus::Output,
                 output: false,
+                practice: false,
             },
         }
         .with_output(self.output_shown())
+        .with_practice(self.practice.working.is_some() && !self.practice.hidden)
     }
 
     /// Whether the output pane is on screen.
     pub fn output_shown(&self) -> bool {
-        self.mode == Mode::Lesson && self.python.run.as_ref().is_some_and(|r| !r.hidden)
+        self.mode == Mode::Lesson
+            && (self.python.run.as_ref().is_some_and(|r| !r.hidden)
+                || (self.practice.working.is_some() && !self.practice.hidden))
     }
 
     /// The arguments an example runs with: the learner's, else the lesson's.
@@ -280,6 +331,15 @@ impl State {
             .get(&key)
             .cloned()
             .unwrap_or_else(|| meta.examples[example].args.clone())
+    }
+
+    /// The time views measure elapsed times to: the replay's position
+    /// on the trace's clock, or now.
+    pub fn now(&self) -> std::time::Instant {
+        match &self.replay {
+            Some(r) => r.base + r.position,
+            None => std::time::Instant::now(),
+        }
     }
 
     /// Whether children started by forklab are running.

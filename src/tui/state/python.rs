@@ -13,6 +13,8 @@ pub enum RunEnd {
     Exited(Exited),
     /// forklab could not run it (no Python, a missing file...).
     Failed(String),
+    /// Not run: the Python lacks a module the example requires.
+    Skipped(String),
 }
 
 /// A Python example run, as the output pane shows it.
@@ -35,6 +37,22 @@ pub struct ExampleRun {
 }
 
 impl ExampleRun {
+    /// A run that has just been asked for.
+    pub fn new(number: u64, title: String, command: String, started_at: Instant) -> ExampleRun {
+        ExampleRun {
+            number,
+            title,
+            command,
+            started: None,
+            started_at,
+            transcript: Default::default(),
+            timed_out: false,
+            end: None,
+            scroll: None,
+            hidden: false,
+        }
+    }
+
     pub fn running(&self) -> bool {
         self.end.is_none()
     }

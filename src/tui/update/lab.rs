@@ -107,13 +107,16 @@ pub(super) fn update(
                 state.notice = Some("The lab is not running".into());
             }
         }
+        Action::LabCompare(recorded) => state.lab.recorded = Some(*recorded),
         Action::LabGuess(c) => state.lab.guess.push(c),
         Action::LabGuessBackspace => {
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
             let event = *event;
+            // A replay's runs are not the learner's: progress stays as it is.
             if let LabEvent::RunFinished(result) = &event
+                && state.replay.is_none()
                 && let Some((_, experiment)) = &state.lab.experiment
                 && result.config.workload == experiment.workload
                 && state

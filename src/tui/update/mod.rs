@@ -5,14 +5,20 @@ mod class;
 mod lab;
 mod live;
 mod overlay;
+mod practice;
 mod presenter;
 mod python;
 mod quiz;
 mod reader;
+mod replay;
 mod search;
 
 use super::action::{Action, Effect};
 use super::state::State;
+
+#[cfg(test)]
+pub use replay::READ_ONLY;
+pub use replay::speed_label;
 
 /// One concern's part of `update`: applies the action, or hands it back.
 type Part = fn(&mut State, Action, &mut Vec<Effect>) -> Option<Action>;
@@ -20,8 +26,11 @@ type Part = fn(&mut State, Action, &mut Vec<Effect>) -> Option<Action>;
 /// The concerns, in the order they are asked.
 const PARTS: &[Part] = &[
     app,
+    replay::update,
     live::update,
     reader::update,
+    // Before python: it hands practice runs' events on to it.
+    practice::update,
     python::update,
     lab::update,
     overlay::update,

@@ -63,14 +63,23 @@ pub(super) fn update(
 }
 
 fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
-    let examples = state.lesson().meta.examples.len();
+    // The example menu moves over the examples it lists (worked answers
+    // may be held back); `selected` stays an index into all of them.
+    let listed = state.menu_examples();
+    let exercises = state.lesson().meta.exercises.len();
     match &mut state.overlay {
         Overlay::Examples {
             selected,
             editing: None,
-        } => *selected = to(*selected, examples),
+        } => {
+            let at = listed.iter().position(|i| i == selected).unwrap_or(0);
+            if let Some(&next) = listed.get(to(at, listed.len())) {
+                *selected = next;
+            }
+        }
         Overlay::Contents { selected } => *selected = to(*selected, state.lessons.len()),
         Overlay::Links { selected } => *selected = to(*selected, state.doc.links.len()),
+        Overlay::Exercises { selected } => *selected = to(*selected, exercises),
         _ => {}
     }
 }

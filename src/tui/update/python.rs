@@ -13,14 +13,20 @@ pub(super) fn update(
 ) -> Option<Action> {
     match action {
         Action::OpenExamples => {
+            let listed = state.menu_examples();
             if state.lesson().meta.examples.is_empty() {
                 state.notice = Some("This lesson has no Python example to run".into());
-            } else {
+            } else if let Some(&first) = listed.first() {
                 state.overlay = Overlay::Examples {
-                    selected: 0,
+                    selected: first,
                     editing: None,
                 };
                 find_python(state, effects);
+            } else {
+                state.notice = Some(format!(
+                    "This lesson's examples are worked answers: try the exercise, or press {} for the answer first",
+                    super::super::keymap::key_for(|a| matches!(a, Action::ToggleAnswers))
+                ));
             }
         }
         Action::EditArgs => {
@@ -195,6 +201,9 @@ fn python_event(state: &mut State, number: u64, event: PyEvent) {
         PyEvent::TimedOut { .. } => run.timed_out = true,
         PyEvent::Exited(exited) => run.end = Some(RunEnd::Exited(exited)),
         PyEvent::Failed(message) => run.end = Some(RunEnd::Failed(message)),
+        PyEvent::Skipped { missing } => {
+            run.end = Some(RunEnd::Skipped(PyEvent::skipped_message(&missing)))
+        }
     }
 }
 
@@ -210,21 +219,16 @@ pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<E
         .next()
         .unwrap_or(&example.file)
         .to_string();
-    state.python.run = Some(ExampleRun {
+    let command = std::iter::once(file)
+        .chain(args.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    state.python.run = Some(ExampleRun::new(
         number,
-        title: example.title.clone(),
-        command: std::iter::once(file)
-            .chain(args.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(" "),
-        started: None,
-        started_at: std::time::Instant::now(),
-        transcript: Default::default(),
-        timed_out: false,
-        end: None,
-        scroll: None,
-        hidden: false,
-    });
+        example.title.clone(),
+        command,
+        std::time::Instant::now(),
+    ));
     let plan = RunPlan {
         number,
         lesson: state.current,

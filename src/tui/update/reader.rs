@@ -58,6 +58,7 @@ pub(super) fn update(
                 let shown = !state.revealed.remove(&state.current);
                 if shown {
                     state.revealed.insert(state.current);
+                    state.answers_asked.insert(state.current);
                 }
                 state.rerender();
                 if shown

@@ -52,6 +52,17 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         } else {
             format!("{quiz}  lab")
         };
+        let quiz = if lesson.meta.exercises.is_empty() {
+            quiz
+        } else {
+            let marks: String = lesson
+                .meta
+                .exercises
+                .iter()
+                .map(|e| super::practice::mark(state.progress.exercise(&e.id).state))
+                .collect();
+            format!("{quiz}  exercise {marks}")
+        };
         let text = format!("{here}{read} {indent}{}", lesson.meta.title);
         let text = format!("{text:<title_width$}");
         let style = match (index == selected, lesson.is_overview()) {

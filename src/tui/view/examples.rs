@@ -20,8 +20,9 @@ pub fn draw(
     screen: Rect,
 ) {
     let examples = &state.lesson().meta.examples;
+    let listed = state.menu_examples();
     let mut lines: Vec<Line> = Vec::new();
-    for (i, example) in examples.iter().enumerate() {
+    for (i, example) in listed.iter().map(|&i| (i, &examples[i])) {
         let style = if i == selected {
             state.theme.selected()
         } else {
@@ -33,10 +34,20 @@ pub fn draw(
         )));
         let args = state.args_for(state.current, i).join(" ");
         let file = example.file.rsplit('/').next().unwrap_or(&example.file);
-        let expect = if example.expect_exit != 0 {
-            "  (fails on purpose)"
+        // Under the chosen start method, where the lesson says which.
+        let exit = match state.python.start_method {
+            Some(m) => example.expect_exit_under(m.as_str()),
+            None if !example.by_method.is_empty() => 0,
+            None => example.expect_exit,
+        };
+        let expect = if !example.requires.is_empty() {
+            format!("  (needs {})", example.requires.join(", "))
+        } else if exit != 0 {
+            "  (fails on purpose)".to_string()
+        } else if !example.by_method.is_empty() {
+            "  (fails under some start methods)".to_string()
         } else {
-            ""
+            String::new()
         };
         lines.push(Line::from(vec![
             Span::styled(format!("   python3 {file} "), state.theme.dim()),

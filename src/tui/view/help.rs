@@ -108,8 +108,13 @@ fn split(
         .unwrap_or_default()
 }
 
-pub fn draw(t: &Theme, scroll: usize, frame: &mut Frame, screen: Rect) {
-    let sections = sections();
+pub fn draw(t: &Theme, scroll: usize, replaying: bool, frame: &mut Frame, screen: Rect) {
+    // A replay's keys only while replaying: they do nothing otherwise.
+    let replay = super::super::keymap::Where::Replay.heading();
+    let sections: Vec<Section> = sections()
+        .into_iter()
+        .filter(|s| replaying || s.heading != replay)
+        .collect();
     let key_width = sections
         .iter()
         .flat_map(|s| s.rows.iter())

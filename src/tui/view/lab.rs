@@ -42,10 +42,10 @@ pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, are
     } else {
         (lab.workers.len() + usize::from(!lab.serial.is_empty())).min(12) as u16 + 1
     };
-    let results_rows = if lab.measured.is_empty() {
-        0
-    } else {
-        lab.rows().len() as u16 + 2
+    let results_rows = match &lab.recorded {
+        Some(recorded) => super::lab_compare::height(lab, recorded),
+        None if lab.measured.is_empty() => 0,
+        None => lab.rows().len() as u16 + 2,
     };
     // Short of room, a running lab keeps its timeline, a finished one its
     // results table.
@@ -66,8 +66,11 @@ pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, are
     .areas(inner);
     frame.render_widget(head, top);
     timeline(t, lab, frame, workers);
-    table(t, lab, frame, results);
-    if chart.height >= 8 && lab.rows().len() >= 2 {
+    match &lab.recorded {
+        Some(recorded) => super::lab_compare::table(t, lab, recorded, frame, results),
+        None => table(t, lab, frame, results),
+    }
+    if chart.height >= 8 && (lab.rows().len() >= 2 || lab.recorded.is_some()) {
         speedup_chart(t, lab, frame, chart);
     }
 }
@@ -412,11 +415,18 @@ fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
 /// The speedup chart; the projector view draws it large.
 pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     let rows = lab.rows();
-    let max_workers = rows.iter().map(|r| r.workers).max().unwrap_or(1).max(2) as f64;
-    let measured: Vec<(f64, f64)> = rows
-        .iter()
-        .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
-        .collect();
+    let points = |rows: &[crate::lab::Row]| -> Vec<(f64, f64)> {
+        rows.iter()
+            .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
+            .collect()
+    };
+    let measured = points(&rows);
+    // Another machine's curve, when comparing (`--compare`).
+    let recorded = lab
+        .recorded
+        .as_ref()
+        .map(|r| points(&crate::lab::rows(&r.results)))
+        .unwrap_or_default();
     // The slowest run of each point: the spread below the line.
     let base = rows
         .iter()
@@ -427,6 +437,11 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
         .filter(|r| r.runs > 1)
         .filter_map(|r| base.map(|b| (r.workers as f64, b / r.wall_max.as_secs_f64().max(1e-9))))
         .collect();
+    let max_workers = measured
+        .iter()
+        .chain(&recorded)
+        .map(|p| p.0)
+        .fold(2.0, f64::max);
     let ideal: Vec<(f64, f64)> = vec![(1.0, 1.0), (max_workers, max_workers)];
     let cores = lab.config.cpus.unwrap_or(lab.cores);
     let amdahl: Vec<(f64, f64)> = match lab.config.workload {
@@ -442,6 +457,7 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
     };
     let top = measured
         .iter()
+        .chain(&recorded)
         .map(|p| p.1)
         .fold(max_workers, f64::max)
         .ceil();
@@ -467,6 +483,16 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
                 .graph_type(GraphType::Scatter)
                 .style(t.chart_measured())
                 .data(&slowest),
+        );
+    }
+    if let Some(r) = &lab.recorded {
+        datasets.push(
+            Dataset::default()
+                .name(format!("{} cores", r.cores))
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(t.chart_recorded())
+                .data(&recorded),
         );
     }
     if !amdahl.is_empty() {

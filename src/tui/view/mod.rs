@@ -9,10 +9,12 @@ mod examples;
 mod help;
 mod keys;
 mod lab;
+mod lab_compare;
 mod lesson;
 mod links;
 mod output;
 mod popup;
+mod practice;
 mod processes;
 mod projector;
 mod status;
@@ -83,9 +85,17 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Examples { selected, editing } => {
             examples::draw(state, *selected, editing.as_deref(), frame, area)
         }
-        Overlay::Help => help::draw(t, state.help_scroll, frame, area),
+        Overlay::Help => help::draw(t, state.help_scroll, state.replay.is_some(), frame, area),
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
+        Overlay::Exercises { selected } => practice::exercises(state, *selected, frame, area),
+        Overlay::Ask(ask) => practice::ask(ask, &state.theme, frame, area),
+        Overlay::Predict { text } => practice::predict(state, text, frame, area),
+        Overlay::Text {
+            title,
+            lines,
+            scroll,
+        } => practice::text(title, lines, *scroll, &state.theme, frame, area),
     }
     if state.presenter.show_keys {
         keys::draw(state, frame, areas.status);
@@ -103,7 +113,12 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
             lab::draw(&state.theme, &state.lab, &earlier, frame, areas.lesson)
         }
     }
-    output::draw(state, frame, areas.output);
+    match &state.practice.working {
+        Some(working) if state.mode == Mode::Lesson && !state.practice.hidden => {
+            practice::pane(state, working, frame, areas.output)
+        }
+        _ => output::draw(state, frame, areas.output),
+    }
 }
 
 /// Writes lines straight into the buffer, one per row, cut at the area's

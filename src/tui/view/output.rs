@@ -35,7 +35,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Rounded)
         .border_style(border)
         .title(Line::styled(title(run), t.pane_title()))
-        .title_bottom(ending(t, run).right_aligned());
+        .title_bottom(ending(t, run, state.now()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = (inner.width as usize).saturating_sub(GUTTER).max(10);
@@ -66,7 +66,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             rows.drain(..skip);
         }
     }
-    if let Some(RunEnd::Failed(message)) = &run.end {
+    if let Some(RunEnd::Failed(message) | RunEnd::Skipped(message)) = &run.end {
         // forklab could not run it: say why in full (how to install Python...).
         rows.extend(
             message
@@ -103,7 +103,7 @@ fn title(run: &ExampleRun) -> String {
     }
 }
 
-fn ending(t: &Theme, run: &ExampleRun) -> Line<'static> {
+fn ending(t: &Theme, run: &ExampleRun, now: std::time::Instant) -> Line<'static> {
     let good = t.good();
     let bad = t.bad();
     let hide = keymap::key_for(|a| matches!(a, Action::ToggleOutput));
@@ -112,7 +112,7 @@ fn ending(t: &Theme, run: &ExampleRun) -> Line<'static> {
         None => Line::styled(
             format!(
                 " running {:.1} s · {} stops ",
-                run.started_at.elapsed().as_secs_f32(),
+                now.saturating_duration_since(run.started_at).as_secs_f32(),
                 keymap::key_for(|a| matches!(a, Action::StopExample))
             ),
             t.key(),
@@ -120,6 +120,7 @@ fn ending(t: &Theme, run: &ExampleRun) -> Line<'static> {
         Some(RunEnd::Failed(message)) => {
             Line::styled(format!(" could not run: {} ", first_line(message)), bad)
         }
+        Some(RunEnd::Skipped(message)) => Line::styled(format!(" {message} "), bad),
         Some(RunEnd::Exited(e)) => {
             let took = e.elapsed.as_secs_f32();
             match e.cause {

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::super::action::Action;
 use super::super::keymap::{self, Hint, Where};
-use super::super::state::{Focus, Mode, State};
+use super::super::state::{Focus, Mode, ReplayStatus, State};
 
 pub fn header(state: &State, frame: &mut Frame, area: Rect) {
     if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
@@ -22,7 +22,13 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
         ""
     };
     let t = &state.theme;
-    let left = format!(" forklab │ {}{read}", lesson.meta.title);
+    // What the panes show: a recording, or this machine (recording?).
+    let source = match (&state.replay, &state.recording) {
+        (Some(replay), _) => format!(" │ {}", replay.title()),
+        (None, Some(_)) => " │ ● REC".to_string(),
+        (None, None) => String::new(),
+    };
+    let left = format!(" forklab{source} │ {}{read}", lesson.meta.title);
     let right = if lesson.is_overview() {
         format!("{}/{} ", state.current + 1, state.lessons.len())
     } else {
@@ -46,10 +52,11 @@ pub fn header(state: &State, frame: &mut Frame, area: Rect) {
 
 pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
-    let position = match (&state.class_link, state.mode) {
-        (_, Mode::Class) => " ".to_string(),
-        (Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
-        (None, _) => format!(" {} ", state.position_label()),
+    let position = match (&state.replay, &state.class_link, state.mode) {
+        (_, _, Mode::Class) => " ".to_string(),
+        (Some(replay), _, _) => position_bar(replay, area.width),
+        (None, Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
+        (None, None, _) => format!(" {} ", state.position_label()),
     };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
@@ -75,7 +82,19 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         let running = state.python.run.as_ref().is_some_and(|r| r.running());
         let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
-        let mut hints: Vec<Option<Hint>> = if state.mode == Mode::Lab {
+        let mut hints: Vec<Option<Hint>> = if state.replay.is_some() {
+            vec![
+                find(|a| matches!(a, Action::ReplayPause)),
+                find(|a| matches!(a, Action::ReplaySeek(_))),
+                find(|a| matches!(a, Action::ReplaySpeed(_))),
+                find(|a| matches!(a, Action::ToggleLab)).map(|mut h| {
+                    if state.mode == Mode::Lesson {
+                        h.word = "lab";
+                    }
+                    h
+                }),
+            ]
+        } else if state.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
         } else if state.mode == Mode::Class {
             keymap::hints(Where::Class).into_iter().map(Some).collect()
@@ -117,7 +136,7 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
                 .sum::<usize>()
                 + 1
         };
-        for drop in ["contents", "search", "answers", "lesson"] {
+        for drop in ["contents", "search", "answers", "lesson", "scroll"] {
             if width(&hints) > room {
                 hints.retain(|h| h.word != drop);
             }
@@ -128,6 +147,48 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Paragraph::new(left).style(t.status()), l);
     frame.render_widget(Paragraph::new(position).style(t.status()), r);
+}
+
+/// Where the replay is: `▶ 1x ━━━━━━●───── 0:12/1:00 `.
+fn position_bar(replay: &ReplayStatus, width: u16) -> String {
+    let state = if replay.ended {
+        "■"
+    } else if replay.paused {
+        "‖"
+    } else {
+        "▶"
+    };
+    let speed = super::super::update::speed_label(replay.speed());
+    let cells: usize = if width >= 120 { 30 } else { 12 };
+    let length = replay.length.as_secs_f64();
+    let done = if length > 0.0 {
+        (replay.position.as_secs_f64() / length).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let at = ((done * cells as f64).round() as usize).min(cells);
+    let bar: String = (0..=cells)
+        .map(|i| match i.cmp(&at) {
+            std::cmp::Ordering::Less => '━',
+            std::cmp::Ordering::Equal => '●',
+            std::cmp::Ordering::Greater => '─',
+        })
+        .collect();
+    format!(
+        " {state} {speed} {bar} {}/{} ",
+        clock(replay.position),
+        clock(replay.length)
+    )
+}
+
+/// `1:05`, or `1:02:05` past an hour.
+fn clock(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
 }
 
 /// The lab's keys the status bar shows (the lab's frame shows the rest).

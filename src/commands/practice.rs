@@ -1,0 +1,380 @@
+//! `forklab practice`: the exercises without the TUI. A learner can work
+//! with any editor and a terminal; a teacher can grade a folder of
+//! submissions with `practice check ID --file F --json` in a script.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use clap::Subcommand;
+
+use crate::lesson::LessonSet;
+use crate::practice::judge::{Event, Outcome, Report};
+use crate::practice::workspace::{DEFAULT_DIR, Workspace, read_file};
+use crate::practice::{self, Context};
+use crate::progress::{Progress, Store};
+use crate::python::Interpreter;
+use crate::python::sanitize::sanitize;
+
+/// Exit status of `practice check` when the file passes.
+pub const PASSED: u8 = 0;
+/// ... when it fails a check.
+pub const FAILED: u8 = 1;
+/// ... when it could not be checked (unknown id, no file, no Python).
+pub const UNUSABLE: u8 = 2;
+
+#[derive(Debug, Subcommand)]
+pub enum PracticeAction {
+    /// Write the starter files into DIR (default ./forklab-exercises); never overwrites.
+    Init {
+        /// The folder for your exercise files.
+        dir: Option<PathBuf>,
+    },
+    /// List the exercises with your state on each.
+    List,
+    /// Check your file for an exercise: exit 0 if it passes, 1 if not, 2 if it cannot be checked.
+    Check {
+        /// The exercise's id, as listed by `forklab practice list`.
+        id: String,
+        /// Check this file instead of yours in the exercise folder (not recorded in progress).
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Watch your file and check it again on every save (Ctrl-C to stop).
+    Watch { id: String },
+    /// Show the next hint for an exercise (hints are counted).
+    Hint { id: String },
+    /// Print the reference solution (before you pass, only with --yes; recorded).
+    Solution {
+        id: String,
+        /// Reveal it even though you have not passed yet.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Runs a `practice` subcommand.
+pub fn run(
+    set: &LessonSet,
+    action: PracticeAction,
+    python: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let store = Store::locate();
+    let mut progress = store
+        .as_ref()
+        .map(|s| s.load().progress().clone())
+        .unwrap_or_default();
+    let save = |progress: &Progress| {
+        if let Some(store) = &store
+            && let Err(e) = store.save(progress)
+        {
+            eprintln!(
+                "forklab: cannot save progress to {}: {e}",
+                store.path().display()
+            );
+        }
+    };
+    match action {
+        PracticeAction::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+            let workspace = Workspace::at(&dir);
+            let init = workspace.init(set)?;
+            let absolute = std::path::absolute(&dir).unwrap_or(dir.clone());
+            println!(
+                "{}: {} starter file(s) written, {} already there and kept",
+                absolute.display(),
+                init.written.len(),
+                init.kept.len()
+            );
+            println!(
+                "Edit a file, then: forklab practice check ID   (forklab practice list shows the ids)"
+            );
+            progress.practice_dir = Some(absolute);
+            save(&progress);
+            Ok(ExitCode::SUCCESS)
+        }
+        PracticeAction::List => {
+            let workspace = Workspace::locate(progress.practice_dir.as_deref());
+            let mut out = std::io::stdout().lock();
+            let rows: Vec<[String; 5]> = practice::exercises(set)
+                .map(|(lesson, exercise)| {
+                    let record = progress.exercise(&exercise.id);
+                    let mut state = record.state.as_str().to_string();
+                    if record.solved && record.state != crate::progress::ExerciseState::Passed {
+                        state.push_str(" (solved before)");
+                    }
+                    if record.solution_revealed {
+                        state.push_str(", solution seen");
+                    }
+                    let hints = format!("{}/{}", record.hints_shown, exercise.hints.len());
+                    [
+                        lesson.meta.id.clone(),
+                        exercise.id.clone(),
+                        state,
+                        hints,
+                        exercise.title.clone(),
+                    ]
+                })
+                .collect();
+            let header = ["lesson", "exercise", "state", "hints", "title"].map(String::from);
+            let width = |col: usize| {
+                rows.iter()
+                    .chain([&header])
+                    .map(|r| r[col].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            };
+            let (w0, w1, w2, w3) = (width(0), width(1), width(2), width(3));
+            for row in std::iter::once(&header).chain(&rows) {
+                let line = format!(
+                    "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {}",
+                    row[0], row[1], row[2], row[3], row[4]
+                );
+                let _ = writeln!(out, "{}", sanitize(line.trim_end()));
+            }
+            match workspace {
+                Some(w) => {
+                    let _ = writeln!(out, "Your files: {}", w.dir.display());
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "No exercise folder yet: `forklab practice init` writes one."
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PracticeAction::Check { id, file, json } => {
+            let (_, exercise) = match practice::find(set, &id) {
+                Ok(found) => found,
+                Err(message) => return unusable(&message),
+            };
+            let recorded = file.is_none();
+            let path = match file {
+                Some(file) => file,
+                None => match Workspace::locate(progress.practice_dir.as_deref()) {
+                    Some(workspace) => workspace.file_of(exercise),
+                    None => {
+                        return unusable(
+                            "no exercise folder: run `forklab practice init` first, or give --file",
+                        );
+                    }
+                },
+            };
+            let source = match read_file(&path) {
+                Ok(source) => source,
+                Err(message) => return unusable(&message),
+            };
+            let interpreter = match Interpreter::find(python) {
+                Ok(interpreter) => interpreter,
+                Err(e) => return unusable(&e.to_string()),
+            };
+            let cancel = AtomicBool::new(false);
+            let ctx = Context {
+                set,
+                interpreter: &interpreter,
+                launcher: None,
+                cancel: &cancel,
+                cores: practice::usable_cores(),
+            };
+            if !json {
+                println!(
+                    "== {} ({}) with Python {}",
+                    exercise.id,
+                    sanitize(&path.display().to_string()),
+                    interpreter.version
+                );
+            }
+            let shown = path.display().to_string();
+            let report = practice::judge(ctx, exercise, &source, Some(&shown), &|event| {
+                if !json {
+                    print_event(&event);
+                }
+            });
+            if recorded {
+                progress.record_check(&exercise.id, report.passed);
+                save(&progress);
+            }
+            if json {
+                let text = serde_json::to_string_pretty(&report)
+                    .map_err(|e| format!("cannot write the report: {e}"))?;
+                println!("{text}");
+            } else {
+                print_summary(&report, exercise.hints.len());
+            }
+            Ok(ExitCode::from(if report.passed { PASSED } else { FAILED }))
+        }
+        PracticeAction::Watch { id } => {
+            let (_, exercise) = match practice::find(set, &id) {
+                Ok(found) => found,
+                Err(message) => return unusable(&message),
+            };
+            let Some(workspace) = Workspace::locate(progress.practice_dir.as_deref()) else {
+                return unusable("no exercise folder: run `forklab practice init` first");
+            };
+            let interpreter = match Interpreter::find(python) {
+                Ok(interpreter) => interpreter,
+                Err(e) => return unusable(&e.to_string()),
+            };
+            watch(set, exercise, &workspace, interpreter, &store, progress)
+        }
+        PracticeAction::Hint { id } => {
+            let (_, exercise) = match practice::find(set, &id) {
+                Ok(found) => found,
+                Err(message) => return unusable(&message),
+            };
+            let Some(index) = progress.next_hint(&exercise.id, exercise.hints.len()) else {
+                println!("Exercise {:?} has no hints.", exercise.id);
+                return Ok(ExitCode::SUCCESS);
+            };
+            save(&progress);
+            println!(
+                "Hint {} of {}: {}",
+                index + 1,
+                exercise.hints.len(),
+                exercise.hints[index]
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        PracticeAction::Solution { id, yes } => {
+            let (_, exercise) = match practice::find(set, &id) {
+                Ok(found) => found,
+                Err(message) => return unusable(&message),
+            };
+            let record = progress.exercise(&exercise.id);
+            if !record.solved && !yes {
+                return unusable(&format!(
+                    "you have not passed {:?} yet, so its solution stays hidden; `forklab practice solution {} --yes` shows it (and progress remembers that you looked)",
+                    exercise.id, exercise.id
+                ));
+            }
+            let text = set.read_file(&exercise.solution).ok_or_else(|| {
+                format!(
+                    "the solution {:?} is missing from the course",
+                    exercise.solution
+                )
+            })?;
+            progress.reveal_solution(&exercise.id);
+            save(&progress);
+            let mut out = std::io::stdout().lock();
+            for line in String::from_utf8_lossy(&text).lines() {
+                let _ = writeln!(out, "{}", sanitize(line));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn unusable(message: &str) -> Result<ExitCode, String> {
+    eprintln!("forklab: {message}");
+    Ok(ExitCode::from(UNUSABLE))
+}
+
+/// Live lines while checking: which run, then each verdict.
+fn print_event(event: &Event) {
+    let mut out = std::io::stdout().lock();
+    match event {
+        Event::Run { label } => {
+            let _ = writeln!(out, "   running {label}...");
+        }
+        Event::Verdict(verdict) => {
+            let _ = writeln!(
+                out,
+                "{} {}: {}",
+                verdict.outcome.mark(),
+                verdict.label,
+                verdict.reason
+            );
+        }
+        Event::Py(_) => {}
+    }
+    let _ = out.flush();
+}
+
+fn print_summary(report: &Report, hints: usize) {
+    let failed = report.verdicts.iter().any(|v| v.outcome == Outcome::Failed);
+    if report.passed {
+        println!("== passed: every check is satisfied");
+    } else {
+        if failed && !report.output.is_empty() {
+            println!("== your script's output (last lines):");
+            let skip = report.output.len().saturating_sub(15);
+            for line in &report.output[skip..] {
+                println!("   {line}");
+            }
+        }
+        let hint = if hints > 0 {
+            format!("; stuck? forklab practice hint {}", report.exercise)
+        } else {
+            String::new()
+        };
+        println!("== not yet: fix the first ✗ and check again{hint}");
+    }
+}
+
+/// `practice watch`: the headless loop. Each save prints the verdicts as
+/// they come; progress records each finished judgement.
+fn watch(
+    set: &LessonSet,
+    exercise: &crate::lesson::Exercise,
+    workspace: &Workspace,
+    interpreter: Interpreter,
+    store: &Option<Store>,
+    mut progress: Progress,
+) -> Result<ExitCode, String> {
+    use crate::practice::live::{Live, LiveEvent, LiveSetup};
+    let path = workspace.file_of(exercise);
+    println!(
+        "== watching {} for {}: save it to check it again; Ctrl-C stops",
+        sanitize(&path.display().to_string()),
+        exercise.id
+    );
+    let interrupted = std::sync::Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, interrupted.clone());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let live = Live::start(
+        LiveSetup {
+            set: set.clone(),
+            exercise: exercise.clone(),
+            path,
+            interpreter: Some(interpreter),
+            python_choice: None,
+            launcher: None,
+            cores: practice::usable_cores(),
+        },
+        true,
+        move |event| {
+            let _ = tx.send(event);
+        },
+    );
+    while !interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+        let Ok(event) = rx.recv_timeout(std::time::Duration::from_millis(100)) else {
+            continue;
+        };
+        match event {
+            LiveEvent::Judging { generation } => println!("== check {generation}"),
+            LiveEvent::Judge { event, .. } => print_event(&event),
+            LiveEvent::Done { report, .. } => {
+                print_summary(&report, exercise.hints.len());
+                progress.record_check(&exercise.id, report.passed);
+                if let Some(store) = store {
+                    let _ = store.save(&progress);
+                }
+            }
+            LiveEvent::Unreadable { message } => println!("== {message}"),
+            LiveEvent::Failed { message } => {
+                live.stop();
+                return Err(message);
+            }
+        }
+    }
+    live.stop();
+    Ok(ExitCode::SUCCESS)
+}

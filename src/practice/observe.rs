@@ -1,0 +1,351 @@
+//! One observed run of an exercise script: the Python runner does the
+//! running (guard, time limit, sanitised output); this adds what the checks
+//! need to see (the process family sampled while it runs, how many cores it
+//! used at once, what outlived the script) and the limits a learner's
+//! script must not pass (too many processes, too much output).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::lesson::LessonSet;
+use crate::monitor::Sampler as _;
+use crate::monitor::live::FamilySampler;
+use crate::os::process::Exit;
+use crate::python::{
+    EndCause, FamilyLog, Interpreter, PyEvent, Role, RunRequest, StartMethod, Stream, Transcript,
+};
+
+/// How often the family is sampled: often enough to see short-lived
+/// workers and which cores run at the same moment.
+pub const SAMPLE_EVERY: Duration = Duration::from_millis(25);
+
+/// Output a learner's script may print before it is stopped.
+pub const MAX_OUTPUT: usize = 1 << 20;
+
+/// A process still alive this long after the script ended outlived it
+/// (the guard stops the rest of the family half a second after the end).
+pub const LEFTOVER_AFTER: Duration = Duration::from_millis(200);
+
+/// Processes a script's family may hold at once before it counts as a fork
+/// bomb and is stopped.
+pub fn process_cap(cores: usize) -> usize {
+    (8 * cores).max(64)
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// The file name the script gets in its working directory.
+    pub name: String,
+    pub contents: Vec<u8>,
+    pub args: Vec<String>,
+    /// Names under `assets/` copied next to the script.
+    pub data: Vec<String>,
+    pub start_method: Option<StartMethod>,
+    pub timeout: Duration,
+    /// The path to show instead of the temporary copy's in the output (a
+    /// traceback then names the learner's own file).
+    pub shown_as: Option<String>,
+}
+
+/// Everything the runs of one check need in common.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub set: &'a LessonSet,
+    pub interpreter: &'a Interpreter,
+    /// forklab's own program for the guard (`None`: this executable).
+    pub launcher: Option<&'a PathBuf>,
+    /// Set from outside to stop the current run and all that follow.
+    pub cancel: &'a AtomicBool,
+    /// Cores this process may use (the checks scale to it).
+    pub cores: usize,
+}
+
+/// Why a run was stopped before it could be judged.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// forklab could not run it (no such interpreter, a bad file name...).
+    Failed(String),
+    TimedOut(Duration),
+    /// More output than [`MAX_OUTPUT`].
+    Flood(usize),
+    /// More processes at once than the cap.
+    ForkBomb {
+        seen: usize,
+        cap: usize,
+    },
+    /// The learner saved again, or left.
+    Cancelled,
+}
+
+impl Fault {
+    /// One line the learner can act on.
+    pub fn reason(&self) -> String {
+        match self {
+            Fault::Failed(message) => message.clone(),
+            Fault::TimedOut(limit) => format!(
+                "still running after {} s, so forklab stopped it: does a worker wait forever (a queue never filled, a join before the results are read)?",
+                limit.as_secs()
+            ),
+            Fault::Flood(bytes) => format!(
+                "printed more than {} KiB, so forklab stopped it: print the results, not every step",
+                bytes >> 10
+            ),
+            Fault::ForkBomb { seen, cap } => format!(
+                "made {seen} processes at once (the limit is {cap}), so forklab stopped them all: start a fixed number of workers, and only under `if __name__ == \"__main__\":`"
+            ),
+            Fault::Cancelled => {
+                "stopped before the end (the file changed, or forklab is leaving)".into()
+            }
+        }
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// How the script ended (`None` if it never started).
+    pub status: Option<Exit>,
+    pub fault: Option<Fault>,
+    pub elapsed: Duration,
+    pub transcript: Transcript,
+    pub family: FamilyLog,
+    /// The most distinct cores seen running the family's processes in one sample.
+    pub cores_at_once: usize,
+    /// The most processes the family held in one sample (the guard aside).
+    pub most_processes: usize,
+    /// Per process seen running (state R), the cores it was seen running on.
+    pub busy: BTreeMap<u32, BTreeSet<usize>>,
+    /// Processes seen alive [`LEFTOVER_AFTER`] past the script's end:
+    /// pid, role and command line.
+    pub leftovers: Vec<(u32, Role, String)>,
+}
+
+impl Observed {
+    /// The lines printed on one stream.
+    pub fn lines(&self, stream: Stream) -> impl Iterator<Item = &str> {
+        self.transcript
+            .lines()
+            .iter()
+            .filter(move |l| l.stream == stream)
+            .map(|l| l.text.as_str())
+    }
+
+    /// The `result:` lines of standard output, trimmed.
+    pub fn results(&self) -> Vec<String> {
+        self.lines(Stream::Stdout)
+            .filter(|l| l.trim_start().starts_with("result:"))
+            .map(|l| l.trim().to_string())
+            .collect()
+    }
+
+    /// The last line of standard error that says something: usually the
+    /// exception of a traceback.
+    pub fn last_error(&self) -> Option<&str> {
+        self.lines(Stream::Stderr)
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('^') && !l.starts_with('~'))
+            .last()
+    }
+
+    /// Worker processes seen.
+    pub fn workers(&self) -> usize {
+        self.family
+            .processes()
+            .iter()
+            .filter(|p| p.role == Role::Worker)
+            .count()
+    }
+
+    /// Workers seen running, and the cores they were seen running on. On a
+    /// busy machine two workers may not get two cores at the same moment,
+    /// but each still runs somewhere: this counts both.
+    pub fn busy_workers(&self) -> (usize, BTreeSet<usize>) {
+        let mut workers = 0;
+        let mut cores = BTreeSet::new();
+        for process in self.family.processes() {
+            if process.role == Role::Worker
+                && let Some(seen) = self.busy.get(&process.pid)
+            {
+                workers += 1;
+                cores.extend(seen);
+            }
+        }
+        (workers, cores)
+    }
+
+    /// The script ended by itself with status 0.
+    pub fn ended_well(&self) -> bool {
+        self.fault.is_none() && self.status == Some(Exit::Code(0))
+    }
+}
+
+/// Runs `script` to its end; `on_event` sees every event as it comes (the
+/// live panes). Never leaves a process behind: the guard stops the family.
+pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Observed {
+    let mut observed = Observed::default();
+    if ctx.cancel.load(Ordering::SeqCst) {
+        observed.fault = Some(Fault::Cancelled);
+        return observed;
+    }
+    let mut request =
+        match RunRequest::for_script(&script.name, &script.contents, ctx.interpreter.clone()) {
+            Ok(request) => request,
+            Err(message) => {
+                observed.fault = Some(Fault::Failed(message));
+                return observed;
+            }
+        };
+    for name in &script.data {
+        if let Err(e) = ctx.set.copy_asset(name, &request.workdir()) {
+            observed.fault = Some(Fault::Failed(format!("data {name:?}: {e}")));
+            return observed;
+        }
+    }
+    request.args = script.args.clone();
+    request.start_method = script.start_method;
+    request.timeout = script.timeout;
+    request.launcher = ctx.launcher.cloned();
+
+    let (tx, rx) = mpsc::channel();
+    let run = crate::python::start(request, move |event| {
+        let _ = tx.send(event);
+    });
+    let cap = process_cap(ctx.cores);
+    let t0 = Instant::now();
+    let mut master: Option<(u32, u32)> = None;
+    let mut master_ended: Option<Duration> = None;
+    let mut leftovers: BTreeSet<u32> = BTreeSet::new();
+    let mut output_bytes = 0usize;
+    let mut next_sample = Instant::now();
+    let mut stopping = false;
+    let mut copy_path: Option<String> = None;
+    let mut stop = |observed: &mut Observed, fault: Fault| {
+        if !stopping {
+            stopping = true;
+            observed.fault.get_or_insert(fault);
+            run.stop();
+        }
+    };
+    loop {
+        if ctx.cancel.load(Ordering::SeqCst) {
+            stop(&mut observed, Fault::Cancelled);
+        }
+        if let Some((guard, pid)) = master
+            && Instant::now() >= next_sample
+        {
+            next_sample = Instant::now() + SAMPLE_EVERY;
+            let at = t0.elapsed();
+            let family = FamilySampler::new(guard).sample().processes;
+            observed.family.record(at, &family);
+            let alive: Vec<_> = family
+                .iter()
+                .filter(|p| p.pid != guard && p.state != 'Z')
+                .collect();
+            observed.most_processes = observed.most_processes.max(alive.len());
+            let mut running = BTreeSet::new();
+            for p in alive.iter().filter(|p| p.state == 'R') {
+                if let Some(core) = p.core {
+                    running.insert(core);
+                    observed.busy.entry(p.pid).or_default().insert(core);
+                }
+            }
+            observed.cores_at_once = observed.cores_at_once.max(running.len());
+            if master_ended.is_none() && !alive.iter().any(|p| p.pid == pid) {
+                master_ended = Some(at);
+            }
+            if master_ended.is_some_and(|end| at >= end + LEFTOVER_AFTER) {
+                leftovers.extend(alive.iter().map(|p| p.pid));
+            }
+            if alive.len() > cap {
+                stop(
+                    &mut observed,
+                    Fault::ForkBomb {
+                        seen: alive.len(),
+                        cap,
+                    },
+                );
+            }
+        }
+        let wait = match master {
+            Some(_) => next_sample.saturating_duration_since(Instant::now()),
+            None => Duration::from_millis(100),
+        };
+        let event = match rx.recv_timeout(wait) {
+            Ok(event) => event,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                observed
+                    .fault
+                    .get_or_insert(Fault::Failed("the run ended without a result".into()));
+                break;
+            }
+        };
+        let event = match (event, &copy_path, &script.shown_as) {
+            (PyEvent::Output(mut output), Some(copy), Some(shown)) => {
+                output.text = output.text.replace(copy.as_str(), shown);
+                PyEvent::Output(output)
+            }
+            (event, _, _) => event,
+        };
+        on_event(&event);
+        match event {
+            PyEvent::Started(started) => {
+                copy_path = Some(
+                    started
+                        .workdir
+                        .join(&script.name)
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                master = Some((started.guard_pid, started.pid));
+                observed.family = FamilyLog::new(started.guard_pid, started.pid);
+                next_sample = Instant::now();
+            }
+            PyEvent::Output(output) => {
+                output_bytes += output.text.len() + usize::from(output.line_end);
+                if output_bytes > MAX_OUTPUT {
+                    stop(&mut observed, Fault::Flood(MAX_OUTPUT));
+                } else {
+                    observed.transcript.push(&output);
+                }
+            }
+            PyEvent::OutputLimit { limit } => stop(&mut observed, Fault::Flood(limit)),
+            PyEvent::TimedOut { limit } => {
+                observed.fault.get_or_insert(Fault::TimedOut(limit));
+            }
+            PyEvent::Exited(exited) => {
+                observed.status = Some(exited.status);
+                observed.elapsed = exited.elapsed;
+                if exited.cause == EndCause::TimedOut {
+                    observed
+                        .fault
+                        .get_or_insert(Fault::TimedOut(script.timeout));
+                }
+                break;
+            }
+            PyEvent::Failed(message) => {
+                observed.fault.get_or_insert(Fault::Failed(message));
+                break;
+            }
+            PyEvent::Skipped { missing } => {
+                observed
+                    .fault
+                    .get_or_insert(Fault::Failed(PyEvent::skipped_message(&missing)));
+                break;
+            }
+        }
+    }
+    run.wait();
+    observed.leftovers = observed
+        .family
+        .processes()
+        .iter()
+        .filter(|p| leftovers.contains(&p.pid))
+        .map(|p| (p.pid, p.role, p.cmdline.clone()))
+        .collect();
+    observed
+}

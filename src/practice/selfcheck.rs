@@ -1,0 +1,103 @@
+//! A course's exercises checked against themselves, as rustlings' `dev
+//! check` does: every reference solution must pass its own checks and
+//! every starter must fail them (or the learner would have nothing to do).
+
+use super::judge::{Outcome, Report, judge};
+use super::observe::Context;
+use crate::lesson::{LessonSet, Problem};
+
+/// Checks whose verdicts depend on how busy the machine is.
+pub fn is_timing(kind: &str) -> bool {
+    matches!(kind, "speedup" | "cores")
+}
+
+/// How one exercise fared.
+#[derive(Debug, Clone)]
+pub struct Outcomes {
+    pub exercise: String,
+    pub solution: Report,
+    pub starter: Report,
+}
+
+/// Judges every exercise's solution and starter; `on_exercise` is told
+/// each id before its runs (for a progress line). Problems name the
+/// exercise's line in its lesson. A solution failing a timing check
+/// ([`is_timing`]) is judged once more; if it fails again while the
+/// machine is busy (load above one per core) it is a warning, since the
+/// same solution passes on a quiet machine.
+pub fn selfcheck(
+    ctx: Context,
+    set: &LessonSet,
+    on_exercise: &dyn Fn(&str),
+    on_warning: &dyn Fn(&str),
+) -> (Vec<Problem>, Vec<Outcomes>) {
+    let mut problems = Vec::new();
+    let mut outcomes = Vec::new();
+    for (lesson, exercise) in super::exercises(set) {
+        on_exercise(&exercise.id);
+        let mut problem = |message: String| {
+            problems.push(Problem {
+                file: lesson.file.clone(),
+                line: lesson.front_line_of(&format!("\"{}\"", exercise.id)),
+                message: format!("exercise {:?}: {message}", exercise.id),
+            })
+        };
+        let (Some(solution), Some(starter)) = (
+            set.read_file(&exercise.solution),
+            set.read_file(&exercise.file),
+        ) else {
+            continue; // `lesson::check` reports the missing file.
+        };
+        let failed_timing = |report: &Report| {
+            report
+                .verdicts
+                .iter()
+                .any(|v| v.outcome == Outcome::Failed && is_timing(&v.kind))
+        };
+        let mut solution_report = judge(ctx, exercise, &solution, None, &|_| {});
+        if !solution_report.passed && failed_timing(&solution_report) {
+            // Timings vary from run to run (other programs, a VM's stolen
+            // time): a timing failure gets one more judgement.
+            solution_report = judge(ctx, exercise, &solution, None, &|_| {});
+        }
+        let solution = solution_report;
+        if !solution.passed {
+            let failed = solution
+                .verdicts
+                .iter()
+                .enumerate()
+                .find(|(_, v)| v.outcome == Outcome::Failed);
+            let busy = super::load_per_core().is_some_and(|load| load > 1.0);
+            if let Some((i, verdict)) = failed
+                && busy
+                && is_timing(&verdict.kind)
+            {
+                on_warning(&format!(
+                    "{}: exercise {:?}: the reference solution fails check {} ({}) on this busy machine, not counted as a problem: {}",
+                    lesson.file,
+                    exercise.id,
+                    i + 1,
+                    verdict.kind,
+                    verdict.reason
+                ));
+            } else if let Some((i, verdict)) = failed {
+                problem(format!(
+                    "the reference solution fails check {} ({}): {}",
+                    i + 1,
+                    verdict.kind,
+                    verdict.reason
+                ));
+            }
+        }
+        let starter = judge(ctx, exercise, &starter, None, &|_| {});
+        if starter.passed {
+            problem("the starter already passes every check: it leaves nothing to do".into());
+        }
+        outcomes.push(Outcomes {
+            exercise: exercise.id.clone(),
+            solution,
+            starter,
+        });
+    }
+    (problems, outcomes)
+}

@@ -1,0 +1,510 @@
+//! Replays over ratatui's `TestBackend`: traces made through the recorder
+//! drive the same `update` and `view` as live events, deterministically.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+use super::session::replay_actions;
+use super::state::ReplayStatus;
+use super::update::READ_ONLY;
+use super::{Action, Effect, State, update, view};
+use crate::lab::Workload;
+use crate::lab::pool::{LabConfig, LabEvent, RunResult};
+use crate::lesson::LessonSet;
+use crate::monitor::Sampler;
+use crate::monitor::scripted::ScriptedSampler;
+use crate::os::process::Exit;
+use crate::progress::Progress;
+use crate::python::{EndCause, Exited, Output, PyEvent, StartMethod, Started, Stream};
+use crate::trace::replay::{Control, Cursor};
+use crate::trace::{Machine, Record, Recorder, Trace};
+
+const TICK: Duration = Duration::from_millis(250);
+
+fn fixture() -> LessonSet {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons");
+    LessonSet::from_dir(std::path::Path::new(dir)).unwrap()
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A session as the recorder writes it: samples of `cores` cores every
+/// 250 ms, a Python example's run, then a lab sweep of 1, 2 and 4 workers.
+fn session_trace(cores: usize) -> Trace {
+    let start = Instant::now();
+    let machine = Machine {
+        cores,
+        model: Some("scripted".into()),
+        os: Some("scripted".into()),
+        python: Some("3.11.7".into()),
+        forklab: "0.1.0".into(),
+        recorded: "2026-12-01T16:40:00Z".into(),
+    };
+    let mut rec = Recorder::new(Vec::new(), machine, start).unwrap();
+    let mut sampler = ScriptedSampler::new(cores, 5);
+    let at = |t: u64| start + ms(t);
+    let mut tick = 0;
+    let mut sample_until = |rec: &mut Recorder<Vec<u8>>, t: u64| {
+        while tick * 250 <= t {
+            rec.sample(start + TICK * tick as u32, &sampler.sample())
+                .unwrap();
+            tick += 1;
+        }
+    };
+    sample_until(&mut rec, 500);
+    rec.record(
+        at(600),
+        Record::PyBegan {
+            run: 1,
+            title: "Squares".into(),
+            command: "squares.py 4".into(),
+        },
+    )
+    .unwrap();
+    let py = |event| Record::Py { run: 1, event };
+    rec.record(
+        at(650),
+        py(PyEvent::Started(Started {
+            pid: 4242,
+            pgid: 4242,
+            guard_pid: 4241,
+            python: "/usr/bin/python3".into(),
+            python_version: "3.11.7".into(),
+            start_method: StartMethod::Fork,
+            start_method_chosen: false,
+            workdir: "/tmp/work".into(),
+            command: "python3 -u squares.py 4".into(),
+        })),
+    )
+    .unwrap();
+    for (i, line) in ["squares of 0..4", "[0, 1, 4, 9]"].iter().enumerate() {
+        sample_until(&mut rec, 700 + i as u64 * 400);
+        rec.record(
+            at(700 + i as u64 * 400),
+            py(PyEvent::Output(Output {
+                stream: Stream::Stdout,
+                offset: ms(50 + i as u64 * 400),
+                text: line.to_string(),
+                line_end: true,
+            })),
+        )
+        .unwrap();
+    }
+    sample_until(&mut rec, 1600);
+    rec.record(
+        at(1600),
+        py(PyEvent::Exited(Exited {
+            status: Exit::Code(0),
+            expected: true,
+            expect_exit: 0,
+            elapsed: ms(950),
+            cause: EndCause::Finished,
+        })),
+    )
+    .unwrap();
+    rec.record(at(2000), Record::LabBegan { sweep: true })
+        .unwrap();
+    let mut t = 2000;
+    let config = LabConfig {
+        tasks: 8,
+        worker_exe: "forklab".into(),
+        ..LabConfig::new(Workload::Cpu)
+    };
+    let mut results = Vec::new();
+    for workers in [1, 2, 4] {
+        let config = config.with_workers(workers);
+        let lab = |event| Record::Lab { event };
+        rec.record(
+            at(t),
+            lab(LabEvent::RunStarted {
+                config: config.clone(),
+                started: start,
+            }),
+        )
+        .unwrap();
+        for w in 0..workers {
+            let pid = 5000 + w as u32;
+            rec.record(
+                at(t),
+                lab(LabEvent::WorkerSpawned {
+                    worker: w,
+                    pid,
+                    at: ms(1),
+                }),
+            )
+            .unwrap();
+            rec.record(
+                at(t + 10),
+                lab(LabEvent::WorkerReady {
+                    worker: w,
+                    pid,
+                    at: ms(10),
+                }),
+            )
+            .unwrap();
+        }
+        rec.record(at(t + 10), lab(LabEvent::AllReady { at: ms(10) }))
+            .unwrap();
+        let per_task = 200 / workers as u64;
+        for task in 0..8 {
+            let worker = task % workers;
+            let pid = 5000 + worker as u32;
+            let begin = 10 + (task / workers) as u64 * per_task;
+            sample_until(&mut rec, t + begin);
+            rec.record(
+                at(t + begin),
+                lab(LabEvent::TaskStarted {
+                    worker,
+                    pid,
+                    task,
+                    at: ms(begin),
+                }),
+            )
+            .unwrap();
+            rec.record(
+                at(t + begin + per_task),
+                lab(LabEvent::TaskFinished {
+                    worker,
+                    pid,
+                    task,
+                    value: 7,
+                    at: ms(begin + per_task),
+                }),
+            )
+            .unwrap();
+        }
+        let wall = ms(8 * per_task / workers as u64 * workers as u64);
+        let end = 10 + wall.as_millis() as u64;
+        for w in 0..workers {
+            rec.record(
+                at(t + end),
+                lab(LabEvent::WorkerExited {
+                    worker: w,
+                    pid: 5000 + w as u32,
+                    exit: Exit::Code(0),
+                    at: ms(end),
+                }),
+            )
+            .unwrap();
+        }
+        let result = RunResult {
+            config,
+            startup: ms(10),
+            wall: ms(1600 / workers as u64),
+            serial: Duration::ZERO,
+            answer: 56,
+            pids: (0..workers).map(|w| 5000 + w as u32).collect(),
+            tasks_done: vec![8 / workers; workers],
+            crashes: Vec::new(),
+            ..RunResult::default()
+        };
+        results.push(result.clone());
+        rec.record(at(t + end), lab(LabEvent::RunFinished(Box::new(result))))
+            .unwrap();
+        t += end + 300;
+    }
+    rec.record(
+        at(t),
+        Record::Lab {
+            event: LabEvent::SweepFinished(results),
+        },
+    )
+    .unwrap();
+    sample_until(&mut rec, t + 500);
+    let bytes = rec.finish().unwrap();
+    Trace::read(&bytes[..]).unwrap()
+}
+
+/// The reader opened on a trace, as `forklab replay` opens it.
+fn replaying(trace: &Trace, width: u16, height: u16) -> State {
+    let mut s = State::with_cores(
+        fixture(),
+        Progress::default(),
+        Rect::new(0, 0, width, height),
+        trace.header.machine.cores,
+    );
+    s.replay = Some(ReplayStatus::new(
+        &trace.header,
+        trace.length(),
+        Instant::now(),
+    ));
+    update(&mut s, Action::Started(Vec::new()));
+    s
+}
+
+fn frame(state: &State) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(state.screen.width, state.screen.height)).unwrap();
+    terminal.draw(|f| view(state, f)).unwrap();
+    format!("{}", terminal.backend())
+}
+
+fn apply(state: &mut State, delivery: crate::trace::replay::Delivery) {
+    let base = state.replay.as_ref().unwrap().base;
+    for action in replay_actions(base, delivery) {
+        update(state, action);
+    }
+}
+
+/// Plays the whole trace in steps of `step`, switching to the lab half
+/// way, and returns every frame drawn.
+fn play(trace: &Trace, width: u16, height: u16, step: Duration) -> Vec<String> {
+    let mut s = replaying(trace, width, height);
+    let mut cursor = Cursor::default();
+    let mut frames = Vec::new();
+    let mut at = Duration::ZERO;
+    loop {
+        let delivery = cursor.seek(&trace.entries, at);
+        let ended = delivery.ended;
+        apply(&mut s, delivery);
+        if at >= ms(1900) && s.mode == super::state::Mode::Lesson {
+            update(&mut s, Action::ToggleLab);
+        }
+        frames.push(frame(&s));
+        if ended {
+            return frames;
+        }
+        at += step;
+    }
+}
+
+#[test]
+fn replaying_a_trace_twice_draws_the_same_frames() {
+    let trace = session_trace(16);
+    let first = play(&trace, 120, 40, TICK);
+    let second = play(&trace, 120, 40, TICK);
+    assert!(first.len() > 10, "{} frames", first.len());
+    assert_eq!(first, second);
+    // The run and the sweep are on screen as they went.
+    assert!(
+        first.iter().any(|f| f.contains("[0, 1, 4, 9]")),
+        "no output pane"
+    );
+    let last = first.last().unwrap();
+    assert!(
+        last.contains("replay: 16 cores, recorded on 2026-12-01 16:40 UTC"),
+        "{last}"
+    );
+    assert!(last.contains("4.00×"), "the sweep's table: {last}");
+}
+
+#[test]
+fn seeking_back_draws_what_playing_forward_drew() {
+    let trace = session_trace(4);
+    let mut s = replaying(&trace, 100, 30);
+    let mut cursor = Cursor::default();
+    let mut at_1s = None;
+    for step in 0.. {
+        let at = TICK * step;
+        let delivery = cursor.seek(&trace.entries, at);
+        let ended = delivery.ended;
+        apply(&mut s, delivery);
+        if at == ms(1000) {
+            at_1s = Some(frame(&s));
+        }
+        if ended {
+            break;
+        }
+    }
+    let end = frame(&s);
+    let back = cursor.seek(&trace.entries, ms(1000));
+    assert!(back.reset);
+    apply(&mut s, back);
+    assert_eq!(Some(frame(&s)), at_1s);
+    apply(&mut s, cursor.seek(&trace.entries, trace.length()));
+    assert_eq!(frame(&s), end);
+}
+
+#[test]
+fn a_replay_is_read_only() {
+    let trace = session_trace(2);
+    let mut s = replaying(&trace, 80, 24);
+    for action in [
+        Action::ToggleBusy,
+        Action::OpenExamples,
+        Action::ToggleRecording,
+        Action::StopExample,
+        Action::FasterRefresh,
+    ] {
+        assert_eq!(update(&mut s, action), Vec::new());
+        assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
+    }
+    update(&mut s, Action::ToggleLab);
+    for action in [
+        Action::LabRun,
+        Action::LabSweep,
+        Action::LabWorkers(1),
+        Action::LabWorkload,
+    ] {
+        assert_eq!(update(&mut s, action), Vec::new());
+        assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
+    }
+    // Its own keys steer the replay.
+    assert_eq!(
+        update(&mut s, Action::ReplayPause),
+        [Effect::ReplayControl(Control::Pause(true))]
+    );
+    assert_eq!(
+        update(&mut s, Action::ReplaySpeed(true)),
+        [Effect::ReplayControl(Control::Speed(2.0))]
+    );
+    for _ in 0..9 {
+        update(&mut s, Action::ReplaySpeed(true));
+    }
+    assert_eq!(s.replay.as_ref().unwrap().speed(), 8.0);
+    assert_eq!(
+        update(&mut s, Action::ReplaySeek(true)),
+        [Effect::ReplayControl(Control::Seek(
+            trace.length().min(ms(5000))
+        ))]
+    );
+}
+
+#[test]
+fn the_lab_replayed_has_the_traces_results() {
+    let trace = session_trace(4);
+    let mut s = replaying(&trace, 120, 40);
+    apply(
+        &mut s,
+        Cursor::default().seek(&trace.entries, trace.length()),
+    );
+    let replayed: Vec<RunResult> = s.lab.measured.iter().map(|m| m.result.clone()).collect();
+    assert_eq!(replayed, trace.lab_results());
+    assert_eq!(replayed.len(), 3);
+    assert!(!s.lab.running);
+    assert!(
+        s.progress.experiments.is_empty(),
+        "a replay's runs are not the learner's"
+    );
+}
+
+fn replayed_to_end(trace: &Trace, width: u16, height: u16) -> State {
+    let mut s = replaying(trace, width, height);
+    apply(
+        &mut s,
+        Cursor::default().seek(&trace.entries, trace.length()),
+    );
+    s
+}
+
+/// 256 cores made by the scripted sampler, through the recorder.
+fn scripted_256() -> Trace {
+    let bytes = crate::trace::scripted(256, 257, 40, TICK);
+    Trace::read(&bytes[..]).unwrap()
+}
+
+#[test]
+fn replay_256_cores_200x60() {
+    let s = replayed_to_end(&scripted_256(), 200, 60);
+    insta::assert_snapshot!(frame(&s));
+}
+
+#[test]
+fn replay_256_cores_80x24() {
+    let s = replayed_to_end(&scripted_256(), 80, 24);
+    insta::assert_snapshot!(frame(&s));
+}
+
+#[test]
+fn replay_256_cores_projector() {
+    let mut s = replayed_to_end(&scripted_256(), 200, 60);
+    update(&mut s, Action::ToggleProjector);
+    insta::assert_snapshot!(frame(&s));
+}
+
+#[test]
+fn replay_lab_sweep_120x40() {
+    let trace = session_trace(16);
+    let mut s = replaying(&trace, 120, 40);
+    update(&mut s, Action::ToggleLab);
+    apply(
+        &mut s,
+        Cursor::default().seek(&trace.entries, trace.length()),
+    );
+    update(&mut s, Action::ReplayPause);
+    insta::assert_snapshot!(frame(&s));
+}
+
+#[test]
+fn lab_compared_with_a_recorded_machine_120x40() {
+    let trace = session_trace(16);
+    let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    let recorded = super::lab::Recorded::from_trace(&trace).unwrap();
+    update(&mut s, Action::LabCompare(Box::new(recorded)));
+    update(&mut s, Action::ToggleLab);
+    for (workers, wall) in [(1, 1900), (2, 1000)] {
+        let result = RunResult {
+            config: LabConfig {
+                tasks: 8,
+                worker_exe: "forklab".into(),
+                ..LabConfig::new(Workload::Cpu)
+            }
+            .with_workers(workers),
+            startup: ms(12),
+            wall: ms(wall),
+            serial: Duration::ZERO,
+            answer: 56,
+            pids: vec![1; workers],
+            tasks_done: vec![1; workers],
+            crashes: Vec::new(),
+            ..RunResult::default()
+        };
+        update(
+            &mut s,
+            Action::Lab(Box::new(LabEvent::RunFinished(Box::new(result)))),
+        );
+    }
+    let f = frame(&s);
+    assert!(f.contains("recorded 16-core machine"), "{f}");
+    assert!(f.contains("this machine (2 cores)"), "{f}");
+    assert!(f.contains("4.00×") && f.contains("1.90×"), "{f}");
+    insta::assert_snapshot!(f);
+    let empty = Trace::read(&crate::trace::scripted(2, 1, 3, TICK)[..]).unwrap();
+    assert!(super::lab::Recorded::from_trace(&empty).is_err());
+}
+
+/// Odd values a damaged or hand-made trace may hold, within what the
+/// reader accepts: replayed and drawn in every view without a panic.
+#[test]
+fn odd_but_readable_traces_draw_without_panicking() {
+    let header = r#"{"forklab_trace":1,"machine":{"cores":3,"model":null,"os":null,"python":null,"forklab":"9","recorded":"not a date"}}"#;
+    let big = r#"{"secs":1000000000000,"nanos":999999999}"#;
+    let lines = [
+        header.to_string(),
+        r#"{"t":0,"k":"process","pid":7,"name":"","command":"","role":"?"}"#.into(),
+        r#"{"t":0,"k":"process","pid":8,"name":"x","command":"x","role":"?"}"#.into(),
+        r#"{"t":1,"k":"sample","cores":[1e30,-5,50],"total":-1,"mem":[99,0],"load":[1e300,-1,0],"procs":[[7,7,"Z",-3,0,99],[8,7,"?",1e30,18446744073709551615,null]]}"#.into(),
+        r#"{"t":2,"k":"lab_began","sweep":true}"#.into(),
+        format!(r#"{{"t":3,"k":"lab","event":{{"task_started":{{"worker":1099511627776,"pid":0,"task":18446744073709551615,"at":{big}}}}}}}"#),
+        format!(r#"{{"t":3,"k":"lab","event":{{"worker_crashed":{{"worker":5,"pid":1,"exit":{{"signal":99}},"at":{big},"requeued":{{"start":10,"end":5}},"before_ready":true,"stderr":"\u001b[2J"}}}}}}"#),
+        r#"{"t":4,"k":"py","run":1,"event":{"output":{"stream":"stdout","offset":{"secs":0,"nanos":0},"text":"before any run","line_end":true}}}"#.into(),
+        r#"{"t":5,"k":"py_began","run":1,"title":"","command":""}"#.into(),
+        format!(r#"{{"t":6,"k":"py","run":1,"event":{{"output":{{"stream":"stderr","offset":{big},"text":"{}","line_end":false}}}}}}"#, "x".repeat(5000)),
+        format!(r#"{{"t":7,"k":"py","run":1,"event":{{"exited":{{"status":{{"signal":0}},"expected":false,"expect_exit":-1,"elapsed":{big},"cause":"timed_out"}}}}}}"#),
+        r#"{"t":8,"k":"ended","pid":4294967295,"exit":{"code":-2147483648}}"#.into(),
+        r#"{"t":2592000000,"k":"sample","cores":[0,0,0],"total":0,"mem":[0,0],"load":null,"procs":[]}"#.into(),
+    ];
+    let trace = Trace::read(lines.join("\n").as_bytes()).expect("readable");
+    for (w, h) in [(80, 24), (200, 60), (40, 12)] {
+        let mut s = replaying(&trace, w, h);
+        let mut cursor = Cursor::default();
+        for at in [0, 1, 3, 5, 7, 8, 2_592_000_000] {
+            apply(&mut s, cursor.seek(&trace.entries, ms(at)));
+            frame(&s);
+            update(&mut s, Action::ToggleLab);
+            frame(&s);
+            update(&mut s, Action::ToggleLab);
+            update(&mut s, Action::ToggleProjector);
+            frame(&s);
+            update(&mut s, Action::ToggleProjector);
+        }
+        apply(&mut s, cursor.seek(&trace.entries, Duration::ZERO));
+        frame(&s);
+    }
+}

@@ -1,0 +1,128 @@
+//! What the TUI watches: this machine (live, perhaps recording a trace)
+//! or a recorded one (a replay). The event loop and the panes are the
+//! same for both; only the sources of events differ.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::action::Action;
+use super::event::Event;
+use super::state::{PythonProbe, State};
+use crate::trace::replay::Delivery;
+use crate::trace::{Entry, FileRecorder, Record, Trace};
+
+/// How the TUI is started.
+#[derive(Debug, Default)]
+pub enum Session {
+    /// This machine.
+    #[default]
+    Live,
+    /// This machine, recording a trace to the file from the start
+    /// (`forklab record FILE`).
+    Record(PathBuf),
+    /// A recorded machine (`forklab replay FILE`).
+    Replay(Trace),
+}
+
+/// A trace being written, and where.
+pub struct Recorder {
+    pub file: FileRecorder,
+    pub path: PathBuf,
+}
+
+/// Starts a recording at `path`, described as this machine.
+pub fn start_recording(state: &State, path: &Path) -> Result<Recorder, String> {
+    let python = match &state.python.probe {
+        PythonProbe::Found(Ok(interpreter)) => Some(interpreter.version.clone()),
+        _ => None,
+    };
+    let cores = state
+        .live
+        .as_ref()
+        .map_or(state.cores, |l| l.sample.cores.len());
+    let machine = crate::trace::record::this_machine(cores, python);
+    FileRecorder::create(path, machine, Instant::now())
+        .map(|file| Recorder {
+            file,
+            path: path.to_path_buf(),
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+impl Recorder {
+    /// Writes what the event brings to the panes; an error ends the
+    /// recording (the caller drops it and says why).
+    pub fn tee(&mut self, event: &Event) -> std::io::Result<()> {
+        let now = Instant::now();
+        let record = match event {
+            Event::Sampled(sample, at) => return self.file.sample(*at, sample),
+            Event::Lab(event) => Record::Lab {
+                event: (**event).clone(),
+            },
+            Event::Python(run, event) => Record::Py {
+                run: *run,
+                event: event.clone(),
+            },
+            Event::ChildEnded { pid, ending } => Record::Ended {
+                pid: *pid,
+                exit: *ending,
+            },
+            Event::PythonFound(Ok(interpreter)) => Record::Python {
+                version: interpreter.version.clone(),
+            },
+            _ => return Ok(()),
+        };
+        self.file.record(now, record)
+    }
+
+    /// Ends the file; says where it is, or what went wrong.
+    pub fn close(self) -> String {
+        let lines = self.file.lines;
+        let path = self.path.display().to_string();
+        match self.file.close() {
+            Ok(()) => {
+                let size = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+                format!(
+                    "Trace saved to {path} ({lines} lines, {:.1} KiB): forklab replay {path}",
+                    size as f64 / 1024.0
+                )
+            }
+            Err(e) => format!("The trace {path} could not be finished: {e}"),
+        }
+    }
+}
+
+/// The actions a replay's delivery stands for, in order: the same ones
+/// the live sources cause, with the trace's times.
+pub fn replay_actions(base: Instant, delivery: Delivery) -> Vec<Action> {
+    let mut actions = Vec::with_capacity(delivery.entries.len() + 2);
+    if delivery.reset {
+        actions.push(Action::ReplayReset);
+    }
+    for timed in delivery.entries {
+        let at = base + timed.t;
+        actions.push(match timed.entry {
+            Entry::Sample(sample) => Action::Sampled(Box::new(sample), at),
+            Entry::Ended { pid, exit } => Action::ChildEnded { pid, ending: exit },
+            Entry::LabBegan { sweep } => Action::ReplayLabBegan { sweep },
+            Entry::Lab(event) => Action::Lab(Box::new(event)),
+            Entry::PyBegan {
+                run,
+                title,
+                command,
+            } => Action::ReplayExample {
+                number: run,
+                title,
+                command,
+                at,
+            },
+            Entry::Py(run, event) => Action::Python(run, event),
+            Entry::Python(_) => continue,
+        });
+    }
+    actions.push(Action::ReplayAt {
+        position: delivery.position,
+        ended: delivery.ended,
+    });
+    actions
+}

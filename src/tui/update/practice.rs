@@ -1,0 +1,370 @@
+//! Practice: choosing an exercise, the exercise folder, the prediction,
+//! the editor, the live check list, hints and the solution.
+//!
+//! The practice loop's runs are shown in the output pane like an
+//! example's: a run's Python events are handed on as [`Action::Python`]
+//! to the Python part, which comes after this one.
+
+use std::time::Instant;
+
+use super::super::action::{Action, Effect};
+use super::super::keymap;
+use super::super::state::{Ask, CheckRow, ExampleRun, Overlay, State, Working};
+use crate::practice::judge::{Event, Outcome, label};
+use crate::practice::live::LiveEvent;
+
+/// Applies the action if it is this concern's; hands it back otherwise.
+pub(super) fn update(
+    state: &mut State,
+    action: Action,
+    effects: &mut Vec<Effect>,
+) -> Option<Action> {
+    match action {
+        Action::EditExercise => match state.lesson().meta.exercises.len() {
+            0 => match &state.practice.working {
+                Some(w) => {
+                    let (lesson, exercise) = (w.lesson, w.exercise);
+                    return start(state, lesson, exercise, effects);
+                }
+                None => {
+                    state.notice = Some(format!(
+                        "This lesson has no exercise: the contents ({}) marks those that have",
+                        keymap::key_for(|a| matches!(a, Action::OpenContents))
+                    ))
+                }
+            },
+            1 => return start(state, state.current, 0, effects),
+            _ => {
+                let selected = state
+                    .practice
+                    .working
+                    .as_ref()
+                    .filter(|w| w.lesson == state.current)
+                    .map_or(0, |w| w.exercise);
+                state.overlay = Overlay::Exercises { selected };
+            }
+        },
+        Action::MenuConfirm if matches!(state.overlay, Overlay::Exercises { .. }) => {
+            if let Overlay::Exercises { selected } = state.overlay {
+                state.overlay = Overlay::None;
+                return start(state, state.current, selected, effects);
+            }
+        }
+        Action::AskYes => match std::mem::replace(&mut state.overlay, Overlay::None) {
+            Overlay::Ask(Ask::CreateWorkspace { dir }) => {
+                state.notice = Some(format!("Writing the starter files to {}…", dir.display()));
+                effects.push(Effect::MakeWorkspace(dir));
+            }
+            Overlay::Ask(Ask::RevealSolution) => {
+                if let Some(w) = &state.practice.working {
+                    let (lesson, exercise) = (w.lesson, w.exercise);
+                    effects.push(Effect::ReadSolution { lesson, exercise });
+                }
+            }
+            other => state.overlay = other,
+        },
+        Action::AskNo => {
+            state.overlay = Overlay::None;
+            state.practice.pending = None;
+        }
+        Action::WorkspaceMade(Ok(dir)) => {
+            state.notice = Some(format!("Your exercise files are in {}", dir.display()));
+            state.progress.practice_dir = Some(dir.clone());
+            state.progress_dirty = true;
+            state.practice.workspace = Some(dir);
+            if let Some((lesson, exercise)) = state.practice.pending.take() {
+                return start(state, lesson, exercise, effects);
+            }
+        }
+        Action::WorkspaceMade(Err(message)) => {
+            state.practice.pending = None;
+            state.notice = Some(message);
+        }
+        Action::PredictType(c) => {
+            if let Overlay::Predict { text } = &mut state.overlay
+                && text.chars().count() < 200
+            {
+                text.push(c);
+            }
+        }
+        Action::PredictBackspace => {
+            if let Overlay::Predict { text } = &mut state.overlay {
+                text.pop();
+            }
+        }
+        Action::PredictDone => {
+            if let Overlay::Predict { text } = std::mem::replace(&mut state.overlay, Overlay::None)
+                && let Some((lesson, exercise)) = state.practice.pending.take()
+            {
+                let id = exercise_of(state, lesson, exercise).id.clone();
+                let record = state.progress.exercises.entry(id).or_default();
+                let text = text.trim().to_string();
+                // Empty: skipped; asked again next time.
+                if !text.is_empty() {
+                    record.prediction = Some(text);
+                    state.progress_dirty = true;
+                }
+                open(state, lesson, exercise, effects);
+            }
+        }
+        Action::EditorDone(result) => {
+            if let Some(w) = &state.practice.working {
+                state.notice = Some(match result {
+                    Ok(()) => format!(
+                        "Watching {}: every save is checked (or edit it in another window)",
+                        w.path.display()
+                    ),
+                    Err(message) => message,
+                });
+            }
+        }
+        Action::ExerciseHint => match current(state) {
+            None => no_exercise(state),
+            Some((lesson, exercise)) => {
+                let ex = exercise_of(state, lesson, exercise).clone();
+                match state.progress.next_hint(&ex.id, ex.hints.len()) {
+                    None => state.notice = Some(format!("{:?} has no hints", ex.title)),
+                    Some(i) => {
+                        state.progress_dirty = true;
+                        state.overlay = Overlay::Text {
+                            title: format!("Hint {} of {} · {}", i + 1, ex.hints.len(), ex.title),
+                            lines: vec![ex.hints[i].clone()],
+                            scroll: 0,
+                        };
+                    }
+                }
+            }
+        },
+        Action::ExerciseSolution => match &state.practice.working {
+            None => no_exercise(state),
+            Some(w) => {
+                let (lesson, exercise) = (w.lesson, w.exercise);
+                if state.progress.exercise(&w.id).solved {
+                    effects.push(Effect::ReadSolution { lesson, exercise });
+                } else {
+                    state.overlay = Overlay::Ask(Ask::RevealSolution);
+                }
+            }
+        },
+        Action::SolutionRead(Ok(text)) => {
+            if let Some(w) = &state.practice.working {
+                let id = w.id.clone();
+                let title = exercise_of(state, w.lesson, w.exercise).title.clone();
+                state.progress.reveal_solution(&id);
+                state.progress_dirty = true;
+                state.overlay = Overlay::Text {
+                    title: format!("Solution · {title}"),
+                    lines: text
+                        .lines()
+                        .map(crate::python::sanitize::sanitize)
+                        .collect(),
+                    scroll: 0,
+                };
+            }
+        }
+        Action::SolutionRead(Err(message)) => state.notice = Some(message),
+        Action::TextScroll(by) => {
+            if let Overlay::Text { scroll, lines, .. } = &mut state.overlay {
+                *scroll = (*scroll as isize + by).clamp(0, lines.len() as isize) as usize;
+            }
+        }
+        Action::ToggleOutput if state.practice.working.is_some() => {
+            state.practice.hidden = !state.practice.hidden;
+            if let Some(run) = &mut state.python.run {
+                run.hidden = state.practice.hidden;
+            }
+            state.rerender();
+        }
+        Action::StopExample
+            if state
+                .practice
+                .working
+                .as_ref()
+                .is_some_and(Working::judging) =>
+        {
+            if let Some(w) = &mut state.practice.working {
+                w.running = None;
+                w.problem = Some("Stopped: save the file to check it again".into());
+                // The run ends as stopped; its last events are dropped.
+                if let Some(run) = state
+                    .python
+                    .run
+                    .as_mut()
+                    .filter(|r| Some(r.number) == w.run_number)
+                {
+                    run.end = Some(super::super::state::RunEnd::Failed("stopped".into()));
+                }
+                w.run_number = None;
+            }
+            effects.push(Effect::StopJudging);
+            state.notice = Some("Stopping the check and every process it started".into());
+        }
+        Action::Practice(event) => return live_event(state, event),
+        other => return Some(other),
+    }
+    None
+}
+
+/// The exercise worked on, else the current lesson's only one.
+fn current(state: &State) -> Option<(usize, usize)> {
+    match &state.practice.working {
+        Some(w) => Some((w.lesson, w.exercise)),
+        None if state.lesson().meta.exercises.len() == 1 => Some((state.current, 0)),
+        None => None,
+    }
+}
+
+fn no_exercise(state: &mut State) {
+    state.notice = Some(format!(
+        "No exercise open: {} on a lesson with one starts it",
+        keymap::key_for(|a| matches!(a, Action::EditExercise))
+    ));
+}
+
+fn exercise_of(state: &State, lesson: usize, exercise: usize) -> &crate::lesson::Exercise {
+    &state.lessons.lessons[lesson].meta.exercises[exercise]
+}
+
+/// Works on an exercise: the folder first (asked once), then the
+/// prediction (if the exercise asks one and none was made), then the editor.
+fn start(
+    state: &mut State,
+    lesson: usize,
+    exercise: usize,
+    effects: &mut Vec<Effect>,
+) -> Option<Action> {
+    state.practice.pending = Some((lesson, exercise));
+    if state.practice.workspace.is_none() {
+        state.overlay = Overlay::Ask(Ask::CreateWorkspace {
+            dir: state.practice.default_workspace.clone(),
+        });
+        return None;
+    }
+    let ex = exercise_of(state, lesson, exercise);
+    let predicted = state.progress.exercise(&ex.id).prediction.is_some();
+    if ex.predict.is_some() && !predicted {
+        state.overlay = Overlay::Predict {
+            text: String::new(),
+        };
+        return None;
+    }
+    state.practice.pending = None;
+    open(state, lesson, exercise, effects);
+    None
+}
+
+/// Opens the exercise in the editor and watches its file.
+fn open(state: &mut State, lesson: usize, exercise: usize, effects: &mut Vec<Effect>) {
+    let Some(dir) = state.practice.workspace.clone() else {
+        return;
+    };
+    let ex = exercise_of(state, lesson, exercise).clone();
+    let path = dir.join(ex.file_name());
+    let same = state
+        .practice
+        .working
+        .as_ref()
+        .is_some_and(|w| w.path == path);
+    if !same {
+        state.practice.working = Some(Working {
+            lesson,
+            exercise,
+            id: ex.id.clone(),
+            path: path.clone(),
+            generation: 0,
+            checks: ex
+                .checks
+                .iter()
+                .map(|c| CheckRow {
+                    label: label(c, state.cores),
+                    verdict: None,
+                })
+                .collect(),
+            running: None,
+            passed: None,
+            problem: None,
+            run_number: None,
+        });
+    }
+    state.practice.hidden = false;
+    state.rerender();
+    effects.push(Effect::WorkOn {
+        lesson,
+        exercise,
+        path,
+    });
+}
+
+/// One event of the practice loop.
+fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
+    let w = state.practice.working.as_mut()?;
+    match event {
+        LiveEvent::Judging { generation } => w.reset(generation),
+        LiveEvent::Judge { generation, .. } | LiveEvent::Done { generation, .. }
+            if generation != w.generation =>
+        {
+            // A judgement that a later save replaced.
+        }
+        LiveEvent::Judge { event, .. } => match event {
+            Event::Run { label } => {
+                w.running = Some(label.clone());
+                state.python.runs_started += 1;
+                let number = state.python.runs_started;
+                w.run_number = Some(number);
+                let command = format!("{} · {label}", w.id);
+                state.python.run = Some(ExampleRun {
+                    number,
+                    title: command.clone(),
+                    command,
+                    started: None,
+                    started_at: Instant::now(),
+                    transcript: Default::default(),
+                    timed_out: false,
+                    end: None,
+                    scroll: None,
+                    hidden: state.practice.hidden,
+                });
+            }
+            Event::Py(py) => {
+                if let Some(number) = w.run_number {
+                    return Some(Action::Python(number, py));
+                }
+            }
+            Event::Verdict(verdict) => {
+                if let Some(row) = w.checks.iter_mut().find(|r| r.verdict.is_none()) {
+                    row.verdict = Some((verdict.outcome, verdict.reason));
+                }
+            }
+        },
+        LiveEvent::Done { report, .. } => {
+            w.running = None;
+            w.passed = Some(report.passed);
+            let id = w.id.clone();
+            let before = state.progress.exercise(&id);
+            state.progress.record_check(&id, report.passed);
+            state.progress_dirty = true;
+            let failed = report
+                .verdicts
+                .iter()
+                .position(|v| v.outcome == Outcome::Failed);
+            state.notice = Some(match failed {
+                None if !before.solved => format!(
+                    "{id} passed! {} shows the reference solution to compare",
+                    keymap::key_for(|a| matches!(a, Action::ExerciseSolution))
+                ),
+                None => format!("{id}: every check passes"),
+                Some(i) => format!(
+                    "{id}: check {} of {} fails; stuck? {} gives a hint",
+                    i + 1,
+                    report.verdicts.len(),
+                    keymap::key_for(|a| matches!(a, Action::ExerciseHint))
+                ),
+            });
+        }
+        LiveEvent::Unreadable { message } | LiveEvent::Failed { message } => {
+            w.running = None;
+            w.problem = Some(message);
+        }
+    }
+    None
+}
