@@ -84,6 +84,9 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     s.send("\r");
     s.wait_text("exit status 0");
     s.wait_text("385");
+    // The live panes come with the first sample, which a quick example
+    // can beat.
+    s.wait_text("╭ Cores");
     let width = cores_column(&s.screen());
     let live_lesson = settled(&s, width);
     s.send("L");
