@@ -62,9 +62,6 @@ pub struct RunArgs {
     /// The dask engine's scheduler, tcp://HOST:PORT [default: $FORKLAB_DASK_SCHEDULER, else the config file's dask_scheduler, else a LocalCluster for each run]
     #[arg(long, value_name = "ADDR", value_parser = parse_scheduler)]
     pub scheduler: Option<String>,
-    /// The Python for the python engine (default: $FORKLAB_PYTHON, else python3 on PATH)
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<std::path::PathBuf>,
     /// Print the table as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -204,7 +201,6 @@ pub fn run(
         Ok(config) => config,
         Err(e) => return usage(&e),
     };
-    let python = args.python.as_deref().or(python);
     match args.engine {
         None => {
             let (engine, interpreter, notice) = default_engine(python);
