@@ -254,7 +254,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
-        Some(Command::Run(args)) => {
+        Some(Command::Run(mut args)) => {
+            // The dask engine's scheduler from the variable or the file
+            // when `--scheduler` names none.
+            if args.engine == Some(commands::run::EngineArg::Dask) && args.scheduler.is_none() {
+                let settings = globals.settings();
+                for problem in &settings.problems {
+                    eprintln!("forklab: {problem}");
+                }
+                args.scheduler = settings.dask_scheduler.value;
+            }
             commands::run::run(&args, globals.python.as_deref(), globals.join().as_ref())
         }
         Some(Command::Class { action }) => commands::class::run(action, &globals),

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::lab::engine::dask::{SCHEDULER_VAR, parse_scheduler};
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS};
 use crate::python::StartMethod;
 
@@ -174,6 +175,7 @@ struct FileSettings {
     refresh_ms: Option<toml::Spanned<u64>>,
     python: Option<PathBuf>,
     start_method: Option<toml::Spanned<String>>,
+    dask_scheduler: Option<toml::Spanned<String>>,
 }
 
 /// Every setting, resolved.
@@ -187,6 +189,9 @@ pub struct Settings {
     pub python: Setting<Option<PathBuf>>,
     /// `None`: Python's own default for the platform.
     pub start_method: Setting<Option<StartMethod>>,
+    /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
+    /// LocalCluster for each run.
+    pub dask_scheduler: Setting<Option<String>>,
     pub file: File,
     /// What went wrong on the way (a bad file, a bad variable), for a
     /// notice on screen or a line on stderr.
@@ -315,12 +320,27 @@ pub fn resolve(
         Source::File,
     );
 
+    let mut dask_scheduler = Setting::default(None);
+    dask_scheduler.over(
+        file.dask_scheduler
+            .and_then(|a| parse_scheduler(a.get_ref()).ok())
+            .map(Some),
+        Source::File,
+    );
+    if let Some(value) = set(SCHEDULER_VAR) {
+        match parse_scheduler(&value) {
+            Ok(a) => dask_scheduler.over(Some(Some(a)), Source::Env(SCHEDULER_VAR)),
+            Err(e) => problems.push(format!("${SCHEDULER_VAR}: {e}; ignored")),
+        }
+    }
+
     Settings {
         theme,
         colour,
         refresh,
         python,
         start_method,
+        dask_scheduler,
         file: File {
             path,
             found_by,
@@ -347,6 +367,9 @@ fn parse(text: &str) -> Result<FileSettings, String> {
             .get_ref()
             .parse::<StartMethod>()
             .map_err(|e| format!("{}{e}", at(Some(method.span()))))?;
+    }
+    if let Some(addr) = &file.dask_scheduler {
+        parse_scheduler(addr.get_ref()).map_err(|e| format!("{}{e}", at(Some(addr.span()))))?;
     }
     Ok(file)
 }
@@ -465,6 +488,11 @@ mod tests {
                 "fork-ish",
             ),
             ("theme = \"light\"\nrefresh_ms = \"fast\"\n", 2, ""),
+            (
+                "theme = \"light\"\ndask_scheduler = \"node7\"\n",
+                2,
+                "tcp://HOST:PORT",
+            ),
             ("theme = [light\n", 1, ""),
         ] {
             let s = with(&Flags::default(), &[], text);
@@ -541,5 +569,31 @@ mod tests {
         assert!("x".parse::<ThemeName>().is_err());
         assert_eq!(parse_refresh(500), Ok(Duration::from_millis(500)));
         assert!(parse_refresh(100).unwrap_err().contains("250, 500"));
+    }
+
+    #[test]
+    fn the_dask_scheduler_comes_from_the_file_or_the_variable() {
+        let s = with(&Flags::default(), &[], "dask_scheduler = \"node7:8786\"\n");
+        assert_eq!(s.dask_scheduler.value.as_deref(), Some("tcp://node7:8786"));
+        assert_eq!(s.dask_scheduler.source, Source::File);
+        let s = with(
+            &Flags::default(),
+            &[(SCHEDULER_VAR, "tcp://10.0.0.1:8786")],
+            "dask_scheduler = \"node7:8786\"\n",
+        );
+        assert_eq!(
+            s.dask_scheduler.value.as_deref(),
+            Some("tcp://10.0.0.1:8786")
+        );
+        assert_eq!(s.dask_scheduler.source, Source::Env(SCHEDULER_VAR));
+        // A bad variable is reported and ignored; the file's value stays.
+        let s = with(
+            &Flags::default(),
+            &[(SCHEDULER_VAR, "nowhere")],
+            "dask_scheduler = \"node7:8786\"\n",
+        );
+        assert_eq!(s.dask_scheduler.value.as_deref(), Some("tcp://node7:8786"));
+        assert!(s.problems[0].contains(SCHEDULER_VAR), "{:?}", s.problems);
+        assert_eq!(with(&Flags::default(), &[], "").dask_scheduler.value, None);
     }
 }

@@ -238,7 +238,7 @@ fn a_bad_config_file_names_its_line_and_the_defaults_apply() {
         text.contains("line 3: refresh 700 ms is not offered"),
         "{text}"
     );
-    assert!(text.contains("theme         dark"), "{text}");
+    assert!(text.contains("theme          dark"), "{text}");
     // Headless commands that read settings say so on stderr, then go on.
     let out = forklab(home.path())
         .args(["example", "list", "--lessons", &fixture()])

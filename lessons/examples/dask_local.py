@@ -1,11 +1,13 @@
 """Dask's distributed scheduler on one machine: a LocalCluster.
 
-Usage: python dask_local.py [WORKERS] [N]
+Usage: python dask_local.py [WORKERS] [N] [SCHEDULER]
 
 Starts a scheduler and WORKERS worker processes on this machine,
 then sends them the squares of 0 .. N-1 in blocks and adds the
 results up. The same client code talks to a cluster of many
-machines when you give Client the scheduler's address instead.
+machines when you give Client the scheduler's address instead:
+pass it as SCHEDULER (tcp://HOST:PORT) or set FORKLAB_DASK_SCHEDULER,
+and the script uses that cluster's workers, whatever WORKERS says.
 """
 import multiprocessing
 import os
@@ -54,12 +56,25 @@ if __name__ == "__main__":
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000_000
 
+    address = (sys.argv[3] if len(sys.argv) > 3
+               else os.environ.get("FORKLAB_DASK_SCHEDULER"))
+
+    import contextlib
     import distributed
-    print(f"distributed {distributed.__version__}: LocalCluster with "
-          f"{workers} worker processes")
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                           processes=True, dashboard_address=None)
-    with cluster, Client(cluster) as client:
+    if address:
+        # Someone else's cluster: connect, use its workers, leave it up.
+        cluster = contextlib.nullcontext()
+        client = Client(address, timeout="5s")
+        workers = len(client.scheduler_info()["workers"])
+        print(f"distributed {distributed.__version__}: the scheduler at "
+              f"{address}, {workers} worker{'s' if workers != 1 else ''}")
+    else:
+        print(f"distributed {distributed.__version__}: LocalCluster with "
+              f"{workers} worker processes")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    with cluster, client:
         pids = client.run(os.getpid)          # {worker address: pid}
         for address, pid in sorted(pids.items()):
             print(f"  worker {address} is pid {pid}")

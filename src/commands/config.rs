@@ -43,10 +43,18 @@ pub fn report(s: &Settings) -> String {
         ),
         ("python", python, &s.python.source),
         ("start_method", method, &s.start_method.source),
+        (
+            "dask_scheduler",
+            s.dask_scheduler
+                .value
+                .clone()
+                .unwrap_or_else(|| "a LocalCluster per run".into()),
+            &s.dask_scheduler.source,
+        ),
     ];
-    out.push_str(&format!("{:<13} {:<42} from\n", "setting", "value"));
+    out.push_str(&format!("{:<14} {:<42} from\n", "setting", "value"));
     for (name, value, source) in rows {
-        out.push_str(&format!("{name:<13} {value:<42} {source}\n"));
+        out.push_str(&format!("{name:<14} {value:<42} {source}\n"));
     }
     for problem in &s.problems {
         out.push_str(&format!("\nproblem: {problem}"));

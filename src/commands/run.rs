@@ -59,6 +59,9 @@ pub struct RunArgs {
     /// Runs per worker count; the table shows the fastest and the spread
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REPEAT, value_parser = parse_repeat)]
     pub repeat: usize,
+    /// The dask engine's scheduler, tcp://HOST:PORT [default: $FORKLAB_DASK_SCHEDULER, else the config file's dask_scheduler, else a LocalCluster for each run]
+    #[arg(long, value_name = "ADDR", value_parser = parse_scheduler)]
+    pub scheduler: Option<String>,
     /// Print the table as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -72,6 +75,7 @@ pub struct RunArgs {
 pub enum EngineArg {
     Python,
     Forklab,
+    Dask,
 }
 
 /// The python engine's pool APIs.
@@ -79,6 +83,10 @@ pub enum EngineArg {
 pub enum ApiArg {
     Pool,
     Executor,
+}
+
+fn parse_scheduler(text: &str) -> Result<String, String> {
+    crate::lab::engine::dask::parse_scheduler(text)
 }
 
 fn parse_start_method(text: &str) -> Result<StartMethod, String> {
@@ -153,7 +161,8 @@ impl RunArgs {
             deadline: Duration::from_secs(self.deadline),
             engine: match self.engine {
                 Some(EngineArg::Forklab) => Engine::Forklab,
-                _ => Engine::Python,
+                Some(EngineArg::Dask) => Engine::Dask,
+                None | Some(EngineArg::Python) => Engine::Python,
             },
             start_method: self.start_method,
             api: match self.api {
@@ -161,8 +170,14 @@ impl RunArgs {
                 ApiArg::Executor => PoolApi::Executor,
             },
             repeat: self.repeat,
+            scheduler: self.scheduler.clone().map(std::sync::Arc::new),
             ..LabConfig::new(workload)
         };
+        if config.scheduler.is_some() && config.engine != Engine::Dask {
+            return Err(LabError::Invalid(
+                "--scheduler is for the dask engine: add --engine dask".into(),
+            ));
+        }
         // The python engine's checks need its interpreter: see `run`.
         if config.engine == Engine::Forklab {
             config.validate()?;
@@ -199,6 +214,10 @@ pub fn run(
             Ok(found) => config.python = Some(std::sync::Arc::new(found)),
             Err(e) => return usage(&format!("the python engine needs Python: {e}")),
         },
+        Some(EngineArg::Dask) => match Interpreter::find(python) {
+            Ok(found) => config.python = Some(std::sync::Arc::new(found)),
+            Err(e) => return usage(&format!("the dask engine needs Python with Dask: {e}")),
+        },
         Some(EngineArg::Forklab) => {}
     }
     if let Err(e) = config.validate() {
@@ -212,14 +231,37 @@ pub fn run(
         args.workers.clone()
     };
     let progress = Progress::new(std::io::stderr().is_terminal());
-    let results =
-        sweep(&config, &counts, |event| progress.show(&event)).map_err(|e| e.to_string())?;
+    // Runs that finished, kept if the sweep stops half way (a cluster lost).
+    let finished = RefCell::new(Vec::new());
+    let swept = sweep(&config, &counts, |event| {
+        if let LabEvent::RunFinished(r) = &event {
+            finished.borrow_mut().push((**r).clone());
+        }
+        progress.show(&event)
+    });
+    let (results, stopped) = match swept {
+        Ok(results) => (results, None),
+        Err(e) if finished.borrow().is_empty() => return Err(e.to_string()),
+        Err(e) => (finished.into_inner(), Some(e)),
+    };
     // As it ran: engine, interpreter and task size settled.
     if let Some(first) = results.first() {
         config = first.config.clone();
     }
     let text = if args.json {
-        json(&config, &results)
+        let text = json(&config, &results);
+        match &stopped {
+            // Marked in the document itself: `"partial": "why"`.
+            Some(e) => text.replacen(
+                "{\n",
+                &format!(
+                    "{{\n  \"partial\": {},\n",
+                    serde_json::Value::String(e.to_string())
+                ),
+                1,
+            ),
+            None => text,
+        }
     } else if args.csv {
         csv(&results)
     } else {
@@ -232,6 +274,13 @@ pub fn run(
                 crate::lab::engine::calibrate::TARGET.as_secs_f64()
             ));
         }
+        if let Some(e) = &stopped {
+            text.push_str(&partial_note(
+                &results,
+                counts.len() * config.repeat.max(1),
+                e,
+            ));
+        }
         text
     };
     let mut out = std::io::stdout().lock();
@@ -241,7 +290,24 @@ pub fn run(
     if let Some(join) = join {
         send_to_class(join, &results);
     }
-    Ok(ExitCode::SUCCESS)
+    match stopped {
+        // The table above is partial: say why, and fail.
+        Some(e) => Err(format!(
+            "the sweep stopped after {} run{}, the results above are partial: {e}",
+            results.len(),
+            if results.len() == 1 { "" } else { "s" }
+        )),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The line under a table of a sweep that stopped half way.
+fn partial_note(results: &[RunResult], planned: usize, error: &LabError) -> String {
+    format!(
+        "PARTIAL: {} of {planned} runs finished before the sweep stopped: {}\n",
+        results.len(),
+        error.to_string().lines().next().unwrap_or_default()
+    )
 }
 
 /// Sends the table to a class. A class that cannot be reached is

@@ -20,6 +20,11 @@ pub enum Role {
     Tracker,
     /// The forkserver that copies workers under the forkserver method.
     Forkserver,
+    /// A Dask scheduler (`dask scheduler`).
+    Scheduler,
+    /// A Dask nanny (`dask worker`): starts, watches and restarts the
+    /// worker process below it.
+    Nanny,
     /// A `multiprocessing.Manager`'s server: the process that holds the
     /// shared objects and answers the others over a socket.
     Manager,
@@ -38,6 +43,8 @@ impl Role {
             Role::Worker => "worker",
             Role::Tracker => "tracker",
             Role::Forkserver => "forkserver",
+            Role::Scheduler => "scheduler",
+            Role::Nanny => "nanny",
             Role::Manager => "manager",
             Role::Other => "other",
         }
@@ -68,6 +75,26 @@ fn is_forklab(name: &str, command: &str) -> bool {
     name == "forklab" || program(command) == "forklab"
 }
 
+/// Dask's command-line programs, in any of their spellings: `dask
+/// scheduler`, the older `dask-scheduler`, `python -m
+/// distributed.cli.dask_scheduler` (the same for `worker`).
+fn dask_program(command: &str) -> Option<&'static str> {
+    let mut words = command.split(' ').take(6);
+    let mut previous = "";
+    for word in words.by_ref() {
+        let base = word.rsplit('/').next().unwrap_or(word);
+        for what in ["scheduler", "worker"] {
+            let dashed = base.strip_prefix("dask-") == Some(what);
+            let module = base.strip_prefix("distributed.cli.dask_") == Some(what);
+            if dashed || module || (previous == "dask" && base == what) {
+                return Some(what);
+            }
+        }
+        previous = base;
+    }
+    None
+}
+
 /// The role of a process with this kernel `name` and `command` line, whose
 /// parent (when known) has `parent` as its name and command line.
 pub fn classify(name: &str, command: &str, parent: Option<(&str, &str)>) -> Role {
@@ -82,6 +109,13 @@ pub fn classify(name: &str, command: &str, parent: Option<(&str, &str)>) -> Role
         } else {
             Role::Forkserver
         };
+    }
+    match dask_program(command) {
+        Some("scheduler") => return Role::Scheduler,
+        // Without a nanny, `dask worker` is the worker itself.
+        Some(_) if command.split(' ').any(|w| w == "--no-nanny") => return Role::Worker,
+        Some(_) => return Role::Nanny,
+        None => {}
     }
     if is_forklab(name, command) {
         return match command.split(' ').nth(1) {
@@ -138,6 +172,11 @@ pub fn brief(role: Role, command: &str) -> String {
         | Role::Tracker
         | Role::Forkserver
         | Role::Manager => String::new(),
+        // The address it serves or joins, when given.
+        Role::Scheduler | Role::Nanny => words
+            .find(|w| w.contains("://"))
+            .map(String::from)
+            .unwrap_or_default(),
         Role::Master | Role::Worker if is_python("", program) => {
             let args: Vec<&str> = words.collect();
             if args.contains(&"-c") {
@@ -196,6 +235,62 @@ mod tests {
         let shell = ("bash", "bash /root/.pyenv/libexec/pyenv-exec python3");
         assert_eq!(classify(shell.0, shell.1, Some(guard)), Role::Other);
         assert_eq!(classify(master.0, master.1, Some(shell)), Role::Master);
+    }
+
+    #[test]
+    fn dask_scheduler_nanny_and_worker() {
+        let venv = "/home/me/venv/bin/python3 /home/me/venv/bin/dask";
+        let scheduler = format!("{venv} scheduler --host 127.0.0.1 --port 8786");
+        let nanny = format!("{venv} worker tcp://127.0.0.1:8786 --nthreads 1");
+        let shell = ("bash", "bash");
+        assert_eq!(classify("dask", &scheduler, Some(shell)), Role::Scheduler);
+        assert_eq!(classify("dask", &nanny, Some(shell)), Role::Nanny);
+        // The nanny's spawned child does the work; its tracker is a tracker.
+        let parent = Some(("dask", nanny.as_str()));
+        assert_eq!(classify("python3", SPAWNED, parent), Role::Worker);
+        let tracker = "python3 -B -c from multiprocessing.resource_tracker import main;main(11)";
+        assert_eq!(classify("python3", tracker, parent), Role::Tracker);
+        let other_spellings = [
+            (
+                "dask-scheduler",
+                "/v/bin/python /v/bin/dask-scheduler",
+                Role::Scheduler,
+            ),
+            (
+                "python3",
+                "python3 -m distributed.cli.dask_scheduler --port 0",
+                Role::Scheduler,
+            ),
+            (
+                "dask-worker",
+                "/v/bin/python /v/bin/dask-worker tcp://h:1",
+                Role::Nanny,
+            ),
+            (
+                "python3",
+                "python3 -m distributed.cli.dask_worker tcp://h:1",
+                Role::Nanny,
+            ),
+            (
+                "dask",
+                "/v/bin/python /v/bin/dask worker tcp://h:1 --no-nanny",
+                Role::Worker,
+            ),
+        ];
+        for (name, command, role) in other_spellings {
+            assert_eq!(classify(name, command, None), role, "{command}");
+        }
+        // Neither: a script that merely mentions dask, a worker's own script.
+        assert_eq!(
+            classify("python3", "python3 -u dask_demo.py worker", None),
+            Role::Master
+        );
+        assert_eq!(
+            classify("python3", "python3 -u worker.py dask", None),
+            Role::Master
+        );
+        assert_eq!(brief(Role::Nanny, &nanny), "tcp://127.0.0.1:8786");
+        assert_eq!(brief(Role::Scheduler, &scheduler), "");
     }
 
     #[test]

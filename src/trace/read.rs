@@ -120,7 +120,7 @@ impl Trace {
         for entry in &self.entries {
             if let Entry::Lab(LabEvent::RunFinished(result)) = &entry.entry {
                 results.retain(|r| r.config.workers != result.config.workers);
-                results.push(result.clone());
+                results.push((**result).clone());
             }
         }
         results.sort_by_key(|r| r.config.workers);

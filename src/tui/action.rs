@@ -148,8 +148,9 @@ pub enum Action {
     /// A digit of the learner's guess for the next run.
     LabGuess(char),
     LabGuessBackspace,
-    /// Something happened in the running lab.
-    Lab(crate::lab::pool::LabEvent),
+    /// Something happened in the running lab (boxed: a run's config
+    /// and result are large beside the other actions).
+    Lab(Box<crate::lab::pool::LabEvent>),
     /// Something happened in Python run `number`.
     Python(u64, crate::python::PyEvent),
     /// The background search for Python ended.

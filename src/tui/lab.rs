@@ -96,6 +96,8 @@ pub struct LabView {
     pub batch: u64,
     /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
     pub runs_started: usize,
+    /// The dask engine's cluster, as its scheduler last reported it.
+    pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
     /// Another machine's results to compare with, if any.
     pub recorded: Option<Recorded>,
 }
@@ -132,6 +134,7 @@ impl LabView {
             cores,
             batch: 0,
             runs_started: 0,
+            cluster: Vec::new(),
             recorded: None,
         }
     }
@@ -156,6 +159,7 @@ impl LabView {
                 start_method: keep.start_method,
                 api: keep.api,
                 python: keep.python,
+                scheduler: keep.scheduler,
                 repeat: keep.repeat,
                 worker_exe: keep.worker_exe,
                 ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
@@ -217,12 +221,22 @@ impl LabView {
         self.message = None;
     }
 
+    /// Whether the cluster pane takes the process pane's place: the dask
+    /// engine on a scheduler forklab did not start, whose workers are
+    /// not in forklab's process family.
+    pub fn shows_cluster(&self) -> bool {
+        self.config.engine == Engine::Dask
+            && self.config.scheduler.is_some()
+            && !self.cluster.is_empty()
+    }
+
     /// A Python `Pool`, a Python `ProcessPoolExecutor`, forklab's own workers.
     pub fn cycle_engine(&mut self) {
         (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
             (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
             (Engine::Python, PoolApi::Executor) => (Engine::Forklab, PoolApi::Pool),
-            (Engine::Forklab, _) => (Engine::Python, PoolApi::Pool),
+            (Engine::Forklab, _) => (Engine::Dask, PoolApi::Pool),
+            (Engine::Dask, _) => (Engine::Python, PoolApi::Pool),
         };
         if self
             .config
@@ -389,6 +403,16 @@ impl LabView {
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);
+                // A Dask worker that joined mid-run gets a row of its own.
+                if worker == self.workers.len() && worker < MAX_WORKERS {
+                    self.workers.push(WorkerRow {
+                        pid,
+                        ready: false,
+                        task: None,
+                        done: 0,
+                        ended: None,
+                    });
+                }
                 if let Some(w) = self.workers.get_mut(worker) {
                     w.pid = pid;
                 }
@@ -469,7 +493,7 @@ impl LabView {
                     m.result.config.workers != result.config.workers || m.batch == batch
                 });
                 self.measured.push(Measured {
-                    result,
+                    result: *result,
                     guess,
                     batch,
                 });
@@ -485,6 +509,7 @@ impl LabView {
                 self.message = Some(error.to_string());
             }
             LabEvent::Notice(notice) => self.message = Some(notice),
+            LabEvent::Cluster(workers) => self.cluster = workers,
             LabEvent::SweepFinished(_) => {
                 self.running = false;
                 self.sweeping = false;
@@ -559,7 +584,10 @@ mod tests {
         lab.guess = "0,4".into();
         lab.starting(true);
         for workers in [1, 2, 4] {
-            lab.apply(LabEvent::RunFinished(result(workers, 900 / workers as u64)));
+            lab.apply(LabEvent::RunFinished(Box::new(result(
+                workers,
+                900 / workers as u64,
+            ))));
         }
         let guesses: Vec<_> = lab.measured.iter().map(|m| m.guess).collect();
         assert_eq!(guesses, [None, Some(0.4), None]);
@@ -601,10 +629,10 @@ mod tests {
         });
         assert_eq!(lab.workers[1].done, 1);
         assert_eq!(lab.bars[0].end, Some(Duration::from_millis(9)));
-        lab.apply(LabEvent::RunFinished(result(2, 900)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(2, 900))));
         assert!(!lab.running);
         assert_eq!(lab.measured[0].guess, Some(1.5));
-        lab.apply(LabEvent::RunFinished(result(1, 1800)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(1, 1800))));
         let rows = lab.rows();
         assert_eq!(rows[0].workers, 1);
         assert!((rows[1].speedup.unwrap() - 2.0).abs() < 1e-9);
@@ -623,7 +651,7 @@ mod tests {
                 started: Instant::now(),
             });
             assert!(lab.running);
-            lab.apply(LabEvent::RunFinished(result(1, wall)));
+            lab.apply(LabEvent::RunFinished(Box::new(result(1, wall))));
             // Running until the point's last repeat is in.
             assert_eq!(lab.running, i < 2, "after run {}", i + 1);
             assert_eq!(lab.point_done(1), i == 2);
@@ -636,9 +664,9 @@ mod tests {
         );
         // A new run of the same workers replaces them; other counts stay.
         lab.starting(false);
-        lab.apply(LabEvent::RunFinished(result(2, 500)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(2, 500))));
         lab.starting(false);
-        lab.apply(LabEvent::RunFinished(result(1, 990)));
+        lab.apply(LabEvent::RunFinished(Box::new(result(1, 990))));
         assert_eq!(lab.measured.len(), 2);
         assert_eq!(lab.rows()[0].wall, Duration::from_millis(990));
     }
@@ -668,6 +696,8 @@ mod tests {
         );
         lab.cycle_start_method();
         assert_eq!(lab.config.start_method, None);
+        lab.cycle_engine();
+        assert_eq!(lab.config.engine, Engine::Dask);
         lab.cycle_engine();
         assert_eq!(
             (lab.config.engine, lab.config.api),

@@ -450,14 +450,14 @@ impl Runtime {
                 self.note(Record::LabBegan { sweep: false });
                 let tx = self.tx.clone();
                 self.lab = Some(start_lab(config, move |event| {
-                    let _ = tx.send(Event::Lab(event));
+                    let _ = tx.send(Event::Lab(Box::new(event)));
                 }));
             }
             Effect::SweepLab(config, counts) => {
                 self.note(Record::LabBegan { sweep: true });
                 let tx = self.tx.clone();
                 self.lab = Some(start_sweep(config, counts, move |event| {
-                    let _ = tx.send(Event::Lab(event));
+                    let _ = tx.send(Event::Lab(Box::new(event)));
                 }));
             }
             Effect::StopLab => {

@@ -204,7 +204,7 @@ fn session_trace(cores: usize) -> Trace {
             ..RunResult::default()
         };
         results.push(result.clone());
-        rec.record(at(t + end), lab(LabEvent::RunFinished(result)))
+        rec.record(at(t + end), lab(LabEvent::RunFinished(Box::new(result))))
             .unwrap();
         t += end + 300;
     }
@@ -455,7 +455,10 @@ fn lab_compared_with_a_recorded_machine_120x40() {
             crashes: Vec::new(),
             ..RunResult::default()
         };
-        update(&mut s, Action::Lab(LabEvent::RunFinished(result)));
+        update(
+            &mut s,
+            Action::Lab(Box::new(LabEvent::RunFinished(Box::new(result)))),
+        );
     }
     let f = frame(&s);
     assert!(f.contains("recorded 16-core machine"), "{f}");

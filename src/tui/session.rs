@@ -57,7 +57,7 @@ impl Recorder {
         let record = match event {
             Event::Sampled(sample, at) => return self.file.sample(*at, sample),
             Event::Lab(event) => Record::Lab {
-                event: event.clone(),
+                event: (**event).clone(),
             },
             Event::Python(run, event) => Record::Py {
                 run: *run,
@@ -105,7 +105,7 @@ pub fn replay_actions(base: Instant, delivery: Delivery) -> Vec<Action> {
             Entry::Sample(sample) => Action::Sampled(Box::new(sample), at),
             Entry::Ended { pid, exit } => Action::ChildEnded { pid, ending: exit },
             Entry::LabBegan { sweep } => Action::ReplayLabBegan { sweep },
-            Entry::Lab(event) => Action::Lab(event),
+            Entry::Lab(event) => Action::Lab(Box::new(event)),
             Entry::PyBegan {
                 run,
                 title,

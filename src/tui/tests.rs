@@ -509,19 +509,19 @@ fn lab_state(width: u16, height: u16) -> State {
     };
     update(
         &mut s,
-        Action::Lab(LabEvent::RunStarted {
+        Action::Lab(Box::new(LabEvent::RunStarted {
             config,
             started: std::time::Instant::now(),
-        }),
+        })),
     );
     for (worker, pid) in [(0, 101), (1, 102)] {
         update(
             &mut s,
-            Action::Lab(LabEvent::WorkerSpawned {
+            Action::Lab(Box::new(LabEvent::WorkerSpawned {
                 worker,
                 pid,
                 at: ms(1),
-            }),
+            })),
         );
     }
     for task in 0..8 {
@@ -529,25 +529,28 @@ fn lab_state(width: u16, height: u16) -> State {
         let pid = 101 + worker as u32;
         update(
             &mut s,
-            Action::Lab(LabEvent::TaskStarted {
+            Action::Lab(Box::new(LabEvent::TaskStarted {
                 worker,
                 pid,
                 task,
                 at: ms(10 + 120 * (task / 2) as u64),
-            }),
+            })),
         );
         update(
             &mut s,
-            Action::Lab(LabEvent::TaskFinished {
+            Action::Lab(Box::new(LabEvent::TaskFinished {
                 worker,
                 pid,
                 task,
                 value: 1,
                 at: ms(125 + 120 * (task / 2) as u64),
-            }),
+            })),
         );
     }
-    update(&mut s, Action::Lab(LabEvent::RunFinished(result(2, 1020))));
+    update(
+        &mut s,
+        Action::Lab(Box::new(LabEvent::RunFinished(Box::new(result(2, 1020))))),
+    );
     s
 }
 
@@ -862,6 +865,40 @@ fn a_frame_of_another_size_than_the_state_knows_is_drawn_within_it() {
             }
         }
     }
+}
+
+/// The dask engine on a scheduler forklab did not start: the cluster
+/// pane takes the process pane's place, a load bar per host and a row per
+/// worker (the run's two, and one it did not use).
+#[test]
+fn cluster_pane_replaces_the_processes_120x40() {
+    use crate::lab::engine::dask::ClusterWorker;
+    let mut s = lab_state(120, 40);
+    assert!(!s.lab.shows_cluster());
+    s.lab.config.engine = crate::lab::Engine::Dask;
+    s.lab.config.scheduler = Some(std::sync::Arc::new("tcp://10.0.0.1:8786".into()));
+    let worker = |host: &str, port: u16, pid: u32, cpu: f64, running: usize| ClusterWorker {
+        address: format!("tcp://{host}:{port}"),
+        pid,
+        host: host.into(),
+        nthreads: 1,
+        mem: 4 << 30,
+        used: 60 << 20,
+        cpu,
+        running,
+    };
+    update(
+        &mut s,
+        Action::Lab(Box::new(crate::lab::LabEvent::Cluster(vec![
+            worker("10.0.0.2", 40001, 101, 98.0, 3),
+            worker("10.0.0.2", 40002, 102, 51.0, 2),
+            worker("10.0.0.3", 40001, 0, 0.0, 0),
+        ]))),
+    );
+    assert!(s.lab.shows_cluster());
+    let text = format!("{:?}", screen(&s).backend());
+    assert!(!text.contains("Processes:"), "{text}");
+    insta::assert_snapshot!(screen(&s).backend());
 }
 
 #[test]

@@ -38,7 +38,7 @@ pub fn rate(config: &LabConfig) -> Result<f64, String> {
     }
     let r = match config.engine {
         Engine::Forklab => forklab_rate()?,
-        Engine::Python => {
+        Engine::Python | Engine::Dask => {
             let python = match &config.python {
                 Some(p) => (**p).clone(),
                 None => crate::python::Interpreter::find(None).map_err(|e| e.to_string())?,

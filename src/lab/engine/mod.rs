@@ -14,6 +14,7 @@
 //! last events, the settings check, the outside-load reading) is here.
 
 pub mod calibrate;
+pub mod dask;
 mod driver;
 pub mod forklab;
 pub mod load;
@@ -41,15 +42,18 @@ pub enum Engine {
     Forklab,
     /// A real Python pool, run by the learner's Python.
     Python,
+    /// Dask tasks on a Dask cluster (a LocalCluster or a scheduler's).
+    Dask,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 2] = [Engine::Python, Engine::Forklab];
+    pub const ALL: [Engine; 3] = [Engine::Python, Engine::Forklab, Engine::Dask];
 
     pub fn name(self) -> &'static str {
         match self {
             Engine::Forklab => "forklab",
             Engine::Python => "python",
+            Engine::Dask => "dask",
         }
     }
 
@@ -57,13 +61,14 @@ impl Engine {
         Engine::ALL
             .into_iter()
             .find(|e| e.name() == name.trim())
-            .ok_or_else(|| format!("unknown engine {name:?}: choose python or forklab"))
+            .ok_or_else(|| format!("unknown engine {name:?}: choose python, forklab or dask"))
     }
 
     fn imp(self) -> &'static dyn PoolEngine {
         match self {
             Engine::Forklab => &forklab::ForklabEngine,
             Engine::Python => &python::PythonEngine,
+            Engine::Dask => &dask::DaskEngine,
         }
     }
 
@@ -164,7 +169,7 @@ pub fn execute(
         Ok(result)
     });
     match &result {
-        Ok(r) => sink(LabEvent::RunFinished(r.clone())),
+        Ok(r) => sink(LabEvent::RunFinished(Box::new(r.clone()))),
         Err(e) => sink(LabEvent::RunFailed(e.clone())),
     }
     result
@@ -210,6 +215,15 @@ pub fn resolve(config: &LabConfig, sink: &dyn Fn(LabEvent)) -> Result<LabConfig,
         }
         config.engine = engine;
         config.python = python.map(std::sync::Arc::new);
+    }
+    if config.engine == Engine::Dask && config.python.is_none() {
+        let python = Interpreter::find(None).map_err(|e| {
+            LabError::Invalid(format!(
+                "the dask engine needs Python with Dask: {}",
+                e.to_string().lines().next().unwrap_or_default()
+            ))
+        })?;
+        config.python = Some(std::sync::Arc::new(python));
     }
     if config.calibrate {
         config = calibrate::calibrated(&config)

@@ -554,7 +554,7 @@ impl Driver<'_> {
 }
 
 /// After a stop: the guard's last word, bounded in time.
-fn wait_exit(rx: &mpsc::Receiver<PyEvent>) -> Option<crate::python::Exited> {
+pub(super) fn wait_exit(rx: &mpsc::Receiver<PyEvent>) -> Option<crate::python::Exited> {
     let until = Instant::now() + STOP_LIMIT;
     loop {
         let left = until.checked_duration_since(Instant::now())?;
@@ -574,7 +574,7 @@ fn serial_part(name: &str) -> SerialPart {
     }
 }
 
-fn keep_tail(tail: &mut String, line: &str) {
+pub(super) fn keep_tail(tail: &mut String, line: &str) {
     tail.push_str(line);
     tail.push('\n');
     if tail.len() > 4096 {

@@ -48,6 +48,10 @@ pub struct LabConfig {
     /// worker takes about 1.5 s here (`engine::calibrate`).
     #[serde(default)]
     pub calibrate: bool,
+    /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
+    /// LocalCluster of `workers` processes started for the run.
+    #[serde(default)]
+    pub scheduler: Option<std::sync::Arc<String>>,
 }
 
 fn one() -> usize {
@@ -73,6 +77,7 @@ impl LabConfig {
             python: None,
             repeat: 1,
             calibrate: false,
+            scheduler: None,
         }
     }
 

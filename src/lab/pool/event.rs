@@ -77,13 +77,16 @@ pub enum LabEvent {
     /// A worker died mid-run; its tasks went back to the queue.
     WorkerCrashed(Crash),
     /// The last event of a successful run.
-    RunFinished(RunResult),
+    RunFinished(Box<RunResult>),
     /// The last event of a failed or cancelled run.
     RunFailed(LabError),
     /// After all runs of a sweep, in order (see `measure::start_sweep`).
     SweepFinished(Vec<RunResult>),
     /// Something to tell before a run (another engine used, say).
     Notice(String),
+    /// The dask engine's cluster as the scheduler sees it, one row per
+    /// worker (every worker, used by the run or not).
+    Cluster(Vec<crate::lab::engine::dask::ClusterWorker>),
 }
 
 /// A finished, verified run.

@@ -291,6 +291,11 @@ impl State {
         self.interval = settings.refresh_index();
         self.sampling = self.interval();
         self.python.start_method = settings.start_method.value;
+        self.lab.config.scheduler = settings
+            .dask_scheduler
+            .value
+            .clone()
+            .map(std::sync::Arc::new);
     }
 
     pub fn lesson(&self) -> &crate::lesson::Lesson {

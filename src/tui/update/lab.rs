@@ -113,6 +113,7 @@ pub(super) fn update(
             state.lab.guess.pop();
         }
         Action::Lab(event) => {
+            let event = *event;
             // A replay's runs are not the learner's: progress stays as it is.
             if let LabEvent::RunFinished(result) = &event
                 && state.replay.is_none()

@@ -218,6 +218,10 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
             })
         }
         (crate::lab::Engine::Forklab, _) => "forklab's own workers".into(),
+        (crate::lab::Engine::Dask, _) => match &c.scheduler {
+            Some(addr) => format!("Dask tasks on the scheduler at {addr}"),
+            None => "Dask tasks on a LocalCluster".into(),
+        },
     };
     let method = match (c.start_method, last) {
         // forklab's own "spawn" is an exec of its binary.

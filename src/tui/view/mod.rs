@@ -2,6 +2,7 @@
 //! or popup.
 
 mod class;
+mod cluster;
 mod contents;
 mod cores;
 mod examples;
@@ -69,7 +70,11 @@ pub fn view(state: &State, frame: &mut Frame) {
             } else {
                 cores::pane(state, live, frame, areas.cores);
             }
-            processes::draw(t, live, frame, areas.processes);
+            if state.mode == Mode::Lab && state.lab.shows_cluster() {
+                cluster::draw(t, &state.lab, frame, areas.processes);
+            } else {
+                processes::draw(t, live, frame, areas.processes);
+            }
         }
     } else {
         main_column(state, frame, &areas);
