@@ -1,35 +1,20 @@
-//! One run of a Python script: a temporary working directory with copies of
-//! the script and its data, the guard and the interpreter started without
-//! a shell, and everything that happens reported as [`PyEvent`]s.
-//!
-//! Every run reports, in this order: `Started` (unless it fails first), any
-//! number of `Output`s (and at most one `OutputLimit` and one `TimedOut`),
-//! then exactly one `Exited` or `Failed`; or, when a module the example
-//! requires is missing, only `Skipped`.
+//! The run's own thread: starts the guard, reads its pipes until the end
+//! and turns what it reads into [`PyEvent`]s.
 
 use std::io::{PipeReader, PipeWriter, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::guard::{Report, WORKDIR_PREFIX};
-use super::interpreter::Interpreter;
-use super::sanitize::Decoder;
-use super::{START_METHOD_VAR, StartMethod};
-use crate::lesson::{Example, LessonSet};
+use super::{EndCause, Exited, MAX_OUTPUT_BYTES, Output, PyEvent, RunRequest, Started, Stream};
 use crate::os::process::{self, Exit};
-
-/// The time limit of an example that names none: generous, because a
-/// learner may run a CPU-bound example with many workers on few cores.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Output kept per run; past it the rest is read and dropped, so a script
-/// printing in a loop cannot eat all memory.
-pub const MAX_OUTPUT_BYTES: usize = 64 << 20;
+use crate::python::START_METHOD_VAR;
+use crate::python::guard::Report;
+use crate::python::sanitize::Decoder;
 
 /// How long the guard has to end a run after being asked, before forklab
 /// kills the guard and the script's group itself.
@@ -37,259 +22,6 @@ const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// How long output may still arrive after the guard has ended.
 const DRAIN_LIMIT: Duration = Duration::from_secs(2);
-
-/// Loaded by every Python process of the run (through `PYTHONPATH`): makes
-/// stdout and stderr line-buffered, as in a terminal. `-u` alone makes
-/// `print` write the text and the newline separately, so lines printed at
-/// the same time by several workers would be cut into each other. Then it
-/// hands over to the `sitecustomize` it hides, if any.
-const SITECUSTOMIZE: &str = r#"import os, sys
-for _stream in (sys.stdout, sys.stderr):
-    try:
-        _stream.reconfigure(line_buffering=True, write_through=False)
-    except Exception:
-        pass
-try:
-    import importlib.machinery, importlib.util
-    _here = os.path.dirname(os.path.abspath(__file__))
-    _rest = [p for p in sys.path if os.path.abspath(p or ".") != _here]
-    _spec = importlib.machinery.PathFinder.find_spec("sitecustomize", _rest)
-    if _spec is not None and _spec.loader is not None:
-        _module = importlib.util.module_from_spec(_spec)
-        _spec.loader.exec_module(_module)
-except Exception:
-    pass
-"#;
-
-/// What to run: built by [`RunRequest::for_example`] (or
-/// [`RunRequest::for_script`]), then adjusted through its public fields.
-#[derive(Debug)]
-pub struct RunRequest {
-    pub interpreter: Interpreter,
-    /// The script's file name inside the working directory.
-    pub script: String,
-    /// Command-line arguments after the script's name.
-    pub args: Vec<String>,
-    /// `None`: the interpreter's default, and `FORKLAB_START_METHOD` unset.
-    pub start_method: Option<StartMethod>,
-    pub timeout: Duration,
-    /// The exit status the lesson expects.
-    pub expect_exit: i32,
-    /// Where the lesson expects another status under one start method.
-    pub expect_exit_by_method: Vec<(StartMethod, i32)>,
-    /// Modules the script needs beyond the standard library; when one is
-    /// missing the run reports [`PyEvent::Skipped`] instead of starting.
-    pub requires: Vec<String>,
-    /// forklab's own program, re-executed as the guard; `None` means this
-    /// executable. (Tests that use the library give the forklab binary.)
-    pub launcher: Option<PathBuf>,
-    /// Holds `work/` (the script's working directory) and `site/` (the
-    /// `sitecustomize` above); removed after the run.
-    root: tempfile::TempDir,
-}
-
-impl RunRequest {
-    /// Copies the example's script and data into a new working directory.
-    pub fn for_example(
-        set: &LessonSet,
-        example: &Example,
-        interpreter: Interpreter,
-    ) -> Result<RunRequest, String> {
-        let contents = set
-            .file(&example.file)
-            .map_err(|e| format!("example {:?}: file {:?} {e}", example.id, example.file))?;
-        let name = Path::new(&example.file)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| format!("example {:?}: {:?} names no file", example.id, example.file))?;
-        let mut request = RunRequest::for_script(name, &contents, interpreter)?;
-        for data in &example.data {
-            set.copy_asset(data, &request.workdir())
-                .map_err(|e| format!("example {:?}: data {data:?}: {e}", example.id))?;
-        }
-        request.args = example.args.clone();
-        request.expect_exit = example.expect_exit;
-        request.expect_exit_by_method = StartMethod::ALL
-            .into_iter()
-            .filter_map(|m| {
-                let exit = example.by_method.get(m.as_str())?.expect_exit?;
-                Some((m, exit))
-            })
-            .collect();
-        request.requires = example.requires.clone();
-        request.timeout = example.timeout.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
-        Ok(request)
-    }
-
-    /// A working directory holding one script, `name`, with `contents`.
-    pub fn for_script(
-        name: &str,
-        contents: &[u8],
-        interpreter: Interpreter,
-    ) -> Result<RunRequest, String> {
-        let plain = !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0']);
-        if !plain {
-            return Err(format!("{name:?} is not a plain file name"));
-        }
-        let root = tempfile::Builder::new()
-            .prefix(WORKDIR_PREFIX)
-            .tempdir()
-            .map_err(|e| format!("cannot create a temporary working directory: {e}"))?;
-        let (work, site) = (root.path().join("work"), root.path().join("site"));
-        let prepared = std::fs::create_dir(&work)
-            .and_then(|()| std::fs::create_dir(&site))
-            .and_then(|()| std::fs::write(site.join("sitecustomize.py"), SITECUSTOMIZE));
-        prepared.map_err(|e| format!("cannot prepare {}: {e}", root.path().display()))?;
-        std::fs::write(work.join(name), contents)
-            .map_err(|e| format!("cannot copy {name} to {}: {e}", work.display()))?;
-        Ok(RunRequest {
-            interpreter,
-            script: name.to_string(),
-            args: Vec::new(),
-            start_method: None,
-            timeout: DEFAULT_TIMEOUT,
-            expect_exit: 0,
-            expect_exit_by_method: Vec::new(),
-            requires: Vec::new(),
-            launcher: None,
-            root,
-        })
-    }
-
-    /// The temporary directory the script runs in (removed after the run).
-    pub fn workdir(&self) -> PathBuf {
-        self.root.path().join("work")
-    }
-
-    /// What runs, for display: `python3 -u script.py ARGS`.
-    pub fn command_line(&self) -> String {
-        let mut words = vec![
-            self.interpreter.path.display().to_string(),
-            "-u".into(),
-            self.script.clone(),
-        ];
-        words.extend(self.args.iter().cloned());
-        super::sanitize::sanitize(&words.join(" "))
-    }
-
-    /// The start method that will run.
-    pub fn effective_start_method(&self) -> StartMethod {
-        self.start_method
-            .unwrap_or(self.interpreter.default_start_method)
-    }
-
-    /// The exit status the lesson expects under the method that will run.
-    pub fn expected_exit(&self) -> i32 {
-        let method = self.effective_start_method();
-        self.expect_exit_by_method
-            .iter()
-            .find(|(m, _)| *m == method)
-            .map_or(self.expect_exit, |(_, exit)| *exit)
-    }
-}
-
-/// Which output stream a piece of text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stream {
-    Stdout = 0,
-    Stderr = 1,
-}
-
-/// Something that happened in a run.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PyEvent {
-    Started(Started),
-    Output(Output),
-    /// [`MAX_OUTPUT_BYTES`] were reached; further output is dropped.
-    OutputLimit {
-        limit: usize,
-    },
-    /// The time limit passed; the run is being stopped (`Exited` follows).
-    TimedOut {
-        limit: Duration,
-    },
-    Exited(Exited),
-    /// forklab could not run the script (not the script failing).
-    Failed(String),
-    /// Not run: the interpreter lacks modules the example requires. The
-    /// only event of such a run.
-    Skipped {
-        missing: Vec<String>,
-    },
-}
-
-impl PyEvent {
-    /// What the learner reads for a skipped run: `skipped: needs dask`.
-    /// (Module and package names differ, so it names no install command;
-    /// the lesson does.)
-    pub fn skipped_message(missing: &[String]) -> String {
-        format!(
-            "skipped: needs {}, which this Python cannot import",
-            missing.join(", ")
-        )
-    }
-}
-
-/// The script is running.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub struct Started {
-    /// The script's own process (the Python master).
-    pub pid: u32,
-    /// Its process group (the same number: the master leads its group).
-    pub pgid: u32,
-    /// The guard: the root of the run's process family.
-    pub guard_pid: u32,
-    pub python: PathBuf,
-    /// The interpreter's exact version, e.g. `3.11.7`.
-    pub python_version: String,
-    /// The start method that runs.
-    pub start_method: StartMethod,
-    /// False when none was chosen and `start_method` is the default.
-    pub start_method_chosen: bool,
-    pub workdir: PathBuf,
-    /// What runs, for display.
-    pub command: String,
-}
-
-/// A piece of output, safe to draw. `line_end` false means the line goes
-/// on in a later `Output` of the same stream ([`super::Transcript`] joins them).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub struct Output {
-    pub stream: Stream,
-    /// Since the run started.
-    pub offset: Duration,
-    pub text: String,
-    pub line_end: bool,
-}
-
-/// Why a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EndCause {
-    /// The script ended by itself.
-    Finished,
-    /// [`PyRun::stop`] (or dropping the [`PyRun`]).
-    Stopped,
-    /// The time limit passed.
-    TimedOut,
-}
-
-/// The run is over; no process of it is left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub struct Exited {
-    pub status: Exit,
-    /// The script ended by itself with the status the lesson expects (an
-    /// exception the lesson demonstrates is an expected outcome).
-    pub expected: bool,
-    pub expect_exit: i32,
-    pub elapsed: Duration,
-    pub cause: EndCause,
-}
 
 type Sink = Arc<Mutex<Box<dyn Fn(PyEvent) + Send>>>;
 
@@ -689,7 +421,7 @@ impl Runner {
                 .collect::<Vec<_>>()
                 .join(" ");
             let why = match report {
-                Some(Report::Error(message)) => super::sanitize::sanitize(&message),
+                Some(Report::Error(message)) => crate::python::sanitize::sanitize(&message),
                 _ => format!("the guard ended ({guard_status}) before Python started"),
             };
             emit(PyEvent::Failed(format!(

@@ -1,0 +1,161 @@
+//! What to run: a temporary working directory holding the script, its
+//! data and the `sitecustomize` that makes output line-buffered.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::DEFAULT_TIMEOUT;
+use crate::lesson::{Example, LessonSet};
+use crate::python::StartMethod;
+use crate::python::guard::WORKDIR_PREFIX;
+use crate::python::interpreter::Interpreter;
+
+/// Loaded by every Python process of the run (through `PYTHONPATH`): makes
+/// stdout and stderr line-buffered, as in a terminal. `-u` alone makes
+/// `print` write the text and the newline separately, so lines printed at
+/// the same time by several workers would be cut into each other. Then it
+/// hands over to the `sitecustomize` it hides, if any.
+const SITECUSTOMIZE: &str = r#"import os, sys
+for _stream in (sys.stdout, sys.stderr):
+    try:
+        _stream.reconfigure(line_buffering=True, write_through=False)
+    except Exception:
+        pass
+try:
+    import importlib.machinery, importlib.util
+    _here = os.path.dirname(os.path.abspath(__file__))
+    _rest = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+    _spec = importlib.machinery.PathFinder.find_spec("sitecustomize", _rest)
+    if _spec is not None and _spec.loader is not None:
+        _module = importlib.util.module_from_spec(_spec)
+        _spec.loader.exec_module(_module)
+except Exception:
+    pass
+"#;
+
+/// What to run: built by [`RunRequest::for_example`] (or
+/// [`RunRequest::for_script`]), then adjusted through its public fields.
+#[derive(Debug)]
+pub struct RunRequest {
+    pub interpreter: Interpreter,
+    /// The script's file name inside the working directory.
+    pub script: String,
+    /// Command-line arguments after the script's name.
+    pub args: Vec<String>,
+    /// `None`: the interpreter's default, and `FORKLAB_START_METHOD` unset.
+    pub start_method: Option<StartMethod>,
+    pub timeout: Duration,
+    /// The exit status the lesson expects.
+    pub expect_exit: i32,
+    /// Where the lesson expects another status under one start method.
+    pub expect_exit_by_method: Vec<(StartMethod, i32)>,
+    /// Modules the script needs beyond the standard library; when one is
+    /// missing the run reports [`PyEvent::Skipped`](super::PyEvent::Skipped) instead of starting.
+    pub requires: Vec<String>,
+    /// forklab's own program, re-executed as the guard; `None` means this
+    /// executable. (Tests that use the library give the forklab binary.)
+    pub launcher: Option<PathBuf>,
+    /// Holds `work/` (the script's working directory) and `site/` (the
+    /// `sitecustomize` above); removed after the run.
+    pub(super) root: tempfile::TempDir,
+}
+
+impl RunRequest {
+    /// Copies the example's script and data into a new working directory.
+    pub fn for_example(
+        set: &LessonSet,
+        example: &Example,
+        interpreter: Interpreter,
+    ) -> Result<RunRequest, String> {
+        let contents = set
+            .file(&example.file)
+            .map_err(|e| format!("example {:?}: file {:?} {e}", example.id, example.file))?;
+        let name = Path::new(&example.file)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| format!("example {:?}: {:?} names no file", example.id, example.file))?;
+        let mut request = RunRequest::for_script(name, &contents, interpreter)?;
+        for data in &example.data {
+            set.copy_asset(data, &request.workdir())
+                .map_err(|e| format!("example {:?}: data {data:?}: {e}", example.id))?;
+        }
+        request.args = example.args.clone();
+        request.expect_exit = example.expect_exit;
+        request.expect_exit_by_method = StartMethod::ALL
+            .into_iter()
+            .filter_map(|m| {
+                let exit = example.by_method.get(m.as_str())?.expect_exit?;
+                Some((m, exit))
+            })
+            .collect();
+        request.requires = example.requires.clone();
+        request.timeout = example.timeout.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+        Ok(request)
+    }
+
+    /// A working directory holding one script, `name`, with `contents`.
+    pub fn for_script(
+        name: &str,
+        contents: &[u8],
+        interpreter: Interpreter,
+    ) -> Result<RunRequest, String> {
+        let plain = !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0']);
+        if !plain {
+            return Err(format!("{name:?} is not a plain file name"));
+        }
+        let root = tempfile::Builder::new()
+            .prefix(WORKDIR_PREFIX)
+            .tempdir()
+            .map_err(|e| format!("cannot create a temporary working directory: {e}"))?;
+        let (work, site) = (root.path().join("work"), root.path().join("site"));
+        let prepared = std::fs::create_dir(&work)
+            .and_then(|()| std::fs::create_dir(&site))
+            .and_then(|()| std::fs::write(site.join("sitecustomize.py"), SITECUSTOMIZE));
+        prepared.map_err(|e| format!("cannot prepare {}: {e}", root.path().display()))?;
+        std::fs::write(work.join(name), contents)
+            .map_err(|e| format!("cannot copy {name} to {}: {e}", work.display()))?;
+        Ok(RunRequest {
+            interpreter,
+            script: name.to_string(),
+            args: Vec::new(),
+            start_method: None,
+            timeout: DEFAULT_TIMEOUT,
+            expect_exit: 0,
+            expect_exit_by_method: Vec::new(),
+            requires: Vec::new(),
+            launcher: None,
+            root,
+        })
+    }
+
+    /// The temporary directory the script runs in (removed after the run).
+    pub fn workdir(&self) -> PathBuf {
+        self.root.path().join("work")
+    }
+
+    /// What runs, for display: `python3 -u script.py ARGS`.
+    pub fn command_line(&self) -> String {
+        let mut words = vec![
+            self.interpreter.path.display().to_string(),
+            "-u".into(),
+            self.script.clone(),
+        ];
+        words.extend(self.args.iter().cloned());
+        crate::python::sanitize::sanitize(&words.join(" "))
+    }
+
+    /// The start method that will run.
+    pub fn effective_start_method(&self) -> StartMethod {
+        self.start_method
+            .unwrap_or(self.interpreter.default_start_method)
+    }
+
+    /// The exit status the lesson expects under the method that will run.
+    pub fn expected_exit(&self) -> i32 {
+        let method = self.effective_start_method();
+        self.expect_exit_by_method
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map_or(self.expect_exit, |(_, exit)| *exit)
+    }
+}
