@@ -1,0 +1,177 @@
+//! The running lab's events: worker rows, task bars and results.
+
+use std::time::Duration;
+
+use super::{LabView, Measured, TaskBar, WorkerRow};
+use crate::lab::pool::{LabEvent, MAX_WORKERS};
+
+impl LabView {
+    /// A worker is gone: its row says how, and the bar of the task it
+    /// was on stops where it died instead of growing with the clock.
+    fn worker_ended(&mut self, worker: usize, how: String, at: Duration) {
+        if let Some(w) = self.workers.get_mut(worker) {
+            w.ended = Some(how);
+            w.task = None;
+        }
+        for bar in self.bars.iter_mut().filter(|b| b.worker == worker) {
+            bar.end.get_or_insert(at);
+        }
+    }
+
+    /// The run is about to start: take the guess, which was for the
+    /// workers set now; the box empties for the next guess.
+    pub fn starting(&mut self, sweep: bool) {
+        self.run_guess = std::mem::take(&mut self.guess)
+            .replace(',', ".")
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|g| *g > 0.0)
+            .map(|g| (self.config.workers, g));
+        self.running = true;
+        self.sweeping = sweep;
+        self.message = None;
+        self.batch += 1;
+        self.runs_started = 0;
+    }
+
+    /// Takes one event of the running lab.
+    pub fn apply(&mut self, event: LabEvent) {
+        match event {
+            LabEvent::RunStarted { config, .. } => {
+                self.workers = vec![
+                    WorkerRow {
+                        pid: 0,
+                        ready: false,
+                        task: None,
+                        done: 0,
+                        ended: None
+                    };
+                    config.workers
+                ];
+                self.bars.clear();
+                self.serial.clear();
+                self.now = Duration::ZERO;
+                self.tasks_done = 0;
+                self.running = true;
+                self.runs_started += 1;
+                // The run's own settings, as the lab thread settled them
+                // (calibrated task size, the engine that ran; a replay's too).
+                self.config = config;
+            }
+            LabEvent::WorkerSpawned { worker, pid, at } => {
+                self.now = self.now.max(at);
+                // A Dask worker that joined mid-run gets a row of its own.
+                if worker == self.workers.len() && worker < MAX_WORKERS {
+                    self.workers.push(WorkerRow {
+                        pid,
+                        ready: false,
+                        task: None,
+                        done: 0,
+                        ended: None,
+                    });
+                }
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.pid = pid;
+                }
+            }
+            LabEvent::WorkerReady { worker, at, .. } => {
+                self.now = self.now.max(at);
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.ready = true;
+                }
+            }
+            LabEvent::AllReady { at } => self.now = self.now.max(at),
+            LabEvent::SerialStarted { at, .. } => {
+                self.now = self.now.max(at);
+                self.serial.push((at, None));
+            }
+            LabEvent::SerialFinished { at, .. } => {
+                self.now = self.now.max(at);
+                if let Some(last) = self.serial.last_mut() {
+                    last.1 = Some(at);
+                }
+            }
+            LabEvent::TaskStarted {
+                worker, task, at, ..
+            } => {
+                self.now = self.now.max(at);
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.task = Some(task);
+                }
+                self.bars.push(TaskBar {
+                    worker,
+                    task,
+                    start: at,
+                    end: None,
+                });
+            }
+            LabEvent::TaskFinished {
+                worker, task, at, ..
+            } => {
+                self.now = self.now.max(at);
+                self.tasks_done += 1;
+                if let Some(w) = self.workers.get_mut(worker) {
+                    w.done += 1;
+                    if w.task == Some(task) {
+                        w.task = None;
+                    }
+                }
+                if let Some(bar) = self
+                    .bars
+                    .iter_mut()
+                    .rev()
+                    .find(|b| b.worker == worker && b.task == task && b.end.is_none())
+                {
+                    bar.end = Some(at);
+                }
+            }
+            LabEvent::WorkerExited {
+                worker, exit, at, ..
+            } => {
+                self.now = self.now.max(at);
+                self.worker_ended(worker, exit.phrase(), at);
+            }
+            LabEvent::WorkerCrashed(crash) => {
+                self.worker_ended(
+                    crash.worker,
+                    format!("crashed: {}", crash.exit.phrase()),
+                    crash.at,
+                );
+                self.message = Some(format!("{crash}"));
+            }
+            LabEvent::RunFinished(result) => {
+                let guess = self.guess_for(&result);
+                if guess.is_some() {
+                    self.run_guess = None;
+                }
+                // Runs of this point from an earlier batch give way.
+                let batch = self.batch;
+                self.measured.retain(|m| {
+                    m.result.config.workers != result.config.workers || m.batch == batch
+                });
+                self.measured.push(Measured {
+                    result: *result,
+                    guess,
+                    batch,
+                });
+                self.measured.sort_by_key(|m| m.result.config.workers);
+                // A run alone ends with its point's last repeat.
+                if !self.sweeping && self.runs_started >= self.config.repeat {
+                    self.running = false;
+                }
+            }
+            LabEvent::RunFailed(error) => {
+                self.running = false;
+                self.sweeping = false;
+                self.message = Some(error.to_string());
+            }
+            LabEvent::Notice(notice) => self.message = Some(notice),
+            LabEvent::Cluster(workers) => self.cluster = workers,
+            LabEvent::SweepFinished(_) => {
+                self.running = false;
+                self.sweeping = false;
+            }
+        }
+    }
+}

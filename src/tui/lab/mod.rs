@@ -1,0 +1,356 @@
+//! The lab screen's model: the settings of the next run, what the running
+//! workers are doing, and the results so far. Pure data plus the rules for
+//! changing it; `update` calls these, the lab view draws them. The
+//! settings are here, the running lab's events in `events`.
+
+mod events;
+
+use std::time::Duration;
+
+use crate::lab::engine::DEFAULT_REPEAT;
+use crate::lab::measure::{Row, rows, sweep_counts};
+use crate::lab::pool::{LabConfig, MAX_WORKERS, RunResult};
+use crate::lab::{Engine, Experiment, PoolApi, Workload};
+
+/// One worker of the current run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerRow {
+    pub pid: u32,
+    pub ready: bool,
+    /// The task it is working on.
+    pub task: Option<usize>,
+    pub done: usize,
+    /// How it ended, once it has.
+    pub ended: Option<String>,
+}
+
+/// One task on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskBar {
+    pub worker: usize,
+    pub task: usize,
+    pub start: Duration,
+    /// `None` while the task runs.
+    pub end: Option<Duration>,
+}
+
+/// A finished run with the learner's guess for it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub result: RunResult,
+    pub guess: Option<f64>,
+    /// The learner's run or sweep it came from ([`LabView::batch`]).
+    pub batch: u64,
+}
+
+/// Lab results recorded on another machine (`forklab --compare TRACE`),
+/// shown beside this machine's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub cores: usize,
+    /// When, for the table's title (`2026-12-01 16:40 UTC`).
+    pub date: String,
+    pub results: Vec<RunResult>,
+}
+
+impl Recorded {
+    /// The trace's finished lab runs, or why there is nothing to compare.
+    pub fn from_trace(trace: &crate::trace::Trace) -> Result<Recorded, String> {
+        let results = trace.lab_results();
+        if results.is_empty() {
+            return Err("the trace has no finished lab run to compare with".into());
+        }
+        Ok(Recorded {
+            cores: trace.header.machine.cores,
+            date: crate::trace::format::short_date(&trace.header.machine.recorded),
+            results,
+        })
+    }
+}
+
+/// The lab screen's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabView {
+    pub config: LabConfig,
+    /// The lesson's experiment the lab was opened for (lesson id, experiment).
+    pub experiment: Option<(String, Experiment)>,
+    /// The learner's prediction of the next run's wall time, as typed.
+    pub guess: String,
+    /// The guess taken when the current run started, with the worker
+    /// count it was made for (a sweep runs several counts).
+    pub run_guess: Option<(usize, f64)>,
+    pub workers: Vec<WorkerRow>,
+    pub bars: Vec<TaskBar>,
+    /// The master's serial parts (amdahl): start and end.
+    pub serial: Vec<(Duration, Option<Duration>)>,
+    /// The latest moment any event reported, for the timeline's scale.
+    pub now: Duration,
+    pub running: bool,
+    pub sweeping: bool,
+    pub tasks_done: usize,
+    /// Finished runs of the current settings, by worker count.
+    pub measured: Vec<Measured>,
+    /// What went wrong or what to notice (crashes, failures).
+    pub message: Option<String>,
+    /// This machine's cores (kept here so views and tests agree).
+    pub cores: usize,
+    /// Counts the learner's runs and sweeps: runs of one point keep each
+    /// other (repeats), a new run of the same workers replaces them.
+    pub batch: u64,
+    /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
+    pub runs_started: usize,
+    /// The dask engine's cluster, as its scheduler last reported it.
+    pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
+    /// Another machine's results to compare with, if any.
+    pub recorded: Option<Recorded>,
+}
+
+/// Tasks the double-tasks key goes up to.
+pub const MAX_TASKS_KEY: usize = 65_536;
+
+/// Workers the `+` key goes up to: four per core.
+pub fn max_workers(cores: usize) -> usize {
+    (cores * 4).clamp(1, MAX_WORKERS)
+}
+
+impl LabView {
+    pub fn new(cores: usize) -> LabView {
+        LabView {
+            config: LabConfig {
+                engine: Engine::Python,
+                repeat: DEFAULT_REPEAT,
+                calibrate: true,
+                ..LabConfig::new(Workload::Cpu)
+            },
+            experiment: None,
+            guess: String::new(),
+            run_guess: None,
+            workers: Vec::new(),
+            bars: Vec::new(),
+            serial: Vec::new(),
+            now: Duration::ZERO,
+            running: false,
+            sweeping: false,
+            tasks_done: 0,
+            measured: Vec::new(),
+            message: None,
+            cores,
+            batch: 0,
+            runs_started: 0,
+            cluster: Vec::new(),
+            recorded: None,
+        }
+    }
+
+    /// Sets the lab up for a lesson's first experiment, if it has one
+    /// (kept as it is when it is already set up for it).
+    pub fn open_for(&mut self, lesson: &crate::lesson::Lesson) {
+        let Some(Ok(experiment)) = Experiment::all_from(&lesson.meta.experiments)
+            .into_iter()
+            .next()
+        else {
+            return;
+        };
+        let same = self
+            .experiment
+            .as_ref()
+            .is_some_and(|(id, e)| *id == lesson.meta.id && *e == experiment);
+        if !same && !self.running {
+            let keep = self.config.clone();
+            self.config = LabConfig {
+                engine: keep.engine,
+                start_method: keep.start_method,
+                api: keep.api,
+                python: keep.python,
+                scheduler: keep.scheduler,
+                repeat: keep.repeat,
+                worker_exe: keep.worker_exe,
+                ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
+            };
+            self.measured.clear();
+            self.experiment = Some((lesson.meta.id.clone(), experiment));
+            self.guess.clear();
+        }
+    }
+
+    pub fn rows(&self) -> Vec<Row> {
+        let results: Vec<RunResult> = self.measured.iter().map(|m| m.result.clone()).collect();
+        rows(&results)
+    }
+
+    /// Whether every repeat of this worker count's point has come in
+    /// (the learner's current run or sweep).
+    pub fn point_done(&self, workers: usize) -> bool {
+        self.measured
+            .iter()
+            .filter(|m| m.batch == self.batch && m.result.config.workers == workers)
+            .count()
+            >= self.config.repeat
+    }
+
+    /// The guess made for a worker count in the results, if any.
+    pub fn guess_of(&self, workers: usize) -> Option<f64> {
+        self.measured
+            .iter()
+            .filter(|m| m.result.config.workers == workers)
+            .find_map(|m| m.guess)
+    }
+
+    /// The worker counts `s` runs: the experiment's list when it has
+    /// several, else 1 to twice the cores.
+    pub fn sweep_counts(&self) -> Vec<usize> {
+        match &self.experiment {
+            Some((_, e)) if e.workers.len() > 1 && self.matches_experiment() => e.workers.clone(),
+            _ => sweep_counts(self.config.cpus.unwrap_or(self.cores)),
+        }
+    }
+
+    /// Whether the settings are still the experiment's (the learner may
+    /// have changed them).
+    fn matches_experiment(&self) -> bool {
+        self.experiment.as_ref().is_some_and(|(_, e)| {
+            let c = e.config(self.config.workers);
+            c.workload == self.config.workload
+                && c.tasks == self.config.tasks
+                && c.chunksize == self.config.chunksize
+                && (e.calibrate || c.task_size == self.config.task_size)
+        })
+    }
+
+    /// A setting other than the worker count changed: earlier results no
+    /// longer compare.
+    fn changed(&mut self) {
+        self.measured.clear();
+        self.message = None;
+    }
+
+    /// Whether the cluster pane takes the process pane's place: the dask
+    /// engine on a scheduler forklab did not start, whose workers are
+    /// not in forklab's process family.
+    pub fn shows_cluster(&self) -> bool {
+        self.config.engine == Engine::Dask
+            && self.config.scheduler.is_some()
+            && !self.cluster.is_empty()
+    }
+
+    /// A Python `Pool`, a Python `ProcessPoolExecutor`, forklab's own workers.
+    pub fn cycle_engine(&mut self) {
+        (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
+            (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
+            (Engine::Python, PoolApi::Executor) => (Engine::Forklab, PoolApi::Pool),
+            (Engine::Forklab, _) => (Engine::Dask, PoolApi::Pool),
+            (Engine::Dask, _) => (Engine::Python, PoolApi::Pool),
+        };
+        if self
+            .config
+            .start_method
+            .is_some_and(|m| !self.config.engine.start_methods().contains(&m))
+        {
+            self.config.start_method = None;
+        }
+        // Another engine counts at another speed.
+        self.config.calibrate = true;
+        self.changed();
+    }
+
+    /// The engine's default, then each start method it offers.
+    pub fn cycle_start_method(&mut self) {
+        let offered = self.config.engine.start_methods();
+        self.config.start_method = match self.config.start_method {
+            None => offered.first().copied(),
+            Some(m) => offered
+                .iter()
+                .position(|o| *o == m)
+                .and_then(|i| offered.get(i + 1))
+                .copied(),
+        };
+        self.changed();
+    }
+
+    /// Runs per point: 1, 3, 5, then 1 again.
+    pub fn cycle_repeat(&mut self) {
+        self.config.repeat = match self.config.repeat {
+            1 => 3,
+            3 => 5,
+            _ => 1,
+        };
+    }
+
+    pub fn set_workers(&mut self, workers: usize) {
+        self.config.workers = workers.clamp(1, max_workers(self.cores));
+    }
+
+    pub fn cycle_workload(&mut self) {
+        let next = match self.config.workload {
+            Workload::Cpu => Workload::Sleep,
+            Workload::Sleep => Workload::Amdahl {
+                serial_fraction: crate::lab::workload::DEFAULT_SERIAL_FRACTION,
+            },
+            Workload::Amdahl { .. } => Workload::Cpu,
+        };
+        self.config.task_size = next.default_task_size();
+        self.config.calibrate = true;
+        self.config.workload = next;
+        self.changed();
+    }
+
+    /// Halves or doubles the number of tasks (within sensible bounds).
+    pub fn scale_tasks(&mut self, up: bool) {
+        let tasks = if up {
+            self.config.tasks * 2
+        } else {
+            self.config.tasks / 2
+        };
+        // Up to 65,536: the chunk experiments start at 8192 tiny tasks.
+        let tasks = tasks.clamp(1, MAX_TASKS_KEY);
+        if tasks != self.config.tasks {
+            self.config.tasks = tasks;
+            self.config.chunksize = self.config.chunksize.min(tasks);
+            self.changed();
+        }
+    }
+
+    /// Halves or doubles the chunk size.
+    pub fn scale_chunk(&mut self, up: bool) {
+        let chunk = if up {
+            self.config.chunksize * 2
+        } else {
+            self.config.chunksize / 2
+        };
+        let chunk = chunk.clamp(1, self.config.tasks.max(1));
+        if chunk != self.config.chunksize {
+            self.config.chunksize = chunk;
+            self.changed();
+        }
+    }
+
+    /// All cores, then 1, 2, ... up to all but one.
+    pub fn cycle_cores(&mut self) {
+        let cores = self.cores;
+        self.config.cpus = match self.config.cpus {
+            None if cores > 1 => Some(1),
+            Some(k) if k + 1 < cores => Some(k + 1),
+            _ => None,
+        };
+        self.changed();
+    }
+
+    /// The guess taken for this finished run, if it was made for its
+    /// worker count.
+    pub fn guess_for(&self, result: &RunResult) -> Option<f64> {
+        self.run_guess
+            .filter(|(workers, _)| *workers == result.config.workers)
+            .map(|(_, g)| g)
+    }
+
+    /// The name the progress file knows this set-up by:
+    /// `lesson-id/experiment-id`, or `own`.
+    pub fn experiment_key(&self) -> String {
+        self.experiment
+            .as_ref()
+            .map_or("own".into(), |(lesson, e)| format!("{lesson}/{}", e.id))
+    }
+}
+
+#[cfg(test)]
+mod tests;
