@@ -23,36 +23,13 @@ Events (key "e"):
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
 
-BASE = 1_000_000_000
-
-
-def emit(text):
-    data = (text + "\n").encode()
-    while data:
-        n = os.write(1, data)
-        data = data[n:]
-
-
-def is_prime(n):
-    if n < 4:
-        return n >= 2
-    if n % 2 == 0 or n % 3 == 0:
-        return False
-    d = 5
-    while d * d <= n:
-        if n % d == 0 or n % (d + 2) == 0:
-            return False
-        d += 6
-    return True
-
-
-def count_primes(lo, hi):
-    return sum(1 for n in range(lo, hi) if is_prime(n))
+# BASE, is_prime, count_primes, work, serial, calibrate and span come
+# from common.py, which forklab puts in front of this file.
+emit = write_line  # noqa: F821
 
 
 # Set in every worker by the initializer (spawn re-imports this file).
@@ -73,13 +50,7 @@ def init(kind, size, ready, gate):
 def task(i):
     pid = os.getpid()
     emit('{"e":"s","p":%d,"i":%d,"t":%d}' % (pid, i, time.monotonic_ns()))
-    if KIND == "sleep":
-        t = time.monotonic()
-        time.sleep(SIZE / 1000)
-        value = math.ceil((time.monotonic() - t) * 1000 - 1e-6)
-    else:
-        lo = BASE + i * SIZE
-        value = count_primes(lo, lo + SIZE)
+    value = work(KIND, SIZE, i)  # noqa: F821
     emit('{"e":"d","p":%d,"i":%d,"v":%d,"t":%d}' % (pid, i, value, time.monotonic_ns()))
     return value
 
@@ -89,36 +60,6 @@ def gate():
     which starts workers on demand, start all of them before the run."""
     GATE.wait(120)
     return os.getpid()
-
-
-def serial(part, lo, hi):
-    emit('{"e":"ss","part":"%s","t":%d}' % (part, time.monotonic_ns()))
-    value = count_primes(lo, hi)
-    emit('{"e":"se","part":"%s","v":%d,"t":%d}' % (part, value, time.monotonic_ns()))
-    return value
-
-
-def calibrate(seconds):
-    """Numbers per second: a size that takes about `seconds`, then the
-    fastest of three timings of it (a busy machine makes them noisy)."""
-    size, spent = 500, 0.0
-    while True:
-        t = time.perf_counter()
-        count_primes(BASE, BASE + size)
-        spent = time.perf_counter() - t
-        if spent >= seconds / 3 or size > 50_000_000:
-            break
-        size *= 2
-    for _ in range(2):
-        t = time.perf_counter()
-        count_primes(BASE, BASE + size)
-        spent = min(spent, time.perf_counter() - t)
-    emit('{"e":"rate","n":%.1f}' % (size / max(spent, 1e-9)))
-
-
-def span(text):
-    lo, hi = text.split(":")
-    return int(lo), int(hi)
 
 
 def main():
@@ -135,7 +76,7 @@ def main():
     ap.add_argument("--calibrate", type=float, default=0.0)
     a = ap.parse_args()
     if a.calibrate > 0:
-        calibrate(a.calibrate)
+        calibrate(a.calibrate)  # noqa: F821
         return 0
 
     import multiprocessing as mp
