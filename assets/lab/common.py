@@ -76,3 +76,25 @@ def calibrate(seconds):
 def span(text):
     lo, hi = text.split(":")
     return int(lo), int(hi)
+
+
+def lab_args(own):
+    """The command line both drivers take, with `own(ap)` adding a
+    driver's own options; None once a --calibrate run has reported."""
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--tasks", type=int, default=1)
+    ap.add_argument("--size", type=int, default=1000)
+    ap.add_argument("--chunksize", type=int, default=1)
+    ap.add_argument("--kind", choices=["primes", "sleep"], default="primes")
+    own(ap)
+    ap.add_argument("--serial-before", type=span, default=(0, 0))
+    ap.add_argument("--serial-after", type=span, default=(0, 0))
+    ap.add_argument("--calibrate", type=float, default=0.0)
+    a = ap.parse_args()
+    if a.calibrate > 0:
+        calibrate(a.calibrate)
+        return None
+    return a

@@ -29,7 +29,6 @@ Events (key "e"):
   rate      n                                      numbers per second (--calibrate)
 """
 
-import argparse
 import json
 import os
 import sys
@@ -85,21 +84,14 @@ def info_of(w):
     }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--tasks", type=int, default=1)
-    ap.add_argument("--size", type=int, default=1000)
-    ap.add_argument("--chunksize", type=int, default=1)
-    ap.add_argument("--kind", choices=["primes", "sleep"], default="primes")
+def own_args(ap):
     ap.add_argument("--scheduler", default="")
     ap.add_argument("--connect-timeout", type=float, default=5.0)
-    ap.add_argument("--serial-before", type=span, default=(0, 0))
-    ap.add_argument("--serial-after", type=span, default=(0, 0))
-    ap.add_argument("--calibrate", type=float, default=0.0)
-    a = ap.parse_args()
-    if a.calibrate > 0:
-        calibrate(a.calibrate)
+
+
+def main():
+    a = lab_args(own_args)  # noqa: F821
+    if a is None:
         return 0
 
     try:

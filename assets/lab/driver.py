@@ -21,7 +21,6 @@ Events (key "e"):
   rate      n                                numbers per second (--calibrate)
 """
 
-import argparse
 import json
 import os
 import sys
@@ -62,21 +61,14 @@ def gate():
     return os.getpid()
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--tasks", type=int, default=1)
-    ap.add_argument("--size", type=int, default=1000)
-    ap.add_argument("--chunksize", type=int, default=1)
-    ap.add_argument("--kind", choices=["primes", "sleep"], default="primes")
+def own_args(ap):
     ap.add_argument("--method", default="default")
     ap.add_argument("--api", choices=["pool", "executor"], default="pool")
-    ap.add_argument("--serial-before", type=span, default=(0, 0))
-    ap.add_argument("--serial-after", type=span, default=(0, 0))
-    ap.add_argument("--calibrate", type=float, default=0.0)
-    a = ap.parse_args()
-    if a.calibrate > 0:
-        calibrate(a.calibrate)  # noqa: F821
+
+
+def main():
+    a = lab_args(own_args)  # noqa: F821
+    if a is None:
         return 0
 
     import multiprocessing as mp

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::verify::Expected;
+use super::verify::{Expected, serial_ranges};
 use crate::lab::pool::{
     CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart,
 };
+use crate::lab::workload::TaskKind;
 use crate::python::{Exited, Interpreter, PyEvent, RunRequest, Stream};
 
 /// How long a stopped driver may take to be gone (the guard kills it).
@@ -124,6 +125,35 @@ pub(super) fn request(
     request.timeout = config.deadline + STOP_LIMIT;
     request.launcher = Some(config.worker_exe.clone());
     Ok(request)
+}
+
+/// The arguments both drivers take first: the run's tasks.
+pub(super) fn task_args(config: &LabConfig) -> Vec<String> {
+    vec![
+        "--workers".into(),
+        config.workers.to_string(),
+        "--tasks".into(),
+        config.tasks.to_string(),
+        "--size".into(),
+        config.task_size.to_string(),
+        "--chunksize".into(),
+        config.chunksize.to_string(),
+        "--kind".into(),
+        config.workload.task_kind().name().into(),
+    ]
+}
+
+/// The master's serial parts, for a workload that has them.
+pub(super) fn serial_args(config: &LabConfig, args: &mut Vec<String>) {
+    if config.workload.task_kind() == TaskKind::Primes {
+        let [before, after] = serial_ranges(config);
+        for (flag, range) in [("--serial-before", before), ("--serial-after", after)] {
+            if !range.is_empty() {
+                args.push(flag.into());
+                args.push(format!("{}:{}", range.start, range.end));
+            }
+        }
+    }
 }
 
 /// A worker process as the driver reported it.
@@ -345,7 +375,7 @@ impl<'a> Run<'a> {
 
     /// The driver's exit status once the run is over; on a stop, its
     /// workers were killed with it.
-    pub(super) fn status(
+    fn status(
         &mut self,
         outcome: Result<Option<Exited>, LabError>,
         exited: Option<Exited>,
@@ -412,25 +442,41 @@ impl<'a> Run<'a> {
     }
 }
 
-/// An engine's reader of its driver's stdout lines.
+/// An engine's reader of its driver's stdout lines: the shared ones go
+/// to its [`Run`], its own to `own`.
 pub(super) trait Watch<'a> {
+    /// The engine's own lines.
+    type Line: DeserializeOwned;
+
     fn run(&mut self) -> &mut Run<'a>;
-    fn line(&mut self, text: &str) -> Result<(), LabError>;
+
+    fn own(&mut self, line: Self::Line) -> Result<(), LabError>;
+
+    /// The run's end once the driver exited with `status` (`None`: lost).
+    fn finish(self, status: Option<Exit>) -> Result<RunResult, LabError>;
+
+    fn line(&mut self, text: &str) -> Result<(), LabError> {
+        match self.run().parse(text)? {
+            None => Ok(()),
+            Some(Parsed::Shared(line)) => self.run().shared(line),
+            Some(Parsed::Own(line)) => self.own(line),
+        }
+    }
 }
 
-/// Starts the driver under the guard and watches it to its end: the
-/// watch's outcome and, when it stopped the run, the guard's last word.
+/// Starts the driver under the guard, watches it to its end, and
+/// gives the run's result or the reason it has none.
 pub(super) fn launch<'a>(
     request: RunRequest,
-    driver: &mut impl Watch<'a>,
+    mut driver: impl Watch<'a>,
     cancel: &CancelToken,
     until: Instant,
-) -> (Result<Option<Exited>, LabError>, Option<Exited>) {
+) -> Result<RunResult, LabError> {
     let (tx, rx) = mpsc::channel();
     let run = crate::python::start(request, move |event| {
         let _ = tx.send(event);
     });
-    let outcome = watch(driver, &rx, cancel, until);
+    let outcome = watch(&mut driver, &rx, cancel, until);
     // Stopped early: the run is over only when the guard says so.
     let exited = if outcome.is_err() {
         run.stop();
@@ -439,7 +485,8 @@ pub(super) fn launch<'a>(
         None
     };
     run.wait();
-    (outcome, exited)
+    let status = driver.run().status(outcome, exited)?;
+    driver.finish(status)
 }
 
 /// Reads the run's events until the driver ends (`Ok`) or the run

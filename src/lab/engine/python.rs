@@ -12,10 +12,9 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use super::PoolEngine;
-use super::driver::{self, Line, Parsed, Run, Watch, Words, Worker, exit_of, monotonic_ns};
-use super::verify::{Expected, serial_ranges};
+use super::driver::{self, Line, Run, Watch, Words, Worker, exit_of, monotonic_ns};
+use super::verify::Expected;
 use crate::lab::pool::{CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult};
-use crate::lab::workload::TaskKind;
 use crate::python::{Interpreter, PyEvent, RunRequest, StartMethod, Stream};
 
 /// The driver, shipped inside forklab: the drivers' shared part
@@ -74,44 +73,26 @@ impl PoolEngine for PythonEngine {
             returned: "map",
             master: "the Python pool's master",
         };
-        let mut driver = Driver {
+        let driver = Driver {
             run: Run::new(config, sink, started, expected, python, words),
             method: String::new(),
             api: String::new(),
             by_pid: HashMap::new(),
         };
-        let (outcome, exited) = driver::launch(request, &mut driver, cancel, until);
-        driver.finish(outcome, exited)
+        driver::launch(request, driver, cancel, until)
     }
 }
 
 /// The driver's command line for a config.
 fn driver_args(config: &LabConfig) -> Vec<String> {
-    let mut args = vec![
-        "--workers".into(),
-        config.workers.to_string(),
-        "--tasks".into(),
-        config.tasks.to_string(),
-        "--size".into(),
-        config.task_size.to_string(),
-        "--chunksize".into(),
-        config.chunksize.to_string(),
-        "--kind".into(),
-        config.workload.task_kind().name().into(),
+    let mut args = driver::task_args(config);
+    args.extend([
         "--method".into(),
         config.start_method.map_or("default", |m| m.as_str()).into(),
         "--api".into(),
         config.api.name().into(),
-    ];
-    if config.workload.task_kind() == TaskKind::Primes {
-        let [before, after] = serial_ranges(config);
-        for (flag, range) in [("--serial-before", before), ("--serial-after", after)] {
-            if !range.is_empty() {
-                args.push(flag.into());
-                args.push(format!("{}:{}", range.start, range.end));
-            }
-        }
-    }
+    ]);
+    driver::serial_args(config, &mut args);
     args
 }
 
@@ -124,54 +105,33 @@ struct Driver<'a> {
 }
 
 impl<'a> Watch<'a> for Driver<'a> {
+    type Line = Line;
+
     fn run(&mut self) -> &mut Run<'a> {
         &mut self.run
     }
 
-    fn line(&mut self, text: &str) -> Result<(), LabError> {
-        match self.run.parse(text)? {
-            None => Ok(()),
-            Some(Parsed::Shared(line)) => self.run.shared(line),
-            Some(Parsed::Own(line)) => self.own(line),
+    fn finish(mut self, status: Option<Exit>) -> Result<RunResult, LabError> {
+        let ran = format!(
+            "Python {} {}",
+            self.run.python.version,
+            if self.api == "executor" {
+                "ProcessPoolExecutor"
+            } else {
+                "Pool"
+            }
+        );
+        if let Some(result) = self.run.result(status, ran, self.method.clone()) {
+            return Ok(result);
         }
-    }
-}
-
-impl Driver<'_> {
-    fn worker(&mut self, pid: u32, t: u64) -> Result<usize, LabError> {
-        if let Some(&i) = self.by_pid.get(&pid) {
-            return Ok(i);
-        }
-        let run = &mut self.run;
-        // After the start, Pool replaces a worker that died: the new one
-        // gets a row of its own (the driver reports the death next).
-        let limit = if run.all.is_some() {
-            2 * run.config.workers
-        } else {
-            run.config.workers
-        };
-        if run.workers.len() >= limit {
-            return Err(run.protocol(format!(
-                "more worker processes than the {} asked for (pid {pid})",
-                run.config.workers
+        // Workers not yet reported as ended were killed with the driver.
+        self.run.report_ended(Exit::KILLED);
+        if let Some((_, message)) = self.run.failure.take() {
+            return Err(LabError::Engine(format!(
+                "the Python pool failed: {message}"
             )));
         }
-        let i = run.workers.len();
-        run.workers.push(Worker::new(pid));
-        self.by_pid.insert(pid, i);
-        run.emit(LabEvent::WorkerSpawned {
-            worker: i,
-            pid,
-            at: run.clock.at(t),
-        });
-        Ok(i)
-    }
-
-    fn known(&self, pid: u32) -> Result<usize, LabError> {
-        self.by_pid.get(&pid).copied().ok_or_else(|| {
-            self.run
-                .protocol(format!("an event from pid {pid}, not a worker"))
-        })
+        Err(self.run.lost(status))
     }
 
     fn own(&mut self, line: Line) -> Result<(), LabError> {
@@ -259,33 +219,43 @@ impl Driver<'_> {
         }
         Ok(())
     }
+}
 
-    fn finish(
-        mut self,
-        outcome: Result<Option<crate::python::Exited>, LabError>,
-        exited: Option<crate::python::Exited>,
-    ) -> Result<RunResult, LabError> {
-        let status = self.run.status(outcome, exited)?;
-        let ran = format!(
-            "Python {} {}",
-            self.run.python.version,
-            if self.api == "executor" {
-                "ProcessPoolExecutor"
-            } else {
-                "Pool"
-            }
-        );
-        if let Some(result) = self.run.result(status, ran, self.method.clone()) {
-            return Ok(result);
+impl Driver<'_> {
+    fn worker(&mut self, pid: u32, t: u64) -> Result<usize, LabError> {
+        if let Some(&i) = self.by_pid.get(&pid) {
+            return Ok(i);
         }
-        // Workers not yet reported as ended were killed with the driver.
-        self.run.report_ended(Exit::KILLED);
-        if let Some((_, message)) = self.run.failure.take() {
-            return Err(LabError::Engine(format!(
-                "the Python pool failed: {message}"
+        let run = &mut self.run;
+        // After the start, Pool replaces a worker that died: the new one
+        // gets a row of its own (the driver reports the death next).
+        let limit = if run.all.is_some() {
+            2 * run.config.workers
+        } else {
+            run.config.workers
+        };
+        if run.workers.len() >= limit {
+            return Err(run.protocol(format!(
+                "more worker processes than the {} asked for (pid {pid})",
+                run.config.workers
             )));
         }
-        Err(self.run.lost(status))
+        let i = run.workers.len();
+        run.workers.push(Worker::new(pid));
+        self.by_pid.insert(pid, i);
+        run.emit(LabEvent::WorkerSpawned {
+            worker: i,
+            pid,
+            at: run.clock.at(t),
+        });
+        Ok(i)
+    }
+
+    fn known(&self, pid: u32) -> Result<usize, LabError> {
+        self.by_pid.get(&pid).copied().ok_or_else(|| {
+            self.run
+                .protocol(format!("an event from pid {pid}, not a worker"))
+        })
     }
 }
 

@@ -24,9 +24,8 @@ use serde::Deserialize;
 
 use super::PoolEngine;
 use super::driver::{self, Run, Words};
-use super::verify::{Expected, serial_ranges};
+use super::verify::Expected;
 use crate::lab::pool::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
-use crate::lab::workload::TaskKind;
 use crate::python::{Interpreter, StartMethod};
 use watch::Driver;
 
@@ -109,41 +108,22 @@ impl PoolEngine for DaskEngine {
             master: "the Dask driver",
         };
         let run = Run::new(config, sink, started, expected, python, words);
-        let mut driver = Driver::new(run);
-        let (outcome, exited) = driver::launch(request, &mut driver, cancel, until);
-        driver.finish(outcome, exited)
+        driver::launch(request, Driver::new(run), cancel, until)
     }
 }
 
 /// The driver's command line for a config.
 fn driver_args(config: &LabConfig) -> Vec<String> {
-    let mut args = vec![
-        "--workers".into(),
-        config.workers.to_string(),
-        "--tasks".into(),
-        config.tasks.to_string(),
-        "--size".into(),
-        config.task_size.to_string(),
-        "--chunksize".into(),
-        config.chunksize.to_string(),
-        "--kind".into(),
-        config.workload.task_kind().name().into(),
+    let mut args = driver::task_args(config);
+    args.extend([
         "--connect-timeout".into(),
         CONNECT_TIMEOUT.as_secs().to_string(),
-    ];
+    ]);
     if let Some(addr) = &config.scheduler {
         args.push("--scheduler".into());
         args.push(addr.to_string());
     }
-    if config.workload.task_kind() == TaskKind::Primes {
-        let [before, after] = serial_ranges(config);
-        for (flag, range) in [("--serial-before", before), ("--serial-after", after)] {
-            if !range.is_empty() {
-                args.push(flag.into());
-                args.push(format!("{}:{}", range.start, range.end));
-            }
-        }
-    }
+    driver::serial_args(config, &mut args);
     args
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::line::Line;
 use super::{NO_DASK, install_hint};
-use crate::lab::engine::driver::{Parsed, Run, Watch, Worker};
+use crate::lab::engine::driver::{Run, Watch, Worker};
 use crate::lab::pool::{Crash, Exit, LabError, LabEvent, RunResult};
 
 /// The dask engine's watch: workers known by address.
@@ -18,56 +18,42 @@ pub(super) struct Driver<'a> {
 }
 
 impl<'a> Watch<'a> for Driver<'a> {
+    type Line = Line;
+
     fn run(&mut self) -> &mut Run<'a> {
         &mut self.run
     }
 
-    fn line(&mut self, text: &str) -> Result<(), LabError> {
-        match self.run.parse(text)? {
-            None => Ok(()),
-            Some(Parsed::Shared(line)) => self.run.shared(line),
-            Some(Parsed::Own(line)) => self.own(line),
+    fn finish(mut self, status: Option<Exit>) -> Result<RunResult, LabError> {
+        // Workers not reported as lost leave the run with it: a local
+        // cluster is closed (or killed with the driver); a remote
+        // cluster's workers stay up, which is theirs to decide.
+        if status == Some(Exit::Code(0)) && self.run.has_finished() {
+            self.run.report_ended(Exit::Code(0));
         }
-    }
-}
-
-impl<'a> Driver<'a> {
-    /// A driver not heard from yet.
-    pub(super) fn new(run: Run<'a>) -> Driver<'a> {
-        Driver {
-            run,
-            dask: String::new(),
-            scheduler: String::new(),
-            local: true,
-            by_addr: HashMap::new(),
+        let ran = format!("Python {} Dask {}", self.run.python.version, self.dask);
+        let method = if self.local {
+            "LocalCluster".into()
+        } else {
+            format!("scheduler {}", self.scheduler)
+        };
+        if let Some(result) = self.run.result(status, ran, method) {
+            return Ok(result);
         }
-    }
-
-    /// A worker the run uses: a row of its own, numbered in arrival order.
-    fn add_worker(&mut self, address: String, pid: u32, t: u64) -> Result<usize, LabError> {
-        if let Some(&i) = self.by_addr.get(&address) {
-            return Ok(i);
+        self.run.report_ended(Exit::KILLED);
+        if let Some((kind, message)) = self.run.failure.take() {
+            return Err(LabError::Engine(match kind.as_str() {
+                "nodask" => format!("the dask engine needs Dask: {message}"),
+                _ => format!("the Dask run failed: {message}"),
+            }));
         }
-        let run = &mut self.run;
-        if run.workers.len() >= 2 * run.config.workers.max(1) + 8 {
-            return Err(run.protocol(format!(
-                "more Dask workers than the run can show ({address})"
+        if status == Some(Exit::Code(NO_DASK)) {
+            return Err(LabError::Engine(format!(
+                "the dask engine needs Dask; {}",
+                install_hint(&self.run.python.path)
             )));
         }
-        let i = run.workers.len();
-        run.workers.push(Worker::new(pid));
-        self.by_addr.insert(address, i);
-        let at = run.clock.at(t);
-        run.emit(LabEvent::WorkerSpawned { worker: i, pid, at });
-        run.emit(LabEvent::WorkerReady { worker: i, pid, at });
-        Ok(i)
-    }
-
-    fn known(&self, address: &str) -> Result<usize, LabError> {
-        self.by_addr.get(address).copied().ok_or_else(|| {
-            self.run
-                .protocol(format!("a task ran on {address}, not a worker of the run"))
-        })
+        Err(self.run.lost(status))
     }
 
     fn own(&mut self, line: Line) -> Result<(), LabError> {
@@ -164,41 +150,44 @@ impl<'a> Driver<'a> {
         }
         Ok(())
     }
+}
 
-    pub(super) fn finish(
-        mut self,
-        outcome: Result<Option<crate::python::Exited>, LabError>,
-        exited: Option<crate::python::Exited>,
-    ) -> Result<RunResult, LabError> {
-        let status = self.run.status(outcome, exited)?;
-        // Workers not reported as lost leave the run with it: a local
-        // cluster is closed (or killed with the driver); a remote
-        // cluster's workers stay up, which is theirs to decide.
-        if status == Some(Exit::Code(0)) && self.run.has_finished() {
-            self.run.report_ended(Exit::Code(0));
+impl<'a> Driver<'a> {
+    /// A driver not heard from yet.
+    pub(super) fn new(run: Run<'a>) -> Driver<'a> {
+        Driver {
+            run,
+            dask: String::new(),
+            scheduler: String::new(),
+            local: true,
+            by_addr: HashMap::new(),
         }
-        let ran = format!("Python {} Dask {}", self.run.python.version, self.dask);
-        let method = if self.local {
-            "LocalCluster".into()
-        } else {
-            format!("scheduler {}", self.scheduler)
-        };
-        if let Some(result) = self.run.result(status, ran, method) {
-            return Ok(result);
+    }
+
+    /// A worker the run uses: a row of its own, numbered in arrival order.
+    fn add_worker(&mut self, address: String, pid: u32, t: u64) -> Result<usize, LabError> {
+        if let Some(&i) = self.by_addr.get(&address) {
+            return Ok(i);
         }
-        self.run.report_ended(Exit::KILLED);
-        if let Some((kind, message)) = self.run.failure.take() {
-            return Err(LabError::Engine(match kind.as_str() {
-                "nodask" => format!("the dask engine needs Dask: {message}"),
-                _ => format!("the Dask run failed: {message}"),
-            }));
-        }
-        if status == Some(Exit::Code(NO_DASK)) {
-            return Err(LabError::Engine(format!(
-                "the dask engine needs Dask; {}",
-                install_hint(&self.run.python.path)
+        let run = &mut self.run;
+        if run.workers.len() >= 2 * run.config.workers.max(1) + 8 {
+            return Err(run.protocol(format!(
+                "more Dask workers than the run can show ({address})"
             )));
         }
-        Err(self.run.lost(status))
+        let i = run.workers.len();
+        run.workers.push(Worker::new(pid));
+        self.by_addr.insert(address, i);
+        let at = run.clock.at(t);
+        run.emit(LabEvent::WorkerSpawned { worker: i, pid, at });
+        run.emit(LabEvent::WorkerReady { worker: i, pid, at });
+        Ok(i)
+    }
+
+    fn known(&self, address: &str) -> Result<usize, LabError> {
+        self.by_addr.get(address).copied().ok_or_else(|| {
+            self.run
+                .protocol(format!("a task ran on {address}, not a worker of the run"))
+        })
     }
 }
