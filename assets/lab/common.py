@@ -1,7 +1,7 @@
 # forklab's lab drivers share this part: forklab puts it in front of
-# driver.py and dask_driver.py when it builds them into itself (see
-# src/lab/engine/driver.rs), so each driver still runs as one file, and
-# Dask still ships these functions by value with the driver's tasks.
+# driver.py and dask_driver.py when it builds them into itself (DRIVER in
+# src/lab/engine/python.rs and dask/mod.rs), so each driver still runs as
+# one file, and Dask still ships these functions by value with its tasks.
 
 import math
 import os

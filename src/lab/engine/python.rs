@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use super::PoolEngine;
-use super::driver::{self, Line, Run, Watch, Words, Worker, exit_of, monotonic_ns};
+use super::driver::{self, Line, exit_of, monotonic_ns};
+use super::session::{self, Run, Watch, Words, Worker};
 use super::verify::Expected;
 use crate::lab::pool::{CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult};
 use crate::python::{Interpreter, PyEvent, RunRequest, StartMethod, Stream};
@@ -52,7 +53,7 @@ impl PoolEngine for PythonEngine {
         sink: &dyn Fn(LabEvent),
         started: Instant,
     ) -> Result<RunResult, LabError> {
-        let python = driver::interpreter(config, "the python engine needs Python")?;
+        let python = session::interpreter(config, "the python engine needs Python")?;
         if let Some(m) = config.start_method
             && !python.supports(m)
         {
@@ -64,7 +65,7 @@ impl PoolEngine for PythonEngine {
         let until = started + config.deadline;
         let expected = Expected::for_config(config, cancel, until)?;
         let mut request =
-            driver::request(DRIVER_NAME, DRIVER, &python, config, driver_args(config))?;
+            session::request(DRIVER_NAME, DRIVER, &python, config, driver_args(config))?;
         request.start_method = config.start_method;
         let words = Words {
             name: "Python",
@@ -79,20 +80,20 @@ impl PoolEngine for PythonEngine {
             api: String::new(),
             by_pid: HashMap::new(),
         };
-        driver::launch(request, driver, cancel, until)
+        session::launch(request, driver, cancel, until)
     }
 }
 
 /// The driver's command line for a config.
 fn driver_args(config: &LabConfig) -> Vec<String> {
-    let mut args = driver::task_args(config);
+    let mut args = session::task_args(config);
     args.extend([
         "--method".into(),
         config.start_method.map_or("default", |m| m.as_str()).into(),
         "--api".into(),
         config.api.name().into(),
     ]);
-    driver::serial_args(config, &mut args);
+    session::serial_args(config, &mut args);
     args
 }
 

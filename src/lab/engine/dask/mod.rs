@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::PoolEngine;
-use super::driver::{self, Run, Words};
+use super::session::{self, Run, Words};
 use super::verify::Expected;
 use crate::lab::pool::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
 use crate::python::{Interpreter, StartMethod};
@@ -96,10 +96,10 @@ impl PoolEngine for DaskEngine {
         sink: &dyn Fn(LabEvent),
         started: Instant,
     ) -> Result<RunResult, LabError> {
-        let python = driver::interpreter(config, "the dask engine needs Python with Dask")?;
+        let python = session::interpreter(config, "the dask engine needs Python with Dask")?;
         let until = started + config.deadline;
         let expected = Expected::for_config(config, cancel, until)?;
-        let request = driver::request(DRIVER_NAME, DRIVER, &python, config, driver_args(config))?;
+        let request = session::request(DRIVER_NAME, DRIVER, &python, config, driver_args(config))?;
         let words = Words {
             name: "Dask",
             runs: "the Dask driver",
@@ -108,13 +108,13 @@ impl PoolEngine for DaskEngine {
             master: "the Dask driver",
         };
         let run = Run::new(config, sink, started, expected, python, words);
-        driver::launch(request, Driver::new(run), cancel, until)
+        session::launch(request, Driver::new(run), cancel, until)
     }
 }
 
 /// The driver's command line for a config.
 fn driver_args(config: &LabConfig) -> Vec<String> {
-    let mut args = driver::task_args(config);
+    let mut args = session::task_args(config);
     args.extend([
         "--connect-timeout".into(),
         CONNECT_TIMEOUT.as_secs().to_string(),
@@ -123,7 +123,7 @@ fn driver_args(config: &LabConfig) -> Vec<String> {
         args.push("--scheduler".into());
         args.push(addr.to_string());
     }
-    driver::serial_args(config, &mut args);
+    session::serial_args(config, &mut args);
     args
 }
 
