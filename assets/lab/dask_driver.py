@@ -29,38 +29,17 @@ Events (key "e"):
   rate      n                                      numbers per second (--calibrate)
 """
 
-import argparse
 import json
-import math
 import os
 import sys
 import time
 
-BASE = 1_000_000_000
+# BASE, is_prime, count_primes, work, serial, calibrate and span come
+# from common.py, which forklab puts in front of this file.
 
 
 def emit(obj):
-    data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
-    while data:
-        n = os.write(1, data)
-        data = data[n:]
-
-
-def is_prime(n):
-    if n < 4:
-        return n >= 2
-    if n % 2 == 0 or n % 3 == 0:
-        return False
-    d = 5
-    while d * d <= n:
-        if n % d == 0 or n % (d + 2) == 0:
-            return False
-        d += 6
-    return True
-
-
-def count_primes(lo, hi):
-    return sum(1 for n in range(lo, hi) if is_prime(n))
+    write_line(json.dumps(obj, separators=(",", ":")))  # noqa: F821
 
 
 def chunk(kind, size, items):
@@ -70,13 +49,7 @@ def chunk(kind, size, items):
     out = []
     for i in items:
         t0 = _t.time()
-        if kind == "sleep":
-            m = _t.monotonic()
-            _t.sleep(size / 1000)
-            value = math.ceil((_t.monotonic() - m) * 1000 - 1e-6)
-        else:
-            lo = BASE + i * size
-            value = count_primes(lo, lo + size)
+        value = work(kind, size, i)  # noqa: F821
         out.append((i, value, t0, _t.time()))
     try:
         from distributed import get_worker
@@ -89,27 +62,6 @@ def chunk(kind, size, items):
 
 def worker_pid():
     return os.getpid()
-
-
-def calibrate(seconds):
-    size, spent = 500, 0.0
-    while True:
-        t = time.perf_counter()
-        count_primes(BASE, BASE + size)
-        spent = time.perf_counter() - t
-        if spent >= seconds / 3 or size > 50_000_000:
-            break
-        size *= 2
-    for _ in range(2):
-        t = time.perf_counter()
-        count_primes(BASE, BASE + size)
-        spent = min(spent, time.perf_counter() - t)
-    emit({"e": "rate", "n": round(size / max(spent, 1e-9), 1)})
-
-
-def span(text):
-    lo, hi = text.split(":")
-    return int(lo), int(hi)
 
 
 # Worker address -> pid, for the workers the run used.
@@ -132,21 +84,14 @@ def info_of(w):
     }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--tasks", type=int, default=1)
-    ap.add_argument("--size", type=int, default=1000)
-    ap.add_argument("--chunksize", type=int, default=1)
-    ap.add_argument("--kind", choices=["primes", "sleep"], default="primes")
+def own_args(ap):
     ap.add_argument("--scheduler", default="")
     ap.add_argument("--connect-timeout", type=float, default=5.0)
-    ap.add_argument("--serial-before", type=span, default=(0, 0))
-    ap.add_argument("--serial-after", type=span, default=(0, 0))
-    ap.add_argument("--calibrate", type=float, default=0.0)
-    a = ap.parse_args()
-    if a.calibrate > 0:
-        calibrate(a.calibrate)
+
+
+def main():
+    a = lab_args(own_args)  # noqa: F821
+    if a is None:
         return 0
 
     try:
@@ -315,13 +260,6 @@ def joined(client, addr, known, info=None):
     if info is None:
         info = client.scheduler_info()["workers"].get(addr, {})
     emit(dict({"e": "joined", "a": addr, "pid": int(pid), "t": time.monotonic_ns()}, **info_of(info)))
-
-
-def serial(part, lo, hi):
-    emit({"e": "ss", "part": part, "t": time.monotonic_ns()})
-    value = count_primes(lo, hi)
-    emit({"e": "se", "part": part, "v": value, "t": time.monotonic_ns()})
-    return value
 
 
 if __name__ == "__main__":

@@ -21,38 +21,14 @@ Events (key "e"):
   rate      n                                numbers per second (--calibrate)
 """
 
-import argparse
 import json
-import math
 import os
 import sys
 import time
 
-BASE = 1_000_000_000
-
-
-def emit(text):
-    data = (text + "\n").encode()
-    while data:
-        n = os.write(1, data)
-        data = data[n:]
-
-
-def is_prime(n):
-    if n < 4:
-        return n >= 2
-    if n % 2 == 0 or n % 3 == 0:
-        return False
-    d = 5
-    while d * d <= n:
-        if n % d == 0 or n % (d + 2) == 0:
-            return False
-        d += 6
-    return True
-
-
-def count_primes(lo, hi):
-    return sum(1 for n in range(lo, hi) if is_prime(n))
+# BASE, is_prime, count_primes, work, serial, calibrate and span come
+# from common.py, which forklab puts in front of this file.
+emit = write_line  # noqa: F821
 
 
 # Set in every worker by the initializer (spawn re-imports this file).
@@ -73,13 +49,7 @@ def init(kind, size, ready, gate):
 def task(i):
     pid = os.getpid()
     emit('{"e":"s","p":%d,"i":%d,"t":%d}' % (pid, i, time.monotonic_ns()))
-    if KIND == "sleep":
-        t = time.monotonic()
-        time.sleep(SIZE / 1000)
-        value = math.ceil((time.monotonic() - t) * 1000 - 1e-6)
-    else:
-        lo = BASE + i * SIZE
-        value = count_primes(lo, lo + SIZE)
+    value = work(KIND, SIZE, i)  # noqa: F821
     emit('{"e":"d","p":%d,"i":%d,"v":%d,"t":%d}' % (pid, i, value, time.monotonic_ns()))
     return value
 
@@ -91,51 +61,14 @@ def gate():
     return os.getpid()
 
 
-def serial(part, lo, hi):
-    emit('{"e":"ss","part":"%s","t":%d}' % (part, time.monotonic_ns()))
-    value = count_primes(lo, hi)
-    emit('{"e":"se","part":"%s","v":%d,"t":%d}' % (part, value, time.monotonic_ns()))
-    return value
-
-
-def calibrate(seconds):
-    """Numbers per second: a size that takes about `seconds`, then the
-    fastest of three timings of it (a busy machine makes them noisy)."""
-    size, spent = 500, 0.0
-    while True:
-        t = time.perf_counter()
-        count_primes(BASE, BASE + size)
-        spent = time.perf_counter() - t
-        if spent >= seconds / 3 or size > 50_000_000:
-            break
-        size *= 2
-    for _ in range(2):
-        t = time.perf_counter()
-        count_primes(BASE, BASE + size)
-        spent = min(spent, time.perf_counter() - t)
-    emit('{"e":"rate","n":%.1f}' % (size / max(spent, 1e-9)))
-
-
-def span(text):
-    lo, hi = text.split(":")
-    return int(lo), int(hi)
+def own_args(ap):
+    ap.add_argument("--method", default="default")
+    ap.add_argument("--api", choices=["pool", "executor"], default="pool")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--tasks", type=int, default=1)
-    ap.add_argument("--size", type=int, default=1000)
-    ap.add_argument("--chunksize", type=int, default=1)
-    ap.add_argument("--kind", choices=["primes", "sleep"], default="primes")
-    ap.add_argument("--method", default="default")
-    ap.add_argument("--api", choices=["pool", "executor"], default="pool")
-    ap.add_argument("--serial-before", type=span, default=(0, 0))
-    ap.add_argument("--serial-after", type=span, default=(0, 0))
-    ap.add_argument("--calibrate", type=float, default=0.0)
-    a = ap.parse_args()
-    if a.calibrate > 0:
-        calibrate(a.calibrate)
+    a = lab_args(own_args)  # noqa: F821
+    if a is None:
         return 0
 
     import multiprocessing as mp

@@ -1,6 +1,8 @@
-//! What `assets/lab/driver.py` prints: one JSON object per line (see the
-//! driver's docstring), and its clock, `time.monotonic_ns()`, which on
-//! Linux is the clock behind [`Instant`].
+//! What the lab's Python drivers print: one JSON object per line (see
+//! their docstrings). The lines both `assets/lab/driver.py` (python
+//! engine) and `assets/lab/dask_driver.py` (dask engine) print mean the
+//! same ([`Shared`]); their clock, `time.monotonic_ns()`, is on Linux the
+//! clock behind [`Instant`]. Watching a driver is in `session`.
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +10,40 @@ use serde::Deserialize;
 
 use crate::lab::pool::Exit;
 
-/// One line of the driver.
+/// The lines both drivers print, with the same meaning.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(tag = "e")]
+pub(super) enum Shared {
+    #[serde(rename = "asked")]
+    Asked { t: u64 },
+    #[serde(rename = "all")]
+    All { t: u64 },
+    #[serde(rename = "ss")]
+    SerialStart { part: String, t: u64 },
+    #[serde(rename = "se")]
+    SerialEnd { part: String, v: u64, t: u64 },
+    #[serde(rename = "done")]
+    Finished { t0: u64, t1: u64, v: Vec<u64> },
+    /// The driver's own error; `kind` only from the Dask driver.
+    #[serde(rename = "error")]
+    Error {
+        #[serde(default)]
+        kind: String,
+        message: String,
+    },
+    #[serde(rename = "rate")]
+    Rate { n: f64 },
+}
+
+/// A driver line: one both drivers print, or one of an engine's own.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub(super) enum Parsed<L> {
+    Shared(Shared),
+    Own(L),
+}
+
+/// One line of the python engine's driver (besides [`Shared`]).
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(tag = "e")]
 pub(super) enum Line {
@@ -19,18 +54,10 @@ pub(super) enum Line {
         method: String,
         api: String,
     },
-    #[serde(rename = "asked")]
-    Asked { t: u64 },
     #[serde(rename = "spawned")]
     Spawned { pids: Vec<u32>, t: u64 },
     #[serde(rename = "ready")]
     Ready { pid: u32, t: u64 },
-    #[serde(rename = "all")]
-    All { t: u64 },
-    #[serde(rename = "ss")]
-    SerialStart { part: String, t: u64 },
-    #[serde(rename = "se")]
-    SerialEnd { part: String, v: u64, t: u64 },
     #[serde(rename = "s")]
     Start { p: u32, i: usize, t: u64 },
     #[serde(rename = "d")]
@@ -39,12 +66,6 @@ pub(super) enum Line {
     Died { pid: u32, code: i32 },
     #[serde(rename = "x")]
     Exited { pid: u32, code: i32, t: u64 },
-    #[serde(rename = "done")]
-    Finished { t0: u64, t1: u64, v: Vec<u64> },
-    #[serde(rename = "error")]
-    Error { message: String },
-    #[serde(rename = "rate")]
-    Rate { n: f64 },
 }
 
 /// A Python exit code: negative is the signal that ended the process.
@@ -93,27 +114,29 @@ mod tests {
 
     #[test]
     fn driver_lines_parse_and_garbage_does_not() {
-        let l: Line = serde_json::from_str(r#"{"e":"d","p":7,"i":3,"v":94,"t":12}"#).unwrap();
+        let l: Parsed<Line> =
+            serde_json::from_str(r#"{"e":"d","p":7,"i":3,"v":94,"t":12}"#).unwrap();
         assert_eq!(
             l,
-            Line::Done {
+            Parsed::Own(Line::Done {
                 p: 7,
                 i: 3,
                 v: 94,
                 t: 12
-            }
+            })
         );
-        let l: Line = serde_json::from_str(r#"{"e":"done","t0":1,"t1":5,"v":[1, 2]}"#).unwrap();
+        let l: Parsed<Line> =
+            serde_json::from_str(r#"{"e":"done","t0":1,"t1":5,"v":[1, 2]}"#).unwrap();
         assert_eq!(
             l,
-            Line::Finished {
+            Parsed::Shared(Shared::Finished {
                 t0: 1,
                 t1: 5,
                 v: vec![1, 2]
-            }
+            })
         );
-        assert!(serde_json::from_str::<Line>("hello world").is_err());
-        assert!(serde_json::from_str::<Line>(r#"{"e":"nope"}"#).is_err());
+        assert!(serde_json::from_str::<Parsed<Line>>("hello world").is_err());
+        assert!(serde_json::from_str::<Parsed<Line>>(r#"{"e":"nope"}"#).is_err());
         assert_eq!(exit_of(-9), Exit::Signal(9));
         assert_eq!(exit_of(1), Exit::Code(1));
     }

@@ -19,6 +19,7 @@ mod driver;
 pub mod forklab;
 pub mod load;
 pub mod python;
+mod session;
 pub mod verify;
 
 use std::time::Instant;

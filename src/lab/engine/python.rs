@@ -9,27 +9,23 @@
 //! checked as it arrives, and the list `map` returned is checked again.
 
 use std::collections::HashMap;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::PoolEngine;
-use super::driver::{Clock, Line, exit_of, monotonic_ns};
-use super::verify::{Expected, serial_ranges};
-use crate::lab::pool::{
-    CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart,
-};
-use crate::lab::workload::TaskKind;
+use super::driver::{self, Line, exit_of, monotonic_ns};
+use super::session::{self, Run, Watch, Words, Worker};
+use super::verify::Expected;
+use crate::lab::pool::{CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult};
 use crate::python::{Interpreter, PyEvent, RunRequest, StartMethod, Stream};
 
-/// The driver, shipped inside forklab.
-pub const DRIVER: &str = include_str!("../../../assets/lab/driver.py");
+/// The driver, shipped inside forklab: the drivers' shared part
+/// (`assets/lab/common.py`) in front of its own.
+pub const DRIVER: &str = concat!(
+    include_str!("../../../assets/lab/common.py"),
+    include_str!("../../../assets/lab/driver.py")
+);
 /// Its file name in the run's working directory (what `ps` shows).
 pub const DRIVER_NAME: &str = "forklab_lab_driver.py";
-/// How long a stopped driver may take to be gone (the guard kills it).
-const STOP_LIMIT: Duration = Duration::from_secs(10);
-/// Longest stdout line kept from the driver (the final list of results
-/// of a large map is the longest).
-const MAX_LINE: usize = 16 << 20;
 
 pub struct PythonEngine;
 
@@ -57,15 +53,7 @@ impl PoolEngine for PythonEngine {
         sink: &dyn Fn(LabEvent),
         started: Instant,
     ) -> Result<RunResult, LabError> {
-        let python = match &config.python {
-            Some(p) => (**p).clone(),
-            None => Interpreter::find(None).map_err(|e| {
-                LabError::Invalid(format!(
-                    "the python engine needs Python: {}",
-                    e.to_string().lines().next().unwrap_or_default()
-                ))
-            })?,
-        };
+        let python = session::interpreter(config, "the python engine needs Python")?;
         if let Some(m) = config.start_method
             && !python.supports(m)
         {
@@ -76,247 +64,78 @@ impl PoolEngine for PythonEngine {
         }
         let until = started + config.deadline;
         let expected = Expected::for_config(config, cancel, until)?;
-        let mut request = RunRequest::for_script(DRIVER_NAME, DRIVER.as_bytes(), python.clone())
-            .map_err(LabError::Io)?;
-        request.args = driver_args(config);
+        let mut request =
+            session::request(DRIVER_NAME, DRIVER, &python, config, driver_args(config))?;
         request.start_method = config.start_method;
-        // A backstop: the deadline below ends the run first.
-        request.timeout = config.deadline + STOP_LIMIT;
-        request.launcher = Some(config.worker_exe.clone());
-        let (tx, rx) = mpsc::channel();
-        let clock = Clock::new(started);
-        let run = crate::python::start(request, move |event| {
-            let _ = tx.send(event);
-        });
-        let mut driver = Driver {
-            config,
-            sink,
-            clock,
-            expected,
-            python,
-            master: 0,
+        let words = Words {
+            name: "Python",
+            runs: "the Python pool",
+            driver: "the Python driver",
+            returned: "map",
+            master: "the Python pool's master",
+        };
+        let driver = Driver {
+            run: Run::new(config, sink, started, expected, python, words),
             method: String::new(),
             api: String::new(),
-            workers: Vec::new(),
             by_pid: HashMap::new(),
-            asked: None,
-            all: None,
-            serial_start: None,
-            serial: Duration::ZERO,
-            serial_answer: 0,
-            done: 0,
-            finished: None,
-            failure: None,
-            crashes: Vec::new(),
-            partial: [Vec::new(), Vec::new()],
-            stderr_tail: String::new(),
         };
-        let outcome = driver.watch(&rx, cancel, until);
-        // Stopped early: the run is over only when the guard says so.
-        let exited = if outcome.is_err() {
-            run.stop();
-            wait_exit(&rx)
-        } else {
-            None
-        };
-        run.wait();
-        driver.finish(outcome, exited)
+        session::launch(request, driver, cancel, until)
     }
 }
 
 /// The driver's command line for a config.
 fn driver_args(config: &LabConfig) -> Vec<String> {
-    let mut args = vec![
-        "--workers".into(),
-        config.workers.to_string(),
-        "--tasks".into(),
-        config.tasks.to_string(),
-        "--size".into(),
-        config.task_size.to_string(),
-        "--chunksize".into(),
-        config.chunksize.to_string(),
-        "--kind".into(),
-        config.workload.task_kind().name().into(),
+    let mut args = session::task_args(config);
+    args.extend([
         "--method".into(),
         config.start_method.map_or("default", |m| m.as_str()).into(),
         "--api".into(),
         config.api.name().into(),
-    ];
-    if config.workload.task_kind() == TaskKind::Primes {
-        let [before, after] = serial_ranges(config);
-        for (flag, range) in [("--serial-before", before), ("--serial-after", after)] {
-            if !range.is_empty() {
-                args.push(flag.into());
-                args.push(format!("{}:{}", range.start, range.end));
-            }
-        }
-    }
+    ]);
+    session::serial_args(config, &mut args);
     args
 }
 
-struct Worker {
-    pid: u32,
-    ready: bool,
-    current: Option<usize>,
-    done: usize,
-    ended: bool,
-}
-
+/// The python engine's watch: workers known by pid.
 struct Driver<'a> {
-    config: &'a LabConfig,
-    sink: &'a dyn Fn(LabEvent),
-    clock: Clock,
-    expected: Expected,
-    python: Interpreter,
-    master: u32,
+    run: Run<'a>,
     method: String,
     api: String,
-    workers: Vec<Worker>,
     by_pid: HashMap<u32, usize>,
-    asked: Option<u64>,
-    all: Option<u64>,
-    serial_start: Option<u64>,
-    serial: Duration,
-    serial_answer: u64,
-    done: usize,
-    /// (t0, t1, values) once `map` returned.
-    finished: Option<(u64, u64, Vec<u64>)>,
-    /// The driver's own error message.
-    failure: Option<String>,
-    crashes: Vec<Crash>,
-    partial: [Vec<u8>; 2],
-    stderr_tail: String,
 }
 
-impl Driver<'_> {
-    fn emit(&self, event: LabEvent) {
-        (self.sink)(event);
+impl<'a> Watch<'a> for Driver<'a> {
+    type Line = Line;
+
+    fn run(&mut self) -> &mut Run<'a> {
+        &mut self.run
     }
 
-    fn protocol(&self, message: String) -> LabError {
-        LabError::Protocol {
-            pid: self.master,
-            message,
-        }
-    }
-
-    /// Reads the run's events until the driver ends (`Ok`) or the run
-    /// must be stopped (`Err`: cancel, deadline, a wrong answer, garbage).
-    fn watch(
-        &mut self,
-        rx: &mpsc::Receiver<PyEvent>,
-        cancel: &CancelToken,
-        until: Instant,
-    ) -> Result<Option<crate::python::Exited>, LabError> {
-        loop {
-            if cancel.is_cancelled() {
-                return Err(LabError::Cancelled);
+    fn finish(mut self, status: Option<Exit>) -> Result<RunResult, LabError> {
+        let ran = format!(
+            "Python {} {}",
+            self.run.python.version,
+            if self.api == "executor" {
+                "ProcessPoolExecutor"
+            } else {
+                "Pool"
             }
-            let now = Instant::now();
-            if now >= until {
-                return Err(LabError::Deadline {
-                    limit: self.config.deadline,
-                    done: self.done,
-                    tasks: self.config.tasks,
-                });
-            }
-            let event = match rx.recv_timeout((until - now).min(Duration::from_millis(50))) {
-                Ok(event) => event,
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(LabError::Engine(
-                        "the Python run ended without a word".into(),
-                    ));
-                }
-            };
-            match event {
-                PyEvent::Output(out) => {
-                    let stream = out.stream;
-                    let idx = stream as usize;
-                    self.partial[idx].extend_from_slice(out.text.as_bytes());
-                    if !out.line_end {
-                        if self.partial[idx].len() > MAX_LINE {
-                            return Err(self.protocol("a line that never ends".into()));
-                        }
-                        continue;
-                    }
-                    let line = String::from_utf8_lossy(&std::mem::take(&mut self.partial[idx]))
-                        .into_owned();
-                    match stream {
-                        Stream::Stdout => self.line(&line)?,
-                        Stream::Stderr => keep_tail(&mut self.stderr_tail, &line),
-                    }
-                }
-                PyEvent::Exited(exited) => return Ok(Some(exited)),
-                PyEvent::Failed(message) => {
-                    return Err(LabError::Engine(format!(
-                        "cannot run the Python pool: {message}"
-                    )));
-                }
-                // The driver needs the standard library only.
-                PyEvent::Skipped { missing } => {
-                    return Err(LabError::Engine(format!(
-                        "the Python pool did not run: missing {}",
-                        missing.join(", ")
-                    )));
-                }
-                PyEvent::Started(_) | PyEvent::OutputLimit { .. } | PyEvent::TimedOut { .. } => {}
-            }
+        );
+        if let Some(result) = self.run.result(status, ran, self.method.clone()) {
+            return Ok(result);
         }
-    }
-
-    fn worker(&mut self, pid: u32, t: u64) -> Result<usize, LabError> {
-        if let Some(&i) = self.by_pid.get(&pid) {
-            return Ok(i);
-        }
-        // After the start, Pool replaces a worker that died: the new one
-        // gets a row of its own (the driver reports the death next).
-        let limit = if self.all.is_some() {
-            2 * self.config.workers
-        } else {
-            self.config.workers
-        };
-        if self.workers.len() >= limit {
-            return Err(self.protocol(format!(
-                "more worker processes than the {} asked for (pid {pid})",
-                self.config.workers
+        // Workers not yet reported as ended were killed with the driver.
+        self.run.report_ended(Exit::KILLED);
+        if let Some((_, message)) = self.run.failure.take() {
+            return Err(LabError::Engine(format!(
+                "the Python pool failed: {message}"
             )));
         }
-        let i = self.workers.len();
-        self.workers.push(Worker {
-            pid,
-            ready: false,
-            current: None,
-            done: 0,
-            ended: false,
-        });
-        self.by_pid.insert(pid, i);
-        self.emit(LabEvent::WorkerSpawned {
-            worker: i,
-            pid,
-            at: self.clock.at(t),
-        });
-        Ok(i)
+        Err(self.run.lost(status))
     }
 
-    fn known(&self, pid: u32) -> Result<usize, LabError> {
-        self.by_pid
-            .get(&pid)
-            .copied()
-            .ok_or_else(|| self.protocol(format!("an event from pid {pid}, not a worker")))
-    }
-
-    fn line(&mut self, text: &str) -> Result<(), LabError> {
-        let text = text.trim_end();
-        if text.is_empty() {
-            return Ok(());
-        }
-        let line: Line = serde_json::from_str(text).map_err(|_| {
-            let shown: String = text.chars().take(80).collect();
-            self.protocol(format!(
-                "the Python driver printed something that is not an event: {shown:?}"
-            ))
-        })?;
+    fn own(&mut self, line: Line) -> Result<(), LabError> {
         match line {
             Line::Hello {
                 pid,
@@ -324,11 +143,10 @@ impl Driver<'_> {
                 method,
                 api,
             } => {
-                self.master = pid;
+                self.run.master = pid;
                 self.method = method;
                 self.api = api;
             }
-            Line::Asked { t } => self.asked = Some(t),
             Line::Spawned { pids, t } => {
                 for pid in pids {
                     self.worker(pid, t)?;
@@ -336,253 +154,109 @@ impl Driver<'_> {
             }
             Line::Ready { pid, t } => {
                 let i = self.worker(pid, t)?;
-                if !self.workers[i].ready {
-                    self.workers[i].ready = true;
-                    self.emit(LabEvent::WorkerReady {
+                let run = &mut self.run;
+                if !run.workers[i].ready {
+                    run.workers[i].ready = true;
+                    run.emit(LabEvent::WorkerReady {
                         worker: i,
                         pid,
-                        at: self.clock.at(t),
+                        at: run.clock.at(t),
                     });
                 }
-            }
-            Line::All { t } => {
-                self.all = Some(t);
-                self.emit(LabEvent::AllReady {
-                    at: self.clock.at(t),
-                });
-            }
-            Line::SerialStart { part, t } => {
-                self.serial_start = Some(t);
-                self.emit(LabEvent::SerialStarted {
-                    part: serial_part(&part),
-                    at: self.clock.at(t),
-                });
-            }
-            Line::SerialEnd { part, v, t } => {
-                let which = serial_part(&part);
-                let want = self
-                    .expected
-                    .serial(usize::from(which == SerialPart::After));
-                if v != want {
-                    return Err(LabError::WrongAnswer {
-                        task: self.config.tasks,
-                        pid: self.master,
-                        got: v,
-                        expected: format!("{want} (the master's serial part)"),
-                    });
-                }
-                if let Some(t0) = self.serial_start.take() {
-                    self.serial += Duration::from_nanos(t.saturating_sub(t0));
-                }
-                self.serial_answer += v;
-                self.emit(LabEvent::SerialFinished {
-                    part: which,
-                    at: self.clock.at(t),
-                });
             }
             Line::Start { p, i, t } => {
                 let w = self.known(p)?;
-                if i >= self.config.tasks {
-                    return Err(self.protocol(format!("pid {p} started task {i}, past the last")));
+                let run = &mut self.run;
+                if i >= run.config.tasks {
+                    return Err(run.protocol(format!("pid {p} started task {i}, past the last")));
                 }
-                self.workers[w].current = Some(i);
-                self.emit(LabEvent::TaskStarted {
+                run.workers[w].current = Some(i);
+                run.emit(LabEvent::TaskStarted {
                     worker: w,
                     pid: p,
                     task: i,
-                    at: self.clock.at(t),
+                    at: run.clock.at(t),
                 });
             }
             Line::Done { p, i, v, t } => {
                 let w = self.known(p)?;
-                if self.workers[w].current != Some(i) {
-                    return Err(
-                        self.protocol(format!("pid {p} finished task {i} without starting it"))
-                    );
+                if self.run.workers[w].current != Some(i) {
+                    return Err(self
+                        .run
+                        .protocol(format!("pid {p} finished task {i} without starting it")));
                 }
-                if let Some(expected) = self.expected.wrong(i, v) {
-                    return Err(LabError::WrongAnswer {
-                        task: i,
-                        pid: p,
-                        got: v,
-                        expected,
-                    });
-                }
-                let worker = &mut self.workers[w];
-                worker.current = None;
-                worker.done += 1;
-                self.done += 1;
-                self.emit(LabEvent::TaskFinished {
-                    worker: w,
-                    pid: p,
-                    task: i,
-                    value: v,
-                    at: self.clock.at(t),
-                });
+                self.run.task_done(w, i, v, t)?;
             }
             Line::Died { pid, code } => {
                 let w = self.known(pid)?;
-                let worker = &mut self.workers[w];
+                let run = &mut self.run;
+                let at = run.clock.at(monotonic_ns());
+                let worker = &mut run.workers[w];
                 worker.ended = true;
                 let task = worker.current.take();
                 let crash = Crash {
                     worker: w,
                     pid,
                     exit: exit_of(code),
-                    at: self.clock.at(monotonic_ns()),
+                    at,
                     requeued: task.map_or(0..0, |t| t..t + 1),
                     before_ready: !worker.ready,
                     stderr: String::new(),
                 };
-                self.crashes.push(crash.clone());
-                self.emit(LabEvent::WorkerCrashed(crash));
+                run.crashes.push(crash.clone());
+                run.emit(LabEvent::WorkerCrashed(crash));
             }
             Line::Exited { pid, code, t } => {
                 let w = self.known(pid)?;
-                self.workers[w].ended = true;
-                self.emit(LabEvent::WorkerExited {
+                let run = &mut self.run;
+                run.workers[w].ended = true;
+                run.emit(LabEvent::WorkerExited {
                     worker: w,
                     pid,
                     exit: exit_of(code),
-                    at: self.clock.at(t),
+                    at: run.clock.at(t),
                 });
             }
-            Line::Finished { t0, t1, v } => {
-                if v.len() != self.config.tasks {
-                    return Err(self.protocol(format!(
-                        "map returned {} results for {} tasks",
-                        v.len(),
-                        self.config.tasks
-                    )));
-                }
-                if let Some((task, (got, expected))) = v
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, &got)| self.expected.wrong(i, got).map(|e| (i, (got, e))))
-                {
-                    return Err(LabError::WrongAnswer {
-                        task,
-                        pid: self.master,
-                        got,
-                        expected,
-                    });
-                }
-                self.finished = Some((t0, t1, v));
-            }
-            Line::Error { message } => self.failure = Some(message),
-            Line::Rate { .. } => {}
         }
         Ok(())
     }
+}
 
-    /// Workers not yet reported as ended were killed with the driver.
-    fn report_killed(&mut self) {
-        let at = self.clock.at(monotonic_ns());
-        for (i, w) in self.workers.iter_mut().enumerate() {
-            if !w.ended {
-                w.ended = true;
-                (self.sink)(LabEvent::WorkerExited {
-                    worker: i,
-                    pid: w.pid,
-                    exit: Exit::KILLED,
-                    at,
-                });
-            }
+impl Driver<'_> {
+    fn worker(&mut self, pid: u32, t: u64) -> Result<usize, LabError> {
+        if let Some(&i) = self.by_pid.get(&pid) {
+            return Ok(i);
         }
-    }
-
-    fn finish(
-        mut self,
-        outcome: Result<Option<crate::python::Exited>, LabError>,
-        exited: Option<crate::python::Exited>,
-    ) -> Result<RunResult, LabError> {
-        let exited = match outcome {
-            Err(e) => {
-                self.report_killed();
-                return Err(e);
-            }
-            Ok(first) => first.or(exited),
+        let run = &mut self.run;
+        // After the start, Pool replaces a worker that died: the new one
+        // gets a row of its own (the driver reports the death next).
+        let limit = if run.all.is_some() {
+            2 * run.config.workers
+        } else {
+            run.config.workers
         };
-        let status = exited.map(|e| e.status);
-        let clean = status == Some(Exit::Code(0));
-        if let (true, Some((t0, t1, values))) = (clean, self.finished.take()) {
-            let startup = match (self.asked, self.all) {
-                (Some(a), Some(b)) => Duration::from_nanos(b.saturating_sub(a)),
-                _ => Duration::ZERO,
-            };
-            return Ok(RunResult {
-                config: self.config.clone(),
-                startup,
-                wall: Duration::from_nanos(t1.saturating_sub(t0)),
-                serial: self.serial,
-                answer: values.iter().sum::<u64>() + self.serial_answer,
-                pids: self.workers.iter().map(|w| w.pid).collect(),
-                tasks_done: self.workers.iter().map(|w| w.done).collect(),
-                crashes: self.crashes.clone(),
-                ran: format!(
-                    "Python {} {}",
-                    self.python.version,
-                    if self.api == "executor" {
-                        "ProcessPoolExecutor"
-                    } else {
-                        "Pool"
-                    }
-                ),
-                method: self.method.clone(),
-                outside_load: None,
-            });
-        }
-        self.report_killed();
-        if let Some(message) = self.failure.take() {
-            return Err(LabError::Engine(format!(
-                "the Python pool failed: {message}"
+        if run.workers.len() >= limit {
+            return Err(run.protocol(format!(
+                "more worker processes than the {} asked for (pid {pid})",
+                run.config.workers
             )));
         }
-        let how = status.map_or_else(|| "was lost".to_string(), |s| format!("ended with {s}"));
-        let why = self
-            .stderr_tail
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .map(|l| format!(": {}", l.trim()))
-            .unwrap_or_default();
-        Err(LabError::Engine(format!(
-            "the Python pool's master (pid {}) {how} before the run finished{why}",
-            self.master
-        )))
+        let i = run.workers.len();
+        run.workers.push(Worker::new(pid));
+        self.by_pid.insert(pid, i);
+        run.emit(LabEvent::WorkerSpawned {
+            worker: i,
+            pid,
+            at: run.clock.at(t),
+        });
+        Ok(i)
     }
-}
 
-/// After a stop: the guard's last word, bounded in time.
-pub(super) fn wait_exit(rx: &mpsc::Receiver<PyEvent>) -> Option<crate::python::Exited> {
-    let until = Instant::now() + STOP_LIMIT;
-    loop {
-        let left = until.checked_duration_since(Instant::now())?;
-        match rx.recv_timeout(left) {
-            Ok(PyEvent::Exited(exited)) => return Some(exited),
-            Ok(PyEvent::Failed(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-}
-
-fn serial_part(name: &str) -> SerialPart {
-    if name == "after" {
-        SerialPart::After
-    } else {
-        SerialPart::Before
-    }
-}
-
-pub(super) fn keep_tail(tail: &mut String, line: &str) {
-    tail.push_str(line);
-    tail.push('\n');
-    if tail.len() > 4096 {
-        let cut = tail.len() - 4096;
-        let cut = (cut..tail.len())
-            .find(|&i| tail.is_char_boundary(i))
-            .unwrap_or(tail.len());
-        tail.drain(..cut);
+    fn known(&self, pid: u32) -> Result<usize, LabError> {
+        self.by_pid.get(&pid).copied().ok_or_else(|| {
+            self.run
+                .protocol(format!("an event from pid {pid}, not a worker"))
+        })
     }
 }
 
@@ -591,9 +265,9 @@ pub(super) fn keep_tail(tail: &mut String, line: &str) {
 pub fn numbers_per_second(python: &Interpreter, launcher: &std::path::Path) -> Result<f64, String> {
     let mut request = RunRequest::for_script(DRIVER_NAME, DRIVER.as_bytes(), python.clone())?;
     request.args = vec!["--calibrate".into(), "0.15".into()];
-    request.timeout = Duration::from_secs(30);
+    request.timeout = std::time::Duration::from_secs(30);
     request.launcher = Some(launcher.to_path_buf());
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel();
     let run = crate::python::start(request, move |e| {
         let _ = tx.send(e);
     });
@@ -604,7 +278,7 @@ pub fn numbers_per_second(python: &Interpreter, launcher: &std::path::Path) -> R
             PyEvent::Output(o) if o.stream == Stream::Stdout => {
                 out.push_str(&o.text);
                 if o.line_end {
-                    if let Ok(Line::Rate { n }) = serde_json::from_str(out.trim()) {
+                    if let Ok(driver::Shared::Rate { n }) = serde_json::from_str(out.trim()) {
                         rate = Some(n);
                     }
                     out.clear();

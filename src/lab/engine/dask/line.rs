@@ -1,10 +1,11 @@
-//! The driver's lines: one JSON object each, tagged by `e`.
+//! The Dask driver's own lines: one JSON object each, tagged by `e`
+//! (the lines both drivers print are `engine::driver::Shared`).
 
 use serde::Deserialize;
 
 use super::ClusterWorker;
 
-/// One line of the driver.
+/// One line of the Dask driver (besides the shared ones).
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(tag = "e")]
 pub(super) enum Line {
@@ -15,18 +16,10 @@ pub(super) enum Line {
         scheduler: String,
         local: bool,
     },
-    #[serde(rename = "asked")]
-    Asked { t: u64 },
     #[serde(rename = "worker")]
     Worker { a: String, pid: u32, t: u64 },
     #[serde(rename = "joined")]
     Joined { a: String, pid: u32, t: u64 },
-    #[serde(rename = "all")]
-    All { t: u64 },
-    #[serde(rename = "ss")]
-    SerialStart { part: String, t: u64 },
-    #[serde(rename = "se")]
-    SerialEnd { part: String, v: u64, t: u64 },
     #[serde(rename = "s")]
     Start { a: String, i: usize, t: u64 },
     #[serde(rename = "d")]
@@ -45,10 +38,4 @@ pub(super) enum Line {
         compute: f64,
         transfer: f64,
     },
-    #[serde(rename = "done")]
-    Finished { t0: u64, t1: u64, v: Vec<u64> },
-    #[serde(rename = "error")]
-    Error { kind: String, message: String },
-    #[serde(rename = "rate")]
-    Rate { n: f64 },
 }

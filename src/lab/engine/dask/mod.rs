@@ -18,29 +18,27 @@
 mod line;
 mod watch;
 
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
 use super::PoolEngine;
-use super::driver::Clock;
-use super::python::wait_exit;
-use super::verify::{Expected, serial_ranges};
+use super::session::{self, Run, Words};
+use super::verify::Expected;
 use crate::lab::pool::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
-use crate::lab::workload::TaskKind;
-use crate::python::{Interpreter, RunRequest, StartMethod};
+use crate::python::{Interpreter, StartMethod};
 use watch::Driver;
 
-/// The driver, shipped inside forklab.
-pub const DRIVER: &str = include_str!("../../../../assets/lab/dask_driver.py");
+/// The driver, shipped inside forklab: the drivers' shared part
+/// (`assets/lab/common.py`) in front of its own.
+pub const DRIVER: &str = concat!(
+    include_str!("../../../../assets/lab/common.py"),
+    include_str!("../../../../assets/lab/dask_driver.py")
+);
 /// Its file name in the run's working directory (what `ps` shows).
 pub const DRIVER_NAME: &str = "forklab_dask_driver.py";
 /// How long the driver may try to reach a scheduler.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// How long a stopped driver may take to be gone (the guard kills it).
-const STOP_LIMIT: Duration = Duration::from_secs(10);
-const MAX_LINE: usize = 16 << 20;
 /// The driver's exit status when Dask is not installed.
 const NO_DASK: i32 = 4;
 
@@ -98,69 +96,34 @@ impl PoolEngine for DaskEngine {
         sink: &dyn Fn(LabEvent),
         started: Instant,
     ) -> Result<RunResult, LabError> {
-        let python = match &config.python {
-            Some(p) => (**p).clone(),
-            None => Interpreter::find(None).map_err(|e| {
-                LabError::Invalid(format!(
-                    "the dask engine needs Python with Dask: {}",
-                    e.to_string().lines().next().unwrap_or_default()
-                ))
-            })?,
-        };
+        let python = session::interpreter(config, "the dask engine needs Python with Dask")?;
         let until = started + config.deadline;
         let expected = Expected::for_config(config, cancel, until)?;
-        let mut request = RunRequest::for_script(DRIVER_NAME, DRIVER.as_bytes(), python.clone())
-            .map_err(LabError::Io)?;
-        request.args = driver_args(config);
-        request.timeout = config.deadline + STOP_LIMIT;
-        request.launcher = Some(config.worker_exe.clone());
-        let (tx, rx) = mpsc::channel();
-        let clock = Clock::new(started);
-        let run = crate::python::start(request, move |event| {
-            let _ = tx.send(event);
-        });
-        let mut driver = Driver::new(config, sink, clock, expected, python);
-        let outcome = driver.watch(&rx, cancel, until);
-        let exited = if outcome.is_err() {
-            run.stop();
-            wait_exit(&rx)
-        } else {
-            None
+        let request = session::request(DRIVER_NAME, DRIVER, &python, config, driver_args(config))?;
+        let words = Words {
+            name: "Dask",
+            runs: "the Dask driver",
+            driver: "the Dask driver",
+            returned: "Dask",
+            master: "the Dask driver",
         };
-        run.wait();
-        driver.finish(outcome, exited)
+        let run = Run::new(config, sink, started, expected, python, words);
+        session::launch(request, Driver::new(run), cancel, until)
     }
 }
 
 /// The driver's command line for a config.
 fn driver_args(config: &LabConfig) -> Vec<String> {
-    let mut args = vec![
-        "--workers".into(),
-        config.workers.to_string(),
-        "--tasks".into(),
-        config.tasks.to_string(),
-        "--size".into(),
-        config.task_size.to_string(),
-        "--chunksize".into(),
-        config.chunksize.to_string(),
-        "--kind".into(),
-        config.workload.task_kind().name().into(),
+    let mut args = session::task_args(config);
+    args.extend([
         "--connect-timeout".into(),
         CONNECT_TIMEOUT.as_secs().to_string(),
-    ];
+    ]);
     if let Some(addr) = &config.scheduler {
         args.push("--scheduler".into());
         args.push(addr.to_string());
     }
-    if config.workload.task_kind() == TaskKind::Primes {
-        let [before, after] = serial_ranges(config);
-        for (flag, range) in [("--serial-before", before), ("--serial-after", after)] {
-            if !range.is_empty() {
-                args.push(flag.into());
-                args.push(format!("{}:{}", range.start, range.end));
-            }
-        }
-    }
+    session::serial_args(config, &mut args);
     args
 }
 
