@@ -115,6 +115,9 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
             } else if !state.lesson().meta.examples.is_empty() {
                 hints.push(find(|a| matches!(a, Action::OpenExamples)));
             }
+            if !state.lesson().meta.exercises.is_empty() {
+                hints.push(find(|a| matches!(a, Action::EditExercise)));
+            }
             if state.doc.has_answers {
                 hints.push(find(|a| matches!(a, Action::ToggleAnswers)));
             }
