@@ -19,13 +19,6 @@ use crate::python::{
 /// How often the process family is sampled while a script runs.
 pub const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 
-/// Exit status when the time limit stopped the script (as `timeout(1)`).
-pub const TIMED_OUT_STATUS: u8 = 124;
-
-/// The exit status of `forklab example run` when the example was not run
-/// because a module it requires is missing (the usual "skipped" status).
-pub const SKIPPED_STATUS: u8 = 77;
-
 #[derive(Debug, Subcommand)]
 pub enum ExampleAction {
     /// List the examples: lesson, example id, default arguments and title.
@@ -287,7 +280,7 @@ fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<Exit
                 let _ = stdout.flush();
                 run.wait();
                 return Ok(ExitCode::from(match exited.cause {
-                    EndCause::TimedOut => TIMED_OUT_STATUS,
+                    EndCause::TimedOut => super::status::TIMED_OUT,
                     _ => exited.status.shell_status(),
                 }));
             }
@@ -296,7 +289,7 @@ fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<Exit
                 let _ = writeln!(stdout, "== {}", PyEvent::skipped_message(&missing));
                 let _ = stdout.flush();
                 run.wait();
-                return Ok(ExitCode::from(SKIPPED_STATUS));
+                return Ok(ExitCode::from(super::status::SKIPPED));
             }
         }
     }

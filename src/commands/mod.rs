@@ -9,3 +9,4 @@ pub mod lessons;
 pub mod pack;
 pub mod practice;
 pub mod run;
+pub mod status;

@@ -17,12 +17,7 @@ use crate::progress::{Progress, Store};
 use crate::python::Interpreter;
 use crate::python::sanitize::sanitize;
 
-/// Exit status of `practice check` when the file passes.
-pub const PASSED: u8 = 0;
-/// ... when it fails a check.
-pub const FAILED: u8 = 1;
-/// ... when it could not be checked (unknown id, no file, no Python).
-pub const UNUSABLE: u8 = 2;
+use super::status::{FAILED, OK, USAGE};
 
 #[derive(Debug, Subcommand)]
 pub enum PracticeAction {
@@ -207,7 +202,7 @@ pub fn run(
             } else {
                 print_summary(&report, exercise.hints.len());
             }
-            Ok(ExitCode::from(if report.passed { PASSED } else { FAILED }))
+            Ok(ExitCode::from(if report.passed { OK } else { FAILED }))
         }
         PracticeAction::Watch { id } => {
             let (_, exercise) = match practice::find(set, &id) {
@@ -272,7 +267,7 @@ pub fn run(
 
 fn unusable(message: &str) -> Result<ExitCode, String> {
     eprintln!("forklab: {message}");
-    Ok(ExitCode::from(UNUSABLE))
+    Ok(ExitCode::from(USAGE))
 }
 
 /// Live lines while checking: which run, then each verdict.

@@ -20,8 +20,7 @@ pub use args::{ApiArg, EngineArg, RunArgs, WorkloadArg};
 use progress::Progress;
 pub use table::{csv, json, table};
 
-/// Exit status for arguments that make no sense, as clap uses.
-const USAGE: u8 = 2;
+use super::status::USAGE;
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed.
