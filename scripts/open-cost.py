@@ -4,8 +4,8 @@
 Opens three courses in turn: the built-in one, a generated 100-lesson pack
 and a generated pack holding one 5 MB lesson. For each it prints the time
 from start until the first lesson's title is on screen, then, once the
-`forklab highlight` child has ended and the screen has been quiet for
-1.5 s (colours arrived and drawn), forklab's
+`forklab highlight` child has ended and its resident memory has not
+changed for a second (colours arrived and drawn), forklab's
 resident memory (VmRSS) and its peak (VmHWM), read from /proc. Standard library
 only; Linux only.
 
@@ -105,18 +105,20 @@ def open_cost(binary, args, want, home):
             if want.encode() in seen:
                 took = time.monotonic() - start
                 break
-    # Then wait until the highlighter child has ended and the screen is
-    # quiet (its colours have arrived and been drawn) before reading memory.
-    quiet_since = time.monotonic()
-    while took and (highlighting(pid) or time.monotonic() - quiet_since < 1.5) \
-            and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
+    # Then wait until the highlighter child has ended and the colours are
+    # in (resident memory unchanged for a second), reading the screen so
+    # forklab never blocks on a full terminal.
+    steady, last = 0, None
+    while took and (highlighting(pid) or steady < 10) and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
         if ready:
             try:
-                if os.read(fd, 65536):
-                    quiet_since = time.monotonic()
+                os.read(fd, 65536)
             except OSError:
                 break
+        rss_now = status(pid, "VmRSS")
+        steady = steady + 1 if rss_now == last else 0
+        last = rss_now
     rss = status(pid, "VmRSS") if took else float("nan")
     hwm = status(pid, "VmHWM") if took else float("nan")
     os.write(fd, b"q")
@@ -154,15 +156,19 @@ def main():
         home = os.path.join(tmp, "home")
         os.makedirs(home)
         cases = [
-            ("built-in course", [], "Start here"),
-            ("100-lesson pack (2 MB)", ["--lessons", hundred], "Lesson 0"),
-            (f"one {size:.1f} MB lesson", ["--lessons", big], "Lesson 0"),
+            ("built-in course", [], "Start here", os.path.join(ROOT, "lessons")),
+            ("100-lesson pack (2 MB)", ["--lessons", hundred], "Lesson 0", hundred),
+            (f"one {size:.1f} MB lesson", ["--lessons", big], "Lesson 0", big),
         ]
-        print(f"{'course':<26} {'first frame':>12} {'settled':>10} {'peak':>10}")
-        for name, args, want in cases:
+        print(f"{'course':<26} {'first frame':>12} {'settled':>11} {'peak':>11}"
+              f" {'text':>9} {'settled/text':>13}")
+        for name, args, want, folder in cases:
             took, rss, hwm = open_cost(binary, args, want, home)
+            text = sum(os.path.getsize(os.path.join(folder, f))
+                       for f in os.listdir(folder) if f.endswith(".md")) / 2**20
             shown = f"{took * 1000:.0f} ms" if took else "timeout"
-            print(f"{name:<26} {shown:>12} {rss:>7.1f} MB {hwm:>7.1f} MB")
+            print(f"{name:<26} {shown:>12} {rss:>7.1f} MiB {hwm:>7.1f} MiB"
+                  f" {text:>5.2f} MiB {rss / text:>12.1f}x")
 
 
 if __name__ == "__main__":

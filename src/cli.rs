@@ -223,6 +223,7 @@ pub enum LessonsAction {
 /// Parses the arguments and runs the command; errors become a message on
 /// stderr and exit status 1.
 pub fn main() -> ExitCode {
+    crate::os::return_freed_memory();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -1,9 +1,11 @@
 //! Python syntax highlighting, computed once for every code block of the
 //! course by a short-lived child process (`forklab highlight`): the
 //! grammar (about 8 MiB once compiled) never enters the reader, which keeps
-//! only the coloured tokens.
+//! only each token's style and length (8 bytes), not its text: the text is
+//! the code block itself, which the lesson already holds.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -16,70 +18,99 @@ use syntect::util::LinesWithEndings;
 
 use crate::os::process;
 
-/// A highlighted run of code: colour, weight and text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+/// A highlighted run of code as kept: colour, weight and length in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    rgb: [u8; 3],
+    /// 1 bold, 2 italic.
+    flags: u8,
+    len: u32,
+}
+
+/// A highlighted piece of one line of code, borrowed from the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'a> {
+    pub text: &'a str,
     pub rgb: [u8; 3],
     pub bold: bool,
     pub italic: bool,
-    pub text: String,
 }
 
-/// Highlighted lines for each Python code block, keyed by its source.
+/// The tokens of one block, and where each of its lines ends among them.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Block {
+    tokens: Vec<Token>,
+    line_ends: Vec<u32>,
+}
+
+/// Highlighted tokens for each Python code block, keyed by a hash of its
+/// source (a lookup checks the lengths against the code it is given, so
+/// a stale or mistaken entry falls back to plain text, never to a wrong cut).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Highlights {
-    blocks: HashMap<String, Vec<Vec<Token>>>,
+    blocks: HashMap<u64, Block>,
+}
+
+fn key(code: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    code.hash(&mut h);
+    h.finish()
+}
+
+/// The lines of a block as the highlighter sees them, without line endings.
+fn code_lines(code: &str) -> impl Iterator<Item = &str> {
+    code.split_inclusive('\n')
+        .map(|l| l.trim_end_matches(['\n', '\r']))
 }
 
 impl Highlights {
     /// Highlights every block, then frees the highlighter's memory.
     pub fn build<I: IntoIterator<Item = String>>(blocks: I) -> Highlights {
         let mut out = Highlights::default();
-        {
-            let syntaxes = SyntaxSet::load_defaults_newlines();
-            let mut themes = ThemeSet::load_defaults();
-            let (Some(theme), Some(python)) = (
-                themes.themes.remove("base16-ocean.dark"),
-                syntaxes.find_syntax_by_extension("py"),
-            ) else {
-                return out;
-            };
-            for code in blocks {
-                if out.blocks.contains_key(&code) {
-                    continue;
-                }
-                let mut lines = HighlightLines::new(python, &theme);
-                let mut tokens = Vec::new();
-                for line in LinesWithEndings::from(&code) {
-                    let Ok(ranges) = lines.highlight_line(line, &syntaxes) else {
-                        break;
-                    };
-                    let mut line_tokens: Vec<Token> = Vec::new();
-                    for (style, text) in ranges {
-                        let token = Token {
-                            rgb: [style.foreground.r, style.foreground.g, style.foreground.b],
-                            bold: style.font_style.contains(FontStyle::BOLD),
-                            italic: style.font_style.contains(FontStyle::ITALIC),
-                            text: text.trim_end_matches(['\n', '\r']).to_string(),
-                        };
-                        // Neighbours in the same style become one token:
-                        // fewer, longer tokens keep a big lesson's colours small.
-                        match line_tokens.last_mut() {
-                            _ if token.text.is_empty() => {}
-                            Some(last)
-                                if (last.rgb, last.bold, last.italic)
-                                    == (token.rgb, token.bold, token.italic) =>
-                            {
-                                last.text.push_str(&token.text)
-                            }
-                            _ => line_tokens.push(token),
-                        }
-                    }
-                    line_tokens.shrink_to_fit();
-                    tokens.push(line_tokens);
-                }
-                out.blocks.insert(code, tokens);
+        let syntaxes = SyntaxSet::load_defaults_newlines();
+        let mut themes = ThemeSet::load_defaults();
+        let (Some(theme), Some(python)) = (
+            themes.themes.remove("base16-ocean.dark"),
+            syntaxes.find_syntax_by_extension("py"),
+        ) else {
+            return out;
+        };
+        for code in blocks {
+            if out.blocks.contains_key(&key(&code)) {
+                continue;
             }
+            let mut lines = HighlightLines::new(python, &theme);
+            let mut block = Block::default();
+            for line in LinesWithEndings::from(&code) {
+                let Ok(ranges) = lines.highlight_line(line, &syntaxes) else {
+                    break;
+                };
+                let line_start = block.tokens.len();
+                for (style, text) in ranges {
+                    let text = text.trim_end_matches(['\n', '\r']);
+                    let token = Token {
+                        rgb: [style.foreground.r, style.foreground.g, style.foreground.b],
+                        flags: u8::from(style.font_style.contains(FontStyle::BOLD))
+                            | u8::from(style.font_style.contains(FontStyle::ITALIC)) << 1,
+                        len: text.len() as u32,
+                    };
+                    // Neighbours in the same style become one token.
+                    let joins = block.tokens.len() > line_start;
+                    match block.tokens.last_mut() {
+                        _ if text.is_empty() => {}
+                        Some(last)
+                            if joins && (last.rgb, last.flags) == (token.rgb, token.flags) =>
+                        {
+                            last.len += token.len
+                        }
+                        _ => block.tokens.push(token),
+                    }
+                }
+                block.line_ends.push(block.tokens.len() as u32);
+            }
+            block.tokens.shrink_to_fit();
+            block.line_ends.shrink_to_fit();
+            out.blocks.insert(key(&code), block);
         }
         out
     }
@@ -115,29 +146,57 @@ impl Highlights {
         }
         let decoded = decode(&output)?;
         (decoded.len() == blocks.len()).then(|| Highlights {
-            blocks: blocks.iter().cloned().zip(decoded).collect(),
+            blocks: blocks.iter().map(|b| key(b)).zip(decoded).collect(),
         })
     }
 
-    /// The tokens of a block, if it was highlighted.
-    pub fn get(&self, code: &str) -> Option<&Vec<Vec<Token>>> {
-        self.blocks.get(code)
+    /// The coloured pieces of each line of `code`, if it was highlighted
+    /// and the tokens fit it exactly.
+    pub fn get<'a>(&self, code: &'a str) -> Option<Vec<Vec<Piece<'a>>>> {
+        let block = self.blocks.get(&key(code))?;
+        let mut out = Vec::with_capacity(block.line_ends.len());
+        let mut lines = code_lines(code);
+        let mut first = 0;
+        for &end in &block.line_ends {
+            let mut rest = lines.next()?;
+            let mut pieces = Vec::new();
+            for t in block.tokens.get(first..end as usize)? {
+                if !rest.is_char_boundary(t.len as usize) {
+                    return None;
+                }
+                let (text, after) = rest.split_at(t.len as usize);
+                rest = after;
+                pieces.push(Piece {
+                    text,
+                    rgb: t.rgb,
+                    bold: t.flags & 1 != 0,
+                    italic: t.flags & 2 != 0,
+                });
+            }
+            if !rest.is_empty() {
+                return None;
+            }
+            first = end as usize;
+            out.push(pieces);
+        }
+        lines.next().is_none().then_some(out)
     }
 }
 
 /// The `forklab highlight` entry point: code blocks separated by NUL on
-/// stdin, their tokens as TOML on stdout.
+/// stdin, their tokens on stdout.
 pub fn child_main() -> std::process::ExitCode {
     let mut input = String::new();
     if std::io::stdin().read_to_string(&mut input).is_err() {
         return std::process::ExitCode::FAILURE;
     }
-    let blocks: Vec<String> = input.split('\0').map(str::to_string).collect();
-    let highlights = Highlights::build(blocks.iter().cloned());
+    let blocks: Vec<&str> = input.split('\0').collect();
+    let highlights = Highlights::build(blocks.iter().map(|b| b.to_string()));
+    let empty = Block::default();
     let text = encode(
         blocks
             .iter()
-            .map(|b| highlights.get(b).map_or(&[][..], Vec::as_slice)),
+            .map(|b| highlights.blocks.get(&key(b)).unwrap_or(&empty)),
     );
     if std::io::stdout().write_all(text.as_bytes()).is_ok() {
         std::process::ExitCode::SUCCESS
@@ -149,24 +208,20 @@ pub fn child_main() -> std::process::ExitCode {
 /// Ends a block in the child's answer (a token line starts with hex digits).
 const END_OF_BLOCK: &str = "\u{1d}";
 
-/// The child's answer: per code line, its tokens as
-/// `RRGGBB` + flags digit + character count + `:` + text; a line holding
-/// only `END_OF_BLOCK` closes each block. Compact, and no parser needed.
-fn encode<'a>(blocks: impl Iterator<Item = &'a [Vec<Token>]>) -> String {
+/// The child's answer: per code line, its tokens as `RRGGBB`, a flags
+/// digit, the byte length and `,`; a line holding only `END_OF_BLOCK`
+/// closes each block. No text travels: the parent has the code.
+fn encode<'a>(blocks: impl Iterator<Item = &'a Block>) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
-    for lines in blocks {
-        for tokens in lines {
-            for t in tokens {
-                let flags = u8::from(t.bold) | (u8::from(t.italic) << 1);
-                out.push_str(&format!(
-                    "{:02x}{:02x}{:02x}{flags}{}:{}",
-                    t.rgb[0],
-                    t.rgb[1],
-                    t.rgb[2],
-                    t.text.chars().count(),
-                    t.text
-                ));
+    for block in blocks {
+        let mut first = 0;
+        for &end in &block.line_ends {
+            for t in &block.tokens[first..end as usize] {
+                let [r, g, b] = t.rgb;
+                let _ = write!(out, "{r:02x}{g:02x}{b:02x}{}{},", t.flags, t.len);
             }
+            first = end as usize;
             out.push('\n');
         }
         out.push_str(END_OF_BLOCK);
@@ -175,36 +230,27 @@ fn encode<'a>(blocks: impl Iterator<Item = &'a [Vec<Token>]>) -> String {
     out
 }
 
-fn decode(text: &str) -> Option<Vec<Vec<Vec<Token>>>> {
+fn decode(text: &str) -> Option<Vec<Block>> {
     let mut blocks = Vec::new();
-    let mut lines = Vec::new();
+    let mut block = Block::default();
     for line in text.split_terminator('\n') {
         if line == END_OF_BLOCK {
-            blocks.push(std::mem::take(&mut lines));
+            block.tokens.shrink_to_fit();
+            block.line_ends.shrink_to_fit();
+            blocks.push(std::mem::take(&mut block));
             continue;
         }
-        let mut tokens = Vec::new();
-        let mut rest = line;
-        while !rest.is_empty() {
-            let hex = |i: usize| u8::from_str_radix(rest.get(i..i + 2)?, 16).ok();
-            let rgb = [hex(0)?, hex(2)?, hex(4)?];
-            let flags = rest.get(6..7)?.parse::<u8>().ok()?;
-            let colon = rest.find(':')?;
-            let count: usize = rest.get(7..colon)?.parse().ok()?;
-            let body = &rest[colon + 1..];
-            let end = body
-                .char_indices()
-                .nth(count)
-                .map_or(body.len(), |(i, _)| i);
-            tokens.push(Token {
-                rgb,
-                bold: flags & 1 != 0,
-                italic: flags & 2 != 0,
-                text: body[..end].to_string(),
+        for token in line.split_terminator(',') {
+            let hex = |i: usize| u8::from_str_radix(token.get(i..i + 2)?, 16).ok();
+            block.tokens.push(Token {
+                rgb: [hex(0)?, hex(2)?, hex(4)?],
+                flags: token.get(6..7)?.parse().ok()?,
+                len: token.get(7..)?.parse().ok()?,
             });
-            rest = &body[end..];
         }
-        lines.push(tokens);
+        block
+            .line_ends
+            .push(u32::try_from(block.tokens.len()).ok()?);
     }
     Some(blocks)
 }
@@ -231,21 +277,44 @@ mod tests {
         assert_eq!(def.text, "def");
         let name = lines[0].iter().find(|t| t.text.contains("square")).unwrap();
         assert_ne!(def.rgb, name.rgb);
+        let joined: Vec<String> = lines
+            .iter()
+            .map(|l| l.iter().map(|p| p.text).collect())
+            .collect();
+        assert_eq!(joined, ["def square(x):", "    return x * x"]);
         assert!(highlights.get("other").is_none());
     }
 
     #[test]
     fn tokens_survive_the_trip_from_the_child() {
         let codes = [
-            "x = 'a:b'  # 12:3 ünïcode\n\nprint(x)".to_string(),
+            "x = 'a:b'  # 12:3 ünïcode\r\n\nprint(x)".to_string(),
             "pass".to_string(),
         ];
         let highlights = Highlights::build(codes.iter().cloned());
-        let text = encode(codes.iter().map(|c| highlights.get(c).unwrap().as_slice()));
+        let text = encode(codes.iter().map(|c| &highlights.blocks[&key(c)]));
         let back = decode(&text).unwrap();
         assert_eq!(back.len(), 2);
-        assert_eq!(Some(&back[0]), highlights.get(&codes[0]));
-        assert_eq!(back[0].len(), 3, "the blank line is kept");
+        assert_eq!(back[0], highlights.blocks[&key(&codes[0])]);
+        assert_eq!(back[0].line_ends.len(), 3, "the blank line is kept");
         assert!(decode("zz").is_none());
+    }
+
+    #[test]
+    fn tokens_that_do_not_fit_the_code_are_not_used() {
+        let code = "print('ünï')".to_string();
+        let mut highlights = Highlights::build([code.clone()]);
+        assert!(highlights.get(&code).is_some());
+        // A cut inside a character, a token too long, a line too many.
+        let block = highlights.blocks.get_mut(&key(&code)).unwrap();
+        block.tokens[0].len += 1;
+        assert!(highlights.get(&code).is_none());
+        let block = highlights.blocks.get_mut(&key(&code)).unwrap();
+        block.tokens[0].len += 100;
+        assert!(highlights.get(&code).is_none());
+        let block = highlights.blocks.get_mut(&key(&code)).unwrap();
+        block.tokens[0].len -= 101;
+        block.line_ends.push(block.tokens.len() as u32);
+        assert!(highlights.get(&code).is_none());
     }
 }

@@ -25,13 +25,13 @@ impl Renderer<'_> {
             .and_then(|h| h.get(code));
         let lines: Vec<Vec<Span>> = match highlighted {
             Some(lines) => lines
-                .iter()
-                .map(|tokens| {
-                    tokens
-                        .iter()
+                .into_iter()
+                .map(|pieces| {
+                    pieces
+                        .into_iter()
                         .map(|t| {
                             Span::new(
-                                visible(&t.text),
+                                visible(t.text),
                                 Tone {
                                     rgb: Some(t.rgb),
                                     strong: t.bold,

@@ -12,7 +12,7 @@ mod tests;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::highlight;
-pub use doc::{Doc, Line, RenderOptions, Role, Span, Tone};
+pub use doc::{Doc, Line, LineRef, RenderOptions, Role, Span, SpanRef, Tone};
 use walk::Renderer;
 pub use wrap::wrap;
 

@@ -59,9 +59,10 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn finish(mut self) -> Doc {
         self.flush();
-        while self.doc.lines.last().is_some_and(Line::is_blank) {
-            self.doc.lines.pop();
+        while self.doc.last().is_some_and(|l| l.is_blank()) {
+            self.doc.pop();
         }
+        self.doc.shrink();
         self.doc
     }
 
@@ -286,7 +287,6 @@ impl<'a> Renderer<'a> {
                 if level == HeadingLevel::H1 {
                     let width = self
                         .doc
-                        .lines
                         .last()
                         .map_or(0, |l| l.width() - self.prefix_width());
                     let rule = "═".repeat(width.min(self.available()));
@@ -356,17 +356,13 @@ impl<'a> Renderer<'a> {
         for span in content {
             push_span(&mut spans, span);
         }
-        for span in &mut spans {
-            span.text.shrink_to_fit();
-        }
-        spans.shrink_to_fit();
-        self.doc.lines.push(Line { spans });
+        self.doc.push(Line { spans });
     }
 
     /// A blank line between blocks (never two, never at the top).
     fn block_gap(&mut self) {
         self.flush();
-        if self.doc.lines.last().is_some_and(|l| !l.is_blank()) {
+        if self.doc.last().is_some_and(|l| !l.is_blank()) {
             // Inside an unused list item the gap belongs before the marker.
             let blank: Vec<Span> = self
                 .contexts
@@ -378,7 +374,7 @@ impl<'a> Renderer<'a> {
                     ..s
                 })
                 .collect();
-            self.doc.lines.push(Line { spans: blank });
+            self.doc.push(Line { spans: blank });
         }
     }
 

@@ -400,7 +400,7 @@ impl State {
     }
 
     pub fn max_scroll(&self) -> usize {
-        self.doc.lines.len().saturating_sub(self.page_height())
+        self.doc.len().saturating_sub(self.page_height())
     }
 
     pub fn render_options(&self, lesson: usize) -> RenderOptions<'_> {
@@ -425,8 +425,8 @@ impl State {
             &self.pending,
             self.doc_width,
         );
-        self.open_question = open.map(|line| self.doc.lines.len() + line);
-        self.doc.lines.extend(lines);
+        self.open_question = open.map(|line| self.doc.len() + line);
+        self.doc.extend(lines);
         self.scroll = self.scroll.min(self.max_scroll());
     }
 
@@ -449,7 +449,7 @@ impl State {
 
     /// Percentage of the lesson above the bottom of the screen.
     pub fn position_label(&self) -> String {
-        let total = self.doc.lines.len();
+        let total = self.doc.len();
         if total <= self.page_height() {
             "All".into()
         } else if self.scroll == 0 {

@@ -96,8 +96,7 @@ fn links_follow_by_keyboard_and_click() {
     let text = s.areas().text;
     let (line, col) = s
         .doc
-        .lines
-        .iter()
+        .lines()
         .enumerate()
         .find_map(|(i, l)| l.plain().find("squares lesson").map(|c| (i, c)))
         .expect("the link text is on screen");
@@ -120,7 +119,7 @@ fn reading_to_the_end_marks_read_and_resize_rewraps() {
     update(&mut s, Action::Bottom);
     assert!(s.progress.is_read(&id));
     assert_eq!(s.progress.current.as_deref(), Some(id.as_str()));
-    let long = s.doc.lines.len();
+    let long = s.doc.len();
     update(
         &mut s,
         Action::Resize {
@@ -128,8 +127,8 @@ fn reading_to_the_end_marks_read_and_resize_rewraps() {
             height: 20,
         },
     );
-    assert!(s.doc.lines.len() > long);
-    for line in &s.doc.lines {
+    assert!(s.doc.len() > long);
+    for line in s.doc.lines() {
         assert!(
             line.width() <= s.text_width(),
             "{} > {}: {:?}",
@@ -230,7 +229,7 @@ fn every_shipped_lesson_fits_80_columns() {
                     highlight: None,
                 },
             );
-            for line in &doc.lines {
+            for line in doc.lines() {
                 let text = line.plain();
                 assert!(line.width() <= width, "{}: too wide: {text:?}", lesson.file);
                 assert!(

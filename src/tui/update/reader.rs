@@ -64,8 +64,7 @@ pub(super) fn update(
                 if shown
                     && let Some(line) = state
                         .doc
-                        .lines
-                        .iter()
+                        .lines()
                         .position(|l| l.plain().starts_with("▾ Worked answer"))
                     && (line < state.scroll || line >= state.scroll + state.page_height())
                 {
@@ -76,11 +75,11 @@ pub(super) fn update(
         Action::Click { column, row } => click(state, column, row),
         Action::Resize { width, height } => {
             let top_line = state.scroll;
-            let old = state.doc.lines.len().max(1);
+            let old = state.doc.len().max(1);
             state.screen = Rect::new(0, 0, width, height);
             state.rerender();
             // Keep roughly the same place in the text.
-            state.scroll = top_line * state.doc.lines.len() / old;
+            state.scroll = top_line * state.doc.len() / old;
             if state.search.active() {
                 let query = state.search.query.clone();
                 let index = state.search.index;

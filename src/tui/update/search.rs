@@ -53,7 +53,7 @@ pub(super) fn run_search(state: &mut State, query: &str) {
             ..state.render_options(index)
         };
         let doc = render(&lesson.body, opts);
-        for (line, text) in doc.lines.iter().enumerate() {
+        for (line, text) in doc.lines().enumerate() {
             if text.plain().to_ascii_lowercase().contains(&needle) {
                 hits.push(Hit {
                     lesson: index,

@@ -23,15 +23,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
         .map(|h| h.line);
     let lines: Vec<Line> = state
         .doc
-        .lines
-        .iter()
+        .lines()
         .enumerate()
         .skip(state.scroll)
         .take(text.height as usize)
         .map(|(i, line)| styled(&state.theme, line, query.as_deref(), current_hit == Some(i)))
         .collect();
     super::draw_lines(frame, text, &lines);
-    if state.doc.lines.len() > text.height as usize {
+    if state.doc.len() > text.height as usize {
         let mut bar = ScrollbarState::new(state.max_scroll()).position(state.scroll);
         let track = Rect {
             y: text.y,
@@ -49,7 +48,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
 }
 
 /// Converts a rendered line to a ratatui line, marking matches of the query.
-fn styled<'a>(t: &Theme, line: &'a render::Line, query: Option<&str>, current: bool) -> Line<'a> {
+fn styled<'a>(
+    t: &Theme,
+    line: render::LineRef<'a>,
+    query: Option<&str>,
+    current: bool,
+) -> Line<'a> {
     let spans: Vec<Span> = match query {
         Some(q) if line.plain().to_ascii_lowercase().contains(q) => {
             let plain = line.plain().to_ascii_lowercase();
@@ -59,7 +63,7 @@ fn styled<'a>(t: &Theme, line: &'a render::Line, query: Option<&str>, current: b
                 .collect();
             let mut out = Vec::new();
             let mut offset = 0;
-            for span in &line.spans {
+            for span in line.spans() {
                 let base = t.tone(span.tone);
                 let end = offset + span.text.len();
                 let mut cut = offset;
@@ -92,9 +96,8 @@ fn styled<'a>(t: &Theme, line: &'a render::Line, query: Option<&str>, current: b
             out
         }
         _ => line
-            .spans
-            .iter()
-            .map(|s| Span::styled(s.text.as_str(), t.tone(s.tone)))
+            .spans()
+            .map(|s| Span::styled(s.text, t.tone(s.tone)))
             .collect(),
     };
     Line::from(spans)
