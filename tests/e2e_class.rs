@@ -1,6 +1,8 @@
 //! The class view in a pseudo-terminal: a learner's headless run reaches
 //! the teacher's screen, the keys sort and freeze, and `q` stops the server.
 
+#[path = "support/python.rs"]
+mod python;
 mod support;
 
 use std::process::Command;
@@ -59,6 +61,19 @@ fn a_learners_run_appears_on_the_teachers_class_view() {
 
     teacher.wait_text("ana");
     teacher.wait_text("1 joined · 1 results");
+
+    // A learner in the reader joins too, naming the Python its lab uses.
+    let python = python::python_or_skip("a reader joining names its Python");
+    let mut reader = Session::start(
+        &["--join", address, code, "--nickname", "bea"],
+        100,
+        30,
+        home.path(),
+    );
+    reader.wait_text("class: joined");
+    teacher.wait_text("2 joined");
+    reader.send("q");
+    assert_eq!(reader.wait_exit(), 0);
     teacher.send("z");
     teacher.wait_text("FROZEN");
     teacher.send("o");
@@ -70,6 +85,9 @@ fn a_learners_run_appears_on_the_teachers_class_view() {
     let (roster, _) = forklab::class::store::read(&file).unwrap();
     assert_eq!(roster.results(), 1);
     assert_eq!(roster.participants[0].nickname, "ana");
+    let bea = &roster.participants[1];
+    assert_eq!(bea.nickname, "bea");
+    assert_eq!(bea.machine.python, python.map(|p| p.version));
     let refused = Command::new(env!("CARGO_BIN_EXE_forklab"))
         .args([
             "run",

@@ -19,6 +19,13 @@ use forklab::practice::selfcheck::selfcheck;
 use forklab::practice::{self, Context};
 use forklab::python::{Interpreter, PyEvent};
 
+/// Judgements read cores and timings, so the tests that run Python take
+/// turns: a fork bomb next door is not the learner's doing.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/practice")
 }
@@ -101,6 +108,7 @@ fn the_fixture_solution_passes_and_its_starter_fails() {
     else {
         return;
     };
+    let _turn = one_at_a_time();
     let set = fixture();
     let exercise = exercise(&set, "pool-squares");
     let solution = set.read_file(&exercise.solution).unwrap();
@@ -143,6 +151,7 @@ fn a_wrong_answer_a_serial_loop_and_a_missing_guard_get_their_reasons() {
     let Some(python) = python::python_or_skip("a_missing_guard_and_a_wrong_answer") else {
         return;
     };
+    let _turn = one_at_a_time();
     let set = fixture();
     let exercise = exercise(&set, "pool-squares");
     let solution = String::from_utf8(set.read_file(&exercise.solution).unwrap()).unwrap();
@@ -196,6 +205,7 @@ fn a_hang_is_stopped_at_the_time_limit() {
     let Some(python) = python::python_or_skip("a_hang_is_stopped_at_the_time_limit") else {
         return;
     };
+    let _turn = one_at_a_time();
     let set = fixture();
     let mut hang = exercise(&set, "pool-squares").clone();
     hang.timeout = Some(1);
@@ -220,6 +230,7 @@ fn a_fork_bomb_is_stopped_with_its_whole_family() {
     let Some(python) = python::python_or_skip("a_fork_bomb_is_stopped") else {
         return;
     };
+    let _turn = one_at_a_time();
     // Bounded, so that a broken cap cannot take the machine down: 2^8
     // processes that each wait half a minute.
     let source = "import os, time\nfor _ in range(8):\n    os.fork()\ntime.sleep(30)\n";
@@ -241,6 +252,7 @@ fn a_flood_of_output_is_stopped() {
     let Some(python) = python::python_or_skip("a_flood_of_output_is_stopped") else {
         return;
     };
+    let _turn = one_at_a_time();
     let observed = observe_checked(
         &python,
         "while True:\n    print('x' * 1000)\n",
@@ -272,6 +284,7 @@ fn escape_sequences_are_shown_not_obeyed() {
     let Some(python) = python::python_or_skip("escape_sequences_are_shown_not_obeyed") else {
         return;
     };
+    let _turn = one_at_a_time();
     let observed = observe_checked(
         &python,
         "import sys\nprint('\\x1b[2J\\x1b]0;pwned\\x07result: 1')\nsys.stderr.write('\\x1b[31mred\\n')\n",
@@ -292,6 +305,7 @@ fn not_python_and_a_self_deleting_script_leave_the_learners_file_alone() {
     let Some(python) = python::python_or_skip("not_python_and_a_self_deleting_script") else {
         return;
     };
+    let _turn = one_at_a_time();
     let set = fixture();
     let exercise = exercise(&set, "pool-squares");
     for source in [
@@ -335,6 +349,7 @@ fn practice_commands_init_check_hint_and_solution() {
     else {
         return;
     };
+    let _turn = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         let output = forklab(dir.path()).args(args).output().unwrap();
@@ -414,6 +429,7 @@ fn every_solution_passes_and_every_starter_fails() {
     else {
         return;
     };
+    let _turn = one_at_a_time();
     let launcher = python::launcher();
     let cancel = AtomicBool::new(false);
     for set in [fixture(), LessonSet::embedded()] {
@@ -445,6 +461,7 @@ fn each_save_is_judged_and_stops_the_run_before_it() {
     else {
         return;
     };
+    let _turn = one_at_a_time();
     let set = fixture();
     let exercise = exercise(&set, "pool-squares").clone();
     let dir = tempfile::tempdir().unwrap();

@@ -180,17 +180,19 @@ pub enum Status {
 
 /// Joins on a thread of its own and sends each report handed to the
 /// returned sender, telling `on_status` how it goes. The learner's side
-/// never waits for the teacher.
+/// never waits for the teacher. `machine` is called on that thread, so
+/// facts that take a moment (the Python version) are not read on the
+/// caller's.
 pub fn spawn_sender(
     address: String,
     code: String,
     nickname: String,
-    machine: Machine,
+    machine: impl FnOnce() -> Machine + Send + 'static,
     on_status: impl Fn(Status) -> bool + Send + 'static,
 ) -> std::sync::mpsc::Sender<Report> {
     let (send, reports) = std::sync::mpsc::channel::<Report>();
     std::thread::spawn(move || {
-        let mut client = match Client::new(&address, &code, &nickname, machine) {
+        let mut client = match Client::new(&address, &code, &nickname, machine()) {
             Ok(client) => client,
             Err(e) => {
                 on_status(Status::Failed(e.to_string()));

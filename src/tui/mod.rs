@@ -185,7 +185,16 @@ pub fn run(
         }
         if let Some(join) = options.join {
             let tx = tx.clone();
-            let machine = crate::class::client::this_machine(state.cores, None);
+            let cores = state.cores;
+            let flag = python_flag.clone();
+            // The Python the lab would use, so the class sees its version.
+            let machine = move || {
+                let python =
+                    Interpreter::find_chosen(flag.as_ref().map(|(p, s)| (p.as_path(), *s)))
+                        .ok()
+                        .map(|i| i.version);
+                crate::class::client::this_machine(cores, python)
+            };
             opening.push(Action::ClassLinked(class::ClassLink {
                 address: join.address.clone(),
                 status: class::LinkStatus::Joining,

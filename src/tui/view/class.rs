@@ -7,10 +7,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Cell, Chart, Dataset, GraphType, Row, Table};
+use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::super::class::{ClassView, Seat};
 use super::super::theme::Theme;
+use super::chart;
 
 /// Draws the whole class view into `area`.
 pub fn draw(t: &Theme, class: &ClassView, frame: &mut Frame, area: Rect) {
@@ -169,42 +170,16 @@ fn speedup_chart(t: &Theme, seats: &[Seat], frame: &mut Frame, area: Rect) {
         .fold(2.0, f64::max)
         .ceil();
     let ideal = [(1.0, 1.0), (max_x, max_x.min(max_y))];
-    let mut datasets = vec![
-        Dataset::default()
-            .name("ideal")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(t.dim())
-            .data(&ideal),
-    ];
+    let mut datasets = vec![chart::curve("ideal", t.dim(), &ideal)];
     for (i, curve) in &curves {
-        datasets.push(
-            Dataset::default()
-                .name(seats[*i].nickname.clone())
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.process(*i))
-                .data(curve),
-        );
+        datasets.push(chart::curve(
+            seats[*i].nickname.clone(),
+            t.process(*i),
+            curve,
+        ));
     }
-    let chart = Chart::new(datasets)
-        .style(t.base())
-        .block(Block::new().title(Line::styled(
-            "Speedup against workers, every machine",
-            t.pane_title(),
-        )))
-        .x_axis(
-            Axis::default()
-                .title("workers")
-                .bounds([1.0, max_x])
-                .labels(["1".to_string(), format!("{max_x:.0}")]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("speedup")
-                .bounds([0.0, max_y])
-                .labels(["0".to_string(), format!("{max_y:.0}")]),
-        )
+    let title = Line::styled("Speedup against workers, every machine", t.pane_title());
+    let chart = chart::xy(t, title, datasets, ("workers", max_x), ("speedup", max_y))
         .hidden_legend_constraints((Constraint::Percentage(40), Constraint::Percentage(60)));
     frame.render_widget(chart, area);
 }
@@ -220,42 +195,13 @@ fn room_chart(t: &Theme, seats: &[Seat], frame: &mut Frame, area: Rect) {
     let max_x = dots.iter().map(|(_, d)| d[0].0).fold(2.0, f64::max);
     let max_y = dots.iter().map(|(_, d)| d[0].1).fold(2.0, f64::max).ceil();
     let ideal = [(1.0, 1.0), (max_x, max_x)];
-    let mut datasets = vec![
-        Dataset::default()
-            .name("cores = speedup")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(t.dim())
-            .data(&ideal),
-    ];
+    let mut datasets = vec![chart::curve("cores = speedup", t.dim(), &ideal)];
     for (i, dot) in &dots {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Block)
-                .graph_type(GraphType::Scatter)
-                .style(t.process(*i))
-                .data(dot),
-        );
+        datasets.push(chart::dots(Marker::Block, t.process(*i), dot));
     }
     let top = max_y.max(max_x.min(max_y * 1.5)).ceil();
-    let chart = Chart::new(datasets)
-        .style(t.base())
-        .block(Block::new().title(Line::styled(
-            "Best speedup against cores, the room",
-            t.pane_title(),
-        )))
-        .x_axis(
-            Axis::default()
-                .title("cores")
-                .bounds([1.0, max_x])
-                .labels(["1".to_string(), format!("{max_x:.0}")]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("best speedup")
-                .bounds([0.0, top])
-                .labels(["0".to_string(), format!("{top:.0}")]),
-        );
+    let title = Line::styled("Best speedup against cores, the room", t.pane_title());
+    let chart = chart::xy(t, title, datasets, ("cores", max_x), ("best speedup", top));
     frame.render_widget(chart, area);
 }
 

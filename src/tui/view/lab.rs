@@ -6,14 +6,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Axis, Block, BorderType, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, Wrap,
-};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
 
 use super::super::action::Action;
 use super::super::keymap::{self, Where};
 use super::super::lab::LabView;
 use super::super::theme::Theme;
+use super::chart;
 use crate::lab::Workload;
 use crate::progress::Guess;
 
@@ -462,64 +461,26 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
         .fold(max_workers, f64::max)
         .ceil();
     let mut datasets = vec![
-        Dataset::default()
-            .name("ideal")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(t.chart_ideal())
-            .data(&ideal),
-        Dataset::default()
-            .name("measured")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(t.chart_measured())
-            .data(&measured),
+        chart::curve("ideal", t.chart_ideal(), &ideal),
+        chart::curve("measured", t.chart_measured(), &measured),
     ];
     if !slowest.is_empty() {
-        datasets.push(
-            Dataset::default()
-                .name("slowest run")
-                .marker(Marker::Dot)
-                .graph_type(GraphType::Scatter)
-                .style(t.chart_measured())
-                .data(&slowest),
-        );
+        datasets.push(chart::dots(Marker::Dot, t.chart_measured(), &slowest).name("slowest run"));
     }
     if let Some(r) = &lab.recorded {
-        datasets.push(
-            Dataset::default()
-                .name(format!("{} cores", r.cores))
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.chart_recorded())
-                .data(&recorded),
-        );
+        let name = format!("{} cores", r.cores);
+        datasets.push(chart::curve(name, t.chart_recorded(), &recorded));
     }
     if !amdahl.is_empty() {
-        datasets.push(
-            Dataset::default()
-                .name("Amdahl")
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.chart_amdahl())
-                .data(&amdahl),
-        );
+        datasets.push(chart::curve("Amdahl", t.chart_amdahl(), &amdahl));
     }
-    // The chart's background is its canvas's: the theme's, not the terminal's.
-    let chart = Chart::new(datasets)
-        .style(t.base())
-        .block(Block::new().title(Line::styled("Speedup against workers", t.dim())))
-        .x_axis(
-            Axis::default()
-                .title("workers")
-                .bounds([1.0, max_workers])
-                .labels(["1".to_string(), format!("{max_workers:.0}")]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("speedup")
-                .bounds([0.0, top])
-                .labels(["0".to_string(), format!("{top:.0}")]),
-        );
+    let title = Line::styled("Speedup against workers", t.dim());
+    let chart = chart::xy(
+        t,
+        title,
+        datasets,
+        ("workers", max_workers),
+        ("speedup", top),
+    );
     frame.render_widget(chart, area);
 }

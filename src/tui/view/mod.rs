@@ -1,6 +1,7 @@
 //! `view`: draws the state. Reads it, never changes it. One file per pane
 //! or popup.
 
+mod chart;
 mod class;
 mod cluster;
 mod contents;
