@@ -189,8 +189,12 @@ pub enum Command {
         /// A trace written by `forklab record` (or the R key).
         file: PathBuf,
     },
-    /// Print the effective settings and where each came from (default, file, env, flag).
-    Config,
+    /// Print the effective settings and where each came from (default, file, env, flag);
+    /// `set KEY VALUE` and `unset KEY` change the config file.
+    Config {
+        #[command(subcommand)]
+        action: Option<commands::config::ConfigAction>,
+    },
     /// The class experiment: `serve` gathers every learner's lab results; `open FILE` shows a stored class.
     Class {
         #[command(subcommand)]
@@ -280,7 +284,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Busy) => crate::busy::busy_main(),
         Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
-        Some(Command::Config) => Ok(commands::config::print(&globals.settings())),
+        Some(Command::Config { action: None }) => Ok(commands::config::print(&globals.settings())),
+        Some(Command::Config {
+            action: Some(action),
+        }) => Ok(commands::config::change(&globals.settings(), &action)),
         Some(Command::Example { mut action }) => {
             let settings = globals.settings();
             for problem in &settings.problems {

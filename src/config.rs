@@ -350,6 +350,101 @@ pub fn resolve(
     }
 }
 
+/// The keys the file holds, as `forklab config set` names them.
+pub const KEYS: [&str; 5] = [
+    "theme",
+    "refresh_ms",
+    "python",
+    "start_method",
+    "dask_scheduler",
+];
+
+/// The file's text with `key` set to `value`, or its line removed when
+/// `value` is `None`. Every other line, comments included, stays as it
+/// was; the result is checked as the reader will read it, so a bad value
+/// or an unreadable file is refused with its reason and nothing changes.
+pub fn edit(text: &str, key: &str, value: Option<&str>) -> Result<String, String> {
+    if !KEYS.contains(&key) {
+        return Err(format!(
+            "unknown setting {key:?}: the settings are {}",
+            KEYS.join(", ")
+        ));
+    }
+    parse(text).map_err(|e| format!("the file does not read as it is ({e}): fix it first"))?;
+    let line = match value {
+        None => None,
+        Some(v) if key == "refresh_ms" => {
+            let ms: u64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("refresh_ms is a number of milliseconds, not {v:?}"))?;
+            parse_refresh(ms)?;
+            Some(format!("{key} = {ms}"))
+        }
+        Some(v) => {
+            // The reader's own checks, for their messages.
+            match key {
+                "theme" => v.parse::<ThemeName>().map(drop)?,
+                "start_method" => v.parse::<StartMethod>().map(drop)?,
+                "dask_scheduler" => parse_scheduler(v).map(drop)?,
+                _ => {}
+            }
+            Some(format!("{key} = {}", toml::Value::String(v.to_string())))
+        }
+    };
+    let is_key = |l: &str| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut placed = false;
+    for l in text.lines() {
+        if is_key(l) {
+            if let Some(new) = line.as_ref().filter(|_| !placed) {
+                lines.push(new.clone());
+            }
+            placed = true;
+        } else {
+            lines.push(l.to_string());
+        }
+    }
+    if let Some(new) = line.filter(|_| !placed) {
+        lines.push(new);
+    }
+    let mut out = lines.join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    parse(&out).map_err(|e| format!("{key}: {e}"))?;
+    Ok(out)
+}
+
+/// Sets (or with `None` removes) one key in the config file at `path`,
+/// creating the file and its folder when missing; written whole to a
+/// temporary file and renamed over, so a failure leaves the old file.
+pub fn save(path: &Path, key: &str, value: Option<&str>) -> Result<(), String> {
+    let shown = path.display();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+    };
+    let new = edit(&text, key, value).map_err(|e| format!("{shown}: {e}; nothing changed"))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let temp = dir.join(format!(".config.toml.{}", std::process::id()));
+    std::fs::write(&temp, new)
+        .and_then(|()| std::fs::rename(&temp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            format!("cannot write {shown}: {e}")
+        })
+}
+
 /// Parses and checks the file; an error names its line.
 fn parse(text: &str) -> Result<FileSettings, String> {
     let at = |span: Option<std::ops::Range<usize>>| {
@@ -595,5 +690,58 @@ mod tests {
         assert_eq!(s.dask_scheduler.value.as_deref(), Some("tcp://node7:8786"));
         assert!(s.problems[0].contains(SCHEDULER_VAR), "{:?}", s.problems);
         assert_eq!(with(&Flags::default(), &[], "").dask_scheduler.value, None);
+    }
+
+    #[test]
+    fn edit_sets_replaces_and_removes_one_key_and_keeps_the_rest() {
+        let text = "# my settings\ntheme = \"dark\"  # for the lab\nrefresh_ms = 500\n";
+        let set = edit(text, "theme", Some("light")).unwrap();
+        assert_eq!(set, "# my settings\ntheme = \"light\"\nrefresh_ms = 500\n");
+        let odd = "/opt/py \"3\"/bin/python3";
+        let added = edit(&set, "python", Some(odd)).unwrap();
+        assert_eq!(parse(&added).unwrap().python, Some(PathBuf::from(odd)));
+        let removed = edit(&added, "refresh_ms", None).unwrap();
+        assert!(!removed.contains("refresh_ms") && removed.starts_with("# my settings\n"));
+        assert_eq!(
+            edit("", "refresh_ms", Some("250")).unwrap(),
+            "refresh_ms = 250\n"
+        );
+    }
+
+    #[test]
+    fn edit_refuses_what_the_reader_would_refuse() {
+        let bad = |text: &str, key: &str, value: &str| edit(text, key, Some(value)).unwrap_err();
+        assert!(bad("", "colour", "on").contains("the settings are theme, refresh_ms"));
+        assert!(bad("", "theme", "purple").contains("unknown theme"));
+        assert!(bad("", "refresh_ms", "fast").contains("number of milliseconds"));
+        assert!(bad("", "refresh_ms", "3").contains("not offered"));
+        assert!(bad("", "start_method", "clone").contains("clone"));
+        let broken = bad("theme = \n", "refresh_ms", "500");
+        assert!(
+            broken.contains("line 1") && broken.contains("fix it first"),
+            "{broken}"
+        );
+    }
+
+    #[test]
+    fn save_writes_the_file_and_its_folder_and_leaves_a_bad_one_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("forklab").join("config.toml");
+        save(&path, "theme", Some("mono")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "theme = \"mono\"\n"
+        );
+        std::fs::write(&path, "theme = [\n").unwrap();
+        assert!(
+            save(&path, "theme", Some("light"))
+                .unwrap_err()
+                .contains("nothing changed")
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "theme = [\n");
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 }

@@ -224,6 +224,41 @@ fn config_prints_each_setting_with_its_source() {
 }
 
 #[test]
+fn config_set_and_unset_change_one_line_of_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("config.toml");
+    std::fs::write(&file, "# chosen for room 4\nrefresh_ms = 500\n").unwrap();
+    let said = stdout(forklab(home.path()).args(["config", "set", "theme", "light"]));
+    assert!(said.contains("theme = light in"), "{said}");
+    let out = stdout(forklab(home.path()).arg("config"));
+    assert!(
+        out.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["theme", "light", "file"]),
+        "{out}"
+    );
+    stdout(forklab(home.path()).args(["config", "unset", "refresh_ms"]));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "# chosen for room 4\ntheme = \"light\"\n"
+    );
+    // A refused change says why, exits 2 and leaves the file as it was.
+    let out = forklab(home.path())
+        .args(["config", "set", "theme", "purple"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown theme") && err.contains("nothing changed"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "# chosen for room 4\ntheme = \"light\"\n"
+    );
+}
+
+#[test]
 fn a_bad_config_file_names_its_line_and_the_defaults_apply() {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(

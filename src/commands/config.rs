@@ -1,8 +1,48 @@
-//! `forklab config`: the effective settings and where each came from.
+//! `forklab config`: the effective settings and where each came from;
+//! `config set KEY VALUE` and `config unset KEY` change the file.
 
 use std::process::ExitCode;
 
+use clap::Subcommand;
+
+use super::status;
 use crate::config::{FileState, Settings};
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Set one setting in the config file, keeping its other lines:
+    /// `theme light`, `refresh_ms 500`, `python /usr/bin/python3.12`,
+    /// `start_method spawn`, `dask_scheduler tcp://HOST:8786`.
+    Set { key: String, value: String },
+    /// Remove one setting from the config file: its default applies again.
+    Unset { key: String },
+}
+
+/// Changes the file as asked and says what it did; exit status 2 when
+/// the change is refused (nothing is written then).
+pub fn change(s: &Settings, action: &ConfigAction) -> ExitCode {
+    let Some(path) = &s.file.path else {
+        eprintln!("forklab: this system has no config folder; set $FORKLAB_CONFIG to a file");
+        return ExitCode::from(status::USAGE);
+    };
+    let (key, value) = match action {
+        ConfigAction::Set { key, value } => (key, Some(value.as_str())),
+        ConfigAction::Unset { key } => (key, None),
+    };
+    match crate::config::save(path, key, value) {
+        Ok(()) => {
+            match value {
+                Some(v) => println!("{key} = {v} in {}", path.display()),
+                None => println!("{key} removed from {}: its default applies", path.display()),
+            }
+            ExitCode::from(status::OK)
+        }
+        Err(e) => {
+            eprintln!("forklab: {}", crate::python::sanitize::sanitize(&e));
+            ExitCode::from(status::USAGE)
+        }
+    }
+}
 
 /// The report, as printed.
 pub fn report(s: &Settings) -> String {

@@ -15,7 +15,10 @@ pub(super) fn update(
             state.theme.name = state.theme.name.next();
             let key = keymap::key_for(|a| matches!(a, Action::CycleTheme));
             state.notice = Some(if state.theme.colour {
-                format!("Theme: {} ({key} for the next one)", state.theme.name)
+                format!(
+                    "Theme: {0} ({key} for the next one; forklab config set theme {0} keeps it)",
+                    state.theme.name
+                )
             } else {
                 format!(
                     "Theme: {}, drawn without colours because NO_COLOR is set",
