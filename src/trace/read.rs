@@ -113,6 +113,25 @@ impl Trace {
         self.entries.last().map_or(Duration::ZERO, |e| e.t)
     }
 
+    /// The usual time between two core samples (the median gap, to the
+    /// millisecond): the refresh it was recorded at. `None` with fewer
+    /// than two samples.
+    pub fn sample_interval(&self) -> Option<Duration> {
+        let times: Vec<Duration> = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.entry, Entry::Sample(_)))
+            .map(|e| e.t)
+            .collect();
+        let mut gaps: Vec<Duration> = times
+            .windows(2)
+            .map(|w| w[1].saturating_sub(w[0]))
+            .collect();
+        gaps.sort_unstable();
+        let median = *gaps.get(gaps.len() / 2)?;
+        Some(Duration::from_millis(median.as_millis() as u64))
+    }
+
     /// The lab's finished runs, by worker count, the last of each count
     /// (what the lab's results table showed at the end).
     pub fn lab_results(&self) -> Vec<RunResult> {

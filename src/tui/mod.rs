@@ -211,11 +211,7 @@ pub fn run(
         match options.session {
             Session::Replay(trace) => {
                 let base = Instant::now();
-                state.replay = Some(state::ReplayStatus::new(
-                    &trace.header,
-                    trace.length(),
-                    base,
-                ));
+                state.replay = Some(state::ReplayStatus::new(&trace, base));
                 if let Some(warning) = &trace.warning {
                     notices.push(format!("This trace was cut short ({warning})"));
                 }

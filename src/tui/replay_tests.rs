@@ -228,11 +228,7 @@ fn replaying(trace: &Trace, width: u16, height: u16) -> State {
         Rect::new(0, 0, width, height),
         trace.header.machine.cores,
     );
-    s.replay = Some(ReplayStatus::new(
-        &trace.header,
-        trace.length(),
-        Instant::now(),
-    ));
+    s.replay = Some(ReplayStatus::new(trace, Instant::now()));
     update(&mut s, Action::Started(Vec::new()));
     s
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use ratatui::layout::Rect;
 
+use super::update::interval_label;
 use crate::lesson::LessonSet;
 use crate::lesson::highlight::Highlights;
 use crate::lesson::render::{Doc, RenderOptions, render};
@@ -396,6 +397,15 @@ impl State {
             self.interval().min(INTERVALS[0])
         } else {
             self.interval()
+        }
+    }
+
+    /// How often the cores are read, for the panes' titles: "every 1 s",
+    /// or in a replay the refresh the trace was recorded at.
+    pub fn sampling_label(&self) -> String {
+        match self.replay.as_ref().and_then(|r| r.interval) {
+            Some(recorded) => format!("recorded every {}", interval_label(recorded)),
+            None => format!("every {}", interval_label(self.sampling)),
         }
     }
 

@@ -14,6 +14,8 @@ pub struct ReplayStatus {
     /// When it was recorded, for the header (`2026-12-01 16:40 UTC`).
     pub recorded: String,
     pub length: Duration,
+    /// The refresh it was recorded at, for the cores' title.
+    pub interval: Option<Duration>,
     /// How far the replay has got.
     pub position: Duration,
     /// Index into [`SPEEDS`].
@@ -28,11 +30,12 @@ pub struct ReplayStatus {
 }
 
 impl ReplayStatus {
-    pub fn new(header: &crate::trace::Header, length: Duration, base: Instant) -> ReplayStatus {
+    pub fn new(trace: &crate::trace::Trace, base: Instant) -> ReplayStatus {
         ReplayStatus {
-            cores: header.machine.cores,
-            recorded: crate::trace::format::short_date(&header.machine.recorded),
-            length,
+            cores: trace.header.machine.cores,
+            recorded: crate::trace::format::short_date(&trace.header.machine.recorded),
+            length: trace.length(),
+            interval: trace.sample_interval(),
             position: Duration::ZERO,
             speed: NORMAL_SPEED,
             paused: false,

@@ -13,7 +13,6 @@ use crate::monitor::history::{History, Series};
 use super::super::layout::{self, Packing};
 use super::super::state::{Live, State};
 use super::super::theme::Theme;
-use super::super::update::interval_label;
 
 const EIGHTHS: [&str; 9] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
 const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -82,10 +81,7 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     }
     let t = &state.theme;
     let cores = live.sample.cores.len();
-    let title = format!(
-        " Cores: {cores} · every {} ",
-        interval_label(state.sampling)
-    );
+    let title = format!(" Cores: {cores} · {} ", state.sampling_label());
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.pane_border())
@@ -148,9 +144,9 @@ pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     }
     let t = &state.theme;
     let head = format!(
-        "─ Cores: {} · every {} · all {:.0}% · mem {} {} ",
+        "─ Cores: {} · {} · all {:.0}% · mem {} {} ",
         live.sample.cores.len(),
-        interval_label(state.sampling),
+        state.sampling_label(),
         live.sample.total,
         memory_label(live),
         load_label(live)

@@ -9,18 +9,17 @@ use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, Block, BorderType};
 
 use super::super::state::{Live, State};
-use super::super::update::interval_label;
 use super::cores::{markers, memory_label};
 
 pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let cores = &live.sample.cores;
     let title = format!(
-        " {} cores · all {:.0}% · mem {} · every {} · c returns ",
+        " {} cores · all {:.0}% · mem {} · {} · c returns ",
         cores.len(),
         live.sample.total,
         memory_label(live),
-        interval_label(state.sampling)
+        state.sampling_label()
     );
     let block = Block::bordered()
         .border_type(BorderType::Thick)
