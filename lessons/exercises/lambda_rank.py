@@ -26,9 +26,9 @@ need is a lambda.
        ...
        result: TOTAL words of 7 or more letters
 
-forklab copies the corpus next to this file before each check.
-Check your work with `forklab practice check lambda-rank`, or the E
-key in forklab.
+`forklab practice init` put the corpus next to this file (forklab
+copies a fresh one for each check). Check your work with `forklab
+practice check lambda-rank`, or the E key in forklab.
 """
 import glob
 import os

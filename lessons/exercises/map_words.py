@@ -23,8 +23,9 @@ Watch out: map is lazy, and a map object can be walked only once. If
 you need the counts twice (for the lines and for the total), keep
 them in a list.
 
-forklab copies the corpus next to this file before each check. Check
-your work with `forklab practice check map-words`, or the E key.
+`forklab practice init` put the corpus next to this file (forklab
+copies a fresh one for each check). Check your work with `forklab
+practice check map-words`, or the E key.
 """
 import glob
 import os

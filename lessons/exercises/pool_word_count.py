@@ -30,9 +30,9 @@ The task
        result: N different words
 
 The checks run it under fork, spawn and forkserver and look for at
-least 2 worker processes.
-forklab copies the corpus next to this file before each check.
-Check with `forklab practice check pool-word-count`, or the E key.
+least 2 worker processes. `forklab practice init` put the corpus next
+to this file (forklab copies a fresh one for each check). Check with
+`forklab practice check pool-word-count`, or the E key.
 """
 import glob
 import multiprocessing

@@ -31,8 +31,9 @@ import:
 
 The checks run your script under fork, spawn and forkserver, and
 compare every run's result lines with the reference solution's.
-forklab copies the corpus next to this file before each check.
-Check with `forklab practice check portable-counts`, or the E key.
+`forklab practice init` put the corpus next to this file (forklab
+copies a fresh one for each check). Check with `forklab practice check
+portable-counts`, or the E key.
 """
 import glob
 import multiprocessing

@@ -25,9 +25,9 @@ as a list of lower-case strings, in the order they appear.
 
    with the numbers and the word filled in.
 
-forklab copies the corpus next to this file before each check.
-Check your work with `forklab practice check reduce-words`, or the E
-key in forklab.
+`forklab practice init` put the corpus next to this file (forklab
+copies a fresh one for each check). Check your work with `forklab
+practice check reduce-words`, or the E key in forklab.
 """
 import glob
 import re

@@ -85,6 +85,9 @@ pub fn run(
                 init.written.len(),
                 init.kept.len()
             );
+            for data in &init.data {
+                println!("{}: the exercises' data, copied", data.display());
+            }
             println!(
                 "Edit a file, then: forklab practice check ID   (forklab practice list shows the ids)"
             );

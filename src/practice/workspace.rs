@@ -22,6 +22,9 @@ pub struct Init {
     pub written: Vec<PathBuf>,
     /// Files that were there already and were left as they are.
     pub kept: Vec<PathBuf>,
+    /// Data the exercises read (the corpus), copied now; data already
+    /// there is kept whole and not listed.
+    pub data: Vec<PathBuf>,
 }
 
 impl Workspace {
@@ -44,8 +47,8 @@ impl Workspace {
         self.dir.join(exercise.file_name())
     }
 
-    /// Writes every starter that is not there yet. A file that exists
-    /// (even an empty one, even a link) is never touched.
+    /// Writes every starter and data folder that is not there yet. A file
+    /// that exists (even an empty one, even a link) is never touched.
     pub fn init(&self, set: &LessonSet) -> Result<Init, String> {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
@@ -73,6 +76,22 @@ impl Workspace {
                 Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
             }
         }
+        // The data the exercises read (the corpus), so a learner can run
+        // a script with plain `python3` too; kept whole when there.
+        let mut data: Vec<&str> = super::exercises(set)
+            .flat_map(|(_, e)| e.data.iter().map(String::as_str))
+            .collect();
+        data.sort_unstable();
+        data.dedup();
+        for name in data {
+            let path = self.dir.join(name);
+            if path.symlink_metadata().is_ok() {
+                continue;
+            }
+            set.copy_asset(name, &self.dir)
+                .map_err(|e| format!("cannot copy the data {name:?}: {e}"))?;
+            init.data.push(path);
+        }
         Ok(init)
     }
 
@@ -92,4 +111,38 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         ),
         _ => format!("cannot read {}: {e}", path.display()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_writes_the_starters_and_the_corpus_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::at(dir.path().join("mine"));
+        let set = LessonSet::embedded();
+        let first = workspace.init(&set).unwrap();
+        assert!(first.kept.is_empty());
+        assert_eq!(
+            first.written.len(),
+            crate::practice::exercises(&set).count()
+        );
+        let corpus = workspace.dir.join("corpus");
+        assert_eq!(first.data, std::slice::from_ref(&corpus));
+        let texts = std::fs::read_dir(&corpus).unwrap().count();
+        assert!(texts >= 7, "{texts} files in the corpus");
+
+        // The learner's edits to a starter and to the data stay.
+        let ants = corpus.join("ants.txt");
+        std::fs::write(&ants, "my own ants\n").unwrap();
+        std::fs::remove_file(corpus.join("river.txt")).unwrap();
+        let again = workspace.init(&set).unwrap();
+        assert!(again.written.is_empty() && again.data.is_empty());
+        assert_eq!(std::fs::read_to_string(&ants).unwrap(), "my own ants\n");
+        assert!(
+            !corpus.join("river.txt").exists(),
+            "data kept whole, not refilled"
+        );
+    }
 }
