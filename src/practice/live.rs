@@ -255,12 +255,7 @@ fn run(
         };
         let interpreter = match setup.interpreter.clone() {
             Some(interpreter) => interpreter,
-            None => match Interpreter::find_chosen(
-                setup
-                    .python_choice
-                    .as_ref()
-                    .map(|(path, source)| (path.as_path(), *source)),
-            ) {
+            None => match Interpreter::find_choice(setup.python_choice.as_ref()) {
                 Ok(found) => {
                     setup.interpreter = Some(found.clone());
                     found

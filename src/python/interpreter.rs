@@ -168,6 +168,12 @@ impl Interpreter {
         )
     }
 
+    /// [`Interpreter::find_chosen`] for a choice kept by its owner (the
+    /// reader keeps the settings' choice for every later search).
+    pub fn find_choice(choice: Option<&(PathBuf, Source)>) -> Result<Interpreter, FindError> {
+        Interpreter::find_chosen(choice.map(|(path, source)| (path.as_path(), *source)))
+    }
+
     /// Which of `modules` (import names) this Python cannot import.
     pub fn missing_modules(&self, modules: &[String]) -> Result<Vec<String>, String> {
         let args: Vec<&str> = modules.iter().map(String::as_str).collect();

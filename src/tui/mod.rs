@@ -189,10 +189,9 @@ pub fn run(
             let flag = python_flag.clone();
             // The Python the lab would use, so the class sees its version.
             let machine = move || {
-                let python =
-                    Interpreter::find_chosen(flag.as_ref().map(|(p, s)| (p.as_path(), *s)))
-                        .ok()
-                        .map(|i| i.version);
+                let python = Interpreter::find_choice(flag.as_ref())
+                    .ok()
+                    .map(|i| i.version);
                 crate::class::client::this_machine(cores, python)
             };
             opening.push(Action::ClassLinked(class::ClassLink {
@@ -435,9 +434,7 @@ impl Runtime {
                 let flag = self.python_flag.clone();
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
-                    let found =
-                        Interpreter::find_chosen(flag.as_ref().map(|(p, s)| (p.as_path(), *s)))
-                            .map_err(|e| e.to_string());
+                    let found = Interpreter::find_choice(flag.as_ref()).map_err(|e| e.to_string());
                     let _ = tx.send(Event::PythonFound(found));
                 });
             }
