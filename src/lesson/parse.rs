@@ -79,13 +79,75 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Problem> {
     if meta.title.trim().is_empty() {
         return Err(problem(key_line("title"), "title is empty".into()));
     }
+    let body = &text[body_start..];
+    if let Some((line, size)) = oversized_block(body) {
+        return Err(problem(
+            closing_line + line,
+            format!(
+                "{:.1} MB of text without a blank line (outside code blocks): forklab renders at most {} KB at once; split it with blank lines",
+                size as f64 / 1e6,
+                MAX_BLOCK_BYTES >> 10
+            ),
+        ));
+    }
     Ok(Lesson {
         meta,
         file: file.to_string(),
         front: front.to_string(),
-        body: text[body_start..].to_string(),
+        body: body.to_string(),
         body_line: closing_line + 1,
     })
+}
+
+/// The most text between two blank lines (a paragraph, a list, a table)
+/// outside fenced code. No lesson needs more; a runaway one would cost
+/// the Markdown parser about 100 times its size in memory at once.
+pub const MAX_BLOCK_BYTES: usize = 256 << 10;
+
+/// The first block over [`MAX_BLOCK_BYTES`]: its 1-based line in `body`
+/// and its size. Fenced code is not counted (it is not parsed inline).
+fn oversized_block(body: &str) -> Option<(usize, usize)> {
+    let mut fence: Option<(char, usize)> = None;
+    let mut start = 1;
+    let mut size = 0;
+    for (i, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = marker.map_or(0, |c| trimmed.chars().take_while(|x| *x == c).count());
+        match (fence, marker) {
+            (None, Some(c)) if indent < 4 && run >= 3 => {
+                fence = Some((c, run));
+                continue;
+            }
+            (Some((c, open)), Some(m))
+                if m == c && run >= open && trimmed[run..].trim().is_empty() =>
+            {
+                fence = None;
+                continue;
+            }
+            (Some(_), _) => continue,
+            _ => {}
+        }
+        if trimmed.is_empty() {
+            start = i + 2;
+            size = 0;
+            continue;
+        }
+        size += line.len() + 1;
+        if size > MAX_BLOCK_BYTES {
+            return Some((
+                start,
+                size + body
+                    .lines()
+                    .skip(i + 1)
+                    .take_while(|l| !l.trim().is_empty())
+                    .map(|l| l.len() + 1)
+                    .sum::<usize>(),
+            ));
+        }
+    }
+    None
 }
 
 /// The key named by serde's "unknown field `KEY`" message.
@@ -136,6 +198,24 @@ mod tests {
         assert_eq!(lesson.meta.examples[0].args, vec!["4"]);
         assert_eq!(lesson.meta.experiments[0]["workload"].as_str(), Some("cpu"));
         assert_eq!(lesson.meta.questions.len(), 1);
+    }
+
+    #[test]
+    fn a_runaway_paragraph_is_refused_with_its_line_but_code_is_not() {
+        let head = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n+++\n";
+        let words = "*a* ".repeat(50_000);
+        let text = format!("{head}# A\n\nShort.\n\n{words}\n{words}\n\nEnd.\n");
+        let err = parse_lesson("a.md", &text).unwrap_err();
+        assert_eq!(err.line, 11, "{err}");
+        assert!(
+            err.message.contains("0.4 MB of text without a blank line"),
+            "{err}"
+        );
+        // The same text inside fenced code, or cut by blank lines, is fine.
+        let fenced = format!("{head}~~~~\n{words}\n```\n{words}\n~~~~\n");
+        assert!(parse_lesson("a.md", &fenced).is_ok());
+        let cut = format!("{head}{words}\n\n{words}\n");
+        assert!(parse_lesson("a.md", &cut).is_ok());
     }
 
     #[test]

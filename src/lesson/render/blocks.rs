@@ -7,6 +7,10 @@ use super::walk::Renderer;
 use super::wrap::{hard_wrap, visible, wrap};
 use crate::lesson::highlight;
 
+/// Table columns drawn; a wider table says how many it leaves out (no
+/// screen shows more, and 20,000 would cost a row per cell).
+const MAX_COLUMNS: usize = 32;
+
 #[derive(Default)]
 pub(super) struct Table {
     pub(super) aligns: Vec<Alignment>,
@@ -67,7 +71,8 @@ impl Renderer<'_> {
     }
 
     pub(super) fn table(&mut self, table: Table) {
-        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let all = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let columns = all.min(MAX_COLUMNS);
         if columns == 0 {
             return;
         }
@@ -136,6 +141,10 @@ impl Renderer<'_> {
                 let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
                 self.emit(vec![Span::new(rule.join("─┼─"), sep)]);
             }
+        }
+        if all > columns {
+            let more = format!("({} more columns not shown)", all - columns);
+            self.emit(vec![Span::new(more, sep)]);
         }
     }
 }

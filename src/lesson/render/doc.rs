@@ -68,6 +68,16 @@ impl Span {
         }
     }
 
+    /// Other text in this span's tone and link (never a copy of its own
+    /// text: a span can be a whole 5 MB paragraph).
+    pub(super) fn with_text(&self, text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            tone: self.tone,
+            link: self.link,
+        }
+    }
+
     pub fn width(&self) -> usize {
         self.text.width()
     }
@@ -90,16 +100,62 @@ impl Line {
     }
 }
 
-/// A span as stored: where its text ends in [`Doc`]'s text, its tone and
-/// its link (`NO_LINK` for none). 16 bytes, no allocation.
+/// A span as stored: where its text ends in [`Doc`]'s text and its tone,
+/// packed. 8 bytes, no allocation; the few spans that are links are
+/// listed apart ([`Doc`]'s `linked`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Mark {
     end: u32,
-    link: u32,
-    tone: Tone,
+    tone: Packed,
 }
 
-const NO_LINK: u32 = u32::MAX;
+/// A [`Tone`] in 4 bytes: the colour, then role (heading levels 1 to 4
+/// each a role of their own; deeper ones are drawn as 4, as the renderer
+/// makes them), strong, emphasis and whether there is a colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u32);
+
+const ROLES: [Role; 13] = [
+    Role::Text,
+    Role::InlineCode,
+    Role::CodeBlock,
+    Role::Link,
+    Role::Marker,
+    Role::Rule,
+    Role::TableHeader,
+    Role::AnswerHint,
+    Role::AnswerBar,
+    Role::Heading(1),
+    Role::Heading(2),
+    Role::Heading(3),
+    Role::Heading(4),
+];
+
+impl Packed {
+    fn of(tone: Tone) -> Packed {
+        let role = match tone.role {
+            Role::Heading(level) => Role::Heading(level.clamp(1, 4)),
+            other => other,
+        };
+        let role = ROLES.iter().position(|r| *r == role).unwrap_or(0) as u32;
+        let [r, g, b] = tone.rgb.unwrap_or_default();
+        let flags = role
+            | u32::from(tone.strong) << 4
+            | u32::from(tone.emphasis) << 5
+            | u32::from(tone.rgb.is_some()) << 6;
+        Packed(u32::from(r) | u32::from(g) << 8 | u32::from(b) << 16 | flags << 24)
+    }
+
+    fn tone(self) -> Tone {
+        let [r, g, b, flags] = self.0.to_le_bytes();
+        Tone {
+            role: ROLES[usize::from(flags & 0xf).min(ROLES.len() - 1)],
+            strong: flags & 1 << 4 != 0,
+            emphasis: flags & 1 << 5 != 0,
+            rgb: (flags & 1 << 6 != 0).then_some([r, g, b]),
+        }
+    }
+}
 
 /// A rendered lesson: its lines and the link targets they refer to.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -109,6 +165,8 @@ pub struct Doc {
     /// Every span of every line, in order; a span starts where the one
     /// before it ends.
     marks: Vec<Mark>,
+    /// The spans that are links: (mark, index into `links`), in order.
+    linked: Vec<(u32, u32)>,
     /// For each line, the index one past its last mark.
     ends: Vec<u32>,
     /// Link destinations, in order of first appearance.
@@ -206,21 +264,23 @@ impl Doc {
             return;
         }
         let first = self.marks.len();
+        let mut last_link = None;
         for span in line.spans.into_iter().filter(|s| !s.text.is_empty()) {
             self.text.push_str(&span.text);
-            let link = span.link.map_or(NO_LINK, |l| l as u32);
             let end = self.text.len() as u32;
-            let joins = self.marks.len() > first;
+            let tone = Packed::of(span.tone);
+            let joins = self.marks.len() > first && last_link == Some(span.link);
             match self.marks.last_mut() {
-                Some(last) if joins && last.tone == span.tone && last.link == link => {
-                    last.end = end
+                Some(last) if joins && last.tone == tone => last.end = end,
+                _ => {
+                    if let Some(link) = span.link {
+                        let link = u32::try_from(link).unwrap_or(u32::MAX);
+                        self.linked.push((self.marks.len() as u32, link));
+                    }
+                    self.marks.push(Mark { end, tone });
                 }
-                _ => self.marks.push(Mark {
-                    end,
-                    link,
-                    tone: span.tone,
-                }),
             }
+            last_link = Some(span.link);
         }
         self.ends.push(self.marks.len() as u32);
     }
@@ -230,6 +290,7 @@ impl Doc {
         if self.ends.pop().is_some() {
             let keep = self.ends.last().copied().unwrap_or(0) as usize;
             self.marks.truncate(keep);
+            self.linked.retain(|(mark, _)| (*mark as usize) < keep);
             self.text.truncate(self.start_of(keep));
         }
     }
@@ -238,6 +299,7 @@ impl Doc {
     pub(super) fn shrink(&mut self) {
         self.text.shrink_to_fit();
         self.marks.shrink_to_fit();
+        self.linked.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
 
@@ -245,6 +307,7 @@ impl Doc {
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity()
             + self.marks.capacity() * std::mem::size_of::<Mark>()
+            + self.linked.capacity() * std::mem::size_of::<(u32, u32)>()
             + self.ends.capacity() * std::mem::size_of::<u32>()
     }
 
@@ -258,10 +321,15 @@ impl Doc {
 
     fn span(&self, mark: usize) -> SpanRef<'_> {
         let m = self.marks[mark];
+        let link = self
+            .linked
+            .binary_search_by_key(&(mark as u32), |(at, _)| *at)
+            .ok()
+            .map(|i| self.linked[i].1 as usize);
         SpanRef {
             text: &self.text[self.start_of(mark)..m.end as usize],
-            tone: m.tone,
-            link: (m.link != NO_LINK).then_some(m.link as usize),
+            tone: m.tone.tone(),
+            link,
         }
     }
 
@@ -271,7 +339,10 @@ impl Doc {
         for span in self.line(line)?.spans() {
             let w = span.width();
             if column >= x && column < x + w {
-                return span.link.map(|i| self.links[i].as_str());
+                return span
+                    .link
+                    .and_then(|i| self.links.get(i))
+                    .map(String::as_str);
             }
             x += w;
         }
@@ -320,6 +391,62 @@ mod tests {
                 .map(|(t, r)| Span::new(*t, Tone::of(*r)))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn every_tone_survives_packing() {
+        for role in ROLES {
+            for (strong, emphasis) in [(false, false), (true, false), (false, true), (true, true)] {
+                for rgb in [None, Some([0, 0, 0]), Some([255, 128, 7])] {
+                    let tone = Tone {
+                        role,
+                        strong,
+                        emphasis,
+                        rgb,
+                    };
+                    assert_eq!(Packed::of(tone).tone(), tone);
+                }
+            }
+        }
+        assert_eq!(
+            Packed::of(Tone::of(Role::Heading(6))).tone().role,
+            Role::Heading(4)
+        );
+        assert_eq!(std::mem::size_of::<Mark>(), 8);
+    }
+
+    #[test]
+    fn links_are_kept_apart_and_found_again() {
+        let mut doc = Doc {
+            links: vec!["a".into(), "b".into()],
+            ..Doc::default()
+        };
+        let mut plain = Span::new("see ", Tone::default());
+        let mut first = plain.with_text("here");
+        first.link = Some(1);
+        let mut second = first.with_text(" too");
+        second.link = Some(0);
+        doc.push(Line {
+            spans: vec![plain.clone(), first, second],
+        });
+        plain.link = None;
+        doc.push(Line { spans: vec![plain] });
+        let spans: Vec<_> = doc
+            .line(0)
+            .unwrap()
+            .spans()
+            .map(|s| (s.text, s.link))
+            .collect();
+        assert_eq!(
+            spans,
+            [("see ", None), ("here", Some(1)), (" too", Some(0))]
+        );
+        assert_eq!(doc.link_at(0, 5), Some("b"));
+        assert_eq!(doc.link_at(0, 9), Some("a"));
+        assert_eq!(doc.link_at(1, 1), None);
+        doc.pop();
+        doc.pop();
+        assert!(doc.linked.is_empty());
     }
 
     #[test]

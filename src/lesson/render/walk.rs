@@ -1,11 +1,16 @@
 //! The Markdown walk: pulldown-cmark events to prefixed, wrapped lines.
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 use unicode_width::UnicodeWidthStr;
 
 use super::blocks::Table;
 use super::doc::{Doc, Line, RenderOptions, Role, Span, Tone};
 use super::wrap::{push_span, visible, wrap};
+
+/// Quote and list levels drawn; deeper ones share the last prefix.
+const MAX_NESTING: usize = 16;
 
 /// A block that prefixes the lines inside it.
 #[derive(Debug)]
@@ -24,6 +29,9 @@ pub(super) struct Renderer<'a> {
     strong: usize,
     emphasis: usize,
     link: Option<usize>,
+    /// Where each link destination is in `doc.links` (a lesson may hold
+    /// many thousands: no search through the list for each).
+    link_index: HashMap<String, usize>,
     heading: Option<u8>,
     code: Option<(String, String)>,
     lists: Vec<Option<u64>>,
@@ -47,6 +55,7 @@ impl<'a> Renderer<'a> {
             strong: 0,
             emphasis: 0,
             link: None,
+            link_index: HashMap::new(),
             heading: None,
             code: None,
             lists: Vec::new(),
@@ -199,11 +208,7 @@ impl<'a> Renderer<'a> {
                 self.flush();
                 self.block_gap();
                 let bar = vec![Span::new("│ ", Tone::of(Role::Marker))];
-                self.contexts.push(Context {
-                    first: bar.clone(),
-                    rest: bar,
-                    used: false,
-                });
+                self.push_context(bar.clone(), bar);
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
@@ -233,23 +238,20 @@ impl<'a> Renderer<'a> {
                     _ => ["• ", "◦ ", "▪ "][(self.lists.len().max(1) - 1) % 3].to_string(),
                 };
                 let indent = " ".repeat(marker.width());
-                self.contexts.push(Context {
-                    first: vec![Span::new(marker, Tone::of(Role::Marker))],
-                    rest: vec![Span::new(indent, Tone::default())],
-                    used: false,
-                });
+                self.push_context(
+                    vec![Span::new(marker, Tone::of(Role::Marker))],
+                    vec![Span::new(indent, Tone::default())],
+                );
             }
             Tag::Emphasis => self.emphasis += 1,
             Tag::Strong => self.strong += 1,
             Tag::Strikethrough => {}
             Tag::Link { dest_url, .. } => {
-                let index = match self.doc.links.iter().position(|l| *l == *dest_url) {
-                    Some(i) => i,
-                    None => {
-                        self.doc.links.push(dest_url.to_string());
-                        self.doc.links.len() - 1
-                    }
-                };
+                let next = self.doc.links.len();
+                let index = *self.link_index.entry(dest_url.to_string()).or_insert(next);
+                if index == next {
+                    self.doc.links.push(dest_url.to_string());
+                }
                 self.link = Some(index);
             }
             Tag::Image { dest_url, .. } => {
@@ -327,6 +329,22 @@ impl<'a> Renderer<'a> {
             }
             _ => {}
         }
+    }
+
+    /// Enters a quote or list item. Past [`MAX_NESTING`] levels the
+    /// prefix stops growing: a runaway nesting (100,000 `>`) would
+    /// otherwise put its whole prefix on every line.
+    fn push_context(&mut self, first: Vec<Span>, rest: Vec<Span>) {
+        let (first, rest) = if self.contexts.len() < MAX_NESTING {
+            (first, rest)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        self.contexts.push(Context {
+            first,
+            rest,
+            used: false,
+        });
     }
 
     /// Width of the current line prefix (quote bars, list indents).

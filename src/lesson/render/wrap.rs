@@ -73,16 +73,10 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
                     &mut lines,
                 );
                 if space.is_none() {
-                    space = Some(Span {
-                        text: " ".into(),
-                        ..span.clone()
-                    });
+                    space = Some(span.with_text(" "));
                 }
             } else {
-                word.push(Span {
-                    text: piece.to_string(),
-                    ..span.clone()
-                });
+                word.push(span.with_text(piece));
             }
         }
     }
@@ -127,10 +121,7 @@ pub(super) fn push_span(line: &mut Vec<Span>, span: Span) {
 fn push_char(line: &mut Vec<Span>, ch: char, like: &Span) {
     match line.last_mut() {
         Some(last) if last.tone == like.tone && last.link == like.link => last.text.push(ch),
-        _ => line.push(Span {
-            text: ch.to_string(),
-            ..like.clone()
-        }),
+        _ => line.push(like.with_text(ch)),
     }
 }
 
