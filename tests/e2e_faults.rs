@@ -98,11 +98,7 @@ fn resizing_rapidly_while_the_lab_runs_is_harmless() {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(&["--lessons", &fixture_lessons()], 160, 48, home.path());
     let forklab = s.pid();
-    s.wait_text("A tiny course");
-    s.send("L");
-    s.wait_text("Lab · your own experiment");
-    s.send("+>>");
-    s.wait_text("2 workers · cpu: count primes, 256 tasks");
+    s.open_lab_with_two_workers();
     s.send("EE");
     s.wait_text("engine forklab");
     s.send("r");

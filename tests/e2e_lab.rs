@@ -50,12 +50,7 @@ fn the_lab_runs_real_workers_and_tabulates_the_result() {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(&["--lessons", &fixture_lessons()], 160, 48, home.path());
     let forklab = s.pid();
-    s.wait_text("A tiny course");
-    s.send("L");
-    s.wait_text("Lab · your own experiment");
-    // Two workers, more tasks so the run lasts long enough to be seen.
-    s.send("+>>");
-    s.wait_text("2 workers · cpu: count primes, 256 tasks");
+    s.open_lab_with_two_workers();
     s.send("r");
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut workers = Vec::new();
@@ -141,11 +136,7 @@ fn without_python_the_lab_runs_forklabs_own_workers_and_says_so() {
         home.path(),
     );
     let forklab = s.pid();
-    s.wait_text("A tiny course");
-    s.send("L");
-    s.wait_text("Lab · your own experiment");
-    s.send("+>>");
-    s.wait_text("2 workers · cpu: count primes, 256 tasks");
+    s.open_lab_with_two_workers();
     s.send("r");
     let workers = workers_of(forklab, 2);
     s.wait_text("engine forklab");

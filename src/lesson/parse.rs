@@ -136,15 +136,14 @@ fn oversized_block(body: &str) -> Option<(usize, usize)> {
         }
         size += line.len() + 1;
         if size > MAX_BLOCK_BYTES {
-            return Some((
-                start,
-                size + body
-                    .lines()
-                    .skip(i + 1)
-                    .take_while(|l| !l.trim().is_empty())
-                    .map(|l| l.len() + 1)
-                    .sum::<usize>(),
-            ));
+            // The whole block, for the message.
+            let rest: usize = body
+                .lines()
+                .skip(i + 1)
+                .take_while(|l| !l.trim().is_empty())
+                .map(|l| l.len() + 1)
+                .sum();
+            return Some((start, size + rest));
         }
     }
     None

@@ -169,6 +169,16 @@ impl Session {
         self.child.process_id().expect("a pid")
     }
 
+    /// From the fixture course's first screen to the lab set for two
+    /// workers and 256 tasks (a run long enough to be seen), not started.
+    pub fn open_lab_with_two_workers(&mut self) {
+        self.wait_text("A tiny course");
+        self.send("L");
+        self.wait_text("Lab · your own experiment");
+        self.send("+>>");
+        self.wait_text("2 workers · cpu: count primes, 256 tasks");
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }

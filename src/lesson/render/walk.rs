@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::blocks::Table;
 use super::doc::{Doc, Line, RenderOptions, Role, Span, Tone};
-use super::wrap::{push_span, visible, wrap};
+use super::wrap::{visible, wrap};
 
 /// Quote and list levels drawn; deeper ones share the last prefix.
 const MAX_NESTING: usize = 16;
@@ -371,9 +371,8 @@ impl<'a> Renderer<'a> {
             });
             context.used = true;
         }
-        for span in content {
-            push_span(&mut spans, span);
-        }
+        // The Doc joins neighbours in the same style.
+        spans.extend(content);
         self.doc.push(Line { spans });
     }
 

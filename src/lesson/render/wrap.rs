@@ -109,7 +109,7 @@ pub(super) fn visible(text: &str) -> String {
 /// span per run of a style, not one per word, keeps a long lesson's
 /// rendered form within a few times its text (a span per word cost about
 /// 60 bytes of memory per byte of a 5 MB lesson).
-pub(super) fn push_span(line: &mut Vec<Span>, span: Span) {
+fn push_span(line: &mut Vec<Span>, span: Span) {
     match line.last_mut() {
         Some(last) if last.tone == span.tone && last.link == span.link => {
             last.text.push_str(&span.text)
