@@ -6,6 +6,7 @@
 //! build on them. `python` runs the lessons' scripts under a guard process
 //! (see its docs for the process tree); `lab` is forklab's own worker pool.
 
+pub mod budget;
 pub mod busy;
 pub mod class;
 pub mod cli;
@@ -19,5 +20,6 @@ pub mod pack;
 pub mod practice;
 pub mod progress;
 pub mod python;
+pub mod sanitize;
 pub mod trace;
 pub mod tui;
