@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# The CPython interpreters (3.11 to 3.14) this machine can offer forklab's
-# examples, one per line: "VERSION PROGRAM". PROGRAM runs like `python3`.
+# The CPython interpreters (3.11 to 3.15) this machine can offer forklab's
+# examples, one per line: "VERSION PROGRAM", the newest patch release of
+# each minor version (and of each free-threaded build, "3.14t").
+# PROGRAM runs like `python3`.
 #
 #   scripts/pythons.sh            finds what is there, changes nothing
 #   scripts/pythons.sh --setup    also builds what is missing and can be
 #                                 built (needs root and Debian's mirrors):
-#                                 Python 3.14 from Debian unstable in a
-#                                 minimal chroot (debootstrap), plus its
-#                                 free-threaded build if Debian has one.
+#                                 Pythons 3.13, 3.14 and 3.15 from Debian
+#                                 unstable in a minimal chroot
+#                                 (debootstrap), plus a free-threaded build
+#                                 where Debian has one.
 #
 # Where they come from: 3.11 is `python3` (or $FORKLAB_PYTHON, e.g. a
-# virtual environment); 3.12 and 3.13 from pyenv; 3.14 from the chroot in
-# $FORKLAB_PY314_ROOT (default /work/py314), run through a small wrapper
-# ($FORKLAB_PY314_ROOT.bin/python3.14) that mounts /proc, /dev and /tmp into
+# virtual environment); 3.12 and 3.13.0 from pyenv; 3.13 (newest), 3.14
+# and 3.15 from the chroot in $FORKLAB_DEBIAN_ROOT (default /work/py314, the
+# folder's old name), each run through a small wrapper
+# ($FORKLAB_DEBIAN_ROOT.bin/python3.X) that mounts /proc, /dev and /tmp into
 # the chroot and starts Python there in the caller's working directory
 # (which must be under /tmp, as forklab's runs are).
 set -euo pipefail
@@ -20,23 +24,32 @@ set -euo pipefail
 setup=false
 [[ ${1:-} == --setup ]] && setup=true
 
-root=${FORKLAB_PY314_ROOT:-/work/py314}
+root=${FORKLAB_DEBIAN_ROOT:-${FORKLAB_PY314_ROOT:-/work/py314}}
 bin="$root.bin"
-seen=" "
+minors="3.11 3.12 3.13 3.14 3.15"
+chroot_minors="3.13 3.14 3.15"
+declare -A best_version best_program
+order=""
 
-# offer PROGRAM: print "VERSION PROGRAM" once per minor version, 3.11+.
+# offer PROGRAM: keep it if it is the newest patch release of its minor
+# version seen so far.
 offer() {
   local program=$1 version
   version=$("$program" -c 'import platform; print(platform.python_version())' 2>/dev/null) || return 0
   local minor=${version%.*}
-  case $minor in 3.11 | 3.12 | 3.13 | 3.14) ;; *) return 0 ;; esac
+  [[ " $minors " == *" $minor "* ]] || return 0
   # A free-threaded build counts as its own version ("3.14t").
   if "$program" -c 'import sysconfig, sys; sys.exit(0 if sysconfig.get_config_var("Py_GIL_DISABLED") else 1)' 2>/dev/null; then
     minor="${minor}t"
   fi
-  [[ $seen == *" $minor "* ]] && return 0
-  seen="$seen$minor "
-  echo "$version $program"
+  local old=${best_version[$minor]:-}
+  if [[ -z $old ]]; then
+    order="$order $minor"
+  elif [[ $(printf '%s\n%s\n' "$old" "$version" | sort -V | tail -1) == "$old" ]]; then
+    return 0
+  fi
+  best_version[$minor]=$version
+  best_program[$minor]=$program
 }
 
 # 3.11: the Python forklab would use by itself.
@@ -51,15 +64,17 @@ if command -v pyenv >/dev/null; then
 fi
 
 # Anything on PATH named python3.1X.
-for v in 3.11 3.12 3.13 3.14 3.14t; do
-  p=$(command -v "python$v" 2>/dev/null) && offer "$p"
+for v in $minors; do
+  for name in "python$v" "python${v}t"; do
+    p=$(command -v "$name" 2>/dev/null) && offer "$p"
+  done
 done
 
-# 3.14 from Debian unstable, in a chroot.
+# 3.13 to 3.15 from Debian unstable, in a chroot.
 wrapper() { # wrapper NAME: a script that runs NAME inside the chroot
   local name=$1
   mkdir -p "$bin"
-  cat >"$bin/$name" <<EOF
+  cat >"$bin/$name" <<WRAP
 #!/bin/sh
 # Runs $name inside the Debian chroot $root, in the caller's folder when
 # it is under /tmp (where forklab runs scripts), else in /tmp: only /proc,
@@ -74,28 +89,41 @@ for d in proc dev tmp; do
   esac || { echo "cannot mount /\$d into \$root (needs root)" >&2; exit 126; }
 done
 exec chroot "\$root" /bin/sh -c 'cd "\$0" 2>/dev/null || cd /tmp; exec $name "\$@"' "\$PWD" "\$@"
-EOF
+WRAP
   chmod +x "$bin/$name"
 }
 
-if $setup && [[ ! -x $root/usr/bin/python3.14 ]]; then
-  if [[ $(id -u) != 0 ]]; then
-    echo "pythons.sh: setting up Python 3.14 needs root (debootstrap, chroot)" >&2
-  else
+if $setup; then
+  wanted=""
+  for v in $chroot_minors; do [[ -x $root/usr/bin/python$v ]] || wanted="$wanted,python$v"; done
+  if [[ -n $wanted && $(id -u) != 0 ]]; then
+    echo "pythons.sh: setting up Pythons $chroot_minors needs root (debootstrap, chroot)" >&2
+  elif [[ -n $wanted && ! -d $root/usr ]]; then
     command -v debootstrap >/dev/null || apt-get install -y debootstrap >&2
-    echo "pythons.sh: building a Debian unstable chroot with python3.14 in $root (minutes)" >&2
-    debootstrap --variant=minbase --include=python3.14 sid "$root" http://deb.debian.org/debian >&2
+    echo "pythons.sh: building a Debian unstable chroot with${wanted//,/ } in $root (minutes)" >&2
+    debootstrap --variant=minbase --include="${wanted#,}" sid "$root" http://deb.debian.org/debian >&2
+  elif [[ -n $wanted ]]; then
+    # The archive's Release file may be past its date: accept it.
+    chroot "$root" sh -c "apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+      apt-get install -y -qq ${wanted//,/ }" >&2
   fi
+  for v in $chroot_minors; do
+    # The free-threaded build, where Debian packages it (not every snapshot does).
+    if [[ -x $root/usr/bin/python$v && ! -x $root/usr/bin/python${v}t ]]; then
+      chroot "$root" sh -c "apt-get install -y -qq python$v-nogil" >/dev/null 2>&1 ||
+        echo "pythons.sh: Debian offers no python$v-nogil package here; skipped" >&2
+    fi
+  done
 fi
-if $setup && [[ -x $root/usr/bin/python3.14 && ! -x $root/usr/bin/python3.14t ]]; then
-  # The free-threaded build, where Debian packages it (not every snapshot does).
-  chroot "$root" sh -c 'apt-get install -y python3.14-nogil' >&2 2>/dev/null ||
-    echo "pythons.sh: Debian offers no python3.14-nogil package here; skipped" >&2
-fi
-for name in python3.14 python3.14t; do
-  if [[ -x $root/usr/bin/$name ]]; then
-    $setup && wrapper "$name"
-    [[ -x $bin/$name ]] && offer "$bin/$name"
-  fi
+for v in $chroot_minors; do
+  for name in "python$v" "python${v}t"; do
+    if [[ -x $root/usr/bin/$name ]]; then
+      $setup && wrapper "$name"
+      [[ -x $bin/$name ]] && offer "$bin/$name"
+    fi
+  done
+done
+for minor in $order; do
+  echo "${best_version[$minor]} ${best_program[$minor]}"
 done
 exit 0
