@@ -232,7 +232,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("forklab: {}", crate::python::sanitize::sanitize(&e));
+            eprintln!("forklab: {}", crate::sanitize::text(&e));
             ExitCode::FAILURE
         }
     }

@@ -500,7 +500,7 @@ fn survives_the_reader(set: LessonSet) {
         let buffer = terminal.backend().buffer();
         let screen: String = buffer.content().iter().map(|c| c.symbol()).collect();
         assert!(
-            !screen.chars().any(forklab::python::sanitize::is_unsafe),
+            !screen.chars().any(forklab::sanitize::is_unsafe),
             "a control character reached the screen: {screen:?}"
         );
         forklab::tui::update(&mut state, forklab::tui::Action::NextLesson);

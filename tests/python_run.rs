@@ -360,7 +360,7 @@ fn escape_sequences_and_bad_bytes_are_shown_harmlessly() {
     let text = outcome.text();
     for shown in [
         "␛[2J␛[H␛[31mred␛[0m bell␇ back␈␈ over␍write",
-        "␛]0;new title␇osc \\x9b31m c1 \\u202eevil",
+        "␛]0;new title␇osc ⟨U+009B⟩31m c1 ⟨U+202E⟩evil",
         "bad \u{FFFD}\u{FFFD} bytes",
         "        x",
         "the end",

@@ -9,7 +9,7 @@ use crate::lesson::{LessonSet, Problem, check::check, check::warnings};
 use crate::practice::Context;
 use crate::practice::selfcheck::selfcheck;
 use crate::python::Interpreter;
-use crate::python::sanitize::sanitize;
+use crate::sanitize;
 
 /// Prints every problem as `file:line: message` and every warning as
 /// `file:line: warning: message`; exit status 1 if any problem (warnings
@@ -57,10 +57,10 @@ pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, S
         let kind = if warning { "warning: " } else { "" };
         println!(
             "{}",
-            sanitize(&format!("{}: {kind}{}", place(problem), problem.message))
+            sanitize::text(&format!("{}: {kind}{}", place(problem), problem.message))
         );
     }
-    let name = sanitize(&name);
+    let name = sanitize::line(&name);
     let warned = if text_warnings.is_empty() {
         String::new()
     } else {
@@ -134,7 +134,7 @@ fn run_exercises(set: &LessonSet, python: Option<&Path>) -> Result<(Vec<Problem>
         &|id| eprintln!("   running exercise {id}: solution, then starter"),
         &|warning| {
             warnings.set(warnings.get() + 1);
-            eprintln!("warning: {}", sanitize(warning));
+            eprintln!("warning: {}", sanitize::line(warning));
         },
     );
     Ok((problems, warnings.get()))

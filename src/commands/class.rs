@@ -237,6 +237,6 @@ fn open(file: &Path) -> Result<ExitCode, String> {
             "note: line {line} was cut short (the server stopped while writing it) and is left out\n"
         ));
     }
-    print!("{}", crate::python::sanitize::sanitize(&text));
+    print!("{}", crate::sanitize::text(&text));
     Ok(ExitCode::SUCCESS)
 }

@@ -38,7 +38,7 @@ pub fn change(s: &Settings, action: &ConfigAction) -> ExitCode {
             ExitCode::from(status::OK)
         }
         Err(e) => {
-            eprintln!("forklab: {}", crate::python::sanitize::sanitize(&e));
+            eprintln!("forklab: {}", crate::sanitize::text(&e));
             ExitCode::from(status::USAGE)
         }
     }

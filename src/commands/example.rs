@@ -114,11 +114,7 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
             "{:<w0$}  {:<w1$}  {:<w2$}  {}",
             row[0], row[1], row[2], row[3]
         );
-        let _ = writeln!(
-            out,
-            "{}",
-            crate::python::sanitize::sanitize(line.trim_end())
-        );
+        let _ = writeln!(out, "{}", crate::sanitize::text(line.trim_end()));
     }
     if rows.is_empty()
         && let Some(id) = lesson
@@ -308,7 +304,7 @@ fn print_started(out: &mut impl Write, started: &Started) {
         out,
         "== Python {} ({}), {method}, master pid {}",
         started.python_version,
-        crate::python::sanitize::sanitize(&started.python.display().to_string()),
+        crate::sanitize::text(&started.python.display().to_string()),
         started.pid
     );
     let _ = writeln!(out, "== $ {}", started.command);

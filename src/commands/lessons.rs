@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::lesson::LessonSet;
 use crate::lesson::render::{RenderOptions, render};
 use crate::progress::Store;
-use crate::python::sanitize::sanitize;
+use crate::sanitize;
 
 /// One line per lesson: id, part, title and whether it was read.
 pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
@@ -31,11 +31,11 @@ pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
             lesson.meta.id,
             lesson.meta.part,
             read,
-            sanitize(&lesson.meta.title)
+            sanitize::line(&lesson.meta.title)
         );
     }
     for problem in &set.problems {
-        eprintln!("skipped {}", sanitize(&problem.to_string()));
+        eprintln!("skipped {}", sanitize::line(&problem.to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -56,6 +56,6 @@ pub fn show(set: &LessonSet, id: &str, width: u16, answers: bool) -> Result<Exit
         },
     );
     // Lesson text is untrusted: escape sequences are shown, never obeyed.
-    print!("{}", sanitize(&doc.plain()));
+    print!("{}", sanitize::text(&doc.plain()));
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::pack;
-use crate::python::sanitize::sanitize;
+use crate::sanitize;
 
 #[derive(Debug, Subcommand)]
 pub enum PackAction {
@@ -44,12 +44,12 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
                 println!("warning: {warning}");
             }
             let replaced = added.replaced.map_or(String::new(), |v| {
-                format!(" (replacing version {})", sanitize(&v))
+                format!(" (replacing version {})", sanitize::line(&v))
             });
             println!(
                 "installed {} {}{replaced}: {} lesson(s) in {}",
                 added.manifest.name,
-                sanitize(&added.manifest.version),
+                sanitize::line(&added.manifest.version),
                 added.lessons,
                 added.dir.display()
             );
@@ -72,14 +72,14 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
                     println!(
                         "{:<width$}  {:<10}  {:>7}  {}",
                         p.manifest.name,
-                        sanitize(&p.manifest.version),
+                        sanitize::line(&p.manifest.version),
                         p.lessons,
-                        sanitize(p.manifest.title())
+                        sanitize::line(p.manifest.title())
                     );
                 }
             }
             for problem in problems {
-                eprintln!("damaged pack: {}", sanitize(&problem));
+                eprintln!("damaged pack: {}", sanitize::line(&problem));
             }
         }
         PackAction::Remove { name } => {

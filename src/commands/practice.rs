@@ -15,7 +15,7 @@ use crate::practice::workspace::{DEFAULT_DIR, Workspace, read_file};
 use crate::practice::{self, Context};
 use crate::progress::{Progress, Store};
 use crate::python::Interpreter;
-use crate::python::sanitize::sanitize;
+use crate::sanitize;
 
 use super::status::{FAILED, OK, USAGE};
 
@@ -110,29 +110,32 @@ pub fn run(
                     }
                     let hints = format!("{}/{}", record.hints_shown, exercise.hints.len());
                     [
-                        lesson.meta.id.clone(),
-                        exercise.id.clone(),
-                        state,
-                        hints,
-                        exercise.title.clone(),
+                        &lesson.meta.id,
+                        &exercise.id,
+                        &state,
+                        &hints,
+                        &exercise.title,
                     ]
+                    .map(|cell| sanitize::line(cell).into_owned())
                 })
                 .collect();
             let header = ["lesson", "exercise", "state", "hints", "title"].map(String::from);
             let width = |col: usize| {
                 rows.iter()
                     .chain([&header])
-                    .map(|r| r[col].chars().count())
+                    .map(|r| sanitize::width(&r[col]))
                     .max()
                     .unwrap_or(0)
             };
-            let (w0, w1, w2, w3) = (width(0), width(1), width(2), width(3));
+            let widths = [width(0), width(1), width(2), width(3)];
             for row in std::iter::once(&header).chain(&rows) {
-                let line = format!(
-                    "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {}",
-                    row[0], row[1], row[2], row[3], row[4]
-                );
-                let _ = writeln!(out, "{}", sanitize(line.trim_end()));
+                let mut line = String::new();
+                for (cell, w) in row.iter().zip(widths) {
+                    line.push_str(&sanitize::pad(cell, w));
+                    line.push_str("  ");
+                }
+                line.push_str(&row[4]);
+                let _ = writeln!(out, "{}", line.trim_end());
             }
             match workspace {
                 Some(w) => {
@@ -184,7 +187,7 @@ pub fn run(
                 println!(
                     "== {} ({}) with Python {}",
                     exercise.id,
-                    sanitize(&path.display().to_string()),
+                    sanitize::line(&path.display().to_string()),
                     interpreter.version
                 );
             }
@@ -261,7 +264,7 @@ pub fn run(
             save(&progress);
             let mut out = std::io::stdout().lock();
             for line in String::from_utf8_lossy(&text).lines() {
-                let _ = writeln!(out, "{}", sanitize(line));
+                let _ = writeln!(out, "{}", sanitize::text(line));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -329,7 +332,7 @@ fn watch(
     let path = workspace.file_of(exercise);
     println!(
         "== watching {} for {}: save it to check it again; Ctrl-C stops",
-        sanitize(&path.display().to_string()),
+        sanitize::line(&path.display().to_string()),
         exercise.id
     );
     let interrupted = std::sync::Arc::new(AtomicBool::new(false));

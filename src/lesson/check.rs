@@ -169,17 +169,14 @@ pub fn warnings(set: &LessonSet) -> Vec<Problem> {
         let body = (lesson.body_line..).zip(lesson.body.lines());
         for (line, text) in front.chain(body) {
             let text = text.strip_suffix('\r').unwrap_or(text);
-            if let Some(c) = text
-                .chars()
-                .find(|&c| crate::python::sanitize::is_unsafe(c))
-            {
+            if let Some(c) = text.chars().find(|&c| crate::sanitize::is_unsafe(c)) {
                 warnings.push(Problem {
                     file: lesson.file.clone(),
                     line,
                     message: format!(
                         "control character U+{:04X} in the text: forklab shows it as {}, it is never sent to the terminal; remove it",
                         c as u32,
-                        crate::python::sanitize::sanitize(&c.to_string())
+                        crate::sanitize::text(&c.to_string())
                     ),
                 });
             } else if text.contains('\u{FFFD}') {

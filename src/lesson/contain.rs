@@ -46,7 +46,7 @@ impl std::fmt::Display for PathError {
             PathError::Outside { resolved } => write!(
                 f,
                 "leads outside the lesson folder (through a link, to {})",
-                crate::python::sanitize::sanitize(&resolved.display().to_string())
+                crate::sanitize::text(&resolved.display().to_string())
             ),
             PathError::NotRegular => write!(
                 f,

@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use super::manifest::Manifest;
 use crate::lesson::LessonSet;
 use crate::lesson::contain::{self, PathError};
-use crate::python::sanitize::sanitize;
+use crate::sanitize;
 
 /// Caps on what one pack may hold.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +109,7 @@ pub fn add(source: &Path, data: &Path, replace: bool, limits: Limits) -> Result<
         let shown: Vec<String> = problems
             .iter()
             .take(20)
-            .map(|p| format!("  {}", sanitize(&p.to_string())))
+            .map(|p| format!("  {}", sanitize::line(&p.to_string())))
             .collect();
         let more = problems.len().saturating_sub(shown.len());
         return Err(format!(
@@ -126,7 +126,7 @@ pub fn add(source: &Path, data: &Path, replace: bool, limits: Limits) -> Result<
     }
     let warnings = crate::lesson::check::warnings(&set)
         .iter()
-        .map(|w| sanitize(&w.to_string()))
+        .map(|w| sanitize::line(&w.to_string()).into_owned())
         .collect();
     let lessons = set.len();
     let dest = packs.join(&manifest.name);
@@ -202,7 +202,7 @@ impl Budget {
             return Err(format!(
                 "more than {} files and folders (at {}): too many for a pack",
                 self.limits.entries,
-                sanitize(name)
+                sanitize::line(name)
             ));
         }
         Ok(())
@@ -217,21 +217,21 @@ impl Budget {
             .write(true)
             .create_new(true)
             .open(to)
-            .map_err(|e| format!("{}: {e}", sanitize(name)))?;
+            .map_err(|e| format!("{}: {e}", sanitize::line(name)))?;
         let copied = std::io::copy(&mut from.take(room + 1), &mut out)
-            .map_err(|e| format!("{}: {e}", sanitize(name)))?;
+            .map_err(|e| format!("{}: {e}", sanitize::line(name)))?;
         if copied > room {
             return Err(if room == file_room {
                 format!(
                     "{} is larger than {} MB, the most a pack file may hold",
-                    sanitize(name),
+                    sanitize::line(name),
                     file_room >> 20
                 )
             } else {
                 format!(
                     "the pack unpacks to more than {} MB (at {}): refused",
                     self.limits.total_bytes >> 20,
-                    sanitize(name)
+                    sanitize::line(name)
                 )
             });
         }
@@ -253,7 +253,7 @@ fn copy_folder(
     if depth > budget.limits.depth {
         return Err(format!(
             "{} is nested more than {} folders deep",
-            sanitize(&from.display().to_string()),
+            sanitize::line(&from.display().to_string()),
             budget.limits.depth
         ));
     }
@@ -274,23 +274,23 @@ fn copy_folder(
         if file_name.to_string_lossy().chars().any(char::is_control) {
             return Err(format!(
                 "{}: control character in a file name",
-                sanitize(&shown)
+                sanitize::line(&shown)
             ));
         }
         let source = contain::stays_inside(root, &path).map_err(|e| match e {
             PathError::Outside { .. } => format!(
                 "{} is a link leading outside the pack: packs may only link inside themselves",
-                sanitize(&shown)
+                sanitize::line(&shown)
             ),
-            e => format!("{} {e}", sanitize(&shown)),
+            e => format!("{} {e}", sanitize::line(&shown)),
         })?;
         let dest = to.join(&file_name);
         if source.is_dir() {
-            std::fs::create_dir(&dest).map_err(|e| format!("{}: {e}", sanitize(&shown)))?;
+            std::fs::create_dir(&dest).map_err(|e| format!("{}: {e}", sanitize::line(&shown)))?;
             copy_folder(root, &source, &dest, depth + 1, budget)?;
         } else {
-            let mut file =
-                std::fs::File::open(&source).map_err(|e| format!("{}: {e}", sanitize(&shown)))?;
+            let mut file = std::fs::File::open(&source)
+                .map_err(|e| format!("{}: {e}", sanitize::line(&shown)))?;
             budget.copy(&shown, &mut file, &dest)?;
         }
     }
@@ -318,7 +318,12 @@ fn unpack(archive: &Path, to: &Path, budget: &mut Budget) -> Result<(), String> 
             Ok(p) => p.to_path_buf(),
             // `./` at the top of many archives.
             Err(PathError::Empty) if kind.is_dir() => continue,
-            Err(e) => return Err(format!("archive entry {:?} {e}: refused", sanitize(&name))),
+            Err(e) => {
+                return Err(format!(
+                    "archive entry {:?} {e}: refused",
+                    sanitize::line(&name)
+                ));
+            }
         };
         budget.entry(&name)?;
         let depth = relative
@@ -328,32 +333,34 @@ fn unpack(archive: &Path, to: &Path, budget: &mut Budget) -> Result<(), String> 
         if depth > budget.limits.depth {
             return Err(format!(
                 "archive entry {:?} is nested more than {} folders deep",
-                sanitize(&name),
+                sanitize::line(&name),
                 budget.limits.depth
             ));
         }
         let dest = to.join(&relative);
         if kind.is_dir() {
-            std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", sanitize(&name)))?;
+            std::fs::create_dir_all(&dest)
+                .map_err(|e| format!("{}: {e}", sanitize::line(&name)))?;
         } else if kind.is_file() || kind == tar::EntryType::Continuous {
             if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", sanitize(&name)))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", sanitize::line(&name)))?;
             }
             budget.copy(&name, &mut entry, &dest)?;
         } else if kind.is_symlink() || kind.is_hard_link() {
             return Err(format!(
                 "archive entry {:?} is a link: packs may not hold links",
-                sanitize(&name)
+                sanitize::line(&name)
             ));
         } else if kind.is_character_special() || kind.is_block_special() || kind.is_fifo() {
             return Err(format!(
                 "archive entry {:?} is a device or a pipe: refused",
-                sanitize(&name)
+                sanitize::line(&name)
             ));
         } else {
             return Err(format!(
                 "archive entry {:?} is of a kind packs may not hold",
-                sanitize(&name)
+                sanitize::line(&name)
             ));
         }
     }

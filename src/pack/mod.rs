@@ -134,10 +134,7 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
     if let Some(data) = crate::progress::data_dir() {
         for pack in list(&data).0 {
             courses.push(Course {
-                title: format!(
-                    "{} (pack)",
-                    crate::python::sanitize::sanitize(pack.manifest.title())
-                ),
+                title: format!("{} (pack)", crate::sanitize::text(pack.manifest.title())),
                 origin: Origin::Dir(pack.dir),
             });
         }
@@ -161,7 +158,7 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
             courses.push(Course {
                 title: format!(
                     "Folder {}",
-                    crate::python::sanitize::sanitize(&dir.display().to_string())
+                    crate::sanitize::text(&dir.display().to_string())
                 ),
                 origin: current.clone(),
             });

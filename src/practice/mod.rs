@@ -54,7 +54,7 @@ pub fn find<'a>(set: &'a LessonSet, id: &str) -> Result<(&'a Lesson, &'a Exercis
         let ids: Vec<&str> = exercises(set).map(|(_, e)| e.id.as_str()).collect();
         format!(
             "no exercise {:?}; exercises are: {}",
-            crate::python::sanitize::sanitize(id),
+            crate::sanitize::text(id),
             if ids.is_empty() {
                 "(none)".to_string()
             } else {

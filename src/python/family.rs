@@ -72,7 +72,7 @@ impl FamilyLog {
         for entry in sample {
             let parent = sample.iter().find(|p| p.pid == entry.ppid);
             let role = role_of(entry, parent, self.guard, self.master);
-            let cmdline = super::sanitize::sanitize(&entry.command);
+            let cmdline = crate::sanitize::line(&entry.command).into_owned();
             match self.processes.iter_mut().find(|p| p.pid == entry.pid) {
                 Some(seen) => {
                     seen.last_seen = at;
@@ -91,7 +91,7 @@ impl FamilyLog {
                 None => self.processes.push(SeenProcess {
                     pid: entry.pid,
                     ppid: entry.ppid,
-                    name: super::sanitize::sanitize(&entry.name),
+                    name: crate::sanitize::line(&entry.name).into_owned(),
                     cmdline,
                     role,
                     first_seen: at,

@@ -335,7 +335,7 @@ fn probe(path: &Path, code: &str, args: &[&str]) -> Result<String, String> {
     let out = out.join().unwrap_or_default();
     let err = err.join().unwrap_or_default();
     if status != crate::os::process::Exit::Code(0) {
-        let err = super::sanitize::sanitize(err.trim());
+        let err = crate::sanitize::text(err.trim());
         return Err(format!(
             "`{} -c ...` ended with {status}{}{}",
             path.display(),
@@ -380,7 +380,7 @@ fn parse_probe(output: &str) -> Result<ProbeAnswer, String> {
     let unexpected = || {
         format!(
             "unexpected answer to the version probe: {:?}",
-            super::sanitize::sanitize(output.trim())
+            crate::sanitize::text(output.trim())
         )
     };
     let version = lines
@@ -400,7 +400,7 @@ fn parse_probe(output: &str) -> Result<ProbeAnswer, String> {
     let methods = match (lines.next(), lines.next()) {
         (Some(error), _) if error.starts_with('!') => Err(format!(
             "its multiprocessing module does not load: {}",
-            super::sanitize::sanitize(&error[1..])
+            crate::sanitize::text(&error[1..])
         )),
         (Some(default), Some(all)) => default
             .parse::<StartMethod>()

@@ -66,7 +66,6 @@ pub mod family;
 pub mod guard;
 pub mod interpreter;
 pub mod run;
-pub mod sanitize;
 pub mod transcript;
 
 /// How a script ended: the one exit-status type, re-exported.
@@ -131,7 +130,7 @@ impl std::str::FromStr for StartMethod {
             .ok_or_else(|| {
                 format!(
                     "unknown start method {:?}: choose fork, spawn or forkserver",
-                    sanitize::sanitize(s)
+                    crate::sanitize::line(s)
                 )
             })
     }

@@ -12,7 +12,7 @@ pub struct Line {
     pub stream: Stream,
     /// When its first piece arrived, since the run started.
     pub offset: Duration,
-    /// Safe to draw: no control characters (see [`super::sanitize`]).
+    /// Safe to draw: no control characters (see [`crate::sanitize`]).
     pub text: String,
     /// False while the script may still add to it.
     pub complete: bool,

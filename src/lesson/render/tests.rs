@@ -155,10 +155,7 @@ fn control_characters_are_shown_not_passed_on() {
     );
     assert!(text.contains("Clear ␛[2J and ring ␇."), "{text}");
     assert!(text.contains("x = 1 ␛]0;t␇"), "{text}");
-    assert!(
-        !text.chars().any(crate::python::sanitize::is_unsafe),
-        "{text}"
-    );
+    assert!(!text.chars().any(crate::sanitize::is_unsafe), "{text}");
 }
 
 #[test]

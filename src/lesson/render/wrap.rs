@@ -98,8 +98,8 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
 /// (`␛`), so neither the reader nor `lessons show` can pass one to the
 /// terminal. Text without any is copied as it is.
 pub(super) fn visible(text: &str) -> String {
-    if text.chars().any(crate::python::sanitize::is_unsafe) {
-        crate::python::sanitize::sanitize(text)
+    if text.chars().any(crate::sanitize::is_unsafe) {
+        crate::sanitize::text(text).into_owned()
     } else {
         text.to_string()
     }

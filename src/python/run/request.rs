@@ -141,7 +141,7 @@ impl RunRequest {
             self.script.clone(),
         ];
         words.extend(self.args.iter().cloned());
-        crate::python::sanitize::sanitize(&words.join(" "))
+        crate::sanitize::line(&words.join(" ")).into_owned()
     }
 
     /// The start method that will run.

@@ -14,7 +14,7 @@ use super::{EndCause, Exited, MAX_OUTPUT_BYTES, Output, PyEvent, RunRequest, Sta
 use crate::os::process::{self, Exit};
 use crate::python::START_METHOD_VAR;
 use crate::python::guard::Report;
-use crate::python::sanitize::Decoder;
+use crate::sanitize::Decoder;
 
 /// How long the guard has to end a run after being asked, before forklab
 /// kills the guard and the script's group itself.
@@ -421,7 +421,7 @@ impl Runner {
                 .collect::<Vec<_>>()
                 .join(" ");
             let why = match report {
-                Some(Report::Error(message)) => crate::python::sanitize::sanitize(&message),
+                Some(Report::Error(message)) => crate::sanitize::text(&message).into_owned(),
                 _ => format!("the guard ended ({guard_status}) before Python started"),
             };
             emit(PyEvent::Failed(format!(

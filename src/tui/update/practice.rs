@@ -156,7 +156,7 @@ pub(super) fn update(
                     title: format!("Solution · {title}"),
                     lines: text
                         .lines()
-                        .map(crate::python::sanitize::sanitize)
+                        .map(|s| crate::sanitize::text(s).into_owned())
                         .collect(),
                     scroll: 0,
                 };
