@@ -3,7 +3,7 @@
 //! went away costs the learner a few seconds at most, and only on the
 //! thread that sends.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -26,17 +26,40 @@ pub const TIMEOUT: Duration = Duration::from_secs(3);
 pub enum ClientError {
     /// No server at the address, or it did not answer in time.
     Unreachable(String),
-    /// The server answered no, with its reason.
-    Refused { status: u16, message: String },
+    /// The server answered no, with its reason (as the server sent it:
+    /// shown only through the sanitizer, as `Display` does) and, for a
+    /// 429, the seconds it asks the learner to wait.
+    Refused {
+        status: u16,
+        message: String,
+        retry_after: Option<u64>,
+    },
 }
+
+/// The most of a server's reason a learner is shown.
+const MAX_REASON: usize = 200;
 
 impl std::fmt::Display for ClientError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ClientError::Unreachable(why) => write!(f, "{why}"),
-            ClientError::Refused { status, message } => {
+            ClientError::Unreachable(why) => write!(f, "{}", crate::sanitize::line(why)),
+            ClientError::Refused {
+                status, message, ..
+            } => {
+                let clipped: String = message.chars().take(MAX_REASON).collect();
+                let message = crate::sanitize::line(&clipped);
                 write!(f, "the class refused it ({status}): {message}")
             }
+        }
+    }
+}
+
+impl ClientError {
+    fn local(message: String) -> ClientError {
+        ClientError::Refused {
+            status: 0,
+            message,
+            retry_after: None,
         }
     }
 }
@@ -61,6 +84,9 @@ pub struct Client {
     machine: Machine,
     participant: Option<String>,
     timeout: Duration,
+    /// The local address to connect from (tests and benches give each
+    /// learner its own 127.0.0.x); the system's choice when `None`.
+    source: Option<IpAddr>,
 }
 
 impl Client {
@@ -79,7 +105,14 @@ impl Client {
             machine,
             participant: None,
             timeout: TIMEOUT,
+            source: None,
         })
+    }
+
+    /// Connects from `source` (a 127.0.0.x of its own, in tests).
+    pub fn from_source(mut self, source: IpAddr) -> Client {
+        self.source = Some(source);
+        self
     }
 
     pub fn address(&self) -> &str {
@@ -92,15 +125,16 @@ impl Client {
 
     fn exchange(&self, path: &str, body: &impl serde::Serialize) -> Result<Answer, ClientError> {
         let body = serde_json::to_vec(body).map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        let (status, answer) =
-            http::post(&self.addrs, path, &body, self.timeout).map_err(ClientError::Unreachable)?;
-        let answer: Answer = serde_json::from_slice(&answer).map_err(|_| {
+        let reply = http::post(&self.addrs, self.source, path, &body, self.timeout)
+            .map_err(ClientError::Unreachable)?;
+        let answer: Answer = serde_json::from_slice(&reply.body).map_err(|_| {
             ClientError::Unreachable(format!("{} is not a forklab class", self.address))
         })?;
-        if status != 200 {
+        if reply.status != 200 {
             return Err(ClientError::Refused {
-                status,
+                status: reply.status,
                 message: answer.error.unwrap_or_else(|| "no reason given".into()),
+                retry_after: reply.retry_after,
             });
         }
         Ok(answer)
@@ -116,8 +150,7 @@ impl Client {
             nickname: self.nickname.clone(),
             machine: self.machine.clone(),
         };
-        join.validate()
-            .map_err(|message| ClientError::Refused { status: 0, message })?;
+        join.validate().map_err(ClientError::local)?;
         let answer = self.exchange("/join", &join)?;
         self.participant = Some(answer.participant.ok_or_else(|| {
             ClientError::Unreachable(format!("{} sent no participant", self.address))
@@ -137,7 +170,8 @@ impl Client {
         };
         submit
             .validate()
-            .map_err(|message| ClientError::Refused { status: 0, message })?;
+            .and_then(|()| submit.report.plausible())
+            .map_err(ClientError::local)?;
         Ok(self.exchange("/submit", &submit)?.stored.unwrap_or(false))
     }
 }

@@ -7,7 +7,10 @@
 //! - `store`: the class file, append-only JSON lines, reopened after a
 //!   restart with nothing lost and nothing stored twice.
 //! - `server`: the two endpoints (join, submit) on plain sockets with
-//!   deadlines, a size cap, a connection cap and per-learner rate limits.
+//!   deadlines, size caps, connection caps and buckets per address, a
+//!   growing wait after wrong codes, and caps per learner and class.
+//! - `limits`: every one of those limits with what a refusal says, in
+//!   one table (the README's is checked against it).
 //! - `client`: the learner's side, with short timeouts, so a teacher who
 //!   goes away never slows the learner's lab.
 //!
@@ -16,6 +19,7 @@
 
 pub mod client;
 pub mod http;
+pub mod limits;
 pub mod payload;
 pub mod server;
 pub mod store;
@@ -23,7 +27,7 @@ pub mod store;
 pub use client::{Client, ClientError};
 pub use payload::{Join, Machine, Point, Report, Submit};
 pub use server::{ClassEvent, Refusal, Server, ServerConfig};
-pub use store::{ClassFile, Participant, Record, Roster};
+pub use store::{ClassFile, Damage, Participant, Record, Roster};
 
 /// Join codes use letters and digits that cannot be mistaken for each
 /// other when read off a projector (no 0/O, 1/I/L).

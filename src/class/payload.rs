@@ -5,10 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The largest request body the server reads.
-pub const MAX_BODY: usize = 4 * 1024;
-/// Points in one report: a sweep of up to 64 worker counts.
-pub const MAX_POINTS: usize = 64;
+use super::limits::{CPUS, NICKNAME_CHARS, POINTS, SPEEDUP_SLACK_PERCENT, SUPERLINEAR_PERCENT};
 
 /// The learner's machine, as forklab sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,9 +98,20 @@ fn range(what: &str, value: f64, min: f64, max: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// A count of cores or workers: at least one, at most any machine has.
+fn cpus(what: &str, value: u32) -> Result<(), String> {
+    if value == 0 {
+        return Err(format!("{what}: 0, at least 1"));
+    }
+    if u64::from(value) > CPUS.get() {
+        return Err(format!("{what}: {value}, {}", CPUS.message()));
+    }
+    Ok(())
+}
+
 impl Machine {
     pub fn validate(&self) -> Result<(), String> {
-        range("cores", f64::from(self.cores), 1.0, 65_536.0)?;
+        cpus("cores", self.cores)?;
         text("cpu_model", &self.cpu_model, 0, 96)?;
         text("os", &self.os, 0, 64)?;
         if let Some(python) = &self.python {
@@ -116,7 +124,7 @@ impl Machine {
 impl Join {
     pub fn validate(&self) -> Result<(), String> {
         token("code", &self.code, 16)?;
-        text("nickname", self.nickname.trim(), 1, 24)?;
+        text("nickname", self.nickname.trim(), 1, NICKNAME_CHARS.usize())?;
         self.machine.validate()
     }
 }
@@ -127,14 +135,58 @@ impl Report {
         token("workload", &self.workload, 16)?;
         range("tasks", f64::from(self.tasks), 1.0, 1e7)?;
         range("chunksize", f64::from(self.chunksize), 1.0, 1e7)?;
-        if self.points.is_empty() || self.points.len() > MAX_POINTS {
-            return Err(format!("points: send 1 to {MAX_POINTS}"));
+        if self.points.is_empty() || self.points.len() > POINTS.usize() {
+            return Err(POINTS.message());
         }
         for point in &self.points {
-            range("workers", f64::from(point.workers), 1.0, 65_536.0)?;
+            cpus("workers", point.workers)?;
             range("wall_ms", point.wall_ms, 0.001, 1e8)?;
             if let Some(speedup) = point.speedup {
                 range("speedup", speedup, 0.0, 1e5)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the numbers could have been measured: each speedup is
+    /// above zero, follows from the report's own wall times (the
+    /// one-worker wall over the point's, within a small slack) and
+    /// exceeds its workers by no more than a stated margin. A report
+    /// that fails names its point and why. Call after `validate`.
+    pub fn plausible(&self) -> Result<(), String> {
+        let base = self
+            .points
+            .iter()
+            .filter(|p| p.workers == 1)
+            .map(|p| p.wall_ms)
+            .min_by(f64::total_cmp);
+        let percent = |limit: &super::limits::Limit| limit.get() as f64 / 100.0;
+        for point in &self.points {
+            let Some(speedup) = point.speedup else {
+                continue;
+            };
+            let at = format!(
+                "the point with {} workers: speedup {speedup}",
+                point.workers
+            );
+            if speedup.is_nan() || speedup <= 0.0 {
+                return Err(format!("{at} is not above 0"));
+            }
+            let most = f64::from(point.workers) * (1.0 + percent(&SUPERLINEAR_PERCENT));
+            if speedup > most {
+                return Err(format!("{at} {}", SUPERLINEAR_PERCENT.message()));
+            }
+            let Some(base) = base else {
+                return Err(format!(
+                    "{at} has no one-worker point to be measured against"
+                ));
+            };
+            let expected = base / point.wall_ms;
+            if (speedup - expected).abs() > expected * percent(&SPEEDUP_SLACK_PERCENT) {
+                return Err(format!(
+                    "{at} {} ({expected:.3})",
+                    SPEEDUP_SLACK_PERCENT.message()
+                ));
             }
         }
         Ok(())
@@ -193,7 +245,7 @@ pub fn report_of(results: &[crate::lab::RunResult]) -> Option<Report> {
     let first = results.first()?;
     let points = crate::lab::measure::rows(results)
         .iter()
-        .take(MAX_POINTS)
+        .take(POINTS.usize())
         .map(|row| Point {
             workers: u32::try_from(row.workers).unwrap_or(u32::MAX),
             wall_ms: (row.wall.as_secs_f64() * 1000.0).max(0.001),
@@ -280,6 +332,50 @@ mod tests {
             machine: machine(),
         };
         assert!(join.validate().is_err());
+    }
+
+    #[test]
+    fn numbers_nobody_measured_are_refused_with_the_reason() {
+        let refused = |edit: &dyn Fn(&mut Report)| {
+            let mut r = report();
+            edit(&mut r);
+            r.validate().and_then(|()| r.plausible()).unwrap_err()
+        };
+        assert_eq!(report().plausible(), Ok(()));
+        let why = refused(&|r| r.points[1].speedup = Some(99_999.0));
+        assert!(
+            why.contains("exceeds its workers by more than 50%"),
+            "{why}"
+        );
+        let why = refused(&|r| {
+            r.points[1].speedup = Some(3.1);
+            r.points[1].wall_ms = 2000.0 / 3.1;
+        });
+        assert!(why.contains("more than 50%"), "{why}");
+        let why = refused(&|r| r.points[1].speedup = Some(1.5));
+        assert!(why.contains("differs by more than 2%"), "{why}");
+        let why = refused(&|r| r.points[0].speedup = Some(-0.0));
+        assert!(why.contains("not above 0"), "{why}");
+        let why = refused(&|r| {
+            r.points.remove(0);
+        });
+        assert!(why.contains("no one-worker point"), "{why}");
+        let why = refused(&|r| r.points[1].workers = 65_536);
+        assert!(why.contains("no machine sold"), "{why}");
+        let mut join = Join {
+            code: "ABC234".into(),
+            nickname: "ana".into(),
+            machine: machine(),
+        };
+        join.machine.cores = 1025;
+        assert!(join.validate().unwrap_err().contains("cores: 1025"));
+        join.machine.cores = 1024;
+        assert_eq!(join.validate(), Ok(()));
+        // A point without a speedup says nothing to check.
+        let mut r = report();
+        r.points[0].speedup = None;
+        r.points.remove(1);
+        assert_eq!(r.plausible(), Ok(()));
     }
 
     #[test]

@@ -118,6 +118,14 @@ fn serve(
         Some(file) => file,
         None => default_file(&code)?,
     };
+    // A file-size limit (`ulimit -f`) makes a write fail, which the
+    // class file cuts back and the learner is told, rather than end the
+    // class: the signal that would kill the server is caught instead.
+    signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    )
+    .map_err(|e| format!("cannot catch SIGXFSZ: {e}"))?;
     // One channel carries the server's events and the stop signal, so
     // the idle server sleeps in one blocking receive.
     if let Some(globals) = tui {
@@ -169,6 +177,9 @@ fn serve(
             roster.results()
         );
     }
+    for line in server.damage().describe() {
+        let _ = writeln!(out, "left out of the class file: {line}");
+    }
     let _ = out.flush();
     drop(out);
     while let Ok(Some(event)) = events.recv() {
@@ -184,9 +195,15 @@ fn serve(
             ClassEvent::Stored {
                 nickname, report, ..
             } => format!("result: {nickname}: {}", report_line(&report)),
+            ClassEvent::Refused(why @ crate::class::Refusal::WriteFailed) => format!(
+                "refused: {}: {}",
+                why.label(),
+                server.write_error().unwrap_or_default()
+            ),
             ClassEvent::Refused(why) => format!("refused: {}", why.label()),
         };
         let mut out = std::io::stdout().lock();
+        let line = crate::sanitize::line(&line);
         if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
             break;
         }
@@ -230,12 +247,10 @@ pub fn summary(roster: &Roster) -> String {
 }
 
 fn open(file: &Path) -> Result<ExitCode, String> {
-    let (roster, torn) = crate::class::store::read(file)?;
+    let (roster, damage) = crate::class::store::read(file)?;
     let mut text = summary(&roster);
-    if let Some(line) = torn {
-        text.push_str(&format!(
-            "note: line {line} was cut short (the server stopped while writing it) and is left out\n"
-        ));
+    for line in damage.describe() {
+        text.push_str(&format!("note: {line}; it was never acknowledged\n"));
     }
     print!("{}", crate::sanitize::text(&text));
     Ok(ExitCode::SUCCESS)

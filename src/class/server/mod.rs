@@ -1,22 +1,29 @@
 //! The teacher's side: a listener that accepts `POST /join` and
-//! `POST /submit` and nothing else. Every request is read under a
-//! deadline and a size cap, checked against the payload schema and the
-//! class code, rate-limited per learner, and only then appended to the
-//! class file. The server executes nothing and serves no files.
+//! `POST /submit` and nothing else. A connection is let in only while
+//! its address holds fewer than its share (`door`); the request is read
+//! under deadlines and size caps (`http`), takes a token from its
+//! address's bucket, then has its class code checked (a wrong one makes
+//! the address wait), its schema and numbers checked, its learner's and
+//! class's caps checked, and only then is appended and synced to the
+//! class file (`endpoints`). The server executes nothing and serves no
+//! files; no answer names a path.
+
+mod door;
+mod endpoints;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
-
-use super::http::{self, ReadError, Request};
-use super::payload::{Join, MAX_BODY, Machine, Report, Submit};
-use super::store::{Applied, ClassFile, Record, Roster};
+use super::http::{self, ReadError, Response};
+use super::limits::{HEAD_BYTES, HEADERS, ServerLimits};
+use super::payload::{Machine, Report};
+use super::store::{ClassFile, Damage, Roster};
+use door::Doors;
 
 /// How the server is set up.
 #[derive(Debug, Clone)]
@@ -24,13 +31,8 @@ pub struct ServerConfig {
     pub bind: SocketAddr,
     /// The class file: reopened (same code) when it exists.
     pub file: PathBuf,
-    /// Time allowed to send a whole request.
-    pub read_deadline: Duration,
-    /// Connections served at once; more are refused at once.
-    pub max_connections: usize,
-    /// Requests a learner may send in a burst, and per second after it.
-    pub burst: f64,
-    pub per_second: f64,
+    /// Connections, rates, waits and caps (`limits`' table by default).
+    pub limits: ServerLimits,
 }
 
 impl ServerConfig {
@@ -38,10 +40,7 @@ impl ServerConfig {
         ServerConfig {
             bind,
             file,
-            read_deadline: Duration::from_secs(5),
-            max_connections: 256,
-            burst: 40.0,
-            per_second: 10.0,
+            limits: ServerLimits::default(),
         }
     }
 }
@@ -50,10 +49,18 @@ impl ServerConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Refusal {
     WrongCode,
+    /// A request while its address waits out its wrong codes.
+    Guessing,
     Malformed,
+    /// Numbers nobody measured.
+    Implausible,
     TooLarge,
     Slow,
     RateLimited,
+    /// Its address holds all the connections it may.
+    Crowded,
+    /// A learner's, an address's or the class's cap is reached.
+    Full,
     UnknownParticipant,
     NotFound,
     Busy,
@@ -61,12 +68,16 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 9] = [
+    pub const ALL: [Refusal; 13] = [
         Refusal::WrongCode,
+        Refusal::Guessing,
         Refusal::Malformed,
+        Refusal::Implausible,
         Refusal::TooLarge,
         Refusal::Slow,
         Refusal::RateLimited,
+        Refusal::Crowded,
+        Refusal::Full,
         Refusal::UnknownParticipant,
         Refusal::NotFound,
         Refusal::Busy,
@@ -80,10 +91,14 @@ impl Refusal {
     pub fn label(self) -> &'static str {
         match self {
             Refusal::WrongCode => "wrong code",
+            Refusal::Guessing => "guessing codes",
             Refusal::Malformed => "malformed",
+            Refusal::Implausible => "implausible numbers",
             Refusal::TooLarge => "too large",
             Refusal::Slow => "too slow",
             Refusal::RateLimited => "too many",
+            Refusal::Crowded => "too many connections from one address",
+            Refusal::Full => "over a cap",
             Refusal::UnknownParticipant => "not joined",
             Refusal::NotFound => "no such endpoint",
             Refusal::Busy => "server busy",
@@ -93,14 +108,55 @@ impl Refusal {
 
     fn status(self) -> u16 {
         match self {
-            Refusal::WrongCode | Refusal::UnknownParticipant => 403,
+            Refusal::WrongCode | Refusal::UnknownParticipant | Refusal::Full => 403,
             Refusal::Malformed => 400,
+            Refusal::Implausible => 422,
             Refusal::TooLarge => 413,
             Refusal::Slow => 408,
-            Refusal::RateLimited => 429,
+            Refusal::RateLimited | Refusal::Guessing | Refusal::Crowded => 429,
             Refusal::NotFound => 404,
             Refusal::Busy | Refusal::WriteFailed => 503,
         }
+    }
+}
+
+/// A refusal as the client gets it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Refused {
+    pub why: Refusal,
+    pub status: u16,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl Refused {
+    pub fn new(why: Refusal, message: impl Into<String>) -> Refused {
+        Refused {
+            why,
+            status: why.status(),
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Tells the client to wait this many seconds.
+    pub fn retry(mut self, seconds: u64) -> Refused {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    fn of_read(error: &ReadError) -> Option<Refused> {
+        let refused = match error {
+            ReadError::Slow(_) => Refused::new(Refusal::Slow, error.message()),
+            ReadError::TooLarge(limit) if [&HEAD_BYTES, &HEADERS].contains(limit) => Refused {
+                status: 431,
+                ..Refused::new(Refusal::TooLarge, error.message())
+            },
+            ReadError::TooLarge(_) => Refused::new(Refusal::TooLarge, error.message()),
+            ReadError::Malformed(_) => Refused::new(Refusal::Malformed, error.message()),
+            ReadError::Closed => return None,
+        };
+        Some(refused)
     }
 }
 
@@ -122,40 +178,39 @@ pub enum ClassEvent {
 
 type Sink = Arc<dyn Fn(ClassEvent) + Send + Sync>;
 
-/// A token bucket: `burst` requests at once, then `per_second`.
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn take(&mut self, burst: f64, per_second: f64) -> bool {
-        let now = Instant::now();
-        self.tokens = (self.tokens + (now - self.at).as_secs_f64() * per_second).min(burst);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 struct Inner {
     roster: Roster,
     file: ClassFile,
-    learners: HashMap<String, Bucket>,
-    joins: HashMap<IpAddr, Bucket>,
+    /// Who joined from where under which nickname: joining again is
+    /// the same learner, not one more.
+    rejoins: HashMap<(IpAddr, String), usize>,
+    /// Learners joined per address (its key).
+    learners: HashMap<IpAddr, usize>,
 }
 
 struct Shared {
-    config: ServerConfig,
+    limits: ServerLimits,
+    code: String,
     inner: Mutex<Inner>,
+    doors: Mutex<Doors>,
     refused: [AtomicU64; Refusal::ALL.len()],
-    active: AtomicUsize,
+    /// Why the class file could not be written, for the teacher only.
+    write_error: Mutex<Option<String>>,
     sink: Sink,
+}
+
+impl Shared {
+    fn doors(&self) -> MutexGuard<'_, Doors> {
+        self.doors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// A running class server; dropping it stops the listener.
@@ -163,6 +218,7 @@ pub struct Server {
     addr: SocketAddr,
     code: String,
     path: PathBuf,
+    damage: Damage,
     stop: Arc<AtomicBool>,
     accept: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
@@ -176,22 +232,24 @@ impl Server {
         code: &str,
         sink: impl Fn(ClassEvent) + Send + Sync + 'static,
     ) -> Result<(Server, Roster), String> {
-        let (file, roster) = ClassFile::open_or_create(&config.file, code)?;
+        let (file, roster, damage) = ClassFile::open_or_create(&config.file, code)?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let code = roster.code.clone();
         let path = file.path().to_path_buf();
         let shared = Arc::new(Shared {
-            config,
+            limits: config.limits,
+            code: code.clone(),
             inner: Mutex::new(Inner {
                 roster: roster.clone(),
                 file,
+                rejoins: HashMap::new(),
                 learners: HashMap::new(),
-                joins: HashMap::new(),
             }),
+            doors: Mutex::new(Doors::new(config.limits)),
             refused: Default::default(),
-            active: AtomicUsize::new(0),
+            write_error: Mutex::new(None),
             sink: Arc::new(sink),
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -203,17 +261,16 @@ impl Server {
                 .spawn(move || accept_loop(&listener, &shared, &stop))
                 .map_err(|e| format!("cannot start the class server: {e}"))?
         };
-        Ok((
-            Server {
-                addr,
-                code,
-                path,
-                stop,
-                accept: Some(accept),
-                shared,
-            },
-            roster,
-        ))
+        let server = Server {
+            addr,
+            code,
+            path,
+            damage,
+            stop,
+            accept: Some(accept),
+            shared,
+        };
+        Ok((server, roster))
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -228,6 +285,17 @@ impl Server {
         &self.path
     }
 
+    /// What reopening the class file left out (nothing for a new class).
+    pub fn damage(&self) -> &Damage {
+        &self.damage
+    }
+
+    /// Why the class file last could not be written, if it could not:
+    /// for the teacher's screen (learners are told only that it failed).
+    pub fn write_error(&self) -> Option<String> {
+        self.shared.write_error.lock().ok().and_then(|e| e.clone())
+    }
+
     /// Requests refused so far, by kind.
     pub fn refused(&self) -> Vec<(Refusal, u64)> {
         Refusal::ALL
@@ -236,13 +304,14 @@ impl Server {
             .collect()
     }
 
+    /// Connections open now.
+    pub fn connections(&self) -> usize {
+        self.shared.doors().open()
+    }
+
     /// The class as stored so far.
     pub fn roster(&self) -> Roster {
-        self.shared
-            .inner
-            .lock()
-            .map(|inner| inner.roster.clone())
-            .unwrap_or_default()
+        self.shared.inner().roster.clone()
     }
 
     /// Stops accepting; requests in flight finish within their deadline.
@@ -270,167 +339,74 @@ impl Drop for Server {
     }
 }
 
+/// Lets its address's door know when the connection ends, however it ends.
+struct Entered {
+    shared: Arc<Shared>,
+    key: IpAddr,
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        self.shared.doors().leave(self.key, Instant::now());
+    }
+}
+
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) {
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             return;
         }
         let Ok(mut stream) = stream else { continue };
-        if shared.active.fetch_add(1, Ordering::SeqCst) >= shared.config.max_connections {
-            shared.active.fetch_sub(1, Ordering::SeqCst);
-            refuse(
-                shared,
-                &mut stream,
-                Refusal::Busy,
-                "the class server is busy: try again",
-            );
+        let accepted = Instant::now();
+        let Ok(peer) = stream.peer_addr() else {
+            continue;
+        };
+        let key = door::key(peer.ip());
+        let entered = shared.doors().enter(key, accepted);
+        if let Err(refused) = entered {
+            refuse(shared, &mut stream, &refused);
             continue;
         }
-        let shared_for_thread = Arc::clone(shared);
-        let spawned = std::thread::Builder::new()
+        let entered = Entered {
+            shared: Arc::clone(shared),
+            key,
+        };
+        let _ = std::thread::Builder::new()
             .name("class-conn".into())
             .stack_size(256 * 1024)
-            .spawn(move || {
-                serve(&shared_for_thread, &mut stream);
-                shared_for_thread.active.fetch_sub(1, Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            shared.active.fetch_sub(1, Ordering::SeqCst);
-        }
+            .spawn(move || serve(&entered.shared, &mut stream, entered.key, accepted));
     }
 }
 
-fn refuse(shared: &Shared, stream: &mut TcpStream, why: Refusal, message: &str) {
-    shared.refused[why.index()].fetch_add(1, Ordering::Relaxed);
-    (shared.sink)(ClassEvent::Refused(why));
-    let body = serde_json::json!({ "ok": false, "error": message }).to_string();
-    http::respond(stream, why.status(), &body);
+fn refuse(shared: &Shared, stream: &mut TcpStream, refused: &Refused) {
+    shared.refused[refused.why.index()].fetch_add(1, Ordering::Relaxed);
+    (shared.sink)(ClassEvent::Refused(refused.why));
+    let body = serde_json::json!({ "ok": false, "error": refused.message }).to_string();
+    let response = Response {
+        status: refused.status,
+        body,
+        retry_after: refused.retry_after,
+    };
+    http::respond(stream, &response);
 }
 
-fn serve(shared: &Shared, stream: &mut TcpStream) {
-    let deadline = Instant::now() + shared.config.read_deadline;
-    let request = match http::read_request(stream, deadline, MAX_BODY) {
-        Ok(request) => request,
-        Err(ReadError::Timeout) => {
-            return refuse(shared, stream, Refusal::Slow, "the request took too long");
-        }
-        Err(ReadError::TooLarge) => {
-            let message = format!("requests are limited to {MAX_BODY} bytes");
-            return refuse(shared, stream, Refusal::TooLarge, &message);
-        }
-        Err(ReadError::Malformed(why)) => return refuse(shared, stream, Refusal::Malformed, &why),
-        Err(ReadError::Closed) => return,
-    };
-    let peer = stream
-        .peer_addr()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    let answer = match (request.method.as_str(), request.path.as_str()) {
-        ("POST", "/join") => join(shared, &request, peer),
-        ("POST", "/submit") => submit(shared, &request),
-        (_, "/join" | "/submit") => Err((Refusal::NotFound, "use POST".to_string())),
-        _ => Err((
-            Refusal::NotFound,
-            "this server only takes POST /join and POST /submit".to_string(),
-        )),
+fn serve(shared: &Shared, stream: &mut TcpStream, key: IpAddr, accepted: Instant) {
+    let answer = match http::read_request(stream, accepted) {
+        Ok(request) => endpoints::answer(shared, &request, key),
+        Err(error) => match Refused::of_read(&error) {
+            Some(refused) => Err(refused),
+            None => return,
+        },
     };
     match answer {
-        Ok(body) => http::respond(stream, 200, &body),
-        Err((why, message)) => refuse(shared, stream, why, &message),
+        Ok(body) => http::respond(
+            stream,
+            &Response {
+                status: 200,
+                body,
+                retry_after: None,
+            },
+        ),
+        Err(refused) => refuse(shared, stream, &refused),
     }
-}
-
-type Answer = Result<String, (Refusal, String)>;
-
-fn parse<T: DeserializeOwned>(request: &Request) -> Result<T, (Refusal, String)> {
-    serde_json::from_slice(&request.body).map_err(|e| (Refusal::Malformed, e.to_string()))
-}
-
-fn join(shared: &Shared, request: &Request, peer: IpAddr) -> Answer {
-    let join: Join = parse(request)?;
-    join.validate().map_err(|e| (Refusal::Malformed, e))?;
-    let mut inner = shared
-        .inner
-        .lock()
-        .map_err(|_| (Refusal::Busy, "server error".into()))?;
-    if join.code != inner.roster.code {
-        return Err((Refusal::WrongCode, "wrong class code".into()));
-    }
-    let (burst, rate) = (shared.config.burst * 2.0, shared.config.per_second);
-    let bucket = inner.joins.entry(peer).or_insert(Bucket {
-        tokens: burst,
-        at: Instant::now(),
-    });
-    if !bucket.take(burst, rate) {
-        return Err((Refusal::RateLimited, "too many joins: wait a moment".into()));
-    }
-    let token = super::new_token();
-    let nickname = join.nickname.trim().to_string();
-    let record = Record::Join {
-        at: super::now_unix(),
-        participant: token.clone(),
-        nickname: nickname.clone(),
-        machine: join.machine.clone(),
-    };
-    inner
-        .file
-        .append(&record)
-        .map_err(|e| (Refusal::WriteFailed, e))?;
-    if let Applied::Joined(index) = inner.roster.apply(&record) {
-        (shared.sink)(ClassEvent::Joined {
-            index,
-            nickname,
-            machine: join.machine,
-        });
-    }
-    Ok(serde_json::json!({ "ok": true, "participant": token }).to_string())
-}
-
-fn submit(shared: &Shared, request: &Request) -> Answer {
-    let submit: Submit = parse(request)?;
-    submit.validate().map_err(|e| (Refusal::Malformed, e))?;
-    let mut inner = shared
-        .inner
-        .lock()
-        .map_err(|_| (Refusal::Busy, "server error".into()))?;
-    if submit.code != inner.roster.code {
-        return Err((Refusal::WrongCode, "wrong class code".into()));
-    }
-    let Some(index) = inner.roster.participant(&submit.participant) else {
-        return Err((Refusal::UnknownParticipant, "join the class first".into()));
-    };
-    let (burst, rate) = (shared.config.burst, shared.config.per_second);
-    let bucket = inner
-        .learners
-        .entry(submit.participant.clone())
-        .or_insert(Bucket {
-            tokens: burst,
-            at: Instant::now(),
-        });
-    if !bucket.take(burst, rate) {
-        return Err((
-            Refusal::RateLimited,
-            "too many results: wait a moment".into(),
-        ));
-    }
-    if inner.roster.has_result(&submit.participant, &submit.id) {
-        return Ok(serde_json::json!({ "ok": true, "stored": false }).to_string());
-    }
-    let record = Record::Result {
-        at: super::now_unix(),
-        participant: submit.participant.clone(),
-        id: submit.id.clone(),
-        report: submit.report.clone(),
-    };
-    inner
-        .file
-        .append(&record)
-        .map_err(|e| (Refusal::WriteFailed, e))?;
-    inner.roster.apply(&record);
-    let nickname = inner.roster.participants[index].nickname.clone();
-    (shared.sink)(ClassEvent::Stored {
-        index,
-        nickname,
-        report: submit.report,
-    });
-    Ok(serde_json::json!({ "ok": true, "stored": true }).to_string())
 }
