@@ -10,14 +10,14 @@ use std::sync::atomic::AtomicBool;
 use clap::Subcommand;
 
 use crate::lesson::LessonSet;
-use crate::practice::judge::{Event, Outcome, Report};
+use crate::practice::judge::{Event, Outcome, Overall, Report};
 use crate::practice::workspace::{DEFAULT_DIR, Workspace, read_file};
 use crate::practice::{self, Context};
 use crate::progress::{Progress, Store};
 use crate::python::Interpreter;
 use crate::sanitize;
 
-use super::status::{FAILED, OK, USAGE};
+use super::status::USAGE;
 
 #[derive(Debug, Subcommand)]
 pub enum PracticeAction {
@@ -28,16 +28,23 @@ pub enum PracticeAction {
     },
     /// List the exercises with your state on each.
     List,
-    /// Check your file for an exercise: exit 0 if it passes, 1 if not, 2 if it cannot be checked.
+    /// Check your file for an exercise: exit 0 if it passes, 1 if a check fails, 3 if a
+    /// timing check cannot be judged now (the machine is busy), 2 if it cannot be checked.
+    /// The verdict is recorded in your progress, as the TUI does.
     Check {
         /// The exercise's id, as listed by `forklab practice list`.
         id: String,
-        /// Check this file instead of yours in the exercise folder (not recorded in progress).
+        /// Check this file instead of yours in the exercise folder (the verdict is still
+        /// recorded in your progress, as the TUI does).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
-        /// Print the report as JSON on stdout.
+        /// Print the report as JSON on stdout: the verdict ("pass", "fail",
+        /// "cannot-judge"), its reason, the file, the load, every check.
         #[arg(long)]
         json: bool,
+        /// Replay the inputs of a `hidden` check: the seed its verdict gave.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
     },
     /// Watch your file and check it again on every save (Ctrl-C to stop).
     Watch { id: String },
@@ -155,7 +162,6 @@ pub fn run(
                 Ok(found) => found,
                 Err(message) => return unusable(&message),
             };
-            let recorded = file.is_none();
             let path = match file {
                 Some(file) => file,
                 None => match Workspace::locate(progress.practice_dir.as_deref()) {
@@ -197,10 +203,8 @@ pub fn run(
                     print_event(&event);
                 }
             });
-            if recorded {
-                progress.record_check(&exercise.id, report.passed);
-                save(&progress);
-            }
+            practice::record(&mut progress, &report);
+            save(&progress);
             if json {
                 let text = serde_json::to_string_pretty(&report)
                     .map_err(|e| format!("cannot write the report: {e}"))?;
@@ -208,7 +212,7 @@ pub fn run(
             } else {
                 print_summary(&report, exercise.hints.len());
             }
-            Ok(ExitCode::from(if report.passed { OK } else { FAILED }))
+            Ok(ExitCode::from(report.verdict.status()))
         }
         PracticeAction::Watch { id } => {
             let (_, exercise) = match practice::find(set, &id) {
@@ -229,17 +233,16 @@ pub fn run(
                 Ok(found) => found,
                 Err(message) => return unusable(&message),
             };
-            let Some(index) = progress.next_hint(&exercise.id, exercise.hints.len()) else {
+            let Some(hint) = practice::Hint::next(&mut progress, exercise) else {
                 println!("Exercise {:?} has no hints.", exercise.id);
                 return Ok(ExitCode::SUCCESS);
             };
             save(&progress);
-            println!(
-                "Hint {} of {}: {}",
-                index + 1,
-                exercise.hints.len(),
-                exercise.hints[index]
-            );
+            println!("{}: {}", hint.heading(), hint.text);
+            let command = format!("forklab practice solution {}", exercise.id);
+            if let Some(after) = hint.after(&command) {
+                println!("{after}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         PracticeAction::Solution { id, yes } => {
@@ -301,6 +304,12 @@ fn print_summary(report: &Report, hints: usize) {
     let failed = report.verdicts.iter().any(|v| v.outcome == Outcome::Failed);
     if report.passed {
         println!("== passed: every check is satisfied");
+    } else if report.verdict == Overall::CannotJudge {
+        println!(
+            "== cannot judge now: no check fails, but {} ({}); check again when the machine is quieter",
+            report.reason,
+            crate::practice::judge::load_words(report.load)
+        );
     } else {
         if failed && !report.output.is_empty() {
             println!("== your script's output (last lines):");
@@ -364,7 +373,7 @@ fn watch(
             LiveEvent::Judge { event, .. } => print_event(&event),
             LiveEvent::Done { report, .. } => {
                 print_summary(&report, exercise.hints.len());
-                progress.record_check(&exercise.id, report.passed);
+                practice::record(&mut progress, &report);
                 if let Some(store) = store {
                     let _ = store.save(&progress);
                 }

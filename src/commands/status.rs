@@ -8,6 +8,9 @@ pub const FAILED: u8 = 1;
 /// The arguments cannot run (clap's own status for bad arguments), or the
 /// file could not be checked (unknown id, no file, no Python).
 pub const USAGE: u8 = 2;
+/// `practice check`: no check failed, but a timing check could not be
+/// judged now (other programs kept the cores busy): check again later.
+pub const CANNOT_JUDGE: u8 = 3;
 /// An example was not run: a module it requires is missing (the usual
 /// "skipped" status).
 pub const SKIPPED: u8 = 77;

@@ -15,13 +15,16 @@
 //! The learner's file is only ever read: runs use a copy in a temporary
 //! folder, so a script that deletes or rewrites itself changes nothing.
 
+pub mod code;
+pub mod hidden;
+pub mod evidence;
 pub mod judge;
 pub mod live;
 pub mod observe;
 pub mod selfcheck;
 pub mod workspace;
 
-pub use judge::{Event, Outcome, Report, Verdict, judge};
+pub use judge::{Event, Outcome, Overall, Report, Verdict, judge};
 pub use observe::{Context, Fault, Observed};
 pub use workspace::Workspace;
 
@@ -62,4 +65,60 @@ pub fn find<'a>(set: &'a LessonSet, id: &str) -> Result<(&'a Lesson, &'a Exercis
             }
         )
     })
+}
+
+/// Records a finished judgement in the learner's progress, the same way
+/// for the TUI, `practice watch` and `practice check` (with or without
+/// `--file`): a pass or a fail counts; "cannot judge now" changes nothing.
+pub fn record(progress: &mut crate::progress::Progress, report: &Report) {
+    match report.verdict {
+        Overall::Pass => progress.record_check(&report.exercise, true),
+        Overall::Fail => progress.record_check(&report.exercise, false),
+        Overall::CannotJudge => {}
+    }
+}
+
+/// The next hint of an exercise, as the TUI and `practice hint` show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hint {
+    /// From 0.
+    pub index: usize,
+    pub total: usize,
+    pub text: String,
+    /// Every hint had been shown before: this is the last one again.
+    pub again: bool,
+}
+
+impl Hint {
+    /// Counts one more hint in `progress`; `None` when the exercise has none.
+    pub fn next(progress: &mut crate::progress::Progress, exercise: &Exercise) -> Option<Hint> {
+        let total = exercise.hints.len();
+        let again = progress.exercise(&exercise.id).hints_shown >= total;
+        let index = progress.next_hint(&exercise.id, total)?;
+        Some(Hint {
+            index,
+            total,
+            text: exercise.hints.get(index)?.clone(),
+            again,
+        })
+    }
+
+    /// "Hint 2 of 3".
+    pub fn heading(&self) -> String {
+        format!("Hint {} of {}", self.index + 1, self.total)
+    }
+
+    /// Said under the last hint: there are no more, and what is left.
+    pub fn after(&self, solution_key: &str) -> Option<String> {
+        (self.index + 1 == self.total).then(|| {
+            format!(
+                "{}: no more hints. The reference solution ({solution_key}) is the next step.",
+                if self.again {
+                    "That was already the last hint"
+                } else {
+                    "That was the last hint"
+                }
+            )
+        })
+    }
 }

@@ -10,9 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use super::evidence::CpuLog;
+use crate::lab::engine::load::LoadWatch;
 use crate::lesson::LessonSet;
-use crate::monitor::Sampler as _;
+use crate::monitor::{ProcessInfo, Sampler as _};
 use crate::monitor::live::FamilySampler;
+use crate::os::contain::{Breach, Contained};
 use crate::os::process::Exit;
 use crate::python::{
     EndCause, FamilyLog, Interpreter, PyEvent, Role, RunRequest, StartMethod, Stream, Transcript,
@@ -122,6 +125,16 @@ pub struct Observed {
     /// Processes seen alive [`LEFTOVER_AFTER`] past the script's end:
     /// pid, role and command line.
     pub leftovers: Vec<(u32, Role, String)>,
+    /// The CPU time of each process, read at each sample.
+    pub cpu: CpuLog,
+    /// The most distinct cores seen running workers in one sample.
+    pub workers_at_once: usize,
+    /// Other programs' share of the machine during the run (0 to 1),
+    /// measured as the lab does; `None` where it cannot be read.
+    pub load: Option<f64>,
+    /// At the last sample the master was waiting for this child of its
+    /// own to end (`join`, or Python joining a non-daemon process at exit).
+    pub waiting_for: Option<u32>,
 }
 
 impl Observed {
@@ -207,10 +220,14 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
     }
     request.args = script.args.clone();
     request.start_method = script.start_method;
+    request.force_start_method = script.start_method.is_some();
     request.timeout = script.timeout;
     request.launcher = ctx.launcher.cloned();
+    let limits = crate::config::limits();
+    request.limits = Some(limits);
 
     let (tx, rx) = mpsc::channel();
+    let load = LoadWatch::start();
     let run = crate::python::start(request, move |event| {
         let _ = tx.send(event);
     });
@@ -245,6 +262,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
                 .iter()
                 .filter(|p| p.pid != guard && p.state != 'Z')
                 .collect();
+            account(&mut observed, at, pid, &alive);
             observed.most_processes = observed.most_processes.max(alive.len());
             let mut running = BTreeSet::new();
             for p in alive.iter().filter(|p| p.state == 'R') {
@@ -348,4 +366,46 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
         .map(|p| (p.pid, p.role, p.cmdline.clone()))
         .collect();
     observed
+}
+
+/// The evidence a sample adds beyond the family's log: each process's CPU
+/// time, and whether the master waits for a child that is still there.
+fn account(observed: &mut Observed, at: Duration, master: u32, alive: &[&ProcessInfo]) {
+    let pids: Vec<u32> = alive.iter().map(|p| p.pid).collect();
+    observed.cpu.record(at, &observed.family, &pids);
+    let waiting = alive.iter().any(|p| p.pid == master)
+        && std::fs::read_to_string(format!("/proc/{master}/wchan"))
+            .is_ok_and(|w| w.trim() == "do_wait");
+    let role = |pid: u32| {
+        observed
+            .family
+            .processes()
+            .iter()
+            .find(|p| p.pid == pid)
+            .map(|p| p.role)
+    };
+    let worker = |pid: u32| matches!(role(pid), Some(Role::Worker | Role::Manager));
+    let running: BTreeSet<usize> = alive
+        .iter()
+        .filter(|p| p.state == 'R' && role(p.pid) == Some(Role::Worker))
+        .filter_map(|p| p.core)
+        .collect();
+    observed.waiting_for = alive
+        .iter()
+        .find(|p| waiting && p.ppid == master && worker(p.pid))
+        .map(|p| p.pid);
+    observed.workers_at_once = observed.workers_at_once.max(running.len());
+}
+
+/// The fault for a limit the guard saw the family pass.
+fn breach_fault(contained: &Contained, observed: &Observed) -> Option<Fault> {
+    match contained.breach? {
+        Breach::Processes => Some(Fault::ForkBomb {
+            seen: (contained.peak_processes as usize).max(observed.most_processes),
+            cap: contained.limits.processes as usize,
+        }),
+        Breach::Memory => Some(Fault::MemoryHog {
+            limit: contained.limits.memory,
+        }),
+    }
 }

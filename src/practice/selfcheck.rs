@@ -22,9 +22,8 @@ pub struct Outcomes {
 /// Judges every exercise's solution and starter; `on_exercise` is told
 /// each id before its runs (for a progress line). Problems name the
 /// exercise's line in its lesson. A solution failing a timing check
-/// ([`is_timing`]) is judged once more; if it fails again while the
-/// machine is busy (load above one per core) it is a warning, since the
-/// same solution passes on a quiet machine.
+/// ([`is_timing`]) is judged up to twice more; one that a busy machine
+/// kept from being judged ("cannot judge now") is a warning.
 pub fn selfcheck(
     ctx: Context,
     set: &LessonSet,
@@ -42,7 +41,7 @@ pub fn selfcheck(
                 message: format!("exercise {:?}: {message}", exercise.id),
             })
         };
-        let (Some(solution), Some(starter)) = (
+        let (Some(solution_source), Some(starter)) = (
             set.read_file(&exercise.solution),
             set.read_file(&exercise.file),
         ) else {
@@ -54,47 +53,48 @@ pub fn selfcheck(
                 .iter()
                 .any(|v| v.outcome == Outcome::Failed && is_timing(&v.kind))
         };
-        let mut solution_report = judge(ctx, exercise, &solution, None, &|_| {});
+        let mut solution = judge(ctx, exercise, &solution_source, None, &|_| {});
         // Timings vary from run to run (other programs, a VM's stolen
         // time): a timing failure gets up to two more judgements.
         for _ in 0..2 {
-            if solution_report.passed || !failed_timing(&solution_report) {
+            if solution.passed || !failed_timing(&solution) {
                 break;
             }
-            solution_report = judge(ctx, exercise, &solution, None, &|_| {});
+            solution = judge(ctx, exercise, &solution_source, None, &|_| {});
         }
-        let solution = solution_report;
-        if !solution.passed {
-            let failed = solution
-                .verdicts
-                .iter()
-                .enumerate()
-                .find(|(_, v)| v.outcome == Outcome::Failed);
-            let busy = super::load_per_core().is_some_and(|load| load > 1.0);
-            if let Some((i, verdict)) = failed
-                && busy
-                && is_timing(&verdict.kind)
-            {
-                on_warning(&format!(
-                    "{}: exercise {:?}: the reference solution fails check {} ({}) on this busy machine, not counted as a problem: {}",
-                    lesson.file,
-                    exercise.id,
-                    i + 1,
-                    verdict.kind,
-                    verdict.reason
-                ));
-            } else if let Some((i, verdict)) = failed {
-                problem(format!(
-                    "the reference solution fails check {} ({}): {}",
-                    i + 1,
-                    verdict.kind,
-                    verdict.reason
-                ));
-            }
+        let failed = solution
+            .verdicts
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.outcome == Outcome::Failed);
+        let unsure = solution
+            .verdicts
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.outcome == Outcome::CannotJudge);
+        if let Some((i, verdict)) = failed {
+            problem(format!(
+                "the reference solution fails check {} ({}): {}",
+                i + 1,
+                verdict.kind,
+                verdict.reason
+            ));
+        } else if let Some((i, verdict)) = unsure {
+            on_warning(&format!(
+                "{}: exercise {:?}: check {} ({}) of the reference solution cannot be judged on this busy machine: {}",
+                lesson.file,
+                exercise.id,
+                i + 1,
+                verdict.kind,
+                verdict.reason
+            ));
         }
         let starter = judge(ctx, exercise, &starter, None, &|_| {});
-        if starter.passed {
-            problem("the starter already passes every check: it leaves nothing to do".into());
+        if starter.verdict != super::judge::Overall::Fail {
+            problem(format!(
+                "the starter does not fail ({}): it leaves nothing to do",
+                starter.reason
+            ));
         }
         outcomes.push(Outcomes {
             exercise: exercise.id.clone(),

@@ -80,6 +80,12 @@ impl FamilyLog {
                     // An ending process loses its command line (the
                     // sample then shows its bare name): keep the one seen.
                     if entry.state != 'Z' && entry.command != entry.name {
+                        // A new command line is an exec: a process first
+                        // seen as a forked copy of its parent became the
+                        // tracker, the forkserver or a spawned worker.
+                        if seen.cmdline != cmdline && seen.role == Role::Worker {
+                            seen.role = role;
+                        }
                         seen.cmdline = cmdline;
                     }
                     // A Manager's server is known once it listens, which a

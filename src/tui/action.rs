@@ -252,8 +252,9 @@ pub enum Action {
     WorkspaceMade(Result<std::path::PathBuf, String>),
     /// The editor ended (or could not start).
     EditorDone(Result<(), String>),
-    /// The reference solution's text (or why it cannot be read).
-    SolutionRead(Result<String, String>),
+    /// The reference solution of the exercise with this id: its text (or
+    /// why it cannot be read).
+    SolutionRead(String, Result<String, String>),
     /// The class view opens (teacher: `class serve` or `class open`).
     ClassOpened(Box<super::class::ClassView>),
     /// A learner joined, a result arrived, a request was refused.
@@ -298,7 +299,7 @@ impl Action {
                 | Action::Practice(_)
                 | Action::WorkspaceMade(_)
                 | Action::EditorDone(_)
-                | Action::SolutionRead(_)
+                | Action::SolutionRead(..)
                 | Action::ClassOpened(_)
                 | Action::Class(_)
                 | Action::ClassLinked(_)

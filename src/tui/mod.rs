@@ -530,7 +530,7 @@ impl Runtime {
                             exercise.solution
                         )
                     });
-                return Some(Action::SolutionRead(text));
+                return Some(Action::SolutionRead(exercise.id.clone(), text));
             }
             Effect::SendToClass(report) => {
                 if let Some(sender) = &self.class_sender {

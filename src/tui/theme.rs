@@ -261,6 +261,15 @@ impl Theme {
         .add_modifier(Modifier::BOLD)
     }
 
+    /// Neither good nor bad: a check forklab cannot judge now.
+    pub fn unsure(&self) -> Style {
+        self.pick(
+            |p| Style::new().fg(p.warn),
+            Style::new().add_modifier(Modifier::ITALIC),
+        )
+        .add_modifier(Modifier::BOLD)
+    }
+
     /// A line a script wrote to stderr (its gutter carries a mark too).
     pub fn stderr(&self) -> Style {
         self.pick(

@@ -2,17 +2,31 @@
 //! verdict and one line the learner can act on. The first failure ends the
 //! judging (the checks after it are reported as not run), as in rustlings:
 //! one thing to fix at a time, and a broken starter is judged in one run.
+//! A timing check that other programs kept from judging says "cannot
+//! judge now" and the judging goes on: the file fails only on evidence.
+//!
+//! - `output`: `exit`, `output` and the `result:` lines' comparison.
+//! - `process`: workers, who did the work, the start method that really
+//!   ran, leftovers (from forklab's samples, `practice::evidence`).
+//! - `timing`: `cores` and `speedup`, from CPU time and overlap where the
+//!   wall time cannot say.
 
-use std::collections::BTreeMap;
+mod output;
+mod process;
+mod timing;
+
+use std::cell::Cell;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use serde::Serialize;
 
 use super::observe::{Context, Fault, Observed, Script, observe};
 use crate::lesson::{Check, Exercise};
-use crate::os::process::Exit;
 use crate::python::{PyEvent, StartMethod};
+
+pub use output::compare_results;
+use output::{describe_end, exit_verdict, output_verdict};
+pub use timing::load_words;
 
 /// How many timed runs the speedup check makes of each script.
 pub const SPEED_RUNS: usize = 3;
@@ -23,18 +37,66 @@ pub const SPEED_RUNS: usize = 3;
 pub enum Outcome {
     Passed,
     Failed,
+    /// A timing check other programs kept from judging: the cores were
+    /// too busy for the evidence to say either way.
+    CannotJudge,
     /// Not judged: nothing to judge on this machine (one core), or an
     /// earlier check failed.
     Skipped,
 }
 
 impl Outcome {
-    /// ✓, ✗ or –.
+    /// ✓, ✗, ? or –.
     pub fn mark(self) -> char {
         match self {
             Outcome::Passed => '✓',
             Outcome::Failed => '✗',
+            Outcome::CannotJudge => '?',
             Outcome::Skipped => '–',
+        }
+    }
+}
+
+/// The verdict on a whole file: pass, fail, or cannot judge now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overall {
+    Pass,
+    Fail,
+    /// No check failed, but a timing check could not be judged.
+    CannotJudge,
+}
+
+impl Overall {
+    /// Fail if any check failed, else cannot judge if any could not be
+    /// judged, else pass.
+    pub fn of(verdicts: &[Verdict]) -> Overall {
+        let any = |o: Outcome| verdicts.iter().any(|v| v.outcome == o);
+        if any(Outcome::Failed) {
+            Overall::Fail
+        } else if any(Outcome::CannotJudge) {
+            Overall::CannotJudge
+        } else {
+            Overall::Pass
+        }
+    }
+
+    /// The exit status of `practice check`: 0, 1 or 3.
+    pub fn status(self) -> u8 {
+        use crate::commands::status;
+        match self {
+            Overall::Pass => status::OK,
+            Overall::Fail => status::FAILED,
+            Overall::CannotJudge => status::CANNOT_JUDGE,
+        }
+    }
+
+    /// "passed", "failed", "cannot judge now".
+    pub fn words(self) -> &'static str {
+        match self {
+            Overall::Pass => "passed",
+            Overall::Fail => "failed",
+            Overall::CannotJudge => "cannot judge now",
         }
     }
 }
@@ -67,7 +129,17 @@ pub enum Event {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub exercise: String,
+    /// The file judged, as the learner named it (`None`: the course's own).
+    pub file: Option<String>,
+    pub verdict: Overall,
+    /// Why: the first failed check's reason, else the first that could not
+    /// be judged, else that every check passed.
+    pub reason: String,
+    /// True only for [`Overall::Pass`].
     pub passed: bool,
+    /// The most other programs used of the machine during any run of the
+    /// judgement (0 to 1), as the lab measures it; `None`: unknown.
+    pub load: Option<f64>,
     pub verdicts: Vec<Verdict>,
     /// The output of the main run (both streams, made safe to print).
     pub output: Vec<String>,
@@ -87,10 +159,18 @@ pub fn label(check: &Check, cores: usize) -> String {
             format!("prints {}", what.join(", "))
         }
         Check::SameResult {} => "same result as the reference".into(),
+        Check::Hidden {} => "right on inputs you have not seen".into(),
+        Check::Code {
+            must_call, forbid, ..
+        } => super::code::label(must_call, forbid),
         Check::StartMethods { methods } => format!("works under {}", methods.join(", ")),
         Check::Workers { at_least } => format!("at least {at_least} worker processes"),
+        Check::Work { share } => format!(
+            "workers do at least {:.0}% of the work",
+            100.0 * share.unwrap_or(Check::DEFAULT_WORK_SHARE)
+        ),
         Check::Cores { at_least } => {
-            format!("workers busy on {} cores", (*at_least).min(cores.max(1)))
+            format!("workers busy on {} cores at once", (*at_least).min(cores.max(1)))
         }
         Check::NoLeftovers {} => "leaves no process behind".into(),
         Check::Speedup { at_least, .. } => {
@@ -143,6 +223,7 @@ pub fn judge_with(
         shown_as,
         on_event,
         memo,
+        load: Cell::new(None),
     };
     let main = judge.run("your file", source, None);
     let mut verdicts = Vec::new();
@@ -155,7 +236,7 @@ pub fn judge_with(
                 "not run: fix the check above first".to_string(),
             )
         } else if let Some(fault) = main.fault.as_ref().filter(|_| i == 0) {
-            (Outcome::Failed, fault.reason())
+            (Outcome::Failed, process::fault_reason(&main, fault))
         } else {
             judge.check(check, &main)
         };
@@ -169,9 +250,21 @@ pub fn judge_with(
         on_event(Event::Verdict(verdict.clone()));
         verdicts.push(verdict);
     }
+    let verdict = Overall::of(&verdicts);
+    let reason = [Outcome::Failed, Outcome::CannotJudge]
+        .into_iter()
+        .find_map(|o| verdicts.iter().find(|v| v.outcome == o))
+        .map_or_else(
+            || "every check passed".to_string(),
+            |v| format!("{}: {}", v.label, v.reason),
+        );
     Report {
         exercise: exercise.id.clone(),
-        passed: !failed,
+        file: shown_as.map(str::to_string),
+        verdict,
+        reason,
+        passed: verdict == Overall::Pass,
+        load: judge.load.get(),
         verdicts,
         output: main
             .transcript
@@ -192,6 +285,8 @@ struct Judge<'a> {
     on_event: &'a dyn Fn(Event),
     /// The reference solution's run, made once when a check needs it.
     memo: &'a Memo,
+    /// The most other programs used of the machine in any run so far.
+    load: Cell<Option<f64>>,
 }
 
 impl Judge<'_> {
@@ -224,9 +319,12 @@ impl Judge<'_> {
                 None
             },
         };
-        observe(self.ctx, &script, &|event| {
+        let observed = observe(self.ctx, &script, &|event| {
             (self.on_event)(Event::Py(event.clone()))
-        })
+        });
+        self.load
+            .set(timing::max_load(self.load.get(), observed.load));
+        observed
     }
 
     /// The reference solution's `result:` lines, or why there are none.
@@ -272,77 +370,23 @@ impl Judge<'_> {
             Check::Exit { code } => exit_verdict(main, *code),
             Check::Output { contains, regex } => output_verdict(main, contains, regex),
             Check::SameResult {} => self.same_result(main),
+            Check::Hidden {} => super::hidden::verdict(
+                self.ctx,
+                self.exercise,
+                self.source,
+                self.shown_as,
+                self.on_event,
+            ),
+            Check::Code {
+                must_call,
+                forbid,
+                why,
+            } => super::code::verdict(self.ctx, self.source, must_call, forbid, why.as_deref()),
             Check::StartMethods { methods } => self.start_methods(methods),
-            Check::Workers { at_least } => {
-                let seen = main.workers();
-                if seen >= *at_least {
-                    (Outcome::Passed, format!("{} seen", plural(seen, "worker")))
-                } else {
-                    (
-                        Outcome::Failed,
-                        format!(
-                            "{} seen, {at_least} wanted: start the work in a pool (or processes) from the master",
-                            plural(seen, "worker")
-                        ),
-                    )
-                }
-            }
-            Check::Cores { at_least } => {
-                if cores < 2 {
-                    return (
-                        Outcome::Skipped,
-                        "this machine lets forklab use 1 core: nothing to spread the work over"
-                            .into(),
-                    );
-                }
-                let target = (*at_least).min(cores);
-                let (workers, used) = main.busy_workers();
-                let seen = used.len().min(workers);
-                if seen >= target {
-                    (
-                        Outcome::Passed,
-                        format!(
-                            "{} busy on {} (at most {} at the same moment)",
-                            plural(workers, "worker"),
-                            plural(used.len(), "core"),
-                            main.cores_at_once
-                        ),
-                    )
-                } else {
-                    (
-                        Outcome::Failed,
-                        format!(
-                            "{} seen busy on {}, {target} cores wanted: give every worker a share of the work{}",
-                            plural(workers, "worker"),
-                            plural(used.len(), "core"),
-                            if main.elapsed < Duration::from_millis(200) {
-                                " (the run was too short to see much)"
-                            } else {
-                                ""
-                            }
-                        ),
-                    )
-                }
-            }
-            Check::NoLeftovers {} => {
-                if main.leftovers.is_empty() {
-                    return (Outcome::Passed, "nothing outlived the script".into());
-                }
-                let names: Vec<String> = main
-                    .leftovers
-                    .iter()
-                    .take(3)
-                    .map(|(pid, role, _)| format!("{} {pid}", role.as_str()))
-                    .collect();
-                (
-                    Outcome::Failed,
-                    format!(
-                        "{} outlived the script ({}) and forklab stopped them: close and join what you start (`with Pool(...) as pool:`)",
-                        plural(main.leftovers.len(), "process"),
-                        names.join(", ")
-                    ),
-                )
-            }
+            Check::Workers { at_least } => process::workers_verdict(main, *at_least),
+            Check::Work { share } => process::work_verdict(main, *share),
+            Check::Cores { at_least } => timing::cores_verdict(main, *at_least, cores),
+            Check::NoLeftovers {} => process::leftovers_verdict(main),
             Check::Speedup { serial, at_least } => self.speedup(serial, *at_least),
         }
     }
@@ -354,142 +398,10 @@ impl Judge<'_> {
         };
         compare_results(&main.results(), &expected)
     }
-
-    fn start_methods(&self, methods: &[String]) -> (Outcome, String) {
-        let mut passed = Vec::new();
-        let mut missing = Vec::new();
-        for name in methods {
-            let Ok(method) = name.parse::<StartMethod>() else {
-                return (
-                    Outcome::Failed,
-                    format!("the course names an unknown start method {name:?}"),
-                );
-            };
-            if !self.ctx.interpreter.supports(method) {
-                missing.push(name.as_str());
-                continue;
-            }
-            let observed = self.run(
-                &format!("your file under {method}"),
-                self.source,
-                Some(method),
-            );
-            let failed = observed.fault.as_ref().map(Fault::reason).or_else(|| {
-                self.exercise.checks.iter().find_map(|check| {
-                    let (outcome, reason) = match check {
-                        Check::Exit { code } => exit_verdict(&observed, *code),
-                        Check::Output { contains, regex } => {
-                            output_verdict(&observed, contains, regex)
-                        }
-                        Check::SameResult {} => self.same_result(&observed),
-                        _ => return None,
-                    };
-                    (outcome == Outcome::Failed).then_some(reason)
-                })
-            });
-            if let Some(mut reason) = failed {
-                if method != StartMethod::Fork && reruns_main(&observed) {
-                    reason.push_str(&format!(
-                        " ({method} workers import your file and run its top level again: keep what starts processes under `if __name__ == \"__main__\":`)"
-                    ));
-                }
-                return (Outcome::Failed, format!("under {method}: {reason}"));
-            }
-            passed.push(name.as_str());
-        }
-        if passed.is_empty() {
-            return (
-                Outcome::Skipped,
-                format!("this Python offers none of {}", missing.join(", ")),
-            );
-        }
-        let mut reason = format!("passed under {}", passed.join(", "));
-        if !missing.is_empty() {
-            reason.push_str(&format!(" ({} not offered here)", missing.join(", ")));
-        }
-        (Outcome::Passed, reason)
-    }
-
-    fn speedup(&self, serial: &str, at_least: f64) -> (Outcome, String) {
-        let cores = self.ctx.cores;
-        if cores < 2 {
-            return (
-                Outcome::Skipped,
-                "this machine lets forklab use 1 core: no speedup to measure".into(),
-            );
-        }
-        let Some(serial_source) = self.ctx.set.read_file(serial) else {
-            return (
-                Outcome::Failed,
-                format!("the serial script {serial:?} is missing from the course"),
-            );
-        };
-        let serial_name = serial.rsplit('/').next().unwrap_or(serial);
-        let mut best = [Duration::MAX; 2];
-        for round in 1..=SPEED_RUNS {
-            for (i, (who, name, source)) in [
-                ("the serial script", serial_name, &serial_source[..]),
-                ("your file", self.exercise.file_name(), self.source),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let observed = self.run_as(
-                    &format!("speed: {who}, run {round} of {SPEED_RUNS}"),
-                    name,
-                    source,
-                    None,
-                );
-                if let Some(fault) = &observed.fault {
-                    return (Outcome::Failed, format!("{who}: {}", fault.reason()));
-                }
-                if !observed.ended_well() {
-                    return (
-                        Outcome::Failed,
-                        format!("{who} failed on a timed run: {}", describe_end(&observed)),
-                    );
-                }
-                best[i] = best[i].min(observed.elapsed);
-            }
-        }
-        let [serial_best, own_best] = best;
-        let speedup = serial_best.as_secs_f64() / own_best.as_secs_f64().max(1e-6);
-        let target = speed_target(at_least, cores);
-        let figures = format!(
-            "{speedup:.2}× (best of {SPEED_RUNS}: {:.2} s against the serial {:.2} s)",
-            own_best.as_secs_f64(),
-            serial_best.as_secs_f64()
-        );
-        if speedup >= target {
-            (Outcome::Passed, figures)
-        } else {
-            let advice = match super::load_per_core() {
-                Some(load) if load > 1.0 => format!(
-                    "the machine is busy (load {:.1} on {cores} cores), so timings mean little: check again when it is quieter",
-                    load * cores as f64
-                ),
-                _ => "fewer, bigger tasks cost less to send".to_string(),
-            };
-            (
-                Outcome::Failed,
-                format!("{figures}; {target:.2}× wanted on {cores} cores: {advice}"),
-            )
-        }
-    }
 }
 
-/// Signs that workers ran the script's top level again: Python's own
-/// errors for it, or a hang (a pool that keeps replacing dying workers).
-fn reruns_main(observed: &Observed) -> bool {
-    matches!(observed.fault, Some(Fault::TimedOut(_)))
-        || observed.lines(crate::python::Stream::Stderr).any(|l| {
-            l.contains("bootstrapping phase")
-                || l.contains("context has already been set")
-                || l.contains("freeze_support")
-        })
-}
-
-fn plural(n: usize, word: &str) -> String {
+/// "1 worker", "2 workers", "3 processes".
+pub fn plural(n: usize, word: &str) -> String {
     match (n, word) {
         (1, _) => format!("1 {word}"),
         (_, "process") => format!("{n} processes"),
@@ -497,168 +409,9 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// How a run ended, in words, with the error it printed last.
-fn describe_end(observed: &Observed) -> String {
-    let status = match observed.status {
-        Some(status) => status.to_string(),
-        None => "it never started".to_string(),
-    };
-    match observed.last_error() {
-        Some(error) => format!("{status}: {}", shorten(error, 160)),
-        None => status,
-    }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max - 1).collect();
-        format!("{cut}…")
-    }
-}
-
-fn exit_verdict(observed: &Observed, code: i32) -> (Outcome, String) {
-    if observed.status == Some(Exit::Code(code)) {
-        return (Outcome::Passed, format!("exit status {code}"));
-    }
-    let mut reason = describe_end(observed);
-    let stderr = observed
-        .lines(crate::python::Stream::Stderr)
-        .collect::<Vec<_>>();
-    if stderr.iter().any(|l| l.contains("SyntaxError")) {
-        reason.push_str(" (is the file Python, and does it parse?)");
-    } else if stderr.iter().any(|l| l.contains("NotImplementedError")) {
-        reason.push_str(" (a TODO is left)");
-    }
-    (Outcome::Failed, reason)
-}
-
-fn output_verdict(observed: &Observed, contains: &[String], regex: &[String]) -> (Outcome, String) {
-    let stdout: Vec<&str> = observed.lines(crate::python::Stream::Stdout).collect();
-    for wanted in contains {
-        if !stdout.iter().any(|l| l.contains(wanted.as_str())) {
-            return (
-                Outcome::Failed,
-                format!("the output lacks {wanted:?}{}", nothing_printed(&stdout)),
-            );
-        }
-    }
-    for pattern in regex {
-        let re = match regex_lite::Regex::new(pattern) {
-            Ok(re) => re,
-            Err(e) => {
-                return (
-                    Outcome::Failed,
-                    format!("the course's regex {pattern:?}: {e}"),
-                );
-            }
-        };
-        if !stdout.iter().any(|l| re.is_match(l)) {
-            return (
-                Outcome::Failed,
-                format!(
-                    "no line of the output matches /{pattern}/{}",
-                    nothing_printed(&stdout)
-                ),
-            );
-        }
-    }
-    (Outcome::Passed, "the output has what it needs".into())
-}
-
-fn nothing_printed(stdout: &[&str]) -> &'static str {
-    if stdout.is_empty() {
-        " (nothing was printed)"
-    } else {
-        ""
-    }
-}
-
-/// Compares `result:` lines, naming the first difference.
-pub fn compare_results(got: &[String], expected: &[String]) -> (Outcome, String) {
-    if got == expected {
-        return (
-            Outcome::Passed,
-            format!(
-                "{}, the same as the reference",
-                plural(got.len(), "result line")
-            ),
-        );
-    }
-    if got.is_empty() {
-        return (
-            Outcome::Failed,
-            format!(
-                "no `result:` line printed; the reference prints {}",
-                plural(expected.len(), "line")
-            ),
-        );
-    }
-    fn counts(lines: &[String]) -> BTreeMap<&str, usize> {
-        let mut map: BTreeMap<&str, usize> = BTreeMap::new();
-        for line in lines {
-            *map.entry(line.as_str()).or_default() += 1;
-        }
-        map
-    }
-    if counts(got) == counts(expected) {
-        return (
-            Outcome::Failed,
-            "the same results in another order: keep the order of the input (map does, imap_unordered does not)".into(),
-        );
-    }
-    let at = got
-        .iter()
-        .zip(expected)
-        .position(|(g, e)| g != e)
-        .unwrap_or(got.len().min(expected.len()));
-    match (got.get(at), expected.get(at)) {
-        (Some(g), Some(e)) => (
-            Outcome::Failed,
-            format!(
-                "result line {}: {:?}, the reference has {:?}",
-                at + 1,
-                shorten(g, 60),
-                shorten(e, 60)
-            ),
-        ),
-        _ => (
-            Outcome::Failed,
-            format!(
-                "{} printed, the reference prints {}",
-                plural(got.len(), "result line"),
-                expected.len()
-            ),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lines(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn results_are_compared_with_a_reason() {
-        let expected = lines(&["result: 1", "result: 4"]);
-        assert_eq!(compare_results(&expected, &expected).0, Outcome::Passed);
-        let (outcome, reason) = compare_results(&[], &expected);
-        assert_eq!(outcome, Outcome::Failed);
-        assert!(reason.contains("no `result:` line"), "{reason}");
-        let (_, reason) = compare_results(&lines(&["result: 4", "result: 1"]), &expected);
-        assert!(reason.contains("another order"), "{reason}");
-        let (_, reason) = compare_results(&lines(&["result: 1", "result: 5"]), &expected);
-        assert!(
-            reason.starts_with("result line 2: \"result: 5\""),
-            "{reason}"
-        );
-        let (_, reason) = compare_results(&lines(&["result: 1"]), &expected);
-        assert!(reason.contains("1 result line printed"), "{reason}");
-    }
 
     #[test]
     fn targets_scale_to_the_cores() {
@@ -668,7 +421,23 @@ mod tests {
         assert_eq!(speed_target(1.2, 1), 1.0);
         assert_eq!(
             label(&Check::Cores { at_least: 4 }, 2),
-            "workers busy on 2 cores"
+            "workers busy on 2 cores at once"
         );
+    }
+
+    #[test]
+    fn the_overall_verdict_puts_fail_before_cannot_judge() {
+        let v = |outcome| Verdict {
+            kind: "cores".into(),
+            label: String::new(),
+            outcome,
+            reason: "why".into(),
+        };
+        use Outcome::*;
+        assert_eq!(Overall::of(&[v(Passed), v(Skipped)]), Overall::Pass);
+        assert_eq!(Overall::of(&[v(Passed), v(CannotJudge)]), Overall::CannotJudge);
+        assert_eq!(Overall::of(&[v(CannotJudge), v(Failed)]), Overall::Fail);
+        assert_eq!(Overall::Fail.status(), crate::commands::status::FAILED);
+        assert_eq!(Overall::CannotJudge.status(), crate::commands::status::CANNOT_JUDGE);
     }
 }

@@ -14,11 +14,26 @@ use crate::python::interpreter::Interpreter;
 /// stdout and stderr line-buffered, as in a terminal. `-u` alone makes
 /// `print` write the text and the newline separately, so lines printed at
 /// the same time by several workers would be cut into each other. Then it
-/// hands over to the `sitecustomize` it hides, if any.
+/// hands over to the `sitecustomize` it hides, if any. When forklab
+/// chooses the start method itself ([`FORCE_START_METHOD_VAR`], practice
+/// runs), it is set before the script runs, and the script asking for the
+/// same one again is no error; the processes show what really ran.
 const SITECUSTOMIZE: &str = r#"import os, sys
 for _stream in (sys.stdout, sys.stderr):
     try:
         _stream.reconfigure(line_buffering=True, write_through=False)
+    except Exception:
+        pass
+_forced = os.environ.get("FORKLAB_FORCE_START_METHOD")
+if _forced:
+    try:
+        import multiprocessing as _mp
+        _mp.set_start_method(_forced, force=True)
+        _set = _mp.set_start_method
+        def set_start_method(method, force=False, _set=_set, _forced=_forced):
+            if method != _forced:
+                _set(method, force=True)
+        _mp.set_start_method = set_start_method
     except Exception:
         pass
 try:
@@ -33,6 +48,10 @@ except Exception:
     pass
 "#;
 
+/// Set (to the method's name) when forklab chooses the start method
+/// itself: the `sitecustomize` above sets it before the script runs.
+pub const FORCE_START_METHOD_VAR: &str = "FORKLAB_FORCE_START_METHOD";
+
 /// What to run: built by [`RunRequest::for_example`] (or
 /// [`RunRequest::for_script`]), then adjusted through its public fields.
 #[derive(Debug)]
@@ -44,6 +63,9 @@ pub struct RunRequest {
     pub args: Vec<String>,
     /// `None`: the interpreter's default, and `FORKLAB_START_METHOD` unset.
     pub start_method: Option<StartMethod>,
+    /// Set `start_method` before the script runs, not only offer it in
+    /// `FORKLAB_START_METHOD` (practice checks: a script cannot ignore it).
+    pub force_start_method: bool,
     pub timeout: Duration,
     /// The exit status the lesson expects.
     pub expect_exit: i32,
@@ -119,6 +141,7 @@ impl RunRequest {
             script: name.to_string(),
             args: Vec::new(),
             start_method: None,
+            force_start_method: false,
             timeout: DEFAULT_TIMEOUT,
             expect_exit: 0,
             expect_exit_by_method: Vec::new(),

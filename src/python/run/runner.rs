@@ -210,6 +210,10 @@ impl Runner {
             Some(method) => cmd.env(START_METHOD_VAR, method.as_str()),
             None => cmd.env_remove(START_METHOD_VAR),
         };
+        match request.start_method.filter(|_| request.force_start_method) {
+            Some(method) => cmd.env(super::request::FORCE_START_METHOD_VAR, method.as_str()),
+            None => cmd.env_remove(super::request::FORCE_START_METHOD_VAR),
+        };
         // SAFETY: only fcntl, async-signal-safe, between fork and exec, on
         // a descriptor that stays open until the spawn returns.
         unsafe {

@@ -28,8 +28,8 @@ pub struct Working {
     pub checks: Vec<CheckRow>,
     /// The run in progress ("your file under spawn"), while judging.
     pub running: Option<String>,
-    /// The last complete judgement passed (`None`: none complete yet).
-    pub passed: Option<bool>,
+    /// The last complete judgement's verdict (`None`: none complete yet).
+    pub verdict: Option<crate::practice::Overall>,
     /// Why the file cannot be judged (deleted, unreadable, not watched).
     pub problem: Option<String>,
     /// The output pane's run number for the run in progress.
@@ -45,7 +45,7 @@ impl Working {
     /// Empties the check list for a new judgement.
     pub fn reset(&mut self, generation: u64) {
         self.generation = generation;
-        self.passed = None;
+        self.verdict = None;
         self.problem = None;
         self.running = Some("starting".into());
         for row in &mut self.checks {

@@ -118,7 +118,11 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
             generation: 1,
             report: Report {
                 exercise: "pool-squares".into(),
+                file: None,
+                verdict: crate::practice::Overall::Fail,
+                reason: "exits with status 0: exit status 1".into(),
                 passed: false,
+                load: None,
                 verdicts,
                 output: vec!["result: 2646700".into()],
                 python: "3.11.7".into(),
@@ -142,7 +146,7 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     }));
     update(
         &mut s,
-        Action::SolutionRead(Ok("print('result: 1')\n".into())),
+        Action::SolutionRead("pool-squares".into(), Ok("print('result: 1')\n".into())),
     );
     assert!(s.progress.exercise("pool-squares").solution_revealed);
     update(&mut s, Action::CloseOverlay);

@@ -56,8 +56,7 @@ pub(super) fn update(
                 effects.push(Effect::MakeWorkspace(dir));
             }
             Overlay::Ask(Ask::RevealSolution) => {
-                if let Some(w) = &state.practice.working {
-                    let (lesson, exercise) = (w.lesson, w.exercise);
+                if let Some((lesson, exercise)) = current(state) {
                     effects.push(Effect::ReadSolution { lesson, exercise });
                 }
             }
@@ -122,34 +121,39 @@ pub(super) fn update(
             None => no_exercise(state),
             Some((lesson, exercise)) => {
                 let ex = exercise_of(state, lesson, exercise).clone();
-                match state.progress.next_hint(&ex.id, ex.hints.len()) {
+                match crate::practice::Hint::next(&mut state.progress, &ex) {
                     None => state.notice = Some(format!("{:?} has no hints", ex.title)),
-                    Some(i) => {
+                    Some(hint) => {
                         state.progress_dirty = true;
+                        let key = keymap::key_for(|a| matches!(a, Action::ExerciseSolution));
+                        let mut lines = vec![hint.text.clone()];
+                        lines.extend(hint.after(&key).map(|after| format!("\n{after}")));
                         state.overlay = Overlay::Text {
-                            title: format!("Hint {} of {} · {}", i + 1, ex.hints.len(), ex.title),
-                            lines: vec![ex.hints[i].clone()],
+                            title: format!("{} · {}", hint.heading(), ex.title),
+                            lines,
                             scroll: 0,
                         };
                     }
                 }
             }
         },
-        Action::ExerciseSolution => match &state.practice.working {
+        Action::ExerciseSolution => match current(state) {
             None => no_exercise(state),
-            Some(w) => {
-                let (lesson, exercise) = (w.lesson, w.exercise);
-                if state.progress.exercise(&w.id).solved {
+            Some((lesson, exercise)) => {
+                let id = &exercise_of(state, lesson, exercise).id;
+                if state.progress.exercise(id).solved {
                     effects.push(Effect::ReadSolution { lesson, exercise });
                 } else {
                     state.overlay = Overlay::Ask(Ask::RevealSolution);
                 }
             }
         },
-        Action::SolutionRead(Ok(text)) => {
-            if let Some(w) = &state.practice.working {
-                let id = w.id.clone();
-                let title = exercise_of(state, w.lesson, w.exercise).title.clone();
+        Action::SolutionRead(id, Ok(text)) => {
+            // Shown only if it is still the exercise in question.
+            if let Some((lesson, exercise)) = current(state)
+                && exercise_of(state, lesson, exercise).id == id
+            {
+                let title = exercise_of(state, lesson, exercise).title.clone();
                 state.progress.reveal_solution(&id);
                 state.progress_dirty = true;
                 state.overlay = Overlay::Text {
@@ -162,7 +166,7 @@ pub(super) fn update(
                 };
             }
         }
-        Action::SolutionRead(Err(message)) => state.notice = Some(message),
+        Action::SolutionRead(_, Err(message)) => state.notice = Some(message),
         Action::TextScroll(by) => {
             if let Overlay::Text { scroll, lines, .. } = &mut state.overlay {
                 *scroll = (*scroll as isize + by).clamp(0, lines.len() as isize) as usize;
@@ -205,12 +209,15 @@ pub(super) fn update(
     None
 }
 
-/// The exercise worked on, else the current lesson's only one.
+/// The exercise hints and the solution are about: the one worked on,
+/// unless the lesson on screen has another exercise of its own (then its
+/// only one); never an exercise of another lesson than both.
 fn current(state: &State) -> Option<(usize, usize)> {
+    let here = state.lesson().meta.exercises.len();
     match &state.practice.working {
-        Some(w) => Some((w.lesson, w.exercise)),
-        None if state.lesson().meta.exercises.len() == 1 => Some((state.current, 0)),
-        None => None,
+        Some(w) if w.lesson == state.current || here == 0 => Some((w.lesson, w.exercise)),
+        _ if here == 1 => Some((state.current, 0)),
+        _ => None,
     }
 }
 
@@ -281,7 +288,7 @@ fn open(state: &mut State, lesson: usize, exercise: usize, effects: &mut Vec<Eff
                 })
                 .collect(),
             running: None,
-            passed: None,
+            verdict: None,
             problem: None,
             run_number: None,
         });
@@ -338,16 +345,25 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
         },
         LiveEvent::Done { report, .. } => {
             w.running = None;
-            w.passed = Some(report.passed);
+            w.verdict = Some(report.verdict);
             let id = w.id.clone();
             let before = state.progress.exercise(&id);
-            state.progress.record_check(&id, report.passed);
+            crate::practice::record(&mut state.progress, &report);
             state.progress_dirty = true;
             let failed = report
                 .verdicts
                 .iter()
                 .position(|v| v.outcome == Outcome::Failed);
+            let unsure = report
+                .verdicts
+                .iter()
+                .position(|v| v.outcome == Outcome::CannotJudge);
             state.notice = Some(match failed {
+                None if let Some(i) = unsure => format!(
+                    "{id}: no check fails, but check {} of {} cannot be judged now (the machine is busy): save again when it is quieter",
+                    i + 1,
+                    report.verdicts.len()
+                ),
                 None if !before.solved => format!(
                     "{id} passed! {} shows the reference solution to compare",
                     keymap::key_for(|a| matches!(a, Action::ExerciseSolution))

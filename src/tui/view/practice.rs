@@ -14,7 +14,7 @@ use super::super::keymap::{self, Where};
 use super::super::state::{Ask, State, Working};
 use super::super::theme::Theme;
 use super::popup::{frame_box, window_start};
-use crate::practice::judge::Outcome;
+use crate::practice::judge::{Outcome, Overall};
 use crate::progress::ExerciseState;
 
 /// ✓ passed, ✗ failing, · not started: an exercise in the contents.
@@ -33,11 +33,17 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
     }
     let t = &state.theme;
     let exercise = &state.lessons.lessons[working.lesson].meta.exercises[working.exercise];
-    let ending = match (&working.problem, &working.running, working.passed) {
+    let ending = match (&working.problem, &working.running, working.verdict) {
         (Some(_), _, _) => Line::styled(" cannot check ", t.bad()),
         (None, Some(run), _) => Line::styled(format!(" checking: {run}… "), t.key()),
-        (None, None, Some(true)) => Line::styled(" ✓ every check passes ", t.good()),
-        (None, None, Some(false)) => Line::styled(" ✗ not yet: fix the first ✗ and save ", t.bad()),
+        (None, None, Some(Overall::Pass)) => Line::styled(" ✓ every check passes ", t.good()),
+        (None, None, Some(Overall::Fail)) => {
+            Line::styled(" ✗ not yet: fix the first ✗ and save ", t.bad())
+        }
+        (None, None, Some(Overall::CannotJudge)) => Line::styled(
+            " ? cannot judge now: the machine is busy; save again later ",
+            t.unsure(),
+        ),
         (None, None, None) => Line::styled(" save the file to check it ", t.dim()),
     };
     let block = Block::bordered()
@@ -63,6 +69,7 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
                 match outcome {
                     Outcome::Passed => t.good(),
                     Outcome::Failed => t.bad(),
+                    Outcome::CannotJudge => t.unsure(),
                     Outcome::Skipped => t.dim(),
                 },
                 reason.clone(),

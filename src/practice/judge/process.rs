@@ -1,0 +1,201 @@
+//! Checks on the processes a run made, from forklab's own samples: the
+//! workers, who did the work, the start method that really ran, what
+//! outlived the script, and why a run that never ended did not.
+
+use super::output::{exit_verdict, output_verdict};
+use super::{Judge, Outcome, plural};
+use crate::lesson::Check;
+use crate::practice::evidence::MethodEvidence;
+use crate::practice::observe::{Fault, Observed};
+use crate::python::{StartMethod, Stream};
+
+/// Runs of the file under one start method when no worker was seen: a
+/// worker that lives 20 ms can fall between two samples.
+const METHOD_TRIES: usize = 3;
+
+/// Why the run was stopped, in words; a run that never ended because the
+/// master waits for a worker that never does says so.
+pub fn fault_reason(observed: &Observed, fault: &Fault) -> String {
+    match (fault, observed.waiting_for) {
+        (Fault::TimedOut(limit), Some(pid)) => format!(
+            "still running after {} s, so forklab stopped it: the master was waiting for its worker {pid} to end, and it never did. A process that is not a daemon keeps the script alive (Python joins it when the script ends): make the worker return (send it a stop value, let its loop end), or start it with daemon=True",
+            limit.as_secs()
+        ),
+        _ => fault.reason(),
+    }
+}
+
+pub fn workers_verdict(main: &Observed, at_least: usize) -> (Outcome, String) {
+    let seen = main.workers();
+    let how = MethodEvidence::of(&main.family).describe();
+    if seen >= at_least {
+        (Outcome::Passed, how)
+    } else {
+        (
+            Outcome::Failed,
+            format!(
+                "{} seen, {at_least} wanted: start the work in a pool (or processes) from the master; threads are not processes",
+                plural(seen, "worker")
+            ),
+        )
+    }
+}
+
+pub fn work_verdict(main: &Observed, share: Option<f64>) -> (Outcome, String) {
+    let wanted = share.unwrap_or(Check::DEFAULT_WORK_SHARE);
+    let shares = main.cpu.shares(&main.family);
+    let got = shares.worker_share();
+    let shown = shares.describe();
+    if shares.worker_count > 0 && got >= wanted {
+        return (Outcome::Passed, shown);
+    }
+    let advice = if shares.worker_count == 0 {
+        "no worker process ran: the master did all of it (threads count as the master)"
+    } else if shares.workers < 0.25 * shares.total() {
+        "the master did the work itself and the workers mostly waited: give the computation to the workers (pool.map(f, inputs)), not only the results to pass on"
+    } else {
+        "the master still does much of the work: leave it only to split the input and combine the answers"
+    };
+    (
+        Outcome::Failed,
+        format!(
+            "{shown}; the workers should do at least {:.0}%: {advice}",
+            100.0 * wanted
+        ),
+    )
+}
+
+pub fn leftovers_verdict(main: &Observed) -> (Outcome, String) {
+    if main.leftovers.is_empty() {
+        return (Outcome::Passed, "nothing outlived the script".into());
+    }
+    let names: Vec<String> = main
+        .leftovers
+        .iter()
+        .take(3)
+        .map(|(pid, role, _)| format!("{} {pid}", role.as_str()))
+        .collect();
+    (
+        Outcome::Failed,
+        format!(
+            "{} outlived the script ({}) and forklab stopped them: close and join what you start (`with Pool(...) as pool:`)",
+            plural(main.leftovers.len(), "process"),
+            names.join(", ")
+        ),
+    )
+}
+
+/// Signs that workers ran the script's top level again: Python's own
+/// errors for it, or a hang (a pool that keeps replacing dying workers).
+fn reruns_main(observed: &Observed) -> bool {
+    matches!(observed.fault, Some(Fault::TimedOut(_)))
+        || observed.lines(Stream::Stderr).any(|l| {
+            l.contains("bootstrapping phase")
+                || l.contains("context has already been set")
+                || l.contains("freeze_support")
+        })
+}
+
+/// Whether the workers of `observed` show `method`, and in any case what
+/// they show ("3 workers started by spawn").
+fn method_verdict(observed: &Observed, method: StartMethod) -> Result<String, String> {
+    let evidence = MethodEvidence::of(&observed.family);
+    let shown = evidence.describe();
+    if evidence.shows(method) {
+        return Ok(shown);
+    }
+    if evidence.workers() == 0 {
+        return Err(format!(
+            "no worker process was seen under {method}: the work must run in processes that multiprocessing starts"
+        ));
+    }
+    let server = if method == StartMethod::Forkserver && !evidence.server {
+        " and no forkserver ran"
+    } else {
+        ""
+    };
+    Err(format!(
+        "forklab set {method}, but {shown}{server}: does the script choose its own start method (set_start_method, get_context, a fixed ctx)? Leave the choice to whoever runs it"
+    ))
+}
+
+impl Judge<'_> {
+    pub(super) fn start_methods(&self, methods: &[String]) -> (Outcome, String) {
+        let mut passed = Vec::new();
+        let mut missing = Vec::new();
+        for name in methods {
+            let Ok(method) = name.parse::<StartMethod>() else {
+                return (
+                    Outcome::Failed,
+                    format!("the course names an unknown start method {name:?}"),
+                );
+            };
+            if !self.ctx.interpreter.supports(method) {
+                missing.push(name.as_str());
+                continue;
+            }
+            match self.under(method) {
+                Ok(shown) => passed.push(format!("{method} ({shown})")),
+                Err(reason) => return (Outcome::Failed, format!("under {method}: {reason}")),
+            }
+        }
+        if passed.is_empty() {
+            return (
+                Outcome::Skipped,
+                format!("this Python offers none of {}", missing.join(", ")),
+            );
+        }
+        let mut reason = format!("passed under {}", passed.join(", "));
+        if !missing.is_empty() {
+            reason.push_str(&format!(" ({} not offered here)", missing.join(", ")));
+        }
+        (Outcome::Passed, reason)
+    }
+
+    /// Runs the file with `method` set by forklab: the checks on its
+    /// output must pass, and its workers must show the method ran.
+    fn under(&self, method: StartMethod) -> Result<String, String> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let label = match tries {
+                1 => format!("your file under {method}"),
+                n => format!("your file under {method}, run {n} (no worker seen yet)"),
+            };
+            let observed = self.run(&label, self.source, Some(method));
+            if let Some(mut reason) = self.output_failure(&observed) {
+                if method != StartMethod::Fork && reruns_main(&observed) {
+                    reason.push_str(&format!(
+                        " ({method} workers import your file and run its top level again: keep what starts processes under `if __name__ == \"__main__\":`)"
+                    ));
+                }
+                return Err(reason);
+            }
+            let unseen = observed.workers() == 0;
+            match method_verdict(&observed, method) {
+                Err(_) if unseen && tries < METHOD_TRIES => continue,
+                Err(reason) if unseen => {
+                    return Err(format!("{reason} (in {METHOD_TRIES} runs)"));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The first failing exit, output or same-result check of a run.
+    fn output_failure(&self, observed: &Observed) -> Option<String> {
+        if let Some(fault) = &observed.fault {
+            return Some(fault_reason(observed, fault));
+        }
+        self.exercise.checks.iter().find_map(|check| {
+            let (outcome, reason) = match check {
+                Check::Exit { code } => exit_verdict(observed, *code),
+                Check::Output { contains, regex } => output_verdict(observed, contains, regex),
+                Check::SameResult {} => self.same_result(observed),
+                _ => return None,
+            };
+            (outcome == Outcome::Failed).then_some(reason)
+        })
+    }
+}
+

@@ -1,0 +1,210 @@
+//! The timing checks, `cores` and `speedup`: judged from CPU time and
+//! overlap where they can, so correct code passes on a loaded machine, and
+//! "cannot judge now" when other programs kept the cores too busy to tell.
+
+use std::time::Duration;
+
+use super::output::describe_end;
+use super::process::fault_reason;
+use super::{Judge, Outcome, SPEED_RUNS, plural, speed_target};
+use crate::lab::engine::load::is_busy;
+use crate::practice::evidence::Shares;
+use crate::practice::observe::Observed;
+
+/// Beyond this share of the CPU time it should take, a loaded machine's
+/// estimate is a failure whatever the load: contention inflates CPU time
+/// a little, never by a quarter.
+const ESTIMATE_MARGIN: f64 = 0.8;
+
+/// "other programs used 63% of the machine".
+pub fn load_words(load: Option<f64>) -> String {
+    match load {
+        Some(share) => format!(
+            "other programs used {:.0}% of the machine",
+            100.0 * share
+        ),
+        None => "the machine's load is unknown".into(),
+    }
+}
+
+/// The larger of two readings, either of which may be missing.
+pub fn max_load(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+pub fn cores_verdict(main: &Observed, at_least: usize, cores: usize) -> (Outcome, String) {
+    if cores < 2 {
+        return (
+            Outcome::Skipped,
+            "this machine lets forklab use 1 core: nothing to spread the work over".into(),
+        );
+    }
+    let target = at_least.min(cores);
+    let workers = main.workers();
+    let overlap = main.cpu.overlap(workers);
+    let at_once = main.workers_at_once;
+    let seen = format!(
+        "{}: at best {overlap:.1} cores' worth of CPU time per second, {} at the same moment",
+        plural(workers, "worker"),
+        plural(at_once, "core")
+    );
+    if workers < target {
+        return (
+            Outcome::Failed,
+            format!("{seen}; {target} cores wanted, so at least {target} workers"),
+        );
+    }
+    if overlap > (target - 1) as f64 + 0.1 || at_once >= target {
+        return (Outcome::Passed, format!("{seen} (the workers ran at once)"));
+    }
+    if is_busy(main.load) {
+        return (
+            Outcome::CannotJudge,
+            format!(
+                "{seen}: {}, so the workers could not all run at once; check again when it is quieter",
+                load_words(main.load)
+            ),
+        );
+    }
+    let short = if main.elapsed < Duration::from_millis(300) {
+        " (the run was too short to see much)"
+    } else {
+        ""
+    };
+    (
+        Outcome::Failed,
+        format!(
+            "{seen}; {target} cores wanted: give every worker a share of the work at the same time (map over all the inputs, not one task after another){short}"
+        ),
+    )
+}
+
+/// What the timed runs of one script gave.
+#[derive(Default)]
+struct Timed {
+    best: Option<Duration>,
+    /// The CPU shares of the run with the best wall time.
+    shares: Shares,
+    /// The least CPU time of any run (the family's, start-up included).
+    cpu: Option<f64>,
+}
+
+impl Timed {
+    fn add(&mut self, observed: &Observed) {
+        let shares = observed.cpu.shares(&observed.family);
+        let cpu = shares.master + shares.workers + shares.helpers;
+        self.cpu = Some(self.cpu.map_or(cpu, |c| c.min(cpu)));
+        if self.best.is_none_or(|best| observed.elapsed < best) {
+            self.best = Some(observed.elapsed);
+            self.shares = shares;
+        }
+    }
+}
+
+impl Judge<'_> {
+    pub(super) fn speedup(&self, serial: &str, at_least: f64) -> (Outcome, String) {
+        let cores = self.ctx.cores;
+        if cores < 2 {
+            return (
+                Outcome::Skipped,
+                "this machine lets forklab use 1 core: no speedup to measure".into(),
+            );
+        }
+        let Some(serial_source) = self.ctx.set.read_file(serial) else {
+            return (
+                Outcome::Failed,
+                format!("the serial script {serial:?} is missing from the course"),
+            );
+        };
+        let serial_name = serial.rsplit('/').next().unwrap_or(serial);
+        let mut timed = [Timed::default(), Timed::default()];
+        let mut load: Option<f64> = None;
+        for round in 1..=SPEED_RUNS {
+            for (i, (who, name, source)) in [
+                ("the serial script", serial_name, &serial_source[..]),
+                ("your file", self.exercise.file_name(), self.source),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let observed = self.run_as(
+                    &format!("speed: {who}, run {round} of {SPEED_RUNS}"),
+                    name,
+                    source,
+                    None,
+                );
+                if let Some(fault) = &observed.fault {
+                    return (
+                        Outcome::Failed,
+                        format!("{who}: {}", fault_reason(&observed, fault)),
+                    );
+                }
+                if !observed.ended_well() {
+                    return (
+                        Outcome::Failed,
+                        format!("{who} failed on a timed run: {}", describe_end(&observed)),
+                    );
+                }
+                load = max_load(load, observed.load);
+                timed[i].add(&observed);
+            }
+        }
+        let [serial, own] = timed;
+        let (serial_best, own_best) = (
+            serial.best.unwrap_or_default().as_secs_f64(),
+            own.best.unwrap_or_default().as_secs_f64(),
+        );
+        let speedup = serial_best / own_best.max(1e-6);
+        let target = speed_target(at_least, cores);
+        let figures = format!(
+            "{speedup:.2}× (best of {SPEED_RUNS}: {own_best:.2} s against the serial {serial_best:.2} s)"
+        );
+        if speedup >= target {
+            return (Outcome::Passed, figures);
+        }
+        if !is_busy(load) {
+            return (
+                Outcome::Failed,
+                format!(
+                    "{figures}; {target:.2}× wanted on {cores} cores: fewer, bigger tasks cost less to send, and the master should only split and combine"
+                ),
+            );
+        }
+        // A busy machine: what the CPU time says the code would do with
+        // the cores free (the master's time, plus the workers' spread over
+        // as many cores as there are workers).
+        let shares = own.shares;
+        let spread = shares.worker_count.clamp(1, cores) as f64;
+        let critical = shares.master + shares.workers / spread;
+        let estimate = serial.cpu.unwrap_or(0.0) / critical.max(1e-6);
+        let cpu_figures = format!(
+            "{}: the wall time says {figures}, the CPU time about {estimate:.2}× (the serial script {:.2} s, yours {:.2} s in the master and {:.2} s over {})",
+            load_words(load),
+            serial.cpu.unwrap_or(0.0),
+            shares.master,
+            shares.workers,
+            plural(shares.worker_count, "worker")
+        );
+        if estimate >= target {
+            (
+                Outcome::Passed,
+                format!("judged from CPU time, {cpu_figures}"),
+            )
+        } else if estimate < ESTIMATE_MARGIN * target {
+            (
+                Outcome::Failed,
+                format!(
+                    "{cpu_figures}; {target:.2}× wanted on {cores} cores even with the cores free: fewer, bigger tasks cost less to send"
+                ),
+            )
+        } else {
+            (
+                Outcome::CannotJudge,
+                format!("{cpu_figures}; {target:.2}× wanted: check again when it is quieter"),
+            )
+        }
+    }
+}
