@@ -54,6 +54,7 @@ fn judge_checked(
         launcher: Some(&launcher),
         cancel: &cancel,
         cores: practice::usable_cores(),
+        seed: None,
     };
     let pids = Mutex::new(Vec::new());
     let report = practice::judge(ctx, exercise, source, None, &|event| {
@@ -81,6 +82,7 @@ fn observe_checked(python: &Interpreter, source: &str, timeout: Duration) -> Obs
         launcher: Some(&launcher),
         cancel: &cancel,
         cores: practice::usable_cores(),
+        seed: None,
     };
     let script = Script {
         name: "mine.py".into(),
@@ -439,6 +441,7 @@ fn every_solution_passes_and_every_starter_fails() {
             launcher: Some(&launcher),
             cancel: &cancel,
             cores: practice::usable_cores(),
+            seed: None,
         };
         let (problems, outcomes) = selfcheck(ctx, &set, &|_| {}, &|warning| {
             eprintln!("WARNING (not counted): {warning}");

@@ -1,10 +1,10 @@
 """Exercise: measure a job's parallel fraction p (lesson: Amdahl's law).
 
-Usage: python amdahl_fit.py [WORKERS]   (default 2)
+Usage: python amdahl_fit.py [WORKERS] [STEPS]   (defaults: 2, 1200000)
 
 The job has two parts. serial_part is a running checksum: each step
 needs the result of the one before, so only the master can do it.
-sum_squares over split(PARALLEL_N, workers) can be shared out. You are
+sum_squares over split(SHARE * steps, workers) can be shared out. You are
 not told how the time divides between them: measure it.
 
 Amdahl's law: if a fraction p of the one-worker time T1 can be split
@@ -12,11 +12,12 @@ over n cores, then Tn = T1 * ((1 - p) + p / n).
 
 The task
 --------
-1. Write timed_job(workers): on a fresh pool of `workers` processes,
-   first let every worker start (for example
+1. Write timed_job(workers, steps): on a fresh pool of `workers`
+   processes, first let every worker start (for example
    pool.map(time.sleep, [0.05] * workers, chunksize=1)), then time
-   (time.perf_counter) the serial part followed by the pool.map of
-   sum_squares. Return ((checksum, total), seconds).
+   (time.perf_counter) serial_part(steps) followed by the pool.map of
+   sum_squares over split(SHARE * steps, workers). Return
+   ((checksum, total), seconds).
 2. Write fit_p(t1, tn, n): solve the law above for p, and keep the
    answer between 0 and 1 (a noisy timing can land outside).
 3. Write amdahl(p, n): the speedup T1 / Tn the law predicts.
@@ -33,19 +34,27 @@ The task
    (on one core, print "fitted p: n/a" and why). Then print:
 
        result: checksum C
-       result: sum of squares below 6000000: S
+       result: sum of squares below N: S
+
+   where N is SHARE * STEPS (6000000 by default).
 
 Timings move when other programs are busy: run it a few times and see
 how much p moves. forklab checks the format, not your p.
 Check with `forklab practice check amdahl-fit`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os
 import sys
 import time
 
-SERIAL_STEPS = 1_200_000    # the master's share: it cannot be split
-PARALLEL_N = 6_000_000      # the share the workers split between them
+SERIAL_STEPS = 1_200_000    # default STEPS: the master's share, not split
+SHARE = 5                   # the workers split SHARE * STEPS numbers
 
 
 def serial_part(steps):
@@ -83,7 +92,7 @@ def usable_cores():
     return os.cpu_count() or 1
 
 
-def timed_job(workers):
+def timed_job(workers, steps):
     """Run the whole job on a fresh pool; return (answer, seconds)."""
     # TODO 1
     raise NotImplementedError("TODO: time the job on a pool")
@@ -107,5 +116,6 @@ if __name__ == "__main__":
         multiprocessing.set_start_method(method)
 
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else SERIAL_STEPS
     # TODO 4: time 1 and WORKERS workers, fit p, print.
     raise NotImplementedError("TODO: measure, fit, print")

@@ -30,6 +30,12 @@ The task
 Before you run it, guess: which size wins, and how much slower is
 chunksize 1? Run it a few times: does the winner change?
 Check with `forklab practice check chunk-sweep`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os

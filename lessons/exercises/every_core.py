@@ -28,6 +28,12 @@ The checks watch the core pane (every core you have must get work)
 and time your script against a serial run: on 2 or more cores it must
 be clearly faster.
 Check with `forklab practice check every-core`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os

@@ -27,6 +27,12 @@ pass it to another function, and ask it for its name and docstring.
 
 Check your work with `forklab practice check function-table`, or the
 E key in forklab.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import sys
 

@@ -29,6 +29,12 @@ The task
    result inside the pool's with block: leaving it stops the workers.
 
 Check with `forklab practice check futures-errors`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import math
 import multiprocessing

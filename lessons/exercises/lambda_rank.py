@@ -7,7 +7,7 @@ The task
 Rank the files of corpus/ by how many "long" words each has: words of
 LETTERS letters or more, once the punctuation around them is stripped
 (word.strip(PUNCTUATION)). Use no def at all: every function you
-need is a lambda.
+need is a lambda (forklab reads your code to check).
 
 1. is_long: a lambda that is True for a long word. It may use the
    variable letters from the master block.
@@ -29,6 +29,12 @@ need is a lambda.
 `forklab practice init` put the corpus next to this file (forklab
 copies a fresh one for each check). Check your work with `forklab
 practice check lambda-rank`, or the E key in forklab.
+
+Hidden inputs: each check also runs your file on arguments and texts
+in corpus/ you have not seen (new each time; the verdict gives the
+seed to replay them) and compares its result: lines with the
+reference's. Take the inputs from sys.argv and the files of corpus/:
+an answer written into the file is right for the shown input only.
 """
 import glob
 import os

@@ -12,10 +12,12 @@ The task
 
        result: ants.txt N words
 
-3. In the master block, use map (no for loop that calls count_words)
-   to count the words of every file. Then use map once more, with TWO
-   lists (the files and the counts), to build the report lines, and
-   print them. Last, print the total:
+3. In the master block, use map to count the words of every file.
+   Then use map once more, with TWO lists (the files and the counts),
+   to build the report lines, and print them ("\n".join(lines) makes
+   one text of them). No loop at all, no for, no while and no
+   comprehension: map does the walking, and forklab reads your code to
+   check. Last, print the total:
 
        result: T words in 7 files
 
@@ -26,6 +28,12 @@ them in a list.
 `forklab practice init` put the corpus next to this file (forklab
 copies a fresh one for each check). Check your work with `forklab
 practice check map-words`, or the E key.
+
+Hidden inputs: each check also runs your file on texts in corpus/ you
+have not seen (new each time; the verdict gives the seed to replay
+them) and compares its result: lines with the reference's. Take the
+inputs from the files of corpus/: an answer written into the file is
+right for the shown input only.
 """
 import glob
 import os

@@ -25,6 +25,12 @@ The task
 The checks also watch the process pane: at least 2 workers must do
 the work, on at least 2 cores when you have them.
 Check with `forklab practice check pool-collatz`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os

@@ -33,6 +33,12 @@ The checks run it under fork, spawn and forkserver and look for at
 least 2 worker processes. `forklab practice init` put the corpus next
 to this file (forklab copies a fresh one for each check). Check with
 `forklab practice check pool-word-count`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments and texts
+in corpus/ you have not seen (new each time; the verdict gives the
+seed to replay them) and compares its result: lines with the
+reference's. Take the inputs from sys.argv and the files of corpus/:
+an answer written into the file is right for the shown input only.
 """
 import glob
 import multiprocessing

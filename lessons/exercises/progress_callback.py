@@ -33,6 +33,12 @@ The task
    one must read "progress: 40/40".
 
 Check with `forklab practice check progress-callback`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os

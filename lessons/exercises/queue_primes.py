@@ -32,6 +32,12 @@ next one (q.get(timeout=60) gives up with queue.Empty after a minute).
 The checks run your script under fork, spawn and forkserver, and
 watch for at least 2 worker processes and for anything left running.
 Check with `forklab practice check queue-primes`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os

@@ -11,7 +11,8 @@ as a list of lower-case strings, in the order they appear.
    words; when both have the same length it must return the FIRST one,
    a. (reduce works from the left, so this keeps the earliest of the
    longest words.)
-2. In the master block, with functools.reduce and no for loop:
+2. In the master block, with functools.reduce and no loop at all (no
+   for, no while, no comprehension: forklab reads your code to check):
    - the total number of words of all files: reduce add over the
      length of each file's list (give a start value, so that an empty
      list of files would still work);
@@ -28,6 +29,12 @@ as a list of lower-case strings, in the order they appear.
 `forklab practice init` put the corpus next to this file (forklab
 copies a fresh one for each check). Check your work with `forklab
 practice check reduce-words`, or the E key in forklab.
+
+Hidden inputs: each check also runs your file on texts in corpus/ you
+have not seen (new each time; the verdict gives the seed to replay
+them) and compares its result: lines with the reference's. Take the
+inputs from the files of corpus/: an answer written into the file is
+right for the shown input only.
 """
 import glob
 import re

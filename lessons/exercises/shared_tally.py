@@ -35,6 +35,12 @@ The task
 The checks run it under fork, spawn and forkserver and look for at
 least 2 worker processes.
 Check with `forklab practice check shared-tally`, or the E key.
+
+Hidden inputs: each check also runs your file on arguments you have
+not seen (new each time; the verdict gives the seed to replay them)
+and compares its result: lines with the reference's. Take the inputs
+from sys.argv: an answer written into the file is right for the shown
+input only.
 """
 import multiprocessing
 import os

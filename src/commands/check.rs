@@ -126,6 +126,7 @@ fn run_exercises(set: &LessonSet, python: Option<&Path>) -> Result<(Vec<Problem>
         launcher: None,
         cancel: &cancel,
         cores: crate::practice::usable_cores(),
+        seed: None,
     };
     let warnings = std::cell::Cell::new(0);
     let (problems, _) = selfcheck(

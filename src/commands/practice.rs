@@ -157,7 +157,12 @@ pub fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
-        PracticeAction::Check { id, file, json } => {
+        PracticeAction::Check {
+            id,
+            file,
+            json,
+            seed,
+        } => {
             let (_, exercise) = match practice::find(set, &id) {
                 Ok(found) => found,
                 Err(message) => return unusable(&message),
@@ -188,6 +193,7 @@ pub fn run(
                 launcher: None,
                 cancel: &cancel,
                 cores: practice::usable_cores(),
+                seed,
             };
             if !json {
                 println!(

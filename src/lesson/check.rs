@@ -187,6 +187,36 @@ pub fn warnings(set: &LessonSet) -> Vec<Problem> {
                 });
             }
         }
+        warnings.extend(parallel_without_evidence(lesson));
+    }
+    warnings
+}
+
+/// An exercise whose point is parallel work (a `workers`, `work`, `cores`
+/// or `speedup` check) without both `workers` and `work`: a serial loop, a
+/// thread pool or a master doing the work itself could pass it.
+fn parallel_without_evidence(lesson: &Lesson) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    for (index, exercise) in lesson.meta.exercises.iter().enumerate() {
+        let has = |kind: &str| exercise.checks.iter().any(|c| c.kind() == kind);
+        let parallel = ["workers", "work", "cores", "speedup"]
+            .iter()
+            .any(|k| has(k));
+        let missing: Vec<&str> = ["workers", "work"]
+            .into_iter()
+            .filter(|k| !has(k))
+            .collect();
+        if parallel && !missing.is_empty() {
+            warnings.push(Problem {
+                file: lesson.file.clone(),
+                line: table_key_line(lesson, "[[exercises]]", index, Some("id")),
+                message: format!(
+                    "exercise {:?} is about parallel work but has no {} check: a serial loop, threads or a master doing the work itself could pass it",
+                    exercise.id,
+                    missing.join(" or ")
+                ),
+            });
+        }
     }
     warnings
 }
@@ -306,9 +336,49 @@ fn check_exercises(set: &LessonSet) -> Vec<Problem> {
                     );
                 }
             }
+            let hidden_before = lesson.meta.exercises[..index]
+                .iter()
+                .filter(|e| e.hidden.is_some())
+                .count();
+            let has_hidden_check = exercise.checks.iter().any(|c| c.kind() == "hidden");
+            match &exercise.hidden {
+                Some(hidden) => {
+                    for (key, message) in hidden.problems(&exercise.data) {
+                        let key = (key != "hidden").then_some(key);
+                        let line = hidden_line(lesson, hidden_before, key);
+                        problem(line, format!("[exercises.hidden]: {message}"));
+                    }
+                    if !has_hidden_check {
+                        problem(
+                            hidden_line(lesson, hidden_before, None),
+                            "[exercises.hidden] is never used: add a check of kind \"hidden\""
+                                .into(),
+                        );
+                    }
+                }
+                None if has_hidden_check => problem(
+                    at(None),
+                    "a \"hidden\" check needs [exercises.hidden] to make its inputs".into(),
+                ),
+                None => {}
+            }
         }
     }
     problems
+}
+
+/// 1-based file line of `key` in the `index`-th `[exercises.hidden]`
+/// table, or of a table's header (`corpus = {...}` holds `folder`,
+/// `files` and `words` on its own line).
+fn hidden_line(lesson: &Lesson, index: usize, key: Option<&str>) -> usize {
+    let header = "[exercises.hidden]";
+    let line = table_key_line(lesson, header, index, key);
+    match key {
+        Some(k) if line == table_key_line(lesson, header, index, None) && k != "args" => {
+            table_key_line(lesson, header, index, Some("corpus"))
+        }
+        _ => line,
+    }
 }
 
 /// What is wrong with one check on its own.
@@ -335,9 +405,17 @@ fn check_problems(set: &LessonSet, check: &Check) -> Vec<String> {
                 }
             }
         }
+        Check::Work { share: Some(share) } if !(*share > 0.0 && *share <= 1.0) => {
+            problems.push(format!(
+                "`share` = {share}: the workers' share of the CPU time is above 0 and at most 1"
+            ));
+        }
         Check::Workers { at_least } | Check::Cores { at_least } if *at_least == 0 => {
             problems.push("`at_least` must be 1 or more".into());
         }
+        Check::Code {
+            must_call, forbid, ..
+        } => problems.extend(Check::code_problems(must_call, forbid)),
         Check::Speedup { serial, at_least } => {
             if let Err(e) = set.file(serial) {
                 problems.push(format!("serial script {serial:?} {e}"));
@@ -481,6 +559,52 @@ mod tests {
                 "{got:?} should start with {want:?}\n{text:#?}"
             );
         }
+    }
+
+    #[test]
+    fn hidden_inputs_and_code_checks_name_their_lines() {
+        let head = "+++\nid = \"a\"\ntitle = \"A\"\npart = 1\norder = 0\n\n[[exercises]]\nid = \"sq\"\ntitle = \"Squares\"\nfile = \"e/sq.py\"\nsolution = \"e/s.py\"\ndata = [\"books\"]\n\n";
+        let a = format!(
+            "{head}[exercises.hidden]\nargs = [{{ int = [5, 2] }}, {{ int = [1, 2], value = \"3\" }}, {{ one_of = [] }}, {{ float = [0.5, 0.1], count = [1, 99] }}]\ncorpus = {{ folder = \"corpus\", files = [0, 3], words = [9, 1] }}\n\n[[exercises.checks]]\nkind = \"code\"\nmust_call = [\"pool.map\", \"map|imap\"]\nforbid = [\"goto\", \"loop\"]\n\n[[exercises.checks]]\nkind = \"code\"\n+++\nBody.\n"
+        );
+        let text: Vec<String> = check(&set_of(&[("a.md", &a)]))
+            .iter()
+            .map(ToString::to_string)
+            .filter(|p| !p.contains("not found"))
+            .collect();
+        let expect = [
+            "a.md:14: exercise \"sq\": [exercises.hidden] is never used: add a check of kind \"hidden\"",
+            "a.md:15: exercise \"sq\": [exercises.hidden]: argument 1: `int` is [low, high], low first",
+            "a.md:15: exercise \"sq\": [exercises.hidden]: argument 2: give exactly one of",
+            "a.md:15: exercise \"sq\": [exercises.hidden]: argument 3: `one_of` is empty",
+            "a.md:15: exercise \"sq\": [exercises.hidden]: argument 4: `float` is [low, high]",
+            "a.md:15: exercise \"sq\": [exercises.hidden]: argument 4: `count` is [low, high], low first, at most 64",
+            "a.md:16: exercise \"sq\": [exercises.hidden]: corpus folder \"corpus\" is not among the exercise's `data`",
+            "a.md:16: exercise \"sq\": [exercises.hidden]: `files` is [low, high], low first, from 1 to 64",
+            "a.md:16: exercise \"sq\": [exercises.hidden]: `words` is [low, high]",
+            "a.md:18: exercise \"sq\": check 1 (code): must_call \"pool.map\": a Python name",
+            "a.md:18: exercise \"sq\": check 1 (code): forbid \"goto\" is not one of def, lambda",
+            "a.md:23: exercise \"sq\": check 2 (code): give `must_call` or `forbid`",
+        ];
+        assert_eq!(text.len(), expect.len(), "{text:#?}");
+        for (got, want) in text.iter().zip(expect) {
+            assert!(
+                got.starts_with(want),
+                "{got:?} should start with {want:?}\n{text:#?}"
+            );
+        }
+        let b = format!("{head}[[exercises.checks]]\nkind = \"hidden\"\n+++\nBody.\n");
+        let text: Vec<String> = check(&set_of(&[("b.md", &b)]))
+            .iter()
+            .map(ToString::to_string)
+            .filter(|p| !p.contains("not found"))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "b.md:7: exercise \"sq\": a \"hidden\" check needs [exercises.hidden] to make its inputs"
+            ]
+        );
     }
 
     #[test]

@@ -142,9 +142,58 @@ pub struct Exercise {
     /// Shown one at a time, on request.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// How to make inputs the learner has not seen, for the `hidden` check.
+    #[serde(default)]
+    pub hidden: Option<Hidden>,
     /// Run in order; the exercise passes when none fails.
     #[serde(default)]
     pub checks: Vec<Check>,
+}
+
+/// `[exercises.hidden]`: inputs made afresh for each `hidden` check from a
+/// seed, in place of the exercise's `args` and of one `data` folder.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Hidden {
+    /// The arguments, in order: each entry gives one (or, with `count`, several).
+    #[serde(default)]
+    pub args: Vec<HiddenArg>,
+    /// A folder of text files made from the words of the shipped one.
+    #[serde(default)]
+    pub corpus: Option<HiddenCorpus>,
+}
+
+/// One hidden argument: exactly one of `int`, `float`, `one_of`, `value`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HiddenArg {
+    /// A whole number in `[low, high]`.
+    #[serde(default)]
+    pub int: Option<[i64; 2]>,
+    /// A number in `[low, high]`, written with two decimals.
+    #[serde(default)]
+    pub float: Option<[f64; 2]>,
+    /// One of these words.
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+    /// Always this argument.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// `[low, high]`: that many arguments of this kind (default one).
+    #[serde(default)]
+    pub count: Option<[u32; 2]>,
+}
+
+/// A generated text folder put where the script reads a `data` folder.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HiddenCorpus {
+    /// The `data` folder it replaces; its files give the words.
+    pub folder: String,
+    /// `[low, high]`: how many `.txt` files.
+    pub files: [u32; 2],
+    /// `[low, high]`: words per file.
+    pub words: [u32; 2],
 }
 
 impl Exercise {
@@ -181,6 +230,20 @@ pub enum Check {
     },
     /// The `result:` lines of standard output equal the solution's.
     SameResult {},
+    /// On inputs made from `[exercises.hidden]` with a fresh seed, the
+    /// `result:` lines equal the solution's on the same inputs.
+    Hidden {},
+    /// The code itself, read with Python's `ast`: every name of
+    /// `must_call` is called (`a|b`: either), no construct of `forbid` is
+    /// used; `why` says why in the exercise's words.
+    Code {
+        #[serde(default)]
+        must_call: Vec<String>,
+        #[serde(default)]
+        forbid: Vec<String>,
+        #[serde(default)]
+        why: Option<String>,
+    },
     /// The exit, output and same-result checks pass under each method.
     StartMethods { methods: Vec<String> },
     /// At least this many worker processes were seen in the family.
@@ -193,6 +256,13 @@ pub enum Check {
     /// Best-of-3 wall time beats the `serial` script's by this factor
     /// (scaled down to the cores this machine offers).
     Speedup { serial: String, at_least: f64 },
+    /// The workers together used at least `share` of the family's CPU
+    /// time (default [`Check::DEFAULT_WORK_SHARE`]): the master did not
+    /// do the work itself, and the workers did not only wait.
+    Work {
+        #[serde(default)]
+        share: Option<f64>,
+    },
 }
 
 impl Check {
@@ -202,13 +272,153 @@ impl Check {
             Check::Exit { .. } => "exit",
             Check::Output { .. } => "output",
             Check::SameResult {} => "same-result",
+            Check::Hidden {} => "hidden",
+            Check::Code { .. } => "code",
             Check::StartMethods { .. } => "start-methods",
             Check::Workers { .. } => "workers",
             Check::Cores { .. } => "cores",
             Check::NoLeftovers {} => "no-leftovers",
             Check::Speedup { .. } => "speedup",
+            Check::Work { .. } => "work",
         }
     }
+
+    /// The workers' share of the CPU time a `work` check asks for when it
+    /// names none: well over half.
+    pub const DEFAULT_WORK_SHARE: f64 = 0.7;
+
+    /// The constructs a `code` check may `forbid`, each with the kinds of
+    /// Python's `ast` reader it stands for (`loop`: every kind of loop).
+    pub const CONSTRUCTS: &[(&str, &[&str])] = &[
+        ("def", &["def"]),
+        ("lambda", &["lambda"]),
+        ("class", &["class"]),
+        ("for", &["for"]),
+        ("while", &["while"]),
+        ("comprehension", &["comprehension"]),
+        ("loop", &["for", "while", "comprehension"]),
+    ];
+
+    /// What is wrong with a `code` check's fields, for `forklab check`.
+    pub fn code_problems(must_call: &[String], forbid: &[String]) -> Vec<String> {
+        let mut problems = Vec::new();
+        if must_call.is_empty() && forbid.is_empty() {
+            problems.push("give `must_call` or `forbid`".into());
+        }
+        let is_name = |n: &str| {
+            n.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+        };
+        for name in must_call {
+            if !name.split('|').all(is_name) {
+                problems.push(format!(
+                    "must_call {name:?}: a Python name, or names joined by `|` (either will do)"
+                ));
+            }
+        }
+        for word in forbid {
+            if !Self::CONSTRUCTS.iter().any(|(w, _)| w == word) {
+                let known: Vec<&str> = Self::CONSTRUCTS.iter().map(|(w, _)| *w).collect();
+                problems.push(format!(
+                    "forbid {word:?} is not one of {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        problems
+    }
+}
+
+impl Hidden {
+    /// What is wrong with this `[exercises.hidden]` table of an exercise
+    /// whose data folders are `data`, for `forklab check`: `(key, message)`,
+    /// the key naming the line.
+    pub fn problems(&self, data: &[String]) -> Vec<(&'static str, String)> {
+        let mut problems = Vec::new();
+        if self.args.is_empty() && self.corpus.is_none() {
+            problems.push((
+                "hidden",
+                "gives neither `args` nor `corpus`: nothing would differ from the shown run".into(),
+            ));
+        }
+        for (i, arg) in self.args.iter().enumerate() {
+            let at = format!("argument {}", i + 1);
+            let given = [
+                arg.int.is_some(),
+                arg.float.is_some(),
+                arg.one_of.is_some(),
+                arg.value.is_some(),
+            ];
+            if given.iter().filter(|g| **g).count() != 1 {
+                problems.push((
+                    "args",
+                    format!("{at}: give exactly one of `int`, `float`, `one_of`, `value`"),
+                ));
+            }
+            if arg.int.is_some_and(|[a, b]| a > b) {
+                problems.push(("args", format!("{at}: `int` is [low, high], low first")));
+            }
+            if arg
+                .float
+                .is_some_and(|[a, b]| !(a.is_finite() && b.is_finite() && a <= b))
+            {
+                problems.push(("args", format!("{at}: `float` is [low, high], low first")));
+            }
+            if arg.one_of.as_ref().is_some_and(Vec::is_empty) {
+                problems.push(("args", format!("{at}: `one_of` is empty")));
+            }
+            if arg.count.is_some_and(|[a, b]| a > b || b > Self::MAX_COUNT) {
+                problems.push((
+                    "args",
+                    format!(
+                        "{at}: `count` is [low, high], low first, at most {}",
+                        Self::MAX_COUNT
+                    ),
+                ));
+            }
+        }
+        if let Some(corpus) = &self.corpus {
+            if !data.contains(&corpus.folder) {
+                problems.push((
+                    "folder",
+                    format!(
+                        "corpus folder {:?} is not among the exercise's `data`: it replaces one of them",
+                        corpus.folder
+                    ),
+                ));
+            }
+            let [low, high] = corpus.files;
+            if low == 0 || low > high || high > Self::MAX_FILES {
+                problems.push((
+                    "files",
+                    format!(
+                        "`files` is [low, high], low first, from 1 to {}",
+                        Self::MAX_FILES
+                    ),
+                ));
+            }
+            let [low, high] = corpus.words;
+            if low > high || high > Self::MAX_WORDS {
+                problems.push((
+                    "words",
+                    format!(
+                        "`words` is [low, high], low first, at most {}",
+                        Self::MAX_WORDS
+                    ),
+                ));
+            }
+        }
+        problems
+    }
+
+    /// The most arguments one `count` may make.
+    pub const MAX_COUNT: u32 = 64;
+    /// The most files of a generated corpus.
+    pub const MAX_FILES: u32 = 64;
+    /// The most words of one generated file.
+    pub const MAX_WORDS: u32 = 100_000;
 }
 
 /// One lesson: its front matter, its Markdown body and where that body starts

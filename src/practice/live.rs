@@ -287,6 +287,7 @@ fn run(
             launcher: setup.launcher.as_ref(),
             cancel: &cancel,
             cores: setup.cores,
+            seed: None,
         };
         let shown = setup.path.display().to_string();
         let report = judge_with(

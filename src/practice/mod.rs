@@ -8,6 +8,10 @@
 //!   process family sampled and the limits a learner's script must keep
 //!   (time, processes, output).
 //! - [`judge`]: an exercise's checks, in order, each a [`Verdict`].
+//! - [`hidden`]: the `hidden` check: inputs the learner has not seen,
+//!   made from a seed, compared with the reference solution's results.
+//! - [`code`]: the `code` check: what the code is made of, read with
+//!   Python's own `ast` (`assets/practice/code_reader.py`).
 //! - [`live`]: the loop: watch the file, judge it again on every save.
 //! - [`selfcheck`]: every reference solution passes, every starter fails
 //!   (`forklab check`, and the test suite).

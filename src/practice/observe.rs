@@ -65,6 +65,9 @@ pub struct Context<'a> {
     pub cancel: &'a AtomicBool,
     /// Cores this process may use (the checks scale to it).
     pub cores: usize,
+    /// The seed of the `hidden` check's inputs, to replay a verdict
+    /// (`practice check --seed N`); `None`: a fresh one each time.
+    pub seed: Option<u64>,
 }
 
 /// Why a run was stopped before it could be judged.

@@ -1,14 +1,14 @@
 """Reference solution: measure a job's parallel fraction p (Amdahl's law).
 
-Usage: python amdahl_fit.py [WORKERS]   (default 2)
+Usage: python amdahl_fit.py [WORKERS] [STEPS]   (defaults: 2, 1200000)
 """
 import multiprocessing
 import os
 import sys
 import time
 
-SERIAL_STEPS = 1_200_000    # the master's share: it cannot be split
-PARALLEL_N = 6_000_000      # the share the workers split between them
+SERIAL_STEPS = 1_200_000    # default STEPS: the master's share, not split
+SHARE = 5                   # the workers split SHARE * STEPS numbers
 
 
 def serial_part(steps):
@@ -46,14 +46,14 @@ def usable_cores():
     return os.cpu_count() or 1
 
 
-def timed_job(workers):
+def timed_job(workers, steps):
     """Run the whole job on a fresh pool; return (answer, seconds)."""
     with multiprocessing.Pool(processes=workers) as pool:
         # Let every worker start before the clock runs.
         pool.map(time.sleep, [0.05] * workers, chunksize=1)
         start = time.perf_counter()
-        check = serial_part(SERIAL_STEPS)
-        total = sum(pool.map(sum_squares, split(PARALLEL_N, workers),
+        check = serial_part(steps)
+        total = sum(pool.map(sum_squares, split(SHARE * steps, workers),
                              chunksize=1))
         seconds = time.perf_counter() - start
     return (check, total), seconds
@@ -76,8 +76,9 @@ if __name__ == "__main__":
         multiprocessing.set_start_method(method)
 
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    answer1, t1 = timed_job(1)
-    answer_n, tn = timed_job(workers)
+    steps = int(sys.argv[2]) if len(sys.argv) > 2 else SERIAL_STEPS
+    answer1, t1 = timed_job(1, steps)
+    answer_n, tn = timed_job(workers, steps)
     if answer1 != answer_n:
         sys.exit(f"the two runs disagree: {answer1} != {answer_n}")
     print(f"1 worker:  {t1:.2f} s")
@@ -95,4 +96,4 @@ if __name__ == "__main__":
                   f"{amdahl(p, cores):.2f}x")
     check, total = answer1
     print(f"result: checksum {check}")
-    print(f"result: sum of squares below {PARALLEL_N}: {total}")
+    print(f"result: sum of squares below {SHARE * steps}: {total}")

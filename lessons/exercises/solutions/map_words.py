@@ -23,6 +23,5 @@ if __name__ == "__main__":
     if not files:
         sys.exit("no files: give file names, or put corpus/*.txt here")
     counts = list(map(count_words, files))        # used twice below
-    for line in map(describe, files, counts):     # two lists, two args
-        print(line)
+    print("\n".join(map(describe, files, counts)))  # two lists, two args
     print(f"result: {sum(counts)} words in {len(files)} files")
