@@ -10,6 +10,7 @@ use std::sync::mpsc;
 
 use crate::class::payload::report_line;
 use crate::class::{ClassEvent, Roster, Server, ServerConfig, new_code};
+use crate::sanitize;
 use crate::tui::ClassView;
 
 /// The port a class listens on unless told otherwise.
@@ -233,9 +234,12 @@ pub fn summary(roster: &Roster) -> String {
         best(b).unwrap_or(0.0).total_cmp(&best(a).unwrap_or(0.0))
     });
     for p in people {
+        // One line per participant, whatever their name holds.
         out.push_str(&format!(
             "{} ({} cores, {}): ",
-            p.nickname, p.machine.cores, p.machine.cpu_model
+            sanitize::line(&p.nickname),
+            p.machine.cores,
+            sanitize::line(&p.machine.cpu_model)
         ));
         match p.latest() {
             Some(report) => out.push_str(&report_line(report)),
@@ -252,6 +256,6 @@ fn open(file: &Path) -> Result<ExitCode, String> {
     for line in damage.describe() {
         text.push_str(&format!("note: {line}; it was never acknowledged\n"));
     }
-    print!("{}", crate::sanitize::text(&text));
+    print!("{}", sanitize::text(&text));
     Ok(ExitCode::SUCCESS)
 }

@@ -120,6 +120,53 @@ pub fn is_unsafe(c: char) -> bool {
     matches!(kind(c), Kind::Picture | Kind::CodePoint)
 }
 
+/// The tricks the rule is tested on, each with its name and how [`line`]
+/// shows it: the sanitizer's own tests and every display path's tests
+/// feed these to their path.
+pub const TRICKS: &[(&str, &str, &str)] = &[
+    ("CSI clear", "a\x1b[2Jb", "a␛[2Jb"),
+    ("OSC title", "\x1b]0;pwned\x07x", "␛]0;pwned␇x"),
+    (
+        "OSC 52 clipboard",
+        "\x1b]52;c;cm0gLXJm\x1b\\",
+        "␛]52;c;cm0gLXJm␛\\",
+    ),
+    ("DCS", "\x1bP1$r\x1b\\", "␛P1$r␛\\"),
+    ("C1 CSI", "a\u{9b}31mb", "a⟨U+009B⟩31mb"),
+    ("CR", "safe\rEVIL", "safe␍EVIL"),
+    ("BS", "ab\x08\x08cd", "ab␈␈cd"),
+    ("NUL and DEL", "\0\x7f", "␀␡"),
+    ("newline", "one\ntwo", "one␊two"),
+    ("tab", "a\tb", "a␉b"),
+    ("RLO", "abc\u{202e}fed", "abc⟨U+202E⟩fed"),
+    ("LRI", "x\u{2066}y\u{2069}", "x⟨U+2066⟩y⟨U+2069⟩"),
+    (
+        "LRM RLM ALM",
+        "\u{200e}\u{200f}\u{61c}",
+        "⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩",
+    ),
+    ("line separator", "a\u{2028}b\u{2029}", "a⟨U+2028⟩b⟨U+2029⟩"),
+    ("ZWJ", "ad\u{200d}min", "ad⟨U+200D⟩min"),
+    ("ZWSP", "ad\u{200b}min", "ad⟨U+200B⟩min"),
+    ("BOM", "\u{feff}root", "⟨U+FEFF⟩root"),
+    ("word joiner", "a\u{2060}b", "a⟨U+2060⟩b"),
+    ("Hangul filler", "\u{3164}", "⟨U+3164⟩"),
+    ("tag", "a\u{e0041}", "a⟨U+E0041⟩"),
+    (
+        "30 stacked U+0301",
+        "Z\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}",
+        "Z\u{301}\u{301}\u{301}\u{301}⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩⟨U+0301⟩",
+    ),
+    ("wide CJK", "名前", "名前"),
+];
+
+/// Whether `s` holds nothing this module would change but line breaks:
+/// no control, no hidden character, no stack of marks over the limit.
+/// What a test asserts of a screen or an output.
+pub fn is_safe(s: &str) -> bool {
+    is_clean(s, false)
+}
+
 /// Whether `c` is a control picture or a code point this module wrote:
 /// what a test looks for to see that a trick character was shown.
 pub fn is_stand_in(c: char) -> bool {

@@ -3,6 +3,7 @@
 
 use crate::class::payload::{Machine, Report, report_of};
 use crate::class::{ClassEvent, Refusal, Roster};
+use crate::sanitize;
 
 use super::lab::LabView;
 
@@ -197,10 +198,10 @@ pub struct ClassLink {
 impl ClassLink {
     pub fn label(&self) -> String {
         match &self.status {
-            LinkStatus::Joining => format!("class {}: joining", self.address),
+            LinkStatus::Joining => format!("class {}: joining", sanitize::field(&self.address, 40)),
             LinkStatus::Joined if self.sent == 0 => "class: joined".into(),
             LinkStatus::Joined | LinkStatus::Sent(_) => format!("class: sent {}", self.sent),
-            LinkStatus::Failed(why) => format!("class: not sent ({why})"),
+            LinkStatus::Failed(why) => format!("class: not sent ({})", sanitize::field(why, 80)),
         }
     }
 }

@@ -12,6 +12,12 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 use super::super::class::{ClassView, Seat};
 use super::super::theme::Theme;
 use super::chart;
+use crate::sanitize;
+
+/// Columns of the name column (and of a name in a chart's legend).
+const NAME_COLUMNS: usize = 14;
+/// Widest a CPU model is shown; the column may clip it further.
+const CPU_COLUMNS: usize = 64;
 
 /// Draws the whole class view into `area`.
 pub fn draw(t: &Theme, class: &ClassView, frame: &mut Frame, area: Rect) {
@@ -58,7 +64,8 @@ fn draw_info(t: &Theme, class: &ClassView, frame: &mut Frame, area: Rect) {
             None => first.push(Span::raw("serving")),
         }
     } else {
-        first.push(Span::styled(format!("from {}", class.file), t.dim()));
+        let file = sanitize::line(&class.file);
+        first.push(Span::styled(format!("from {file}"), t.dim()));
     }
     let mut second = vec![Span::raw(format!(
         " {} joined · {results} results · sorted by {}",
@@ -115,10 +122,13 @@ fn draw_table(
         }
         Row::new(vec![
             Cell::from(marker).style(t.process(i)),
-            Cell::from(seat.nickname.clone()),
+            Cell::from(sanitize::field(&seat.nickname, NAME_COLUMNS)),
             Cell::from(seat.machine.cores.to_string()),
-            Cell::from(seat.machine.cpu_model.clone()),
-            Cell::from(seat.machine.python.clone().unwrap_or_else(|| "-".into())),
+            Cell::from(sanitize::field(&seat.machine.cpu_model, CPU_COLUMNS)),
+            Cell::from(sanitize::field(
+                seat.machine.python.as_deref().unwrap_or("-"),
+                7,
+            )),
             Cell::from(best),
             Cell::from(latest),
         ])
@@ -128,7 +138,7 @@ fn draw_table(
         rows,
         [
             Constraint::Length(1),
-            Constraint::Length(14),
+            Constraint::Length(NAME_COLUMNS as u16),
             Constraint::Length(5),
             Constraint::Fill(2),
             Constraint::Length(7),
@@ -173,7 +183,7 @@ fn speedup_chart(t: &Theme, seats: &[Seat], frame: &mut Frame, area: Rect) {
     let mut datasets = vec![chart::curve("ideal", t.dim(), &ideal)];
     for (i, curve) in &curves {
         datasets.push(chart::curve(
-            seats[*i].nickname.clone(),
+            sanitize::field(&seats[*i].nickname, NAME_COLUMNS).into_owned(),
             t.process(*i),
             curve,
         ));
@@ -268,6 +278,65 @@ mod tests {
                     + "\n"
             })
             .collect()
+    }
+
+    /// The screen's cells row by row, one per column: the cell after a
+    /// wide character (which the terminal covers) is empty.
+    fn cells(view: &ClassView, width: u16, height: u16) -> Vec<Vec<String>> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| draw(&Theme::default(), view, frame, frame.area()))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                let mut row = Vec::new();
+                let mut x = 0;
+                while x < width {
+                    let symbol = buffer[(x, y)].symbol().to_string();
+                    let columns = sanitize::width(&symbol).max(1);
+                    row.push(symbol);
+                    row.extend(std::iter::repeat_n(String::new(), columns - 1));
+                    x += columns as u16;
+                }
+                row
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hostile_names_cpu_models_and_pythons_are_shown_visibly_in_aligned_columns() {
+        let mut view = room(0);
+        for (index, (_, raw, _)) in sanitize::TRICKS.iter().enumerate() {
+            view.apply(ClassEvent::Joined {
+                index,
+                nickname: raw.to_string(),
+                machine: Machine {
+                    cores: 4,
+                    cpu_model: format!("{raw} CPU"),
+                    os: "Linux".into(),
+                    python: Some(raw.to_string()),
+                },
+            });
+        }
+        let rows = cells(&view, 110, 76);
+        let text: Vec<String> = rows.iter().map(|r| r.concat()).collect();
+        for row in &text {
+            assert!(sanitize::is_safe(row), "{row:?}");
+            assert_eq!(sanitize::width(row), 110, "{row:?}");
+        }
+        // Every participant's core count sits under the header's `cores`.
+        let header = text.iter().position(|r| r.contains(" name ")).unwrap();
+        let cores = rows[header].iter().position(|c| c == "c").unwrap();
+        let seats = &rows[header + 1..header + 1 + sanitize::TRICKS.len()];
+        for row in seats {
+            assert_eq!(row[cores], "4", "{:?}", row);
+        }
+        // What the tricks look like: `␛`, `⟨U+202E⟩`, a cut name ends in `…`.
+        let table = text[header..=header + sanitize::TRICKS.len()].join("\n");
+        assert!(table.contains("␛]52;c;cm0gLX…"), "{table}");
+        assert!(table.contains("x⟨U+2066⟩y⟨U+…"), "{table}");
+        insta::assert_snapshot!(table);
     }
 
     #[test]
