@@ -176,3 +176,65 @@ fn a_seed_replays_the_same_inputs() {
     assert_eq!(first, reason(4242));
     assert_ne!(first, reason(4243));
 }
+
+/// The code check reads with Python's `ast` and never runs the file: a
+/// syntax error is a reason with its line, a file that would write
+/// something writes nothing, and nesting too deep for the parser is a
+/// reason too, not a crash.
+#[test]
+fn the_code_check_reads_without_running() {
+    let Some(python) = python::python_or_skip("the_code_check_reads_without_running") else {
+        return;
+    };
+    let set = LessonSet::embedded();
+    let launcher = python::launcher();
+    let cancel = AtomicBool::new(false);
+    let ctx = Context {
+        set: &set,
+        interpreter: &python,
+        launcher: Some(&launcher),
+        cancel: &cancel,
+        cores: practice::usable_cores(),
+        seed: None,
+    };
+    let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let verdict = |source: &[u8], must_call: &[&str], forbid: &[&str]| {
+        practice::code::verdict(ctx, source, &words(must_call), &words(forbid), None)
+    };
+
+    let (outcome, reason) = verdict(b"x = 1\ndef f(:\n    pass\n", &[], &["def"]);
+    assert_eq!(outcome, Outcome::Failed);
+    assert!(
+        reason.starts_with("line 2: Python cannot read this") && reason.contains("`def f(:`"),
+        "{reason}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let source = format!(
+        "open({:?}, 'w').write('ran')\nfor x in map(str, [1]):\n    pass\n",
+        marker.display().to_string()
+    );
+    let (outcome, reason) = verdict(source.as_bytes(), &["map"], &["loop"]);
+    assert_eq!(outcome, Outcome::Failed);
+    assert_eq!(
+        reason,
+        "line 2: `for x in map(str, [1]):` — this exercise asks you to do without a loop"
+    );
+    assert!(!marker.exists(), "the code check ran the file");
+
+    let (outcome, reason) = verdict(
+        b"from functools import reduce as fold\nfold(max, [1])\n",
+        &["reduce"],
+        &[],
+    );
+    assert_eq!(outcome, Outcome::Passed, "{reason}");
+
+    let deep = format!("x = {}1{}\n", "(".repeat(400), ")".repeat(400));
+    let (outcome, reason) = verdict(deep.as_bytes(), &["map"], &[]);
+    assert_ne!(outcome, Outcome::Passed, "{reason}");
+    assert!(
+        reason.contains("Python cannot read this") || reason.contains("cannot read your code"),
+        "{reason}"
+    );
+}
