@@ -300,6 +300,30 @@ pub fn field(s: &str, max_width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One cell of a drawn screen (a grapheme: a character and what joined
+/// it), cut back to what this module shows as itself: a path that forgot
+/// to sanitize loses its hidden characters and extra marks here, and a
+/// cell left with nothing shows `�`. The TUI's last guard, not the rule:
+/// paths sanitize first, so tricks are shown rather than dropped.
+pub fn cell(symbol: &str) -> Cow<'_, str> {
+    if is_clean(symbol, true) {
+        return Cow::Borrowed(symbol);
+    }
+    let mut stack = Stack::default();
+    let kept: String = symbol
+        .chars()
+        .filter(|&c| {
+            let k = kind(c);
+            k != Kind::Layout && stack.keeps(k)
+        })
+        .collect();
+    Cow::Owned(if kept.is_empty() {
+        "\u{FFFD}".into()
+    } else {
+        kept
+    })
+}
+
 /// Columns `s` takes on a terminal (after sanitizing: the width of raw
 /// outside text means nothing).
 pub fn width(s: &str) -> usize {

@@ -82,6 +82,20 @@ fn fields_are_cut_to_their_width_with_an_ellipsis() {
 }
 
 #[test]
+fn a_cell_keeps_only_what_is_shown_as_itself() {
+    assert!(matches!(cell("a"), Cow::Borrowed("a")));
+    assert_eq!(cell("a\u{200d}"), "a");
+    assert_eq!(
+        cell("e\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}"),
+        "e\u{301}\u{301}\u{301}\u{301}"
+    );
+    assert_eq!(cell("\u{3164}"), "\u{FFFD}");
+    for (name, raw, _) in TRICKS {
+        assert!(is_safe(&cell(raw)), "{name}");
+    }
+}
+
+#[test]
 fn pad_makes_columns_of_equal_width() {
     let names = [
         "alice",

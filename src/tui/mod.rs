@@ -16,6 +16,8 @@ mod update;
 mod view;
 
 #[cfg(test)]
+mod display_tests;
+#[cfg(test)]
 mod replay_tests;
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,8 @@ use std::time::Instant;
 use super::action::Action;
 use super::event::Event;
 use super::state::{PythonProbe, State};
+use crate::python::PyEvent;
+use crate::sanitize;
 use crate::trace::replay::Delivery;
 use crate::trace::{Entry, FileRecorder, Record, Trace};
 
@@ -92,6 +94,30 @@ impl Recorder {
     }
 }
 
+/// A trace's Python event, its words sanitized: a trace is outside text,
+/// and its output need not have passed a decoder (a live run's did).
+fn shown(event: PyEvent) -> PyEvent {
+    let line = |s: &str| sanitize::line(s).into_owned();
+    match event {
+        PyEvent::Output(mut output) => {
+            output.text = line(&output.text);
+            PyEvent::Output(output)
+        }
+        PyEvent::Started(mut started) => {
+            started.command = line(&started.command);
+            started.python_version = line(&started.python_version);
+            started.python = PathBuf::from(line(&started.python.to_string_lossy()));
+            started.workdir = PathBuf::from(line(&started.workdir.to_string_lossy()));
+            PyEvent::Started(started)
+        }
+        PyEvent::Failed(why) => PyEvent::Failed(sanitize::text(&why).into_owned()),
+        PyEvent::Skipped { missing } => PyEvent::Skipped {
+            missing: missing.iter().map(|m| line(m)).collect(),
+        },
+        other => other,
+    }
+}
+
 /// The actions a replay's delivery stands for, in order: the same ones
 /// the live sources cause, with the trace's times.
 pub fn replay_actions(base: Instant, delivery: Delivery) -> Vec<Action> {
@@ -112,11 +138,11 @@ pub fn replay_actions(base: Instant, delivery: Delivery) -> Vec<Action> {
                 command,
             } => Action::ReplayExample {
                 number: run,
-                title,
-                command,
+                title: sanitize::line(&title).into_owned(),
+                command: sanitize::line(&command).into_owned(),
                 at,
             },
-            Entry::Py(run, event) => Action::Python(run, event),
+            Entry::Py(run, event) => Action::Python(run, shown(event)),
             Entry::Python(_) => continue,
         });
     }

@@ -62,7 +62,11 @@ impl Recorded {
         }
         Ok(Recorded {
             cores: trace.header.machine.cores,
-            date: crate::trace::format::short_date(&trace.header.machine.recorded),
+            date: crate::sanitize::field(
+                &crate::trace::format::short_date(&trace.header.machine.recorded),
+                24,
+            )
+            .into_owned(),
             results,
         })
     }

@@ -33,7 +33,11 @@ impl ReplayStatus {
     pub fn new(trace: &crate::trace::Trace, base: Instant) -> ReplayStatus {
         ReplayStatus {
             cores: trace.header.machine.cores,
-            recorded: crate::trace::format::short_date(&trace.header.machine.recorded),
+            recorded: crate::sanitize::field(
+                &crate::trace::format::short_date(&trace.header.machine.recorded),
+                24,
+            )
+            .into_owned(),
             length: trace.length(),
             interval: trace.sample_interval(),
             position: Duration::ZERO,

@@ -101,6 +101,19 @@ pub fn view(state: &State, frame: &mut Frame) {
     if state.presenter.show_keys {
         keys::draw(state, frame, areas.status);
     }
+    guard(frame.buffer_mut());
+}
+
+/// The last guard: a cell that a path forgot to sanitize (ratatui joins a
+/// zero-width joiner or a stack of marks to the character before) is cut
+/// back to what is safe, so nothing raw reaches the terminal. Paths still
+/// sanitize first: there a trick is shown, here it is only dropped.
+fn guard(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if let std::borrow::Cow::Owned(safe) = crate::sanitize::cell(cell.symbol()) {
+            cell.set_symbol(&safe);
+        }
+    }
 }
 
 /// The lesson (or the lab in its place) and the output pane under it.

@@ -10,6 +10,10 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 use super::super::state::Live;
 use super::super::theme::Theme;
 use crate::monitor::role::brief;
+use crate::sanitize;
+
+/// Widest a command is shown (the pane clips it further).
+const COMMAND_COLUMNS: usize = 200;
 use crate::os::process::Exit;
 
 /// `12.3M`, `1.2G`
@@ -62,7 +66,10 @@ pub fn draw(t: &Theme, live: &Live, frame: &mut Frame, area: Rect) {
             ),
             Span::styled(m.role.as_str(), colour.add_modifier(Modifier::BOLD)),
             Span::raw(" "),
-            Span::styled(brief(m.role, &m.info.command), colour),
+            Span::styled(
+                sanitize::field(&brief(m.role, &m.info.command), COMMAND_COLUMNS).into_owned(),
+                colour,
+            ),
         ]);
         match &m.ended {
             None => Row::new(vec![
@@ -84,7 +91,7 @@ pub fn draw(t: &Theme, live: &Live, frame: &mut Frame, area: Rect) {
                 Cell::from(format!(
                     "{tree}{} {}",
                     m.role,
-                    brief(m.role, &m.info.command)
+                    sanitize::field(&brief(m.role, &m.info.command), COMMAND_COLUMNS)
                 )),
             ])
             .style(t.dim().add_modifier(Modifier::CROSSED_OUT)),
