@@ -100,7 +100,7 @@ pub fn verdict(
         Ok(answer) => answer,
         Err(message) => {
             return (
-                Outcome::Skipped,
+                Outcome::CannotJudge,
                 format!("cannot read your code now: {message}"),
             );
         }
@@ -135,7 +135,7 @@ fn judge(
     }
     if let Some(error) = &answer.error {
         return (
-            Outcome::Skipped,
+            Outcome::CannotJudge,
             format!(
                 "cannot read your code now: {}",
                 crate::sanitize::field(error, 160)
