@@ -149,14 +149,7 @@ fn class_serve_log_and_class_open_show_hostile_names_visibly() {
             assert!(line.contains(&shown), "{name}: {shown:?} not in {line:?}");
         }
     }
-    for must in [
-        "RLO",
-        "LRI",
-        "ZWJ",
-        "BOM",
-        "line separator",
-        "wide CJK",
-    ] {
+    for must in ["RLO", "LRI", "ZWJ", "BOM", "line separator", "wide CJK"] {
         assert!(
             joined.iter().any(|(name, _)| **name == must),
             "{must} refused at join: the test shows nothing for it"
@@ -178,4 +171,44 @@ fn class_serve_log_and_class_open_show_hostile_names_visibly() {
     for (name, shown) in joined {
         assert!(text.contains(&shown), "{name}: {shown:?} not in {text}");
     }
+}
+
+#[test]
+fn pack_list_shows_a_hostile_title_visibly() {
+    let home = tempfile::tempdir().unwrap();
+    let forklab = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_forklab"))
+            .args(args)
+            .env("FORKLAB_HOME", home.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {text}");
+        text
+    };
+    let pack = home.path().join("hostile");
+    forklab(&["pack".as_ref(), "new".as_ref(), pack.as_os_str()]);
+    // TOML's escapes put each trick in the title.
+    let raw: String = TRICKS.iter().map(|(_, raw, _)| *raw).take(3).collect();
+    let escaped: String = TRICKS
+        .iter()
+        .flat_map(|(_, raw, _)| raw.chars())
+        .map(|c| format!("\\U{:08X}", c as u32))
+        .collect();
+    let manifest = pack.join("pack.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let old = text.lines().find(|l| l.starts_with("title")).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(old, &format!("title = \"{escaped}\"")),
+    )
+    .unwrap();
+    forklab(&["pack".as_ref(), "add".as_ref(), pack.as_os_str()]);
+    let list = forklab(&["pack".as_ref(), "list".as_ref()]);
+    assert!(sanitize::is_safe(&list), "raw in {list:?}");
+    let shown = sanitize::line(&raw);
+    let start: String = shown.chars().take(20).collect();
+    assert!(list.contains(&start), "{start:?} not in {list}");
 }
