@@ -30,14 +30,14 @@ pub const MAX_ANSWER: u64 = 256 << 10;
 /// How a reason names each construct `forbid` may give.
 fn words_for(construct: &str) -> &str {
     match construct {
-        "def" => "a `def`",
-        "lambda" => "a `lambda`",
-        "class" => "a `class`",
-        "for" => "a `for` loop",
-        "while" => "a `while` loop",
-        "comprehension" => "a comprehension",
-        "loop" => "a loop",
-        other => other,
+        "def" => "`def`",
+        "lambda" => "`lambda`",
+        "class" => "`class`",
+        "for" => "`for` loop",
+        "while" => "`while` loop",
+        "comprehension" => "comprehension",
+        "loop" => "loop",
+        _ => "construct",
     }
 }
 
@@ -152,7 +152,7 @@ fn judge(
         if let Some(line) = lines {
             let what = words_for(word);
             let reason = why.map_or_else(
-                || format!("this exercise asks you to do without {what}"),
+                || format!("this exercise asks you to do without a {what}"),
                 |why| crate::sanitize::line(why).into_owned(),
             );
             let quoted = quote(source, line)
@@ -176,14 +176,24 @@ fn judge(
             );
         }
     }
+    // Where each call was found: the evidence, as the failures give theirs.
     let mut seen = Vec::new();
     if !must_call.is_empty() {
-        let names: Vec<String> = must_call.iter().map(|n| alternatives(n)).collect();
-        seen.push(format!("calls {}", names.join(", ")));
+        let found: Vec<String> = must_call
+            .iter()
+            .filter_map(|names| {
+                names
+                    .split('|')
+                    .filter_map(|n| Some((n, *answer.calls.get(n)?.iter().min()?)))
+                    .min_by_key(|(_, line)| *line)
+                    .map(|(n, line)| format!("`{n}` on line {line}"))
+            })
+            .collect();
+        seen.push(format!("calls {}", found.join(", ")));
     }
     if !forbid.is_empty() {
-        let words: Vec<String> = forbid.iter().map(|w| format!("`{w}`")).collect();
-        seen.push(format!("uses no {}", words.join(", ")));
+        let words: Vec<String> = forbid.iter().map(|w| words_for(w).to_string()).collect();
+        seen.push(format!("has no {}", words.join(", no ")));
     }
     (Outcome::Passed, seen.join("; "))
 }
@@ -279,6 +289,9 @@ mod tests {
         assert!(reason.starts_with("no call to `reduce`"), "{reason}");
         let (outcome, reason) = judge(&a, b"", &words(&["map|imap"]), &[], None);
         assert_eq!(outcome, Outcome::Passed, "{reason}");
+        assert_eq!(reason, "calls `imap` on line 7");
+        let (_, reason) = judge(&a, b"", &[], &words(&["def", "loop"]), None);
+        assert_eq!(reason, "has no `def`, no loop");
     }
 
     #[test]
@@ -300,7 +313,7 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[1].contains("not one of def, lambda"), "{p:?}");
         for (word, _) in Check::CONSTRUCTS {
-            assert_ne!(words_for(word), *word, "{word} has words");
+            assert!(words_for(word).contains(word), "{word}");
         }
     }
 
