@@ -6,19 +6,32 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use forklab::lesson::{LessonSet, check};
 use forklab::pack::install::{Limits, add};
 use proptest::prelude::*;
 
+/// Archives that claim huge headers, and gzip bombs, run through the
+/// binary with its peak memory measured.
+#[path = "hostile_packs/bombs.rs"]
+mod bombs;
+/// Long names, PAX headers, hard links: what is read and what refused.
+#[path = "hostile_packs/formats.rs"]
+mod formats;
+
 /// Small limits, so oversized cases stay cheap.
 const LIMITS: Limits = Limits {
     archive_bytes: 1 << 20,
+    stream_bytes: 1 << 20,
     total_bytes: 256 << 10,
+    lesson_bytes: 128 << 10,
     entries: 40,
     file_bytes: 64 << 10,
     depth: 6,
+    name_bytes: 4096,
+    pax_bytes: 64 << 10,
 };
 
 #[derive(Debug, Clone)]
@@ -277,10 +290,21 @@ fn write_folder(root: &Root, spec: &Spec) -> PathBuf {
                 );
             }
             Item::File { name, size } => put(&root.name(name), &vec![0; *size]),
-            Item::Symlink { name, target } | Item::HardLink { name, target } => {
+            Item::Symlink { name, target } => {
                 let path = base.join(name);
                 if !path.exists() {
                     let _ = std::os::unix::fs::symlink(root.link_target(target), &path);
+                }
+            }
+            Item::HardLink { name, target } => {
+                let path = base.join(name);
+                let original = match target {
+                    Target::Inside => base.join("pack.toml"),
+                    Target::Outside | Target::Absolute => root.outside().join("secret.py"),
+                    Target::Dangling => continue,
+                };
+                if !path.exists() {
+                    let _ = std::fs::hard_link(original, &path);
                 }
             }
             Item::Fifo(name) | Item::Device(name) => {
@@ -520,6 +544,8 @@ proptest! {
         let pack_dir = if spec.wrapped { folder.join("pack") } else { folder.clone() };
         check_folder(&root, &pack_dir, &spec);
         let result = add(&folder, &data, false, LIMITS).map(|a| a.dir);
+        let shares_outside = root.outside().join("secret.py").metadata().unwrap().nlink() > 1;
+        prop_assert!(!(shares_outside && result.is_ok()), "a hard link to a file outside was installed");
         assert_contained(&root, &before, &result);
 
         let archive = write_archive(&root, &spec);
@@ -569,7 +595,7 @@ fn each_kind_of_hostile_archive_gets_a_clear_refusal() {
                 name: Name::Plain("big.txt".into()),
                 size: 200_000,
             }],
-            "larger than",
+            "a pack file of 195.3 KiB: at most 64.0 KiB per pack file",
         ),
         (vec![Item::Deep(10)], "nested more than"),
         (
@@ -579,7 +605,7 @@ fn each_kind_of_hostile_archive_gets_a_clear_refusal() {
                     size: 1,
                 })
                 .collect(),
-            "more than 40 files",
+            "more than 40 pack files (the limit): too many",
         ),
         (
             (0..6)
@@ -588,7 +614,7 @@ fn each_kind_of_hostile_archive_gets_a_clear_refusal() {
                     size: 60_000,
                 })
                 .collect(),
-            "unpacks to more than",
+            "of pack files in total (the limit)",
         ),
         (
             vec![Item::Lesson {

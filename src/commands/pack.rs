@@ -38,18 +38,28 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
         }
         PackAction::Add { path, replace } => {
             let data = pack::data_dir()?;
-            let added =
-                pack::install::add(&path, &data, replace, pack::install::Limits::default())?;
+            // Ctrl-C or a kill stops the copy and removes what was staged.
+            let interrupt = pack::install::Interrupt::on_signals();
+            let added = pack::install::add_until(
+                &path,
+                &data,
+                replace,
+                pack::install::Limits::default(),
+                &interrupt,
+            )?;
+            for dir in &added.cleaned {
+                println!("removed {}, left by an interrupted pack add", dir.display());
+            }
             for warning in &added.warnings {
                 println!("warning: {warning}");
             }
             let replaced = added.replaced.map_or(String::new(), |v| {
-                format!(" (replacing version {})", sanitize::line(&v))
+                format!(" (replacing version {})", sanitize::field(&v, 40))
             });
             println!(
                 "installed {} {}{replaced}: {} lesson(s) in {}",
                 added.manifest.name,
-                sanitize::line(&added.manifest.version),
+                sanitize::field(&added.manifest.version, 40),
                 added.lessons,
                 added.dir.display()
             );
@@ -70,16 +80,16 @@ pub fn run(action: PackAction) -> Result<ExitCode, String> {
                 println!("{:<width$}  {:<10}  lessons  title", "name", "version");
                 for p in &packs {
                     println!(
-                        "{:<width$}  {:<10}  {:>7}  {}",
+                        "{:<width$}  {}  {:>7}  {}",
                         p.manifest.name,
-                        sanitize::line(&p.manifest.version),
+                        sanitize::pad(&p.manifest.version, 10),
                         p.lessons,
-                        sanitize::line(p.manifest.title())
+                        sanitize::field(p.manifest.title(), 80)
                     );
                 }
             }
             for problem in problems {
-                eprintln!("damaged pack: {}", sanitize::line(&problem));
+                eprintln!("damaged pack: {}", sanitize::field(&problem, 300));
             }
         }
         PackAction::Remove { name } => {

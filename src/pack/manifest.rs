@@ -51,18 +51,21 @@ impl Manifest {
             let line = e.span().map_or(1, |s| {
                 1 + text[..s.start.min(text.len())].matches('\n').count()
             });
-            format!("pack.toml:{line}: {}", e.message().trim_end())
+            format!(
+                "pack.toml:{line}: {}",
+                crate::sanitize::field(e.message().trim_end(), 300)
+            )
         })?;
         if !is_valid_name(&manifest.name) {
             return Err(format!(
                 "pack.toml: name {:?} must be 1 to 64 lowercase letters, digits and dashes",
-                manifest.name
+                super::limits::shown(&manifest.name)
             ));
         }
         if version_parts(&manifest.forklab).is_none() {
             return Err(format!(
                 "pack.toml: forklab = {:?} must be a version such as \"0.1\" (the oldest forklab the pack needs)",
-                manifest.forklab
+                super::limits::shown(&manifest.forklab)
             ));
         }
         if manifest.version.trim().is_empty() {

@@ -9,11 +9,16 @@
 //! ```text
 //! DATA/packs/NAME/pack.toml, *.md, examples/, assets/   installed packs
 //! DATA/progress/packs/NAME.toml                         progress per pack
+//! DATA/packs/.adding-PID-XXXXXX/                        a `pack add` at work
 //! ```
 
+pub mod archive;
+pub mod folder;
 pub mod install;
+pub mod limits;
 pub mod manifest;
 pub mod scaffold;
+pub mod staging;
 
 use std::path::{Path, PathBuf};
 
