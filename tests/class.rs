@@ -595,6 +595,25 @@ fn a_server_killed_and_restarted_loses_nothing_and_keeps_its_code() {
     assert_eq!(roster.code, code);
 }
 
+#[test]
+fn a_nickname_with_tricks_is_shown_inert_in_the_teachers_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let teacher = Teacher::start(&dir.path().join("class.jsonl"));
+    let code = teacher.line_with("class code:")["class code: ".len()..].to_string();
+    let address = teacher.address();
+    let mut machine = machine(4);
+    machine.cpu_model = "Intel\u{2066}\u{202e}x\u{200b}".into();
+    let mut eve = Client::new(&address, &code, "\u{202e}eve\u{200b}x", machine).unwrap();
+    eve.join().unwrap();
+    let joined = teacher.line_with("joined:");
+    assert!(joined.contains("⟨U+202E⟩eve⟨U+200B⟩x"), "{joined}");
+    assert!(
+        joined.contains("Intel⟨U+2066⟩⟨U+202E⟩x⟨U+200B⟩"),
+        "{joined}"
+    );
+    assert!(!joined.contains(['\u{202e}', '\u{200b}', '\u{2066}']));
+}
+
 /// Limits the file size of a running process (`prlimit(2)`): its next
 /// write past `bytes` fails part way, as on a full disk.
 fn limit_file_size(pid: u32, bytes: u64) {

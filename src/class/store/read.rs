@@ -1,16 +1,28 @@
 //! Reading a class file back: every whole record kept, whatever damage
 //! sits between them (a line cut short by a full disk or a kill, with
 //! the next record glued to it by an older forklab) dropped and named.
-//! Lines are read under a length cap and the file under a size cap, so a
-//! hostile file costs no more memory than a real one.
+//! Lines are read under a length cap and the file under a `Budget` of
+//! bytes and lines (what the server's caps let a class file grow to), so
+//! a hostile file costs no more memory than a real one.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use super::roster::{Applied, Roster};
 use super::{Record, VERSION};
-use crate::class::limits::{BYTES_PER_CLASS, LINE_BYTES};
+use crate::budget::{Budget, BudgetError, Limits};
+use crate::class::limits::{BYTES_PER_CLASS, LEARNERS_PER_CLASS, LINE_BYTES, RESULTS_PER_CLASS};
+
+/// What reading one class file may take: lines up to `LINE_BYTES` (a
+/// longer one is left out, not held), and in all what the server's caps
+/// let a class file grow to, with room for a thousand damaged lines.
+const BUDGET: Limits = Limits {
+    record: "class file line",
+    per_record_bytes: LINE_BYTES.get(),
+    total_bytes: BYTES_PER_CLASS.get() + LINE_BYTES.get(),
+    items: 1 + LEARNERS_PER_CLASS.get() + RESULTS_PER_CLASS.get() + 1000,
+};
 
 /// Where every record starts: the tag comes first, and inside a JSON
 /// string a quote is escaped, so these bytes only ever begin a record.
@@ -106,14 +118,8 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<(
 pub fn read(path: &Path) -> Result<(Roster, Damage), String> {
     let name = path.display();
     let file = File::open(path).map_err(|e| format!("cannot open {name}: {e}"))?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let most = BYTES_PER_CLASS.get() + LINE_BYTES.get();
-    if size > most {
-        return Err(format!(
-            "{name}: {size} bytes, larger than any class file forklab writes ({most})"
-        ));
-    }
-    let mut reader = BufReader::new(file.take(most + 1));
+    let mut reader = BufReader::new(file);
+    let mut budget = Budget::new(BUDGET);
     let mut roster = Roster::default();
     let mut damage = Damage::default();
     let mut line = Vec::new();
@@ -126,6 +132,18 @@ pub fn read(path: &Path) -> Result<(Roster, Damage), String> {
             break;
         }
         number += 1;
+        // A line over its limit is left out below, but still counts.
+        let taken = match budget.take_record(read as u64) {
+            Err(BudgetError::Record { .. }) => budget
+                .take_items(1)
+                .and_then(|()| budget.take_bytes(read as u64)),
+            taken => taken,
+        };
+        if let Err(over) = taken {
+            return Err(format!(
+                "{name}:{number}: {over}: larger than any class file forklab writes"
+            ));
+        }
         if !ended {
             damage.torn_tail = Some(Dropped {
                 line: number,

@@ -210,3 +210,16 @@ fn a_full_disk_loses_no_acknowledged_record_and_leaves_no_half_line() {
     let (roster, damage) = read(&path).unwrap();
     assert_eq!((roster.results(), damage.is_empty()), (3, true));
 }
+
+#[test]
+fn a_file_larger_than_any_class_is_refused_without_holding_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.jsonl");
+    drop(ClassFile::open_or_create(&path, "ABC234").unwrap());
+    let mut bytes = std::fs::read(&path).unwrap();
+    // A million one-byte lines: more lines than any class has.
+    bytes.extend(std::iter::repeat_n(*b"x\n", 1_000_000).flatten());
+    std::fs::write(&path, &bytes).unwrap();
+    let err = read(&path).unwrap_err();
+    assert!(err.contains("class file lines (the limit)"), "{err}");
+}
