@@ -118,12 +118,13 @@ fn the_fixture_solution_passes_and_its_starter_fails() {
     assert!(report.passed, "{report:#?}");
     assert_eq!(outcomes(&report), [Outcome::Passed; 6], "{report:#?}");
     assert!(
-        report.verdicts[3].reason.starts_with("2 workers seen"),
+        report.verdicts[3].reason.contains("forked from the master"),
         "{report:#?}"
     );
+    // The evidence of each method, from the processes themselves.
     let methods = &report.verdicts[4].reason;
     assert!(
-        methods.starts_with("passed under fork, spawn"),
+        methods.starts_with("passed under fork (") && methods.contains("started by spawn"),
         "{report:#?}"
     );
 
@@ -393,6 +394,33 @@ fn practice_commands_init_check_hint_and_solution() {
     let (code, out, _) = run(&["practice", "hint", "pool-squares"]);
     assert_eq!(code, Some(0));
     assert!(out.starts_with("Hint 1 of 2:"), "{out}");
+    // The last hint says so, and so does asking again.
+    let (_, out, _) = run(&["practice", "hint", "pool-squares"]);
+    assert!(
+        out.starts_with("Hint 2 of 2:") && out.contains("That was the last hint: no more hints"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["practice", "hint", "pool-squares"]);
+    assert!(out.contains("That was already the last hint"), "{out}");
+
+    // `--file` records the verdict in progress, as the TUI does.
+    let elsewhere = dir.path().join("elsewhere.py");
+    std::fs::copy(
+        fixture_dir().join("exercises/solutions/pool_squares.py"),
+        &elsewhere,
+    )
+    .unwrap();
+    let (code, out, _) = run(&[
+        "practice",
+        "check",
+        "pool-squares",
+        "--file",
+        "elsewhere.py",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    let (_, out, _) = run(&["practice", "list"]);
+    let row = out.lines().find(|l| l.contains("pool-squares")).unwrap();
+    assert!(row.contains("passed"), "{out}");
 
     let solution = fixture_dir().join("exercises/solutions/pool_squares.py");
     std::fs::copy(&solution, &mine).unwrap();
@@ -400,6 +428,13 @@ fn practice_commands_init_check_hint_and_solution() {
     assert_eq!(code, Some(0), "{out}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["passed"], true);
+    assert_eq!(json["verdict"], "pass");
+    assert_eq!(json["reason"], "every check passed");
+    assert!(
+        json["file"].as_str().unwrap().ends_with("pool_squares.py"),
+        "{out}"
+    );
+    assert!(json["load"].is_number() || json["load"].is_null(), "{out}");
     assert_eq!(json["verdicts"].as_array().unwrap().len(), 6);
     assert_eq!(json["verdicts"][3]["outcome"], "passed");
 
@@ -408,7 +443,7 @@ fn practice_commands_init_check_hint_and_solution() {
     assert!(out.contains("multiprocessing.Pool(2)"), "{out}");
     let (_, out, _) = run(&["practice", "list"]);
     let row = out.lines().find(|l| l.contains("pool-squares")).unwrap();
-    assert!(row.contains("passed") && row.contains("1/2"), "{out}");
+    assert!(row.contains("passed") && row.contains("2/2"), "{out}");
     assert!(!row.contains("solution seen"), "{out}");
 
     std::fs::remove_file(&mine).unwrap();

@@ -300,7 +300,10 @@ mod tests {
 
     #[test]
     fn each_method_is_told_from_the_processes() {
-        let forked = family(&[entry(12, 11, "python3 -u s.py"), entry(13, 11, "python3 -u s.py")]);
+        let forked = family(&[
+            entry(12, 11, "python3 -u s.py"),
+            entry(13, 11, "python3 -u s.py"),
+        ]);
         let evidence = MethodEvidence::of(&forked);
         assert!(evidence.shows(StartMethod::Fork), "{evidence:?}");
         assert!(!evidence.shows(StartMethod::Spawn));
@@ -324,6 +327,49 @@ mod tests {
     }
 
     #[test]
+    fn a_process_is_what_it_is_now() {
+        // The forkserver seen first as the master's forked copy holding its
+        // listening socket, then exec'd; its child seen first holding the
+        // inherited socket, then not.
+        let mut log = FamilyLog::new(10, 11);
+        let guard = ProcessInfo {
+            name: "forklab".into(),
+            ..entry(10, 1, "forklab guard -- python3 -u s.py")
+        };
+        let master = entry(11, 10, "python3 -u s.py");
+        let serving = |e: ProcessInfo| ProcessInfo { serves: true, ..e };
+        log.record(
+            Duration::ZERO,
+            &[
+                guard.clone(),
+                master.clone(),
+                serving(entry(12, 11, "python3 -u s.py")),
+            ],
+        );
+        log.record(
+            Duration::from_millis(25),
+            &[
+                guard.clone(),
+                master.clone(),
+                serving(entry(12, 11, SERVER)),
+                serving(entry(13, 12, SERVER)),
+            ],
+        );
+        log.record(
+            Duration::from_millis(50),
+            &[
+                guard,
+                master,
+                serving(entry(12, 11, SERVER)),
+                entry(13, 12, SERVER),
+            ],
+        );
+        let evidence = MethodEvidence::of(&log);
+        assert!(evidence.shows(StartMethod::Forkserver), "{evidence:?}");
+        assert_eq!(evidence.describe(), "1 worker forked by the forkserver");
+    }
+
+    #[test]
     fn shares_leave_the_start_up_aside() {
         let shares = Shares {
             master: 1.0 + MASTER_ALLOWANCE,
@@ -332,7 +378,10 @@ mod tests {
             worker_count: 2,
         };
         assert!((shares.worker_share() - 0.1 / 1.1).abs() < 1e-9);
-        assert_eq!(shares.describe(), "master 91% of 1.10 s CPU time, 2 workers 9%");
+        assert_eq!(
+            shares.describe(),
+            "master 91% of 1.10 s CPU time, 2 workers 9%"
+        );
         assert_eq!(Shares::default().worker_share(), 0.0);
     }
 

@@ -80,10 +80,15 @@ impl FamilyLog {
                     // An ending process loses its command line (the
                     // sample then shows its bare name): keep the one seen.
                     if entry.state != 'Z' && entry.command != entry.name {
-                        // A new command line is an exec: a process first
-                        // seen as a forked copy of its parent became the
-                        // tracker, the forkserver or a spawned worker.
-                        if seen.cmdline != cmdline && seen.role == Role::Worker {
+                        // What a worker (or server) is, is what it is now:
+                        // a process first seen as a forked copy of its
+                        // parent may exec into the tracker, the forkserver
+                        // or a spawned worker; a Manager's server is known
+                        // once it listens (a spawned one only after
+                        // starting up); a forkserver's child holds the
+                        // server's listening socket for its first moments
+                        // and is a worker once it closes it.
+                        if matches!(seen.role, Role::Worker | Role::Manager) {
                             seen.role = role;
                         }
                         seen.cmdline = cmdline;
