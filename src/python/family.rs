@@ -93,11 +93,6 @@ impl FamilyLog {
                         }
                         seen.cmdline = cmdline;
                     }
-                    // A Manager's server is known once it listens, which a
-                    // spawned one does only after starting up.
-                    if role == Role::Manager {
-                        seen.role = role;
-                    }
                 }
                 None => self.processes.push(SeenProcess {
                     pid: entry.pid,
