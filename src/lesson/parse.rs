@@ -1,6 +1,9 @@
 //! Splitting a lesson file into TOML front matter and Markdown body.
 
+use std::borrow::Cow;
+
 use super::model::{FrontMatter, Lesson, Problem};
+use crate::sanitize;
 
 const FENCE: &str = "+++";
 
@@ -79,6 +82,7 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Problem> {
     if meta.title.trim().is_empty() {
         return Err(problem(key_line("title"), "title is empty".into()));
     }
+    let meta = shown(meta);
     let body = &text[body_start..];
     if let Some((line, size)) = oversized_block(body) {
         return Err(problem(
@@ -173,12 +177,49 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The front matter's words as forklab shows them (titles, summary,
+/// hints, prompts): a pack is outside text, sanitized once here, as the
+/// body is when rendered, so every list, popup, status bar and command
+/// shows a trick alike (`⟨U+202E⟩`) and none reaches the terminal.
+fn shown(mut meta: FrontMatter) -> FrontMatter {
+    fn line(s: &mut String) {
+        if let Cow::Owned(shown) = sanitize::line(s) {
+            *s = shown;
+        }
+    }
+    fn text(s: &mut String) {
+        if let Cow::Owned(shown) = sanitize::text(s) {
+            *s = shown;
+        }
+    }
+    line(&mut meta.title);
+    line(&mut meta.summary);
+    for example in &mut meta.examples {
+        line(&mut example.title);
+    }
+    for exercise in &mut meta.exercises {
+        line(&mut exercise.title);
+        exercise.hints.iter_mut().for_each(text);
+        exercise.predict.iter_mut().for_each(text);
+    }
+    meta
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const GOOD: &str =
         "+++\nid = \"intro\"\ntitle = \"Intro\"\npart = 1\norder = 0\n+++\n# Hello\n\nBody.\n";
+
+    #[test]
+    fn titles_summaries_and_hints_are_shown_through_the_sanitizer() {
+        let text = "+++\nid = \"a\"\ntitle = \"A\\u202Eevil\\u001B]0;t\\u0007\"\npart = 1\norder = 0\nsummary = \"s\\u2028\"\n\n[[examples]]\nid = \"e\"\nfile = \"e.py\"\ntitle = \"E\\u200D\"\n+++\nbody\n";
+        let lesson = parse_lesson("a.md", text).unwrap();
+        assert_eq!(lesson.meta.title, "A⟨U+202E⟩evil␛]0;t␇");
+        assert_eq!(lesson.meta.summary, "s⟨U+2028⟩");
+        assert_eq!(lesson.meta.examples[0].title, "E⟨U+200D⟩");
+    }
 
     #[test]
     fn parses_front_matter_and_body() {
