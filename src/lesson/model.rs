@@ -168,10 +168,10 @@ pub struct Hidden {
 #[serde(deny_unknown_fields)]
 pub struct HiddenArg {
     /// A whole number in `[low, high]`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_pair")]
     pub int: Option<[i64; 2]>,
     /// A number in `[low, high]`, written with two decimals.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_pair")]
     pub float: Option<[f64; 2]>,
     /// One of these words.
     #[serde(default)]
@@ -180,8 +180,33 @@ pub struct HiddenArg {
     #[serde(default)]
     pub value: Option<String>,
     /// `[low, high]`: that many arguments of this kind (default one).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "some_pair")]
     pub count: Option<[u32; 2]>,
+}
+
+/// `[low, high]`, exactly two values (serde alone would take the first
+/// two of a longer list and say nothing).
+fn pair<'de, D, T>(deserializer: D) -> Result<[T; 2], D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Copy,
+{
+    let values = Vec::<T>::deserialize(deserializer)?;
+    match values[..] {
+        [low, high] => Ok([low, high]),
+        _ => Err(serde::de::Error::invalid_length(
+            values.len(),
+            &"two values, [low, high]",
+        )),
+    }
+}
+
+fn some_pair<'de, D, T>(deserializer: D) -> Result<Option<[T; 2]>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Copy,
+{
+    pair(deserializer).map(Some)
 }
 
 /// A generated text folder put where the script reads a `data` folder.
@@ -191,8 +216,10 @@ pub struct HiddenCorpus {
     /// The `data` folder it replaces; its files give the words.
     pub folder: String,
     /// `[low, high]`: how many `.txt` files.
+    #[serde(deserialize_with = "pair")]
     pub files: [u32; 2],
     /// `[low, high]`: words per file.
+    #[serde(deserialize_with = "pair")]
     pub words: [u32; 2],
 }
 

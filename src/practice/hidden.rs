@@ -418,6 +418,20 @@ mod tests {
     }
 
     #[test]
+    fn a_range_is_exactly_two_values() {
+        for bad in [
+            "args = [{ int = [1, 2, 3] }]",
+            "args = [{ float = [0.5] }]",
+            "args = [{ one_of = [\"a\"], count = [] }]",
+            "corpus = { folder = \"c\", files = [1, 2, 3], words = [1, 2] }",
+        ] {
+            let err = toml::from_str::<Hidden>(bad).unwrap_err().to_string();
+            assert!(err.contains("two values, [low, high]"), "{bad}: {err}");
+        }
+        assert!(toml::from_str::<Hidden>("args = [{ int = [1, 2], count = [0, 3] }]").is_ok());
+    }
+
+    #[test]
     fn a_corpus_is_drawn_from_the_pool_within_its_ranges() {
         let pool: Vec<String> = "the ants, they carry; crumbs home.\nquietly"
             .split_whitespace()
