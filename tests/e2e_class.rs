@@ -109,3 +109,50 @@ fn a_learners_run_appears_on_the_teachers_class_view() {
         String::from_utf8_lossy(&refused.stderr)
     );
 }
+
+/// A server that answers every request with `status` and `error`, as a
+/// hostile or mistyped address might.
+fn lying_server(status: u16, error: &str) -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let body = serde_json::json!({ "ok": false, "error": error }).to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let mut request = [0u8; 8192];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} No\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_servers_error_text_reaches_the_learners_terminal_inert() {
+    let home = tempfile::tempdir().unwrap();
+    let tricks = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}evil\u{2028}x";
+    let addr = lying_server(403, tricks);
+    let learner = Command::new(env!("CARGO_BIN_EXE_forklab"))
+        .args(["run", "--workers", "1", "--tasks", "2", "--join"])
+        .arg(addr.to_string())
+        .args(["ABC234", "--nickname", "ana"])
+        .env("FORKLAB_HOME", home.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&learner.stderr);
+    assert!(said.contains("not sent to the class"), "{said}");
+    assert!(said.contains("␛]0;pwned␇␛[2J"), "{said}");
+    assert!(said.contains("⟨U+202E⟩evil⟨U+2028⟩x"), "{said}");
+    for raw in ['\u{1b}', '\u{7}', '\u{202e}', '\u{2028}'] {
+        assert!(
+            !said.contains(raw),
+            "{raw:?} reached the terminal: {said:?}"
+        );
+    }
+}
