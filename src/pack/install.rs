@@ -76,7 +76,9 @@ pub fn add_until(
     drop(set);
     interrupt.check()?;
     let dest = packs.join(&manifest.name);
+    durable(&root)?;
     let replaced = put_in_place(&root, &dest, &manifest, replace, staging.path())?;
+    durable(&packs)?;
     Ok(Added {
         manifest,
         dir: dest,
@@ -149,6 +151,15 @@ fn refuse_problems(set: &LessonSet, manifest: &Manifest) -> Result<(), String> {
             String::new()
         }
     ))
+}
+
+/// Flushes the file system holding `dir` to disk: the staged files before
+/// the rename, the rename before "installed" is printed (a crash just
+/// after would otherwise leave a pack of empty files).
+fn durable(dir: &Path) -> Result<(), String> {
+    std::fs::File::open(dir)
+        .and_then(|folder| Ok(rustix::fs::syncfs(&folder)?))
+        .map_err(|e| format!("cannot write {} to disk: {e}", dir.display()))
 }
 
 /// Renames the staged pack to `dest`. An installed pack is swapped with

@@ -25,6 +25,10 @@ use std::path::{Path, PathBuf};
 use crate::lesson::{LessonSet, Origin};
 pub use manifest::Manifest;
 
+/// The widest a course's title is shown (a pack's title is one line,
+/// however long its `pack.toml` makes it).
+const TITLE_WIDTH: usize = 80;
+
 /// The folder holding installed packs, inside the data folder.
 pub fn packs_dir(data: &Path) -> PathBuf {
     data.join("packs")
@@ -139,7 +143,10 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
     if let Some(data) = crate::progress::data_dir() {
         for pack in list(&data).0 {
             courses.push(Course {
-                title: format!("{} (pack)", crate::sanitize::text(pack.manifest.title())),
+                title: format!(
+                    "{} (pack)",
+                    crate::sanitize::field(pack.manifest.title(), TITLE_WIDTH)
+                ),
                 origin: Origin::Dir(pack.dir),
             });
         }
@@ -163,7 +170,7 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
             courses.push(Course {
                 title: format!(
                     "Folder {}",
-                    crate::sanitize::text(&dir.display().to_string())
+                    crate::sanitize::field(&dir.display().to_string(), TITLE_WIDTH)
                 ),
                 origin: current.clone(),
             });
