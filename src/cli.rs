@@ -265,7 +265,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if args.engine == Some(commands::run::EngineArg::Dask) && args.scheduler.is_none() {
                 let settings = globals.settings();
                 for problem in &settings.problems {
-                    eprintln!("forklab: {problem}");
+                    eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
                 }
                 args.scheduler = settings.dask_scheduler.value;
             }
@@ -291,7 +291,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Example { mut action }) => {
             let settings = globals.settings();
             for problem in &settings.problems {
-                eprintln!("forklab: {problem}");
+                eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
             }
             // The file's Python, when no flag or variable names one (the
             // interpreter search reads the variable itself).

@@ -15,6 +15,7 @@ use crate::monitor::live::FamilySampler;
 use crate::python::{
     EndCause, Exited, FamilyLog, Interpreter, PyEvent, RunRequest, StartMethod, Started, Stream,
 };
+use crate::sanitize;
 
 /// How often the process family is sampled while a script runs.
 pub const SAMPLE_EVERY: Duration = Duration::from_millis(50);
@@ -95,7 +96,7 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
                 } else {
                     format!("{} (needs {})", e.title, e.requires.join(", "))
                 };
-                [l.meta.id.clone(), e.id.clone(), args, title]
+                [&l.meta.id, &e.id, &args, &title].map(|cell| sanitize::line(cell).into_owned())
             })
         })
         .collect();
@@ -103,18 +104,20 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
     let width = |col: usize| {
         rows.iter()
             .chain([&header])
-            .map(|r| r[col].chars().count())
+            .map(|r| sanitize::width(&r[col]))
             .max()
             .unwrap_or(0)
     };
-    let (w0, w1, w2) = (width(0), width(1), width(2));
+    let widths = [width(0), width(1), width(2)];
     let mut out = std::io::stdout().lock();
     for row in std::iter::once(&header).chain(&rows) {
-        let line = format!(
-            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
-            row[0], row[1], row[2], row[3]
-        );
-        let _ = writeln!(out, "{}", crate::sanitize::text(line.trim_end()));
+        let mut line = String::new();
+        for (cell, w) in row.iter().zip(widths) {
+            line.push_str(&sanitize::pad(cell, w));
+            line.push_str("  ");
+        }
+        line.push_str(&row[3]);
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     if rows.is_empty()
         && let Some(id) = lesson

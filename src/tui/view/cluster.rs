@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 use super::super::lab::LabView;
 use super::super::theme::Theme;
 use crate::lab::engine::dask::ClusterWorker;
+use crate::sanitize;
 
 /// `51M`, `12G`
 fn size(bytes: u64) -> String {
@@ -66,7 +67,7 @@ pub fn draw(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         .scheduler
         .as_deref()
         .map_or("LocalCluster", |s| s.as_str());
-    let title = format!(" Dask cluster: {scheduler} ");
+    let title = format!(" Dask cluster: {} ", sanitize::field(scheduler, 60));
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.pane_border())
@@ -81,8 +82,9 @@ pub fn draw(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
             .saturating_sub(16 + suffix.chars().count())
             .clamp(3, 30);
         lines.push(Line::from(vec![
+            // The scheduler's words: shown visibly, in 15 columns.
             Span::styled(
-                format!("{host:<15.15} "),
+                format!("{} ", sanitize::pad(host, 15)),
                 t.dim().add_modifier(Modifier::BOLD),
             ),
             Span::styled(bar(*load, bar_width), t.load((load * 100.0) as f32)),
@@ -117,7 +119,7 @@ pub fn draw(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         let address = w.address.split_once("://").map_or(&*w.address, |(_, a)| a);
         Row::new(vec![
             Cell::from(index.map_or("-".into(), |i| format!("w{}", i + 1))).style(colour),
-            Cell::from(address.to_string()).style(colour),
+            Cell::from(sanitize::field(address, 40)).style(colour),
             Cell::from(format!("{:>3}", w.nthreads)),
             Cell::from(format!("{}/{}", size(w.used), size(w.mem))),
             Cell::from(format!("{:>5}", w.running)),
@@ -175,5 +177,39 @@ mod tests {
         assert_eq!(bar(0.5, 4), "██░░");
         assert_eq!(size(0), "-");
         assert_eq!(size(50 << 20), "50M");
+    }
+
+    #[test]
+    fn a_schedulers_host_names_are_shown_visibly_in_aligned_columns() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let mut lab = LabView::new(2);
+        lab.cluster = sanitize::TRICKS
+            .iter()
+            .map(|(_, raw, _)| worker(raw, 50.0, 1))
+            .collect();
+        let (width, height) = (70, 60);
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| draw(&Theme::default(), &lab, f, f.area()))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        let mut bars = Vec::new();
+        for y in 0..height {
+            let (mut row, mut x) = (String::new(), 0);
+            while x < width {
+                let symbol = buffer[(x, y)].symbol();
+                if symbol == "█" && !row.ends_with('█') {
+                    bars.push(sanitize::width(&row));
+                }
+                row.push_str(symbol);
+                x += sanitize::width(symbol).max(1) as u16;
+            }
+            assert!(sanitize::is_safe(&row), "raw in {row:?}");
+            assert_eq!(sanitize::width(&row), usize::from(width), "{row:?}");
+        }
+        // Every host's bar starts in the same column.
+        assert_eq!(bars.len(), sanitize::TRICKS.len(), "{bars:?}");
+        assert!(bars.iter().all(|&b| b == bars[0]), "{bars:?}");
     }
 }
