@@ -96,8 +96,9 @@ fn stage(
     limits: Limits,
     interrupt: &Interrupt,
 ) -> Result<(), String> {
-    let meta = std::fs::symlink_metadata(source)
-        .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    // The path the user named may be a link (`packs/current`): followed.
+    let meta =
+        std::fs::metadata(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
     let mut budget = Budget::new(limits);
     if meta.is_dir() {
         let root = source

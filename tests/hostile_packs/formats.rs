@@ -237,8 +237,11 @@ fn a_hard_link_in_a_folder_pack_is_copied_only_when_all_its_names_are_inside() {
     std::fs::write(pack.join("1.md"), lesson_text(1, b"# One\n", None)).unwrap();
     std::fs::write(pack.join("data/a.txt"), "shared inside").unwrap();
     std::fs::hard_link(pack.join("data/a.txt"), pack.join("data/b.txt")).unwrap();
+    // Named through a link to the folder, as `packs/current` might be.
+    let named = root.root.join("src/current");
+    std::os::unix::fs::symlink(&pack, &named).unwrap();
     let before = root.outside_listing();
-    let result = add(&pack, &data, false, LIMITS).map(|a| a.dir);
+    let result = add(&named, &data, false, LIMITS).map(|a| a.dir);
     let dir = result.as_ref().unwrap().clone();
     for name in ["data/a.txt", "data/b.txt"] {
         assert_eq!(std::fs::read(dir.join(name)).unwrap(), b"shared inside");
