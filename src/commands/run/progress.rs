@@ -54,13 +54,17 @@ impl Progress {
                 if self.terminal {
                     let _ = write!(err, "\r\x1b[K");
                 }
-                let _ = writeln!(err, "forklab run: {notice}");
+                let _ = writeln!(err, "forklab run: {}", crate::sanitize::line(notice));
             }
             LabEvent::WorkerCrashed(crash) => {
                 if self.terminal {
                     let _ = write!(err, "\r\x1b[K");
                 }
-                let _ = writeln!(err, "forklab run: {crash}");
+                let _ = writeln!(
+                    err,
+                    "forklab run: {}",
+                    crate::sanitize::line(&crash.to_string())
+                );
             }
             LabEvent::RunFinished(_) | LabEvent::RunFailed(_) if self.terminal => {
                 let _ = write!(err, "\r\x1b[K");

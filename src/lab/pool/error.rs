@@ -47,7 +47,8 @@ impl fmt::Display for Crash {
             )?,
         }
         if let Some(line) = self.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
-            write!(f, ": {}", line.trim())?;
+            // A worker's own words: shown, never obeyed.
+            write!(f, ": {}", crate::sanitize::line(line.trim()))?;
         }
         Ok(())
     }
@@ -114,4 +115,30 @@ fn no_workers_message(tasks_left: usize, tasks: usize, crashes: &[Crash]) -> Str
         m.push_str(&format!("\n  and {} more", crashes.len() - 3));
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workers_stderr_is_shown_visibly() {
+        for (name, raw, shown) in crate::sanitize::TRICKS {
+            if raw.contains('\n') {
+                continue;
+            }
+            let crash = Crash {
+                worker: 1,
+                pid: 7,
+                exit: Exit::Code(1),
+                at: Duration::ZERO,
+                requeued: 0..0,
+                before_ready: false,
+                stderr: format!("x {raw} end\n"),
+            };
+            let text = crash.to_string();
+            assert!(crate::sanitize::is_safe(&text), "{name}: {text:?}");
+            assert!(text.contains(shown), "{name}: {text:?}");
+        }
+    }
 }

@@ -181,7 +181,8 @@ fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>
             t.good(),
         )
     } else if let Some(message) = &lab.message {
-        Line::styled(message.clone(), t.bad())
+        // A driver's or a trace's words: outside text.
+        Line::styled(crate::sanitize::line(message).into_owned(), t.bad())
     } else if lab.measured.is_empty() {
         Line::styled(
             format!(
