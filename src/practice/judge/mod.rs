@@ -159,7 +159,7 @@ pub fn label(check: &Check, cores: usize) -> String {
             format!("prints {}", what.join(", "))
         }
         Check::SameResult {} => "same result as the reference".into(),
-        Check::Hidden {} => "right on inputs you have not seen".into(),
+        Check::Hidden {} => super::hidden::LABEL.into(),
         Check::Code {
             must_call, forbid, ..
         } => super::code::label(must_call, forbid),
