@@ -68,6 +68,16 @@ pub struct Globals {
     #[arg(long, global = true, value_name = "NAME")]
     pub nickname: Option<String>,
 
+    /// The most processes a script (an example, a practice run) may hold
+    /// at once [default: 8 per core, at least 64; over $FORKLAB_MAX_PROCESSES and the config file].
+    #[arg(long, global = true, value_name = "N", value_parser = parse_processes)]
+    pub max_processes: Option<u64>,
+
+    /// The most memory a script's processes may use together, e.g. 2GiB
+    /// [default: a quarter of the RAM; over $FORKLAB_MAX_MEMORY and the config file].
+    #[arg(long, global = true, value_name = "SIZE", value_parser = config::parse_size)]
+    pub max_memory: Option<u64>,
+
     /// `python` came from the config file, not `--python` (for messages).
     #[arg(skip)]
     pub python_from_file: bool,
@@ -75,6 +85,17 @@ pub struct Globals {
 
 fn parse_theme(text: &str) -> Result<ThemeName, String> {
     text.parse()
+}
+
+fn parse_processes(text: &str) -> Result<u64, String> {
+    let n: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of processes"))?;
+    if n < config::MIN_PROCESSES {
+        return Err(format!("at least {} processes", config::MIN_PROCESSES));
+    }
+    Ok(n)
 }
 
 fn parse_refresh(text: &str) -> Result<Duration, String> {
@@ -89,11 +110,16 @@ impl Globals {
     /// The settings: these flags over the environment, the config file
     /// and the defaults.
     pub fn settings(&self) -> Settings {
-        config::load(&Flags {
+        let settings = config::load(&Flags {
             theme: self.theme,
             refresh: self.refresh,
             python: self.python.clone(),
-        })
+            max_processes: self.max_processes,
+            max_memory: self.max_memory,
+        });
+        // The limits every script run from here gets (`config::limits`).
+        config::choose_limits(settings.limits());
+        settings
     }
 
     /// The Python named by `--python` or the config file, and which.

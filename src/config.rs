@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::lab::engine::dask::{SCHEDULER_VAR, parse_scheduler};
 use crate::monitor::{DEFAULT_INTERVAL, INTERVALS};
+use crate::os::contain::Limits;
 use crate::python::StartMethod;
 
 /// Names the config file, over the usual place.
@@ -25,6 +26,12 @@ pub const THEME_VAR: &str = "FORKLAB_THEME";
 pub const NO_COLOR_VAR: &str = "NO_COLOR";
 /// Chooses the Python, over the file (the interpreter module reads it too).
 pub const PYTHON_VAR: &str = crate::python::interpreter::ENV_VAR;
+
+/// The most processes a learner's script (an example, a practice run) may
+/// hold at once, over the file.
+pub const MAX_PROCESSES_VAR: &str = "FORKLAB_MAX_PROCESSES";
+/// The most memory it may use (`6GiB`, `512MiB`, bytes), over the file.
+pub const MAX_MEMORY_VAR: &str = "FORKLAB_MAX_MEMORY";
 
 /// The themes, in the order the theme key cycles through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -144,6 +151,8 @@ pub struct Flags {
     pub theme: Option<ThemeName>,
     pub refresh: Option<Duration>,
     pub python: Option<PathBuf>,
+    pub max_processes: Option<u64>,
+    pub max_memory: Option<u64>,
 }
 
 /// The config file as found on disk (or not).
@@ -176,6 +185,8 @@ struct FileSettings {
     python: Option<PathBuf>,
     start_method: Option<toml::Spanned<String>>,
     dask_scheduler: Option<toml::Spanned<String>>,
+    max_processes: Option<toml::Spanned<u64>>,
+    max_memory: Option<toml::Spanned<String>>,
 }
 
 /// Every setting, resolved.
@@ -192,6 +203,11 @@ pub struct Settings {
     /// The dask engine's scheduler, `tcp://HOST:PORT`; `None`: a
     /// LocalCluster for each run.
     pub dask_scheduler: Setting<Option<String>>,
+    /// The hard limits on a script's family (examples, practice runs):
+    /// processes at once, and bytes of memory. Defaults:
+    /// [`default_limits`].
+    pub max_processes: Setting<u64>,
+    pub max_memory: Setting<u64>,
     pub file: File,
     /// What went wrong on the way (a bad file, a bad variable), for a
     /// notice on screen or a line on stderr.
@@ -209,6 +225,14 @@ impl Settings {
             Source::Env(_) | Source::Default => return None,
         };
         self.python.value.clone().map(|p| (p, source))
+    }
+
+    /// The limits on a script's family.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            processes: self.max_processes.value,
+            memory: self.max_memory.value,
+        }
     }
 
     /// The refresh as an index into [`INTERVALS`] (what the TUI keeps).
@@ -334,6 +358,31 @@ pub fn resolve(
         }
     }
 
+    let defaults = default_limits();
+    let mut max_processes = Setting::default(defaults.processes);
+    max_processes.over(file.max_processes.map(|n| *n.get_ref()), Source::File);
+    if let Some(value) = set(MAX_PROCESSES_VAR) {
+        match value.trim().parse().map_err(|_| ()).and_then(|n| check_processes(n).map_err(drop)) {
+            Ok(n) => max_processes.over(Some(n), Source::Env(MAX_PROCESSES_VAR)),
+            Err(()) => problems.push(format!(
+                "${MAX_PROCESSES_VAR}: {value:?} is not a number from {MIN_PROCESSES}; ignored"
+            )),
+        }
+    }
+    max_processes.over(flags.max_processes, Source::Flag("--max-processes"));
+    let mut max_memory = Setting::default(defaults.memory);
+    max_memory.over(
+        file.max_memory.and_then(|m| parse_size(m.get_ref()).ok()),
+        Source::File,
+    );
+    if let Some(value) = set(MAX_MEMORY_VAR) {
+        match parse_size(&value) {
+            Ok(bytes) => max_memory.over(Some(bytes), Source::Env(MAX_MEMORY_VAR)),
+            Err(e) => problems.push(format!("${MAX_MEMORY_VAR}: {e}; ignored")),
+        }
+    }
+    max_memory.over(flags.max_memory, Source::Flag("--max-memory"));
+
     Settings {
         theme,
         colour,
@@ -341,6 +390,8 @@ pub fn resolve(
         python,
         start_method,
         dask_scheduler,
+        max_processes,
+        max_memory,
         file: File {
             path,
             found_by,
@@ -351,13 +402,79 @@ pub fn resolve(
 }
 
 /// The keys the file holds, as `forklab config set` names them.
-pub const KEYS: [&str; 5] = [
+pub const KEYS: [&str; 7] = [
     "theme",
     "refresh_ms",
     "python",
     "start_method",
     "dask_scheduler",
+    "max_processes",
+    "max_memory",
 ];
+
+/// The fewest processes and least memory a limit may allow: Python itself
+/// needs them.
+pub const MIN_PROCESSES: u64 = 4;
+pub const MIN_MEMORY: u64 = 32 << 20;
+
+/// The limits when nothing sets them: the practice cap on processes
+/// ([`crate::practice::observe::process_cap`]) and a quarter of the RAM.
+pub fn default_limits() -> Limits {
+    let kind = sysinfo::RefreshKind::nothing()
+        .with_memory(sysinfo::MemoryRefreshKind::nothing().with_ram());
+    let ram = sysinfo::System::new_with_specifics(kind).map_or(0, |s| s.total_memory());
+    Limits {
+        processes: crate::practice::observe::process_cap(crate::practice::usable_cores()) as u64,
+        memory: if ram == 0 { 4 << 30 } else { (ram / 4).max(MIN_MEMORY) },
+    }
+}
+
+/// The limits this process gives the scripts it runs: chosen once by the
+/// command line ([`choose_limits`]), else read from the environment and the
+/// config file.
+pub fn limits() -> Limits {
+    *LIMITS.get_or_init(|| load(&Flags::default()).limits())
+}
+
+/// Fixes [`limits`] for this process (the first choice stays).
+pub fn choose_limits(limits: Limits) {
+    let _ = LIMITS.set(limits);
+}
+
+static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+fn check_processes(n: u64) -> Result<u64, String> {
+    if n < MIN_PROCESSES {
+        return Err(format!("max_processes {n} is too few: at least {MIN_PROCESSES}"));
+    }
+    Ok(n)
+}
+
+/// A size: bytes, or a number with K, M, G, T (powers of 1024, `GiB` or
+/// `GB` alike): `6GiB`, `512M`, `1.5G`. At least [`MIN_MEMORY`].
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("{text:?} is not a size: write e.g. 6GiB or 512MiB")),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size: write e.g. 6GiB or 512MiB"))?;
+    let bytes = value * (1u64 << shift) as f64;
+    if !(bytes.is_finite() && bytes >= MIN_MEMORY as f64 && bytes < u64::MAX as f64) {
+        return Err(format!("{text:?} is too little memory: at least 32MiB"));
+    }
+    Ok(bytes as u64)
+}
 
 /// The file's text with `key` set to `value`, or its line removed when
 /// `value` is `None`. Every other line, comments included, stays as it
@@ -381,9 +498,18 @@ pub fn edit(text: &str, key: &str, value: Option<&str>) -> Result<String, String
             parse_refresh(ms)?;
             Some(format!("{key} = {ms}"))
         }
+        Some(v) if key == "max_processes" => {
+            let n: u64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("max_processes is a number, not {v:?}"))?;
+            check_processes(n)?;
+            Some(format!("{key} = {n}"))
+        }
         Some(v) => {
             // The reader's own checks, for their messages.
             match key {
+                "max_memory" => parse_size(v).map(drop)?,
                 "theme" => v.parse::<ThemeName>().map(drop)?,
                 "start_method" => v.parse::<StartMethod>().map(drop)?,
                 "dask_scheduler" => parse_scheduler(v).map(drop)?,
@@ -466,6 +592,12 @@ fn parse(text: &str) -> Result<FileSettings, String> {
     if let Some(addr) = &file.dask_scheduler {
         parse_scheduler(addr.get_ref()).map_err(|e| format!("{}{e}", at(Some(addr.span()))))?;
     }
+    if let Some(n) = &file.max_processes {
+        check_processes(*n.get_ref()).map_err(|e| format!("{}{e}", at(Some(n.span()))))?;
+    }
+    if let Some(size) = &file.max_memory {
+        parse_size(size.get_ref()).map_err(|e| format!("{}{e}", at(Some(size.span()))))?;
+    }
     Ok(file)
 }
 
@@ -529,6 +661,7 @@ mod tests {
             theme: Some(ThemeName::Mono),
             refresh: Some(Duration::from_millis(250)),
             python: Some("/flag/py".into()),
+            ..Flags::default()
         };
         let vars: &[(&str, &str)] = &[(THEME_VAR, "dark"), (PYTHON_VAR, "/env/py")];
 

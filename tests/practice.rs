@@ -241,7 +241,8 @@ fn a_fork_bomb_is_stopped_with_its_whole_family() {
     let cap = forklab::practice::observe::process_cap(practice::usable_cores());
     match &observed.fault {
         Some(Fault::ForkBomb { seen, cap: limit }) => {
-            assert!(*seen > cap && *limit == cap, "{:?}", observed.fault);
+            // A cgroup's cap refuses the fork past it: then the peak is the cap.
+            assert!(*seen >= cap && *limit == cap, "{:?}", observed.fault);
         }
         other => panic!("expected the process cap to stop it, got {other:?}"),
     }

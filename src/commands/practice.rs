@@ -307,6 +307,9 @@ fn print_event(event: &Event) {
 }
 
 fn print_summary(report: &Report, hints: usize) {
+    if let Some(contained) = &report.contained {
+        println!("   limits in force: {contained}");
+    }
     let failed = report.verdicts.iter().any(|v| v.outcome == Outcome::Failed);
     if report.passed {
         println!("== passed: every check is satisfied");

@@ -4,15 +4,18 @@
 //! - [`process`]: how a process ended, signal names, reaping with a
 //!   deadline, `poll`/`fcntl`/`setrlimit`/`kill`.
 //! - [`procfs`]: processes as `/proc` describes them.
+//! - [`contain`]: hard limits on a family's processes and memory (a
+//!   cgroup, else rlimits and sampling).
 //! - here: parent-death signals and CPU affinity.
 
+pub mod contain;
 pub mod process;
 pub mod procfs;
 
 pub use process::{signal_group, signal_process};
 pub use procfs::{
-    ProcEntry, all_processes, family_of, last_core, listening_pymp_socket, parse_last_core,
-    proc_entry, serves_multiprocessing,
+    ProcEntry, all_processes, descendants, family_of, last_core, listening_pymp_socket,
+    parse_last_core, proc_entry, serves_multiprocessing,
 };
 
 use std::process::Command;

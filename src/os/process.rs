@@ -140,14 +140,25 @@ pub fn signal_name(signal: i32) -> Option<&'static str> {
 /// that grow to 5 ms, so a quick child is seen at once and a slow one
 /// costs nothing.
 pub fn wait_until(child: &mut Child, until: Instant) -> io::Result<Option<Exit>> {
+    let mut exit = None;
+    wait_for(until, || {
+        exit = child.try_wait().map(|s| s.map(Exit::from)).transpose();
+        exit.is_some()
+    });
+    exit.transpose()
+}
+
+/// Waits until `done()` is true or `until` passes, with the naps of
+/// [`wait_until`]; returns whether it became true.
+pub fn wait_for(until: Instant, mut done: impl FnMut() -> bool) -> bool {
     let mut pause = Duration::from_micros(50);
     loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(Some(status.into()));
+        if done() {
+            return true;
         }
         let now = Instant::now();
         if now >= until {
-            return Ok(None);
+            return false;
         }
         std::thread::sleep(pause.min(until - now));
         pause = (pause * 2).min(Duration::from_millis(5));

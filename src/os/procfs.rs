@@ -127,6 +127,41 @@ pub fn family_of(root: u32) -> Vec<ProcEntry> {
     family
 }
 
+/// The pids of every descendant of `root` (not `root` itself), read from
+/// `/proc/PID/task/TID/children`: only the family's own entries, so it
+/// stays quick while a fork bomb fills the system. Falls back to
+/// [`family_of`] where the kernel does not list children.
+pub fn descendants(root: u32) -> Vec<u32> {
+    let me = std::process::id();
+    if !std::path::Path::new(&format!("/proc/{me}/task/{me}/children")).exists() {
+        return family_of(root)
+            .into_iter()
+            .map(|p| p.pid)
+            .filter(|&p| p != root)
+            .collect();
+    }
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut queue = vec![root];
+    while let Some(pid) = queue.pop() {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let Ok(children) = std::fs::read_to_string(task.path().join("children")) else {
+                continue;
+            };
+            for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                if child != root && seen.insert(child) {
+                    found.push(child);
+                    queue.push(child);
+                }
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +192,29 @@ mod tests {
         assert_eq!(entry.ppid, std::process::id());
         assert_eq!(entry.name, "sleep");
         assert_eq!(entry.cmdline, "sleep 5");
+    }
+
+    #[test]
+    fn descendants_include_a_grandchild() {
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "sleep 5 & wait"])
+            .spawn()
+            .unwrap();
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut found = Vec::new();
+        while std::time::Instant::now() < until && found.len() < 2 {
+            found = descendants(std::process::id())
+                .into_iter()
+                .filter(|&p| p == child.id() || proc_entry(p).is_some_and(|e| e.ppid == child.id()))
+                .collect();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let _ = crate::os::signal_process(child.id(), crate::os::process::SIGKILL);
+        for pid in &found {
+            let _ = crate::os::signal_process(*pid, crate::os::process::SIGKILL);
+        }
+        let _ = child.wait();
+        assert_eq!(found.len(), 2, "{found:?}");
     }
 
     #[test]

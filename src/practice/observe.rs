@@ -33,7 +33,9 @@ pub const MAX_OUTPUT: usize = 1 << 20;
 pub const LEFTOVER_AFTER: Duration = Duration::from_millis(200);
 
 /// Processes a script's family may hold at once before it counts as a fork
-/// bomb and is stopped.
+/// bomb and is stopped: the default of `max_processes`
+/// ([`crate::config::default_limits`]); the guard holds the family to the
+/// configured limits ([`crate::os::contain`]).
 pub fn process_cap(cores: usize) -> usize {
     (8 * cores).max(64)
 }
@@ -78,10 +80,16 @@ pub enum Fault {
     TimedOut(Duration),
     /// More output than [`MAX_OUTPUT`].
     Flood(usize),
-    /// More processes at once than the cap.
+    /// More processes at once than the cap (the kernel refused a fork past
+    /// it, or the samples saw more).
     ForkBomb {
         seen: usize,
         cap: usize,
+    },
+    /// More memory than the limit, in bytes (the kernel's OOM killer in
+    /// the run's cgroup, or the samples saw more).
+    MemoryHog {
+        limit: u64,
     },
     /// The learner saved again, or left.
     Cancelled,
@@ -101,7 +109,11 @@ impl Fault {
                 bytes >> 10
             ),
             Fault::ForkBomb { seen, cap } => format!(
-                "made {seen} processes at once (the limit is {cap}), so forklab stopped them all: start a fixed number of workers, and only under `if __name__ == \"__main__\":`"
+                "hit the limit of {cap} processes at once ({seen} seen), so forklab stopped them all: start a fixed number of workers, and only under `if __name__ == \"__main__\":`"
+            ),
+            Fault::MemoryHog { limit } => format!(
+                "used more than {} of memory (the limit), so forklab stopped it: keep only what the result needs, or raise the limit (--max-memory)",
+                crate::os::contain::size(*limit)
             ),
             Fault::Cancelled => {
                 "stopped before the end (the file changed, or forklab is leaving)".into()
@@ -125,6 +137,9 @@ pub struct Observed {
     pub most_processes: usize,
     /// Per process seen running (state R), the cores it was seen running on.
     pub busy: BTreeMap<u32, BTreeSet<usize>>,
+    /// What held the family (a cgroup, or rlimits and sampling), the limit
+    /// it passed and its peaks, from the guard (`None`: it never started).
+    pub contained: Option<Contained>,
     /// Processes seen alive [`LEFTOVER_AFTER`] past the script's end:
     /// pid, role and command line.
     pub leftovers: Vec<(u32, Role, String)>,
@@ -234,7 +249,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
     let run = crate::python::start(request, move |event| {
         let _ = tx.send(event);
     });
-    let cap = process_cap(ctx.cores);
+    let cap = limits.processes as usize;
     let t0 = Instant::now();
     let mut master: Option<(u32, u32)> = None;
     let mut master_ended: Option<Duration> = None;
@@ -341,6 +356,13 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
             PyEvent::Exited(exited) => {
                 observed.status = Some(exited.status);
                 observed.elapsed = exited.elapsed;
+                observed.contained = exited.contained;
+                if let Some(fault) = exited.contained.and_then(|c| breach_fault(&c, &observed))
+                    && observed.fault != Some(Fault::Cancelled)
+                {
+                    // The limit is why it ended, whatever else was seen.
+                    observed.fault = Some(fault);
+                }
                 if exited.cause == EndCause::TimedOut {
                     observed
                         .fault

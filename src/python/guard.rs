@@ -11,9 +11,15 @@
 //! - PROGRAM ends (after [`GRACE`], so helpers that exit on their own can),
 //! - it receives SIGTERM, SIGHUP, SIGINT or SIGQUIT (forklab's stop, or
 //!   forklab's death),
+//! - given limits (`--max-processes`, `--max-memory`), the family goes
+//!   past one: PROGRAM runs in a [`Cage`] (a cgroup the kernel holds to
+//!   the limits, else rlimits and sampling), checked every few
+//!   milliseconds,
 //!
 //! then reaps them all, removes the run's working directory and reports
-//! PROGRAM's status on the status pipe and as its own exit status.
+//! PROGRAM's status on the status pipe (after a `contained` line saying
+//! what held the family, which limit it passed and its peaks) and as its
+//! own exit status.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -27,6 +33,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::os::contain::{Breach, Cage, Contained, Limits};
 use crate::os::process::{self, Exit};
 
 /// How long the rest of the family may take to exit once PROGRAM has ended.
@@ -48,6 +55,8 @@ pub struct GuardOptions {
     pub cleanup: Option<PathBuf>,
     /// PROGRAM and its arguments.
     pub program: Vec<OsString>,
+    /// Hard limits on the family (`None`: none beyond the guard's own).
+    pub limits: Option<Limits>,
 }
 
 /// One line the guard writes on its status pipe.
@@ -57,6 +66,8 @@ pub enum Report {
     Started(u32),
     /// PROGRAM ended so (`exited N` or `signaled N` on the pipe).
     Ended(Exit),
+    /// What held the family, written just before `Ended`.
+    Contained(Contained),
     /// Something went wrong in the guard.
     Error(String),
 }
@@ -68,6 +79,7 @@ impl Report {
             Report::Started(pid) => format!("started {pid}\n"),
             Report::Ended(Exit::Code(code)) => format!("exited {code}\n"),
             Report::Ended(Exit::Signal(signal)) => format!("signaled {signal}\n"),
+            Report::Contained(contained) => format!("contained {}\n", contained.to_words()),
             Report::Error(message) => format!("error {}\n", message.replace('\n', " ")),
         }
     }
@@ -80,6 +92,7 @@ impl Report {
             "exited" => rest.parse().ok().map(|c| Report::Ended(Exit::Code(c))),
             "signaled" => rest.parse().ok().map(|s| Report::Ended(Exit::Signal(s))),
             "error" => Some(Report::Error(rest.to_string())),
+            "contained" => Contained::from_words(rest).map(Report::Contained),
             _ => None,
         }
     }
@@ -89,7 +102,7 @@ impl Report {
 /// killed it, 127 if it could not be started).
 pub fn run(options: GuardOptions) -> ExitCode {
     let mut status = StatusPipe::open(options.status_fd);
-    let report = guard(&options.program, &mut status);
+    let report = guard(&options.program, options.limits, &mut status);
     if let Some(dir) = &options.cleanup {
         remove_workdir(dir);
     }
@@ -99,11 +112,11 @@ pub fn run(options: GuardOptions) -> ExitCode {
     status.send(&report);
     ExitCode::from(match report {
         Report::Ended(exit) => exit.shell_status(),
-        Report::Started(_) | Report::Error(_) => 127,
+        Report::Started(_) | Report::Contained(_) | Report::Error(_) => 127,
     })
 }
 
-fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
+fn guard(program: &[OsString], limits: Option<Limits>, status: &mut StatusPipe) -> Report {
     let Some((name, args)) = program.split_first() else {
         return Report::Error("no program given: forklab guard -- PROGRAM [ARGS...]".into());
     };
@@ -116,10 +129,26 @@ fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
         Ok(signals) => signals,
         Err(e) => return Report::Error(format!("cannot watch signals: {e}")),
     };
-    let mut cmd = Command::new(name);
-    cmd.args(args).process_group(0);
-    crate::os::die_with_parent(&mut cmd, process::SIGKILL);
-    let child = match cmd.spawn() {
+    let mut cage = limits.map(|limits| Cage::new(limits, std::process::id()));
+    let spawn = |cage: &Option<Cage>| {
+        let mut cmd = Command::new(name);
+        cmd.args(args).process_group(0);
+        crate::os::die_with_parent(&mut cmd, process::SIGKILL);
+        if let Some(cage) = cage {
+            cage.prepare(&mut cmd);
+        }
+        cmd.spawn()
+    };
+    let mut spawned = spawn(&cage);
+    if let (Err(e), Some(held)) = (&spawned, &mut cage)
+        && held.kind() != crate::os::contain::Kind::Rlimits
+    {
+        // The child could not join the cgroup (or could not start at all:
+        // then it fails again, and says why).
+        held.fall_back(format!("cannot join the cgroup: {e}"));
+        spawned = spawn(&cage);
+    }
+    let child = match spawned {
         Ok(child) => child,
         Err(e) => {
             return Report::Error(format!("cannot start {}: {e}", Path::new(name).display()));
@@ -129,12 +158,21 @@ fn guard(program: &[OsString], status: &mut StatusPipe) -> Report {
     // The child is reaped below with waitpid(-1), not through `child`.
     drop(child);
     status.send(&Report::Started(pid));
-    watch(pid, &signals)
+    if let Some(cage) = &cage {
+        cage.favour_watcher();
+    }
+    let (report, breach) = watch(pid, &signals, cage.as_mut());
+    if let Some(cage) = cage {
+        status.send(&Report::Contained(cage.finish(breach)));
+    }
+    report
 }
 
-/// Waits for PROGRAM and the rest of its family; kills them when it is time.
-fn watch(pid: u32, signals: &Signals) -> Report {
+/// Waits for PROGRAM and the rest of its family; kills them when it is
+/// time. Also says which limit of the cage, if any, the family passed.
+fn watch(pid: u32, signals: &Signals, mut cage: Option<&mut Cage>) -> (Report, Option<Breach>) {
     let mut status: Option<Exit> = None;
+    let mut breach: Option<Breach> = None;
     let mut grace_until: Option<Instant> = None;
     let mut killing_since: Option<Instant> = None;
     let mut last_kill = Instant::now();
@@ -147,12 +185,17 @@ fn watch(pid: u32, signals: &Signals) -> Report {
         if !children_left {
             break;
         }
+        if killing_since.is_none()
+            && let Some(cage) = cage.as_deref_mut()
+        {
+            breach = cage.check();
+        }
         let kill_now = killing_since.is_none()
-            && (signals.termination() || grace_until.is_some_and(|t| now >= t));
+            && (breach.is_some() || signals.termination() || grace_until.is_some_and(|t| now >= t));
         if kill_now {
             killing_since = Some(now);
             last_kill = now;
-            kill_family(pid);
+            kill_family(pid, cage.as_deref());
         } else if let Some(since) = killing_since {
             if now - since > KILL_LIMIT {
                 break;
@@ -160,13 +203,17 @@ fn watch(pid: u32, signals: &Signals) -> Report {
             if now - last_kill >= Duration::from_millis(100) {
                 // A process may have forked between the kills.
                 last_kill = now;
-                kill_family(pid);
+                kill_family(pid, cage.as_deref());
             }
         }
         let timeout = match (killing_since, grace_until) {
             (Some(_), _) => Duration::from_millis(100),
             (None, Some(until)) => until.saturating_duration_since(now),
             (None, None) => Duration::from_secs(10),
+        };
+        let timeout = match (&cage, killing_since) {
+            (Some(cage), None) => timeout.min(cage.check_every()),
+            _ => timeout,
         };
         signals.wait(timeout);
     }
@@ -176,13 +223,14 @@ fn watch(pid: u32, signals: &Signals) -> Report {
         // the only handle on them.
         let _ = process::signal_group(pid, process::SIGKILL);
     }
-    match status {
+    let report = match status {
         Some(exit) => Report::Ended(exit),
         None => Report::Error(format!(
             "process {pid} did not end within {} s of SIGKILL",
             KILL_LIMIT.as_secs()
         )),
-    }
+    };
+    (report, breach)
 }
 
 /// Reaps every child that has ended (PROGRAM's status goes to `status`);
@@ -195,15 +243,16 @@ fn reap_all(program: u32, status: &mut Option<Exit>) -> bool {
     left
 }
 
-/// SIGKILL to PROGRAM's group, then to every descendant of the guard that
-/// left it (a process may call `setsid` or `setpgid`).
-fn kill_family(pgid: u32) {
+/// SIGKILL to PROGRAM's group, to everything in the cage's cgroup, then to
+/// every descendant of the guard that left them (a process may call
+/// `setsid` or `setpgid`).
+fn kill_family(pgid: u32, cage: Option<&Cage>) {
     let _ = process::signal_group(pgid, process::SIGKILL);
-    let me = std::process::id();
-    for entry in crate::os::family_of(me) {
-        if entry.pid != me {
-            let _ = process::signal_process(entry.pid, process::SIGKILL);
-        }
+    if let Some(cage) = cage {
+        cage.kill_all();
+    }
+    for pid in crate::os::descendants(std::process::id()) {
+        let _ = process::signal_process(pid, process::SIGKILL);
     }
 }
 
@@ -303,6 +352,16 @@ mod tests {
             Report::Ended(Exit::Code(-1)),
             Report::Ended(Exit::KILLED),
             Report::Error("cannot start x: no such file".into()),
+            Report::Contained(Contained {
+                kind: crate::os::contain::Kind::CgroupV2,
+                limits: Limits {
+                    processes: 32,
+                    memory: 256 << 20,
+                },
+                breach: Some(Breach::Processes),
+                peak_processes: 32,
+                peak_memory: 1 << 20,
+            }),
         ] {
             assert_eq!(Report::parse(&report.line()), Some(report));
         }

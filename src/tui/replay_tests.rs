@@ -104,6 +104,7 @@ fn session_trace(cores: usize) -> Trace {
             expect_exit: 0,
             elapsed: ms(950),
             cause: EndCause::Finished,
+            contained: None,
         })),
     )
     .unwrap();

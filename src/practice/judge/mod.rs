@@ -147,6 +147,9 @@ pub struct Report {
     pub python: String,
     /// Wall time of the main run, in seconds.
     pub seconds: f64,
+    /// What held the main run's processes ("kernel cgroup v1: at most 64
+    /// processes, 6 GiB", or rlimits and sampling); `None`: it never ran.
+    pub contained: Option<String>,
 }
 
 /// A short description of a check, for the check list.
@@ -274,6 +277,7 @@ pub fn judge_with(
             .collect(),
         python: ctx.interpreter.version.clone(),
         seconds: main.elapsed.as_secs_f64(),
+        contained: main.contained.map(|c| c.describe()),
     }
 }
 

@@ -107,4 +107,9 @@ pub struct Exited {
     pub expect_exit: i32,
     pub elapsed: Duration,
     pub cause: EndCause,
+    /// What held the run's family (a cgroup, or rlimits and sampling), the
+    /// limit it passed if any, and its peaks; `None` for a run without
+    /// limits (the lab's drivers) or one recorded before them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contained: Option<crate::os::contain::Contained>,
 }

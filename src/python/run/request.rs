@@ -74,6 +74,10 @@ pub struct RunRequest {
     /// Modules the script needs beyond the standard library; when one is
     /// missing the run reports [`PyEvent::Skipped`](super::PyEvent::Skipped) instead of starting.
     pub requires: Vec<String>,
+    /// Hard limits on the run's family, enforced by the guard (a cgroup, else
+    /// rlimits and sampling); `None`: none (the lab's drivers). Examples
+    /// and practice runs get the configured ones.
+    pub limits: Option<crate::os::contain::Limits>,
     /// forklab's own program, re-executed as the guard; `None` means this
     /// executable. (Tests that use the library give the forklab binary.)
     pub launcher: Option<PathBuf>,
@@ -111,6 +115,7 @@ impl RunRequest {
             })
             .collect();
         request.requires = example.requires.clone();
+        request.limits = Some(crate::config::limits());
         request.timeout = example.timeout.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
         Ok(request)
     }
@@ -146,6 +151,7 @@ impl RunRequest {
             expect_exit: 0,
             expect_exit_by_method: Vec::new(),
             requires: Vec::new(),
+            limits: None,
             launcher: None,
             root,
         })

@@ -192,6 +192,7 @@ impl Runner {
             .arg(status_fd.to_string())
             .arg("--cleanup")
             .arg(request.root.path())
+            .args(limit_flags(request.limits))
             .arg("--")
             .arg(&request.interpreter.path)
             .arg("-u")
@@ -249,6 +250,7 @@ impl Runner {
         let mut started: Option<Started> = None;
         let mut held: Vec<Output> = Vec::new();
         let mut report: Option<Report> = None;
+        let mut contained = None;
         let mut cause = EndCause::Finished;
         let deadline = self.t0 + self.request.timeout;
         let mut kill_at: Option<Instant> = None;
@@ -360,6 +362,7 @@ impl Runner {
                                 emit(PyEvent::Output(output));
                             }
                         }
+                        Some(Report::Contained(held)) => contained = Some(held),
                         Some(other @ (Report::Ended(_) | Report::Error(_))) => report = Some(other),
                         _ => {}
                     }
@@ -450,6 +453,7 @@ impl Runner {
             expect_exit: self.request.expected_exit(),
             elapsed,
             cause,
+            contained,
         }));
     }
 }
@@ -463,6 +467,18 @@ fn ask_guard_to_stop(guard_pid: u32, asked: &mut bool, kill_at: &mut Option<Inst
         let _ = process::signal_process(guard_pid, process::SIGTERM);
         *kill_at = Some(Instant::now() + STOP_GRACE);
     }
+}
+
+/// The guard's flags for the family's limits.
+fn limit_flags(limits: Option<crate::os::contain::Limits>) -> Vec<String> {
+    limits.map_or_else(Vec::new, |l| {
+        vec![
+            "--max-processes".into(),
+            l.processes.to_string(),
+            "--max-memory".into(),
+            l.memory.to_string(),
+        ]
+    })
 }
 
 /// `PYTHONPATH` with forklab's `site` folder first.

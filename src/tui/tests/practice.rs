@@ -127,6 +127,7 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
                 output: vec!["result: 2646700".into()],
                 python: "3.11.7".into(),
                 seconds: 0.2,
+                contained: None,
             },
         }),
     );

@@ -114,6 +114,7 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
         expect_exit: 1,
         elapsed: Duration::from_millis(180),
         cause: EndCause::Finished,
+        contained: None,
     };
     update(&mut s, Action::Python(1, PyEvent::Exited(exited)));
     s
