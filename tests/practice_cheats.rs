@@ -23,11 +23,7 @@ use forklab::python::{Interpreter, PyEvent};
 /// fragment of the reason it must give.
 const KINDS: &[(&str, &str, &str)] = &[
     // Prints the answer for the shown input, or ignores the input given.
-    (
-        "hard-coded",
-        "hidden",
-        "right for the shown input, wrong for another",
-    ),
+    ("hard-coded", "hidden", practice::hidden::WRONG_FOR_ANOTHER),
     // Right answers from a construct the exercise forbids.
     ("forbidden", "code", "— this exercise asks"),
     // Right answers without the call the exercise is about.
