@@ -32,8 +32,10 @@ pub fn draw(
             format!(" {} ", example.title),
             style,
         )));
-        let args = state.args_for(state.current, i).join(" ");
+        // A pack's words: the title was sanitized at parse, these are data.
+        let args = crate::sanitize::line(&state.args_for(state.current, i).join(" ")).into_owned();
         let file = example.file.rsplit('/').next().unwrap_or(&example.file);
+        let file = crate::sanitize::line(file);
         // Under the chosen start method, where the lesson says which.
         let exit = match state.python.start_method {
             Some(m) => example.expect_exit_under(m.as_str()),
@@ -41,7 +43,10 @@ pub fn draw(
             None => example.expect_exit,
         };
         let expect = if !example.requires.is_empty() {
-            format!("  (needs {})", example.requires.join(", "))
+            format!(
+                "  (needs {})",
+                crate::sanitize::line(&example.requires.join(", "))
+            )
         } else if exit != 0 {
             "  (fails on purpose)".to_string()
         } else if !example.by_method.is_empty() {

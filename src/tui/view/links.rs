@@ -19,7 +19,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         .map(|(i, target)| {
             let text = match state.lessons.index_of_link(target) {
                 Some(lesson) => format!("→ {}", state.lessons.lessons[lesson].meta.title),
-                None => format!("↗ {target}"),
+                None => format!("↗ {}", crate::sanitize::line(target)),
             };
             let style = if i == selected {
                 state.theme.selected()
