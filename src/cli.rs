@@ -215,6 +215,11 @@ pub enum Command {
         /// A trace written by `forklab record` (or the R key).
         file: PathBuf,
     },
+    /// Traces: `check FILE` reads one as `replay` would and summarizes it.
+    Trace {
+        #[command(subcommand)]
+        action: commands::trace::TraceAction,
+    },
     /// Print the effective settings and where each came from (default, file, env, flag);
     /// `set KEY VALUE` and `unset KEY` change the config file.
     Config {
@@ -285,6 +290,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
+        Some(Command::Trace { action }) => commands::trace::run(action),
         Some(Command::Run(mut args)) => {
             // The dask engine's scheduler from the variable or the file
             // when `--scheduler` names none.

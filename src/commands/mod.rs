@@ -10,3 +10,4 @@ pub mod pack;
 pub mod practice;
 pub mod run;
 pub mod status;
+pub mod trace;

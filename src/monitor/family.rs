@@ -55,7 +55,7 @@ impl Family {
                 classify(
                     &info.name,
                     &info.command,
-                    parent.map(|p| (p.info.name.as_str(), p.info.command.as_str())),
+                    parent.map(|p| (&*p.info.name, &*p.info.command)),
                 ),
                 info.serves,
             );

@@ -115,11 +115,11 @@ fn process_info(entry: os::ProcEntry) -> ProcessInfo {
         pid: entry.pid,
         ppid: entry.ppid,
         command: if entry.cmdline.is_empty() {
-            entry.name.clone()
+            entry.name.as_str().into()
         } else {
-            entry.cmdline
+            entry.cmdline.into()
         },
-        name: entry.name,
+        name: entry.name.into(),
         state: entry.state,
         cpu: 0.0,
         memory: 0,

@@ -8,6 +8,7 @@ pub mod role;
 pub mod scripted;
 pub mod thread;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One process of forklab's family, as seen at one sampling tick.
@@ -15,10 +16,12 @@ use std::time::Duration;
 pub struct ProcessInfo {
     pub pid: u32,
     pub ppid: u32,
-    /// The kernel's short name (e.g. `python3`, `forklab`).
-    pub name: String,
-    /// The command line, for telling workers apart.
-    pub command: String,
+    /// The kernel's short name (e.g. `python3`, `forklab`). Shared, not
+    /// copied: every sample of a replayed trace that lists this process
+    /// refers to one copy of its names.
+    pub name: Arc<str>,
+    /// The command line, for telling workers apart (shared, as `name`).
+    pub command: Arc<str>,
     /// One-letter state: R running, S sleeping, D disk, Z zombie, T stopped.
     pub state: char,
     /// Percent of one core (so 200% is two cores busy).

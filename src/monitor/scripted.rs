@@ -54,7 +54,7 @@ impl Sampler for ScriptedSampler {
                     command: if master {
                         "forklab".into()
                     } else {
-                        format!("forklab worker {i}")
+                        format!("forklab worker {i}").into()
                     },
                     state: if i % 3 == 0 { 'S' } else { 'R' },
                     cpu: if master { 0.5 } else { wobble(t, i as u64 + 7) },

@@ -20,7 +20,7 @@ pub fn role_of(entry: &ProcessInfo, parent: Option<&ProcessInfo>, guard: u32, ma
     if entry.pid == master {
         return Role::Master;
     }
-    let parent = parent.map(|p| (p.name.as_str(), p.command.as_str()));
+    let parent = parent.map(|p| (&*p.name, &*p.command));
     match refine(classify(&entry.name, &entry.command, parent), entry.serves) {
         // Only the script is the master; another first Python is its child.
         Role::Master => Role::Worker,

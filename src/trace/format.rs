@@ -112,6 +112,27 @@ pub struct ProcessRecord {
     pub role: String,
 }
 
+/// The longest command line a trace keeps, in bytes: the process pane
+/// shows one line of it. The recorder writes no more and the reader keeps
+/// no more (a longer one is cut at a character boundary).
+pub const MAX_COMMAND: usize = 4096;
+
+/// The longest process name a trace keeps, in bytes, as [`MAX_COMMAND`]
+/// (the kernel's names are 15).
+pub const MAX_NAME: usize = 1024;
+
+/// `text` cut to `max` bytes, at a character boundary.
+pub fn clip(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The date and time now, UTC, RFC 3339, to the second.
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()

@@ -5,6 +5,7 @@
 //! nothing of the terminal UI. The format is in `format` and docs/TRACE.md.
 
 pub mod format;
+mod input;
 pub mod read;
 pub mod record;
 pub mod replay;

@@ -1,14 +1,21 @@
 //! Reading a trace back into the events the TUI consumes. Every problem
-//! names its line; nothing in a file, however damaged, panics.
+//! names its line; nothing in a file, however damaged or hostile, panics
+//! or takes more memory than the budgets below allow, each checked before
+//! the memory is taken. A process's names are kept once and shared by
+//! every sample that lists it.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
+use std::mem::size_of;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use flate2::read::GzDecoder;
 
-use super::format::{Header, Line, Record, VERSION};
+use super::format::{Header, Line, MAX_COMMAND, MAX_NAME, Record, SampleRecord, VERSION, clip};
+use super::input::{self, Counted, LineError};
+use crate::budget::{self, Budget, Interner, Limits, Size};
 use crate::lab::pool::{LabEvent, RunResult};
 use crate::monitor::{ProcessInfo, Sample};
 use crate::os::process::Exit;
@@ -25,9 +32,34 @@ pub const MAX_PROCESSES: usize = 16_384;
 /// The latest time a record may have: 30 days.
 const MAX_T: u64 = 30 * 24 * 3600 * 1000;
 
-/// The longest line read (a sample of 4096 cores and its family is far
-/// below it); a longer one is damage, not data.
-const MAX_LINE: u64 = 16 << 20;
+/// The lines of a trace, decompressed: 1 MiB per line (a sample of 4096
+/// cores and a family of a thousand is under 100 KiB), 1 GiB and four
+/// million lines in all (hours of a busy lab).
+pub const LINES: Limits = Limits {
+    record: "trace line",
+    per_record_bytes: 1 << 20,
+    total_bytes: 1 << 30,
+    items: 4_000_000,
+};
+
+/// What the trace read keeps in memory: each entry and process as its
+/// size in memory, each distinct string once. 512 MiB in all.
+pub const KEPT: Limits = Limits {
+    record: "trace entry",
+    per_record_bytes: 64 << 20,
+    total_bytes: 512 << 20,
+    items: 4_000_000,
+};
+
+/// Memory a trace may take whatever its size: 16 MiB (an hour of a
+/// 16-core machine at 250 ms).
+pub const KEPT_FLOOR: u64 = 16 << 20;
+
+/// Beyond [`KEPT_FLOOR`], memory a trace may take per byte of its file
+/// (compressed, for a gzip trace). forklab's recordings take 10 to 25
+/// times their size; a compression bomb (10 million tiny records in a
+/// 1.2 MB file) thousands.
+pub const KEPT_PER_FILE_BYTE: u64 = 40;
 
 /// Why a trace cannot be replayed (or, for `Truncated`, was cut short).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -92,19 +124,21 @@ impl Trace {
         Trace::read(file)
     }
 
-    /// Reads a trace, gzip-compressed or plain JSON lines.
+    /// Reads a trace, gzip-compressed or plain JSON lines, within the
+    /// budgets above. Public for other readers (the fuzz target).
     pub fn read(input: impl Read) -> Result<Trace, TraceError> {
-        let mut input = BufReader::new(input);
-        let start = input
-            .fill_buf()
-            .map_err(|e| TraceError::Io(e.to_string()))?;
+        let (counted, file_bytes) = Counted::new(input);
+        let mut input = BufReader::new(counted);
+        let start =
+            std::io::BufRead::fill_buf(&mut input).map_err(|e| TraceError::Io(e.to_string()))?;
         if start.is_empty() {
             return Err(TraceError::Empty);
         }
+        let reader = Reader::new(move || file_bytes.get());
         if start.starts_with(&[0x1f, 0x8b]) {
-            lines(BufReader::new(GzDecoder::new(input)))
+            reader.lines(BufReader::new(GzDecoder::new(input)))
         } else {
-            lines(input)
+            reader.lines(input)
         }
     }
 
@@ -147,111 +181,121 @@ impl Trace {
     }
 }
 
-fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
-    let mut header: Option<Header> = None;
-    let mut entries = Vec::new();
-    let mut names: HashMap<u32, (String, String, bool)> = HashMap::new();
-    let mut line_no = 0;
-    let mut last_t = 0;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        line_no += 1;
-        let read = (&mut input).take(MAX_LINE).read_until(b'\n', &mut buf);
-        let bad = |message: String| TraceError::Bad {
-            line: line_no,
+/// A process's names as the trace gave them, shared by all its rows.
+struct Names {
+    name: Arc<str>,
+    command: Arc<str>,
+    serves: bool,
+}
+
+/// A trace being read: what was kept so far and what it cost.
+struct Reader<F: Fn() -> u64> {
+    header: Option<Header>,
+    entries: Vec<Timed>,
+    names: HashMap<u32, Names>,
+    strings: Interner,
+    /// The decompressed lines ([`LINES`]).
+    lines: Budget,
+    /// The memory kept ([`KEPT`], and the file's share of it).
+    kept: Budget,
+    /// Bytes of the file read so far.
+    file_bytes: F,
+    last_t: u64,
+    line: usize,
+}
+
+impl<F: Fn() -> u64> Reader<F> {
+    fn new(file_bytes: F) -> Reader<F> {
+        Reader {
+            header: None,
+            entries: Vec::new(),
+            names: HashMap::new(),
+            strings: Interner::new(),
+            lines: Budget::new(LINES),
+            kept: Budget::new(KEPT),
+            file_bytes,
+            last_t: 0,
+            line: 0,
+        }
+    }
+
+    fn bad(&self, message: String) -> TraceError {
+        TraceError::Bad {
+            line: self.line,
             message,
-        };
-        match read {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                return cut_short(header, entries, line_no);
+        }
+    }
+
+    fn lines(mut self, mut input: impl std::io::BufRead) -> Result<Trace, TraceError> {
+        let mut buf = Vec::new();
+        loop {
+            self.line += 1;
+            match input::next_line(&mut input, &mut buf, &mut self.lines) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(LineError::CutShort) => return self.finish(true),
+                Err(LineError::Damaged(e)) => {
+                    return Err(self.bad(format!("the compressed data is damaged ({e})")));
+                }
+                Err(LineError::Budget(e)) => return Err(self.bad(e.to_string())),
             }
-            Err(e) => return Err(bad(format!("the compressed data is damaged ({e})"))),
-        }
-        let complete = buf.last() == Some(&b'\n');
-        if !complete && buf.len() as u64 >= MAX_LINE {
-            return Err(bad(format!("a line longer than {} MiB", MAX_LINE >> 20)));
-        }
-        let Ok(text) = std::str::from_utf8(&buf) else {
-            return Err(bad("not text (invalid UTF-8): not a forklab trace".into()));
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let Some(head) = &header else {
-            header = Some(read_header(text)?);
-            continue;
-        };
-        let line: Line = match serde_json::from_str(text) {
-            Ok(line) => line,
-            Err(e) => return Err(bad(format!("not a trace record: {}", json_error(&e)))),
-        };
-        if line.t > MAX_T {
-            return Err(bad(format!("a time of {} ms, past 30 days", line.t)));
-        }
-        if line.t < last_t {
-            return Err(bad(format!(
-                "time goes backwards ({} ms after {} ms)",
-                line.t, last_t
-            )));
-        }
-        last_t = line.t;
-        let t = Duration::from_millis(line.t);
-        let entry = match line.record {
-            Record::Process(p) => {
-                let serves = p.role == crate::monitor::role::Role::Manager.as_str();
-                names.insert(p.pid, (p.name, p.command, serves));
+            let Ok(text) = std::str::from_utf8(&buf) else {
+                return Err(self.bad("not text (invalid UTF-8): not a forklab trace".into()));
+            };
+            if text.trim().is_empty() {
                 continue;
             }
-            Record::Sample(s) => {
-                if s.cores.len() != head.machine.cores {
-                    return Err(bad(format!(
-                        "a sample of {} cores in a trace of {} cores",
-                        s.cores.len(),
-                        head.machine.cores
-                    )));
-                }
-                if s.procs.len() > MAX_PROCESSES {
-                    return Err(bad(format!(
-                        "a sample of {} processes (a trace has at most {MAX_PROCESSES})",
-                        s.procs.len()
-                    )));
-                }
-                let mut processes = Vec::with_capacity(s.procs.len());
-                for row in s.procs {
-                    let Some((name, command, serves)) = names.get(&row.0) else {
-                        return Err(bad(format!(
-                            "process {} has no `process` line before it",
-                            row.0
-                        )));
-                    };
-                    processes.push(ProcessInfo {
-                        pid: row.0,
-                        ppid: row.1,
-                        name: name.clone(),
-                        command: command.clone(),
-                        state: row.2,
-                        cpu: row.3.max(0.0),
-                        memory: row.4,
-                        core: row.5.filter(|c| *c < head.machine.cores),
-                        serves: *serves,
-                    });
-                }
-                Entry::Sample(Sample {
-                    cores: s.cores.iter().map(|c| c.clamp(0.0, 100.0)).collect(),
-                    total: s.total.clamp(0.0, 100.0),
-                    memory_used: s.mem[0],
-                    memory_total: s.mem[1],
-                    load: s.load,
-                    processes,
-                })
+            if self.header.is_none() {
+                self.header = Some(read_header(text, self.line)?);
+                continue;
             }
+            if let Err(message) = self.record(text) {
+                return Err(self.bad(message));
+            }
+        }
+        self.finish(false)
+    }
+
+    /// The trace read, or (cut short) what was read before the end came
+    /// too soon.
+    fn finish(mut self, cut_short: bool) -> Result<Trace, TraceError> {
+        let warning = cut_short.then_some(TraceError::Truncated { line: self.line });
+        let Some(header) = self.header else {
+            return Err(warning.unwrap_or(TraceError::Empty));
+        };
+        self.entries.shrink_to_fit();
+        Ok(Trace {
+            header,
+            entries: self.entries,
+            warning,
+        })
+    }
+
+    /// One record line after the header.
+    fn record(&mut self, text: &str) -> Result<(), String> {
+        let line: Line = input::parse(text).map_err(|e| format!("not a trace record: {e}"))?;
+        if line.t > MAX_T {
+            return Err(format!("a time of {} ms, past 30 days", line.t));
+        }
+        if line.t < self.last_t {
+            return Err(format!(
+                "time goes backwards ({} ms after {} ms)",
+                line.t, self.last_t
+            ));
+        }
+        self.last_t = line.t;
+        let t = Duration::from_millis(line.t);
+        let cores = self.header.as_ref().map_or(0, |h| h.machine.cores);
+        // What an entry other than a sample keeps: its own size and, at
+        // most, the text it came from.
+        let other = (size_of::<Timed>() + text.len()) as u64;
+        let entry = match line.record {
+            Record::Process(p) => return self.process(p.pid, &p.name, &p.command, &p.role),
+            Record::Sample(s) => Entry::Sample(self.sample(s, cores)?),
             Record::Ended { pid, exit } => Entry::Ended { pid, exit },
             Record::LabBegan { sweep } => Entry::LabBegan { sweep },
             Record::Lab { event } => {
-                check_lab(&event, head.machine.cores).map_err(bad)?;
+                check_lab(&event, cores)?;
                 Entry::Lab(event)
             }
             Record::PyBegan {
@@ -260,49 +304,130 @@ fn lines(mut input: impl BufRead) -> Result<Trace, TraceError> {
                 command,
             } => Entry::PyBegan {
                 run,
-                title,
-                command,
+                title: crate::sanitize::line(&title).into_owned(),
+                command: crate::sanitize::line(&command).into_owned(),
             },
             Record::Py { run, event } => Entry::Py(run, event),
-            Record::Python { version } => Entry::Python(version),
+            Record::Python { version } => {
+                Entry::Python(crate::sanitize::line(&version).into_owned())
+            }
         };
-        entries.push(Timed { t, entry });
+        if !matches!(entry, Entry::Sample(_)) {
+            self.take(other, true)?;
+        }
+        self.entries.push(Timed { t, entry });
+        Ok(())
     }
-    match header {
-        Some(header) => Ok(Trace {
-            header,
-            entries,
-            warning: None,
-        }),
-        None => Err(TraceError::Empty),
+
+    /// A process's names, kept once: shared by every row that lists it.
+    fn process(&mut self, pid: u32, name: &str, command: &str, role: &str) -> Result<(), String> {
+        let name = crate::sanitize::line(clip(name, MAX_NAME));
+        let command = crate::sanitize::line(clip(command, MAX_COMMAND));
+        if !self.names.contains_key(&pid) {
+            self.take(size_of::<(u32, Names)>() as u64 + 8, false)?;
+        }
+        let name = self.intern(&name)?;
+        let command = self.intern(&command)?;
+        let serves = role == crate::monitor::role::Role::Manager.as_str();
+        self.names.insert(
+            pid,
+            Names {
+                name,
+                command,
+                serves,
+            },
+        );
+        Ok(())
+    }
+
+    fn intern(&mut self, text: &str) -> Result<Arc<str>, String> {
+        let shared = self
+            .strings
+            .intern(text, &mut self.kept)
+            .map_err(|e| e.to_string())?;
+        self.within_file_share()?;
+        Ok(shared)
+    }
+
+    /// A sample's rows with their process's shared names, its memory
+    /// taken from the budget before the rows are made.
+    fn sample(&mut self, s: SampleRecord, cores: usize) -> Result<Sample, String> {
+        if s.cores.len() != cores {
+            return Err(format!(
+                "a sample of {} cores in a trace of {cores} cores",
+                s.cores.len()
+            ));
+        }
+        budget::count("processes in a sample", s.procs.len(), MAX_PROCESSES)
+            .map_err(|e| e.to_string())?;
+        let size = size_of::<Timed>()
+            + s.cores.len() * size_of::<f32>()
+            + s.procs.len() * size_of::<ProcessInfo>();
+        self.take(size as u64, true)?;
+        let mut processes = Vec::with_capacity(s.procs.len());
+        for row in s.procs {
+            let Some(names) = self.names.get(&row.0) else {
+                return Err(format!("process {} has no `process` line before it", row.0));
+            };
+            processes.push(ProcessInfo {
+                pid: row.0,
+                ppid: row.1,
+                name: names.name.clone(),
+                command: names.command.clone(),
+                state: row.2,
+                cpu: row.3.max(0.0),
+                memory: row.4,
+                core: row.5.filter(|c| *c < cores),
+                serves: names.serves,
+            });
+        }
+        Ok(Sample {
+            cores: s.cores.iter().map(|c| c.clamp(0.0, 100.0)).collect(),
+            total: s.total.clamp(0.0, 100.0),
+            memory_used: s.mem[0],
+            memory_total: s.mem[1],
+            load: s.load,
+            processes,
+        })
+    }
+
+    /// `bytes` more kept in memory: an entry (`entry`) or part of one.
+    fn take(&mut self, bytes: u64, entry: bool) -> Result<(), String> {
+        let taken = if entry {
+            self.kept.take_record(bytes)
+        } else {
+            self.kept.take_bytes(bytes)
+        };
+        taken.map_err(|e| e.to_string())?;
+        self.within_file_share()
+    }
+
+    /// Memory within the floor and the file's share: a small file that
+    /// unpacks into millions of records is refused, not replayed.
+    fn within_file_share(&self) -> Result<(), String> {
+        let file = (self.file_bytes)();
+        let share = KEPT_FLOOR.saturating_add(file.saturating_mul(KEPT_PER_FILE_BYTE));
+        if self.kept.bytes() <= share {
+            return Ok(());
+        }
+        Err(format!(
+            "a file of {} that unpacks into more than {} in memory: at most {} plus {KEPT_PER_FILE_BYTE} times the file's size (a compression bomb, not a recording)",
+            Size(file),
+            Size(share),
+            Size(KEPT_FLOOR),
+        ))
     }
 }
 
-/// What was read before the end came too soon.
-fn cut_short(
-    header: Option<Header>,
-    entries: Vec<Timed>,
-    line: usize,
-) -> Result<Trace, TraceError> {
-    let warning = TraceError::Truncated { line };
-    match header {
-        Some(header) => Ok(Trace {
-            header,
-            entries,
-            warning: Some(warning),
-        }),
-        None => Err(warning),
-    }
-}
-
-fn read_header(text: &str) -> Result<Header, TraceError> {
-    let bad = |message: String| TraceError::Bad { line: 1, message };
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+fn read_header(text: &str, line: usize) -> Result<Header, TraceError> {
+    let bad = |message: String| TraceError::Bad { line, message };
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         bad(format!(
             "not a forklab trace (the first line is not JSON: {})",
-            json_error(&e)
+            input::json_error(&e)
         ))
     })?;
+    input::sanitize(&mut value);
     let Some(version) = value.get("forklab_trace").and_then(|v| v.as_u64()) else {
         return Err(bad(
             "not a forklab trace (the first line has no `forklab_trace` version)".into(),
@@ -310,7 +435,7 @@ fn read_header(text: &str) -> Result<Header, TraceError> {
     };
     if version > u64::from(VERSION) {
         return Err(TraceError::Newer {
-            line: 1,
+            line,
             found: version,
         });
     }
@@ -326,13 +451,6 @@ fn read_header(text: &str) -> Result<Header, TraceError> {
         )));
     }
     Ok(header)
-}
-
-/// serde_json's message with our line number's column, not its own line.
-fn json_error(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let text = text.split(" at line ").next().unwrap_or(&text);
-    format!("{text} (column {})", e.column())
 }
 
 /// A lab event's settings within the lab's own limits (a damaged trace

@@ -6,12 +6,16 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use super::format::{Header, Line, Machine, ProcRow, ProcessRecord, Record, SampleRecord, VERSION};
+use super::format::{
+    Header, Line, MAX_COMMAND, MAX_NAME, Machine, ProcRow, ProcessRecord, Record, SampleRecord,
+    VERSION, clip,
+};
 use crate::monitor::Sample;
 use crate::monitor::role;
 
@@ -23,8 +27,9 @@ const FLUSH_EVERY: u64 = 8;
 pub struct Recorder<W: Write> {
     out: GzEncoder<W>,
     start: Instant,
-    /// Name and command line of each process already described.
-    known: HashMap<u32, (String, String, bool)>,
+    /// Name and command line of each process already described (shared
+    /// with the samples that listed it: no copy).
+    known: HashMap<u32, (Arc<str>, Arc<str>, bool)>,
     samples: u64,
     /// The last time written: lines keep the order the TUI took them in,
     /// so a sample taken just before a lab event it reached the TUI after
@@ -92,7 +97,7 @@ impl<W: Write> Recorder<W> {
         let names: HashMap<u32, (&str, &str)> = sample
             .processes
             .iter()
-            .map(|p| (p.pid, (p.name.as_str(), p.command.as_str())))
+            .map(|p| (p.pid, (&*p.name, &*p.command)))
             .collect();
         for p in &sample.processes {
             let known = self
@@ -112,8 +117,8 @@ impl<W: Write> Recorder<W> {
                     .insert(p.pid, (p.name.clone(), p.command.clone(), p.serves));
                 let record = Record::Process(ProcessRecord {
                     pid: p.pid,
-                    name: p.name.clone(),
-                    command: p.command.clone(),
+                    name: clip(&p.name, MAX_NAME).to_string(),
+                    command: clip(&p.command, MAX_COMMAND).to_string(),
                     role: role.to_string(),
                 });
                 self.line(&Line { t, record })?;
