@@ -362,7 +362,12 @@ pub fn resolve(
     let mut max_processes = Setting::default(defaults.processes);
     max_processes.over(file.max_processes.map(|n| *n.get_ref()), Source::File);
     if let Some(value) = set(MAX_PROCESSES_VAR) {
-        match value.trim().parse().map_err(|_| ()).and_then(|n| check_processes(n).map_err(drop)) {
+        match value
+            .trim()
+            .parse()
+            .map_err(|_| ())
+            .and_then(|n| check_processes(n).map_err(drop))
+        {
             Ok(n) => max_processes.over(Some(n), Source::Env(MAX_PROCESSES_VAR)),
             Err(()) => problems.push(format!(
                 "${MAX_PROCESSES_VAR}: {value:?} is not a number from {MIN_PROCESSES}; ignored"
@@ -425,7 +430,11 @@ pub fn default_limits() -> Limits {
     let ram = sysinfo::System::new_with_specifics(kind).map_or(0, |s| s.total_memory());
     Limits {
         processes: crate::practice::observe::process_cap(crate::practice::usable_cores()) as u64,
-        memory: if ram == 0 { 4 << 30 } else { (ram / 4).max(MIN_MEMORY) },
+        memory: if ram == 0 {
+            4 << 30
+        } else {
+            (ram / 4).max(MIN_MEMORY)
+        },
     }
 }
 
@@ -445,7 +454,9 @@ static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
 
 fn check_processes(n: u64) -> Result<u64, String> {
     if n < MIN_PROCESSES {
-        return Err(format!("max_processes {n} is too few: at least {MIN_PROCESSES}"));
+        return Err(format!(
+            "max_processes {n} is too few: at least {MIN_PROCESSES}"
+        ));
     }
     Ok(n)
 }
@@ -630,6 +641,44 @@ mod tests {
             "test",
             Some(Ok(text.to_string())),
         )
+    }
+
+    #[test]
+    fn limits_come_from_the_file_the_variables_and_the_flags() {
+        let s = with(
+            &Flags::default(),
+            &[],
+            "max_processes = 100\nmax_memory = \"2GiB\"\n",
+        );
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(
+            s.limits(),
+            Limits {
+                processes: 100,
+                memory: 2 << 30
+            }
+        );
+        let vars: &[(&str, &str)] = &[(MAX_MEMORY_VAR, "512MiB"), (MAX_PROCESSES_VAR, "2")];
+        let s = with(&Flags::default(), vars, "max_processes = 100\n");
+        assert_eq!(s.max_memory.value, 512 << 20);
+        assert_eq!(s.max_memory.source, Source::Env(MAX_MEMORY_VAR));
+        assert_eq!(s.max_processes.value, 100);
+        assert!(
+            s.problems[0].contains(MAX_PROCESSES_VAR),
+            "{:?}",
+            s.problems
+        );
+        let flags = Flags {
+            max_memory: Some(1 << 30),
+            ..Flags::default()
+        };
+        assert_eq!(with(&flags, vars, "").max_memory.value, 1 << 30);
+        let bad = with(&Flags::default(), &[], "\nmax_memory = \"lots\"\n");
+        assert!(matches!(&bad.file.state, FileState::Bad(why) if why.contains("line 2")));
+        assert_eq!(bad.limits(), default_limits());
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_size("268435456"), Ok(256 << 20));
+        assert!(parse_size("1MiB").is_err() && parse_size("6 parsecs").is_err());
     }
 
     #[test]

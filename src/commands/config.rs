@@ -91,6 +91,16 @@ pub fn report(s: &Settings) -> String {
                 .unwrap_or_else(|| "a LocalCluster per run".into()),
             &s.dask_scheduler.source,
         ),
+        (
+            "max_processes",
+            s.max_processes.value.to_string(),
+            &s.max_processes.source,
+        ),
+        (
+            "max_memory",
+            crate::os::contain::size(s.max_memory.value),
+            &s.max_memory.source,
+        ),
     ];
     out.push_str(&format!("{:<14} {:<42} from\n", "setting", "value"));
     for (name, value, source) in rows {

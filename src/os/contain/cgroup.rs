@@ -328,6 +328,11 @@ impl Group {
         self.kind
     }
 
+    #[cfg(test)]
+    pub(super) fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
     fn pids_dir(&self) -> &Path {
         &self.dirs[0]
     }

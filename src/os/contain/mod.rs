@@ -321,6 +321,60 @@ impl Drop for Cage {
 mod tests {
     use super::*;
 
+    /// A pid that was just used and is gone (a child already reaped).
+    fn dead_pid() -> u32 {
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    fn group_dirs(cage: &Cage) -> Vec<std::path::PathBuf> {
+        cage.group
+            .as_ref()
+            .map(|g| g.dirs().to_vec())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_cgroup_is_removed_after_use_and_a_stale_one_the_next_time() {
+        let limits = Limits {
+            processes: 8,
+            memory: 64 << 20,
+        };
+        let crashed = Cage::new(limits, dead_pid());
+        if let Some(why) = crashed.fallback_reason() {
+            // Only where forklab may make a cgroup; elsewhere the fallback
+            // holds, and this says visibly that the part did not run.
+            eprintln!("SKIPPED the cgroup part: no cgroup may be made here ({why})");
+            return;
+        }
+        let stale = group_dirs(&crashed);
+        assert!(stale.iter().all(|d| d.is_dir()), "{stale:?}");
+        // Its owner "crashed": nothing removed it.
+        std::mem::forget(crashed);
+        let cage = Cage::new(limits, std::process::id());
+        assert!(
+            stale.iter().all(|d| !d.exists()),
+            "a stale cgroup was left: {stale:?}"
+        );
+        let mine = group_dirs(&cage);
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        cage.prepare(&mut cmd);
+        let mut child = cmd.spawn().unwrap();
+        let contained = cage.finish(None);
+        assert!(mine.iter().all(|d| !d.exists()), "{mine:?}");
+        // Removing the cgroup killed what was in it.
+        let status = child.wait().unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(crate::os::process::SIGKILL)
+        );
+        assert_ne!(contained.kind, Kind::Rlimits);
+        assert!(contained.peak_processes >= 1, "{contained:?}");
+    }
+
     #[test]
     fn sizes_read_like_people_say_them() {
         assert_eq!(size(6 << 30), "6 GiB");
