@@ -30,6 +30,11 @@ const KINDS: &[(&str, &str, &str)] = &[
     ("no-call", "code", "no call to"),
 ];
 
+/// Kinds judged by tests/practice_verdicts.rs (the process evidence):
+/// skipped here, so each cheat is judged once; any other kind without a
+/// row in [`KINDS`] fails the test.
+const JUDGED_ELSEWHERE: &[&str] = &["serial", "threads", "master", "idle", "pinned", "ignored"];
+
 fn cheats_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cheats")
 }
@@ -88,6 +93,9 @@ fn every_cheat_fails_for_its_reason() {
     let mut wrong = Vec::new();
     let mut exercises = std::collections::BTreeSet::new();
     for (id, kind, path) in &cheats {
+        if JUDGED_ELSEWHERE.contains(&kind.as_str()) {
+            continue;
+        }
         let Some((_, check, fragment)) = KINDS.iter().find(|(k, _, _)| k == kind) else {
             wrong.push(format!(
                 "{}: no row for the kind {kind:?} in KINDS",
@@ -131,10 +139,13 @@ fn every_cheat_fails_for_its_reason() {
             wrong.push(format!("{}: no hard-coded.py cheat", exercise.id));
         }
     }
+    let judged = cheats
+        .iter()
+        .filter(|(_, kind, _)| !JUDGED_ELSEWHERE.contains(&kind.as_str()))
+        .count();
     assert!(
         wrong.is_empty(),
-        "{} cheats judged for {} exercises:\n{}",
-        cheats.len(),
+        "{judged} cheats judged for {} exercises:\n{}",
         exercises.len(),
         wrong.join("\n")
     );
