@@ -224,7 +224,7 @@ fn bomb(mode: &str, test: &str) {
     );
     // The kernel's cap is exact (it counts threads too). Sampling is a few
     // forks late, and RLIMIT_NPROC (not for root) stops a user's family at
-    // twice the cap.
+    // one and a half times the cap, plus what the user's other tasks freed.
     let margin = if held_by_kernel(&seen.stdout, mode) {
         0
     } else {

@@ -5,8 +5,9 @@
 //! - `RLIMIT_DATA` (private writable memory, per process) at the limit
 //!   plus a slack, so that the sampler, not an allocation failure, is what
 //!   usually stops a hog (and says why).
-//! - `RLIMIT_NPROC` (the user's tasks) at what the user runs now plus
-//!   twice the cap, unless root, whom the kernel does not hold to it.
+//! - `RLIMIT_NPROC` (the user's tasks, threads included) at what the user
+//!   runs now plus one and a half times the cap (room for the family's
+//!   threads), unless root, whom the kernel does not hold to it.
 //! - Every [`EVERY`] the system's task count (`/proc/loadavg`, one small
 //!   read); the family is walked when it grew by half the cap, when the
 //!   family was already large, and every tenth time. The count is judged
@@ -145,8 +146,8 @@ impl Sampler {
     pub(super) fn new(limits: Limits, root: u32) -> Sampler {
         let slack = (limits.memory / 4).max(64 << 20);
         let root_user = rustix::process::getuid().is_root();
-        let nproc = (!root_user)
-            .then(|| lowered(Resource::Nproc, user_tasks() + 2 * limits.processes.max(1)));
+        let cap = limits.processes.max(1);
+        let nproc = (!root_user).then(|| lowered(Resource::Nproc, user_tasks() + cap + cap / 2));
         Sampler {
             limits,
             root,
