@@ -34,6 +34,9 @@ pub struct Working {
     pub problem: Option<String>,
     /// The output pane's run number for the run in progress.
     pub run_number: Option<u64>,
+    /// What held the last judgement's processes ("kernel cgroup v1: at
+    /// most 64 processes, 6 GiB"), for the list's last line.
+    pub contained: Option<String>,
 }
 
 impl Working {

@@ -291,6 +291,7 @@ fn open(state: &mut State, lesson: usize, exercise: usize, effects: &mut Vec<Eff
             verdict: None,
             problem: None,
             run_number: None,
+            contained: None,
         });
     }
     state.practice.hidden = false;
@@ -346,6 +347,7 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
         LiveEvent::Done { report, .. } => {
             w.running = None;
             w.verdict = Some(report.verdict);
+            w.contained = report.contained.clone();
             let id = w.id.clone();
             let before = state.progress.exercise(&id);
             crate::practice::record(&mut state.progress, &report);

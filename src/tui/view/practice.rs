@@ -86,6 +86,12 @@ pub fn pane(state: &State, working: &Working, frame: &mut Frame, area: Rect) {
             Span::styled(rest, t.dim()),
         ]));
     }
+    if let Some(contained) = working.contained.as_ref().filter(|_| !working.judging()) {
+        rows.push(Line::styled(
+            cut(&format!("limits: {contained}"), width),
+            t.dim(),
+        ));
+    }
     if let Some(prediction) = &state.progress.exercise(&working.id).prediction {
         rows.push(Line::from(vec![
             Span::styled("you predicted: ", t.dim()),
