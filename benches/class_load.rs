@@ -238,6 +238,42 @@ fn attacker(
     got
 }
 
+/// One flooding thread: results under fresh ids and garbage, from
+/// 127.4.0.1, until `stop`; the answers counted by status.
+fn flood(
+    addr: SocketAddr,
+    code: &str,
+    thread: u64,
+    joined: &AtomicU64,
+    stop: &AtomicBool,
+) -> HashMap<u16, u64> {
+    let mut client = Client::new(&addr.to_string(), code, "flood", machine())
+        .expect("an address")
+        .from_source(ip(4, 0, 1));
+    let mut got = HashMap::new();
+    if client.join().is_ok() {
+        joined.fetch_add(1, Ordering::SeqCst);
+    }
+    let report = report();
+    let mut n = 0u64;
+    while !stop.load(Ordering::SeqCst) {
+        let status = match client.submit(&format!("f{thread}-{n}"), &report) {
+            Ok(_) => 200,
+            Err(ClientError::Refused { status, .. }) => status,
+            Err(ClientError::Unreachable(_)) => 0,
+        };
+        *got.entry(status).or_insert(0) += 1;
+        let garbage = if n.is_multiple_of(2) {
+            post("/submit", "{\"code\":")
+        } else {
+            b"POST /submit HTTP/1.1\r\nContent-Length: 999999\r\n\r\n".to_vec()
+        };
+        *got.entry(send(addr, ip(4, 0, 1), &garbage)).or_insert(0) += 1;
+        n += 1;
+    }
+    got
+}
+
 fn main() {
     // Held connections, learners' and the attackers' own, with room.
     if let Err(e) = forklab::os::process::ensure_open_files(4096) {
@@ -276,40 +312,16 @@ fn main() {
             std::thread::spawn(move || attacker(addr, ip(3, 0, g + 1), stop, guess)),
         ));
     }
-    // The flooder joins for real, then sends results and garbage.
+    // The flooders: four threads on one address, joined for real (the
+    // same nickname from the same address is one learner), sending
+    // results and garbage as fast as they are answered.
     let flood_joined = Arc::new(AtomicU64::new(0));
-    {
+    for f in 0..4 {
         let (stop, code) = (Arc::clone(&stop), code.clone());
         let joined = Arc::clone(&flood_joined);
         attackers.push((
-            "flooder".into(),
-            std::thread::spawn(move || {
-                let mut client = Client::new(&addr.to_string(), &code, "flood", machine())
-                    .expect("an address")
-                    .from_source(ip(4, 0, 1));
-                let mut got = HashMap::new();
-                if client.join().is_ok() {
-                    joined.store(1, Ordering::SeqCst);
-                }
-                let report = report();
-                let mut n = 0u64;
-                while !stop.load(Ordering::SeqCst) {
-                    let status = match client.submit(&format!("f{n}"), &report) {
-                        Ok(_) => 200,
-                        Err(ClientError::Refused { status, .. }) => status,
-                        Err(ClientError::Unreachable(_)) => 0,
-                    };
-                    *got.entry(status).or_insert(0) += 1;
-                    let garbage = if n.is_multiple_of(2) {
-                        post("/submit", "{\"code\":")
-                    } else {
-                        b"POST /submit HTTP/1.1\r\nContent-Length: 999999\r\n\r\n".to_vec()
-                    };
-                    *got.entry(send(addr, ip(4, 0, 1), &garbage)).or_insert(0) += 1;
-                    n += 1;
-                }
-                got
-            }),
+            format!("flooder {}", f + 1),
+            std::thread::spawn(move || flood(addr, &code, f, &joined, &stop)),
         ));
     }
 
@@ -356,12 +368,13 @@ fn main() {
     let flood_stored = roster
         .participants
         .iter()
-        .find(|p| p.nickname == "flood")
-        .map_or(0, |p| p.reports.len());
+        .filter(|p| p.nickname == "flood")
+        .map(|p| p.reports.len())
+        .sum::<usize>();
     let stored = learners_stored * RESULTS;
 
     println!(
-        "class load: {LEARNERS} learners x {RESULTS} results beside 2 holders x {HELD} connections, 2 guessers, 1 flooder"
+        "class load: {LEARNERS} learners x {RESULTS} results beside 2 holders x {HELD} connections, 2 guessers, 4 flooding threads on one address"
     );
     println!(
         "  {stored} learner results stored in {:.2} s ({:.0} results/s, joins and retries included)",
@@ -410,7 +423,7 @@ fn main() {
     }
     if flood_stored as f64 > flood_cap || flood_joined.load(Ordering::SeqCst) == 0 {
         wrong.push(format!(
-            "the flooder stored {flood_stored} (its bucket allows {flood_cap:.0})"
+            "the flooders stored {flood_stored} (their bucket allows {flood_cap:.0})"
         ));
     }
     if !damage.is_empty() {
