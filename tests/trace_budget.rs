@@ -265,7 +265,7 @@ fn a_recorded_trace_is_summarized() {
     );
     assert!(
         got.stdout
-            .contains("240 samples every 250 ms, 17 processes"),
+            .contains("240 samples every 250 ms, processes: 17"),
         "{}",
         got.stdout
     );

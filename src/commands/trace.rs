@@ -85,7 +85,7 @@ pub fn summary(file: &str, trace: &Trace) -> String {
         .sample_interval()
         .map_or(String::new(), |i| format!(" every {} ms", i.as_millis()));
     out += &format!(
-        "holds: {} entries over {:.1} s: {samples} samples{every}, {} processes, {lab_runs} lab runs or sweeps, {python_runs} Python runs\n",
+        "holds: {} entries over {:.1} s: {samples} samples{every}, processes: {}, lab runs or sweeps: {lab_runs}, Python runs: {python_runs}\n",
         trace.entries.len(),
         trace.length().as_secs_f64(),
         pids.len(),

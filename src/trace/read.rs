@@ -411,7 +411,7 @@ impl<F: Fn() -> u64> Reader<F> {
             return Ok(());
         }
         Err(format!(
-            "a file of {} that unpacks into more than {} in memory: at most {} plus {KEPT_PER_FILE_BYTE} times the file's size (a compression bomb, not a recording)",
+            "{} of the file unpack into more than {} in memory: at most {} plus {KEPT_PER_FILE_BYTE} times the bytes read (a compression bomb, not a recording)",
             Size(file),
             Size(share),
             Size(KEPT_FLOOR),
