@@ -237,11 +237,11 @@ fn too_many_cores_are_refused_in_little_memory() {
     let sample = format!(
         r#"{{"t":1,"k":"sample","cores":[{cores}],"total":100.0,"mem":[1,2],"load":null,"procs":[]}}"#
     );
-    let bytes = gzip_repeated(&header, &sample, 200_000);
+    let bytes = gzip_repeated(&header, &sample, 20_000);
     let file = write(dir.path(), "cores.trace.jsonl.gz", &bytes);
     let got = check_measured(&file);
     eprintln!(
-        "200,000 samples of 4096 cores ({} KB file): peak {} KB",
+        "20,000 samples of 4096 cores ({} KB file): peak {} KB",
         bytes.len() >> 10,
         got.peak_kb
     );
