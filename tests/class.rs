@@ -669,7 +669,7 @@ fn a_write_that_fails_part_way_loses_no_acknowledged_result_after_a_restart() {
     for r in 1..6 {
         let id = format!("r{r}");
         match ana.submit(&id, &report(4)) {
-            Ok(true) => acknowledged.push(id),
+            Ok(true) => acknowledged.push(id.clone()),
             Ok(false) => panic!("{id} was new"),
             Err(e) => refused.push(e.to_string()),
         }
@@ -711,4 +711,105 @@ fn a_write_that_fails_part_way_loses_no_acknowledged_result_after_a_restart() {
     // After a restart the same learner joins anew.
     assert!(roster.has_result(&roster.participants[1].token, "r9"));
     assert_eq!(roster.results(), 3);
+}
+
+/// A tmpfs of `size` mounted on a fresh folder, unmounted on drop;
+/// `None` (the reason printed) where mounting is not allowed.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output();
+        match mounted {
+            Ok(out) if out.status.success() => Some(SmallDisk { dir }),
+            Ok(out) => {
+                let why = String::from_utf8_lossy(&out.stderr);
+                eprintln!("SKIPPED: cannot mount a tmpfs here (needs root): {why}");
+                None
+            }
+            Err(e) => {
+                eprintln!("SKIPPED: cannot run mount: {e}");
+                None
+            }
+        }
+    }
+
+    fn resize(&self, size: &str) {
+        let done = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(self.dir.path())
+            .status()
+            .unwrap();
+        assert!(done.success());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_loses_no_acknowledged_result_after_a_restart() {
+    // The same as above on a real full disk (ENOSPC) where the test may
+    // mount one; the file-size limit above runs everywhere.
+    let Some(disk) = SmallDisk::mount("8k") else {
+        return;
+    };
+    let file = disk.dir.path().join("class.jsonl");
+    let teacher = Teacher::start(&file);
+    let code = teacher.line_with("class code:")["class code: ".len()..].to_string();
+    let address = teacher.address();
+    let mut ana = Client::new(&address, &code, "ana", machine(8)).unwrap();
+    let (mut acknowledged, mut refused) = (Vec::new(), 0);
+    for r in 0..100 {
+        let id = format!("r{r:02}");
+        match ana.submit(&id, &report(4)) {
+            Ok(true) => acknowledged.push(id.clone()),
+            Ok(false) => panic!("{id} was new"),
+            Err(e) => {
+                assert!(e.to_string().contains("(503)"), "{e}");
+                refused += 1;
+            }
+        }
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(bytes.last(), Some(&b'\n'), "half a line left after {id}");
+        if refused == 3 {
+            break;
+        }
+    }
+    assert_eq!(refused, 3, "the disk never filled");
+    assert!(!acknowledged.is_empty());
+    let log = teacher.line_with("refused: cannot write the class file");
+    assert!(log.contains("No space left"), "{log}");
+    drop(teacher);
+
+    // Restarted once there is room again: every acknowledged result is
+    // there, nothing is left out, and results are stored again.
+    disk.resize("64k");
+    let teacher = Teacher::start(&file);
+    let address = teacher.address();
+    let reopened = teacher.line_with("reopened:");
+    let expected = format!("1 participants, {} results", acknowledged.len());
+    assert!(reopened.contains(&expected), "{reopened}");
+    let mut bo = Client::new(&address, &code, "bo", machine(8)).unwrap();
+    assert!(bo.submit("b0", &report(4)).unwrap());
+    teacher.line_with("result: bo");
+    assert!(teacher.printed().iter().all(|l| !l.contains("left out")));
+    drop(teacher);
+    let (roster, damage) = store::read(&file).unwrap();
+    assert!(damage.is_empty(), "{damage:?}");
+    let ana = &roster.participants[0].token;
+    assert!(acknowledged.iter().all(|id| roster.has_result(ana, id)));
+    assert_eq!(roster.results(), acknowledged.len() + 1);
 }
