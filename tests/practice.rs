@@ -228,6 +228,27 @@ fn a_hang_is_stopped_at_the_time_limit() {
     );
 }
 
+/// A non-daemon process that never ends keeps the script alive after its
+/// last line (Python joins it at exit): the reason says so.
+#[test]
+fn a_non_daemon_child_keeping_the_script_alive_is_explained() {
+    let Some(python) = python::python_or_skip("a_non_daemon_child_keeping_the_script_alive") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let set = fixture();
+    let mut stuck = exercise(&set, "pool-squares").clone();
+    stuck.timeout = Some(3);
+    let source = "import multiprocessing, time\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=time.sleep, args=(3600,))\n    p.start()\n    print('result: 1')\n";
+    let report = judge_checked(&set, &python, &stuck, source.as_bytes());
+    assert_eq!(report.verdicts[0].outcome, Outcome::Failed);
+    let reason = &report.verdicts[0].reason;
+    assert!(
+        reason.contains("the master was waiting for its worker") && reason.contains("daemon"),
+        "{report:#?}"
+    );
+}
+
 #[test]
 fn a_fork_bomb_is_stopped_with_its_whole_family() {
     let Some(python) = python::python_or_skip("a_fork_bomb_is_stopped") else {

@@ -415,10 +415,14 @@ fn account(observed: &mut Observed, at: Duration, master: u32, alive: &[&Process
         .filter(|p| p.state == 'R' && role(p.pid) == Some(Role::Worker))
         .filter_map(|p| p.core)
         .collect();
-    observed.waiting_for = alive
-        .iter()
-        .find(|p| waiting && p.ppid == master && worker(p.pid))
-        .map(|p| p.pid);
+    // Kept from the last sample that saw the master alive (the one before
+    // a time limit stops it).
+    if alive.iter().any(|p| p.pid == master && p.state != 'Z') {
+        observed.waiting_for = alive
+            .iter()
+            .find(|p| waiting && p.ppid == master && worker(p.pid))
+            .map(|p| p.pid);
+    }
     observed.workers_at_once = observed.workers_at_once.max(running.len());
 }
 
