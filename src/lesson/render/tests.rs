@@ -156,6 +156,12 @@ fn control_characters_are_shown_not_passed_on() {
     assert!(text.contains("Clear ␛[2J and ring ␇."), "{text}");
     assert!(text.contains("x = 1 ␛]0;t␇"), "{text}");
     assert!(!text.chars().any(crate::sanitize::is_unsafe), "{text}");
+    // Bidi overrides, zero-width joiners and stacks of marks too.
+    let zalgo = format!("Z{}", "\u{301}".repeat(30));
+    let text = plain(&format!("a\u{202e}b c\u{200d}d {zalgo}\n"), 200);
+    assert!(crate::sanitize::is_safe(&text), "{text}");
+    assert!(text.contains("a⟨U+202E⟩b c⟨U+200D⟩d"), "{text}");
+    assert!(text.contains("⟨U+0301⟩"), "{text}");
 }
 
 #[test]

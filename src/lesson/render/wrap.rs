@@ -94,14 +94,15 @@ pub fn wrap(spans: &[Span], first: usize, rest: usize) -> Vec<Vec<Span>> {
 }
 
 /// Lesson text is untrusted: control characters (ESC, BEL, bidirectional
-/// overrides...) become the visible stand-ins the output pane shows
-/// (`␛`), so neither the reader nor `lessons show` can pass one to the
-/// terminal. Text without any is copied as it is.
+/// overrides, zero-width characters, stacks of marks...) become the
+/// visible stand-ins the output pane shows (`␛`, `⟨U+202E⟩`), so neither
+/// the reader nor `lessons show` can pass one to the terminal. Text
+/// without any is copied as it is (tabs too: code blocks place them).
 pub(super) fn visible(text: &str) -> String {
-    if text.chars().any(crate::sanitize::is_unsafe) {
-        crate::sanitize::text(text).into_owned()
-    } else {
+    if text.split('\t').all(crate::sanitize::is_safe) {
         text.to_string()
+    } else {
+        crate::sanitize::text(text).into_owned()
     }
 }
 
