@@ -257,3 +257,91 @@ proptest! {
         let _ = Trace::read(&bytes[..cut]);
     }
 }
+
+fn process(pid: u32, command: &str) -> String {
+    format!(
+        r#"{{"t":0,"k":"process","pid":{pid},"name":"python3","command":"{command}","role":"worker"}}"#
+    )
+}
+
+fn sample(t: u64, pids: &[u32]) -> String {
+    let rows: Vec<String> = pids
+        .iter()
+        .map(|p| format!(r#"[{p},1,"R",1.0,1,0]"#))
+        .collect();
+    format!(
+        r#"{{"t":{t},"k":"sample","cores":[1,2],"total":1,"mem":[1,2],"load":null,"procs":[{}]}}"#,
+        rows.join(",")
+    )
+}
+
+#[test]
+fn a_process_is_kept_once_and_shared_by_every_row() {
+    let long = "x".repeat(format::MAX_COMMAND * 2);
+    let text = [
+        HEADER.to_string(),
+        process(7, &long),
+        sample(1, &[7, 7, 7]),
+        sample(2, &[7]),
+    ]
+    .join("\n");
+    let trace = Trace::read(text.as_bytes()).unwrap();
+    let commands: Vec<&std::sync::Arc<str>> = trace
+        .entries
+        .iter()
+        .flat_map(|e| match &e.entry {
+            Entry::Sample(s) => s.processes.iter().map(|p| &p.command).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(commands.len(), 4);
+    assert!(
+        commands
+            .iter()
+            .all(|c| std::sync::Arc::ptr_eq(c, commands[0]))
+    );
+    assert_eq!(commands[0].len(), format::MAX_COMMAND, "cut to the limit");
+}
+
+#[test]
+fn a_line_over_its_budget_is_refused_with_its_line() {
+    let text = format!("{HEADER}\n{}\n", process(7, &"x".repeat(2 << 20)));
+    assert_eq!(
+        error(&gzip(&text)),
+        "line 2: a trace line of 2.0 MiB: at most 1.0 MiB per trace line"
+    );
+    let many = format!("{HEADER}\n{}\n", sample(1, &[7; read::MAX_PROCESSES + 1]));
+    let e = error(many.as_bytes());
+    assert_eq!(
+        e, "line 2: 16385 processes in a sample: at most 16384",
+        "{e}"
+    );
+}
+
+#[test]
+fn a_small_file_of_many_records_is_refused_as_a_bomb() {
+    let line = "{\"t\":1,\"k\":\"lab_began\",\"sweep\":true}\n";
+    let text = format!("{HEADER}\n{}", line.repeat(200_000));
+    let bytes = gzip(&text);
+    let e = error(&bytes);
+    assert!(e.contains("a compression bomb, not a recording"), "{e}");
+    assert!(e.starts_with("line "), "{e}");
+    // The same records, uncompressed, are as big as what they take.
+    let trace = Trace::read(text.as_bytes()).unwrap();
+    assert_eq!(trace.entries.len(), 200_000);
+}
+
+#[test]
+fn the_recorder_writes_no_longer_command_than_the_reader_keeps() {
+    let start = Instant::now();
+    let mut rec = Recorder::new(Vec::new(), machine(2), start).unwrap();
+    let mut s = ScriptedSampler::new(2, 1).sample();
+    s.processes[0].command = "é".repeat(format::MAX_COMMAND).into();
+    rec.sample(start + MS250, &s).unwrap();
+    let trace = Trace::read(&rec.finish().unwrap()[..]).unwrap();
+    let Entry::Sample(read) = &trace.entries[0].entry else {
+        panic!("not a sample");
+    };
+    let command = &read.processes[0].command;
+    assert!(command.len() <= format::MAX_COMMAND && command.len() > format::MAX_COMMAND - 2);
+}
