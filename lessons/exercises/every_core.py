@@ -11,7 +11,8 @@ The task
 --------
 1. Write usable_cores(): how many cores this process may run on.
    os.cpu_count() counts every core of the machine, even those that
-   taskset or a container keeps you off. Prefer
+   taskset or a container's cpuset keeps you off (a CPU quota such
+   as docker --cpus is seen by no count at all). Prefer
    os.process_cpu_count() (Python 3.13+), then
    len(os.sched_getaffinity(0)) (Linux and most Unixes), and fall
    back to os.cpu_count() only where neither exists (hasattr tells
