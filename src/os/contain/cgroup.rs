@@ -362,9 +362,10 @@ impl Group {
         let (pids, memory) = (self.pids_dir(), self.memory_dir());
         let oom_kills = match self.kind {
             Kind::CgroupV2 => keyed(memory, "memory.events", "oom_kill"),
-            _ => keyed(memory, "memory.oom_control", "oom_kill")
-                // Kernels before 4.13 do not count OOM kills: the limit hit.
-                .or_else(|| number(memory, "memory.failcnt")),
+            // Kernels before 4.13 do not count OOM kills: the kernel still
+            // holds the limit, but the reason is not told (`failcnt` also
+            // counts page cache reclaimed at the limit, which is no fault).
+            _ => keyed(memory, "memory.oom_control", "oom_kill"),
         };
         let refused_forks = keyed(pids, "pids.events", "max");
         let breach = if oom_kills.unwrap_or(0) > 0 {

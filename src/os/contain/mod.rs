@@ -258,8 +258,22 @@ impl Cage {
     /// (root), so that a fork bomb filling the cores cannot keep it from
     /// looking. The child was started before, at the usual priority.
     pub fn favour_watcher(&self) {
-        if self.group.is_none() {
-            let _ = rustix::process::setpriority_process(None, WATCHER_NICE);
+        if self.group.is_some() {
+            return;
+        }
+        let _ = rustix::process::setpriority_process(None, WATCHER_NICE);
+        #[cfg(target_os = "linux")]
+        {
+            // Root, whom RLIMIT_NPROC does not hold, has only the sampler:
+            // a real-time watcher runs the moment it wakes, however many
+            // processes spin. It sleeps between looks; the kernel keeps
+            // real-time tasks to 95% of a core should it ever spin.
+            let param = libc::sched_param { sched_priority: 1 };
+            // SAFETY: sched_setscheduler(2) on this process with a valid,
+            // initialised parameter; it fails harmlessly without privilege.
+            unsafe {
+                libc::sched_setscheduler(0, libc::SCHED_FIFO | libc::SCHED_RESET_ON_FORK, &param);
+            }
         }
     }
 
