@@ -569,8 +569,8 @@ fn example_list_and_the_errors_of_example_run() {
 }
 
 #[test]
-fn output_is_line_buffered_and_the_learners_sitecustomize_still_runs() {
-    if python::python_or_skip("line_buffered").is_none() {
+fn a_line_left_open_shows_at_the_end_and_the_learners_sitecustomize_still_runs() {
+    if python::python_or_skip("line_left_open").is_none() {
         return;
     }
     let theirs = tempfile::tempdir().unwrap();
@@ -579,7 +579,7 @@ fn output_is_line_buffered_and_the_learners_sitecustomize_still_runs() {
         "import sys\nprint('their sitecustomize ran', file=sys.stderr)\n",
     )
     .unwrap();
-    let script = "import sys\nprint('line buffered:', sys.stdout.line_buffering)\n";
+    let script = "import sys\nprint('a', 'b', sep='\\n')\nprint('no newline', end='')\n";
     let lessons = lesson_dir(&[("buffering", "buffering.py", script)]);
     let home = tempfile::tempdir().unwrap();
     let out = forklab(home.path())
@@ -589,8 +589,52 @@ fn output_is_line_buffered_and_the_learners_sitecustomize_still_runs() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("line buffered: True"), "{stdout}");
+    assert!(stdout.contains("\na\nb\nno newline"), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("their sitecustomize ran"));
+}
+
+/// Whether a line of what-is-copied is one the script prints, whole: it
+/// begins with one of the script's line heads and holds no other.
+fn one_whole_line(line: &str) -> bool {
+    let heads = ["[top level] pid ", "master: ", "child ", "  sees GREETING = "];
+    let found: usize = heads
+        .iter()
+        .map(|h| line.matches(h.trim_start()).count())
+        .sum();
+    heads.iter().any(|h| line.starts_with(h)) && found == 1
+}
+
+/// Lines printed at once by several processes arrive whole: what-is-copied
+/// (three children, each printing two lines in one `print`) 50 times.
+#[test]
+fn lines_printed_at_once_by_several_processes_stay_whole() {
+    let Some(interpreter) = python::python_or_skip("lines_stay_whole") else {
+        return;
+    };
+    let set = forklab::lesson::LessonSet::embedded();
+    let example = set
+        .lessons
+        .iter()
+        .flat_map(|l| l.meta.examples.iter())
+        .find(|e| e.id == "what-is-copied")
+        .expect("the what-is-copied example")
+        .clone();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    for run in 0..50 {
+        assert!(Instant::now() < deadline, "50 runs took over 300 s");
+        let request = RunRequest::for_example(&set, &example, interpreter.clone()).unwrap();
+        let outcome = python::run_to_end(request, Duration::from_secs(60));
+        let text = outcome.text();
+        assert!(outcome.exited.is_some_and(|e| e.expected), "run {run}: {text}");
+        let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        let glued: Vec<&&str> = lines.iter().filter(|l| !one_whole_line(l)).collect();
+        assert!(glued.is_empty(), "run {run}: lines ran together: {glued:#?}\n{text}");
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("  sees")).count(),
+            3,
+            "run {run}: {text}"
+        );
+    }
 }
 
 #[test]

@@ -21,8 +21,8 @@
 //!
 //! The script runs with `python -u SCRIPT ARGS` (no shell) in `work/` of a
 //! temporary `forklab-run-*` folder holding copies of the script and its
-//! data; `site/sitecustomize.py` beside it (on `PYTHONPATH`) makes output
-//! line-buffered, so lines printed at once by several workers stay whole.
+//! data; `site/sitecustomize.py` beside it (on `PYTHONPATH`) hands the OS
+//! whole lines only, so lines printed at once by several workers stay whole.
 //!
 //! To run an example: [`Interpreter::find`] once (it runs Python, so do it
 //! off the UI thread and keep the result), then [`RunRequest::for_example`],

@@ -1,5 +1,5 @@
 //! What to run: a temporary working directory holding the script, its
-//! data and the `sitecustomize` that makes output line-buffered.
+//! data and the `sitecustomize` that hands the OS whole lines.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,20 +10,70 @@ use crate::python::StartMethod;
 use crate::python::guard::WORKDIR_PREFIX;
 use crate::python::interpreter::Interpreter;
 
-/// Loaded by every Python process of the run (through `PYTHONPATH`): makes
-/// stdout and stderr line-buffered, as in a terminal. `-u` alone makes
-/// `print` write the text and the newline separately, so lines printed at
-/// the same time by several workers would be cut into each other. Then it
-/// hands over to the `sitecustomize` it hides, if any. When forklab
+/// Loaded by every Python process of the run (through `PYTHONPATH`): puts
+/// stdout and stderr behind `_WholeLines`, which hands the OS whole lines
+/// only, each line in one write. `-u` alone makes `print` write the text
+/// and the newline separately, and Python's own line buffering (a
+/// terminal's) writes `print("a\nb")` as `a\nb` then `\n`; either way
+/// lines printed at the same time by several processes ran into each
+/// other. Text without a newline waits for its line's end or a flush
+/// (`print(".", end="", flush=True)` shows at once), as in a terminal.
+/// Then it hands over to the `sitecustomize` it hides, if any. When forklab
 /// chooses the start method itself ([`FORCE_START_METHOD_VAR`], practice
 /// runs), it is set before the script runs, and the script asking for the
 /// same one again is no error; the processes show what really ran.
 const SITECUSTOMIZE: &str = r#"import os, sys
-for _stream in (sys.stdout, sys.stderr):
-    try:
-        _stream.reconfigure(line_buffering=True, write_through=False)
-    except Exception:
-        pass
+class _WholeLines:
+    """Gives the stream whole lines, one write each; the rest on flush."""
+
+    def __init__(self, stream):
+        import _thread
+        self._stream = stream
+        self._pending = ""
+        self._lock = _thread.RLock()
+        def _unlock():
+            self._lock = _thread.RLock()
+        os.register_at_fork(after_in_child=_unlock)
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        with self._lock:
+            cut = text.rfind("\n") + 1
+            if cut == 0:
+                self._pending += text
+                if len(self._pending) >= 8192:
+                    self.flush()
+                return len(text)
+            whole, self._pending = self._pending + text[:cut], text[cut:]
+            self._stream.write(whole)
+            self._stream.flush()
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        with self._lock:
+            pending, self._pending = self._pending, ""
+            if pending:
+                self._stream.write(pending)
+            self._stream.flush()
+
+    def __getattr__(self, name):
+        if name == "buffer":
+            self.flush()
+        return getattr(self._stream, name)
+
+for _name in ("stdout", "stderr"):
+    _stream = getattr(sys, _name)
+    if _stream is not None:
+        try:
+            _stream.reconfigure(write_through=True)
+            setattr(sys, _name, _WholeLines(_stream))
+        except Exception:
+            pass
 _forced = os.environ.get("FORKLAB_FORCE_START_METHOD")
 if _forced:
     try:
