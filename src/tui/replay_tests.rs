@@ -466,6 +466,77 @@ fn lab_compared_with_a_recorded_machine_120x40() {
     assert!(super::lab::Recorded::from_trace(&empty).is_err());
 }
 
+/// A sweep of 1 and 2 workers, three runs each (the last run of each
+/// point is not its fastest), the 2-worker point measured on a busy machine.
+fn repeated_sweep_trace() -> Trace {
+    let start = Instant::now();
+    let machine = Machine {
+        cores: 8,
+        model: None,
+        os: None,
+        python: None,
+        forklab: "0.1.0".into(),
+        recorded: "2026-12-01T16:40:00Z".into(),
+    };
+    let mut rec = Recorder::new(Vec::new(), machine, start).unwrap();
+    rec.record(start, Record::LabBegan { sweep: true }).unwrap();
+    let config = LabConfig {
+        tasks: 8,
+        worker_exe: "forklab".into(),
+        repeat: 3,
+        ..LabConfig::new(Workload::Cpu)
+    };
+    let mut t = 0;
+    for (workers, walls, load) in [(1, [1700, 1500, 1648], 0.0), (2, [930, 926, 1010], 0.9)] {
+        for wall in walls {
+            t += 2000;
+            let config = config.with_workers(workers);
+            let started = LabEvent::RunStarted {
+                config: config.clone(),
+                started: start,
+            };
+            rec.record(start + ms(t), Record::Lab { event: started })
+                .unwrap();
+            let result = RunResult {
+                config,
+                startup: ms(10),
+                wall: ms(wall),
+                answer: 56,
+                pids: vec![1; workers],
+                tasks_done: vec![1; workers],
+                outside_load: Some(load),
+                ..RunResult::default()
+            };
+            let event = LabEvent::RunFinished(Box::new(result));
+            rec.record(start + ms(t + wall), Record::Lab { event })
+                .unwrap();
+        }
+    }
+    Trace::read(&rec.finish().unwrap()[..]).unwrap()
+}
+
+#[test]
+fn compare_shows_the_recorded_table_the_replay_shows() {
+    let trace = repeated_sweep_trace();
+    let recorded = super::lab::Recorded::from_trace(&trace).unwrap();
+    assert_eq!(recorded.results.len(), 6, "every repeat is kept");
+    let replayed = replayed_to_end(&trace, 120, 40);
+    assert_eq!(replayed.lab.rows(), recorded.rows());
+    let best: Vec<(usize, u128, bool)> = recorded
+        .rows()
+        .iter()
+        .map(|r| (r.workers, r.wall.as_millis(), r.busy))
+        .collect();
+    assert_eq!(best, [(1, 1500, false), (2, 926, true)]);
+    let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
+    update(&mut s, Action::Started(Vec::new()));
+    update(&mut s, Action::LabCompare(Box::new(recorded)));
+    update(&mut s, Action::ToggleLab);
+    let f = frame(&s);
+    assert!(f.contains("1.500 s ") && f.contains("0.926 s*"), "{f}");
+    assert!(!f.contains("1.648") && !f.contains("1.010"), "{f}");
+}
+
 /// Odd values a damaged or hand-made trace may hold, within what the
 /// reader accepts: replayed and drawn in every view without a panic.
 #[test]

@@ -50,13 +50,27 @@ pub struct Recorded {
     pub cores: usize,
     /// When, for the table's title (`2026-12-01 16:40 UTC`).
     pub date: String,
+    /// Every run the recorded lab's table was made of, repeats included:
+    /// [`rows`] makes the same table from them (fastest of each point,
+    /// `*` for a busy machine).
     pub results: Vec<RunResult>,
 }
 
 impl Recorded {
-    /// The trace's finished lab runs, or why there is nothing to compare.
+    /// The trace's finished lab runs as its replay ends with them, or why
+    /// there is nothing to compare. The one reading of a trace's results:
+    /// its lab events go through the same [`LabView`] a replay's do.
     pub fn from_trace(trace: &crate::trace::Trace) -> Result<Recorded, String> {
-        let results = trace.lab_results();
+        use crate::trace::Entry;
+        let mut lab = LabView::new(trace.header.machine.cores);
+        for timed in &trace.entries {
+            match &timed.entry {
+                Entry::LabBegan { sweep } => lab.starting(*sweep),
+                Entry::Lab(event) => lab.apply(event.clone()),
+                _ => {}
+            }
+        }
+        let results: Vec<RunResult> = lab.measured.into_iter().map(|m| m.result).collect();
         if results.is_empty() {
             return Err("the trace has no finished lab run to compare with".into());
         }
@@ -69,6 +83,11 @@ impl Recorded {
             .into_owned(),
             results,
         })
+    }
+
+    /// The recorded table: one row per worker count, as the replay showed it.
+    pub fn rows(&self) -> Vec<Row> {
+        rows(&self.results)
     }
 }
 

@@ -425,7 +425,7 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
     let recorded = lab
         .recorded
         .as_ref()
-        .map(|r| points(&crate::lab::rows(&r.results)))
+        .map(|r| points(&r.rows()))
         .unwrap_or_default();
     // The slowest run of each point: the spread below the line.
     let base = rows

@@ -1,6 +1,7 @@
 //! The lab's results beside another machine's (`forklab --compare TRACE`):
 //! one row per worker count, the recorded machine's wall time and speedup,
-//! then this machine's.
+//! then this machine's; each the fastest of its point's runs, `*` when the
+//! machine was busy, as each machine's own table shows it.
 
 use std::collections::BTreeSet;
 
@@ -12,7 +13,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::super::lab::{LabView, Recorded};
 use super::super::theme::Theme;
-use crate::lab::measure::{Row as Measure, rows};
+use crate::lab::measure::Row as Measure;
 
 /// Table rows the comparison takes: its worker counts and a two-line header.
 pub fn height(lab: &LabView, recorded: &Recorded) -> u16 {
@@ -31,13 +32,14 @@ pub fn table(t: &Theme, lab: &LabView, recorded: &Recorded, frame: &mut Frame, a
     if area.height < 3 {
         return;
     }
-    let theirs = rows(&recorded.results);
-    let results: Vec<_> = lab.measured.iter().map(|m| m.result.clone()).collect();
-    let ours = rows(&results);
+    let theirs = recorded.rows();
+    let ours = lab.rows();
     let find = |rows: &[Measure], n: usize| rows.iter().find(|r| r.workers == n).cloned();
     let wall = |r: &Option<Measure>| {
         r.as_ref().map_or(format!("{:>9}", "-"), |r| {
-            format!("{:>7.3} s", r.wall.as_secs_f64())
+            // `*`: measured while other programs kept the machine busy.
+            let busy = if r.busy { "*" } else { "" };
+            format!("{:>7.3} s{busy}", r.wall.as_secs_f64())
         })
     };
     let speedup = |r: &Option<Measure>| {
