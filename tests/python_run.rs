@@ -596,7 +596,12 @@ fn a_line_left_open_shows_at_the_end_and_the_learners_sitecustomize_still_runs()
 /// Whether a line of what-is-copied is one the script prints, whole: it
 /// begins with one of the script's line heads and holds no other.
 fn one_whole_line(line: &str) -> bool {
-    let heads = ["[top level] pid ", "master: ", "child ", "  sees GREETING = "];
+    let heads = [
+        "[top level] pid ",
+        "master: ",
+        "child ",
+        "  sees GREETING = ",
+    ];
     let found: usize = heads
         .iter()
         .map(|h| line.matches(h.trim_start()).count())
@@ -625,10 +630,16 @@ fn lines_printed_at_once_by_several_processes_stay_whole() {
         let request = RunRequest::for_example(&set, &example, interpreter.clone()).unwrap();
         let outcome = python::run_to_end(request, Duration::from_secs(60));
         let text = outcome.text();
-        assert!(outcome.exited.is_some_and(|e| e.expected), "run {run}: {text}");
+        assert!(
+            outcome.exited.is_some_and(|e| e.expected),
+            "run {run}: {text}"
+        );
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         let glued: Vec<&&str> = lines.iter().filter(|l| !one_whole_line(l)).collect();
-        assert!(glued.is_empty(), "run {run}: lines ran together: {glued:#?}\n{text}");
+        assert!(
+            glued.is_empty(),
+            "run {run}: lines ran together: {glued:#?}\n{text}"
+        );
         assert_eq!(
             lines.iter().filter(|l| l.starts_with("  sees")).count(),
             3,
