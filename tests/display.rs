@@ -212,3 +212,23 @@ fn pack_list_shows_a_hostile_title_visibly() {
     let start: String = shown.chars().take(20).collect();
     assert!(list.contains(&start), "{start:?} not in {list}");
 }
+
+#[test]
+fn trace_check_shows_a_hostile_header_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let all: String = TRICKS.iter().map(|(_, raw, _)| *raw).collect();
+    let header = serde_json::json!({"forklab_trace": 1, "machine": {"cores": 2,
+        "model": all, "os": all, "python": all, "forklab": all, "recorded": all}});
+    let file = dir.path().join("hostile.jsonl");
+    std::fs::write(&file, format!("{header}\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forklab"))
+        .args(["trace", "check"])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(sanitize::is_safe(&text), "raw in {text:?}");
+    assert!(text.contains("a␛[2Jb␛]0;pwned␇x"), "{text}");
+}

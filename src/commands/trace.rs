@@ -67,19 +67,21 @@ pub fn summary(file: &str, trace: &Trace) -> String {
             _ => {}
         }
     }
-    let unknown = || "unknown".to_string();
+    // The header's words are the recording machine's: outside text.
+    let shown =
+        |s: &Option<String>| sanitize::field(s.as_deref().unwrap_or("unknown"), 200).into_owned();
     let mut out = format!("{file}: a forklab trace, version {}\n", format::VERSION);
     out += &format!(
         "machine: {} cores, {}, {}, Python {}\n",
         m.cores,
-        m.model.clone().unwrap_or_else(unknown),
-        m.os.clone().unwrap_or_else(unknown),
-        m.python.clone().unwrap_or_else(unknown),
+        shown(&m.model),
+        shown(&m.os),
+        shown(&m.python),
     );
     out += &format!(
         "recorded: {} by forklab {}\n",
-        format::short_date(&m.recorded),
-        m.forklab
+        sanitize::field(&format::short_date(&m.recorded), 200),
+        sanitize::field(&m.forklab, 200)
     );
     let every = trace
         .sample_interval()
@@ -91,7 +93,7 @@ pub fn summary(file: &str, trace: &Trace) -> String {
         pids.len(),
     );
     if let Some(warning) = &trace.warning {
-        out += &format!("warning: {warning}\n");
+        out += &format!("warning: {}\n", sanitize::line(&warning.to_string()));
     }
     out
 }
