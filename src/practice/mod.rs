@@ -20,8 +20,8 @@
 //! folder, so a script that deletes or rewrites itself changes nothing.
 
 pub mod code;
-pub mod hidden;
 pub mod evidence;
+pub mod hidden;
 pub mod judge;
 pub mod live;
 pub mod observe;

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use super::evidence::CpuLog;
 use crate::lab::engine::load::LoadWatch;
 use crate::lesson::LessonSet;
-use crate::monitor::{ProcessInfo, Sampler as _};
 use crate::monitor::live::FamilySampler;
+use crate::monitor::{ProcessInfo, Sampler as _};
 use crate::os::contain::{Breach, Contained};
 use crate::os::process::Exit;
 use crate::python::{
@@ -383,6 +383,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
         }
     }
     run.wait();
+    observed.load = load.and_then(|watch| watch.outside_share());
     observed.leftovers = observed
         .family
         .processes()

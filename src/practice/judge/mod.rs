@@ -173,7 +173,10 @@ pub fn label(check: &Check, cores: usize) -> String {
             100.0 * share.unwrap_or(Check::DEFAULT_WORK_SHARE)
         ),
         Check::Cores { at_least } => {
-            format!("workers busy on {} cores at once", (*at_least).min(cores.max(1)))
+            format!(
+                "workers busy on {} cores at once",
+                (*at_least).min(cores.max(1))
+            )
         }
         Check::NoLeftovers {} => "leaves no process behind".into(),
         Check::Speedup { at_least, .. } => {
@@ -439,9 +442,15 @@ mod tests {
         };
         use Outcome::*;
         assert_eq!(Overall::of(&[v(Passed), v(Skipped)]), Overall::Pass);
-        assert_eq!(Overall::of(&[v(Passed), v(CannotJudge)]), Overall::CannotJudge);
+        assert_eq!(
+            Overall::of(&[v(Passed), v(CannotJudge)]),
+            Overall::CannotJudge
+        );
         assert_eq!(Overall::of(&[v(CannotJudge), v(Failed)]), Overall::Fail);
         assert_eq!(Overall::Fail.status(), crate::commands::status::FAILED);
-        assert_eq!(Overall::CannotJudge.status(), crate::commands::status::CANNOT_JUDGE);
+        assert_eq!(
+            Overall::CannotJudge.status(),
+            crate::commands::status::CANNOT_JUDGE
+        );
     }
 }

@@ -19,10 +19,7 @@ const ESTIMATE_MARGIN: f64 = 0.8;
 /// "other programs used 63% of the machine".
 pub fn load_words(load: Option<f64>) -> String {
     match load {
-        Some(share) => format!(
-            "other programs used {:.0}% of the machine",
-            100.0 * share
-        ),
+        Some(share) => format!("other programs used {:.0}% of the machine", 100.0 * share),
         None => "the machine's load is unknown".into(),
     }
 }
