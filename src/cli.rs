@@ -292,16 +292,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Pack { action }) => commands::pack::run(action),
         Some(Command::Trace { action }) => commands::trace::run(action),
         Some(Command::Run(mut args)) => {
+            let settings = globals.settings();
+            for problem in &settings.problems {
+                eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
+            }
             // The dask engine's scheduler from the variable or the file
             // when `--scheduler` names none.
             if args.engine == Some(commands::run::EngineArg::Dask) && args.scheduler.is_none() {
-                let settings = globals.settings();
-                for problem in &settings.problems {
-                    eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
-                }
-                args.scheduler = settings.dask_scheduler.value;
+                args.scheduler = settings.dask_scheduler.value.clone();
             }
-            commands::run::run(&args, globals.python.as_deref(), globals.join().as_ref())
+            // Every engine's Python: the flag, the variable or the file.
+            let python = settings.python_choice();
+            commands::run::run(&args, python.as_ref(), globals.join().as_ref())
         }
         Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),

@@ -155,3 +155,42 @@ fn without_python_the_lab_runs_forklabs_own_workers_and_says_so() {
         "workers outlived the run"
     );
 }
+
+/// `forklab run` takes every engine's Python from the one resolution of
+/// the settings: the config file's `python` when no flag or variable
+/// names one, `--python` over it.
+#[test]
+fn forklab_run_uses_the_config_files_python_for_every_engine() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "python = \"/no/such/python-from-the-file\"\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forklab"))
+            .env("FORKLAB_HOME", home.path())
+            .env("FORKLAB_CONFIG", &config)
+            .env_remove("FORKLAB_PYTHON")
+            .env_remove("FORKLAB_DASK_SCHEDULER")
+            .args(["run", "--workers", "1", "--tasks", "2"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    for engine in ["python", "dask"] {
+        let err = run(&["--engine", engine]);
+        assert!(
+            err.contains("/no/such/python-from-the-file"),
+            "{engine}: {err}"
+        );
+        let err = run(&[
+            "--engine",
+            engine,
+            "--python",
+            "/no/such/python-from-the-flag",
+        ]);
+        assert!(
+            err.contains("/no/such/python-from-the-flag"),
+            "{engine}: {err}"
+        );
+    }
+}

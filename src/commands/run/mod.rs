@@ -24,9 +24,11 @@ use super::status::USAGE;
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed.
+/// `python`: the settings' choice (`config::Settings::python_choice`), the
+/// one every engine uses.
 pub fn run(
     args: &RunArgs,
-    python: Option<&std::path::Path>,
+    python: Option<&(std::path::PathBuf, crate::python::interpreter::Source)>,
     join: Option<&crate::class::client::JoinSetup>,
 ) -> Result<ExitCode, String> {
     let usage = |e: &dyn std::fmt::Display| {
@@ -46,11 +48,11 @@ pub fn run(
             config.engine = engine;
             config.python = interpreter.map(std::sync::Arc::new);
         }
-        Some(EngineArg::Python) => match Interpreter::find(python) {
+        Some(EngineArg::Python) => match Interpreter::find_choice(python) {
             Ok(found) => config.python = Some(std::sync::Arc::new(found)),
             Err(e) => return usage(&format!("the python engine needs Python: {e}")),
         },
-        Some(EngineArg::Dask) => match Interpreter::find(python) {
+        Some(EngineArg::Dask) => match Interpreter::find_choice(python) {
             Ok(found) => config.python = Some(std::sync::Arc::new(found)),
             Err(e) => return usage(&format!("the dask engine needs Python with Dask: {e}")),
         },

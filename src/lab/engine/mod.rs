@@ -235,11 +235,12 @@ pub fn resolve(config: &LabConfig, sink: &dyn Fn(LabEvent)) -> Result<LabConfig,
 }
 
 /// The engine to use when none is asked for: python when a working
-/// Python is found, else forklab, with the reason to show.
+/// Python is found (the settings' choice, `config::Settings::python_choice`),
+/// else forklab, with the reason to show.
 pub fn default_engine(
-    flag: Option<&std::path::Path>,
+    choice: Option<&(std::path::PathBuf, crate::python::interpreter::Source)>,
 ) -> (Engine, Option<Interpreter>, Option<String>) {
-    match Interpreter::find(flag) {
+    match Interpreter::find_choice(choice) {
         Ok(python) => (Engine::Python, Some(python), None),
         Err(e) => (
             Engine::Forklab,

@@ -86,6 +86,7 @@ fn lab_state(width: u16, height: u16) -> State {
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;
     update(&mut s, Action::ToggleLab);
+    update(&mut s, Action::PythonFound(Ok(some_python())));
     // One run per point (# twice: 3, 5, 1), so each result ends its point.
     update(&mut s, Action::LabRepeat);
     update(&mut s, Action::LabRepeat);

@@ -5,19 +5,26 @@ use super::super::state::{Mode, Overlay, PythonProbe, State};
 use crate::lab::pool::LabEvent;
 use crate::progress::Guess;
 
-/// The next run's config, with the interpreter the examples use (the
-/// python engine); without a working Python, forklab's own workers and a
-/// notice. While Python is still being looked for, the lab thread looks.
-fn lab_config(state: &mut State) -> crate::lab::LabConfig {
+/// The next run's config, with the interpreter the examples use (found
+/// from the settings' choice: `--python`, `FORKLAB_PYTHON` or the file's
+/// `python`) for the python and dask engines; without a working Python,
+/// the python engine falls back to forklab's own workers with a notice and
+/// the dask engine says why it cannot run. `None` while Python is still
+/// being looked for: the lab never looks for it on its own, so every
+/// engine runs the one Python the settings name.
+fn lab_config(state: &mut State) -> Option<crate::lab::LabConfig> {
     let mut config = state.lab.config.clone();
-    if config.engine != crate::lab::Engine::Python {
-        return config;
+    if !matches!(
+        config.engine,
+        crate::lab::Engine::Python | crate::lab::Engine::Dask
+    ) {
+        return Some(config);
     }
     match &state.python.probe {
         PythonProbe::Found(Ok(python)) => {
             config.python = Some(std::sync::Arc::new(python.clone()));
         }
-        PythonProbe::Found(Err(e)) => {
+        PythonProbe::Found(Err(e)) if config.engine == crate::lab::Engine::Python => {
             config.engine = crate::lab::Engine::Forklab;
             config.start_method = None;
             state.lab.message = Some(format!(
@@ -25,9 +32,19 @@ fn lab_config(state: &mut State) -> crate::lab::LabConfig {
                 e.lines().next().unwrap_or_default()
             ));
         }
-        PythonProbe::NotLooked | PythonProbe::Looking => {}
+        PythonProbe::Found(Err(e)) => {
+            state.lab.message = Some(format!(
+                "the dask engine needs Python with Dask: {}",
+                e.lines().next().unwrap_or_default()
+            ));
+            return None;
+        }
+        PythonProbe::NotLooked | PythonProbe::Looking => {
+            state.notice = Some("Looking for Python: try again in a moment".into());
+            return None;
+        }
     }
-    config
+    Some(config)
 }
 
 /// Applies the action if it is this concern's; hands it back otherwise.
@@ -82,10 +99,18 @@ pub(super) fn update(
             ));
         }
         Action::LabRun => {
-            state.lab.starting(false);
-            effects.push(Effect::RunLab(lab_config(state)));
+            if let Some(config) = lab_config(state) {
+                state.lab.starting(false);
+                effects.push(Effect::RunLab(config));
+            } else {
+                super::python::find_python(state, effects);
+            }
         }
         Action::LabSweep => {
+            let Some(config) = lab_config(state) else {
+                super::python::find_python(state, effects);
+                return None;
+            };
             state.lab.starting(true);
             let counts = state.lab.sweep_counts();
             state.notice = Some(format!(
@@ -97,7 +122,7 @@ pub(super) fn update(
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
-            effects.push(Effect::SweepLab(lab_config(state), counts));
+            effects.push(Effect::SweepLab(config, counts));
         }
         Action::LabStop => {
             if state.lab.running {
@@ -169,4 +194,58 @@ pub(super) fn update(
         other => return Some(other),
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::action::{Action, Effect};
+    use super::super::super::state::{PythonProbe, State};
+    use super::super::update;
+    use crate::lab::Engine;
+
+    fn chosen_python() -> crate::python::Interpreter {
+        crate::python::Interpreter {
+            path: "/chosen/by/the/settings/python3".into(),
+            found: "/chosen/by/the/settings/python3".into(),
+            source: crate::python::interpreter::Source::File,
+            version: "3.12.1".into(),
+            version_info: (3, 12, 1),
+            default_start_method: crate::python::StartMethod::Fork,
+            start_methods: crate::python::StartMethod::ALL.to_vec(),
+        }
+    }
+
+    /// The python and dask engines run the Python the settings found
+    /// (`--python`, the variable or the file), and never look on their own.
+    #[test]
+    fn every_engine_runs_the_python_the_settings_name() {
+        for engine in [Engine::Python, Engine::Dask] {
+            let mut s = State::with_cores(
+                crate::lesson::LessonSet::embedded(),
+                crate::progress::Progress::default(),
+                ratatui::layout::Rect::new(0, 0, 120, 40),
+                4,
+            );
+            s.lab.config.engine = engine;
+            s.python.probe = PythonProbe::Looking;
+            let effects = update(&mut s, Action::LabRun);
+            assert!(
+                !effects.iter().any(|e| matches!(e, Effect::RunLab(_))),
+                "{engine:?} started before Python was found: {effects:?}"
+            );
+            assert!(!s.lab.running);
+            update(&mut s, Action::PythonFound(Ok(chosen_python())));
+            let effects = update(&mut s, Action::LabRun);
+            let config = effects.iter().find_map(|e| match e {
+                Effect::RunLab(c) => Some(c),
+                _ => None,
+            });
+            let python = config.and_then(|c| c.python.as_ref());
+            assert_eq!(
+                python.map(|p| p.path.clone()),
+                Some(chosen_python().path),
+                "{engine:?}: {effects:?}"
+            );
+        }
+    }
 }
