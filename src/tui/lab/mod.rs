@@ -271,9 +271,20 @@ impl LabView {
         {
             self.config.start_method = None;
         }
-        // Another engine counts at another speed.
-        self.config.calibrate = true;
+        // Another engine counts at another speed: calibrated tasks are
+        // measured again; an experiment's fixed task size stays fixed.
+        match self.fixed_task_size() {
+            Some(size) => self.config.task_size = size,
+            None => self.config.calibrate = true,
+        }
         self.changed();
+    }
+
+    /// The task size the lab's experiment fixes, while its settings are
+    /// the experiment's (`None`: sized by measurement).
+    fn fixed_task_size(&self) -> Option<u64> {
+        let (_, e) = self.experiment.as_ref()?;
+        (!e.calibrate && self.matches_experiment()).then_some(e.task_size)
     }
 
     /// The engine's default, then each start method it offers.

@@ -213,3 +213,36 @@ fn settings_stay_in_bounds_and_reset_results() {
     }
     assert_eq!(lab.config.chunksize, lab.config.tasks);
 }
+
+#[test]
+fn an_experiments_fixed_task_size_survives_every_engine() {
+    let lessons = crate::lesson::LessonSet::embedded();
+    let lesson = lessons
+        .lessons
+        .iter()
+        .find(|l| l.meta.id == "async-maps")
+        .expect("lesson 2-5");
+    let mut lab = LabView::new(4);
+    lab.open_for(lesson);
+    let fixed = lab.config.clone();
+    assert!(!fixed.calibrate, "the chunk experiment fixes its tasks");
+    // A run settles the settings (as the lab thread sends them back).
+    lab.starting(false);
+    lab.apply(LabEvent::RunStarted {
+        config: fixed.clone(),
+        started: Instant::now(),
+    });
+    for _ in 0..8 {
+        lab.cycle_engine();
+        assert!(!lab.config.calibrate, "{:?}", lab.config.engine);
+        assert_eq!(lab.config.task_size, fixed.task_size);
+    }
+    assert_eq!(
+        (lab.config.engine, lab.config.api),
+        (Engine::Python, PoolApi::Pool)
+    );
+    // Settings of the learner's own are sized by measurement.
+    lab.cycle_workload();
+    lab.cycle_engine();
+    assert!(lab.config.calibrate);
+}
