@@ -159,7 +159,7 @@ fn guard(program: &[OsString], limits: Option<Limits>, status: &mut StatusPipe) 
     drop(child);
     status.send(&Report::Started(pid));
     if let Some(cage) = &cage {
-        cage.favour_watcher();
+        cage.favour_watcher(pid);
     }
     let (report, breach) = watch(pid, &signals, cage.as_mut());
     if let Some(cage) = cage {

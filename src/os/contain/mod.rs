@@ -184,6 +184,9 @@ pub fn size(bytes: u64) -> String {
 /// weight of an ordinary process).
 const WATCHER_NICE: i32 = -10;
 
+/// The family's niceness when root may not favour the watcher.
+const FAMILY_NICE: i32 = 19;
+
 /// Whether the environment forces the fallback.
 fn forced_rlimits() -> bool {
     std::env::var(MODE_VAR).is_ok_and(|v| v.trim().eq_ignore_ascii_case("rlimit"))
@@ -254,25 +257,35 @@ impl Cage {
     }
 
     /// Called by the watcher (the process that checks) once the child
-    /// runs: without a cgroup, it raises its own priority where it may
-    /// (root), so that a fork bomb filling the cores cannot keep it from
-    /// looking. The child was started before, at the usual priority.
-    pub fn favour_watcher(&self) {
+    /// runs, leading its process group `child_group`: without a cgroup, it
+    /// raises its own priority where it may (root), so that a fork bomb
+    /// filling the cores cannot keep it from looking. The child was started
+    /// before, at the usual priority. Root without that privilege (a
+    /// container), whom RLIMIT_NPROC does not hold either, lowers the
+    /// child's group a little instead (any process may).
+    pub fn favour_watcher(&self, child_group: u32) {
         if self.group.is_some() {
             return;
         }
-        let _ = rustix::process::setpriority_process(None, WATCHER_NICE);
         #[cfg(target_os = "linux")]
-        {
-            // Root, whom RLIMIT_NPROC does not hold, has only the sampler:
-            // a real-time watcher runs the moment it wakes, however many
+        let real_time = {
+            // A real-time watcher runs the moment it wakes, however many
             // processes spin. It sleeps between looks; the kernel keeps
             // real-time tasks to 95% of a core should it ever spin.
             let param = libc::sched_param { sched_priority: 1 };
             // SAFETY: sched_setscheduler(2) on this process with a valid,
             // initialised parameter; it fails harmlessly without privilege.
             unsafe {
-                libc::sched_setscheduler(0, libc::SCHED_FIFO | libc::SCHED_RESET_ON_FORK, &param);
+                libc::sched_setscheduler(0, libc::SCHED_FIFO | libc::SCHED_RESET_ON_FORK, &param)
+                    == 0
+            }
+        };
+        #[cfg(not(target_os = "linux"))]
+        let real_time = false;
+        let niced = rustix::process::setpriority_process(None, WATCHER_NICE).is_ok();
+        if !real_time && !niced && rustix::process::getuid().is_root() {
+            if let Some(group) = rustix::process::Pid::from_raw(child_group as i32) {
+                let _ = rustix::process::setpriority_pgrp(Some(group), FAMILY_NICE);
             }
         }
     }
