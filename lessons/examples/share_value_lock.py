@@ -6,7 +6,9 @@ Usage: python share_value_lock.py [WORKERS] [ADDS]
 WORKERS processes (default 4) each add 1 to one shared counter ADDS
 times (default 20000): first without taking the lock, then with it.
 Then they fill a shared Array, and write into a SharedMemory block
-that they find by its name.
+that they find by its name. Last, a Pool: a Value given as a task
+argument is refused, and the same Value handed over by the pool's
+initializer works.
 """
 import multiprocessing
 import os
@@ -34,6 +36,24 @@ def write_letter(name, index):
     block = shared_memory.SharedMemory(name=name)   # attach by name
     block.buf[index] = ord("A") + index
     block.close()
+
+
+COUNTER = None                       # a pool worker's own global
+
+
+def keep_counter(counter):
+    """The pool's initializer: runs once in each worker as it starts."""
+    global COUNTER
+    COUNTER = counter
+
+
+def bump(counter):
+    with counter.get_lock():
+        counter.value += 1
+
+
+def bump_kept(_):
+    bump(COUNTER)
 
 
 def run_all(target, args_list):
@@ -80,3 +100,16 @@ if __name__ == "__main__":
     finally:
         block.close()
         block.unlink()               # free it: the master made it
+
+    # 4. A Pool: tasks travel later, through the pool's queue, and a
+    #    Value refuses to be sent that way. initargs travel at start.
+    counter = multiprocessing.Value("i", 0)
+    with multiprocessing.Pool(workers) as pool:
+        try:
+            pool.apply(bump, (counter,))
+        except RuntimeError as error:
+            print(f"Pool, Value as a task argument: RuntimeError: {error}")
+    with multiprocessing.Pool(workers, initializer=keep_counter,
+                              initargs=(counter,)) as pool:
+        pool.map(bump_kept, range(100))
+    print(f"Pool, Value through initargs: {counter.value} of 100")
