@@ -283,10 +283,12 @@ impl Cage {
         #[cfg(not(target_os = "linux"))]
         let real_time = false;
         let niced = rustix::process::setpriority_process(None, WATCHER_NICE).is_ok();
-        if !real_time && !niced && rustix::process::getuid().is_root() {
-            if let Some(group) = rustix::process::Pid::from_raw(child_group as i32) {
-                let _ = rustix::process::setpriority_pgrp(Some(group), FAMILY_NICE);
-            }
+        if !real_time
+            && !niced
+            && rustix::process::getuid().is_root()
+            && let Some(group) = rustix::process::Pid::from_raw(child_group as i32)
+        {
+            let _ = rustix::process::setpriority_pgrp(Some(group), FAMILY_NICE);
         }
     }
 
