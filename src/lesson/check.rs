@@ -192,16 +192,15 @@ pub fn warnings(set: &LessonSet) -> Vec<Problem> {
     warnings
 }
 
-/// An exercise whose point is parallel work (a `workers`, `work`, `cores`
-/// or `speedup` check) without both `workers` and `work`: a serial loop, a
-/// thread pool or a master doing the work itself could pass it.
+/// An exercise whose point is parallel work (a `cores`, `speedup` or
+/// `work` check) without both `workers` and `work`: a serial loop, a
+/// thread pool or a master doing the work itself could pass it. (A
+/// `workers` check alone is a pool whose tasks may only wait.)
 fn parallel_without_evidence(lesson: &Lesson) -> Vec<Problem> {
     let mut warnings = Vec::new();
     for (index, exercise) in lesson.meta.exercises.iter().enumerate() {
         let has = |kind: &str| exercise.checks.iter().any(|c| c.kind() == kind);
-        let parallel = ["workers", "work", "cores", "speedup"]
-            .iter()
-            .any(|k| has(k));
+        let parallel = ["work", "cores", "speedup"].iter().any(|k| has(k));
         let missing: Vec<&str> = ["workers", "work"]
             .into_iter()
             .filter(|k| !has(k))
