@@ -9,7 +9,8 @@
 # Prints per target: runs, runs/s, coverage (edges and features), the
 # corpus size, peak memory and crashes. Exits 1 if any target crashed,
 # ran out of memory or timed out; the input is in fuzz/artifacts/TARGET/
-# (reproduce: cargo fuzz run TARGET fuzz/artifacts/TARGET/FILE).
+# (reproduce: cargo fuzz run TARGET fuzz/artifacts/TARGET/FILE, with the
+# same --sanitizer).
 #
 # Every input runs under -rss_limit_mb=512 and -malloc_limit_mb=512 and
 # a 10 s timeout. A nightly toolchain (rustup's `nightly`) builds with
@@ -89,6 +90,12 @@ else
   done
 fi
 echo "built in $(($(date +%s) - start)) s"
+# The binaries are run as built (`cargo fuzz run` would build again if a
+# source changed meanwhile).
+host=$(rustc -vV | sed -n 's/^host: //p')
+bin="${CARGO_TARGET_DIR:-fuzz/target}/$host/release"
+# What `cargo fuzz run` sets for AddressSanitizer.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_odr_violation=0}
 
 failed=0
 rows=()
@@ -100,7 +107,7 @@ for target in "${targets[@]}"; do
   log="$work/$target.log"
   echo "== $target: ${seconds} s"
   status=0
-  "${fuzz[@]}" run "${sanitizer[@]}" "$target" "${dirs[@]}" -- \
+  "$bin/$target" -artifact_prefix="fuzz/artifacts/$target/" "${dirs[@]}" \
     -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=512 -timeout=10 \
     -max_len="$(max_len "$target")" -print_final_stats=1 >"$log" 2>&1 || status=$?
   after=$(find "fuzz/artifacts/$target" -type f | wc -l)
