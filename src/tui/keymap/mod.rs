@@ -214,6 +214,12 @@ pub struct Binding {
     /// A word or two for the status bar or the lab's hints; empty: none
     /// (a continuation without one lends its key to the hint above).
     pub hint: &'static str,
+    /// It runs, stops or steers something (an example, the lab, busy
+    /// copies, the editor, a recording, the sampling) or changes what the
+    /// next run would be (the lab's settings, a start method): a replay
+    /// refuses it, in the dispatch ([`action_for`]) and in `update`
+    /// ([`always_acts`]).
+    pub acts: bool,
 }
 
 /// A binding with no hint (add one with [`Binding::hint`]).
@@ -229,12 +235,19 @@ pub const fn on(
         act,
         help,
         hint: "",
+        acts: false,
     }
 }
 
 impl Binding {
     pub const fn hint(mut self, word: &'static str) -> Binding {
         self.hint = word;
+        self
+    }
+
+    /// Marks a binding that runs or changes something ([`Binding::acts`]).
+    pub const fn acts(mut self) -> Binding {
+        self.acts = true;
         self
     }
 
@@ -320,7 +333,24 @@ pub fn action_for(state: &State, event: &Event) -> Option<Action> {
         }
         _ => return None,
     };
-    binding_for(&layers(state), pressed).map(|b| (b.act)(input))
+    let binding = binding_for(&layers(state), pressed)?;
+    if binding.acts && state.replay.is_some() {
+        return Some(Action::Notice(super::update::READ_ONLY.into()));
+    }
+    Some((binding.act)(input))
+}
+
+/// Whether every binding that gives this action runs or changes something
+/// ([`Binding::acts`]): `update` refuses such an action in a replay, however
+/// it came. (An action some place binds to looking only, such as
+/// `MenuConfirm`, is refused by the dispatch where it acts.)
+pub fn always_acts(action: &Action) -> bool {
+    let kind = std::mem::discriminant(action);
+    let mut rows = BINDINGS
+        .iter()
+        .filter(|b| std::mem::discriminant(&b.action()) == kind)
+        .peekable();
+    rows.peek().is_some() && rows.all(|b| b.acts)
 }
 
 fn pressed_key(key: &KeyEvent) -> (Pressed, Input) {

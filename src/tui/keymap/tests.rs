@@ -255,3 +255,195 @@ fn every_key_named_in_text_exists() {
         "j/k move · Enter open · Esc close"
     );
 }
+
+/// Read-only replays follow from the table's `acts` column, row by row.
+mod read_only {
+    use crossterm::event::{
+        Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    };
+    use ratatui::layout::Rect;
+
+    use super::super::super::action::Effect;
+    use super::super::super::state::{Ask, Mode, Overlay, ReplayStatus, State};
+    use super::super::super::update::{self as apply, READ_ONLY};
+    use super::super::*;
+    use crate::lesson::LessonSet;
+    use crate::progress::Progress;
+
+    fn state(replay: bool) -> State {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons");
+        let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
+        let mut s = State::with_cores(set, Progress::default(), Rect::new(0, 0, 120, 40), 2);
+        if replay {
+            let tick = std::time::Duration::from_millis(250);
+            let bytes = crate::trace::scripted(2, 1, 3, tick);
+            let trace = crate::trace::Trace::read(&bytes[..]).unwrap();
+            s.replay = Some(ReplayStatus::new(&trace, std::time::Instant::now()));
+        }
+        apply::update(&mut s, Action::Started(Vec::new()));
+        // A lesson with examples, so the examples popup has rows.
+        s.current = (s.lessons.lessons.iter())
+            .position(|l| !l.meta.examples.is_empty())
+            .expect("a fixture lesson with examples");
+        s.rerender();
+        s
+    }
+
+    /// The screen on which `when`'s bindings are asked.
+    fn put_in(s: &mut State, when: Where) {
+        match when {
+            Where::Lab => s.mode = Mode::Lab,
+            Where::Examples => {
+                s.overlay = Overlay::Examples {
+                    selected: 0,
+                    editing: None,
+                }
+            }
+            Where::ExampleArgs => {
+                s.overlay = Overlay::Examples {
+                    selected: 0,
+                    editing: Some(String::new()),
+                }
+            }
+            Where::Exercises => s.overlay = Overlay::Exercises { selected: 0 },
+            Where::Ask => s.overlay = Overlay::Ask(Ask::RevealSolution),
+            Where::PredictInput => {
+                s.overlay = Overlay::Predict {
+                    text: String::new(),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A terminal event for each concrete key of a binding.
+    fn events(key: Key) -> Vec<Event> {
+        let press = |code, modifiers| Event::Key(KeyEvent::new(code, modifiers));
+        let mouse = |kind| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column: 1,
+                row: 1,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        match key {
+            Key::Char(c) => vec![press(KeyCode::Char(c), KeyModifiers::NONE)],
+            Key::Ctrl(c) => vec![press(KeyCode::Char(c), KeyModifiers::CONTROL)],
+            Key::Code(code) => vec![press(code, KeyModifiers::NONE)],
+            Key::Digit => vec![press(KeyCode::Char('7'), KeyModifiers::NONE)],
+            Key::Text => vec![press(KeyCode::Char('x'), KeyModifiers::NONE)],
+            Key::Other => vec![press(KeyCode::F(5), KeyModifiers::NONE)],
+            Key::WheelDown => vec![mouse(MouseEventKind::ScrollDown)],
+            Key::WheelUp => vec![mouse(MouseEventKind::ScrollUp)],
+            Key::Click => vec![mouse(MouseEventKind::Down(MouseButton::Left))],
+        }
+    }
+
+    /// What a row's action did, applied live: anything that runs, stops,
+    /// records or writes, or a change to the next run's settings.
+    fn acted(before: &Settings, after: &State, effects: &[Effect]) -> Option<String> {
+        let acting = effects.iter().find(|e| {
+            matches!(
+                e,
+                Effect::RunExample(_)
+                    | Effect::StopExample
+                    | Effect::RunLab(_)
+                    | Effect::SweepLab(..)
+                    | Effect::StopLab
+                    | Effect::StartBusy(_)
+                    | Effect::StopBusy
+                    | Effect::StartRecording
+                    | Effect::StopRecording
+                    | Effect::SetInterval(_)
+                    | Effect::MakeWorkspace(_)
+                    | Effect::WorkOn { .. }
+                    | Effect::StopJudging
+                    | Effect::SendToClass(_)
+            )
+        });
+        if let Some(effect) = acting {
+            return Some(format!("{effect:?}"));
+        }
+        if *before != settings(after) {
+            return Some("changed the settings of the next run".into());
+        }
+        None
+    }
+
+    /// What the next run would be: the lab's settings, its guess, the
+    /// examples' start method.
+    type Settings = (
+        crate::lab::LabConfig,
+        String,
+        Option<crate::python::StartMethod>,
+    );
+
+    fn settings(s: &State) -> Settings {
+        (
+            s.lab.config.clone(),
+            s.lab.guess.clone(),
+            s.python.start_method,
+        )
+    }
+
+    #[test]
+    fn every_row_that_acts_is_refused_in_a_replay_and_no_other_acts() {
+        for b in BINDINGS {
+            let row = format!("{:?} {:?} ({:?})", b.when, b.keys, b.action());
+            // Live: a row not marked `acts` runs and changes nothing.
+            let mut live = state(false);
+            put_in(&mut live, b.when);
+            let before = settings(&live);
+            let effects = apply::update(&mut live, b.action());
+            if let Some(what) = acted(&before, &live, &effects) {
+                assert!(b.acts, "{row} acts ({what}) but is not marked `acts`");
+            }
+            // Replayed: the dispatch refuses each of its keys where it is
+            // the binding asked; `update` refuses an action that acts
+            // wherever it is bound.
+            let mut s = state(true);
+            put_in(&mut s, b.when);
+            for event in b.keys.iter().flat_map(|k| events(*k)) {
+                let found = action_for(&s, &event);
+                let layers = layers(&s);
+                let asked = layers.iter().find_map(|when| {
+                    BINDINGS.iter().filter(|x| x.when == *when).find(|x| {
+                        x.keys
+                            .iter()
+                            .any(|k| events(*k).iter().any(|e| *e == event))
+                    })
+                });
+                if asked.is_some_and(|x| std::ptr::eq(x, b)) && b.acts {
+                    assert!(
+                        matches!(&found, Some(Action::Notice(n)) if n == READ_ONLY),
+                        "{row}: {found:?} in a replay"
+                    );
+                }
+            }
+            if b.acts && always_acts(&b.action()) {
+                let before = settings(&s);
+                let effects = apply::update(&mut s, b.action());
+                assert_eq!(acted(&before, &s, &effects), None, "{row} in a replay");
+                assert_eq!(s.notice.as_deref(), Some(READ_ONLY), "{row}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_replay_refuses_e_m_and_hash_in_the_lab() {
+        let mut s = state(true);
+        put_in(&mut s, Where::Lab);
+        let config = s.lab.config.clone();
+        for c in ['E', 'm', '#', 'r', 's', 'w', '+', '{', 'K', '3'] {
+            let event = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            let action = action_for(&s, &event).expect("a binding");
+            assert!(
+                matches!(&action, Action::Notice(n) if n == READ_ONLY),
+                "{c}: {action:?}"
+            );
+            apply::update(&mut s, action);
+        }
+        assert_eq!(s.lab.config, config);
+    }
+}

@@ -5,7 +5,8 @@ use super::super::lab::LabView;
 use super::super::state::{ExampleRun, Recording, State};
 use crate::trace::replay::{Control, SEEK_STEP, SPEEDS};
 
-/// What a replay answers to a key that would start or stop something.
+/// What a replay answers to a key that runs or changes something (the
+/// bindings table says which: `keymap::Binding::acts`).
 pub const READ_ONLY: &str = "replay: read only (this is a recording; nothing runs)";
 
 /// Applies the action if it is this concern's; hands it back otherwise.
@@ -14,7 +15,7 @@ pub(super) fn update(
     action: Action,
     effects: &mut Vec<Effect>,
 ) -> Option<Action> {
-    if state.replay.is_some() && starts_or_stops_something(&action) {
+    if state.replay.is_some() && super::super::keymap::always_acts(&action) {
         state.notice = Some(READ_ONLY.into());
         return None;
     }
@@ -93,29 +94,6 @@ pub(super) fn update(
         other => return Some(other),
     }
     None
-}
-
-/// Keys that start or stop processes, change the lab's settings, the
-/// sampling (the trace's is fixed) or record: a replay refuses them.
-fn starts_or_stops_something(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::LabRun
-            | Action::LabSweep
-            | Action::LabStop
-            | Action::LabWorkers(_)
-            | Action::LabWorkload
-            | Action::LabTasks(_)
-            | Action::LabChunk(_)
-            | Action::LabCores
-            | Action::ToggleBusy
-            | Action::OpenExamples
-            | Action::StopExample
-            | Action::CycleStartMethod
-            | Action::ToggleRecording
-            | Action::SlowerRefresh
-            | Action::FasterRefresh
-    )
 }
 
 /// `0.25x`, `1x`, `8x`.
