@@ -88,8 +88,7 @@ pub fn run(
     reset_progress: bool,
     settings: &crate::config::Settings,
     options: Options,
-) -> color_eyre::Result<()> {
-    color_eyre::install()?;
+) -> std::io::Result<()> {
     let store = Store::for_set(&lessons);
     // What setting up has to say, handed to `update` once the loop runs.
     let mut notices = settings.problems.clone();
@@ -115,14 +114,15 @@ pub fn run(
             .push("No data directory found: progress will not be saved (set FORKLAB_HOME)".into());
     }
 
-    let mut terminal = ratatui::init();
+    // Installs a panic hook that restores the terminal before the message.
+    let mut terminal = ratatui::try_init()?;
     let _ = execute!(stdout(), EnableMouseCapture);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(stdout(), DisableMouseCapture);
         hook(info);
     }));
-    let result = (|| -> color_eyre::Result<Option<String>> {
+    let result = (|| -> std::io::Result<Option<String>> {
         let size = terminal.size()?;
         let screen = Rect::new(0, 0, size.width, size.height);
         let mut state = match &options.session {
