@@ -17,6 +17,7 @@ pub mod lesson;
 pub mod monitor;
 pub mod os;
 pub mod pack;
+pub mod paths;
 pub mod practice;
 pub mod progress;
 pub mod python;

@@ -217,19 +217,6 @@ impl Loaded {
     }
 }
 
-/// forklab's data folder: `FORKLAB_HOME` if set (tests, classrooms),
-/// else the XDG data directory.
-pub fn data_dir() -> Option<PathBuf> {
-    match std::env::var_os("FORKLAB_HOME") {
-        Some(home) if !home.is_empty() => Some(PathBuf::from(home)),
-        _ => Some(
-            directories::ProjectDirs::from("", "", "forklab")?
-                .data_dir()
-                .to_path_buf(),
-        ),
-    }
-}
-
 /// The progress file on disk.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -239,7 +226,9 @@ pub struct Store {
 impl Store {
     /// `FORKLAB_HOME` if set (tests, classrooms), else the XDG data directory.
     pub fn locate() -> Option<Store> {
-        Some(Store::at(data_dir()?.join("progress.toml")))
+        Some(Store::at(crate::paths::progress_file(
+            &crate::paths::data_dir()?,
+        )))
     }
 
     /// The progress of a lesson set: an installed pack keeps its own file
@@ -247,12 +236,11 @@ impl Store {
     /// or removing the pack keeps it); the built-in course and `--lessons`
     /// folders share `progress.toml` as before.
     pub fn for_set(set: &crate::lesson::LessonSet) -> Option<Store> {
-        match crate::pack::installed_name(set) {
-            Some(name) => Some(Store::at(
-                data_dir()?
-                    .join("progress/packs")
-                    .join(format!("{name}.toml")),
-            )),
+        match crate::paths::installed_name(set) {
+            Some(name) => Some(Store::at(crate::paths::pack_progress_file(
+                &crate::paths::data_dir()?,
+                &name,
+            ))),
             None => Store::locate(),
         }
     }

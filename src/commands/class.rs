@@ -80,7 +80,7 @@ fn show(
 }
 
 fn default_file(code: &str) -> Result<PathBuf, String> {
-    let dir = crate::progress::data_dir()
+    let dir = crate::paths::data_dir()
         .ok_or("no data folder found: give --file (or set FORKLAB_HOME)")?;
     let stamp = crate::class::now_unix();
     Ok(dir

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use tar::EntryType;
 
-use super::limits::{Budget, Limits, shown, shown_bytes, size_text, within};
+use super::limits::{Budget, Limits, describe, shown, shown_bytes, size_text, within};
 use super::staging::Interrupt;
 use crate::lesson::contain::{self, PathError};
 
@@ -301,15 +301,4 @@ impl<R: Read> Read for Metered<'_, R> {
         self.left -= n as u64;
         Ok(n)
     }
-}
-
-/// An I/O error met while reading the archive, as a short message.
-pub fn describe(e: &std::io::Error, name: &str) -> String {
-    let at = if name.is_empty() {
-        String::new()
-    } else {
-        format!(" (at {})", shown(name))
-    };
-    let text = crate::sanitize::field(&e.to_string(), 200).into_owned();
-    format!("not a readable .tar.gz archive{at}: {text}")
 }

@@ -159,7 +159,7 @@ impl Budget {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(super::archive::describe(&e, name)),
+                Err(e) => return Err(describe(&e, name)),
             };
             copied += n as u64;
             if copied > size {
@@ -232,4 +232,15 @@ mod tests {
         let bytes = shown_bytes(&[0xff; 1 << 20]);
         assert!(bytes.chars().count() <= SHOWN_WIDTH + 1 && bytes.ends_with('…'));
     }
+}
+
+/// An I/O error met while reading the archive, as a short message.
+pub fn describe(e: &std::io::Error, name: &str) -> String {
+    let at = if name.is_empty() {
+        String::new()
+    } else {
+        format!(" (at {})", shown(name))
+    };
+    let text = crate::sanitize::field(&e.to_string(), 200).into_owned();
+    format!("not a readable .tar.gz archive{at}: {text}")
 }

@@ -30,11 +30,7 @@ pub struct Manifest {
 }
 
 /// Pack names become folder and file names: keep them plain.
-pub fn is_valid_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && crate::lesson::parse::is_valid_id(name)
-        && !name.starts_with('-')
-}
+pub use crate::paths::is_valid_pack_name as is_valid_name;
 
 impl Manifest {
     /// Reads and validates `DIR/pack.toml`.

@@ -29,15 +29,11 @@ pub use manifest::Manifest;
 /// however long its `pack.toml` makes it).
 const TITLE_WIDTH: usize = 80;
 
-/// The folder holding installed packs, inside the data folder.
-pub fn packs_dir(data: &Path) -> PathBuf {
-    data.join("packs")
-}
+pub use crate::paths::{installed_name, packs_dir};
 
 /// The data folder, or a message saying why there is none.
 pub fn data_dir() -> Result<PathBuf, String> {
-    crate::progress::data_dir()
-        .ok_or_else(|| "no data folder: set FORKLAB_HOME or HOME".to_string())
+    crate::paths::data_dir().ok_or_else(|| "no data folder: set FORKLAB_HOME or HOME".to_string())
 }
 
 /// One installed pack.
@@ -140,7 +136,7 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
         title: "Built-in course".into(),
         origin: Origin::Embedded,
     }];
-    if let Some(data) = crate::progress::data_dir() {
+    if let Some(data) = crate::paths::data_dir() {
         for pack in list(&data).0 {
             courses.push(Course {
                 title: format!(
@@ -178,19 +174,4 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
         }
     };
     (courses, index)
-}
-
-/// The pack's name when `set` is an installed pack (its folder is
-/// `DATA/packs/NAME`), so its progress is kept apart.
-pub fn installed_name(set: &LessonSet) -> Option<String> {
-    let Origin::Dir(dir) = &set.origin else {
-        return None;
-    };
-    let data = crate::progress::data_dir()?;
-    let packs = packs_dir(&data).canonicalize().ok()?;
-    let dir = dir.canonicalize().ok()?;
-    (dir.parent()? == packs)
-        .then(|| dir.file_name()?.to_str().map(str::to_string))
-        .flatten()
-        .filter(|n| manifest::is_valid_name(n))
 }
