@@ -17,7 +17,6 @@ mod search;
 use super::action::{Action, Effect};
 use super::state::State;
 
-#[cfg(test)]
 pub use replay::READ_ONLY;
 pub use replay::speed_label;
 
