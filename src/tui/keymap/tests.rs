@@ -408,11 +408,10 @@ mod read_only {
                 let found = action_for(&s, &event);
                 let layers = layers(&s);
                 let asked = layers.iter().find_map(|when| {
-                    BINDINGS.iter().filter(|x| x.when == *when).find(|x| {
-                        x.keys
-                            .iter()
-                            .any(|k| events(*k).iter().any(|e| *e == event))
-                    })
+                    BINDINGS
+                        .iter()
+                        .filter(|x| x.when == *when)
+                        .find(|x| x.keys.iter().any(|k| events(*k).contains(&event)))
                 });
                 if asked.is_some_and(|x| std::ptr::eq(x, b)) && b.acts {
                     assert!(
