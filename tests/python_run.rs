@@ -645,6 +645,14 @@ fn lines_printed_at_once_by_several_processes_stay_whole() {
             3,
             "run {run}: {text}"
         );
+        // One print's two lines stay together.
+        for pair in lines.windows(2) {
+            assert_eq!(
+                pair[0].starts_with("child "),
+                pair[1].starts_with("  sees"),
+                "run {run}: {text}"
+            );
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::python::interpreter::Interpreter;
 
 /// Loaded by every Python process of the run (through `PYTHONPATH`): puts
 /// stdout and stderr behind `_WholeLines`, which hands the OS whole lines
-/// only, each line in one write. `-u` alone makes `print` write the text
+/// only, all of one `print` in one write (text waits until it ends a line). `-u` alone makes `print` write the text
 /// and the newline separately, and Python's own line buffering (a
 /// terminal's) writes `print("a\nb")` as `a\nb` then `\n`; either way
 /// lines printed at the same time by several processes ran into each
@@ -24,7 +24,7 @@ use crate::python::interpreter::Interpreter;
 /// same one again is no error; the processes show what really ran.
 const SITECUSTOMIZE: &str = r#"import os, sys
 class _WholeLines:
-    """Gives the stream whole lines, one write each; the rest on flush."""
+    """Gives the stream whole lines only, each print's in one write."""
 
     def __init__(self, stream):
         import _thread
@@ -39,15 +39,9 @@ class _WholeLines:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         with self._lock:
-            cut = text.rfind("\n") + 1
-            if cut == 0:
-                self._pending += text
-                if len(self._pending) >= 8192:
-                    self.flush()
-                return len(text)
-            whole, self._pending = self._pending + text[:cut], text[cut:]
-            self._stream.write(whole)
-            self._stream.flush()
+            self._pending += text
+            if self._pending.endswith("\n") or len(self._pending) >= 8192:
+                self.flush()
         return len(text)
 
     def writelines(self, lines):
