@@ -1,6 +1,8 @@
 //! Finding the learner's Python: `--python PATH`, else `FORKLAB_PYTHON`,
-//! else `python3` on `PATH`. The interpreter is asked for its version and
-//! its start methods once, so the screen can say what ran.
+//! else the virtual environment forklab itself is installed in (`pipx
+//! install forklab`), else `python3` on `PATH`. The interpreter is asked
+//! for its version and its start methods once, so the screen can say what
+//! ran.
 
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
@@ -54,6 +56,9 @@ pub enum Source {
     Env,
     /// `python = ...` in forklab's config file.
     File,
+    /// The Python of the virtual environment forklab's own binary is in
+    /// (installed from its wheel by pip, pipx or uv).
+    Venv,
     /// `python3` searched on `PATH`.
     Path,
 }
@@ -64,6 +69,7 @@ impl std::fmt::Display for Source {
             Source::Flag => "--python",
             Source::Env => ENV_VAR,
             Source::File => "the config file",
+            Source::Venv => "forklab's virtual environment",
             Source::Path => "PATH",
         })
     }
@@ -161,9 +167,13 @@ impl Interpreter {
     /// The same, with the name chosen by a flag or the config file (and
     /// said so in messages); the environment and `PATH` otherwise.
     pub fn find_chosen(choice: Option<(&Path, Source)>) -> Result<Interpreter, FindError> {
-        find_chosen_with(
+        let venv = std::env::current_exe()
+            .ok()
+            .and_then(|exe| venv_python(&exe));
+        find_from(
             choice,
             std::env::var_os(ENV_VAR).as_deref(),
+            venv.as_deref(),
             std::env::var_os("PATH").as_deref(),
         )
     }
@@ -212,9 +222,37 @@ pub fn find_chosen_with(
     env: Option<&OsStr>,
     path_var: Option<&OsStr>,
 ) -> Result<Interpreter, FindError> {
-    let (name, source): (OsString, Source) = match (choice, env) {
-        (Some((chosen, source)), _) => (chosen.as_os_str().to_owned(), source),
-        (None, Some(env)) if !env.is_empty() => (env.to_owned(), Source::Env),
+    find_from(choice, env, None, path_var)
+}
+
+/// The Python beside forklab's binary when that binary sits in a virtual
+/// environment's `bin` (a wheel installed by pip, pipx or uv tool): the
+/// folder holds `python3` or `python` and its parent a `pyvenv.cfg`. A
+/// learner who installed forklab with pipx then runs the lessons with no
+/// flag, even with no `python3` on PATH.
+pub fn venv_python(exe: &Path) -> Option<PathBuf> {
+    let bin = exe.parent()?;
+    if !bin.parent()?.join("pyvenv.cfg").is_file() {
+        return None;
+    }
+    ["python3", "python"]
+        .iter()
+        .map(|name| bin.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+/// The search: a chosen name, else the environment variable, else the
+/// venv forklab is installed in, else `python3` on PATH.
+fn find_from(
+    choice: Option<(&Path, Source)>,
+    env: Option<&OsStr>,
+    venv: Option<&Path>,
+    path_var: Option<&OsStr>,
+) -> Result<Interpreter, FindError> {
+    let (name, source): (OsString, Source) = match (choice, env, venv) {
+        (Some((chosen, source)), _, _) => (chosen.as_os_str().to_owned(), source),
+        (None, Some(env), _) if !env.is_empty() => (env.to_owned(), Source::Env),
+        (None, _, Some(venv)) => (venv.as_os_str().to_owned(), Source::Venv),
         _ => ("python3".into(), Source::Path),
     };
     let path = resolve(&name, path_var).ok_or_else(|| FindError::NotFound {
@@ -223,6 +261,10 @@ pub fn find_chosen_with(
             Source::Env => format!("{} (given in {ENV_VAR})", show(&name, path_var)),
             Source::File => format!(
                 "{} (given in the config file: see `forklab config`)",
+                show(&name, path_var)
+            ),
+            Source::Venv => format!(
+                "{} (the Python of the virtual environment forklab is installed in)",
                 show(&name, path_var)
             ),
             Source::Path => format!(
@@ -581,6 +623,54 @@ mod tests {
         // A bare name given with --python is searched on PATH too.
         let by_name = find_with(Some(Path::new("flag-python")), None, path_var).unwrap();
         assert_eq!(by_name.path, flag);
+    }
+
+    #[test]
+    fn an_installed_forklab_runs_its_own_venvs_python_unless_told_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let answer = |v: &str| {
+            format!(
+                "echo {v}; echo {}; echo fork; echo fork,spawn",
+                v.replace('.', " ")
+            )
+        };
+        let venv = dir.path().join("venv");
+        let bin = venv.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let exe = bin.join("forklab");
+        std::fs::write(&exe, "").unwrap();
+        let python = fake(&bin, "python3", &answer("3.13.0"));
+        // Without pyvenv.cfg the folder is no venv (a `pip install --user`).
+        assert_eq!(venv_python(&exe), None);
+        std::fs::write(venv.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+        assert_eq!(venv_python(&exe).as_deref(), Some(python.as_path()));
+        let on_path = dir.path().join("path");
+        std::fs::create_dir_all(&on_path).unwrap();
+        fake(&on_path, "python3", &answer("3.9.0"));
+        let env = fake(dir.path(), "env-python", &answer("3.10.4"));
+        let path_var = Some(on_path.as_os_str());
+        let venv = venv_python(&exe);
+        let found = find_from(None, None, venv.as_deref(), path_var).unwrap();
+        assert_eq!(
+            (found.version.as_str(), found.source, found.path.as_path()),
+            ("3.13.0", Source::Venv, python.as_path())
+        );
+        // The learner's choice (environment, flag or file) still wins.
+        let found = find_from(None, Some(env.as_os_str()), venv.as_deref(), path_var).unwrap();
+        assert_eq!(found.source, Source::Env);
+        let chosen = Some((env.as_path(), Source::File));
+        assert_eq!(
+            find_from(chosen, None, venv.as_deref(), path_var)
+                .unwrap()
+                .source,
+            Source::File
+        );
+        // Outside a venv, PATH as before.
+        let found = find_from(None, None, None, path_var).unwrap();
+        assert_eq!(
+            (found.version.as_str(), found.source),
+            ("3.9.0", Source::Path)
+        );
     }
 
     #[test]
