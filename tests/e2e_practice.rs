@@ -64,6 +64,7 @@ fn each_save_is_checked_live_wrong_then_right() {
     );
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
+    // SAFETY: as above, no other thread reads the environment now.
     unsafe { std::env::set_var("EDITOR", "false") };
     let mut s = Session::start(&["--lessons", &fixture()], 100, 32, home.path());
     s.wait_text("Fixture body");
@@ -80,6 +81,7 @@ fn each_save_is_checked_live_wrong_then_right() {
     assert_eq!(s.wait_exit(), 0);
 
     // The editor: a program that ends at once, so the test writes the file.
+    // SAFETY: as above, no other thread reads the environment now.
     unsafe { std::env::set_var("EDITOR", "true") };
     let mut s = Session::start(&["--lessons", &fixture()], 100, 32, home.path());
     s.wait_text("Fixture body");

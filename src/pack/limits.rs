@@ -183,6 +183,17 @@ fn is_lesson(name: &str) -> bool {
     name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(".md")
 }
 
+/// An I/O error met while reading the archive, as a short message.
+pub fn describe(e: &std::io::Error, name: &str) -> String {
+    let at = if name.is_empty() {
+        String::new()
+    } else {
+        format!(" (at {})", shown(name))
+    };
+    let text = crate::sanitize::field(&e.to_string(), 200).into_owned();
+    format!("not a readable .tar.gz archive{at}: {text}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,15 +243,4 @@ mod tests {
         let bytes = shown_bytes(&[0xff; 1 << 20]);
         assert!(bytes.chars().count() <= SHOWN_WIDTH + 1 && bytes.ends_with('…'));
     }
-}
-
-/// An I/O error met while reading the archive, as a short message.
-pub fn describe(e: &std::io::Error, name: &str) -> String {
-    let at = if name.is_empty() {
-        String::new()
-    } else {
-        format!(" (at {})", shown(name))
-    };
-    let text = crate::sanitize::field(&e.to_string(), 200).into_owned();
-    format!("not a readable .tar.gz archive{at}: {text}")
 }

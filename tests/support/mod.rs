@@ -229,6 +229,7 @@ impl Session {
             .expect("the terminal is open");
         // SAFETY: termios is plain data, filled in by tcgetattr on an open fd.
         let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: tcgetattr on an open fd, into a termios this owns.
         assert_eq!(unsafe { libc::tcgetattr(fd, &mut termios) }, 0, "tcgetattr");
         termios.c_lflag & (libc::ICANON | libc::ECHO) == 0
     }
