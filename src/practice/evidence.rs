@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::python::family::SeenProcess;
 use crate::python::{FamilyLog, Role, StartMethod};
 
 /// A stretch of the run over which the workers' CPU time is compared with
@@ -17,6 +18,24 @@ pub const OVERLAP_WINDOW: Duration = Duration::from_millis(400);
 /// CPU time the master may use without it counting as work: starting the
 /// interpreter, importing `multiprocessing`, making the pool.
 pub const MASTER_ALLOWANCE: f64 = 0.08;
+
+/// The processes of `family` that are its workers: Python processes a
+/// Python process of the run started. A Python whose parent is not one
+/// (the script's own interpreter behind a wrapper, such as a chroot's) is
+/// the script, not a worker.
+pub fn workers(family: &FamilyLog) -> impl Iterator<Item = &SeenProcess> {
+    let processes = family.processes();
+    processes.iter().filter(move |p| {
+        p.role == Role::Worker
+            && processes.iter().any(|parent| {
+                parent.pid == p.ppid
+                    && matches!(
+                        parent.role,
+                        Role::Master | Role::Worker | Role::Forkserver | Role::Manager
+                    )
+            })
+    })
+}
 
 /// CPU readings kept while a run is sampled.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +61,7 @@ impl CpuLog {
                 *kept = kept.max(seconds);
             }
         }
-        let workers = self.sum(family, |role| role == Role::Worker);
+        let workers = workers(family).map(|p| self.of(p.pid)).sum();
         self.workers.push((at, workers));
     }
 
@@ -62,16 +81,16 @@ impl CpuLog {
 
     /// Who used the family's CPU time.
     pub fn shares(&self, family: &FamilyLog) -> Shares {
-        let workers = family
-            .processes()
-            .iter()
-            .filter(|p| p.role == Role::Worker)
-            .count();
+        let (count, cpu) =
+            workers(family).fold((0, 0.0), |(n, cpu), p| (n + 1, cpu + self.of(p.pid)));
+        // A Python that is not a worker by parentage is the script itself.
+        let python = |r: Role| r == Role::Master || r == Role::Worker;
+        let master = self.sum(family, python) - cpu;
         Shares {
-            master: self.sum(family, |r| r == Role::Master),
-            workers: self.sum(family, |r| r == Role::Worker),
-            helpers: self.sum(family, |r| r != Role::Master && r != Role::Worker),
-            worker_count: workers,
+            master,
+            workers: cpu,
+            helpers: self.sum(family, |r| !python(r)),
+            worker_count: count,
         }
     }
 
@@ -196,7 +215,7 @@ impl MethodEvidence {
             server: processes.iter().any(|p| p.role == Role::Forkserver),
             ..MethodEvidence::default()
         };
-        for worker in processes.iter().filter(|p| p.role == Role::Worker) {
+        for worker in workers(family) {
             let parent = find(worker.ppid);
             let origin = if worker.cmdline.contains("multiprocessing.spawn")
                 && worker.cmdline.contains("--multiprocessing-fork")

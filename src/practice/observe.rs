@@ -184,11 +184,7 @@ impl Observed {
 
     /// Worker processes seen.
     pub fn workers(&self) -> usize {
-        self.family
-            .processes()
-            .iter()
-            .filter(|p| p.role == Role::Worker)
-            .count()
+        super::evidence::workers(&self.family).count()
     }
 
     /// Workers seen running, and the cores they were seen running on. On a
