@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use std::time::Duration;
 
@@ -30,9 +30,11 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Flags every command takes, before or after its name alike
-/// (`forklab --python X example run ID` = `forklab example run ID --python X`).
-/// Resolved here once; commands get the result.
+/// The reader's flags, which some commands take too, before or after
+/// their name alike (`forklab --python X example run ID` = `forklab
+/// example run ID --python X`). Which command takes which is [`APPLIES`]:
+/// the others are hidden from its help and refused. Resolved here once;
+/// commands get the result.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct Globals {
     /// Use the lessons in DIR instead of the course built into forklab.
@@ -81,6 +83,120 @@ pub struct Globals {
     /// `python` came from the config file, not `--python` (for messages).
     #[arg(skip)]
     pub python_from_file: bool,
+}
+
+/// The commands that take some of [`Globals`], and which (by their ids,
+/// the fields' names). The reader (no command) and `record` take them
+/// all; a command not listed here (`pack`, `trace`, the hidden ones)
+/// takes none.
+const APPLIES: &[(&str, &[&str])] = &[
+    ("lessons", &["lessons", "pack"]),
+    (
+        "check",
+        &["lessons", "pack", "python", "max_processes", "max_memory"],
+    ),
+    (
+        "practice",
+        &["lessons", "pack", "python", "max_processes", "max_memory"],
+    ),
+    (
+        "example",
+        &["lessons", "pack", "python", "max_processes", "max_memory"],
+    ),
+    ("run", &["python", "join", "nickname"]),
+    (
+        "config",
+        &["python", "theme", "refresh", "max_processes", "max_memory"],
+    ),
+    ("class", &["lessons", "pack", "theme", "refresh"]),
+    ("replay", &["lessons", "pack", "theme"]),
+    (
+        "record",
+        &[
+            "lessons",
+            "pack",
+            "reset_progress",
+            "python",
+            "theme",
+            "refresh",
+            "join",
+            "nickname",
+            "max_processes",
+            "max_memory",
+        ],
+    ),
+    ("pack", &[]),
+    ("trace", &[]),
+    ("completions", &[]),
+    ("man", &[]),
+];
+
+/// The command line as clap sees it: [`Cli`], with each command's help
+/// (and the completions and man page made from it) showing only the
+/// global flags [`APPLIES`] gives it.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    for (name, takes) in APPLIES {
+        // A command's own copy, hidden, stops clap giving it the shown one;
+        // still global, its subcommands get it hidden too.
+        let hidden: Vec<clap::Arg> = globals
+            .iter()
+            .filter(|a| !takes.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
+    }
+    cmd
+}
+
+/// The same command line as [`command`] for completions and the man page:
+/// the reader's flags on forklab itself, and on each command only those
+/// [`APPLIES`] gives it (hidden flags would still be offered there).
+pub fn documented() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    for arg in &globals {
+        cmd = cmd.mut_arg(arg.get_id(), |a| a.global(false));
+    }
+    for (name, takes) in APPLIES {
+        let shown = globals
+            .iter()
+            .filter(|a| takes.contains(&a.get_id().as_str()))
+            .cloned();
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(shown));
+    }
+    cmd
+}
+
+/// A global flag given to a command it does not apply to (before or after
+/// its name): refused rather than silently ignored.
+fn misplaced(matches: &clap::ArgMatches) -> Option<String> {
+    let name = matches.subcommand_name()?;
+    let (_, takes) = APPLIES.iter().find(|(n, _)| *n == name)?;
+    let sub = matches.subcommand_matches(name)?;
+    command()
+        .get_arguments()
+        .filter(|a| a.is_global_set() && !takes.contains(&a.get_id().as_str()))
+        .find(|a| {
+            sub.value_source(a.get_id().as_str()) == Some(clap::parser::ValueSource::CommandLine)
+        })
+        .map(|a| {
+            format!(
+                "--{} does not apply to `forklab {name}` (see `forklab {name} --help`)",
+                a.get_long().unwrap_or_default()
+            )
+        })
 }
 
 fn parse_theme(text: &str) -> Result<ThemeName, String> {
@@ -231,6 +347,20 @@ pub enum Command {
         #[command(subcommand)]
         action: commands::class::ClassAction,
     },
+    /// Print a shell's completion script: bash, zsh, fish, elvish or powershell
+    /// (e.g. `forklab completions bash > ~/.local/share/bash-completion/completions/forklab`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: commands::completions::Shell,
+    },
+    /// Print the manual page forklab(1) as roff (`forklab man | man -l -`);
+    /// `--dir DIR` writes a page per command there.
+    Man {
+        /// Write forklab.1 and a page per command (forklab-run.1, ...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// A worker of the lab (started by forklab itself).
     #[command(hide = true)]
     Worker {
@@ -259,7 +389,15 @@ pub enum LessonsAction {
 /// stderr and exit status 1.
 pub fn main() -> ExitCode {
     crate::os::return_freed_memory();
-    let cli = Cli::parse();
+    let matches = command().get_matches();
+    if let Some(message) = misplaced(&matches) {
+        eprintln!("forklab: {message}");
+        return ExitCode::from(commands::status::USAGE);
+    }
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -290,6 +428,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
+        Some(Command::Completions { shell }) => commands::completions::completions(shell),
+        Some(Command::Man { dir }) => commands::completions::man(dir.as_deref()),
         Some(Command::Trace { action }) => commands::trace::run(action),
         Some(Command::Run(mut args)) => {
             let settings = globals.settings();
@@ -308,11 +448,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Class { action }) => commands::class::run(action, &globals),
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
-        Some(Command::Check { dir, no_run }) => commands::check::run(
-            dir.or(globals.lessons).as_deref(),
-            (!no_run).then_some(globals.python.as_deref()),
-        ),
+        Some(Command::Check { dir, no_run }) => {
+            // Fixes the limits the exercises run under (`--max-processes`, `--max-memory`).
+            globals.settings();
+            commands::check::run(
+                dir.or(globals.lessons).as_deref(),
+                (!no_run).then_some(globals.python.as_deref()),
+            )
+        }
         Some(Command::Practice { action }) => {
+            globals.settings();
             commands::practice::run(&globals.lessons()?, action, globals.python.as_deref())
         }
         Some(Command::Busy) => crate::busy::busy_main(),
@@ -506,5 +651,9 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+        // With each command's flags as the table gives them, for parsing
+        // and for completions and the man page.
+        super::command().debug_assert();
+        super::documented().debug_assert();
     }
 }

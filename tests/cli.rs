@@ -315,3 +315,310 @@ fn the_config_files_python_is_used_and_named_as_the_files() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("\"/flag/py\" (given with --python)"), "{err}");
 }
+
+#[test]
+fn a_run_whose_result_the_class_did_not_get_exits_non_zero_after_its_table() {
+    let home = tempfile::tempdir().unwrap();
+    // A port nothing listens on: bound, then closed.
+    let address = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().to_string()
+    };
+    let out = forklab(home.path())
+        .args([
+            "run",
+            "--engine",
+            "forklab",
+            "--workers",
+            "1",
+            "--tasks",
+            "2",
+        ])
+        .args(["--task-size", "100", "--repeat", "1", "--join", &address])
+        .args(["ABC234", "--nickname", "ana"])
+        .output()
+        .unwrap();
+    let (table, said) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(table.contains("engine forklab"), "{table}\n{said}");
+    assert!(said.contains("not sent to the class"), "{said}");
+    assert_eq!(
+        out.status.code(),
+        Some(forklab::commands::status::NOT_SENT.into()),
+        "{said}"
+    );
+}
+
+/// `forklab CMD --help`'s option lines: each flag's long name.
+fn flags_of(home: &std::path::Path, command: &[&str]) -> Vec<String> {
+    let help = stdout(forklab(home).args(command).arg("--help"));
+    help.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn each_commands_help_lists_only_the_flags_that_apply_to_it() {
+    let home = tempfile::tempdir().unwrap();
+    let has = |flags: &[String], f: &str| flags.iter().any(|x| x == f);
+    let lessons = flags_of(home.path(), &["lessons"]);
+    assert!(
+        has(&lessons, "--lessons") && has(&lessons, "--pack"),
+        "{lessons:?}"
+    );
+    for other in [
+        "--python",
+        "--theme",
+        "--join",
+        "--max-memory",
+        "--reset-progress",
+    ] {
+        assert!(!has(&lessons, other), "lessons lists {other}: {lessons:?}");
+    }
+    let run = flags_of(home.path(), &["run"]);
+    for own in [
+        "--python",
+        "--join",
+        "--nickname",
+        "--engine",
+        "--start-method",
+    ] {
+        assert!(has(&run, own), "run lacks {own}: {run:?}");
+    }
+    for other in ["--lessons", "--theme", "--refresh", "--max-processes"] {
+        assert!(!has(&run, other), "run lists {other}: {run:?}");
+    }
+    let pack = flags_of(home.path(), &["pack", "list"]);
+    assert!(
+        !has(&pack, "--lessons") && !has(&pack, "--python"),
+        "{pack:?}"
+    );
+    let example = flags_of(home.path(), &["example", "run"]);
+    for own in ["--python", "--lessons", "--max-processes", "--max-memory"] {
+        assert!(has(&example, own), "example run lacks {own}: {example:?}");
+    }
+    assert!(!has(&example, "--theme"), "{example:?}");
+    // The reader takes them all.
+    let reader = flags_of(home.path(), &[]);
+    for own in [
+        "--theme",
+        "--refresh",
+        "--join",
+        "--reset-progress",
+        "--python",
+    ] {
+        assert!(has(&reader, own), "the reader lacks {own}: {reader:?}");
+    }
+    // Given where it does not apply, before or after the command: refused.
+    for args in [
+        &["--theme", "light", "lessons"][..],
+        &["lessons", "--theme", "light"],
+    ] {
+        let out = forklab(home.path()).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("--theme does not apply to `forklab lessons`"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn run_help_names_every_engine_and_the_measured_task_size() {
+    let home = tempfile::tempdir().unwrap();
+    let help = stdout(forklab(home.path()).args(["run", "--help"]));
+    let engine = help.split("--engine").nth(1).unwrap();
+    let engine = &engine[..engine.find("--start-method").unwrap()];
+    for name in ["python", "forklab", "dask"] {
+        assert!(
+            engine.contains(name),
+            "--engine help lacks {name}: {engine}"
+        );
+    }
+    let size = help.split("--task-size").nth(1).unwrap();
+    assert!(
+        size[..size.find("\n\n").unwrap()].contains("measured"),
+        "{size}"
+    );
+    let method = help.split("--start-method").nth(1).unwrap();
+    assert!(method.contains("exec"), "{method}");
+}
+
+#[test]
+fn the_forklab_engines_start_methods_are_exec_and_forkserver() {
+    let home = tempfile::tempdir().unwrap();
+    let run = [
+        "run",
+        "--workers",
+        "1",
+        "--tasks",
+        "2",
+        "--task-size",
+        "100",
+        "--repeat",
+        "1",
+    ];
+    for (engine, method, says) in [
+        (
+            "forklab",
+            "spawn",
+            "the forklab engine starts its workers by exec",
+        ),
+        (
+            "forklab",
+            "fork",
+            "the forklab engine starts its workers by exec",
+        ),
+        (
+            "python",
+            "exec",
+            "exec is the forklab engine's start method",
+        ),
+    ] {
+        let out = forklab(home.path())
+            .args(run)
+            .args(["--engine", engine, "--start-method", method])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{engine} {method}: {err}");
+        assert!(err.contains(says), "{engine} {method}: {err}");
+        assert!(out.stdout.is_empty(), "{engine} {method} ran");
+    }
+    // exec is what the header names, chosen or by default.
+    let table = stdout(forklab(home.path()).args(run).args([
+        "--engine",
+        "forklab",
+        "--start-method",
+        "exec",
+    ]));
+    assert!(table.contains("start method exec"), "{table}");
+}
+
+/// The commands `forklab --help` lists (hidden ones are not).
+fn commands_listed(home: &std::path::Path) -> Vec<String> {
+    let help = stdout(forklab(home).arg("--help"));
+    let list = help.split("Commands:").nth(1).unwrap();
+    let list = &list[..list.find("\n\n").unwrap()];
+    // A command's line starts two spaces in; its help's further lines, more.
+    list.lines()
+        .filter(|l| l.starts_with("  ") && !l[2..].starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn completions_name_every_command_for_each_shell() {
+    let home = tempfile::tempdir().unwrap();
+    let commands = commands_listed(home.path());
+    assert!(commands.len() > 10, "{commands:?}");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(forklab(home.path()).args(["completions", shell]));
+        for name in &commands {
+            assert!(script.contains(name.as_str()), "{shell}: no {name}");
+        }
+        assert!(script.contains("start-method"), "{shell}");
+    }
+    // fish states per command which flags it offers: lessons has no --theme.
+    let fish = stdout(forklab(home.path()).args(["completions", "fish"]));
+    let lessons: Vec<&str> = fish
+        .lines()
+        .filter(|l| l.contains("__fish_forklab_using_subcommand lessons"))
+        .collect();
+    assert!(lessons.iter().any(|l| l.contains("-l lessons")), "{fish}");
+    assert!(
+        !lessons.iter().any(|l| l.contains("-l theme")),
+        "{lessons:#?}"
+    );
+    let out = forklab(home.path())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_man_page_is_roff_naming_every_command() {
+    let home = tempfile::tempdir().unwrap();
+    let page = stdout(forklab(home.path()).arg("man"));
+    // roff: requests are known macros, the title first among them.
+    let requests: Vec<&str> = page
+        .lines()
+        .filter(|l| l.starts_with('.'))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let known = [
+        ".TH", ".SH", ".SS", ".TP", ".PP", ".IP", ".RS", ".RE", ".br", ".ie", ".el", ".B", ".I",
+    ];
+    assert!(requests.iter().all(|r| known.contains(r)), "{requests:?}");
+    let title = page.lines().find(|l| l.starts_with(".TH")).unwrap();
+    assert!(title.starts_with(".TH forklab 1"), "{title}");
+    let section = page
+        .split(".SH SUBCOMMANDS")
+        .nth(1)
+        .expect("a SUBCOMMANDS section");
+    let section = &section[..section.find(".SH ").unwrap_or(section.len())];
+    for name in commands_listed(home.path()) {
+        assert!(
+            section.contains(&format!("forklab\\-{name}(1)")),
+            "{name} not in the man page"
+        );
+    }
+    // groff reads it without a warning, where it is installed.
+    match std::process::Command::new("groff")
+        .args(["-T", "utf8", "-man", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(mut groff) => {
+            use std::io::Write;
+            groff
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(page.as_bytes())
+                .unwrap();
+            let out = groff.wait_with_output().unwrap();
+            assert!(
+                out.status.success() && out.stderr.is_empty(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Err(e) => eprintln!("SKIPPED groff's reading of the man page: no groff ({e})"),
+    }
+    // --dir writes a page per command.
+    let dir = home.path().join("man");
+    stdout(forklab(home.path()).args(["man", "--dir", dir.to_str().unwrap()]));
+    assert!(dir.join("forklab.1").is_file() && dir.join("forklab-run.1").is_file());
+}
+
+#[test]
+fn the_readmes_lesson_count_is_the_courses() {
+    let readme = include_str!("../README.md");
+    let count: usize = readme
+        .split_once("The course (")
+        .and_then(|(_, rest)| rest.split_once(" lessons"))
+        .and_then(|(n, _)| n.parse().ok())
+        .expect("README says \"The course (N lessons\"");
+    let home = tempfile::tempdir().unwrap();
+    let listed = stdout(forklab(home.path()).arg("lessons"));
+    // A header line, then a line per lesson.
+    let lessons = listed
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(lessons, forklab::lesson::LessonSet::embedded().len());
+    assert_eq!(
+        count, lessons,
+        "README says {count} lessons, the course has {lessons}"
+    );
+}

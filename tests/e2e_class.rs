@@ -102,7 +102,11 @@ fn a_learners_run_appears_on_the_teachers_class_view() {
         .env("FORKLAB_HOME", home.path())
         .output()
         .unwrap();
-    assert!(refused.status.success());
+    // Printed, but not sent: a script notices (`status::NOT_SENT`).
+    assert_eq!(
+        refused.status.code(),
+        Some(forklab::commands::status::NOT_SENT.into())
+    );
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("not sent to the class"),
         "{}",

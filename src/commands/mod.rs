@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod class;
+pub mod completions;
 pub mod config;
 pub mod example;
 pub mod guard;

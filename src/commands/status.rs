@@ -11,6 +11,9 @@ pub const USAGE: u8 = 2;
 /// `practice check`: no check failed, but a timing check could not be
 /// judged now (other programs kept the cores busy): check again later.
 pub const CANNOT_JUDGE: u8 = 3;
+/// `forklab run --join`: the table was printed, but the class did not
+/// store it (refused, unreachable, or nothing to send): send it again.
+pub const NOT_SENT: u8 = 4;
 /// An example was not run: a module it requires is missing (the usual
 /// "skipped" status).
 pub const SKIPPED: u8 = 77;

@@ -23,7 +23,7 @@ pub struct RunArgs {
     /// What each task does: count primes, sleep, or count primes around a serial part
     #[arg(long, value_enum, default_value_t = WorkloadArg::Cpu)]
     pub workload: WorkloadArg,
-    /// Numbers per task (cpu, amdahl) or ms per task (sleep) [default: 8000 numbers, 50 ms]
+    /// Numbers per task (cpu, amdahl) or ms per task (sleep) [default: measured: calibrated on this machine before the sweep]
     #[arg(long, value_name = "N")]
     pub task_size: Option<u64>,
     /// Tasks handed to a worker at once, like Pool.map's chunksize
@@ -38,12 +38,12 @@ pub struct RunArgs {
     /// Give up (and stop the workers) after this many seconds
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub deadline: u64,
-    /// What runs the pool: a real Python multiprocessing pool, or forklab's own workers [default: python when a working Python is found]
+    /// What runs the pool [default: python when a working Python is found, else forklab]
     #[arg(long, value_enum)]
     pub engine: Option<EngineArg>,
-    /// How workers start [default: the engine's: Python's own default, exec for forklab]
-    #[arg(long, value_name = "METHOD", value_parser = parse_start_method)]
-    pub start_method: Option<StartMethod>,
+    /// How workers start: fork, spawn or forkserver (python engine); exec or forkserver (forklab engine) [default: the engine's: Python's own, exec for forklab]
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub start_method: Option<StartMethodArg>,
     /// The python engine's pool: multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor
     #[arg(long, value_enum, default_value_t = ApiArg::Pool)]
     pub api: ApiArg,
@@ -64,9 +64,61 @@ pub struct RunArgs {
 /// The engines, as the command line spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
+    /// A real Python multiprocessing pool (or ProcessPoolExecutor, --api)
     Python,
+    /// forklab's own worker processes, no Python needed
     Forklab,
+    /// A Dask cluster: a LocalCluster per run, or the one at --scheduler
     Dask,
+}
+
+/// The start methods, as the command line spells them: Python's three,
+/// and the forklab engine's `exec` (each worker a fresh forklab, as its
+/// header and errors say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StartMethodArg {
+    /// Python: a copy of the master made by fork()
+    Fork,
+    /// Python: a fresh interpreter that imports the script
+    Spawn,
+    /// Python and forklab: copies forked by a clean server started once
+    Forkserver,
+    /// forklab: each worker a fresh exec of forklab (its default)
+    Exec,
+}
+
+/// What `--start-method` means for `engine`, or why that engine has no
+/// such method. The forklab engine's `exec` is its default (`None`).
+pub fn start_method_for(
+    engine: Engine,
+    method: Option<StartMethodArg>,
+) -> Result<Option<StartMethod>, String> {
+    use StartMethodArg as M;
+    match (engine, method) {
+        (_, None) => Ok(None),
+        (Engine::Forklab, Some(M::Exec)) => Ok(None),
+        (Engine::Forklab, Some(M::Forkserver)) => Ok(Some(StartMethod::Forkserver)),
+        (Engine::Forklab, Some(m @ (M::Fork | M::Spawn))) => Err(format!(
+            "the forklab engine starts its workers by exec (each a fresh forklab, its default) \
+             or forkserver; {} is Python's: add --engine python, or choose exec or forkserver",
+            m.name()
+        )),
+        (_, Some(M::Exec)) => Err(format!(
+            "exec is the forklab engine's start method (add --engine forklab); \
+             the {engine} engine's are fork, spawn and forkserver"
+        )),
+        (_, Some(M::Fork)) => Ok(Some(StartMethod::Fork)),
+        (_, Some(M::Spawn)) => Ok(Some(StartMethod::Spawn)),
+        (_, Some(M::Forkserver)) => Ok(Some(StartMethod::Forkserver)),
+    }
+}
+
+impl StartMethodArg {
+    /// The name as typed.
+    fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
 }
 
 /// The python engine's pool APIs.
@@ -78,10 +130,6 @@ pub enum ApiArg {
 
 fn parse_scheduler(text: &str) -> Result<String, String> {
     crate::lab::engine::dask::parse_scheduler(text)
-}
-
-fn parse_start_method(text: &str) -> Result<StartMethod, String> {
-    text.parse()
 }
 
 fn parse_repeat(s: &str) -> Result<usize, String> {
@@ -140,6 +188,13 @@ impl RunArgs {
             .map_or_else(|| "cpu".to_string(), |v| v.get_name().to_string());
         let workload =
             Workload::from_name(&name, self.serial_fraction).map_err(LabError::Invalid)?;
+        let engine = match self.engine {
+            Some(EngineArg::Forklab) => Engine::Forklab,
+            Some(EngineArg::Dask) => Engine::Dask,
+            None | Some(EngineArg::Python) => Engine::Python,
+        };
+        let start_method =
+            start_method_for(engine, self.start_method).map_err(LabError::Invalid)?;
         let config = LabConfig {
             workers: self.workers.first().copied().unwrap_or(1),
             tasks: self.tasks,
@@ -150,12 +205,8 @@ impl RunArgs {
             workload,
             cpus: self.cpus,
             deadline: Duration::from_secs(self.deadline),
-            engine: match self.engine {
-                Some(EngineArg::Forklab) => Engine::Forklab,
-                Some(EngineArg::Dask) => Engine::Dask,
-                None | Some(EngineArg::Python) => Engine::Python,
-            },
-            start_method: self.start_method,
+            engine,
+            start_method,
             api: match self.api {
                 ApiArg::Pool => PoolApi::Pool,
                 ApiArg::Executor => PoolApi::Executor,

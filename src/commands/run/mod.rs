@@ -16,14 +16,15 @@ use crate::lab::measure::{sweep, sweep_counts};
 use crate::lab::{LabError, LabEvent, RunResult, available_cores};
 use crate::python::Interpreter;
 
-pub use args::{ApiArg, EngineArg, RunArgs, WorkloadArg};
+pub use args::{ApiArg, EngineArg, RunArgs, StartMethodArg, WorkloadArg, start_method_for};
 use progress::Progress;
 pub use table::{csv, json, table};
 
-use super::status::USAGE;
+use super::status::{NOT_SENT, USAGE};
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
-/// cannot run, 1 (through `Err`) for a run that failed.
+/// cannot run, 1 (through `Err`) for a run that failed, 4 for a table
+/// `--join` did not get into the class.
 /// `python`: the settings' choice (`config::Settings::python_choice`), the
 /// one every engine uses.
 pub fn run(
@@ -57,6 +58,12 @@ pub fn run(
             Err(e) => return usage(&format!("the dask engine needs Python with Dask: {e}")),
         },
         Some(EngineArg::Forklab) => {}
+    }
+    // Again, for the engine chosen: without Python it is forklab's, which
+    // has no `spawn` to run silently as `exec`.
+    match args::start_method_for(config.engine, args.start_method) {
+        Ok(method) => config.start_method = method,
+        Err(e) => return usage(&e),
     }
     if let Err(e) = config.validate() {
         return usage(&e);
@@ -125,9 +132,7 @@ pub fn run(
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the table: {e}"))?;
-    if let Some(join) = join {
-        send_to_class(join, &results);
-    }
+    let sent = join.is_none_or(|join| send_to_class(join, &results));
     match stopped {
         // The table above is partial: say why, and fail.
         Some(e) => Err(format!(
@@ -135,6 +140,9 @@ pub fn run(
             results.len(),
             if results.len() == 1 { "" } else { "s" }
         )),
+        // The table is right, but the class did not get it: a script
+        // must notice.
+        None if !sent => Ok(ExitCode::from(NOT_SENT)),
         None => Ok(ExitCode::SUCCESS),
     }
 }
@@ -148,20 +156,28 @@ fn partial_note(results: &[RunResult], planned: usize, error: &LabError) -> Stri
     )
 }
 
-/// Sends the table to a class. A class that cannot be reached is
-/// reported, never fatal: the learner's results are already printed.
-fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) {
+/// Sends the table to a class; whether the class stored it. A class that
+/// cannot be reached is reported after the table (already printed), and
+/// the exit status says so (`status::NOT_SENT`).
+fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) -> bool {
     use crate::class::client::{Client, new_id, this_machine};
-    let Some(report) = crate::class::payload::report_of(results) else {
-        return;
-    };
     let (address, nickname) = (&join.address, &join.nickname);
+    let Some(report) = crate::class::payload::report_of(results) else {
+        eprintln!("forklab run: not sent to the class at {address}: no finished run to send");
+        return false;
+    };
     let python = crate::class::payload::python_of(results);
     let machine = this_machine(available_cores(), python);
     let sent = Client::new(address, &join.code, nickname, machine)
         .and_then(|mut client| client.submit(&new_id(), &report));
     match sent {
-        Ok(_) => eprintln!("forklab run: sent to the class at {address} as {nickname}"),
-        Err(e) => eprintln!("forklab run: not sent to the class at {address}: {e}"),
+        Ok(_) => {
+            eprintln!("forklab run: sent to the class at {address} as {nickname}");
+            true
+        }
+        Err(e) => {
+            eprintln!("forklab run: not sent to the class at {address}: {e}");
+            false
+        }
     }
 }
