@@ -6,6 +6,11 @@
 //! build on them. `python` runs the lessons' scripts under a guard process
 //! (see its docs for the process tree); `lab` is forklab's own worker pool.
 
+// No `unwrap()` outside tests (a panic is a defect; `expect` says why it
+// cannot happen). Here, not in Cargo.toml's [lints], because those also
+// cover tests, benches and their helpers.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod budget;
 pub mod busy;
 pub mod class;

@@ -73,15 +73,15 @@ fn files(src: &Path) -> Vec<(std::path::PathBuf, Segs)> {
     let mut out = Vec::new();
     let mut stack = vec![src.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
+        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+            let path = entry.expect("src is readable").path();
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
             let rel = path
                 .strip_prefix(src)
-                .unwrap()
+                .expect("under src")
                 .to_string_lossy()
                 .into_owned();
             let Some(stem) = rel.strip_suffix(".rs") else {
@@ -161,10 +161,11 @@ fn circles(src: &Path) -> Vec<Vec<String>> {
         }
         segs.first().filter(|s| mods.contains(*s)).cloned()
     };
-    let uses = Regex::new(r"\buse\s+([^;]+);").unwrap();
-    let paths = Regex::new(r"\b((?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+)").unwrap();
-    let aliased = Regex::new(r"([a-z_][a-z0-9_]*)::([A-Za-z_][A-Za-z0-9_:]*)").unwrap();
-    let comment = Regex::new(r"//[^\n]*").unwrap();
+    let uses = Regex::new(r"\buse\s+([^;]+);").expect("valid");
+    let paths =
+        Regex::new(r"\b((?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid");
+    let aliased = Regex::new(r"([a-z_][a-z0-9_]*)::([A-Za-z_][A-Za-z0-9_:]*)").expect("valid");
+    let comment = Regex::new(r"//[^\n]*").expect("valid");
     let mut edges: BTreeMap<String, BTreeSet<String>> =
         mods.iter().map(|m| (m.clone(), BTreeSet::new())).collect();
     for (path, here) in &files {
@@ -197,7 +198,7 @@ fn circles(src: &Path) -> Vec<Vec<String>> {
             targets.extend(resolve(&segs, here).filter(|a| !a.is_empty()));
         }
         for m in aliased.captures_iter(&text) {
-            let start = m.get(0).unwrap().start();
+            let start = m.get(0).expect("a match").start();
             let before = text[..start].chars().next_back();
             if before.is_some_and(|c| c == ':' || c.is_alphanumeric() || c == '_') {
                 continue;
@@ -215,7 +216,7 @@ fn circles(src: &Path) -> Vec<Vec<String>> {
                 && !tm.starts_with(&format!("{me}/"))
                 && !me.starts_with(&format!("{tm}/"))
             {
-                edges.get_mut(&me).unwrap().insert(tm);
+                edges.get_mut(&me).expect("every module").insert(tm);
             }
         }
     }
