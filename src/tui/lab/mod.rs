@@ -126,6 +126,9 @@ pub struct LabView {
     pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
     /// Another machine's results to compare with, if any.
     pub recorded: Option<Recorded>,
+    /// A run (`false`) or sweep (`true`) asked for while Python was still
+    /// being looked for: it starts when the search answers.
+    pub waiting: Option<bool>,
 }
 
 /// Tasks the double-tasks key goes up to.
@@ -162,6 +165,7 @@ impl LabView {
             runs_started: 0,
             cluster: Vec::new(),
             recorded: None,
+            waiting: None,
         }
     }
 

@@ -13,6 +13,7 @@ use crate::progress::Guess;
 /// being looked for: the lab never looks for it on its own, so every
 /// engine runs the one Python the settings name.
 fn lab_config(state: &mut State) -> Option<crate::lab::LabConfig> {
+    state.lab.message = None;
     let mut config = state.lab.config.clone();
     if !matches!(
         config.engine,
@@ -39,12 +40,35 @@ fn lab_config(state: &mut State) -> Option<crate::lab::LabConfig> {
             ));
             return None;
         }
-        PythonProbe::NotLooked | PythonProbe::Looking => {
-            state.notice = Some("Looking for Python: try again in a moment".into());
-            return None;
-        }
+        PythonProbe::NotLooked | PythonProbe::Looking => return None,
     }
     Some(config)
+}
+
+/// A run or sweep asked for before the search for Python answered: it
+/// waits for the answer ([`start_waiting`]).
+fn wait_for_python(state: &mut State, sweep: bool, effects: &mut Vec<Effect>) {
+    if matches!(
+        state.python.probe,
+        PythonProbe::NotLooked | PythonProbe::Looking
+    ) {
+        state.lab.waiting = Some(sweep);
+        state.notice = Some("Looking for Python: the run starts once it is found".into());
+        super::python::find_python(state, effects);
+    }
+}
+
+/// Starts the run or sweep that waited for Python, now that the search
+/// has answered.
+pub(super) fn start_waiting(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some(sweep) = state.lab.waiting.take() {
+        let action = if sweep {
+            Action::LabSweep
+        } else {
+            Action::LabRun
+        };
+        update(state, action, effects);
+    }
 }
 
 /// Applies the action if it is this concern's; hands it back otherwise.
@@ -100,18 +124,23 @@ pub(super) fn update(
         }
         Action::LabRun => {
             if let Some(config) = lab_config(state) {
+                // The fallback's notice outlives the start.
+                let note = state.lab.message.take();
                 state.lab.starting(false);
+                state.lab.message = note;
                 effects.push(Effect::RunLab(config));
             } else {
-                super::python::find_python(state, effects);
+                wait_for_python(state, false, effects);
             }
         }
         Action::LabSweep => {
             let Some(config) = lab_config(state) else {
-                super::python::find_python(state, effects);
+                wait_for_python(state, true, effects);
                 return None;
             };
+            let note = state.lab.message.take();
             state.lab.starting(true);
+            state.lab.message = note;
             let counts = state.lab.sweep_counts();
             state.notice = Some(format!(
                 "Sweep: {} runs, with {} workers",
@@ -234,8 +263,8 @@ mod tests {
                 "{engine:?} started before Python was found: {effects:?}"
             );
             assert!(!s.lab.running);
-            update(&mut s, Action::PythonFound(Ok(chosen_python())));
-            let effects = update(&mut s, Action::LabRun);
+            // The run waited for the search, and starts with its answer.
+            let effects = update(&mut s, Action::PythonFound(Ok(chosen_python())));
             let config = effects.iter().find_map(|e| match e {
                 Effect::RunLab(c) => Some(c),
                 _ => None,

@@ -136,6 +136,7 @@ pub(super) fn update(
             if let Some(plan) = state.python.waiting.take() {
                 start_run(state, plan, effects);
             }
+            super::lab::start_waiting(state, effects);
         }
         other => return Some(other),
     }
