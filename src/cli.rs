@@ -426,6 +426,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         None => None,
     };
+    if matches!(
+        cli.command,
+        Some(
+            Command::Lessons { .. }
+                | Command::Completions { .. }
+                | Command::Man { .. }
+                | Command::Trace { .. }
+                | Command::Config { action: None }
+        )
+    ) {
+        crate::os::end_quietly_on_closed_pipe();
+    }
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
         Some(Command::Completions { shell }) => commands::completions::completions(shell),

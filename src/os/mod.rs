@@ -130,6 +130,18 @@ pub fn return_freed_memory() {
     }
 }
 
+/// Lets a command that only prints end quietly when its reader goes away
+/// (`forklab lessons | head`), as `cat` does: Rust ignores SIGPIPE, so
+/// `println!` would panic on the closed pipe instead. Only for commands
+/// that write nothing but stdout: a server or the TUI keeps ignoring it.
+pub fn end_quietly_on_closed_pipe() {
+    // SAFETY: restoring a signal's default disposition has no handler to
+    // race with; it is called on the main thread before any output.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
