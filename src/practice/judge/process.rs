@@ -62,7 +62,7 @@ pub fn work_verdict(main: &Observed, share: Option<f64>) -> (Outcome, String) {
     }
     let advice = if shares.worker_count == 0 {
         "no worker process ran: the master did all of it (threads count as the master)"
-    } else if shares.workers < 0.25 * shares.total() {
+    } else if shares.workers < 0.25 * shares.computed() {
         "the master did the work itself and the workers mostly waited: give the computation to the workers (pool.map(f, inputs)), not only the results to pass on"
     } else {
         "the master still does much of the work: leave it only to split the input and combine the answers"
