@@ -214,7 +214,7 @@ pub fn run(
             if json {
                 let text = serde_json::to_string_pretty(&report)
                     .map_err(|e| format!("cannot write the report: {e}"))?;
-                println!("{text}");
+                println!("{}", crate::sanitize::json(&text));
             } else {
                 print_summary(&report, exercise.hints.len());
             }

@@ -120,6 +120,25 @@ pub fn is_unsafe(c: char) -> bool {
     matches!(kind(c), Kind::Picture | Kind::CodePoint)
 }
 
+/// JSON text made safe to print: every character [`is_unsafe`] (a bidi
+/// override, a zero-width space: serde_json escapes only controls) is
+/// written as its `\uXXXX` escape, which reads back as the same string.
+/// Such characters never occur in JSON's own syntax, only inside strings.
+pub fn json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The tricks the rule is tested on, each with its name and how [`line`]
 /// shows it: the sanitizer's own tests and every display path's tests
 /// feed these to their path.

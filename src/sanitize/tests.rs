@@ -237,3 +237,14 @@ fn long_lines_are_kept_whole() {
     let joined: String = out.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(joined, long);
 }
+
+#[test]
+fn json_escapes_every_unsafe_character_and_reads_back_the_same() {
+    for (name, raw, _) in TRICKS {
+        let text = serde_json::to_string(&serde_json::json!({ "reason": raw })).unwrap();
+        let safe = json(&text);
+        assert!(!safe.chars().any(is_unsafe), "{name}: {safe:?}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["reason"], *raw, "{name}");
+    }
+}

@@ -260,7 +260,8 @@ pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
         runs: records(results),
     };
     // Plain numbers and strings: serialising cannot fail.
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let mut text =
+        crate::sanitize::json(&serde_json::to_string_pretty(&report).unwrap_or_default());
     text.push('\n');
     text
 }
