@@ -190,18 +190,24 @@ fn held_by_kernel(stdout: &str, mode: &str) -> bool {
 /// container's root, where only sampling at the usual priority holds a
 /// fork bomb without a cgroup.
 fn root_without_priority() -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
-    };
-    let root = field("Uid:").is_some_and(|uid| uid == "0");
     let nice = field("CapEff:")
         .and_then(|caps| u64::from_str_radix(&caps, 16).ok())
         .is_some_and(|caps| caps & (1 << 23) != 0);
-    root && !nice
+    is_root() && !nice
+}
+
+/// Whether the tests run as root, whom RLIMIT_NPROC does not hold.
+fn is_root() -> bool {
+    field("Uid:").is_some_and(|uid| uid == "0")
+}
+
+/// The first value of a field of this process's `/proc/self/status`.
+fn field(name: &str) -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
 }
 
 /// The count in "... processes at once (N seen)": the guard's own peak.
@@ -244,8 +250,14 @@ fn bomb(mode: &str, test: &str) {
     // The kernel's cap is exact (it counts threads too). Sampling is a few
     // forks late, and RLIMIT_NPROC (not for root) stops a user's family at
     // one and a half times the cap, plus what the user's other tasks freed.
+    // Root without a cgroup has no kernel count at all: the guard's
+    // sampler (at real-time priority) alone stops the bomb, a burst of
+    // forks after it crossed the cap (83 of 32 seen once in CI beside the
+    // other tests; 33 to 40 on a quiet machine).
     let margin = if held_by_kernel(&seen.stdout, mode) {
         0
+    } else if is_root() {
+        3 * CAP as usize
     } else {
         CAP as usize
     };
