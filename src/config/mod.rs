@@ -425,14 +425,21 @@ pub const KEYS: [&str; 7] = [
 pub const MIN_PROCESSES: u64 = 4;
 pub const MIN_MEMORY: u64 = 32 << 20;
 
-/// The limits when nothing sets them: the practice cap on processes
-/// ([`crate::practice::observe::process_cap`]) and a quarter of the RAM.
+/// Processes a script's family may hold at once before it counts as a fork
+/// bomb and is stopped: the default of `max_processes`; the guard holds the
+/// family to the configured limits ([`crate::os::contain`]).
+pub fn process_cap(cores: usize) -> usize {
+    (8 * cores).max(64)
+}
+
+/// The limits when nothing sets them: [`process_cap`] for the cores this
+/// process may use, and a quarter of the RAM.
 pub fn default_limits() -> Limits {
     let kind = sysinfo::RefreshKind::nothing()
         .with_memory(sysinfo::MemoryRefreshKind::nothing().with_ram());
     let ram = sysinfo::System::new_with_specifics(kind).map_or(0, |s| s.total_memory());
     Limits {
-        processes: crate::practice::observe::process_cap(crate::practice::usable_cores()) as u64,
+        processes: process_cap(std::thread::available_parallelism().map_or(1, |n| n.get())) as u64,
         memory: if ram == 0 {
             4 << 30
         } else {

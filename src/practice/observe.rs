@@ -32,13 +32,7 @@ pub const MAX_OUTPUT: usize = 1 << 20;
 /// (the guard stops the rest of the family half a second after the end).
 pub const LEFTOVER_AFTER: Duration = Duration::from_millis(200);
 
-/// Processes a script's family may hold at once before it counts as a fork
-/// bomb and is stopped: the default of `max_processes`
-/// ([`crate::config::default_limits`]); the guard holds the family to the
-/// configured limits ([`crate::os::contain`]).
-pub fn process_cap(cores: usize) -> usize {
-    (8 * cores).max(64)
-}
+pub use crate::config::process_cap;
 
 /// What to run.
 #[derive(Debug, Clone)]
