@@ -7,6 +7,8 @@
 //! - [`observe`]: one run of a script through the Python runner, with its
 //!   process family sampled and the limits a learner's script must keep
 //!   (time, processes, output).
+//! - [`hold`]: the socket each new worker waits on until forklab has
+//!   sampled it, so that no worker is too short-lived to be seen.
 //! - [`judge`]: an exercise's checks, in order, each a [`Verdict`].
 //! - [`hidden`]: the `hidden` check: inputs the learner has not seen,
 //!   made from a seed, compared with the reference solution's results.
@@ -22,6 +24,7 @@
 pub mod code;
 pub mod evidence;
 pub mod hidden;
+pub mod hold;
 pub mod judge;
 pub mod live;
 pub mod observe;

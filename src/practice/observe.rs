@@ -235,10 +235,15 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
     request.limits = Some(limits);
 
     let (tx, rx) = mpsc::channel();
+    let held = tx.clone();
+    let hold = super::hold::HoldSocket::open(move |stream| held.send(Msg::Hold(stream)).is_ok());
+    request.hold = hold.as_ref().map(|h| h.path().to_path_buf());
     let load = LoadWatch::start();
     let run = crate::python::start(request, move |event| {
-        let _ = tx.send(event);
+        let _ = tx.send(Msg::Py(event));
     });
+    let mut holds = Vec::new();
+    let mut holds_taken = 0usize;
     let cap = limits.processes as usize;
     let t0 = Instant::now();
     let mut master: Option<(u32, u32)> = None;
@@ -280,6 +285,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
                 }
             }
             observed.cores_at_once = observed.cores_at_once.max(running.len());
+            holds.drain(..).for_each(super::hold::release);
             if master_ended.is_none() && !alive.iter().any(|p| p.pid == pid) {
                 master_ended = Some(at);
             }
@@ -301,7 +307,17 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
             None => Duration::from_millis(100),
         };
         let event = match rx.recv_timeout(wait) {
-            Ok(event) => event,
+            Ok(Msg::Py(event)) => event,
+            Ok(Msg::Hold(stream)) => {
+                holds_taken += 1;
+                if holds_taken > super::hold::MAX_HOLDS {
+                    super::hold::release(stream);
+                } else {
+                    holds.push(stream);
+                    next_sample = Instant::now();
+                }
+                continue;
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 observed
@@ -372,6 +388,7 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
             }
         }
     }
+    drop((hold, holds));
     run.wait();
     observed.load = load.and_then(|watch| watch.outside_share());
     observed.leftovers = observed
@@ -382,6 +399,13 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
         .map(|p| (p.pid, p.role, p.cmdline.clone()))
         .collect();
     observed
+}
+
+/// What the observing loop hears: the runner's events, and processes
+/// waiting on the hold socket to be seen.
+enum Msg {
+    Py(PyEvent),
+    Hold(std::os::unix::net::UnixStream),
 }
 
 /// The evidence a sample adds beyond the family's log: each process's CPU

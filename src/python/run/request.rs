@@ -22,6 +22,10 @@ use crate::python::interpreter::Interpreter;
 /// chooses the start method itself ([`FORCE_START_METHOD_VAR`], practice
 /// runs), it is set before the script runs, and the script asking for the
 /// same one again is no error; the processes show what really ran.
+/// When forklab watches the run ([`HOLD_VAR`], practice runs), each process
+/// `multiprocessing` starts waits at its start and its end until forklab
+/// has read `/proc`: however short it lives and however busy the machine,
+/// it is seen. The script can undo that only to be seen less.
 const SITECUSTOMIZE: &str = r#"import os, sys
 class _WholeLines:
     """Gives the stream whole lines only, each print's in one write."""
@@ -80,6 +84,28 @@ if _forced:
         _mp.set_start_method = set_start_method
     except Exception:
         pass
+_hold = os.environ.get("FORKLAB_HOLD")
+if _hold:
+    try:
+        import multiprocessing.process as _mpp
+        def _held(_hold=_hold):
+            import socket
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                    s.settimeout(10)
+                    s.connect(_hold)
+                    s.recv(1)
+            except Exception:
+                pass
+        def _bootstrap(self, *args, _boot=_mpp.BaseProcess._bootstrap, **kwargs):
+            _held()
+            try:
+                return _boot(self, *args, **kwargs)
+            finally:
+                _held()
+        _mpp.BaseProcess._bootstrap = _bootstrap
+    except Exception:
+        pass
 try:
     import importlib.machinery, importlib.util
     _here = os.path.dirname(os.path.abspath(__file__))
@@ -96,6 +122,10 @@ except Exception:
 /// itself: the `sitecustomize` above sets it before the script runs.
 pub const FORCE_START_METHOD_VAR: &str = "FORKLAB_FORCE_START_METHOD";
 
+/// Set (to a Unix socket's path) when forklab watches the run: the
+/// `sitecustomize` above connects to it from each new process.
+pub const HOLD_VAR: &str = "FORKLAB_HOLD";
+
 /// What to run: built by [`RunRequest::for_example`] (or
 /// [`RunRequest::for_script`]), then adjusted through its public fields.
 #[derive(Debug)]
@@ -110,6 +140,10 @@ pub struct RunRequest {
     /// Set `start_method` before the script runs, not only offer it in
     /// `FORKLAB_START_METHOD` (practice checks: a script cannot ignore it).
     pub force_start_method: bool,
+    /// A socket forklab listens on ([`HOLD_VAR`]): each process
+    /// `multiprocessing` starts connects at its start and end and waits
+    /// for a byte, sent once forklab has sampled the family.
+    pub hold: Option<PathBuf>,
     pub timeout: Duration,
     /// The exit status the lesson expects.
     pub expect_exit: i32,
@@ -191,6 +225,7 @@ impl RunRequest {
             args: Vec::new(),
             start_method: None,
             force_start_method: false,
+            hold: None,
             timeout: DEFAULT_TIMEOUT,
             expect_exit: 0,
             expect_exit_by_method: Vec::new(),

@@ -215,6 +215,10 @@ impl Runner {
             Some(method) => cmd.env(super::request::FORCE_START_METHOD_VAR, method.as_str()),
             None => cmd.env_remove(super::request::FORCE_START_METHOD_VAR),
         };
+        match &request.hold {
+            Some(socket) => cmd.env(super::request::HOLD_VAR, socket),
+            None => cmd.env_remove(super::request::HOLD_VAR),
+        };
         // SAFETY: only fcntl, async-signal-safe, between fork and exec, on
         // a descriptor that stays open until the spawn returns.
         unsafe {
