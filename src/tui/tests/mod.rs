@@ -76,6 +76,7 @@ fn some_python() -> crate::python::Interpreter {
         version_info: (3, 11, 9),
         default_start_method: StartMethod::Fork,
         start_methods: StartMethod::ALL.to_vec(),
+        gil: crate::python::interpreter::Gil::default(),
     }
 }
 

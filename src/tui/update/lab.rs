@@ -241,6 +241,7 @@ mod tests {
             version_info: (3, 12, 1),
             default_start_method: crate::python::StartMethod::Fork,
             start_methods: crate::python::StartMethod::ALL.to_vec(),
+            gil: crate::python::interpreter::Gil::default(),
         }
     }
 
