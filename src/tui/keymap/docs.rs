@@ -115,6 +115,9 @@ fn group_keys(bindings: &[&Binding]) -> Vec<Vec<String>> {
 pub struct Hint {
     pub keys: Vec<String>,
     pub word: &'static str,
+    /// Its binding runs or changes something ([`super::Binding::acts`]):
+    /// a replay refuses it, so a replay's hints leave it out.
+    pub acts: bool,
 }
 
 impl Hint {
@@ -134,7 +137,11 @@ fn hint_at(index: usize) -> Hint {
             keys.push(next.keys[0].label());
         }
     }
-    Hint { keys, word: b.hint }
+    Hint {
+        keys,
+        word: b.hint,
+        acts: b.acts,
+    }
 }
 
 /// Every hint of one place, in the table's order.

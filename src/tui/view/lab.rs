@@ -18,7 +18,14 @@ use crate::progress::Guess;
 
 /// The lab in the lesson's place; `earlier` are the learner's last guesses
 /// for this set-up, from the progress file, newest first.
-pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, area: Rect) {
+pub fn draw(
+    t: &Theme,
+    lab: &LabView,
+    earlier: &[&Guess],
+    replay: bool,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let title = match &lab.experiment {
         Some((_, e)) => format!(" Lab · {} ", e.title),
         None => " Lab · your own experiment ".to_string(),
@@ -27,7 +34,7 @@ pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, are
         .border_type(BorderType::Rounded)
         .border_style(t.key())
         .title(Line::styled(title, t.pane_title()))
-        .title_bottom(Line::styled(keys_hint(area.width), t.dim()).right_aligned());
+        .title_bottom(Line::styled(keys_hint(area.width, replay), t.dim()).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 4 {
@@ -74,27 +81,40 @@ pub fn draw(t: &Theme, lab: &LabView, earlier: &[&Guess], frame: &mut Frame, are
     }
 }
 
-/// The lab's keys, from the keymap: all of them when the frame's bottom
-/// edge holds them, else those the status bar does not show.
-fn keys_hint(width: u16) -> String {
-    let hints = keymap::hints(Where::Lab);
+/// The lab's keys, from the keymap, as whole items that fit the frame's
+/// bottom edge `width` columns wide: all of them when they fit, else those
+/// the status bar does not show, fewer from the end until they fit. A
+/// replay lists only the keys that act in a replay (no `acts` mark).
+pub(super) fn keys_hint(width: u16, replay: bool) -> String {
+    let hints: Vec<keymap::Hint> = keymap::hints(Where::Lab)
+        .into_iter()
+        .filter(|h| !(replay && h.acts))
+        .collect();
     let text = |hints: &[&keymap::Hint]| {
+        if hints.is_empty() {
+            return String::new();
+        }
         let parts: Vec<String> = hints
             .iter()
             .map(|h| format!("{} {}", h.keys_joined(" "), h.word))
             .collect();
         format!(" {} ", parts.join(" · "))
     };
+    // The two corners and a line cell before the text.
+    let room = (width as usize).saturating_sub(3);
     let all: Vec<&keymap::Hint> = hints.iter().collect();
     let full = text(&all);
-    if width as usize > full.chars().count() + 4 {
+    if full.chars().count() <= room {
         return full;
     }
     let in_status_bar = super::status::lab_hints();
-    let rest: Vec<&keymap::Hint> = hints
+    let mut rest: Vec<&keymap::Hint> = hints
         .iter()
         .filter(|h| !in_status_bar.contains(h))
         .collect();
+    while text(&rest).chars().count() > room {
+        rest.pop();
+    }
     text(&rest)
 }
 

@@ -74,7 +74,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             if state.mode == Mode::Lab && state.lab.shows_cluster() {
                 cluster::draw(t, &state.lab, frame, areas.processes);
             } else {
-                processes::draw(t, live, frame, areas.processes);
+                processes::draw(t, &live.family, frame, areas.processes);
             }
         }
     } else {
@@ -124,7 +124,14 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
         Mode::Lab => {
             let key = state.lab.experiment_key();
             let earlier: Vec<_> = state.progress.guesses_for(&key).take(3).collect();
-            lab::draw(&state.theme, &state.lab, &earlier, frame, areas.lesson)
+            lab::draw(
+                &state.theme,
+                &state.lab,
+                &earlier,
+                state.replay.is_some(),
+                frame,
+                areas.lesson,
+            )
         }
     }
     match &state.practice.working {
@@ -148,3 +155,6 @@ pub(super) fn draw_lines(
         buffer.set_line(area.x, row, line, area.width);
     }
 }
+
+#[cfg(test)]
+mod tests;
