@@ -440,8 +440,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     match cli.command {
         Some(Command::Pack { action }) => commands::pack::run(action),
-        Some(Command::Completions { shell }) => commands::completions::completions(shell),
-        Some(Command::Man { dir }) => commands::completions::man(dir.as_deref()),
+        Some(Command::Completions { shell }) => {
+            commands::completions::completions(shell, documented())
+        }
+        Some(Command::Man { dir }) => commands::completions::man(dir.as_deref(), documented()),
         Some(Command::Trace { action }) => commands::trace::run(action),
         Some(Command::Run(mut args)) => {
             let settings = globals.settings();
@@ -457,7 +459,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let python = settings.python_choice();
             commands::run::run(&args, python.as_ref(), globals.join().as_ref())
         }
-        Some(Command::Class { action }) => commands::class::run(action, &globals),
+        Some(Command::Class { action }) => {
+            let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+            match commands::class::run(action, terminal)? {
+                commands::class::Done::Printed(code) => Ok(code),
+                commands::class::Done::Show(screen) => class_view(&globals, *screen),
+            }
+        }
         Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
         Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
         Some(Command::Check { dir, no_run }) => {
@@ -497,7 +505,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             {
                 args.start_method = settings.start_method.value;
             }
-            commands::example::run(&globals.lessons()?, &globals, action)
+            commands::example::run(&globals.lessons()?, globals.python_choice(), action)
         }
         Some(Command::Lessons { action }) => {
             let set = globals.lessons()?;
@@ -562,6 +570,31 @@ fn reader_comparing(
         ..Default::default()
     };
     crate::tui::run(set, globals.reset_progress, &globals.settings(), options)
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The class view, on a class being served or read from its file; the
+/// server, if any, runs until the view closes.
+fn class_view(globals: &Globals, screen: commands::class::ClassScreen) -> Result<ExitCode, String> {
+    let mut view = crate::tui::ClassView::from_roster(&screen.roster, screen.serving.is_some());
+    view.file = screen.file.display().to_string();
+    let (server, events) = match screen.serving {
+        Some(serving) => {
+            view.join_lines = serving.join_lines;
+            (Some(serving.server), Some(serving.events))
+        }
+        None => (None, None),
+    };
+    let options = crate::tui::Options {
+        class: Some(crate::tui::ClassSetup {
+            view,
+            server,
+            events,
+        }),
+        ..Default::default()
+    };
+    crate::tui::run(globals.lessons()?, false, &globals.settings(), options)
         .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -24,13 +24,6 @@ const KNOWN: &[&[&str]] = &[
         "practice/judge",
         "practice/observe",
     ],
-    // `Globals`; `commands/class` opens the TUI; completions read `Cli`.
-    &[
-        "cli",
-        "commands/class",
-        "commands/completions",
-        "commands/example",
-    ],
     // The keymap reads `State` while `quiz` calls the keymap.
     &["tui/keymap", "tui/quiz", "tui/state", "tui/update"],
 ];

@@ -2,7 +2,7 @@
 //! `serve --no-tui` prints each accepted result as a line; `open FILE`
 //! prints a stored class.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +11,6 @@ use std::sync::mpsc;
 use crate::class::payload::report_line;
 use crate::class::{ClassEvent, Roster, Server, ServerConfig, new_code};
 use crate::sanitize;
-use crate::tui::ClassView;
 
 /// The port a class listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8642;
@@ -40,43 +39,49 @@ pub enum ClassAction {
     },
 }
 
-pub fn run(action: ClassAction, globals: &crate::cli::Globals) -> Result<ExitCode, String> {
-    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+/// What a class command leaves to show on a terminal: `cli` opens the
+/// class view with it (the server, if any, runs until the view closes).
+pub struct ClassScreen {
+    pub roster: Roster,
+    /// The class file.
+    pub file: PathBuf,
+    /// The running server, for `class serve`; `None` for `class open`.
+    pub serving: Option<Serving>,
+}
+
+/// A class being served: the server, its events and what learners type
+/// to join (one line per address).
+pub struct Serving {
+    pub server: Server,
+    pub events: mpsc::Receiver<ClassEvent>,
+    pub join_lines: Vec<String>,
+}
+
+/// How a class command ended: printed, or a class to show.
+pub enum Done {
+    Printed(ExitCode),
+    Show(Box<ClassScreen>),
+}
+
+/// Runs a `class` subcommand; `terminal`: a class view can be shown.
+pub fn run(action: ClassAction, terminal: bool) -> Result<Done, String> {
     match action {
         ClassAction::Serve {
             port,
             bind,
             file,
             no_tui,
-        } => serve(port, bind, file, (terminal && !no_tui).then_some(globals)),
+        } => serve(port, bind, file, terminal && !no_tui),
         ClassAction::Open { file } if terminal => {
             let (roster, _) = crate::class::store::read(&file)?;
-            let mut view = ClassView::from_roster(&roster, false);
-            view.file = file.display().to_string();
-            show(globals, view, None, None)
+            Ok(Done::Show(Box::new(ClassScreen {
+                roster,
+                file,
+                serving: None,
+            })))
         }
-        ClassAction::Open { file } => open(&file),
+        ClassAction::Open { file } => open(&file).map(Done::Printed),
     }
-}
-
-/// Opens the class view in the TUI; the server, if any, runs until it closes.
-fn show(
-    globals: &crate::cli::Globals,
-    view: ClassView,
-    server: Option<Server>,
-    events: Option<mpsc::Receiver<ClassEvent>>,
-) -> Result<ExitCode, String> {
-    let options = crate::tui::Options {
-        class: Some(crate::tui::ClassSetup {
-            view,
-            server,
-            events,
-        }),
-        ..Default::default()
-    };
-    crate::tui::run(globals.lessons()?, false, &globals.settings(), options)
-        .map_err(|e| e.to_string())?;
-    Ok(ExitCode::SUCCESS)
 }
 
 fn default_file(code: &str) -> Result<PathBuf, String> {
@@ -111,8 +116,8 @@ fn serve(
     port: u16,
     bind: Option<IpAddr>,
     file: Option<PathBuf>,
-    tui: Option<&crate::cli::Globals>,
-) -> Result<ExitCode, String> {
+    screen: bool,
+) -> Result<Done, String> {
     let bind = SocketAddr::new(bind.unwrap_or(IpAddr::from([0, 0, 0, 0])), port);
     let code = new_code();
     let file = match file {
@@ -129,18 +134,24 @@ fn serve(
     .map_err(|e| format!("cannot catch SIGXFSZ: {e}"))?;
     // One channel carries the server's events and the stop signal, so
     // the idle server sleeps in one blocking receive.
-    if let Some(globals) = tui {
+    if screen {
         let (sender, events) = mpsc::channel();
         let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
             let _ = sender.send(event);
         })?;
-        let mut view = ClassView::from_roster(&roster, true);
-        view.join_lines = join_addresses(server.addr())
+        let join_lines = join_addresses(server.addr())
             .iter()
             .map(|a| format!("forklab --join {a} {}", server.code()))
             .collect();
-        view.file = server.path().display().to_string();
-        return show(globals, view, Some(server), Some(events));
+        return Ok(Done::Show(Box::new(ClassScreen {
+            roster,
+            file: server.path().to_path_buf(),
+            serving: Some(Serving {
+                server,
+                events,
+                join_lines,
+            }),
+        })));
     }
     let (sender, events) = mpsc::channel();
     let on_event = sender.clone();
@@ -217,7 +228,7 @@ fn serve(
         roster.results(),
         server.path().display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Done::Printed(ExitCode::SUCCESS))
 }
 
 /// The room in text: one line per participant, best speedup first.

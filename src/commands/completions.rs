@@ -1,6 +1,7 @@
-//! `forklab completions SHELL` and `forklab man`: made from the same clap
-//! definitions the parser uses (`cli::documented`, from the same table), so they name exactly the
-//! commands and flags forklab takes, each command only its own flags.
+//! `forklab completions SHELL` and `forklab man`: made from the clap
+//! command `cli` hands them (`cli::documented`, from the parser's own
+//! definitions and table), so they name exactly the commands and flags
+//! forklab takes, each command only its own flags.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,16 +11,15 @@ pub use clap_complete::Shell;
 
 /// Prints the completion script for `shell` (bash, zsh, fish, elvish,
 /// powershell).
-pub fn completions(shell: Shell) -> Result<ExitCode, String> {
+pub fn completions(shell: Shell, mut cmd: clap::Command) -> Result<ExitCode, String> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut crate::cli::documented(), "forklab", &mut script);
+    clap_complete::generate(shell, &mut cmd, "forklab", &mut script);
     print(&script)
 }
 
 /// Prints forklab(1) as roff, or, with `dir`, writes a page per command
 /// there (forklab.1, forklab-run.1, ...) and names them.
-pub fn man(dir: Option<&Path>) -> Result<ExitCode, String> {
-    let cmd = crate::cli::documented();
+pub fn man(dir: Option<&Path>, cmd: clap::Command) -> Result<ExitCode, String> {
     let Some(dir) = dir else {
         let mut page = Vec::new();
         clap_mangen::Man::new(cmd)

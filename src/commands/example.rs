@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 
-use crate::cli::Globals;
 use crate::lesson::{Example, Lesson, LessonSet};
 use crate::monitor::live::FamilySampler;
 use crate::python::{
@@ -54,11 +53,19 @@ fn parse_start_method(text: &str) -> Result<StartMethod, String> {
     text.parse()
 }
 
+/// The Python `--python` or the config file names, and which (`None`:
+/// the interpreter search's own order).
+pub type PythonChoice<'a> = Option<(&'a std::path::Path, crate::python::interpreter::Source)>;
+
 /// Runs an `example` subcommand.
-pub fn run(set: &LessonSet, globals: &Globals, action: ExampleAction) -> Result<ExitCode, String> {
+pub fn run(
+    set: &LessonSet,
+    python: PythonChoice,
+    action: ExampleAction,
+) -> Result<ExitCode, String> {
     match action {
         ExampleAction::List { lesson } => list(set, lesson.as_deref()),
-        ExampleAction::Run(args) => run_example(set, globals, args),
+        ExampleAction::Run(args) => run_example(set, python, args),
     }
 }
 
@@ -187,10 +194,9 @@ pub fn find_example<'a>(
     }
 }
 
-fn run_example(set: &LessonSet, globals: &Globals, args: RunArgs) -> Result<ExitCode, String> {
+fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<ExitCode, String> {
     let (lesson, example) = find_example(set, &args.id, args.lesson.as_deref())?;
-    let interpreter =
-        Interpreter::find_chosen(globals.python_choice()).map_err(|e| e.to_string())?;
+    let interpreter = Interpreter::find_chosen(python).map_err(|e| e.to_string())?;
     let mut request = RunRequest::for_example(set, example, interpreter)?;
     if !args.args.is_empty() {
         request.args = args.args;
