@@ -34,8 +34,9 @@ fn the_cluster_pane_shows_a_schedulers_workers_during_a_lab_run() {
     s.wait_text("A tiny course");
     s.send("L");
     s.wait_text("Lab · your own experiment");
-    // Python Pool, ProcessPoolExecutor, forklab, dask.
-    s.send("EEE");
+    // Python Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor,
+    // forklab, dask.
+    s.send("EEEEE");
     s.wait_text(&format!(
         "engine dask (Dask tasks on the scheduler at {}",
         cluster.address

@@ -44,7 +44,7 @@ pub struct RunArgs {
     /// How workers start: fork, spawn or forkserver (python engine); exec or forkserver (forklab engine) [default: the engine's: Python's own, exec for forklab]
     #[arg(long, value_enum, value_name = "METHOD")]
     pub start_method: Option<StartMethodArg>,
-    /// The python engine's pool: multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor
+    /// The python engine's pool: Pool or ProcessPoolExecutor (processes), or the same two of threads (ThreadPool, ThreadPoolExecutor), which share one GIL
     #[arg(long, value_enum, default_value_t = ApiArg::Pool)]
     pub api: ApiArg,
     /// Runs per worker count; the table shows the fastest and the spread
@@ -124,8 +124,14 @@ impl StartMethodArg {
 /// The python engine's pool APIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ApiArg {
+    /// multiprocessing.Pool: worker processes
     Pool,
+    /// concurrent.futures.ProcessPoolExecutor: worker processes
     Executor,
+    /// multiprocessing.pool.ThreadPool: threads in one process, one GIL
+    ThreadPool,
+    /// concurrent.futures.ThreadPoolExecutor: threads in one process, one GIL
+    ThreadExecutor,
 }
 
 fn parse_scheduler(text: &str) -> Result<String, String> {
@@ -210,11 +216,19 @@ impl RunArgs {
             api: match self.api {
                 ApiArg::Pool => PoolApi::Pool,
                 ApiArg::Executor => PoolApi::Executor,
+                ApiArg::ThreadPool => PoolApi::ThreadPool,
+                ApiArg::ThreadExecutor => PoolApi::ThreadExecutor,
             },
             repeat: self.repeat,
             scheduler: self.scheduler.clone().map(std::sync::Arc::new),
             ..LabConfig::new(workload)
         };
+        if config.api != PoolApi::Pool && config.engine != Engine::Python {
+            return Err(LabError::Invalid(format!(
+                "--api {} is for the python engine: add --engine python",
+                config.api.name()
+            )));
+        }
         if config.scheduler.is_some() && config.engine != Engine::Dask {
             return Err(LabError::Invalid(
                 "--scheduler is for the dask engine: add --engine dask".into(),

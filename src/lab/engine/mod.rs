@@ -85,7 +85,9 @@ impl std::fmt::Display for Engine {
     }
 }
 
-/// The python engine's pool API.
+/// The python engine's pool API: two pools of processes, and the same
+/// two of threads, to show the GIL (threads in one interpreter take turns
+/// running Python code unless it is a free-threaded build).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
@@ -96,14 +98,50 @@ pub enum PoolApi {
     Pool,
     /// `concurrent.futures.ProcessPoolExecutor.map`.
     Executor,
+    /// `multiprocessing.pool.ThreadPool.map`: `Pool`'s methods, threads.
+    ThreadPool,
+    /// `concurrent.futures.ThreadPoolExecutor.map`.
+    ThreadExecutor,
 }
 
 impl PoolApi {
+    /// Each API in the order the lab's engine key cycles through them.
+    pub const ALL: [PoolApi; 4] = [
+        PoolApi::Pool,
+        PoolApi::Executor,
+        PoolApi::ThreadPool,
+        PoolApi::ThreadExecutor,
+    ];
+
+    /// As the driver's `--api` and `forklab run --api` spell it.
     pub fn name(self) -> &'static str {
         match self {
             PoolApi::Pool => "pool",
             PoolApi::Executor => "executor",
+            PoolApi::ThreadPool => "thread-pool",
+            PoolApi::ThreadExecutor => "thread-executor",
         }
+    }
+
+    /// The Python class that runs the tasks, for headers and results.
+    pub fn class(self) -> &'static str {
+        match self {
+            PoolApi::Pool => "Pool",
+            PoolApi::Executor => "ProcessPoolExecutor",
+            PoolApi::ThreadPool => "ThreadPool",
+            PoolApi::ThreadExecutor => "ThreadPoolExecutor",
+        }
+    }
+
+    /// Its workers are threads of the driver's one process: no start
+    /// method, and their ids are thread ids.
+    pub fn threads(self) -> bool {
+        matches!(self, PoolApi::ThreadPool | PoolApi::ThreadExecutor)
+    }
+
+    /// The API a driver named in its `hello` line.
+    pub fn from_name(name: &str) -> Option<PoolApi> {
+        PoolApi::ALL.into_iter().find(|a| a.name() == name)
     }
 }
 

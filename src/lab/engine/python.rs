@@ -1,5 +1,6 @@
 //! The python engine: a real `multiprocessing.Pool` (or
-//! `ProcessPoolExecutor`), built by `assets/lab/driver.py` with the
+//! `ProcessPoolExecutor`, or either's threads: `ThreadPool`,
+//! `ThreadPoolExecutor`), built by `assets/lab/driver.py` with the
 //! learner's Python, under the same guard as the lessons' examples (so
 //! a stop, a deadline or forklab's death leaves no Python process).
 //!
@@ -35,6 +36,9 @@ impl PoolEngine for PythonEngine {
     }
 
     fn check(&self, config: &LabConfig) -> Result<(), String> {
+        if config.api.threads() && config.start_method.is_some() {
+            return Err(threads_have_no_start_method(config.api));
+        }
         if let (Some(m), Some(python)) = (config.start_method, &config.python)
             && !python.supports(m)
         {
@@ -54,6 +58,9 @@ impl PoolEngine for PythonEngine {
         started: Instant,
     ) -> Result<RunResult, LabError> {
         let python = session::interpreter(config, "the python engine needs Python")?;
+        if config.api.threads() && config.start_method.is_some() {
+            return Err(LabError::Invalid(threads_have_no_start_method(config.api)));
+        }
         if let Some(m) = config.start_method
             && !python.supports(m)
         {
@@ -82,6 +89,13 @@ impl PoolEngine for PythonEngine {
         };
         session::launch(request, driver, cancel, until)
     }
+}
+
+fn threads_have_no_start_method(api: crate::lab::PoolApi) -> String {
+    format!(
+        "a {} starts no processes, so no start method applies: choose the default",
+        api.class()
+    )
 }
 
 /// The driver's command line for a config.
@@ -113,14 +127,12 @@ impl<'a> Watch<'a> for Driver<'a> {
     }
 
     fn finish(mut self, status: Option<Exit>) -> Result<RunResult, LabError> {
+        let api = crate::lab::PoolApi::from_name(&self.api).unwrap_or(self.run.config.api);
         let ran = format!(
-            "Python {} {}",
+            "Python {} {} ({})",
             self.run.python.version,
-            if self.api == "executor" {
-                "ProcessPoolExecutor"
-            } else {
-                "Pool"
-            }
+            api.class(),
+            self.run.python.gil.describe()
         );
         if let Some(result) = self.run.result(status, ran, self.method.clone()) {
             return Ok(result);

@@ -100,7 +100,7 @@ pub const BINDINGS: &[Binding] = &[
     on(Lab, &[c('>')], |_| Action::LabTasks(true), "").acts(),
     on(Lab, &[c('{')], |_| Action::LabChunk(false), "halve / double the chunk size").acts().hint("chunk"), on(Lab, &[c('}')], |_| Action::LabChunk(true), "").acts(),
     on(Lab, &[c('K')], |_| Action::LabCores, "use 1, 2, ... or all cores").acts().hint("cores"),
-    on(Lab, &[c('E')], |_| Action::LabEngine, "engine: Python Pool, ProcessPoolExecutor, forklab's workers, Dask").acts().hint("engine"),
+    on(Lab, &[c('E')], |_| Action::LabEngine, "engine: Python pools: processes, threads; forklab's workers; Dask").acts().hint("engine"),
     on(Lab, &[c('m')], |_| Action::LabStartMethod, "start method: the engine's default, then each it offers").acts().hint("method"),
     on(Lab, &[c('#')], |_| Action::LabRepeat, "runs per point: 1, 3, 5 (the fastest counts)").acts().hint("runs"),
     on(Lab, &[Digit], |i| Action::LabGuess(i.ch), "guess the wall time (seconds)").acts(),

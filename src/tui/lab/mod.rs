@@ -260,18 +260,24 @@ impl LabView {
             && !self.cluster.is_empty()
     }
 
-    /// A Python `Pool`, a Python `ProcessPoolExecutor`, forklab's own workers.
+    /// A Python `Pool`, a Python `ProcessPoolExecutor`, the same two of
+    /// threads (`ThreadPool`, `ThreadPoolExecutor`), forklab's own
+    /// workers, Dask.
     pub fn cycle_engine(&mut self) {
         (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
             (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
-            (Engine::Python, PoolApi::Executor) => (Engine::Forklab, PoolApi::Pool),
+            (Engine::Python, PoolApi::Executor) => (Engine::Python, PoolApi::ThreadPool),
+            (Engine::Python, PoolApi::ThreadPool) => (Engine::Python, PoolApi::ThreadExecutor),
+            (Engine::Python, PoolApi::ThreadExecutor) => (Engine::Forklab, PoolApi::Pool),
             (Engine::Forklab, _) => (Engine::Dask, PoolApi::Pool),
             (Engine::Dask, _) => (Engine::Python, PoolApi::Pool),
         };
-        if self
-            .config
-            .start_method
-            .is_some_and(|m| !self.config.engine.start_methods().contains(&m))
+        // Threads start no processes: no start method applies.
+        if self.config.api.threads()
+            || self
+                .config
+                .start_method
+                .is_some_and(|m| !self.config.engine.start_methods().contains(&m))
         {
             self.config.start_method = None;
         }
@@ -293,7 +299,11 @@ impl LabView {
 
     /// The engine's default, then each start method it offers.
     pub fn cycle_start_method(&mut self) {
-        let offered = self.config.engine.start_methods();
+        let offered = if self.config.api.threads() {
+            &[]
+        } else {
+            self.config.engine.start_methods()
+        };
         self.config.start_method = match self.config.start_method {
             None => offered.first().copied(),
             Some(m) => offered

@@ -163,8 +163,21 @@ fn engine_start_method_and_repeats_cycle() {
     );
     lab.cycle_engine();
     assert_eq!(lab.config.api, PoolApi::Executor);
+    assert_eq!(
+        lab.config.start_method,
+        Some(crate::python::StartMethod::Fork)
+    );
+    // Threads start no processes: no start method, and m offers none.
     lab.cycle_engine();
-    // fork is not a forklab method: back to the engine's default.
+    assert_eq!(
+        (lab.config.api, lab.config.start_method),
+        (PoolApi::ThreadPool, None)
+    );
+    lab.cycle_start_method();
+    assert_eq!(lab.config.start_method, None);
+    lab.cycle_engine();
+    assert_eq!(lab.config.api, PoolApi::ThreadExecutor);
+    lab.cycle_engine();
     assert_eq!(
         (lab.config.engine, lab.config.start_method),
         (Engine::Forklab, None)
@@ -232,7 +245,8 @@ fn an_experiments_fixed_task_size_survives_every_engine() {
         config: fixed.clone(),
         started: Instant::now(),
     });
-    for _ in 0..8 {
+    // Twice round: four Python APIs, forklab, Dask.
+    for _ in 0..12 {
         lab.cycle_engine();
         assert!(!lab.config.calibrate, "{:?}", lab.config.engine);
         assert_eq!(lab.config.task_size, fixed.task_size);

@@ -228,13 +228,11 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
     let last = lab.measured.last().map(|m| &m.result);
     let ran = match (c.engine, last) {
         (engine, Some(r)) if r.config.engine == engine => r.ran.clone(),
+        // The interpreter's GIL with it: what threads can do here.
         (crate::lab::Engine::Python, _) => {
-            let api = match c.api {
-                crate::lab::PoolApi::Pool => "Pool",
-                crate::lab::PoolApi::Executor => "ProcessPoolExecutor",
-            };
+            let api = c.api.class();
             c.python.as_ref().map_or(format!("Python {api}"), |p| {
-                format!("Python {} {api}", p.version)
+                format!("Python {} {api} ({})", p.version, p.gil.describe())
             })
         }
         (crate::lab::Engine::Forklab, _) => "forklab's own workers".into(),
@@ -244,6 +242,9 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
         },
     };
     let method = match (c.start_method, last) {
+        _ if c.engine == crate::lab::Engine::Python && c.api.threads() => {
+            "none (threads of one process)".to_string()
+        }
         // forklab's own "spawn" is an exec of its binary.
         (Some(crate::python::StartMethod::Spawn), _) if c.engine == crate::lab::Engine::Forklab => {
             "exec".to_string()
@@ -284,7 +285,12 @@ fn timeline(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled(
         format!(
             "{:<label$}0 s{:>w$}",
-            "worker  pid",
+            // A pool of threads: their ids in the kernel (ps -L, top -H).
+            if lab.config.engine == crate::lab::Engine::Python && lab.config.api.threads() {
+                "thread  tid"
+            } else {
+                "worker  pid"
+            },
             format!("{:.2} s", span),
             w = width.saturating_sub(3)
         ),
