@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use forklab::lab::{LabConfig, Workload, available_cores, run};
+use forklab::lab::{LabConfig, Workload, run};
+use forklab::os::usable_cores;
 use forklab::python::StartMethod;
 
 const COUNTS: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
@@ -149,7 +150,7 @@ fn load_average() -> String {
 fn main() {
     let quick = std::env::var_os("LAB_BENCH_QUICK").is_some();
     let reps = if quick { 3 } else { 9 };
-    let cores = available_cores();
+    let cores = usable_cores();
     println!(
         "forklab worker lab, {cores} cores, load average {}",
         load_average()

@@ -44,7 +44,7 @@ fn main() {
             interpreter: Some(python.clone()),
             python_choice: None,
             launcher: Some(env!("CARGO_BIN_EXE_forklab").into()),
-            cores: forklab::practice::usable_cores(),
+            cores: forklab::os::usable_cores(),
         },
         false,
         move |event| {
@@ -101,7 +101,7 @@ fn main() {
     println!(
         "practice loop, median of {ROUNDS} saves (Python {}, {} cores):",
         python.version,
-        forklab::practice::usable_cores()
+        forklab::os::usable_cores()
     );
     println!("  save -> first check result   {total:7.1} ms");
     println!("  save -> script started       {start:7.1} ms");

@@ -466,8 +466,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 commands::class::Done::Show(screen) => class_view(&globals, *screen),
             }
         }
-        Some(Command::Worker { .. }) => Ok(crate::lab::worker::main()),
-        Some(Command::Forkserver) => Ok(crate::lab::forkserver::main()),
+        Some(Command::Worker { .. }) => Ok(crate::lab::engine::forklab::worker::main()),
+        Some(Command::Forkserver) => Ok(crate::lab::engine::forklab::forkserver::main()),
         Some(Command::Check { dir, no_run }) => {
             // Fixes the limits the exercises run under (`--max-processes`, `--max-memory`).
             globals.settings();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command as AssertCommand;
 use forklab::lab::measure::{rows, sweep};
-use forklab::lab::pool::start;
+use forklab::lab::start;
 use forklab::lab::workload::{count_primes, task_range};
 use forklab::lab::{Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart, Workload, run};
 use forklab::os;
@@ -496,7 +496,7 @@ fn forklab_run(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn invalid_arguments_exit_with_status_2_and_say_why() {
-    let too_many_cores = (forklab::lab::available_cores() + 1).to_string();
+    let too_many_cores = (forklab::os::usable_cores() + 1).to_string();
     for (args, needle) in [
         (vec!["--workers", "0"], "0 workers"),
         (vec!["--workers", "1,2000"], "1 to 1024"),
@@ -627,7 +627,7 @@ fn cpus_pins_every_worker_before_any_task() {
 fn a_worker_whose_master_is_gone_exits_at_once() {
     let out = Command::new(exe())
         .arg("worker")
-        .env(forklab::lab::pool::MASTER_PID_ENV, "1")
+        .env(forklab::lab::engine::forklab::MASTER_PID_ENV, "1")
         .stdin(Stdio::piped())
         .output()
         .unwrap();

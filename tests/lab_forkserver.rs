@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::time::{Duration, Instant};
 
 use forklab::lab::Exit;
-use forklab::lab::forkserver::ForkServer;
+use forklab::lab::engine::forklab::forkserver::ForkServer;
 
 fn alive(pid: u32) -> bool {
     forklab::os::proc_entry(pid).is_some_and(|p| p.state != 'Z')
@@ -41,7 +41,7 @@ fn forked_workers_say_ready_work_and_end_with_the_server() {
     }
     let pids: Vec<u32> = workers.iter().map(|w| w.pid).collect();
     let last = workers.pop().unwrap();
-    forklab::lab::forkserver::kill(last.pid);
+    forklab::lab::engine::forklab::forkserver::kill(last.pid);
     assert_eq!(
         server.reap(last.pid, Instant::now() + Duration::from_secs(5)),
         Exit::Signal(9)

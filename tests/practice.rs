@@ -53,7 +53,7 @@ fn judge_checked(
         interpreter: python,
         launcher: Some(&launcher),
         cancel: &cancel,
-        cores: practice::usable_cores(),
+        cores: forklab::os::usable_cores(),
         seed: None,
     };
     let pids = Mutex::new(Vec::new());
@@ -81,7 +81,7 @@ fn observe_checked(python: &Interpreter, source: &str, timeout: Duration) -> Obs
         interpreter: python,
         launcher: Some(&launcher),
         cancel: &cancel,
-        cores: practice::usable_cores(),
+        cores: forklab::os::usable_cores(),
         seed: None,
     };
     let script = Script {
@@ -259,7 +259,7 @@ fn a_fork_bomb_is_stopped_with_its_whole_family() {
     // processes that each wait half a minute.
     let source = "import os, time\nfor _ in range(8):\n    os.fork()\ntime.sleep(30)\n";
     let observed = observe_checked(&python, source, Duration::from_secs(20));
-    let cap = forklab::practice::observe::process_cap(practice::usable_cores());
+    let cap = forklab::practice::observe::process_cap(forklab::os::usable_cores());
     match &observed.fault {
         Some(Fault::ForkBomb { seen, cap: limit }) => {
             // A cgroup's cap refuses the fork past it: then the peak is the cap.
@@ -497,7 +497,7 @@ fn every_solution_passes_and_every_starter_fails() {
             interpreter: &python,
             launcher: Some(&launcher),
             cancel: &cancel,
-            cores: practice::usable_cores(),
+            cores: forklab::os::usable_cores(),
             seed: None,
         };
         let (problems, outcomes) = selfcheck(ctx, &set, &|_| {}, &|warning| {
@@ -537,7 +537,7 @@ fn each_save_is_judged_and_stops_the_run_before_it() {
             interpreter: Some(python.clone()),
             python_choice: None,
             launcher: Some(python::launcher()),
-            cores: practice::usable_cores(),
+            cores: forklab::os::usable_cores(),
         },
         true,
         move |event| {

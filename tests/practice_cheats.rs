@@ -67,7 +67,7 @@ fn judge(set: &LessonSet, python: &Interpreter, id: &str, source: &[u8]) -> Repo
         interpreter: python,
         launcher: Some(&launcher),
         cancel: &cancel,
-        cores: practice::usable_cores(),
+        cores: forklab::os::usable_cores(),
         seed: None,
     };
     let pids = Mutex::new(Vec::new());
@@ -168,7 +168,7 @@ fn a_seed_replays_the_same_inputs() {
             interpreter: &python,
             launcher: Some(&launcher),
             cancel: &cancel,
-            cores: practice::usable_cores(),
+            cores: forklab::os::usable_cores(),
             seed: Some(seed),
         };
         let (_, reason) = practice::hidden::verdict(ctx, exercise, &source, None, &|_| {});
@@ -201,7 +201,7 @@ fn the_code_check_reads_without_running() {
         interpreter: &python,
         launcher: Some(&launcher),
         cancel: &cancel,
-        cores: practice::usable_cores(),
+        cores: forklab::os::usable_cores(),
         seed: None,
     };
     let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

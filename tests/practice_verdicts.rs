@@ -61,7 +61,7 @@ fn judge(set: &LessonSet, python: &Interpreter, exercise: &Exercise, source: &[u
         interpreter: python,
         launcher: Some(&launcher),
         cancel: &cancel,
-        cores: practice::usable_cores(),
+        cores: forklab::os::usable_cores(),
         seed: None,
     };
     practice::judge(ctx, exercise, source, None, &|_| {})
@@ -152,7 +152,7 @@ fn every_short_lived_worker_is_seen_beside_two_cpu_hogs() {
         interpreter: &python,
         launcher: Some(&launcher),
         cancel: &cancel,
-        cores: practice::usable_cores(),
+        cores: forklab::os::usable_cores(),
         seed: None,
     };
     let source = b"import multiprocessing as mp\n\

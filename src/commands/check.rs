@@ -125,7 +125,7 @@ fn run_exercises(set: &LessonSet, python: Option<&Path>) -> Result<(Vec<Problem>
         interpreter: &interpreter,
         launcher: None,
         cancel: &cancel,
-        cores: crate::practice::usable_cores(),
+        cores: crate::os::usable_cores(),
         seed: None,
     };
     let warnings = std::cell::Cell::new(0);

@@ -192,7 +192,7 @@ pub fn run(
                 interpreter: &interpreter,
                 launcher: None,
                 cancel: &cancel,
-                cores: practice::usable_cores(),
+                cores: crate::os::usable_cores(),
                 seed,
             };
             if !json {
@@ -366,7 +366,7 @@ fn watch(
             interpreter: Some(interpreter),
             python_choice: None,
             launcher: None,
-            cores: practice::usable_cores(),
+            cores: crate::os::usable_cores(),
         },
         true,
         move |event| {

@@ -16,7 +16,7 @@
 
 use std::fmt;
 
-use super::pool::{LabConfig, MAX_TASKS, MAX_WORKERS};
+use super::config::{LabConfig, MAX_TASKS, MAX_WORKERS};
 use super::workload::Workload;
 use crate::lesson::parse::is_valid_id;
 

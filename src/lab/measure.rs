@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use super::pool::{
-    CancelToken, LabConfig, LabError, LabEvent, LabHandle, RunResult, available_cores, spawn_lab,
-};
+use super::handle::spawn_lab;
 use super::workload::Workload;
+use super::{CancelToken, LabConfig, LabError, LabEvent, LabHandle, RunResult};
+use crate::os::usable_cores;
 
 /// One line of the results table: one measured point, the fastest of
 /// its runs.
@@ -23,7 +23,7 @@ pub struct Row {
     /// The quickest start-up of its runs: until every worker was ready.
     pub startup: Duration,
     /// Some run of this point was measured while other programs kept the
-    /// machine busy (see `engine::load`).
+    /// machine busy (see `lab::load`).
     pub busy: bool,
     /// The largest outside load seen over its runs (share of all cores).
     pub outside_load: Option<f64>,
@@ -51,7 +51,7 @@ pub fn amdahl_speedup(serial_fraction: f64, cores: usize) -> f64 {
 pub fn effective_cores(config: &LabConfig) -> usize {
     config
         .workers
-        .min(config.cpus.unwrap_or_else(available_cores))
+        .min(config.cpus.unwrap_or_else(usable_cores))
         .max(1)
 }
 
@@ -96,7 +96,7 @@ pub fn rows(results: &[RunResult]) -> Vec<Row> {
                 wall_max: point.iter().map(|r| r.wall).max().unwrap_or(r.wall),
                 runs: point.len(),
                 startup: point.iter().map(|r| r.startup).min().unwrap_or(r.startup),
-                busy: super::engine::load::is_busy(outside_load),
+                busy: super::load::is_busy(outside_load),
                 outside_load,
                 speedup,
                 efficiency: speedup.map(|s| s / r.config.workers as f64),

@@ -6,7 +6,7 @@
 //! - [`procfs`]: processes as `/proc` describes them.
 //! - [`contain`]: hard limits on a family's processes and memory (a
 //!   cgroup, else rlimits and sampling).
-//! - here: parent-death signals and CPU affinity.
+//! - here: parent-death signals, CPU affinity and the usable cores.
 
 pub mod contain;
 pub mod process;
@@ -98,6 +98,13 @@ pub fn pin_to_core(cmd: &mut Command, core: usize) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (cmd, core);
+}
+
+/// The cores this process may run on (its affinity), at least 1: what
+/// the lab's sweeps and `--cpus`, and the practice checks' `cores` and
+/// `speedup`, scale to.
+pub fn usable_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Restricts a running process to the first `cores` cores (CPU affinity),

@@ -37,18 +37,12 @@ pub use workspace::Workspace;
 
 use crate::lesson::{Exercise, Lesson, LessonSet};
 
-/// The cores this process may run on (its affinity), at least 1: what the
-/// `cores` and `speedup` checks scale to.
-pub fn usable_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 /// The one-minute load average per usable core, when the system says
 /// (Linux): above 1, timings mean little, and the speedup check says so.
 pub fn load_per_core() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/loadavg").ok()?;
     let load: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(load / usable_cores() as f64)
+    Some(load / crate::os::usable_cores() as f64)
 }
 
 /// Every exercise of the set, in course order, with its lesson.

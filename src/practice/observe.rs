@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::evidence::CpuLog;
-use crate::lab::engine::load::LoadWatch;
+use crate::lab::load::LoadWatch;
 use crate::lesson::LessonSet;
 use crate::monitor::live::FamilySampler;
 use crate::monitor::{ProcessInfo, Sampler as _};

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lab::pool::LabEvent;
+use crate::lab::LabEvent;
 use crate::os::process::Exit;
 use crate::python::PyEvent;
 

@@ -16,7 +16,7 @@ use flate2::read::GzDecoder;
 use super::format::{Header, Line, MAX_COMMAND, MAX_NAME, Record, SampleRecord, VERSION, clip};
 use super::input::{self, Counted, LineError};
 use crate::budget::{self, Budget, Interner, Limits, Size};
-use crate::lab::pool::{LabEvent, RunResult};
+use crate::lab::{LabEvent, RunResult};
 use crate::monitor::{ProcessInfo, Sample};
 use crate::os::process::Exit;
 use crate::python::PyEvent;
@@ -456,7 +456,7 @@ fn read_header(text: &str, line: usize) -> Result<Header, TraceError> {
 /// A lab event's settings within the lab's own limits (a damaged trace
 /// must not make the lab view set up a million workers).
 fn check_lab(event: &LabEvent, cores: usize) -> Result<(), String> {
-    use crate::lab::pool::{LabConfig, MAX_TASKS, MAX_WORKERS};
+    use crate::lab::{LabConfig, MAX_TASKS, MAX_WORKERS};
     let check = |c: &LabConfig| {
         if !(1..=MAX_WORKERS).contains(&c.workers) {
             return Err(format!(

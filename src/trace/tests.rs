@@ -6,8 +6,8 @@ use flate2::write::GzEncoder;
 use proptest::prelude::*;
 
 use super::*;
-use crate::lab::pool::{LabConfig, LabEvent};
 use crate::lab::workload::Workload;
+use crate::lab::{LabConfig, LabEvent};
 use crate::monitor::Sampler;
 use crate::monitor::scripted::ScriptedSampler;
 use crate::python::{Output, PyEvent, Stream};

@@ -13,8 +13,8 @@ pub enum Effect {
     FindPython,
     /// Write the learner's progress (a failure comes back as a notice).
     SaveProgress(crate::progress::Progress),
-    RunLab(crate::lab::pool::LabConfig),
-    SweepLab(crate::lab::pool::LabConfig, Vec<usize>),
+    RunLab(crate::lab::LabConfig),
+    SweepLab(crate::lab::LabConfig, Vec<usize>),
     StopLab,
     /// Start this many busy copies.
     StartBusy(usize),
@@ -150,7 +150,7 @@ pub enum Action {
     LabGuessBackspace,
     /// Something happened in the running lab (boxed: a run's config
     /// and result are large beside the other actions).
-    Lab(Box<crate::lab::pool::LabEvent>),
+    Lab(Box<crate::lab::LabEvent>),
     /// Something happened in Python run `number`.
     Python(u64, crate::python::PyEvent),
     /// The background search for Python ended.

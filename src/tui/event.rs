@@ -27,7 +27,7 @@ pub enum Event {
     /// The background search for Python ended.
     PythonFound(Result<crate::python::Interpreter, String>),
     /// Something happened in the worker lab.
-    Lab(Box<crate::lab::pool::LabEvent>),
+    Lab(Box<crate::lab::LabEvent>),
     /// The course's Python code, coloured in the background.
     Highlighted(crate::lesson::highlight::Highlights),
     /// The next part of a trace being replayed.

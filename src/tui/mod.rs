@@ -503,7 +503,7 @@ impl Runtime {
                         interpreter,
                         python_choice: self.python_flag.clone(),
                         launcher: None,
-                        cores: crate::practice::usable_cores(),
+                        cores: crate::os::usable_cores(),
                     };
                     self.practice = Some(crate::practice::live::Live::start(
                         setup,

@@ -12,7 +12,7 @@ use super::state::ReplayStatus;
 use super::update::READ_ONLY;
 use super::{Action, Effect, State, update, view};
 use crate::lab::Workload;
-use crate::lab::pool::{LabConfig, LabEvent, RunResult};
+use crate::lab::{LabConfig, LabEvent, RunResult};
 use crate::lesson::LessonSet;
 use crate::monitor::Sampler;
 use crate::monitor::scripted::ScriptedSampler;

@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
-use crate::lab::engine::{DEFAULT_REPEAT, MAX_REPEAT};
-use crate::lab::{
-    Engine, LabConfig, LabError, MAX_TASKS, MAX_WORKERS, PoolApi, Workload, available_cores,
-};
+use crate::lab::{DEFAULT_REPEAT, MAX_REPEAT};
+use crate::lab::{Engine, LabConfig, LabError, MAX_TASKS, MAX_WORKERS, PoolApi, Workload};
+use crate::os::usable_cores;
 use crate::python::StartMethod;
 
 /// Arguments of `forklab run`.
@@ -174,7 +173,7 @@ fn parse_chunksize(s: &str) -> Result<usize, String> {
 }
 
 fn parse_cpus(s: &str) -> Result<usize, String> {
-    let cores = available_cores();
+    let cores = usable_cores();
     let k = parse_count(s, "cores", usize::MAX)?;
     if k > cores {
         return Err(format!(
@@ -257,7 +256,7 @@ mod tests {
                 .contains("not a whole number")
         );
         assert!(
-            parse_cpus(&(available_cores() + 1).to_string())
+            parse_cpus(&(usable_cores() + 1).to_string())
                 .unwrap_err()
                 .contains("this machine")
         );

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 use crate::lab::engine::default_engine;
 use crate::lab::measure::{sweep, sweep_counts};
-use crate::lab::{LabError, LabEvent, RunResult, available_cores};
+use crate::lab::{LabError, LabEvent, RunResult};
+use crate::os::usable_cores;
 use crate::python::Interpreter;
 
 pub use args::{ApiArg, EngineArg, RunArgs, StartMethodArg, WorkloadArg, start_method_for};
@@ -71,7 +72,7 @@ pub fn run(
     let calibrate = args.task_size.is_none();
     config.calibrate = calibrate;
     let counts = if args.workers.is_empty() {
-        sweep_counts(available_cores())
+        sweep_counts(usable_cores())
     } else {
         args.workers.clone()
     };
@@ -167,7 +168,7 @@ fn send_to_class(join: &crate::class::client::JoinSetup, results: &[RunResult]) 
         return false;
     };
     let python = crate::class::payload::python_of(results);
-    let machine = this_machine(available_cores(), python);
+    let machine = this_machine(usable_cores(), python);
     let sent = Client::new(address, &join.code, nickname, machine)
         .and_then(|mut client| client.submit(&new_id(), &report));
     match sent {

@@ -1,9 +1,10 @@
 //! The results as `forklab run` prints them: an aligned text table, CSV
 //! or JSON.
 
-use crate::lab::engine::load::BUSY_SHARE;
+use crate::lab::load::BUSY_SHARE;
 use crate::lab::measure::{Row, rows};
-use crate::lab::{LabConfig, RunResult, Workload, available_cores};
+use crate::lab::{LabConfig, RunResult, Workload};
+use crate::os::usable_cores;
 
 /// The engine line: what ran, how workers started, how many runs a point.
 fn engine_line(config: &LabConfig, results: &[RunResult]) -> String {
@@ -39,8 +40,8 @@ fn heading(config: &LabConfig) -> String {
         h.push_str(&format!(", serial fraction {serial_fraction}"));
     }
     match config.cpus {
-        Some(k) => h.push_str(&format!(", on {k} of {} cores", available_cores())),
-        None => h.push_str(&format!(", {} cores", available_cores())),
+        Some(k) => h.push_str(&format!(", on {k} of {} cores", usable_cores())),
+        None => h.push_str(&format!(", {} cores", usable_cores())),
     }
     h
 }
@@ -256,7 +257,7 @@ pub fn json(config: &LabConfig, results: &[RunResult]) -> String {
         task_size_unit: config.workload.size_unit(),
         chunksize: config.chunksize,
         cpus: config.cpus,
-        cores: available_cores(),
+        cores: usable_cores(),
         runs: records(results),
     };
     // Plain numbers and strings: serialising cannot fail.

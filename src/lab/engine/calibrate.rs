@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::Engine;
-use crate::lab::pool::LabConfig;
 use crate::lab::workload::{CPU_BASE, MAX_CPU_TASK_SIZE, TaskKind, count_primes};
+use crate::lab::{Engine, LabConfig};
 
 /// What the one-worker run of a calibrated experiment should take.
 pub const TARGET: Duration = Duration::from_millis(1500);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::lab::pool::Exit;
+use crate::os::process::Exit;
 
 /// The lines both drivers print, with the same meaning.
 #[derive(Debug, Deserialize, PartialEq)]

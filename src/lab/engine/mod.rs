@@ -8,63 +8,31 @@
 //! - [`forklab`]: forklab's own workers (no Python needed, tiny overhead).
 //! - [`python`]: a real `multiprocessing.Pool` (or `ProcessPoolExecutor`)
 //!   built by `assets/lab/driver.py` with the learner's Python.
+//! - [`dask`]: Dask tasks on a Dask cluster.
 //!
-//! Adding an engine is a file: a type implementing [`PoolEngine`] and a
-//! line in [`Engine::imp`]. The frame around every run (the first and
-//! last events, the settings check, the outside-load reading) is here.
+//! Engines use the lab's engine-neutral API (`lab::{config, events,
+//! error, cancel, verify}`) and never each other's insides; the API
+//! reaches them only through [`execute`]/[`point`] and
+//! [`LabConfig::validate`]. Adding an engine is a variant of
+//! [`Engine`], a file here (a type implementing [`PoolEngine`]) and a
+//! line in `Engine::imp`. The frame around every run (the first and last
+//! events, the settings check, the outside-load reading) is here.
 
 pub mod calibrate;
 pub mod dask;
 mod driver;
 pub mod forklab;
-pub mod load;
 pub mod python;
 mod session;
-pub mod verify;
 
 use std::time::Instant;
 
-use super::pool::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
+use super::{CancelToken, Engine, LabConfig, LabError, LabEvent, RunResult, load};
 use crate::python::{Interpreter, StartMethod};
 
-/// Most runs per measured point.
-pub const MAX_REPEAT: usize = 20;
-/// Runs per point the lab and `forklab run` make unless told otherwise.
-pub const DEFAULT_REPEAT: usize = 3;
-
-/// What runs a lab's pool.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Engine {
-    /// forklab's own `forklab worker` processes.
-    #[default]
-    Forklab,
-    /// A real Python pool, run by the learner's Python.
-    Python,
-    /// Dask tasks on a Dask cluster (a LocalCluster or a scheduler's).
-    Dask,
-}
-
 impl Engine {
-    pub const ALL: [Engine; 3] = [Engine::Python, Engine::Forklab, Engine::Dask];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::Forklab => "forklab",
-            Engine::Python => "python",
-            Engine::Dask => "dask",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Result<Engine, String> {
-        Engine::ALL
-            .into_iter()
-            .find(|e| e.name() == name.trim())
-            .ok_or_else(|| format!("unknown engine {name:?}: choose python, forklab or dask"))
-    }
-
+    /// Its implementation: adding an engine is a variant in
+    /// `config::Engine`, a file here, and a line in this match.
     fn imp(self) -> &'static dyn PoolEngine {
         match self {
             Engine::Forklab => &forklab::ForklabEngine,
@@ -79,69 +47,13 @@ impl Engine {
     }
 }
 
-impl std::fmt::Display for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The python engine's pool API: two pools of processes, and the same
-/// two of threads, to show the GIL (threads in one interpreter take turns
-/// running Python code unless it is a free-threaded build).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum PoolApi {
-    /// `multiprocessing.Pool.map`.
-    #[default]
-    Pool,
-    /// `concurrent.futures.ProcessPoolExecutor.map`.
-    Executor,
-    /// `multiprocessing.pool.ThreadPool.map`: `Pool`'s methods, threads.
-    ThreadPool,
-    /// `concurrent.futures.ThreadPoolExecutor.map`.
-    ThreadExecutor,
-}
-
-impl PoolApi {
-    /// Each API in the order the lab's engine key cycles through them.
-    pub const ALL: [PoolApi; 4] = [
-        PoolApi::Pool,
-        PoolApi::Executor,
-        PoolApi::ThreadPool,
-        PoolApi::ThreadExecutor,
-    ];
-
-    /// As the driver's `--api` and `forklab run --api` spell it.
-    pub fn name(self) -> &'static str {
-        match self {
-            PoolApi::Pool => "pool",
-            PoolApi::Executor => "executor",
-            PoolApi::ThreadPool => "thread-pool",
-            PoolApi::ThreadExecutor => "thread-executor",
-        }
-    }
-
-    /// The Python class that runs the tasks, for headers and results.
-    pub fn class(self) -> &'static str {
-        match self {
-            PoolApi::Pool => "Pool",
-            PoolApi::Executor => "ProcessPoolExecutor",
-            PoolApi::ThreadPool => "ThreadPool",
-            PoolApi::ThreadExecutor => "ThreadPoolExecutor",
-        }
-    }
-
-    /// Its workers are threads of the driver's one process: no start
-    /// method, and their ids are thread ids.
-    pub fn threads(self) -> bool {
-        matches!(self, PoolApi::ThreadPool | PoolApi::ThreadExecutor)
-    }
-
-    /// The API a driver named in its `hello` line.
-    pub fn from_name(name: &str) -> Option<PoolApi> {
-        PoolApi::ALL.into_iter().find(|a| a.name() == name)
+impl LabConfig {
+    /// Every limit ([`LabConfig::check_limits`]) and the engine's own
+    /// checks, with a message a learner can act on. Here, beside the
+    /// engines, so that the config need not know them.
+    pub fn validate(&self) -> Result<(), LabError> {
+        self.check_limits()?;
+        self.engine.imp().check(self).map_err(LabError::Invalid)
     }
 }
 
@@ -173,11 +85,6 @@ pub trait PoolEngine: Sync {
         sink: &dyn Fn(LabEvent),
         started: Instant,
     ) -> Result<RunResult, LabError>;
-}
-
-/// The engine's own checks of a config (called by `LabConfig::validate`).
-pub fn check(config: &LabConfig) -> Result<(), String> {
-    config.engine.imp().check(config)
 }
 
 /// One run of any engine, framed by `RunStarted` and

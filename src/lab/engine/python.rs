@@ -15,8 +15,8 @@ use std::time::Instant;
 use super::PoolEngine;
 use super::driver::{self, Line, exit_of, monotonic_ns};
 use super::session::{self, Run, Watch, Words, Worker};
-use super::verify::Expected;
-use crate::lab::pool::{CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult};
+use crate::lab::verify::Expected;
+use crate::lab::{CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult};
 use crate::python::{Interpreter, PyEvent, RunRequest, StartMethod, Stream};
 
 /// The driver, shipped inside forklab: the drivers' shared part

@@ -10,11 +10,9 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 
 use super::driver::{Clock, Parsed, Shared, monotonic_ns};
-use super::verify::{Expected, serial_ranges};
-use crate::lab::pool::{
-    CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart,
-};
+use crate::lab::verify::{Expected, serial_ranges};
 use crate::lab::workload::TaskKind;
+use crate::lab::{CancelToken, Crash, Exit, LabConfig, LabError, LabEvent, RunResult, SerialPart};
 use crate::python::{Exited, Interpreter, PyEvent, RunRequest, Stream};
 
 /// How long a stopped driver may take to be gone (the guard kills it).

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::output::describe_end;
 use super::process::fault_reason;
 use super::{Judge, Outcome, SPEED_RUNS, plural, speed_target};
-use crate::lab::engine::load::is_busy;
+use crate::lab::load::is_busy;
 use crate::practice::evidence::Shares;
 use crate::practice::observe::Observed;
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::{LabView, Measured, TaskBar, WorkerRow};
-use crate::lab::pool::{LabEvent, MAX_WORKERS};
+use crate::lab::{LabEvent, MAX_WORKERS};
 
 impl LabView {
     /// A worker is gone: its row says how, and the bar of the task it

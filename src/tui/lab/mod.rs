@@ -7,10 +7,10 @@ mod events;
 
 use std::time::Duration;
 
-use crate::lab::engine::DEFAULT_REPEAT;
+use crate::lab::DEFAULT_REPEAT;
 use crate::lab::measure::{Row, rows, sweep_counts};
-use crate::lab::pool::{LabConfig, MAX_WORKERS, RunResult};
 use crate::lab::{Engine, Experiment, PoolApi, Workload};
+use crate::lab::{LabConfig, MAX_WORKERS, RunResult};
 
 /// One worker of the current run.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +123,7 @@ pub struct LabView {
     /// Runs started since the learner's `r` or `s` (for "run 2 of 3").
     pub runs_started: usize,
     /// The dask engine's cluster, as its scheduler last reported it.
-    pub cluster: Vec<crate::lab::engine::dask::ClusterWorker>,
+    pub cluster: Vec<crate::lab::ClusterWorker>,
     /// Another machine's results to compare with, if any.
     pub recorded: Option<Recorded>,
     /// A run (`false`) or sweep (`true`) asked for while Python was still

@@ -1,7 +1,7 @@
 //! The lab screen's model, driven by events as a run sends them.
 
 use super::*;
-use crate::lab::pool::LabEvent;
+use crate::lab::LabEvent;
 use std::time::Instant;
 
 fn result(workers: usize, wall_ms: u64) -> RunResult {
@@ -39,10 +39,10 @@ fn a_crashed_workers_bar_stops_where_it_died() {
         task: 3,
         at: Duration::from_millis(10),
     });
-    lab.apply(LabEvent::WorkerCrashed(crate::lab::pool::Crash {
+    lab.apply(LabEvent::WorkerCrashed(crate::lab::Crash {
         worker: 0,
         pid: 42,
-        exit: crate::lab::pool::Exit::Signal(9),
+        exit: crate::lab::Exit::Signal(9),
         at: Duration::from_millis(50),
         requeued: 3..4,
         before_ready: false,

@@ -224,7 +224,7 @@ impl State {
 
     /// Opens at the lesson the learner left, or the first one.
     pub fn new(lessons: LessonSet, progress: Progress, screen: Rect) -> State {
-        State::with_cores(lessons, progress, screen, crate::lab::available_cores())
+        State::with_cores(lessons, progress, screen, crate::os::usable_cores())
     }
 
     /// The same, for a machine with `cores` cores (tests pin the count).

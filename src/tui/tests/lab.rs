@@ -41,7 +41,7 @@ fn guesses_are_kept_and_shown_on_the_next_visit() {
 /// worker (the run's two, and one it did not use).
 #[test]
 fn cluster_pane_replaces_the_processes_120x40() {
-    use crate::lab::engine::dask::ClusterWorker;
+    use crate::lab::ClusterWorker;
     let mut s = lab_state(120, 40);
     assert!(!s.lab.shows_cluster());
     s.lab.config.engine = crate::lab::Engine::Dask;

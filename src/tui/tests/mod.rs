@@ -82,7 +82,7 @@ fn some_python() -> crate::python::Interpreter {
 
 fn lab_state(width: u16, height: u16) -> State {
     use crate::lab::Workload;
-    use crate::lab::pool::{LabConfig, LabEvent, RunResult};
+    use crate::lab::{LabConfig, LabEvent, RunResult};
     use std::time::Duration;
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;

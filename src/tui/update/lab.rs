@@ -2,7 +2,7 @@
 
 use super::super::action::{Action, Effect};
 use super::super::state::{Mode, Overlay, PythonProbe, State};
-use crate::lab::pool::LabEvent;
+use crate::lab::LabEvent;
 use crate::progress::Guess;
 
 /// The next run's config, with the interpreter the examples use (found

@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 
 use super::super::lab::LabView;
 use super::super::theme::Theme;
-use crate::lab::engine::dask::ClusterWorker;
+use crate::lab::ClusterWorker;
 use crate::sanitize;
 
 /// `51M`, `12G`

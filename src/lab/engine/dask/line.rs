@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::ClusterWorker;
+use crate::lab::ClusterWorker;
 
 /// One line of the Dask driver (besides the shared ones).
 #[derive(Debug, Deserialize, PartialEq)]

@@ -20,12 +20,10 @@ mod watch;
 
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
 use super::PoolEngine;
 use super::session::{self, Run, Words};
-use super::verify::Expected;
-use crate::lab::pool::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
+use crate::lab::verify::Expected;
+use crate::lab::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
 use crate::python::{Interpreter, StartMethod};
 use watch::Driver;
 
@@ -51,28 +49,6 @@ pub fn install_hint(python: &std::path::Path) -> String {
 }
 
 pub struct DaskEngine;
-
-/// One worker of the cluster as the last `cluster` event saw it: the
-/// cluster pane's row.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
-pub struct ClusterWorker {
-    /// Its address, `tcp://host:port`.
-    #[serde(rename = "a")]
-    pub address: String,
-    /// Its process id on its host, when the run used it (else 0).
-    #[serde(default)]
-    pub pid: u32,
-    pub host: String,
-    pub nthreads: usize,
-    /// Its memory limit, bytes (0: none).
-    pub mem: u64,
-    /// Memory in use, bytes.
-    pub used: u64,
-    /// CPU use, percent of one core.
-    pub cpu: f64,
-    /// Lab tasks' Dask tasks the scheduler has assigned to it.
-    pub running: usize,
-}
 
 impl PoolEngine for DaskEngine {
     fn start_methods(&self) -> &'static [StartMethod] {

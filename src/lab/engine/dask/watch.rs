@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::line::Line;
 use super::{NO_DASK, install_hint};
 use crate::lab::engine::session::{Run, Watch, Worker};
-use crate::lab::pool::{Crash, Exit, LabError, LabEvent, RunResult};
+use crate::lab::{Crash, Exit, LabError, LabEvent, RunResult};
 
 /// The dask engine's watch: workers known by address.
 pub(super) struct Driver<'a> {

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use super::workload::TaskKind;
 use super::{Crash, LabConfig, LabError};
-use crate::lab::workload::TaskKind;
 use crate::os::process::Exit;
 
 /// The serial part of `amdahl` the master does, before or after the tasks.
@@ -86,7 +86,7 @@ pub enum LabEvent {
     Notice(String),
     /// The dask engine's cluster as the scheduler sees it, one row per
     /// worker (every worker, used by the run or not).
-    Cluster(Vec<crate::lab::engine::dask::ClusterWorker>),
+    Cluster(Vec<ClusterWorker>),
 }
 
 /// A finished, verified run.
@@ -129,4 +129,26 @@ impl RunResult {
             TaskKind::Sleep => format!("{} ms waited", self.answer),
         }
     }
+}
+
+/// One worker of a Dask cluster as the dask engine's last `cluster`
+/// reading saw it: the cluster pane's row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClusterWorker {
+    /// Its address, `tcp://host:port`.
+    #[serde(rename = "a")]
+    pub address: String,
+    /// Its process id on its host, when the run used it (else 0).
+    #[serde(default)]
+    pub pid: u32,
+    pub host: String,
+    pub nthreads: usize,
+    /// Its memory limit, bytes (0: none).
+    pub mem: u64,
+    /// Memory in use, bytes.
+    pub used: u64,
+    /// CPU use, percent of one core.
+    pub cpu: f64,
+    /// Lab tasks' Dask tasks the scheduler has assigned to it.
+    pub running: usize,
 }

@@ -44,7 +44,7 @@ impl Proc {
             Proc::Exec(child) => {
                 let _ = child.kill();
             }
-            Proc::Forked(pid) => crate::lab::forkserver::kill(*pid),
+            Proc::Forked(pid) => super::forkserver::kill(*pid),
         }
     }
 }
@@ -79,7 +79,7 @@ impl Slot {
     }
 
     /// A worker the fork server forked.
-    pub(super) fn forked(forked: crate::lab::forkserver::Forked) -> Slot {
+    pub(super) fn forked(forked: super::forkserver::Forked) -> Slot {
         Slot {
             pid: forked.pid,
             stdin: Some(forked.stdin),

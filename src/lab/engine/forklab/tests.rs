@@ -1,4 +1,5 @@
-//! Unit tests of the pool's parts; real runs are in tests/lab.rs.
+//! Unit tests of the forklab engine's parts and the config's checks; real
+//! runs are in tests/lab.rs.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -6,9 +7,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::master::take_chunk;
-use super::*;
-use crate::lab::engine::verify::serial_ranges;
+use crate::lab::verify::serial_ranges;
 use crate::lab::workload::{Workload, task_range};
+use crate::lab::{Crash, Exit, LabConfig, LabError, LabEvent, MAX_WORKERS, run};
+use crate::os::usable_cores;
 
 #[test]
 fn chunks_come_from_the_front_and_requeued_tasks_go_first() {
@@ -51,7 +53,7 @@ fn configs_are_checked_with_clear_messages() {
         })
         .contains("task size 0")
     );
-    let too_many = available_cores() + 1;
+    let too_many = usable_cores() + 1;
     assert!(
         msg(LabConfig {
             cpus: Some(too_many),

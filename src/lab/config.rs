@@ -1,10 +1,125 @@
-//! What a run does, and the limits checked before it starts.
+//! What a run does, which engine runs it, and the limits checked before
+//! it starts. The engines' own checks are added by `engine`
+//! ([`LabConfig::validate`] lives there, beside them).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{DEFAULT_DEADLINE, LabError, MAX_TASKS, MAX_WORKERS, available_cores};
-use crate::lab::workload::{self, Workload};
+use super::LabError;
+use super::workload::{self, Workload};
+use crate::os::usable_cores;
+
+/// Most workers one run may ask for.
+pub const MAX_WORKERS: usize = 1024;
+/// Most tasks one run may have.
+pub const MAX_TASKS: usize = 1_000_000;
+/// Default limit on a whole run.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
+/// Most runs per measured point.
+pub const MAX_REPEAT: usize = 20;
+/// Runs per point the lab and `forklab run` make unless told otherwise.
+pub const DEFAULT_REPEAT: usize = 3;
+
+/// What runs a lab's pool. Each has an implementation in `engine`
+/// (`engine::imp`), which also says the start methods it offers.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// forklab's own `forklab worker` processes.
+    #[default]
+    Forklab,
+    /// A real Python pool, run by the learner's Python.
+    Python,
+    /// Dask tasks on a Dask cluster (a LocalCluster or a scheduler's).
+    Dask,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 3] = [Engine::Python, Engine::Forklab, Engine::Dask];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Forklab => "forklab",
+            Engine::Python => "python",
+            Engine::Dask => "dask",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Result<Engine, String> {
+        Engine::ALL
+            .into_iter()
+            .find(|e| e.name() == name.trim())
+            .ok_or_else(|| format!("unknown engine {name:?}: choose python, forklab or dask"))
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The python engine's pool API: two pools of processes, and the same
+/// two of threads, to show the GIL (threads in one interpreter take turns
+/// running Python code unless it is a free-threaded build).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolApi {
+    /// `multiprocessing.Pool.map`.
+    #[default]
+    Pool,
+    /// `concurrent.futures.ProcessPoolExecutor.map`.
+    Executor,
+    /// `multiprocessing.pool.ThreadPool.map`: `Pool`'s methods, threads.
+    ThreadPool,
+    /// `concurrent.futures.ThreadPoolExecutor.map`.
+    ThreadExecutor,
+}
+
+impl PoolApi {
+    /// Each API in the order the lab's engine key cycles through them.
+    pub const ALL: [PoolApi; 4] = [
+        PoolApi::Pool,
+        PoolApi::Executor,
+        PoolApi::ThreadPool,
+        PoolApi::ThreadExecutor,
+    ];
+
+    /// As the driver's `--api` and `forklab run --api` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PoolApi::Pool => "pool",
+            PoolApi::Executor => "executor",
+            PoolApi::ThreadPool => "thread-pool",
+            PoolApi::ThreadExecutor => "thread-executor",
+        }
+    }
+
+    /// The Python class that runs the tasks, for headers and results.
+    pub fn class(self) -> &'static str {
+        match self {
+            PoolApi::Pool => "Pool",
+            PoolApi::Executor => "ProcessPoolExecutor",
+            PoolApi::ThreadPool => "ThreadPool",
+            PoolApi::ThreadExecutor => "ThreadPoolExecutor",
+        }
+    }
+
+    /// Its workers are threads of the driver's one process: no start
+    /// method, and their ids are thread ids.
+    pub fn threads(self) -> bool {
+        matches!(self, PoolApi::ThreadPool | PoolApi::ThreadExecutor)
+    }
+
+    /// The API a driver named in its `hello` line.
+    pub fn from_name(name: &str) -> Option<PoolApi> {
+        PoolApi::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
 
 /// One experiment run: how many workers do what.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30,13 +145,13 @@ pub struct LabConfig {
     /// What runs the pool: forklab's own workers or a real Python pool.
     /// (Defaults on the new fields: traces written before them still load.)
     #[serde(default)]
-    pub engine: crate::lab::engine::Engine,
+    pub engine: Engine,
     /// How workers start; `None`: the engine's default.
     #[serde(default)]
     pub start_method: Option<crate::python::StartMethod>,
     /// The python engine's pool: `multiprocessing.Pool` or `ProcessPoolExecutor`.
     #[serde(default)]
-    pub api: crate::lab::engine::PoolApi,
+    pub api: PoolApi,
     /// The python engine's interpreter; `None`: looked for at the run.
     /// Not in traces: a replay runs nothing.
     #[serde(skip)]
@@ -71,9 +186,9 @@ impl LabConfig {
             cpus: None,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("forklab")),
             deadline: DEFAULT_DEADLINE,
-            engine: crate::lab::engine::Engine::Forklab,
+            engine: Engine::Forklab,
             start_method: None,
-            api: crate::lab::engine::PoolApi::Pool,
+            api: PoolApi::Pool,
             python: None,
             repeat: 1,
             calibrate: false,
@@ -89,8 +204,9 @@ impl LabConfig {
         }
     }
 
-    /// Every limit, with a message a learner can act on.
-    pub fn validate(&self) -> Result<(), LabError> {
+    /// Every engine-neutral limit, with a message a learner can act on
+    /// (`validate` adds the engine's own checks).
+    pub fn check_limits(&self) -> Result<(), LabError> {
         let invalid = |m: String| Err(LabError::Invalid(m));
         if !(1..=MAX_WORKERS).contains(&self.workers) {
             return invalid(format!(
@@ -118,7 +234,7 @@ impl LabConfig {
             return invalid(m);
         }
         if let Some(k) = self.cpus {
-            let cores = available_cores();
+            let cores = usable_cores();
             if k == 0 || k > cores {
                 return invalid(format!(
                     "--cpus {k}: choose from 1 to {cores}, the cores this machine lets forklab use"
@@ -128,14 +244,13 @@ impl LabConfig {
         if self.deadline.is_zero() {
             return invalid("the deadline must be longer than 0 s".into());
         }
-        if !(1..=crate::lab::engine::MAX_REPEAT).contains(&self.repeat) {
+        if !(1..=MAX_REPEAT).contains(&self.repeat) {
             return invalid(format!(
-                "{} runs per point: choose from 1 to {}",
+                "{} runs per point: choose from 1 to {MAX_REPEAT}",
                 self.repeat,
-                crate::lab::engine::MAX_REPEAT
             ));
         }
-        crate::lab::engine::check(self).map_err(LabError::Invalid)
+        Ok(())
     }
 }
 

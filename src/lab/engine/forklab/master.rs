@@ -9,14 +9,13 @@ use std::os::fd::AsFd;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::MASTER_PID_ENV;
+use super::forkserver::ForkServer;
+use super::protocol::{FromWorker, MAX_LINE, Work};
 use super::slot::{Proc, Slot, Stream};
-use super::{
-    CancelToken, Crash, LabConfig, LabError, LabEvent, MASTER_PID_ENV, RunResult, SerialPart,
-};
-use crate::lab::engine::verify::{Expected, serial_ranges};
-use crate::lab::forkserver::ForkServer;
-use crate::lab::protocol::{FromWorker, MAX_LINE, Work};
+use crate::lab::verify::{Expected, serial_ranges};
 use crate::lab::workload::count_primes;
+use crate::lab::{CancelToken, Crash, LabConfig, LabError, LabEvent, RunResult, SerialPart};
 use crate::os::process::{self, Exit};
 
 /// How long a worker whose stdin was closed may take to exit before it is

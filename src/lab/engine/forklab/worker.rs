@@ -6,7 +6,7 @@ use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use super::protocol::{FromWorker, MAX_LINE, Work};
-use super::workload::run_task;
+use crate::lab::workload::run_task;
 
 /// Entry point of the hidden `forklab worker` subcommand.
 pub fn main() -> ExitCode {
@@ -14,7 +14,7 @@ pub fn main() -> ExitCode {
     // our stdin (SIGKILL): stdin end-of-file covers the rest.
     crate::os::die_with_my_parent(crate::os::process::SIGKILL);
     // A master that died before that call left us to another parent.
-    let master = std::env::var(super::pool::MASTER_PID_ENV)
+    let master = std::env::var(super::MASTER_PID_ENV)
         .ok()
         .and_then(|pid| pid.parse::<u32>().ok());
     if master.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {

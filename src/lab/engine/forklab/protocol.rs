@@ -18,7 +18,7 @@
 
 use std::fmt;
 
-use super::workload::TaskKind;
+use crate::lab::workload::TaskKind;
 
 /// Longest line either side accepts: a longer one is a protocol error, so a
 /// confused peer cannot make the other buffer without end.

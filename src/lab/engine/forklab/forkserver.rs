@@ -31,7 +31,7 @@ use rustix::net::{
 };
 use rustix::process::WaitOptions;
 
-use super::pool::Exit;
+use crate::os::process::Exit;
 use crate::os::process::{self, SIGKILL};
 
 /// How often the server looks for ended workers when nothing arrives.
@@ -71,7 +71,7 @@ impl ForkServer {
         let (ours, theirs) = UnixStream::pair()?;
         let child = Command::new(exe)
             .arg("forkserver")
-            .env(super::pool::MASTER_PID_ENV, std::process::id().to_string())
+            .env(super::MASTER_PID_ENV, std::process::id().to_string())
             .stdin(Stdio::from(OwnedFd::from(theirs)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -314,7 +314,7 @@ fn recv_fds(socket: &UnixStream) -> std::io::Result<Option<(u32, [OwnedFd; 3])>>
 /// threaded (it forks), with the socket on stdin.
 pub fn main() -> ExitCode {
     crate::os::die_with_my_parent(SIGKILL);
-    let master = std::env::var(super::pool::MASTER_PID_ENV)
+    let master = std::env::var(super::MASTER_PID_ENV)
         .ok()
         .and_then(|pid| pid.parse::<u32>().ok());
     if master.is_some_and(|pid| pid != std::os::unix::process::parent_id()) {

@@ -1,69 +1,12 @@
-//! A run on its own thread, its cancel token, and the entry points
-//! ([`start`], [`run`], [`execute`]).
+//! A run on its own thread, and the entry points ([`start`], [`run`],
+//! [`execute`]): the API's one door into the engines.
 
-use std::io::Write;
-use std::os::fd::{AsFd, BorrowedFd};
-use std::os::unix::net::UnixStream;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
 
-use super::master::Master;
-use super::{LabConfig, LabError, LabEvent, RunResult};
-
-/// Shared between a running lab and whoever may stop it.
-#[derive(Debug, Clone)]
-pub struct CancelToken {
-    inner: Arc<CancelInner>,
-}
-
-#[derive(Debug)]
-struct CancelInner {
-    flag: AtomicBool,
-    /// Written on cancel so that the master's `poll` wakes at once.
-    wake: Option<(UnixStream, UnixStream)>,
-}
-
-impl CancelToken {
-    /// A token not yet cancelled.
-    pub fn new() -> CancelToken {
-        let wake = UnixStream::pair()
-            .ok()
-            .filter(|(w, r)| w.set_nonblocking(true).is_ok() && r.set_nonblocking(true).is_ok());
-        CancelToken {
-            inner: Arc::new(CancelInner {
-                flag: AtomicBool::new(false),
-                wake,
-            }),
-        }
-    }
-
-    /// Asks the run to stop; returns at once.
-    pub fn cancel(&self) {
-        self.inner.flag.store(true, Ordering::SeqCst);
-        if let Some((w, _)) = &self.inner.wake {
-            let _ = (&*w).write(&[1]);
-        }
-    }
-
-    /// True once [`CancelToken::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.inner.flag.load(Ordering::SeqCst)
-    }
-
-    /// Readable once cancelled, for the master's `poll`.
-    pub(super) fn wake_fd(&self) -> Option<BorrowedFd<'_>> {
-        self.inner.wake.as_ref().map(|(_, r)| r.as_fd())
-    }
-}
-
-impl Default for CancelToken {
-    fn default() -> Self {
-        CancelToken::new()
-    }
-}
+use super::engine;
+use super::{CancelToken, LabConfig, LabError, LabEvent, RunResult};
 
 /// A lab running on its own thread. Dropping it cancels the run.
 pub struct LabHandle {
@@ -157,7 +100,7 @@ where
 pub fn start(config: LabConfig, sink: impl Fn(LabEvent) + Send + 'static) -> LabHandle {
     spawn_lab(
         move |token, sink| {
-            let _ = crate::lab::engine::point(&config, token, sink);
+            let _ = engine::point(&config, token, sink);
         },
         sink,
     )
@@ -177,20 +120,5 @@ pub fn execute(
     cancel: &CancelToken,
     sink: &dyn Fn(LabEvent),
 ) -> Result<RunResult, LabError> {
-    crate::lab::engine::execute(config, cancel, sink)
-}
-
-/// The forklab engine's run: forklab's own workers, after `RunStarted`.
-pub(crate) fn run_master(
-    config: &LabConfig,
-    cancel: &CancelToken,
-    sink: &dyn Fn(LabEvent),
-    started: Instant,
-) -> Result<RunResult, LabError> {
-    let mut master = Master::new(config, cancel, sink, started)?;
-    let result = master.run();
-    if result.is_err() {
-        master.kill_all(true);
-    }
-    result
+    engine::execute(config, cancel, sink)
 }

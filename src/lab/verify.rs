@@ -5,8 +5,8 @@
 use std::ops::Range;
 use std::time::Instant;
 
-use crate::lab::pool::{CancelToken, LabConfig, LabError};
-use crate::lab::workload::{TaskKind, sieve_counts, task_range};
+use super::workload::{TaskKind, sieve_counts, task_range};
+use super::{CancelToken, LabConfig, LabError};
 
 /// What the answers must be.
 #[derive(Debug, Clone, PartialEq)]
