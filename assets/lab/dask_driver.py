@@ -188,9 +188,16 @@ def run(a, client, cluster, mono, wait):
         except TimeoutError:
             done = ()
         for f in list(done):
-            if f.status != "finished":
+            if f.status == "error":
                 e = f.exception()
                 return fail("task", "Dask task %s failed: %s: %s" % (f.key, type(e).__name__, e))
+            if f.status == "cancelled":
+                return fail("task", "Dask task %s was cancelled" % f.key)
+            if f.status != "finished":
+                # Finished, then lost with its worker before it was read
+                # (or not yet back): the scheduler computes it again.
+                pending.add(f)
+                continue
             addr, out = f.result()
             f.release()
             if addr not in known:
