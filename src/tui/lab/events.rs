@@ -21,6 +21,7 @@ impl LabView {
     /// The run is about to start: take the guess, which was for the
     /// workers set now; the box empties for the next guess.
     pub fn starting(&mut self, sweep: bool) {
+        self.keep_previous();
         self.run_guess = std::mem::take(&mut self.guess)
             .replace(',', ".")
             .trim()

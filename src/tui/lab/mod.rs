@@ -34,6 +34,29 @@ pub struct TaskBar {
     pub end: Option<Duration>,
 }
 
+/// A run's workers at work, drawn as the lab's timeline.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeline {
+    pub workers: Vec<WorkerRow>,
+    pub bars: Vec<TaskBar>,
+    /// The master's serial parts (amdahl): start and end.
+    pub serial: Vec<(Duration, Option<Duration>)>,
+    /// The latest moment any event reported, for the timeline's scale.
+    pub now: Duration,
+}
+
+/// The last run of an earlier run or sweep, or of another experiment:
+/// its timeline stays on screen beside the new one, so two settings
+/// (chunk 1 and chunk 1024) are seen together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Previous {
+    /// The settings it ran with.
+    pub config: LabConfig,
+    /// The experiment it belonged to, when it was one.
+    pub experiment: Option<String>,
+    pub timeline: Timeline,
+}
+
 /// A finished run with the learner's guess for it, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measured {
@@ -129,6 +152,38 @@ pub struct LabView {
     /// A run (`false`) or sweep (`true`) asked for while Python was still
     /// being looked for: it starts when the search answers.
     pub waiting: Option<bool>,
+    /// The run before the learner's current run or sweep, or before this
+    /// experiment was opened.
+    pub previous: Option<Previous>,
+}
+
+/// A timeline borrowed from the lab's state: the current run's or the
+/// previous one's, drawn the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct TimelineRef<'a> {
+    pub workers: &'a [WorkerRow],
+    pub bars: &'a [TaskBar],
+    pub serial: &'a [(Duration, Option<Duration>)],
+    pub now: Duration,
+    /// Its workers are a pool's threads (named by thread ids), not processes.
+    pub threads: bool,
+}
+
+impl Timeline {
+    pub fn borrow(&self, config: &LabConfig) -> TimelineRef<'_> {
+        TimelineRef {
+            workers: &self.workers,
+            bars: &self.bars,
+            serial: &self.serial,
+            now: self.now,
+            threads: runs_threads(config),
+        }
+    }
+}
+
+/// Whether a run's workers are a Python pool's threads.
+fn runs_threads(config: &LabConfig) -> bool {
+    config.engine == Engine::Python && config.api.threads()
 }
 
 /// Tasks the double-tasks key goes up to.
@@ -166,7 +221,37 @@ impl LabView {
             cluster: Vec::new(),
             recorded: None,
             waiting: None,
+            previous: None,
         }
+    }
+
+    /// The current run's timeline, borrowed for drawing.
+    pub fn timeline(&self) -> TimelineRef<'_> {
+        TimelineRef {
+            workers: &self.workers,
+            bars: &self.bars,
+            serial: &self.serial,
+            now: self.now,
+            threads: runs_threads(&self.config),
+        }
+    }
+
+    /// Keeps the last run's timeline as the previous one (a new run or
+    /// sweep begins, another experiment opens); nothing when none ran.
+    pub(super) fn keep_previous(&mut self) {
+        if self.bars.is_empty() {
+            return;
+        }
+        self.previous = Some(Previous {
+            config: self.config.clone(),
+            experiment: self.experiment.as_ref().map(|(_, e)| e.title.clone()),
+            timeline: Timeline {
+                workers: std::mem::take(&mut self.workers),
+                bars: std::mem::take(&mut self.bars),
+                serial: std::mem::take(&mut self.serial),
+                now: std::mem::take(&mut self.now),
+            },
+        });
     }
 
     /// Sets the lab up for a lesson's first experiment, if it has one
@@ -183,6 +268,7 @@ impl LabView {
             .as_ref()
             .is_some_and(|(id, e)| *id == lesson.meta.id && *e == experiment);
         if !same && !self.running {
+            self.keep_previous();
             let keep = self.config.clone();
             self.config = LabConfig {
                 engine: keep.engine,

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
@@ -12,7 +12,7 @@ use super::super::action::Action;
 use super::super::keymap::{self, Where};
 use super::super::lab::LabView;
 use super::super::theme::Theme;
-use super::chart;
+use super::{chart, timeline};
 use crate::lab::Workload;
 use crate::progress::Guess;
 
@@ -40,18 +40,24 @@ pub fn draw(
     if inner.height < 4 {
         return;
     }
-    let head = Paragraph::new(head_lines(t, lab, earlier)).wrap(Wrap { trim: false });
+    let head = Paragraph::new(head_lines(t, lab, earlier, inner.width)).wrap(Wrap { trim: false });
     // Rows as wrapped to this width, and one blank row after.
     let head_rows = head.line_count(inner.width) as u16 + 1;
-    let workers_rows = if lab.workers.is_empty() {
-        0
-    } else {
-        (lab.workers.len() + usize::from(!lab.serial.is_empty())).min(12) as u16 + 1
-    };
+    let now_rows = timeline::height(lab.timeline(), lab.previous.is_some());
+    let before_rows = lab
+        .previous
+        .as_ref()
+        .map_or(0, |p| timeline::height(p.timeline.borrow(&p.config), true));
+    // The run before beside this one where both are wide enough, else under it.
+    let beside = now_rows > 0 && before_rows > 0 && inner.width >= 110;
+    let workers_rows = workers_rows_wanted(now_rows, before_rows, beside);
     let results_rows = match &lab.recorded {
         Some(recorded) => super::lab_compare::height(lab, recorded),
         None if lab.measured.is_empty() => 0,
-        None => lab.rows().len() as u16 + 2,
+        None => {
+            let rows = lab.rows();
+            rows.len() as u16 + 2 + u16::from(rows.iter().any(|r| r.busy))
+        }
     };
     // Short of room, a running lab keeps its timeline, a finished one its
     // results table.
@@ -63,6 +69,14 @@ pub fn draw(
         let r = results_rows.min(left);
         (workers_rows.min(left - r), r)
     };
+    // A timeline shown whole, or with at least two of its workers (the
+    // last row may count the rest): a scale over one count says nothing.
+    let full = workers_rows_wanted(now_rows, before_rows, beside);
+    let workers_rows = if workers_rows < full.min(3) {
+        0
+    } else {
+        workers_rows
+    };
     let [top, workers, results, chart] = Layout::vertical([
         Constraint::Length(head_rows),
         Constraint::Length(workers_rows),
@@ -71,7 +85,7 @@ pub fn draw(
     ])
     .areas(inner);
     frame.render_widget(head, top);
-    timeline(t, lab, frame, workers);
+    timelines(t, lab, (now_rows, beside), frame, workers);
     match &lab.recorded {
         Some(recorded) => super::lab_compare::table(t, lab, recorded, frame, results),
         None => table(t, lab, frame, results),
@@ -79,6 +93,73 @@ pub fn draw(
     if chart.height >= 8 && (lab.rows().len() >= 2 || lab.recorded.is_some()) {
         speedup_chart(t, lab, frame, chart);
     }
+}
+
+/// Rows the two timelines take, beside each other or one under the other.
+fn workers_rows_wanted(now_rows: u16, before_rows: u16, beside: bool) -> u16 {
+    if beside {
+        now_rows.max(before_rows)
+    } else {
+        now_rows + before_rows
+    }
+}
+
+/// The current run's timeline and the previous run's, beside it or under
+/// it (`now_rows` tall, the current one first when rows are short).
+fn timelines(
+    t: &Theme,
+    lab: &LabView,
+    (now_rows, beside): (u16, bool),
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let (now, before) = if beside {
+        let [a, b] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
+            .spacing(2)
+            .areas(area);
+        (a, b)
+    } else {
+        let [a, b] =
+            Layout::vertical([Constraint::Length(now_rows), Constraint::Fill(1)]).areas(area);
+        (a, b)
+    };
+    let Some(p) = &lab.previous else {
+        timeline::draw(t, lab.timeline(), (None, lab.now), frame, now);
+        return;
+    };
+    // One scale for both, each titled, so their bars compare.
+    let span = lab.now.max(p.timeline.now);
+    let bold = t.dim().add_modifier(Modifier::BOLD);
+    if !lab.workers.is_empty() {
+        let title = Line::styled(run_title("This run", &lab.config, None), bold);
+        timeline::draw(t, lab.timeline(), (Some(title), span), frame, now);
+    }
+    let title = Line::styled(
+        run_title("Before", &p.config, p.experiment.as_deref()),
+        bold,
+    );
+    timeline::draw(
+        t,
+        p.timeline.borrow(&p.config),
+        (Some(title), span),
+        frame,
+        before,
+    );
+}
+
+/// `Before: 4 workers · 64 tasks · chunk 1 · engine python`, with the
+/// experiment's name when it was another one.
+fn run_title(which: &str, c: &crate::lab::LabConfig, experiment: Option<&str>) -> String {
+    let of = experiment.map_or(String::new(), |e| {
+        format!(" ({})", crate::sanitize::field(e, 40))
+    });
+    format!(
+        "{which}{of}: {} · {} tasks · chunk {} · engine {}",
+        workers(c.workers),
+        c.tasks,
+        c.chunksize,
+        c.engine
+    )
 }
 
 /// The lab's keys, from the keymap, as whole items that fit the frame's
@@ -120,32 +201,50 @@ pub(super) fn keys_hint(width: u16, replay: bool) -> String {
 
 /// `1 worker`, `4 workers`.
 fn workers(n: usize) -> String {
-    format!("{n} worker{}", if n == 1 { "" } else { "s" })
+    count(n as u64, "worker")
 }
 
-fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess]) -> Vec<Line<'static>> {
+/// `1 number`, `8000 numbers`.
+fn count(n: u64, unit: &str) -> String {
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The settings and the status above the timeline; the first line in
+/// shorter words when `width` is narrow, so it keeps to one row.
+fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess], width: u16) -> Vec<Line<'static>> {
     let c = &lab.config;
+    // The task size once it is known: fixed by the experiment, or measured
+    // by the first run (until then there is no size to state).
+    let size = |unit: &str| {
+        if c.calibrate {
+            format!("{} tasks sized at the first run", c.tasks)
+        } else {
+            format!("{} tasks of {}", c.tasks, count(c.task_size, unit))
+        }
+    };
     let work = match c.workload {
-        Workload::Cpu => format!(
-            "cpu: count primes, {} tasks of {} numbers",
-            c.tasks, c.task_size
-        ),
+        Workload::Cpu => format!("cpu: count primes, {}", size("number")),
         Workload::Sleep => format!("sleep: {} tasks that each wait {} ms", c.tasks, c.task_size),
         Workload::Amdahl { serial_fraction } => format!(
-            "amdahl: {:.0}% serial work in the master, {} tasks of {} numbers",
+            "amdahl: {:.0}% serial work in the master, {}",
             serial_fraction * 100.0,
-            c.tasks,
-            c.task_size
+            size("number")
         ),
     };
     let cores = match c.cpus {
         None => format!("all {} cores", lab.cores),
         Some(k) => format!("only {k} of {} cores", lab.cores),
     };
+    let settings = |work: &str| format!(" · {work} · chunk {} · {cores}", c.chunksize);
+    let mut rest = settings(&work);
+    if workers(c.workers).len() + rest.chars().count() > usize::from(width) {
+        // `count primes` is what `cpu` means; the narrow line leaves it out.
+        rest = settings(&work.replacen("count primes, ", "", 1));
+    }
     let mut lines = vec![
         Line::from(vec![
             Span::styled(workers(c.workers), t.key()),
-            Span::raw(format!(" · {work} · chunk {} · {cores}", c.chunksize)),
+            Span::raw(rest),
         ]),
         engine_line(t, lab),
     ];
@@ -227,8 +326,8 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
     let c = &lab.config;
     let last = lab.measured.last().map(|m| &m.result);
     let ran = match (c.engine, last) {
-        (engine, Some(r)) if r.config.engine == engine => r.ran.clone(),
         // The interpreter's GIL with it: what threads can do here.
+        (engine, Some(r)) if r.config.engine == engine && !r.ran.is_empty() => r.ran.clone(),
         (crate::lab::Engine::Python, _) => {
             let api = c.api.class();
             c.python.as_ref().map_or(format!("Python {api}"), |p| {
@@ -255,113 +354,35 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
         }
         (None, _) => "default".into(),
     };
-    let size = if c.calibrate {
-        " · task size: measured at the first run"
-    } else {
-        ""
-    };
     Line::from(vec![
         Span::styled(format!("engine {}", c.engine), t.key()),
         Span::raw(format!(
-            " ({ran}) · start method {method} · best of {}{size}",
+            " ({ran}) · start method {method} · best of {}",
             c.repeat
         )),
     ])
 }
 
-/// One row per worker: pid, a timeline of its tasks, tasks done.
-fn timeline(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
-    if area.height < 2 {
-        return;
-    }
-    let label = 16;
-    let width = (area.width as usize).saturating_sub(label + 10).max(4);
-    let span = lab.now.as_secs_f64().max(1e-3);
-    let column = |t: std::time::Duration| {
-        ((t.as_secs_f64() / span) * width as f64)
-            .floor()
-            .min(width as f64 - 1.0) as usize
-    };
-    let mut lines = vec![Line::styled(
-        format!(
-            "{:<label$}0 s{:>w$}",
-            // A pool of threads: their ids in the kernel (ps -L, top -H).
-            if lab.config.engine == crate::lab::Engine::Python && lab.config.api.threads() {
-                "thread  tid"
-            } else {
-                "worker  pid"
-            },
-            format!("{:.2} s", span),
-            w = width.saturating_sub(3)
-        ),
-        t.dim(),
-    )];
-    if !lab.serial.is_empty() {
-        let mut cells = vec![' '; width];
-        for (start, end) in &lab.serial {
-            for cell in cells
-                .iter_mut()
-                .take(column(end.unwrap_or(lab.now)) + 1)
-                .skip(column(*start))
-            {
-                *cell = '█';
-            }
-        }
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<label$}", "master (serial)"), t.dim()),
-            Span::styled(cells.into_iter().collect::<String>(), t.serial()),
-        ]));
-    }
-    let shown = (area.height as usize).saturating_sub(lines.len());
-    for (i, worker) in lab.workers.iter().enumerate().take(shown) {
-        let mut cells: Vec<Option<bool>> = vec![None; width];
-        for bar in lab.bars.iter().filter(|b| b.worker == i) {
-            for cell in cells
-                .iter_mut()
-                .take(column(bar.end.unwrap_or(lab.now)) + 1)
-                .skip(column(bar.start))
-            {
-                *cell = Some(bar.task % 2 == 0);
-            }
-        }
-        let mut spans = vec![Span::styled(
-            // Numbered from 1, as the process pane and Python name workers.
-            format!("w{:<3} {:<10} ", i + 1, worker.pid),
-            t.process(i + 1),
-        )];
-        let mut run = String::new();
-        let mut kind = None;
-        for cell in cells {
-            if cell != kind && !run.is_empty() {
-                spans.push(bar_span(t, std::mem::take(&mut run), kind));
-            }
-            kind = cell;
-            run.push(if cell.is_some() { '█' } else { ' ' });
-        }
-        spans.push(bar_span(t, run, kind));
-        let state = match (&worker.ended, worker.task) {
-            // The status line above says how and why.
-            (Some(end), _) if end.contains("crash") => " crashed".to_string(),
-            (_, Some(task)) => format!(" {:>4} done · task {task}", worker.done),
-            _ => format!(" {:>4} done", worker.done),
-        };
-        spans.push(Span::raw(state));
-        lines.push(Line::from(spans));
-    }
-    if lab.workers.len() > shown
-        && let Some(last) = lines.last_mut()
-    {
-        *last = Line::styled(
-            format!("… and {} more workers", lab.workers.len() - shown + 1),
-            t.dim(),
-        );
-    }
-    super::draw_lines(frame, area, &lines);
-}
+/// What a `*` beside a point means, under every table that shows one.
+pub(super) const BUSY_LEGEND: &str =
+    "* measured while other programs kept the machine busy: rerun when it is quiet";
 
-fn bar_span(t: &Theme, text: String, kind: Option<bool>) -> Span<'static> {
-    let style = kind.map_or(Style::new(), |even| t.task(even));
-    Span::styled(text, style)
+/// The `*` legend on the area's last row, when a point is marked and the
+/// table keeps a row of its own; the area left for the table.
+pub(super) fn busy_legend(t: &Theme, busy: bool, frame: &mut Frame, area: Rect) -> Rect {
+    if !busy || area.height < 3 {
+        return area;
+    }
+    let last = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(Line::styled(BUSY_LEGEND, t.dim())), last);
+    Rect {
+        height: area.height - 1,
+        ..area
+    }
 }
 
 fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
@@ -369,6 +390,7 @@ fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = lab.rows();
+    let area = busy_legend(t, rows.iter().any(|r| r.busy), frame, area);
     let amdahl = rows.iter().any(|r| r.predicted.is_some());
     let mut header = vec![
         "workers",
@@ -422,7 +444,7 @@ fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         Row::new(cells)
     });
     // Narrow columns, so the guess keeps its room on 80 columns.
-    let mut widths: Vec<Constraint> = [8, 10, 8, 8, 10, 8]
+    let mut widths: Vec<Constraint> = [8, 10, 7, 8, 10, 8]
         .into_iter()
         .map(Constraint::Length)
         .collect();
@@ -495,19 +517,26 @@ pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: R
         datasets.push(chart::dots(Marker::Dot, t.chart_measured(), &slowest).name("slowest run"));
     }
     if let Some(r) = &lab.recorded {
-        let name = format!("{} cores", r.cores);
+        let name = format!("recorded, {} cores", r.cores);
         datasets.push(chart::curve(name, t.chart_recorded(), &recorded));
     }
     if !amdahl.is_empty() {
         datasets.push(chart::curve("Amdahl", t.chart_amdahl(), &amdahl));
     }
+    // Where the cores run out: past it, more workers only share them.
+    let wall = [(cores as f64, 0.0), (cores as f64, top)];
+    if (cores as f64) < max_workers {
+        datasets.push(chart::curve(
+            if lab.recorded.is_some() {
+                format!("{cores} cores here")
+            } else {
+                format!("{cores} cores")
+            },
+            t.chart_ideal(),
+            &wall,
+        ));
+    }
     let title = Line::styled("Speedup against workers", t.dim());
-    let chart = chart::xy(
-        t,
-        title,
-        datasets,
-        ("workers", max_workers),
-        ("speedup", top),
-    );
+    let chart = chart::speedup(t, title, datasets, max_workers, top, cores);
     frame.render_widget(chart, area);
 }

@@ -17,7 +17,12 @@ use crate::lab::measure::Row as Measure;
 
 /// Table rows the comparison takes: its worker counts and a two-line header.
 pub fn height(lab: &LabView, recorded: &Recorded) -> u16 {
-    counts(lab, recorded).len() as u16 + 3
+    counts(lab, recorded).len() as u16 + 3 + u16::from(any_busy(lab, recorded))
+}
+
+/// Whether either machine's table marks a point with `*`.
+fn any_busy(lab: &LabView, recorded: &Recorded) -> bool {
+    lab.rows().iter().chain(&recorded.rows()).any(|r| r.busy)
 }
 
 fn counts(lab: &LabView, recorded: &Recorded) -> BTreeSet<usize> {
@@ -32,6 +37,7 @@ pub fn table(t: &Theme, lab: &LabView, recorded: &Recorded, frame: &mut Frame, a
     if area.height < 3 {
         return;
     }
+    let area = super::lab::busy_legend(t, any_busy(lab, recorded), frame, area);
     let theirs = recorded.rows();
     let ours = lab.rows();
     let find = |rows: &[Measure], n: usize| rows.iter().find(|r| r.workers == n).cloned();

@@ -19,6 +19,7 @@ mod practice;
 mod processes;
 mod projector;
 mod status;
+mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::Alignment;

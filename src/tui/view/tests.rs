@@ -159,3 +159,137 @@ fn a_replay_hints_only_keys_that_work_in_a_replay() {
         }
     }
 }
+
+mod lab {
+    use std::time::{Duration, Instant};
+
+    use super::draw;
+    use crate::lab::{Engine, Workload};
+    use crate::lab::{LabConfig, LabEvent, RunResult};
+    use crate::tui::lab::LabView;
+    use crate::tui::theme::Theme;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// One run of `config` with `workers`, each worker doing one task,
+    /// `load` of the machine busy with other programs.
+    fn run(lab: &mut LabView, config: &LabConfig, workers: usize, wall: u64, load: f64) {
+        let config = config.with_workers(workers);
+        lab.starting(false);
+        lab.apply(LabEvent::RunStarted {
+            config: config.clone(),
+            started: Instant::now(),
+        });
+        for w in 0..workers {
+            let pid = 100 + w as u32;
+            lab.apply(LabEvent::WorkerSpawned {
+                worker: w,
+                pid,
+                at: ms(1),
+            });
+            lab.apply(LabEvent::TaskStarted {
+                worker: w,
+                pid,
+                task: w,
+                at: ms(5),
+            });
+            lab.apply(LabEvent::TaskFinished {
+                worker: w,
+                pid,
+                task: w,
+                value: 1,
+                at: ms(wall),
+            });
+        }
+        lab.apply(LabEvent::RunFinished(Box::new(RunResult {
+            config,
+            startup: ms(4),
+            wall: ms(wall),
+            pids: vec![1; workers],
+            tasks_done: vec![1; workers],
+            outside_load: Some(load),
+            ..RunResult::default()
+        })));
+    }
+
+    fn config() -> LabConfig {
+        LabConfig {
+            engine: Engine::Forklab,
+            repeat: 1,
+            tasks: 4,
+            ..LabConfig::new(Workload::Cpu)
+        }
+    }
+
+    fn screen(lab: &LabView, width: u16, height: u16) -> String {
+        draw(width, height, |f, area| {
+            super::super::lab::draw(&Theme::default(), lab, &[], false, f, area)
+        })
+        .join("\n")
+    }
+
+    #[test]
+    fn a_busy_mark_is_explained_under_the_table() {
+        let mut lab = LabView::new(2);
+        run(&mut lab, &config(), 1, 2000, 0.0);
+        let quiet = screen(&lab, 80, 22);
+        assert!(!quiet.contains("* measured while"), "{quiet}");
+        run(&mut lab, &config(), 2, 1100, 0.9);
+        let text = screen(&lab, 80, 22);
+        assert!(text.contains("     2*"), "{text}");
+        assert!(text.contains(super::super::lab::BUSY_LEGEND), "{text}");
+    }
+
+    #[test]
+    fn the_header_states_the_task_size_only_once_it_is_known() {
+        let mut lab = LabView::new(2);
+        lab.config.calibrate = true;
+        let text = screen(&lab, 100, 16);
+        assert!(text.contains("64 tasks sized at the first run"), "{text}");
+        assert!(!text.contains("numbers"), "{text}");
+        lab.config.calibrate = false;
+        lab.config.tasks = 8192;
+        lab.config.task_size = 1;
+        let text = screen(&lab, 100, 16);
+        assert!(text.contains("8192 tasks of 1 number "), "{text}");
+    }
+
+    #[test]
+    fn the_previous_runs_timeline_stays_beside_the_new_one() {
+        let mut lab = LabView::new(2);
+        let chunky = LabConfig {
+            chunksize: 4,
+            ..config()
+        };
+        run(&mut lab, &config(), 2, 900, 0.0);
+        run(&mut lab, &chunky, 2, 700, 0.0);
+        for (width, height) in [(78, 22), (128, 40)] {
+            let text = screen(&lab, width, height);
+            assert!(
+                text.contains("Before: 2 workers · 4 tasks · chunk 1 · engine forklab"),
+                "{width}x{height}\n{text}"
+            );
+            assert_eq!(text.matches("worker  pid").count(), 2, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_speedup_chart_has_a_legend_and_labels_the_cores() {
+        let mut lab = LabView::new(2);
+        for (workers, wall) in [(1, 2000), (2, 1000), (3, 1000), (4, 1000)] {
+            run(&mut lab, &config(), workers, wall, 0.0);
+        }
+        // The small chart of a 120x40 lab pane.
+        let text = draw(70, 14, |f, area| {
+            super::super::lab::speedup_chart(&Theme::default(), &lab, f, area)
+        });
+        let all = text.join("\n");
+        assert!(all.contains("measured") && all.contains("ideal"), "{all}");
+        assert!(all.contains("2 cores"), "{all}");
+        let labels = text.last().expect("the label row");
+        let words: Vec<&str> = labels.split_whitespace().collect();
+        assert_eq!(words, ["0", "2", "4"], "{all}");
+    }
+}
