@@ -245,13 +245,19 @@ impl Session {
 
     /// Waits until the screen satisfies `pred`, or fails with the screen.
     pub fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) {
+        self.wait_for_within(what, DEADLINE, pred);
+    }
+
+    /// [`Session::wait_for`] with its own deadline, for what takes several
+    /// runs of a slow program (three Dask runs, each importing Dask).
+    pub fn wait_for_within(&mut self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if pred(&screen) {
                 return;
             }
-            if start.elapsed() > DEADLINE {
+            if start.elapsed() > limit {
                 let _ = self.child.kill();
                 panic!("timed out waiting for {what}; screen:\n{screen}");
             }
