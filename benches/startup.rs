@@ -120,11 +120,11 @@ fn main() {
         let took = first.lock().unwrap().expect("first frame within 10 s");
         first_frames.push(took);
         if run == RUNS - 1 {
-            // Idle means the background highlighter has finished: wait for
-            // forklab to have no child left (with a deadline), then sit.
+            // Idle means no child is left (none is started on a lesson;
+            // waited for with a deadline), then sit.
             let deadline = Instant::now() + Duration::from_secs(10);
             while forklab::os::family_of(pid).iter().any(|p| p.pid != pid) {
-                assert!(Instant::now() < deadline, "the highlighter never ended");
+                assert!(Instant::now() < deadline, "a child never ended");
                 std::thread::sleep(Duration::from_millis(5));
             }
             let (t0, w0) = (cpu_ticks(pid), wakeups(pid));

@@ -3,9 +3,9 @@
 
 Opens three courses in turn: the built-in one, a generated 100-lesson pack
 and a generated pack holding one 5 MB lesson. For each it prints the time
-from start until the first lesson's title is on screen, then, once the
-`forklab highlight` child has ended and its resident memory has not
-changed for a second (colours arrived and drawn), forklab's
+from start until the first lesson's title is on screen, then, once its
+resident memory has not changed for a second (the colours computed on
+a background thread have arrived and been drawn), forklab's
 resident memory (VmRSS) and its peak (VmHWM), read from /proc. Standard library
 only; Linux only.
 
@@ -58,28 +58,6 @@ def status(pid, key):
     return float("nan")
 
 
-def highlighting(pid):
-    """Whether forklab's `forklab highlight` child is still running."""
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return False
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                kids = f.read().split()
-        except OSError:
-            continue
-        for kid in kids:
-            try:
-                with open(f"/proc/{kid}/cmdline", "rb") as f:
-                    if b"highlight" in f.read().split(b"\0"):
-                        return True
-            except OSError:
-                pass
-    return False
-
-
 def open_cost(binary, args, want, home):
     env = dict(os.environ, FORKLAB_HOME=home, TERM="xterm-256color")
     pid, fd = pty.fork()
@@ -105,11 +83,11 @@ def open_cost(binary, args, want, home):
             if want.encode() in seen:
                 took = time.monotonic() - start
                 break
-    # Then wait until the highlighter child has ended and the colours are
-    # in (resident memory unchanged for a second), reading the screen so
+    # Then wait until the colours are in (resident memory unchanged for a
+    # second), reading the screen so
     # forklab never blocks on a full terminal.
     steady, last = 0, None
-    while took and (highlighting(pid) or steady < 10) and time.monotonic() < deadline:
+    while took and steady < 10 and time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.1)
         if ready:
             try:

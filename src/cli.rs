@@ -300,9 +300,6 @@ pub enum Command {
     /// Spin on one core until stdin closes (the reader's busy copies).
     #[command(hide = true)]
     Busy,
-    /// Colour Python code blocks read from stdin (the reader's helper).
-    #[command(hide = true)]
-    Highlight,
     /// The lessons' Python examples: `list [LESSON]`, `run ID`.
     Example {
         #[command(subcommand)]
@@ -481,7 +478,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             commands::practice::run(&globals.lessons()?, action, globals.python.as_deref())
         }
         Some(Command::Busy) => crate::busy::busy_main(),
-        Some(Command::Highlight) => Ok(crate::lesson::highlight::child_main()),
         Some(Command::Guard(args)) => Ok(commands::guard::run(args)),
         Some(Command::Config { action: None }) => Ok(commands::config::print(&globals.settings())),
         Some(Command::Config {

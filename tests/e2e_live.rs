@@ -27,7 +27,7 @@ fn cores_and_busy_children_appear_and_go() {
             .count()
             == cores
     });
-    // Only the busy copies: the highlighter may still be a child too.
+    // Only the busy copies.
     let children = support::children_of(pid, " busy", cores);
 
     s.send("B");

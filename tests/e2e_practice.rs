@@ -15,7 +15,7 @@ fn fixture() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice").to_string()
 }
 
-/// forklab's children that are alive (the highlighter ends by itself).
+/// forklab's children that are alive.
 fn live_children(pid: u32) -> Vec<u32> {
     forklab::os::family_of(pid)
         .into_iter()

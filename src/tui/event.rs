@@ -143,10 +143,7 @@ pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
 /// first frame never waits for the highlighter.
 pub fn spawn_highlighter(tx: Sender<Event>, blocks: Vec<String>) {
     thread::spawn(move || {
-        let highlights = match std::env::current_exe() {
-            Ok(exe) => crate::lesson::highlight::Highlights::build_in_child(&exe, blocks),
-            Err(_) => crate::lesson::highlight::Highlights::build(blocks),
-        };
+        let highlights = crate::lesson::highlight::Highlights::build(blocks);
         let _ = tx.send(Event::Highlighted(highlights));
     });
 }
