@@ -7,11 +7,15 @@ use std::process::ExitCode;
 
 use clap::{FromArgMatches, Parser, Subcommand};
 
-use std::time::Duration;
-
 use crate::commands;
-use crate::config::{self, Flags, Settings, ThemeName};
-use crate::lesson::LessonSet;
+use crate::config;
+
+mod applies;
+mod globals;
+
+use applies::misplaced;
+pub use applies::{APPLIES, command, documented};
+pub use globals::{Globals, load_lessons};
 
 /// See parallel Python: a course on multiprocessing that runs real workers on
 /// your own cores and shows every core live next to the lesson.
@@ -28,247 +32,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// The reader's flags, which some commands take too, before or after
-/// their name alike (`forklab --python X example run ID` = `forklab
-/// example run ID --python X`). Which command takes which is [`APPLIES`]:
-/// the others are hidden from its help and refused. Resolved here once;
-/// commands get the result.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct Globals {
-    /// Use the lessons in DIR instead of the course built into forklab.
-    #[arg(long, global = true, value_name = "DIR")]
-    pub lessons: Option<PathBuf>,
-
-    /// Use the installed pack NAME (see `forklab pack list`).
-    #[arg(long, global = true, value_name = "NAME", conflicts_with = "lessons")]
-    pub pack: Option<String>,
-
-    /// Forget which lessons were read and start from the first one.
-    #[arg(long, global = true)]
-    pub reset_progress: bool,
-
-    /// The Python that runs the lessons' examples (default: $FORKLAB_PYTHON, else python3 on PATH).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub python: Option<PathBuf>,
-
-    /// Colours: dark, light (for projectors and light terminals) or mono (over $FORKLAB_THEME and the config file).
-    #[arg(long, global = true, value_name = "THEME", value_parser = parse_theme)]
-    pub theme: Option<ThemeName>,
-
-    /// How often the cores refresh, in milliseconds: 250, 500, 1000, 2000, 3000 or 5000.
-    #[arg(long, global = true, value_name = "MS", value_parser = parse_refresh)]
-    pub refresh: Option<Duration>,
-
-    /// Join a class: send each finished lab run or sweep to the teacher's
-    /// forklab at ADDR (HOST:PORT) with the class's CODE.
-    #[arg(long, global = true, num_args = 2, value_names = ["ADDR", "CODE"])]
-    pub join: Vec<String>,
-
-    /// Your name on the class's screen (with --join) [default: a random one].
-    #[arg(long, global = true, value_name = "NAME")]
-    pub nickname: Option<String>,
-
-    /// The most processes a script (an example, a practice run) may hold
-    /// at once [default: 8 per core, at least 64; over $FORKLAB_MAX_PROCESSES and the config file].
-    #[arg(long, global = true, value_name = "N", value_parser = parse_processes)]
-    pub max_processes: Option<u64>,
-
-    /// The most memory a script's processes may use together, e.g. 2GiB
-    /// [default: a quarter of the RAM; over $FORKLAB_MAX_MEMORY and the config file].
-    #[arg(long, global = true, value_name = "SIZE", value_parser = config::parse_size)]
-    pub max_memory: Option<u64>,
-
-    /// `python` came from the config file, not `--python` (for messages).
-    #[arg(skip)]
-    pub python_from_file: bool,
-}
-
-/// The commands that take some of [`Globals`], and which (by their ids,
-/// the fields' names). The reader (no command) and `record` take them
-/// all; a command not listed here (`pack`, `trace`, the hidden ones)
-/// takes none.
-const APPLIES: &[(&str, &[&str])] = &[
-    ("lessons", &["lessons", "pack"]),
-    (
-        "check",
-        &["lessons", "pack", "python", "max_processes", "max_memory"],
-    ),
-    (
-        "practice",
-        &["lessons", "pack", "python", "max_processes", "max_memory"],
-    ),
-    (
-        "example",
-        &["lessons", "pack", "python", "max_processes", "max_memory"],
-    ),
-    ("run", &["python", "join", "nickname"]),
-    (
-        "config",
-        &["python", "theme", "refresh", "max_processes", "max_memory"],
-    ),
-    ("class", &["lessons", "pack", "theme", "refresh"]),
-    ("replay", &["lessons", "pack", "theme"]),
-    (
-        "record",
-        &[
-            "lessons",
-            "pack",
-            "reset_progress",
-            "python",
-            "theme",
-            "refresh",
-            "join",
-            "nickname",
-            "max_processes",
-            "max_memory",
-        ],
-    ),
-    ("pack", &[]),
-    ("trace", &[]),
-    ("completions", &[]),
-    ("man", &[]),
-];
-
-/// The command line as clap sees it: [`Cli`], with each command's help
-/// (and the completions and man page made from it) showing only the
-/// global flags [`APPLIES`] gives it.
-pub fn command() -> clap::Command {
-    use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    let globals: Vec<clap::Arg> = cmd
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .cloned()
-        .collect();
-    for (name, takes) in APPLIES {
-        // A command's own copy, hidden, stops clap giving it the shown one;
-        // still global, its subcommands get it hidden too.
-        let hidden: Vec<clap::Arg> = globals
-            .iter()
-            .filter(|a| !takes.contains(&a.get_id().as_str()))
-            .map(|a| a.clone().hide(true))
-            .collect();
-        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden));
-    }
-    cmd
-}
-
-/// The same command line as [`command`] for completions and the man page:
-/// the reader's flags on forklab itself, and on each command only those
-/// [`APPLIES`] gives it (hidden flags would still be offered there).
-pub fn documented() -> clap::Command {
-    use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    let globals: Vec<clap::Arg> = cmd
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .cloned()
-        .collect();
-    for arg in &globals {
-        cmd = cmd.mut_arg(arg.get_id(), |a| a.global(false));
-    }
-    for (name, takes) in APPLIES {
-        let shown = globals
-            .iter()
-            .filter(|a| takes.contains(&a.get_id().as_str()))
-            .cloned();
-        cmd = cmd.mut_subcommand(name, |sub| sub.args(shown));
-    }
-    cmd
-}
-
-/// A global flag given to a command it does not apply to (before or after
-/// its name): refused rather than silently ignored.
-fn misplaced(matches: &clap::ArgMatches) -> Option<String> {
-    let name = matches.subcommand_name()?;
-    let (_, takes) = APPLIES.iter().find(|(n, _)| *n == name)?;
-    let sub = matches.subcommand_matches(name)?;
-    command()
-        .get_arguments()
-        .filter(|a| a.is_global_set() && !takes.contains(&a.get_id().as_str()))
-        .find(|a| {
-            sub.value_source(a.get_id().as_str()) == Some(clap::parser::ValueSource::CommandLine)
-        })
-        .map(|a| {
-            format!(
-                "--{} does not apply to `forklab {name}` (see `forklab {name} --help`)",
-                a.get_long().unwrap_or_default()
-            )
-        })
-}
-
-fn parse_theme(text: &str) -> Result<ThemeName, String> {
-    text.parse()
-}
-
-fn parse_processes(text: &str) -> Result<u64, String> {
-    let n: u64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of processes"))?;
-    if n < config::MIN_PROCESSES {
-        return Err(format!("at least {} processes", config::MIN_PROCESSES));
-    }
-    Ok(n)
-}
-
-fn parse_refresh(text: &str) -> Result<Duration, String> {
-    let ms: u64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
-    config::parse_refresh(ms)
-}
-
-impl Globals {
-    /// The settings: these flags over the environment, the config file
-    /// and the defaults.
-    pub fn settings(&self) -> Settings {
-        let settings = config::load(&Flags {
-            theme: self.theme,
-            refresh: self.refresh,
-            python: self.python.clone(),
-            max_processes: self.max_processes,
-            max_memory: self.max_memory,
-        });
-        // The limits every script run from here gets (`config::limits`).
-        config::choose_limits(settings.limits());
-        settings
-    }
-
-    /// The Python named by `--python` or the config file, and which.
-    pub fn python_choice(&self) -> Option<(&std::path::Path, crate::python::interpreter::Source)> {
-        use crate::python::interpreter::Source;
-        let source = if self.python_from_file {
-            Source::File
-        } else {
-            Source::Flag
-        };
-        self.python.as_deref().map(|p| (p, source))
-    }
-
-    /// `--join ADDR CODE`, with the nickname to use.
-    pub fn join(&self) -> Option<crate::class::client::JoinSetup> {
-        let [address, code] = self.join.as_slice() else {
-            return None;
-        };
-        let nickname = self
-            .nickname
-            .clone()
-            .unwrap_or_else(|| format!("learner-{}", &crate::class::client::new_id()[..4]));
-        Some(crate::class::client::JoinSetup {
-            address: address.clone(),
-            code: code.clone(),
-            nickname,
-        })
-    }
-
-    /// The built-in course, or the folder given with `--lessons`.
-    pub fn lessons(&self) -> Result<LessonSet, String> {
-        load_lessons(self.lessons.as_deref())
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -410,14 +173,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         globals.lessons = Some(crate::pack::find(&crate::pack::data_dir()?, name)?);
     }
     let compare = match &cli.compare {
-        Some(path) if cli.command.is_none() => {
-            let trace = crate::trace::Trace::load(path)
-                .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?;
-            Some(
-                crate::tui::Recorded::from_trace(&trace)
-                    .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?,
-            )
-        }
+        Some(path) if cli.command.is_none() => Some(compared(path)?),
         Some(_) => {
             return Err("--compare goes with the reader alone: forklab --compare TRACE".into());
         }
@@ -442,20 +198,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Some(Command::Man { dir }) => commands::completions::man(dir.as_deref(), documented()),
         Some(Command::Trace { action }) => commands::trace::run(action),
-        Some(Command::Run(mut args)) => {
-            let settings = globals.settings();
-            for problem in &settings.problems {
-                eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
-            }
-            // The dask engine's scheduler from the variable or the file
-            // when `--scheduler` names none.
-            if args.engine == Some(commands::run::EngineArg::Dask) && args.scheduler.is_none() {
-                args.scheduler = settings.dask_scheduler.value.clone();
-            }
-            // Every engine's Python: the flag, the variable or the file.
-            let python = settings.python_choice();
-            commands::run::run(&args, python.as_ref(), globals.join().as_ref())
-        }
+        Some(Command::Run(args)) => run_lab(&globals, args),
         Some(Command::Class { action }) => {
             let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
             match commands::class::run(action, terminal)? {
@@ -483,26 +226,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Config {
             action: Some(action),
         }) => Ok(commands::config::change(&globals.settings(), &action)),
-        Some(Command::Example { mut action }) => {
-            let settings = globals.settings();
-            for problem in &settings.problems {
-                eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
-            }
-            // The file's Python, when no flag or variable names one (the
-            // interpreter search reads the variable itself).
-            let mut globals = globals;
-            if settings.python.source == config::Source::File {
-                globals.python = settings.python.value;
-                globals.python_from_file = true;
-            }
-            // The file's start method, when `--start-method` names none.
-            if let commands::example::ExampleAction::Run(args) = &mut action
-                && args.start_method.is_none()
-            {
-                args.start_method = settings.start_method.value;
-            }
-            commands::example::run(&globals.lessons()?, globals.python_choice(), action)
-        }
+        Some(Command::Example { action }) => example(globals, action),
         Some(Command::Lessons { action }) => {
             let set = globals.lessons()?;
             match action {
@@ -516,15 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let globals = if args.is_empty() {
                 globals
             } else {
-                let cli = Cli::try_parse_from(std::iter::once("forklab".to_string()).chain(args))
-                    .map_err(|e| format!("after --: {e}"))?;
-                if cli.command.is_some() {
-                    return Err(
-                        "after --, only the reader's flags (--lessons, --python, --reset-progress)"
-                            .into(),
-                    );
-                }
-                cli.globals
+                reader_flags(args)?
             };
             reader(&globals, crate::tui::Session::Record(file))
         }
@@ -535,6 +251,69 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         None => reader_comparing(&globals, crate::tui::Session::Live, compare),
     }
+}
+
+/// Another machine's lab results, from its trace, for `--compare`.
+fn compared(path: &std::path::Path) -> Result<crate::tui::Recorded, String> {
+    let trace = crate::trace::Trace::load(path)
+        .map_err(|e| format!("cannot compare with {}: {e}", path.display()))?;
+    crate::tui::Recorded::from_trace(&trace)
+        .map_err(|e| format!("cannot compare with {}: {e}", path.display()))
+}
+
+/// Problems with the settings' sources, on stderr (the command still runs).
+fn settings_warned(globals: &Globals) -> config::Settings {
+    let settings = globals.settings();
+    for problem in &settings.problems {
+        eprintln!("forklab: {}", crate::sanitize::line(&problem.to_string()));
+    }
+    settings
+}
+
+/// `forklab run`, with the engines' Python and Dask scheduler from the settings.
+fn run_lab(globals: &Globals, mut args: commands::run::RunArgs) -> Result<ExitCode, String> {
+    let settings = settings_warned(globals);
+    // The dask engine's scheduler from the variable or the file
+    // when `--scheduler` names none.
+    if args.engine == Some(commands::run::EngineArg::Dask) && args.scheduler.is_none() {
+        args.scheduler = settings.dask_scheduler.value.clone();
+    }
+    // Every engine's Python: the flag, the variable or the file.
+    let python = settings.python_choice();
+    commands::run::run(&args, python.as_ref(), globals.join().as_ref())
+}
+
+/// `forklab example`, with the Python and start method from the settings.
+fn example(
+    mut globals: Globals,
+    mut action: commands::example::ExampleAction,
+) -> Result<ExitCode, String> {
+    let settings = settings_warned(&globals);
+    // The file's Python, when no flag or variable names one (the
+    // interpreter search reads the variable itself).
+    if settings.python.source == config::Source::File {
+        globals.python = settings.python.value;
+        globals.python_from_file = true;
+    }
+    // The file's start method, when `--start-method` names none.
+    if let commands::example::ExampleAction::Run(args) = &mut action
+        && args.start_method.is_none()
+    {
+        args.start_method = settings.start_method.value;
+    }
+    commands::example::run(&globals.lessons()?, globals.python_choice(), action)
+}
+
+/// `forklab record FILE -- ARGS`: the reader's flags after `--`.
+fn reader_flags(args: Vec<String>) -> Result<Globals, String> {
+    let cli = Cli::try_parse_from(std::iter::once("forklab".to_string()).chain(args))
+        .map_err(|e| format!("after --: {e}"))?;
+    if cli.command.is_some() {
+        return Err(
+            "after --, only the reader's flags (--lessons, --python, --reset-progress)".into(),
+        );
+    }
+    Ok(cli.globals)
 }
 
 /// The lesson reader, on this machine or a recorded one.
@@ -593,26 +372,6 @@ fn class_view(globals: &Globals, screen: commands::class::ClassScreen) -> Result
     crate::tui::run(globals.lessons()?, false, &globals.settings(), options)
         .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The built-in course, or a folder given with `--lessons`.
-pub fn load_lessons(dir: Option<&std::path::Path>) -> Result<LessonSet, String> {
-    let set = match dir {
-        None => LessonSet::embedded(),
-        Some(dir) => LessonSet::from_dir(dir)
-            .map_err(|e| format!("cannot read lessons from {}: {e}", dir.display()))?,
-    };
-    if set.is_empty() {
-        let mut message = String::from("no lesson could be loaded");
-        if let Some(dir) = dir {
-            message.push_str(&format!(" from {}", dir.display()));
-        }
-        for problem in &set.problems {
-            message.push_str(&format!("\n  {problem}"));
-        }
-        return Err(message);
-    }
-    Ok(set)
 }
 
 #[cfg(test)]

@@ -132,11 +132,10 @@ fn serve(
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     )
     .map_err(|e| format!("cannot catch SIGXFSZ: {e}"))?;
-    // One channel carries the server's events and the stop signal, so
-    // the idle server sleeps in one blocking receive.
+    let config = ServerConfig::new(bind, file);
     if screen {
         let (sender, events) = mpsc::channel();
-        let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
+        let (server, roster) = Server::start(config, &code, move |event| {
             let _ = sender.send(event);
         })?;
         let join_lines = join_addresses(server.addr())
@@ -153,9 +152,17 @@ fn serve(
             }),
         })));
     }
+    serve_printing(config, &code).map(Done::Printed)
+}
+
+/// `class serve --no-tui` (or without a terminal): each event a line on
+/// stdout until Ctrl-C or a closed stdout, then a summary on stderr.
+fn serve_printing(config: ServerConfig, code: &str) -> Result<ExitCode, String> {
+    // One channel carries the server's events and the stop signal, so
+    // the idle server sleeps in one blocking receive.
     let (sender, events) = mpsc::channel();
     let on_event = sender.clone();
-    let (server, roster) = Server::start(ServerConfig::new(bind, file), &code, move |event| {
+    let (server, roster) = Server::start(config, code, move |event| {
         let _ = on_event.send(Some(event));
     })?;
     let mut signals = signal_hook::iterator::Signals::new([
@@ -169,6 +176,29 @@ fn serve(
             let _ = sender.send(None);
         }
     });
+    print_opening(&server, &roster);
+    while let Ok(Some(event)) = events.recv() {
+        let line = event_line(event, &server);
+        let mut out = std::io::stdout().lock();
+        let line = crate::sanitize::line(&line);
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+    }
+    let refused: u64 = server.refused().iter().map(|(_, n)| n).sum();
+    let roster = server.roster();
+    eprintln!(
+        "class ended: {} participants, {} results, {refused} requests refused; kept in {}",
+        roster.participants.len(),
+        roster.results(),
+        server.path().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a teacher needs first: the code, where learners join, the file
+/// and what it already held.
+fn print_opening(server: &Server, roster: &Roster) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "class code: {}", server.code());
     let scope = if server.addr().ip().is_unspecified() {
@@ -193,42 +223,29 @@ fn serve(
         let _ = writeln!(out, "left out of the class file: {line}");
     }
     let _ = out.flush();
-    drop(out);
-    while let Ok(Some(event)) = events.recv() {
-        let line = match event {
-            ClassEvent::Joined {
-                nickname, machine, ..
-            } => format!(
-                "joined: {nickname} ({} cores, {}, Python {})",
-                machine.cores,
-                machine.cpu_model,
-                machine.python.as_deref().unwrap_or("none")
-            ),
-            ClassEvent::Stored {
-                nickname, report, ..
-            } => format!("result: {nickname}: {}", report_line(&report)),
-            ClassEvent::Refused(why @ crate::class::Refusal::WriteFailed) => format!(
-                "refused: {}: {}",
-                why.label(),
-                server.write_error().unwrap_or_default()
-            ),
-            ClassEvent::Refused(why) => format!("refused: {}", why.label()),
-        };
-        let mut out = std::io::stdout().lock();
-        let line = crate::sanitize::line(&line);
-        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
-            break;
-        }
+}
+
+/// One event of the class as a log line (not yet sanitized).
+fn event_line(event: ClassEvent, server: &Server) -> String {
+    match event {
+        ClassEvent::Joined {
+            nickname, machine, ..
+        } => format!(
+            "joined: {nickname} ({} cores, {}, Python {})",
+            machine.cores,
+            machine.cpu_model,
+            machine.python.as_deref().unwrap_or("none")
+        ),
+        ClassEvent::Stored {
+            nickname, report, ..
+        } => format!("result: {nickname}: {}", report_line(&report)),
+        ClassEvent::Refused(why @ crate::class::Refusal::WriteFailed) => format!(
+            "refused: {}: {}",
+            why.label(),
+            server.write_error().unwrap_or_default()
+        ),
+        ClassEvent::Refused(why) => format!("refused: {}", why.label()),
     }
-    let refused: u64 = server.refused().iter().map(|(_, n)| n).sum();
-    let roster = server.roster();
-    eprintln!(
-        "class ended: {} participants, {} results, {refused} requests refused; kept in {}",
-        roster.participants.len(),
-        roster.results(),
-        server.path().display()
-    );
-    Ok(Done::Printed(ExitCode::SUCCESS))
 }
 
 /// The room in text: one line per participant, best speedup first.

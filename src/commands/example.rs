@@ -206,17 +206,7 @@ fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<E
         request.timeout = Duration::from_secs(seconds);
     }
 
-    // Ctrl-C or a plain kill stops the script and still prints the family;
-    // a second one ends forklab at once (the guard still cleans up).
-    let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [crate::os::process::SIGINT, crate::os::process::SIGTERM] {
-        let _ = signal_hook::flag::register_conditional_shutdown(
-            signal,
-            128 + signal,
-            interrupted.clone(),
-        );
-        let _ = signal_hook::flag::register(signal, interrupted.clone());
-    }
+    let interrupted = interrupt_flag();
 
     let mut stdout = std::io::stdout();
     let mut stderr = std::io::stderr();
@@ -249,14 +239,14 @@ fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<E
                 sampler = Some(Sampler::start(started.guard_pid, started.pid));
             }
             PyEvent::Output(output) => {
+                let stream: &mut dyn Write = match output.stream {
+                    Stream::Stdout => &mut stdout,
+                    Stream::Stderr => &mut stderr,
+                };
                 let text = if output.line_end {
                     format!("{}\n", output.text)
                 } else {
                     output.text
-                };
-                let stream: &mut dyn Write = match output.stream {
-                    Stream::Stdout => &mut stdout,
-                    Stream::Stderr => &mut stderr,
                 };
                 let _ = stream.write_all(text.as_bytes());
                 let _ = stream.flush();
@@ -298,6 +288,21 @@ fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<E
             }
         }
     }
+}
+
+/// Ctrl-C or a plain kill stops the script and still prints the family;
+/// a second one ends forklab at once (the guard still cleans up).
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [crate::os::process::SIGINT, crate::os::process::SIGTERM] {
+        let _ = signal_hook::flag::register_conditional_shutdown(
+            signal,
+            128 + signal,
+            interrupted.clone(),
+        );
+        let _ = signal_hook::flag::register(signal, interrupted.clone());
+    }
+    interrupted
 }
 
 fn print_started(out: &mut impl Write, started: &Started) {

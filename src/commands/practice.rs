@@ -59,102 +59,47 @@ pub enum PracticeAction {
     },
 }
 
-/// Runs a `practice` subcommand.
-pub fn run(
-    set: &LessonSet,
-    action: PracticeAction,
-    python: Option<&Path>,
-) -> Result<ExitCode, String> {
-    let store = Store::locate();
-    let mut progress = store
-        .as_ref()
-        .map(|s| s.load().progress().clone())
-        .unwrap_or_default();
-    let save = |progress: &Progress| {
-        if let Some(store) = &store
-            && let Err(e) = store.save(progress)
+/// The learner's progress and where it is kept: each command saves what
+/// it changed, as the TUI does.
+struct Learner {
+    store: Option<Store>,
+    progress: Progress,
+}
+
+impl Learner {
+    fn load() -> Learner {
+        let store = Store::locate();
+        let progress = store
+            .as_ref()
+            .map(|s| s.load().progress().clone())
+            .unwrap_or_default();
+        Learner { store, progress }
+    }
+
+    /// Saves the progress; a failure is told and the command goes on.
+    fn save(&self) {
+        if let Some(store) = &self.store
+            && let Err(e) = store.save(&self.progress)
         {
             eprintln!(
                 "forklab: cannot save progress to {}: {e}",
                 store.path().display()
             );
         }
-    };
+    }
+}
+
+/// Runs a `practice` subcommand.
+pub fn run(
+    set: &LessonSet,
+    action: PracticeAction,
+    python: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let mut learner = Learner::load();
     match action {
-        PracticeAction::Init { dir } => {
-            let dir = dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-            let workspace = Workspace::at(&dir);
-            let init = workspace.init(set)?;
-            let absolute = std::path::absolute(&dir).unwrap_or(dir.clone());
-            println!(
-                "{}: {} starter file(s) written, {} already there and kept",
-                absolute.display(),
-                init.written.len(),
-                init.kept.len()
-            );
-            for data in &init.data {
-                println!("{}: the exercises' data, copied", data.display());
-            }
-            println!(
-                "Edit a file, then: forklab practice check ID   (forklab practice list shows the ids)"
-            );
-            progress.practice_dir = Some(absolute);
-            save(&progress);
-            Ok(ExitCode::SUCCESS)
-        }
+        PracticeAction::Init { dir } => init(set, &mut learner, dir),
         PracticeAction::List => {
-            let workspace = Workspace::locate(progress.practice_dir.as_deref());
-            let mut out = std::io::stdout().lock();
-            let rows: Vec<[String; 5]> = practice::exercises(set)
-                .map(|(lesson, exercise)| {
-                    let record = progress.exercise(&exercise.id);
-                    let mut state = record.state.as_str().to_string();
-                    if record.solved && record.state != crate::progress::ExerciseState::Passed {
-                        state.push_str(" (solved before)");
-                    }
-                    if record.solution_revealed {
-                        state.push_str(", solution seen");
-                    }
-                    let hints = format!("{}/{}", record.hints_shown, exercise.hints.len());
-                    [
-                        &lesson.meta.id,
-                        &exercise.id,
-                        &state,
-                        &hints,
-                        &exercise.title,
-                    ]
-                    .map(|cell| sanitize::line(cell).into_owned())
-                })
-                .collect();
-            let header = ["lesson", "exercise", "state", "hints", "title"].map(String::from);
-            let width = |col: usize| {
-                rows.iter()
-                    .chain([&header])
-                    .map(|r| sanitize::width(&r[col]))
-                    .max()
-                    .unwrap_or(0)
-            };
-            let widths = [width(0), width(1), width(2), width(3)];
-            for row in std::iter::once(&header).chain(&rows) {
-                let mut line = String::new();
-                for (cell, w) in row.iter().zip(widths) {
-                    line.push_str(&sanitize::pad(cell, w));
-                    line.push_str("  ");
-                }
-                line.push_str(&row[4]);
-                let _ = writeln!(out, "{}", line.trim_end());
-            }
-            match workspace {
-                Some(w) => {
-                    let _ = writeln!(out, "Your files: {}", w.dir.display());
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "No exercise folder yet: `forklab practice init` writes one."
-                    );
-                }
-            }
+            list(set, &learner.progress);
             Ok(ExitCode::SUCCESS)
         }
         PracticeAction::Check {
@@ -162,122 +107,242 @@ pub fn run(
             file,
             json,
             seed,
-        } => {
-            let (_, exercise) = match practice::find(set, &id) {
-                Ok(found) => found,
-                Err(message) => return unusable(&message),
-            };
-            let path = match file {
-                Some(file) => file,
-                None => match Workspace::locate(progress.practice_dir.as_deref()) {
-                    Some(workspace) => workspace.file_of(exercise),
-                    None => {
-                        return unusable(
-                            "no exercise folder: run `forklab practice init` first, or give --file",
-                        );
-                    }
-                },
-            };
-            let source = match read_file(&path) {
-                Ok(source) => source,
-                Err(message) => return unusable(&message),
-            };
-            let interpreter = match Interpreter::find(python) {
-                Ok(interpreter) => interpreter,
-                Err(e) => return unusable(&e.to_string()),
-            };
-            let cancel = AtomicBool::new(false);
-            let ctx = Context {
-                set,
-                interpreter: &interpreter,
-                launcher: None,
-                cancel: &cancel,
-                cores: crate::os::usable_cores(),
+        } => check(
+            set,
+            learner,
+            python,
+            Check {
+                id,
+                file,
+                json,
                 seed,
-            };
-            if !json {
-                println!(
-                    "== {} ({}) with Python {}",
-                    exercise.id,
-                    sanitize::line(&path.display().to_string()),
-                    interpreter.version
-                );
-            }
-            let shown = path.display().to_string();
-            let report = practice::judge(ctx, exercise, &source, Some(&shown), &|event| {
-                if !json {
-                    print_event(&event);
-                }
-            });
-            practice::record(&mut progress, &report);
-            save(&progress);
-            if json {
-                let text = serde_json::to_string_pretty(&report)
-                    .map_err(|e| format!("cannot write the report: {e}"))?;
-                println!("{}", crate::sanitize::json(&text));
-            } else {
-                print_summary(&report, exercise.hints.len());
-            }
-            Ok(ExitCode::from(report.verdict.status()))
-        }
+            },
+        ),
         PracticeAction::Watch { id } => {
             let (_, exercise) = match practice::find(set, &id) {
                 Ok(found) => found,
                 Err(message) => return unusable(&message),
             };
-            let Some(workspace) = Workspace::locate(progress.practice_dir.as_deref()) else {
+            let Some(workspace) = Workspace::locate(learner.progress.practice_dir.as_deref())
+            else {
                 return unusable("no exercise folder: run `forklab practice init` first");
             };
             let interpreter = match Interpreter::find(python) {
                 Ok(interpreter) => interpreter,
                 Err(e) => return unusable(&e.to_string()),
             };
-            watch(set, exercise, &workspace, interpreter, &store, progress)
+            watch(set, exercise, &workspace, interpreter, learner)
         }
-        PracticeAction::Hint { id } => {
-            let (_, exercise) = match practice::find(set, &id) {
-                Ok(found) => found,
-                Err(message) => return unusable(&message),
-            };
-            let Some(hint) = practice::Hint::next(&mut progress, exercise) else {
-                println!("Exercise {:?} has no hints.", exercise.id);
-                return Ok(ExitCode::SUCCESS);
-            };
-            save(&progress);
-            println!("{}: {}", hint.heading(), hint.text);
-            let command = format!("forklab practice solution {}", exercise.id);
-            if let Some(after) = hint.after(&command) {
-                println!("{after}");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        PracticeAction::Solution { id, yes } => {
-            let (_, exercise) = match practice::find(set, &id) {
-                Ok(found) => found,
-                Err(message) => return unusable(&message),
-            };
+        PracticeAction::Hint { id } => hint(set, learner, &id),
+        PracticeAction::Solution { id, yes } => solution(set, learner, &id, yes),
+    }
+}
+
+/// `practice init [DIR]`: the starters written, the folder remembered.
+fn init(set: &LessonSet, learner: &mut Learner, dir: Option<PathBuf>) -> Result<ExitCode, String> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+    let workspace = Workspace::at(&dir);
+    let init = workspace.init(set)?;
+    let absolute = std::path::absolute(&dir).unwrap_or(dir.clone());
+    println!(
+        "{}: {} starter file(s) written, {} already there and kept",
+        absolute.display(),
+        init.written.len(),
+        init.kept.len()
+    );
+    for data in &init.data {
+        println!("{}: the exercises' data, copied", data.display());
+    }
+    println!(
+        "Edit a file, then: forklab practice check ID   (forklab practice list shows the ids)"
+    );
+    learner.progress.practice_dir = Some(absolute);
+    learner.save();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `practice list`: every exercise with the learner's state on it.
+fn list(set: &LessonSet, progress: &Progress) {
+    let workspace = Workspace::locate(progress.practice_dir.as_deref());
+    let mut out = std::io::stdout().lock();
+    let rows: Vec<[String; 5]> = practice::exercises(set)
+        .map(|(lesson, exercise)| {
             let record = progress.exercise(&exercise.id);
-            if !record.solved && !yes {
-                return unusable(&format!(
-                    "you have not passed {:?} yet, so its solution stays hidden; `forklab practice solution {} --yes` shows it (and progress remembers that you looked)",
-                    exercise.id, exercise.id
-                ));
+            let mut state = record.state.as_str().to_string();
+            if record.solved && record.state != crate::progress::ExerciseState::Passed {
+                state.push_str(" (solved before)");
             }
-            let text = set.read_file(&exercise.solution).ok_or_else(|| {
-                format!(
-                    "the solution {:?} is missing from the course",
-                    exercise.solution
-                )
-            })?;
-            progress.reveal_solution(&exercise.id);
-            save(&progress);
-            let mut out = std::io::stdout().lock();
-            for line in String::from_utf8_lossy(&text).lines() {
-                let _ = writeln!(out, "{}", sanitize::text(line));
+            if record.solution_revealed {
+                state.push_str(", solution seen");
             }
-            Ok(ExitCode::SUCCESS)
+            let hints = format!("{}/{}", record.hints_shown, exercise.hints.len());
+            [
+                &lesson.meta.id,
+                &exercise.id,
+                &state,
+                &hints,
+                &exercise.title,
+            ]
+            .map(|cell| sanitize::line(cell).into_owned())
+        })
+        .collect();
+    let header = ["lesson", "exercise", "state", "hints", "title"].map(String::from);
+    let width = |col: usize| {
+        rows.iter()
+            .chain([&header])
+            .map(|r| sanitize::width(&r[col]))
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2), width(3)];
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (cell, w) in row.iter().zip(widths) {
+            line.push_str(&sanitize::pad(cell, w));
+            line.push_str("  ");
+        }
+        line.push_str(&row[4]);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    match workspace {
+        Some(w) => {
+            let _ = writeln!(out, "Your files: {}", w.dir.display());
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "No exercise folder yet: `forklab practice init` writes one."
+            );
         }
     }
+}
+
+/// What `practice check` was asked.
+struct Check {
+    id: String,
+    file: Option<PathBuf>,
+    json: bool,
+    seed: Option<u64>,
+}
+
+/// `practice check ID`: the verdict printed (or as JSON) and recorded;
+/// the exit status says which.
+fn check(
+    set: &LessonSet,
+    mut learner: Learner,
+    python: Option<&Path>,
+    ask: Check,
+) -> Result<ExitCode, String> {
+    let (_, exercise) = match practice::find(set, &ask.id) {
+        Ok(found) => found,
+        Err(message) => return unusable(&message),
+    };
+    let path = match ask.file {
+        Some(file) => file,
+        None => match Workspace::locate(learner.progress.practice_dir.as_deref()) {
+            Some(workspace) => workspace.file_of(exercise),
+            None => {
+                return unusable(
+                    "no exercise folder: run `forklab practice init` first, or give --file",
+                );
+            }
+        },
+    };
+    let source = match read_file(&path) {
+        Ok(source) => source,
+        Err(message) => return unusable(&message),
+    };
+    let interpreter = match Interpreter::find(python) {
+        Ok(interpreter) => interpreter,
+        Err(e) => return unusable(&e.to_string()),
+    };
+    let json = ask.json;
+    let cancel = AtomicBool::new(false);
+    let ctx = Context {
+        set,
+        interpreter: &interpreter,
+        launcher: None,
+        cancel: &cancel,
+        cores: crate::os::usable_cores(),
+        seed: ask.seed,
+    };
+    if !json {
+        println!(
+            "== {} ({}) with Python {}",
+            exercise.id,
+            sanitize::line(&path.display().to_string()),
+            interpreter.version
+        );
+    }
+    let shown = path.display().to_string();
+    let report = practice::judge(ctx, exercise, &source, Some(&shown), &|event| {
+        if !json {
+            print_event(&event);
+        }
+    });
+    practice::record(&mut learner.progress, &report);
+    learner.save();
+    if json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| format!("cannot write the report: {e}"))?;
+        println!("{}", crate::sanitize::json(&text));
+    } else {
+        print_summary(&report, exercise.hints.len());
+    }
+    Ok(ExitCode::from(report.verdict.status()))
+}
+
+/// `practice hint ID`: the next hint, counted.
+fn hint(set: &LessonSet, mut learner: Learner, id: &str) -> Result<ExitCode, String> {
+    let (_, exercise) = match practice::find(set, id) {
+        Ok(found) => found,
+        Err(message) => return unusable(&message),
+    };
+    let Some(hint) = practice::Hint::next(&mut learner.progress, exercise) else {
+        println!("Exercise {:?} has no hints.", exercise.id);
+        return Ok(ExitCode::SUCCESS);
+    };
+    learner.save();
+    println!("{}: {}", hint.heading(), hint.text);
+    let command = format!("forklab practice solution {}", exercise.id);
+    if let Some(after) = hint.after(&command) {
+        println!("{after}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `practice solution ID`: the reference solution, once passed or with
+/// `--yes` (remembered).
+fn solution(
+    set: &LessonSet,
+    mut learner: Learner,
+    id: &str,
+    yes: bool,
+) -> Result<ExitCode, String> {
+    let (_, exercise) = match practice::find(set, id) {
+        Ok(found) => found,
+        Err(message) => return unusable(&message),
+    };
+    let record = learner.progress.exercise(&exercise.id);
+    if !record.solved && !yes {
+        return unusable(&format!(
+            "you have not passed {:?} yet, so its solution stays hidden; `forklab practice solution {} --yes` shows it (and progress remembers that you looked)",
+            exercise.id, exercise.id
+        ));
+    }
+    let text = set.read_file(&exercise.solution).ok_or_else(|| {
+        format!(
+            "the solution {:?} is missing from the course",
+            exercise.solution
+        )
+    })?;
+    learner.progress.reveal_solution(&exercise.id);
+    learner.save();
+    let mut out = std::io::stdout().lock();
+    for line in String::from_utf8_lossy(&text).lines() {
+        let _ = writeln!(out, "{}", sanitize::text(line));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn unusable(message: &str) -> Result<ExitCode, String> {
@@ -343,8 +408,7 @@ fn watch(
     exercise: &crate::lesson::Exercise,
     workspace: &Workspace,
     interpreter: Interpreter,
-    store: &Option<Store>,
-    mut progress: Progress,
+    mut learner: Learner,
 ) -> Result<ExitCode, String> {
     use crate::practice::live::{Live, LiveEvent, LiveSetup};
     let path = workspace.file_of(exercise);
@@ -382,9 +446,9 @@ fn watch(
             LiveEvent::Judge { event, .. } => print_event(&event),
             LiveEvent::Done { report, .. } => {
                 print_summary(&report, exercise.hints.len());
-                practice::record(&mut progress, &report);
-                if let Some(store) = store {
-                    let _ = store.save(&progress);
+                practice::record(&mut learner.progress, &report);
+                if let Some(store) = &learner.store {
+                    let _ = store.save(&learner.progress);
                 }
             }
             LiveEvent::Unreadable { message } => println!("== {message}"),

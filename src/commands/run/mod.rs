@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use crate::lab::engine::default_engine;
 use crate::lab::measure::{sweep, sweep_counts};
-use crate::lab::{LabError, LabEvent, RunResult};
+use crate::lab::{LabConfig, LabError, LabEvent, RunResult};
 use crate::os::usable_cores;
 use crate::python::Interpreter;
 
@@ -94,41 +94,15 @@ pub fn run(
     if let Some(first) = results.first() {
         config = first.config.clone();
     }
-    let text = if args.json {
-        let text = json(&config, &results);
-        match &stopped {
-            // Marked in the document itself: `"partial": "why"`.
-            Some(e) => text.replacen(
-                "{\n",
-                &format!(
-                    "{{\n  \"partial\": {},\n",
-                    serde_json::Value::String(e.to_string())
-                ),
-                1,
-            ),
-            None => text,
-        }
-    } else if args.csv {
-        csv(&results)
-    } else {
-        let mut text = table(&config, &results);
-        if calibrate {
-            text.push_str(&format!(
-                "task size {} {}: calibrated so that 1 worker takes about {:.1} s here (--task-size to choose)\n",
-                config.task_size,
-                config.workload.size_unit(),
-                crate::lab::engine::calibrate::TARGET.as_secs_f64()
-            ));
-        }
-        if let Some(e) = &stopped {
-            text.push_str(&partial_note(
-                &results,
-                counts.len() * config.repeat.max(1),
-                e,
-            ));
-        }
-        text
-    };
+    let planned = counts.len() * config.repeat.max(1);
+    let text = render(
+        args,
+        &config,
+        &results,
+        stopped.as_ref(),
+        calibrate,
+        planned,
+    );
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
@@ -145,6 +119,49 @@ pub fn run(
         // must notice.
         None if !sent => Ok(ExitCode::from(NOT_SENT)),
         None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The results as asked: JSON (marked partial if the sweep stopped), CSV,
+/// or the table with its notes.
+fn render(
+    args: &RunArgs,
+    config: &LabConfig,
+    results: &[RunResult],
+    stopped: Option<&LabError>,
+    calibrate: bool,
+    planned: usize,
+) -> String {
+    if args.json {
+        let text = json(config, results);
+        match stopped {
+            // Marked in the document itself: `"partial": "why"`.
+            Some(e) => text.replacen(
+                "{\n",
+                &format!(
+                    "{{\n  \"partial\": {},\n",
+                    serde_json::Value::String(e.to_string())
+                ),
+                1,
+            ),
+            None => text,
+        }
+    } else if args.csv {
+        csv(results)
+    } else {
+        let mut text = table(config, results);
+        if calibrate {
+            text.push_str(&format!(
+                "task size {} {}: calibrated so that 1 worker takes about {:.1} s here (--task-size to choose)\n",
+                config.task_size,
+                config.workload.size_unit(),
+                crate::lab::engine::calibrate::TARGET.as_secs_f64()
+            ));
+        }
+        if let Some(e) = stopped {
+            text.push_str(&partial_note(results, planned, e));
+        }
+        text
     }
 }
 
