@@ -37,8 +37,22 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// Every engine, in the order help texts list them: the one list of
+    /// engines (the command line and docs are tested against it,
+    /// `lab::tests::names`).
     pub const ALL: [Engine; 3] = [Engine::Python, Engine::Forklab, Engine::Dask];
 
+    /// Every engine's name as a message offers them: "python, forklab or dask".
+    pub fn choices() -> String {
+        let names: Vec<&str> = Engine::ALL.iter().map(|e| e.name()).collect();
+        match names.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+
+    /// The name used on the command line, in settings and in traces.
     pub fn name(self) -> &'static str {
         match self {
             Engine::Forklab => "forklab",
@@ -51,7 +65,7 @@ impl Engine {
         Engine::ALL
             .into_iter()
             .find(|e| e.name() == name.trim())
-            .ok_or_else(|| format!("unknown engine {name:?}: choose python, forklab or dask"))
+            .ok_or_else(|| format!("unknown engine {name:?}: choose {}", Engine::choices()))
     }
 }
 

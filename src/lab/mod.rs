@@ -30,6 +30,8 @@ pub mod experiment;
 pub mod handle;
 pub mod load;
 pub mod measure;
+#[cfg(test)]
+mod tests;
 pub mod verify;
 pub mod workload;
 

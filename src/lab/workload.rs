@@ -49,11 +49,21 @@ pub enum Workload {
     },
 }
 
-/// Names accepted by [`Workload::from_name`], for help texts and errors.
-pub const WORKLOAD_NAMES: [&str; 3] = ["cpu", "sleep", "amdahl"];
-
 impl Workload {
-    /// The name used on the command line and in lesson files.
+    /// Every workload (amdahl with the default serial fraction), in the
+    /// order the lab's key cycles through them: the one list of
+    /// workloads. The command line, lesson files, messages, the drivers
+    /// and the docs are made from it or tested against it
+    /// (`lab::tests::names`).
+    pub const ALL: [Workload; 3] = [
+        Workload::Cpu,
+        Workload::Sleep,
+        Workload::Amdahl {
+            serial_fraction: DEFAULT_SERIAL_FRACTION,
+        },
+    ];
+
+    /// The name used on the command line, in lesson files and in traces.
     pub fn name(&self) -> &'static str {
         match self {
             Workload::Cpu => "cpu",
@@ -62,34 +72,40 @@ impl Workload {
         }
     }
 
+    /// Every workload's name, for help texts and errors.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Workload::ALL.iter().map(Workload::name)
+    }
+
+    /// The workload after this one in [`Workload::ALL`], round to the
+    /// first (amdahl with the default serial fraction).
+    pub fn next(&self) -> Workload {
+        let at = Workload::ALL
+            .iter()
+            .position(|w| w.name() == self.name())
+            .unwrap_or(0);
+        Workload::ALL[(at + 1) % Workload::ALL.len()]
+    }
+
     /// Parses a workload name; `serial_fraction` applies to `amdahl` only
     /// (default [`DEFAULT_SERIAL_FRACTION`]) and is an error elsewhere.
     pub fn from_name(name: &str, serial_fraction: Option<f64>) -> Result<Workload, String> {
-        let workload = match name {
-            "cpu" => Workload::Cpu,
-            "sleep" => Workload::Sleep,
-            "amdahl" => {
-                let f = serial_fraction.unwrap_or(DEFAULT_SERIAL_FRACTION);
-                if !(0.0..=MAX_SERIAL_FRACTION).contains(&f) {
-                    return Err(format!(
-                        "serial fraction {f} must be from 0 to {MAX_SERIAL_FRACTION}"
-                    ));
-                }
-                return Ok(Workload::Amdahl { serial_fraction: f });
-            }
-            other => {
-                return Err(format!(
-                    "unknown workload {other:?} (choose {})",
-                    WORKLOAD_NAMES.join(", ")
-                ));
-            }
-        };
-        if serial_fraction.is_some() {
+        let Some(workload) = Workload::ALL.into_iter().find(|w| w.name() == name) else {
             return Err(format!(
-                "a serial fraction applies to the amdahl workload only, not {name:?}"
+                "unknown workload {name:?} (choose {})",
+                Workload::names().collect::<Vec<_>>().join(", ")
             ));
+        };
+        match (workload, serial_fraction) {
+            (Workload::Amdahl { .. }, Some(f)) if !(0.0..=MAX_SERIAL_FRACTION).contains(&f) => Err(
+                format!("serial fraction {f} must be from 0 to {MAX_SERIAL_FRACTION}"),
+            ),
+            (Workload::Amdahl { .. }, Some(f)) => Ok(Workload::Amdahl { serial_fraction: f }),
+            (_, Some(_)) => Err(format!(
+                "a serial fraction applies to the amdahl workload only, not {name:?}"
+            )),
+            _ => Ok(workload),
         }
-        Ok(workload)
     }
 
     /// What each task of this workload does on a worker.
@@ -387,9 +403,15 @@ mod tests {
             err.contains("\"gpu\"") && err.contains("cpu, sleep, amdahl"),
             "{err}"
         );
-        for name in WORKLOAD_NAMES {
+        for name in Workload::names() {
             assert_eq!(Workload::from_name(name, None).unwrap().name(), name);
         }
+        let mut w = Workload::Cpu;
+        for expected in ["sleep", "amdahl", "cpu"] {
+            w = w.next();
+            assert_eq!(w.name(), expected);
+        }
+        assert_eq!(w.next().next(), Workload::ALL[2]);
     }
 
     #[test]

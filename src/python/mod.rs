@@ -128,9 +128,12 @@ impl std::str::FromStr for StartMethod {
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(wanted))
             .ok_or_else(|| {
+                let names: Vec<&str> = StartMethod::ALL.iter().map(|m| m.as_str()).collect();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
                 format!(
-                    "unknown start method {:?}: choose fork, spawn or forkserver",
-                    crate::sanitize::line(s)
+                    "unknown start method {:?}: choose {} or {last}",
+                    crate::sanitize::line(s),
+                    rest.join(", ")
                 )
             })
     }

@@ -415,13 +415,7 @@ impl LabView {
     }
 
     pub fn cycle_workload(&mut self) {
-        let next = match self.config.workload {
-            Workload::Cpu => Workload::Sleep,
-            Workload::Sleep => Workload::Amdahl {
-                serial_fraction: crate::lab::workload::DEFAULT_SERIAL_FRACTION,
-            },
-            Workload::Amdahl { .. } => Workload::Cpu,
-        };
+        let next = self.config.workload.next();
         self.config.task_size = next.default_task_size();
         self.config.calibrate = true;
         self.config.workload = next;

@@ -117,9 +117,9 @@ impl<'a> Master<'a> {
             crashes: self.crashes.clone(),
             ran: "forklab".into(),
             method: if self.server.is_some() {
-                "forkserver"
+                crate::python::StartMethod::Forkserver.as_str()
             } else {
-                "exec"
+                super::EXEC
             }
             .into(),
             outside_load: None,

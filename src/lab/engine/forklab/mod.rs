@@ -41,6 +41,12 @@ use master::Master;
 /// exits at once.
 pub const MASTER_PID_ENV: &str = "FORKLAB_MASTER_PID";
 
+/// The name of this engine's default start method (`None` in a config):
+/// each worker a fresh exec of forklab. Python has no such method, so it
+/// is not a `StartMethod`; the command line's `--start-method exec` is
+/// tested against it (`lab::tests::names`).
+pub const EXEC: &str = "exec";
+
 pub struct ForklabEngine;
 
 impl PoolEngine for ForklabEngine {

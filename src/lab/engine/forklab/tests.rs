@@ -30,6 +30,14 @@ fn configs_are_checked_with_clear_messages() {
     let ok = LabConfig::new(Workload::Cpu);
     assert_eq!(ok.validate(), Ok(()));
     let msg = |c: LabConfig| c.validate().unwrap_err().to_string();
+    // The engine's own checks are part of `validate`.
+    assert!(
+        msg(LabConfig {
+            start_method: Some(crate::python::StartMethod::Fork),
+            ..ok.clone()
+        })
+        .contains("no start method fork")
+    );
     assert!(msg(ok.with_workers(0)).contains("0 workers"));
     assert!(msg(ok.with_workers(MAX_WORKERS + 1)).contains("1 to 1024"));
     assert!(
