@@ -49,51 +49,60 @@ struct Palette {
     code_light: u8,
 }
 
+/// Every colour is RGB, so its contrast is known (named ANSI colours take
+/// whatever the terminal's palette says: ANSI grey washes out on a
+/// projector). The dark theme keeps the terminal's own background, which
+/// it is checked against as black and as a dark grey ([`DARK_BACKGROUNDS`]).
 const DARK: Palette = Palette {
     base: None,
-    accent: Color::Cyan,
-    on_accent: Color::Black,
-    dim: Color::DarkGray,
-    status: (Color::White, Color::Rgb(48, 52, 64)),
-    notice: (Color::Black, Color::Yellow),
-    heading2: Color::LightYellow,
-    heading3: Color::LightGreen,
-    code: Color::Gray,
+    accent: Color::Rgb(80, 200, 220),
+    on_accent: Color::Rgb(0, 0, 0),
+    dim: Color::Rgb(150, 150, 150),
+    status: (Color::Rgb(235, 235, 235), Color::Rgb(48, 52, 64)),
+    notice: (Color::Rgb(0, 0, 0), Color::Rgb(250, 210, 60)),
+    heading2: Color::Rgb(250, 230, 120),
+    heading3: Color::Rgb(130, 220, 130),
+    code: Color::Rgb(200, 200, 200),
     code_bg: Color::Rgb(32, 36, 44),
-    link: Color::LightBlue,
-    answer: Color::LightMagenta,
-    good: Color::LightGreen,
-    bad: Color::LightRed,
-    warn: Color::Yellow,
-    tasks: [Color::LightCyan, Color::Cyan],
-    // Okabe-Ito, brightest first, for a dark background.
+    link: Color::Rgb(120, 170, 255),
+    answer: Color::Rgb(230, 140, 230),
+    good: Color::Rgb(130, 220, 130),
+    bad: Color::Rgb(255, 120, 120),
+    warn: Color::Rgb(230, 200, 60),
+    tasks: [Color::Rgb(140, 230, 240), Color::Rgb(60, 170, 200)],
+    // Okabe-Ito, brightest first, lifted to read on a dark grey.
     processes: [
         Color::Rgb(86, 180, 233),
         Color::Rgb(230, 159, 0),
-        Color::Rgb(0, 158, 115),
+        Color::Rgb(40, 180, 130),
         Color::Rgb(240, 228, 66),
-        Color::Rgb(213, 94, 0),
-        Color::Rgb(204, 121, 167),
-        Color::Rgb(60, 141, 208),
+        Color::Rgb(235, 120, 40),
+        Color::Rgb(214, 130, 177),
+        Color::Rgb(110, 150, 240),
         Color::Rgb(200, 200, 200),
     ],
     // Viridis-like: blue to yellow, brighter as the load grows (the first
-    // step lifted a little so an idle figure still reads on black).
+    // step lifted so an idle figure still reads on a dark grey).
     load: [
-        Color::Rgb(80, 110, 190),
-        Color::Rgb(33, 145, 140),
-        Color::Rgb(94, 201, 98),
+        Color::Rgb(100, 150, 230),
+        Color::Rgb(50, 195, 180),
+        Color::Rgb(120, 225, 110),
         Color::Rgb(253, 231, 37),
     ],
-    on_load: [Color::White, Color::Black, Color::Black, Color::Black],
+    on_load: [Color::Rgb(0, 0, 0); 4],
     code_light: 100,
 };
+
+/// The backgrounds the dark theme is read on: a black terminal and a dark
+/// grey one (One Dark's), the lighter being the harder for dim text.
+#[cfg(test)]
+const DARK_BACKGROUNDS: [Color; 2] = [Color::Rgb(0, 0, 0), Color::Rgb(40, 44, 52)];
 
 const LIGHT: Palette = Palette {
     base: Some((Color::Rgb(24, 24, 24), Color::Rgb(250, 250, 250))),
     accent: Color::Rgb(0, 95, 135),
     on_accent: Color::Rgb(255, 255, 255),
-    dim: Color::Rgb(105, 105, 105),
+    dim: Color::Rgb(100, 100, 100),
     status: (Color::Rgb(0, 0, 0), Color::Rgb(214, 218, 226)),
     notice: (Color::Rgb(0, 0, 0), Color::Rgb(255, 200, 70)),
     heading2: Color::Rgb(150, 75, 0),
@@ -104,27 +113,27 @@ const LIGHT: Palette = Palette {
     answer: Color::Rgb(140, 0, 140),
     good: Color::Rgb(0, 120, 60),
     bad: Color::Rgb(190, 30, 30),
-    warn: Color::Rgb(160, 100, 0),
-    tasks: [Color::Rgb(0, 114, 178), Color::Rgb(86, 160, 210)],
-    // Okabe-Ito, darkest first, yellow darkened to read on white.
+    warn: Color::Rgb(150, 90, 0),
+    tasks: [Color::Rgb(0, 114, 178), Color::Rgb(60, 140, 200)],
+    // Okabe-Ito, darkest first, each darkened to read on white.
     processes: [
         Color::Rgb(0, 114, 178),
-        Color::Rgb(213, 94, 0),
-        Color::Rgb(0, 158, 115),
-        Color::Rgb(204, 121, 167),
-        Color::Rgb(230, 159, 0),
-        Color::Rgb(86, 180, 233),
+        Color::Rgb(180, 70, 0),
+        Color::Rgb(0, 120, 85),
+        Color::Rgb(170, 60, 130),
+        Color::Rgb(150, 95, 0),
+        Color::Rgb(90, 90, 180),
         Color::Rgb(40, 40, 40),
-        Color::Rgb(150, 135, 0),
+        Color::Rgb(120, 105, 0),
     ],
-    // Sky blue, orange, vermillion, crimson: darker as the load grows.
+    // Blue, orange, vermillion, crimson: darker as the load grows.
     load: [
-        Color::Rgb(120, 180, 225),
-        Color::Rgb(230, 140, 0),
-        Color::Rgb(200, 70, 0),
+        Color::Rgb(30, 110, 180),
+        Color::Rgb(170, 70, 0),
+        Color::Rgb(170, 40, 0),
         Color::Rgb(130, 0, 60),
     ],
-    on_load: [Color::Black, Color::Black, Color::White, Color::White],
+    on_load: [Color::Rgb(255, 255, 255); 4],
     code_light: 55,
 };
 
@@ -484,6 +493,82 @@ mod tests {
         let light: Vec<f64> = LIGHT.load.iter().map(|c| luminance(*c)).collect();
         assert!(dark.windows(2).all(|w| w[1] > w[0] * 1.3), "{dark:?}");
         assert!(light.windows(2).all(|w| w[1] < w[0]), "{light:?}");
+    }
+
+    /// WCAG's contrast ratio of two colours.
+    fn contrast(a: Color, b: Color) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Text must reach 4.5:1 (WCAG AA), bars and lines 3:1.
+    const TEXT: f64 = 4.5;
+    const LARGE: f64 = 3.0;
+
+    /// Every foreground and background a coloured theme draws together,
+    /// with the contrast it needs.
+    fn pairs(p: &Palette) -> Vec<(String, Color, Color, f64)> {
+        let screens: Vec<Color> = p.base.map_or(DARK_BACKGROUNDS.to_vec(), |(_, bg)| vec![bg]);
+        let mut out = vec![
+            ("header, selected".into(), p.on_accent, p.accent, TEXT),
+            ("status bar".into(), p.status.0, p.status.1, TEXT),
+            ("a key in the status bar".into(), p.accent, p.status.1, TEXT),
+            ("notice, search hit".into(), p.notice.0, p.notice.1, TEXT),
+            ("code block".into(), p.code, p.code_bg, TEXT),
+        ];
+        if let Some((fg, bg)) = p.base {
+            out.push(("text".into(), fg, bg, TEXT));
+        }
+        for (i, (load, on)) in p.load.iter().zip(&p.on_load).enumerate() {
+            out.push((format!("load badge {i}"), *on, *load, TEXT));
+        }
+        for bg in screens {
+            let mut text = vec![
+                ("accent, keys, titles", p.accent),
+                ("dim text, hints, borders", p.dim),
+                ("heading 2", p.heading2),
+                ("heading 3, inline code", p.heading3),
+                ("link", p.link),
+                ("answer", p.answer),
+                ("good", p.good),
+                ("bad, stderr", p.bad),
+                ("warn, serial, Amdahl", p.warn),
+            ];
+            text.extend(p.processes.iter().map(|c| ("a process (pid, command)", *c)));
+            // CPU% figures are text in the load's colours.
+            text.extend(p.load.iter().map(|c| ("a load figure", *c)));
+            for (what, fg) in text {
+                out.push((what.into(), fg, bg, TEXT));
+            }
+            for task in p.tasks {
+                out.push(("a task bar".into(), task, bg, LARGE));
+            }
+        }
+        out
+    }
+
+    /// Readable on a projector: every pair of every coloured theme passes
+    /// WCAG AA (4.5:1 for text, 3:1 for bars).
+    #[test]
+    fn every_theme_passes_wcag_aa() {
+        let mut failures = Vec::new();
+        for (name, palette) in [("dark", &DARK), ("light", &LIGHT)] {
+            for (what, fg, bg, needed) in pairs(palette) {
+                for c in [fg, bg] {
+                    assert!(
+                        matches!(c, Color::Rgb(..)),
+                        "{name}: {what}: {c:?} is a named colour, whose contrast depends on the terminal's palette"
+                    );
+                }
+                let ratio = contrast(fg, bg);
+                if ratio < needed {
+                    failures.push(format!(
+                        "{name}: {what}: {fg:?} on {bg:?} is {ratio:.2}:1, needs {needed}:1"
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
     #[test]

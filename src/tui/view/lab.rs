@@ -363,24 +363,38 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
     ])
 }
 
-/// What a `*` beside a point means, under every table that shows one.
-pub(super) const BUSY_LEGEND: &str =
-    "* measured while other programs kept the machine busy: rerun when it is quiet";
+/// What a `*` beside a point means, under every table that shows one;
+/// the short form where the long one would be cut.
+pub(super) const BUSY_LEGEND: [&str; 2] = [
+    "* measured while other programs kept the machine busy: rerun when it is quiet",
+    "* measured while the machine was busy",
+];
 
-/// The `*` legend on the area's last row, when a point is marked and the
-/// table keeps a row of its own; the area left for the table.
-pub(super) fn busy_legend(t: &Theme, busy: bool, frame: &mut Frame, area: Rect) -> Rect {
+/// The `*` legend on the row after a table of `rows` rows (and its
+/// header), when a point is marked and the area keeps a row for it; the
+/// area left for the table.
+pub(super) fn busy_legend(
+    t: &Theme,
+    (busy, rows): (bool, u16),
+    frame: &mut Frame,
+    area: Rect,
+) -> Rect {
     if !busy || area.height < 3 {
         return area;
     }
-    let last = Rect {
-        y: area.bottom() - 1,
+    let y = (area.y + rows + 1).min(area.bottom() - 1);
+    let text = BUSY_LEGEND
+        .into_iter()
+        .find(|l| l.chars().count() <= usize::from(area.width))
+        .unwrap_or(BUSY_LEGEND[1]);
+    let line = Rect {
+        y,
         height: 1,
         ..area
     };
-    frame.render_widget(Paragraph::new(Line::styled(BUSY_LEGEND, t.dim())), last);
+    frame.render_widget(Paragraph::new(Line::styled(text, t.dim())), line);
     Rect {
-        height: area.height - 1,
+        height: y - area.y,
         ..area
     }
 }
@@ -390,7 +404,8 @@ fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = lab.rows();
-    let area = busy_legend(t, rows.iter().any(|r| r.busy), frame, area);
+    let busy = (rows.iter().any(|r| r.busy), rows.len() as u16);
+    let area = busy_legend(t, busy, frame, area);
     let amdahl = rows.iter().any(|r| r.predicted.is_some());
     let mut header = vec![
         "workers",
@@ -443,8 +458,17 @@ fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         )));
         Row::new(cells)
     });
-    // Narrow columns, so the guess keeps its room on 80 columns.
-    let mut widths: Vec<Constraint> = [8, 10, 7, 8, 10, 8]
+    // Narrow columns, so the guess keeps its room on 80 columns; the
+    // spread as wide as its widest (`+785% ×3`).
+    let spread = rows
+        .iter()
+        .filter(|r| r.runs > 1)
+        .map(|r| {
+            let over = r.wall_max.as_secs_f64() / r.wall.as_secs_f64().max(1e-9) - 1.0;
+            format!("+{:.0}% ×{}", over * 100.0, r.runs).chars().count()
+        })
+        .fold(7, usize::max) as u16;
+    let mut widths: Vec<Constraint> = [8, 10, spread, 8, 10, 8]
         .into_iter()
         .map(Constraint::Length)
         .collect();

@@ -37,7 +37,8 @@ pub fn table(t: &Theme, lab: &LabView, recorded: &Recorded, frame: &mut Frame, a
     if area.height < 3 {
         return;
     }
-    let area = super::lab::busy_legend(t, any_busy(lab, recorded), frame, area);
+    let rows = counts(lab, recorded).len() as u16 + 1;
+    let area = super::lab::busy_legend(t, (any_busy(lab, recorded), rows), frame, area);
     let theirs = recorded.rows();
     let ours = lab.rows();
     let find = |rows: &[Measure], n: usize| rows.iter().find(|r| r.workers == n).cloned();

@@ -239,7 +239,7 @@ mod lab {
         run(&mut lab, &config(), 2, 1100, 0.9);
         let text = screen(&lab, 80, 22);
         assert!(text.contains("     2*"), "{text}");
-        assert!(text.contains(super::super::lab::BUSY_LEGEND), "{text}");
+        assert!(text.contains(super::super::lab::BUSY_LEGEND[0]), "{text}");
     }
 
     #[test]
