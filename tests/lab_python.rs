@@ -161,7 +161,7 @@ fn the_default_method_the_executor_amdahl_and_sleep_run_too() {
         assert_eq!(result.method, python.default_start_method.as_str());
         if api == PoolApi::Executor {
             assert!(
-                result.ran.contains("ProcessPoolExecutor ("),
+                result.ran.contains("ProcessPoolExecutor, GIL"),
                 "{}",
                 result.ran
             );

@@ -73,7 +73,7 @@ fn thread_pools_run_the_tasks_on_threads_of_one_process() {
             assert!(
                 result
                     .ran
-                    .contains(&format!("{} ({})", api.class(), python.gil.describe())),
+                    .contains(&format!("{}, {}", api.class(), python.gil.describe())),
                 "{}",
                 result.ran
             );

@@ -14,13 +14,16 @@ fn engine_line(config: &LabConfig, results: &[RunResult]) -> String {
     let method = results
         .first()
         .map_or_else(|| "default".to_string(), |r| r.method.clone());
-    let chosen = if config.start_method.is_some() {
-        ""
+    let method = if config.engine == crate::lab::Engine::Python && config.api.threads() {
+        // A pool of threads starts no processes.
+        "none (threads of one process)".to_string()
+    } else if config.start_method.is_some() {
+        method
     } else {
-        " (its default)"
+        format!("{method} (its default)")
     };
     format!(
-        "engine {}: {ran}, start method {method}{chosen}, best of {} run{} per point",
+        "engine {}: {ran}, start method {method}, best of {} run{} per point",
         config.engine,
         config.repeat,
         if config.repeat == 1 { "" } else { "s" }

@@ -129,7 +129,7 @@ impl<'a> Watch<'a> for Driver<'a> {
     fn finish(mut self, status: Option<Exit>) -> Result<RunResult, LabError> {
         let api = crate::lab::PoolApi::from_name(&self.api).unwrap_or(self.run.config.api);
         let ran = format!(
-            "Python {} {} ({})",
+            "Python {} {}, {}",
             self.run.python.version,
             api.class(),
             self.run.python.gil.describe()

@@ -350,6 +350,7 @@ impl LabView {
     /// threads (`ThreadPool`, `ThreadPoolExecutor`), forklab's own
     /// workers, Dask.
     pub fn cycle_engine(&mut self) {
+        let engine = self.config.engine;
         (self.config.engine, self.config.api) = match (self.config.engine, self.config.api) {
             (Engine::Python, PoolApi::Pool) => (Engine::Python, PoolApi::Executor),
             (Engine::Python, PoolApi::Executor) => (Engine::Python, PoolApi::ThreadPool),
@@ -369,8 +370,11 @@ impl LabView {
         }
         // Another engine counts at another speed: calibrated tasks are
         // measured again; an experiment's fixed task size stays fixed.
+        // Python's pools all count with the same Python: the same tasks,
+        // so processes and threads compare.
         match self.fixed_task_size() {
             Some(size) => self.config.task_size = size,
+            None if self.config.engine == engine => {}
             None => self.config.calibrate = true,
         }
         self.changed();

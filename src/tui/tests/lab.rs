@@ -72,3 +72,43 @@ fn cluster_pane_replaces_the_processes_120x40() {
         screen(&s).backend()
     );
 }
+
+/// The lab's header names the interpreter's GIL once Python is found,
+/// before any run: what a pool of threads can do with it.
+#[test]
+fn the_lab_header_says_whether_the_gil_is_on() {
+    use crate::python::interpreter::Gil;
+    for (gil, said) in [
+        (Gil::default(), "GIL on"),
+        (
+            Gil {
+                free_threaded: true,
+                enabled: false,
+            },
+            "free-threaded, GIL off",
+        ),
+        (
+            Gil {
+                free_threaded: true,
+                enabled: true,
+            },
+            "free-threaded, GIL on",
+        ),
+    ] {
+        let mut s = State::new(fixture(), Default::default(), Rect::new(0, 0, 160, 40));
+        update(&mut s, Action::ToggleLab);
+        let python = crate::python::Interpreter {
+            gil,
+            ..super::some_python()
+        };
+        update(&mut s, Action::PythonFound(Ok(python)));
+        // The threads API, so the start method is no part of it.
+        update(&mut s, Action::LabEngine);
+        update(&mut s, Action::LabEngine);
+        let text = format!("{:?}", screen(&s).backend());
+        assert!(
+            text.contains(&format!("engine python (Python 3.11.9 ThreadPool, {said})")),
+            "{said}: {text}"
+        );
+    }
+}

@@ -132,6 +132,10 @@ pub(super) fn update(
         }
         Action::Python(number, event) => python_event(state, number, event),
         Action::PythonFound(found) => {
+            // The lab's header names it (version, GIL) before any run.
+            if let Ok(python) = &found {
+                state.lab.config.python = Some(std::sync::Arc::new(python.clone()));
+            }
             state.python.probe = PythonProbe::Found(found);
             if let Some(plan) = state.python.waiting.take() {
                 start_run(state, plan, effects);

@@ -331,7 +331,7 @@ fn engine_line(t: &Theme, lab: &LabView) -> Line<'static> {
         (crate::lab::Engine::Python, _) => {
             let api = c.api.class();
             c.python.as_ref().map_or(format!("Python {api}"), |p| {
-                format!("Python {} {api} ({})", p.version, p.gil.describe())
+                format!("Python {} {api}, {}", p.version, p.gil.describe())
             })
         }
         (crate::lab::Engine::Forklab, _) => "forklab's own workers".into(),
