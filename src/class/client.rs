@@ -183,15 +183,7 @@ pub fn new_id() -> String {
 
 /// This machine's facts, as a learner sends them.
 pub fn this_machine(cores: usize, python: Option<String>) -> Machine {
-    let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let cpu_model = crate::os::cpu_model().unwrap_or_else(|| std::env::consts::ARCH.to_string());
     let os = sysinfo::System::long_os_version().unwrap_or_else(|_| std::env::consts::OS.into());
     let clip = |s: String, n: usize| s.chars().filter(|c| !c.is_control()).take(n).collect();
     Machine {

@@ -265,7 +265,7 @@ pub fn connect(
     source: Option<IpAddr>,
     timeout: Duration,
 ) -> std::io::Result<TcpStream> {
-    use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
+    use rustix::net::{AddressFamily, SocketType, sockopt};
     let Some(source) = source else {
         return TcpStream::connect_timeout(&addr, timeout);
     };
@@ -274,7 +274,7 @@ pub fn connect(
     } else {
         AddressFamily::INET6
     };
-    let fd = rustix::net::socket_with(family, SocketType::STREAM, SocketFlags::CLOEXEC, None)?;
+    let fd = crate::os::fd::socket_cloexec(family, SocketType::STREAM)?;
     rustix::net::bind(&fd, &SocketAddr::new(source, 0))?;
     // On Linux a blocking connect gives up after the send timeout.
     sockopt::set_socket_timeout(&fd, sockopt::Timeout::Send, Some(timeout))?;

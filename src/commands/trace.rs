@@ -44,9 +44,7 @@ fn check(file: &Path) -> Result<ExitCode, String> {
 /// This process's peak resident memory (`VmHWM`), in kB: its own, from
 /// its exec on (`ru_maxrss` can carry the parent's from before the exec).
 fn peak_memory_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    crate::os::peak_memory_kb()
 }
 
 /// What `trace check` prints: the machine, then what the trace holds.

@@ -1,5 +1,6 @@
-//! The live sampler: sysinfo for usage and memory, Linux `/proc` for the
-//! family tree and the core each process last ran on.
+//! The live sampler: sysinfo for usage and memory, the platform layer
+//! (`crate::os::platform`) for the family tree and the core each process
+//! last ran on.
 
 use std::collections::BTreeSet;
 
@@ -129,8 +130,9 @@ fn process_info(entry: os::ProcEntry) -> ProcessInfo {
 }
 
 /// `root` and its descendants, parents before children, found through
-/// each thread's `children` file: no scan of the whole process table.
-/// Falls back to a full scan where the kernel does not offer those files.
+/// the children the system lists (Linux: each thread's `children` file):
+/// no scan of the whole process table. Falls back to a full scan where the
+/// system does not list them.
 pub fn family_tree(root: u32) -> Vec<os::ProcEntry> {
     let Some(first) = os::proc_entry(root) else {
         return Vec::new();
@@ -139,7 +141,7 @@ pub fn family_tree(root: u32) -> Vec<os::ProcEntry> {
     let mut seen = BTreeSet::from([root]);
     let mut i = 0;
     while i < family.len() {
-        let Some(children) = children_of(family[i].pid) else {
+        let Some(children) = os::children_of(family[i].pid) else {
             return os::family_of(root);
         };
         for pid in children {
@@ -152,37 +154,6 @@ pub fn family_tree(root: u32) -> Vec<os::ProcEntry> {
         i += 1;
     }
     family
-}
-
-/// Children started by any thread of `pid`; `None` if the kernel lacks
-/// `/proc/PID/task/TID/children`.
-fn children_of(pid: u32) -> Option<Vec<u32>> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
-    let mut children = Vec::new();
-    let mut any = false;
-    for task in tasks.flatten() {
-        let path = task.path().join("children");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                any = true;
-                children.extend(
-                    text.split_whitespace()
-                        .filter_map(|p| p.parse::<u32>().ok()),
-                );
-            }
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
-                    && !path.parent().is_some_and(|p| p.exists()) =>
-            {
-                // The thread ended while we looked.
-                any = true;
-            }
-            Err(_) => {}
-        }
-    }
-    // A process that vanished has no children to report; that is not a
-    // missing kernel feature.
-    (any || !std::path::Path::new(&format!("/proc/{pid}")).exists()).then_some(children)
 }
 
 #[cfg(test)]
@@ -209,6 +180,9 @@ mod tests {
             .find(|p| p.pid == child.id())
             .expect("child in the family");
         assert_eq!(sleep.ppid, std::process::id());
-        assert!(sleep.core.is_some());
+        assert_eq!(
+            sleep.core.is_some(),
+            os::last_core(std::process::id()).is_some()
+        );
     }
 }

@@ -3,20 +3,24 @@
 //!
 //! - [`process`]: how a process ended, signal names, reaping with a
 //!   deadline, `poll`/`fcntl`/`setrlimit`/`kill`.
-//! - [`procfs`]: processes as `/proc` describes them.
+//! - [`platform`]: processes and the machine as the system describes
+//!   them: Linux `/proc`, or sysinfo anywhere (`FORKLAB_BACKEND=portable`).
+//! - [`fd`]: pipes, sockets and flags whose Linux forms macOS lacks.
 //! - [`contain`]: hard limits on a family's processes and memory (a
 //!   cgroup, else rlimits and sampling).
 //! - here: parent-death signals, CPU affinity and the usable cores.
 
 pub mod contain;
+pub mod fd;
+pub mod platform;
 pub mod process;
-pub mod procfs;
 
-pub use process::{signal_group, signal_process};
-pub use procfs::{
-    ProcEntry, all_processes, descendants, family_of, last_core, listening_pymp_socket,
-    parse_last_core, proc_entry, serves_multiprocessing,
+pub use platform::{
+    ProcEntry, all_processes, children_of, cpu_model, cpu_seconds, descendants, family_cpu_seconds,
+    family_of, last_core, listening_pymp_socket, load_average, machine_busy_seconds, online_cores,
+    parse_last_core, peak_memory_kb, proc_entry, serves_multiprocessing, waits_for_child,
 };
+pub use process::{group_alive, signal_group, signal_process};
 
 use std::process::Command;
 
@@ -66,12 +70,23 @@ pub fn die_with_my_parent(signal: i32) {
     let _ = signal;
 }
 
-/// Makes this process the reaper of its orphaned descendants (Linux), so
-/// a guard can wait for and kill a whole family.
+/// Makes this process the reaper of its orphaned descendants where it
+/// may ([`platform::has_subreaper`]), so a guard can wait for and kill a
+/// whole family; elsewhere the guard waits on the family's process group
+/// ([`orphans_left`]).
 pub fn become_subreaper() -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
-    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))?;
+    if platform::has_subreaper() {
+        rustix::process::set_child_subreaper(Some(rustix::process::getpid()))?;
+    }
     Ok(())
+}
+
+/// Whether processes of group `pgid` that are no longer this process's
+/// children may still run: never with a subreaper (they are its children
+/// then); without one, whether the group has any member left.
+pub fn orphans_left(pgid: u32) -> bool {
+    !platform::has_subreaper() && group_alive(pgid)
 }
 
 /// Affinity for the cores in `cores`.

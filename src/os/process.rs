@@ -222,6 +222,17 @@ pub fn signal_group(pgid: u32, sig: i32) -> io::Result<()> {
     )?)
 }
 
+/// Whether process group `pgid` has a member left (a zombie counts until
+/// its parent reaps it).
+pub fn group_alive(pgid: u32) -> bool {
+    pid(pgid).is_ok_and(|group| {
+        !matches!(
+            rustix::process::test_kill_process_group(group),
+            Err(rustix::io::Errno::SRCH)
+        )
+    })
+}
+
 /// Makes reads and writes on our end of a pipe return at once (the other
 /// end, in the child, stays blocking).
 pub fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
@@ -331,6 +342,21 @@ mod tests {
             reap(&mut quick, Instant::now() + Duration::from_secs(20)),
             Exit::Code(4)
         );
+    }
+
+    #[test]
+    fn a_group_is_alive_until_its_last_member_is_reaped() {
+        use std::os::unix::process::CommandExt;
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let alive = group_alive(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(alive);
+        assert!(!group_alive(child.id()));
     }
 
     #[test]

@@ -159,7 +159,7 @@ fn refuse_problems(set: &LessonSet, manifest: &Manifest) -> Result<(), String> {
 /// after would otherwise leave a pack of empty files).
 fn durable(dir: &Path) -> Result<(), String> {
     std::fs::File::open(dir)
-        .and_then(|folder| Ok(rustix::fs::syncfs(&folder)?))
+        .and_then(|folder| crate::os::fd::sync_filesystem(&folder))
         .map_err(|e| format!("cannot write {} to disk: {e}", dir.display()))
 }
 

@@ -63,7 +63,7 @@ pub fn remove_stale(packs: &Path) -> Vec<PathBuf> {
 /// Whether a process with this id runs on this machine (not a zombie).
 fn is_running(pid: u32) -> bool {
     pid == std::process::id()
-        || crate::os::procfs::proc_entry(pid).is_some_and(|p| p.state != 'Z' && p.state != 'X')
+        || crate::os::proc_entry(pid).is_some_and(|p| p.state != 'Z' && p.state != 'X')
 }
 
 /// SIGINT, SIGTERM and SIGHUP turned into a flag that `pack add` checks

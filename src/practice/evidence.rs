@@ -178,20 +178,10 @@ impl Shares {
     }
 }
 
-/// CPU seconds (user + system) `pid` has used: fields 14 and 15 of
-/// `/proc/PID/stat`.
+/// CPU seconds (user + system) `pid` has used (the platform layer reads
+/// them).
 pub fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    parse_cpu(&stat, rustix::param::clock_ticks_per_second().max(1) as f64)
-}
-
-fn parse_cpu(stat: &str, hz: f64) -> Option<f64> {
-    // After the command in parentheses (which may hold spaces): field 3 on.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some((user + system) as f64 / hz)
+    crate::os::cpu_seconds(pid)
 }
 
 /// How a worker came to be, from its command line and its parent.
@@ -454,7 +444,5 @@ mod tests {
         }
         assert!(serial.overlap(2) < 1.0);
         assert_eq!(CpuLog::default().overlap(2), 0.0);
-        let stat = "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 20 10 20 0 1";
-        assert_eq!(parse_cpu(stat, 10.0), Some(1.0));
     }
 }

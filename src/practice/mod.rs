@@ -40,9 +40,7 @@ use crate::lesson::{Exercise, Lesson, LessonSet};
 /// The one-minute load average per usable core, when the system says
 /// (Linux): above 1, timings mean little, and the speedup check says so.
 pub fn load_per_core() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    let load: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(load / crate::os::usable_cores() as f64)
+    Some(crate::os::load_average()? / crate::os::usable_cores() as f64)
 }
 
 /// Every exercise of the set, in course order, with its lesson.

@@ -413,9 +413,8 @@ enum Msg {
 fn account(observed: &mut Observed, at: Duration, master: u32, alive: &[&ProcessInfo]) {
     let pids: Vec<u32> = alive.iter().map(|p| p.pid).collect();
     observed.cpu.record(at, &observed.family, &pids);
-    let waiting = alive.iter().any(|p| p.pid == master)
-        && std::fs::read_to_string(format!("/proc/{master}/wchan"))
-            .is_ok_and(|w| w.trim() == "do_wait");
+    let waiting =
+        alive.iter().any(|p| p.pid == master) && crate::os::waits_for_child(master) == Some(true);
     let role = |pid: u32| {
         observed
             .family

@@ -177,7 +177,8 @@ fn watch(pid: u32, signals: &Signals, mut cage: Option<&mut Cage>) -> (Report, O
     let mut killing_since: Option<Instant> = None;
     let mut last_kill = Instant::now();
     loop {
-        let children_left = reap_all(pid, &mut status);
+        // Without a subreaper, PROGRAM's orphans are held by its group.
+        let children_left = reap_all(pid, &mut status) || crate::os::orphans_left(pid);
         let now = Instant::now();
         if status.is_some() && grace_until.is_none() {
             grace_until = Some(now + GRACE);
@@ -216,12 +217,6 @@ fn watch(pid: u32, signals: &Signals, mut cage: Option<&mut Cage>) -> (Report, O
             _ => timeout,
         };
         signals.wait(timeout);
-    }
-    #[cfg(not(target_os = "linux"))]
-    if status.is_some() {
-        // Without a subreaper, orphans left the guard's family: their group is
-        // the only handle on them.
-        let _ = process::signal_group(pid, process::SIGKILL);
     }
     let report = match status {
         Some(exit) => Report::Ended(exit),

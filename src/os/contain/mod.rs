@@ -212,6 +212,8 @@ impl Cage {
     pub fn new(limits: Limits, root: u32) -> Cage {
         let made = if forced_rlimits() {
             Err(format!("{MODE_VAR}=rlimit"))
+        } else if crate::os::platform::choice().backend != crate::os::platform::Backend::Procfs {
+            Err("no cgroups with the portable backend".to_string())
         } else {
             Group::create(limits, &format!("{GROUP_PREFIX}{root}"))
         };

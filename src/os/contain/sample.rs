@@ -9,7 +9,7 @@
 //!   runs now plus one and a half times the cap (room for the family's
 //!   threads), unless root, whom the kernel does not hold to it.
 //! - Every [`EVERY`] the system's task count (`/proc/loadavg`, one small
-//!   read); the family is walked when it grew by half the cap, when the
+//!   read, where the platform has one); the family is walked when it grew by half the cap, when the
 //!   family was already large, and every tenth time. The count is judged
 //!   first and alone: nothing else is read of a family past the cap.
 //!   Memory is the family's anonymous resident memory (`statm`, counters
@@ -27,7 +27,7 @@ use std::time::Duration;
 use rustix::process::{Resource, Rlimit};
 
 use super::{Breach, Limits};
-use crate::os::procfs;
+use crate::os::platform;
 
 /// How often the family is looked at.
 pub(super) const EVERY: Duration = Duration::from_millis(5);
@@ -39,8 +39,9 @@ pub(super) struct Sampler {
     limits: Limits,
     /// The process whose descendants are the family (itself excluded).
     root: u32,
-    /// The system's task count when the cage was made.
-    baseline: u64,
+    /// The system's task count when the cage was made (`None`: no cheap
+    /// count here; the family is walked every [`WALK_EVERY`] looks).
+    baseline: Option<u64>,
     looks: u32,
     last_processes: u64,
     last_memory: u64,
@@ -50,48 +51,6 @@ pub(super) struct Sampler {
     data: Rlimit,
     /// `RLIMIT_NPROC` for the child (`None`: root, who ignores it).
     nproc: Option<Rlimit>,
-}
-
-/// The number of tasks on the system: the fourth field of `/proc/loadavg`
-/// ("running/total").
-fn system_tasks() -> u64 {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|t| {
-            let field = t.split_whitespace().nth(3)?;
-            field.split_once('/')?.1.parse().ok()
-        })
-        .unwrap_or(0)
-}
-
-/// The tasks (threads) this real user runs now: what `RLIMIT_NPROC` counts.
-fn user_tasks() -> u64 {
-    let uid = rustix::process::getuid().as_raw();
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    dir.flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.parse::<u32>().is_ok())
-        })
-        .filter_map(|e| std::fs::read_to_string(e.path().join("status")).ok())
-        .filter(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|ids| ids.split_whitespace().next()?.parse::<u32>().ok())
-                == Some(uid)
-        })
-        .map(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("Threads:"))
-                .and_then(|n| n.trim().parse::<u64>().ok())
-                .unwrap_or(1)
-        })
-        .sum()
 }
 
 /// A limit of `value`, the hard limit no higher than it and no higher than
@@ -105,53 +64,17 @@ fn lowered(resource: Resource, value: u64) -> Rlimit {
     }
 }
 
-/// Anonymous resident bytes of a process (`statm`: resident minus shared).
-fn anonymous(pid: u32, page: u64) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/statm"))
-        .ok()
-        .and_then(|t| {
-            let mut f = t.split_whitespace().skip(1);
-            let resident: u64 = f.next()?.parse().ok()?;
-            let shared: u64 = f.next()?.parse().ok()?;
-            Some(resident.saturating_sub(shared) * page)
-        })
-        .unwrap_or(0)
-}
-
-/// A process's proportional share of anonymous and shared memory, bytes
-/// (`Pss_Anon` + `Pss_Shmem`, or `Pss` on kernels before 5.8).
-fn proportional(pid: u32) -> u64 {
-    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
-        return 0;
-    };
-    let field = |name: &str| {
-        text.lines().find_map(|l| {
-            let kb: u64 = l
-                .strip_prefix(name)?
-                .trim()
-                .strip_suffix("kB")?
-                .trim()
-                .parse()
-                .ok()?;
-            Some(kb * 1024)
-        })
-    };
-    match (field("Pss_Anon:"), field("Pss_Shmem:")) {
-        (Some(anon), shmem) => anon + shmem.unwrap_or(0),
-        (None, _) => field("Pss:").unwrap_or(0),
-    }
-}
-
 impl Sampler {
     pub(super) fn new(limits: Limits, root: u32) -> Sampler {
         let slack = (limits.memory / 4).max(64 << 20);
         let root_user = rustix::process::getuid().is_root();
         let cap = limits.processes.max(1);
-        let nproc = (!root_user).then(|| lowered(Resource::Nproc, user_tasks() + cap + cap / 2));
+        let nproc =
+            (!root_user).then(|| lowered(Resource::Nproc, platform::user_tasks() + cap + cap / 2));
         Sampler {
             limits,
             root,
-            baseline: system_tasks(),
+            baseline: platform::system_tasks(),
             looks: 0,
             last_processes: 0,
             last_memory: 0,
@@ -181,19 +104,24 @@ impl Sampler {
     pub(super) fn check(&mut self) -> (Option<Breach>, u64, u64) {
         self.looks = self.looks.wrapping_add(1);
         let cap = self.limits.processes;
-        let grew = system_tasks().saturating_sub(self.baseline) > cap / 2;
+        let grew = self
+            .baseline
+            .zip(platform::system_tasks())
+            .is_some_and(|(then, now)| now.saturating_sub(then) > cap / 2);
         let large = self.last_processes > cap / 2 || self.last_memory > self.limits.memory / 2;
         if !(grew || large || self.looks.is_multiple_of(WALK_EVERY)) {
             return (None, self.last_processes, self.last_memory);
         }
-        let family = procfs::descendants(self.root);
+        let family = platform::descendants(self.root);
         let processes = family.len() as u64;
         self.last_processes = processes;
         if processes > cap {
             return (Some(Breach::Processes), processes, self.last_memory);
         }
-        let page = rustix::param::page_size() as u64;
-        let anonymous: u64 = family.iter().map(|&pid| anonymous(pid, page)).sum();
+        let anonymous: u64 = family
+            .iter()
+            .map(|&pid| platform::private_memory(pid))
+            .sum();
         if anonymous <= self.limits.memory {
             // A fair upper bound: pages shared after a fork count twice.
             self.last_memory = anonymous;
@@ -232,7 +160,12 @@ impl Sampler {
         let spawned = std::thread::Builder::new()
             .name("forklab-pss".into())
             .spawn(move || {
-                let _ = tx.send(family.iter().map(|&pid| proportional(pid)).sum());
+                let _ = tx.send(
+                    family
+                        .iter()
+                        .map(|&pid| platform::proportional_memory(pid))
+                        .sum(),
+                );
             });
         if spawned.is_ok() {
             self.measuring = Some(rx);
@@ -244,15 +177,6 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn this_process_has_memory_and_the_system_has_tasks() {
-        let page = rustix::param::page_size() as u64;
-        assert!(anonymous(std::process::id(), page) > 0);
-        assert!(proportional(std::process::id()) > 0);
-        assert!(system_tasks() > 0);
-        assert!(user_tasks() > 0);
-    }
 
     #[test]
     fn a_sampler_counts_a_child_and_sees_a_small_cap_passed() {

@@ -26,8 +26,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use rustix::net::{
-    RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, SendAncillaryBuffer,
-    SendAncillaryMessage, SendFlags,
+    RecvAncillaryBuffer, RecvAncillaryMessage, SendAncillaryBuffer, SendAncillaryMessage,
 };
 use rustix::process::WaitOptions;
 
@@ -252,7 +251,7 @@ fn exit_of_code(code: i32) -> Exit {
 }
 
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    Ok(rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?)
+    crate::os::fd::pipe_cloexec()
 }
 
 fn send_fds(socket: &UnixStream, payload: &[u8], fds: &[BorrowedFd<'_>]) -> std::io::Result<()> {
@@ -268,7 +267,7 @@ fn send_fds(socket: &UnixStream, payload: &[u8], fds: &[BorrowedFd<'_>]) -> std:
             socket,
             &[IoSlice::new(payload)],
             &mut control,
-            SendFlags::NOSIGNAL,
+            crate::os::fd::SEND_NO_SIGNAL,
         ) {
             Ok(_) => return Ok(()),
             Err(rustix::io::Errno::INTR) => continue,
@@ -288,7 +287,7 @@ fn recv_fds(socket: &UnixStream) -> std::io::Result<Option<(u32, [OwnedFd; 3])>>
             socket,
             &mut [IoSliceMut::new(&mut payload)],
             &mut control,
-            RecvFlags::CMSG_CLOEXEC,
+            crate::os::fd::RECV_CLOEXEC,
         ) {
             Ok(got) => break got,
             Err(rustix::io::Errno::INTR) => continue,

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# forklab on other machines, from this x86_64 Linux one, in the Debian
+# unstable chroot (scripts/pythons.sh makes it; $FORKLAB_DEBIAN_ROOT,
+# default /work/py314) with its rustc (1.97, rust-src), gcc for aarch64
+# and qemu-user. Needs root (chroot, bind mounts in a private mount
+# namespace: nothing stays mounted after it ends).
+#
+#   scripts/cross.sh              aarch64 Linux: builds the binary and the
+#                                 unit tests, runs headless commands and
+#                                 the unit tests under qemu-aarch64
+#   scripts/cross.sh check-macos  cargo check for aarch64-apple-darwin and
+#                                 x86_64-apple-darwin (std built from
+#                                 rust-src: RUSTC_BOOTSTRAP=1, -Zbuild-std)
+#   scripts/cross.sh --setup ...  installs the chroot's tools first (apt-get)
+#
+# Exit status: 0 all passed, 1 something failed, 77 the tools are not
+# there (a CI that lacks them skips visibly).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+setup=false
+if [[ ${1:-} == --setup ]]; then
+  setup=true
+  shift
+fi
+mode=${1:-aarch64}
+case $mode in
+  aarch64 | check-macos) ;;
+  *)
+    echo "usage: scripts/cross.sh [--setup] [aarch64|check-macos]" >&2
+    exit 2
+    ;;
+esac
+
+root=${FORKLAB_DEBIAN_ROOT:-${FORKLAB_PY314_ROOT:-/work/py314}}
+packages="rustc cargo rust-src gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user ca-certificates"
+
+skip() {
+  echo "cross: skipped: $*" >&2
+  exit 77
+}
+
+[[ $(id -u) == 0 ]] || skip "needs root (chroot and mounts)"
+[[ -x $root/bin/sh ]] || skip "no Debian chroot at $root (scripts/pythons.sh --setup makes one)"
+
+if $setup; then
+  echo "== apt-get install in $root: $packages"
+  chroot "$root" apt-get -o Acquire::Check-Valid-Until=false update -qq
+  # shellcheck disable=SC2086
+  chroot "$root" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
+for tool in cargo rustc aarch64-linux-gnu-gcc qemu-aarch64; do
+  [[ -x $root/usr/bin/$tool ]] || skip "$tool missing in $root (scripts/cross.sh --setup installs it)"
+done
+[[ -d $root/usr/lib/rustlib/src/rust/library ]] || skip "rust-src missing in $root"
+
+# cargo in the chroot fetches crates with this machine's CA bundle, and
+# shares this machine's download cache.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+mkdir -p "$cargo_home/registry" "$root/root/.cargo/registry" "$root/mnt/forklab" "$root/etc/ssl/certs"
+for bundle in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt; do
+  if [[ -f $bundle ]]; then
+    cp "$bundle" "$root/etc/ssl/certs/host-ca.crt"
+    break
+  fi
+done
+
+# in_chroot SCRIPT: runs SCRIPT with sh in the chroot, in the repository
+# (mounted at /mnt/forklab), with its own target folder (target/cross).
+# A user namespace of its own holds the mounts and a binfmt_misc entry
+# (Linux 6.7 on) that runs aarch64 programs with qemu, so a binary that
+# starts copies of itself (the lab's workers, the guard) works under
+# emulation; nothing is registered or mounted for the rest of the machine.
+in_chroot() {
+  unshare --user --map-root-user --mount --propagation private sh -c '
+    set -e
+    mount --bind "$1" "$2/mnt/forklab"
+    mount --bind "$3" "$2/root/.cargo/registry"
+    if mount -t binfmt_misc binfmt_misc "$2/proc/sys/fs/binfmt_misc" 2>/dev/null; then
+      chroot "$2" sh -c "printf %s \"$5\" > /proc/sys/fs/binfmt_misc/register" || true
+    fi
+    exec chroot "$2" env -i PATH=/usr/bin:/bin HOME=/root TERM=dumb \
+      RUSTC_BOOTSTRAP=1 CARGO_HTTP_CAINFO=/etc/ssl/certs/host-ca.crt \
+      CARGO_TARGET_DIR=/mnt/forklab/target/cross CARGO_TERM_COLOR=never \
+      CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+      "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=qemu-aarch64" \
+      QEMU_LD_PREFIX=/usr/aarch64-linux-gnu \
+      sh -c "cd /mnt/forklab && $4"
+  ' in_chroot "$repo" "$root" "$cargo_home/registry" "$1" "$binfmt"
+}
+
+# qemu's own binfmt_misc line for aarch64 ELF programs, F: the emulator is
+# opened when registered, so it is found inside the chroot.
+binfmt=':forklab-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-aarch64:F'
+
+# std is built from rust-src; panic_abort too, for the test harness.
+build_std="-Zbuild-std=std,panic_abort"
+started=$SECONDS
+minutes() { awk -v s=$((SECONDS - started)) 'BEGIN { printf "%.1f min", s / 60 }'; }
+
+if [[ $mode == check-macos ]]; then
+  status=0
+  for target in aarch64-apple-darwin x86_64-apple-darwin; do
+    echo "== cargo check --target $target"
+    if in_chroot "cargo check --locked --target $target $build_std --lib --bins"; then
+      echo "== $target: checked ($(minutes) so far)"
+    else
+      echo "== $target: FAILED" >&2
+      status=1
+    fi
+  done
+  exit $status
+fi
+
+target=aarch64-unknown-linux-gnu
+echo "== cargo build --target $target"
+in_chroot "cargo build --locked --target $target $build_std --bin forklab"
+echo "== built ($(minutes))"
+bin=/mnt/forklab/target/cross/$target/debug/forklab
+# What the binary says about itself, under qemu: each command must succeed.
+fail=0
+run() {
+  local shown=$*
+  if out=$(in_chroot "FORKLAB_HOME=/tmp/forklab-cross-home qemu-aarch64 $bin $shown" 2>&1); then
+    echo "ok   forklab $shown: $(printf '%s' "$out" | head -1)"
+  else
+    echo "FAIL forklab $shown" >&2
+    printf '%s\n' "$out" | tail -20 >&2
+    fail=1
+  fi
+}
+run --version
+run lessons
+run check
+run config
+run run --engine forklab --workers 2 --tasks 40 --task-size 20000
+run run --engine forklab --workers 2 --tasks 40 --task-size 20000 --start-method forkserver
+in_chroot "file $bin" || true
+
+echo "== cargo test --lib --target $target (under qemu-aarch64)"
+if in_chroot "cargo test --locked --target $target $build_std --lib -- --test-threads 2"; then
+  echo "== unit tests passed under qemu ($(minutes))"
+else
+  echo "== unit tests FAILED under qemu" >&2
+  fail=1
+fi
+exit $fail
