@@ -9,7 +9,7 @@
 //! the number of Dask workers used. Each Dask task is one chunk of lab
 //! tasks; the driver reports every lab task's worker and times (read on
 //! the worker, turned into this machine's monotonic clock), the cluster's
-//! state four times a second ([`ClusterWorker`]), workers lost and joined,
+//! state four times a second ([`crate::lab::ClusterWorker`]), workers lost and joined,
 //! and the scheduler's task-stream totals at the end. Answers are checked
 //! as they arrive and again as a whole.
 //!
