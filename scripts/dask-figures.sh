@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The figures of README's "Many machines: the dask engine": a Dask
+# The figures of docs/PERFORMANCE.md's "Many machines: the dask engine": a Dask
 # scheduler and two workers started here as separate processes on
 # 127.0.0.1 (a real multi-process cluster on one machine), then the same
 # job on the python, forklab and dask engines from one run of this script,

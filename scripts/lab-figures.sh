@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The figures of README's "The lab's engines": one run of each command,
+# The figures of docs/PERFORMANCE.md's "The lab's engines": one run of each command,
 # printed with the command that gave it. Needs a release build and Python.
 #   scripts/lab-figures.sh [path/to/forklab]
 set -euo pipefail

@@ -12,7 +12,7 @@
 # against glibc 2.17's symbols, and maturin audits the result
 # (`--compatibility manylinux2014` refuses a binary that needs more), so
 # the wheel runs on any Linux with glibc 2.17 or newer, not only this one.
-# The release profile is fat LTO: a cold build takes minutes (see README).
+# The release profile is fat LTO: a cold build takes minutes (see docs/PERFORMANCE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
