@@ -77,11 +77,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ),
     ("tui/view/contents.rs", "draw", "tuimsg: views per pane"),
     ("tui/view/examples.rs", "draw", "tuimsg: views per pane"),
-    (
-        "tui/view/lab.rs",
-        "head_lines",
-        "whoever owns the lab screen (grew in 6ff94e4): the header's lines",
-    ),
     ("tui/view/projector.rs", "draw", "tuimsg: views per pane"),
     ("tui/view/status.rs", "status_bar", "tuimsg: views per pane"),
 ];

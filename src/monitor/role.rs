@@ -157,6 +157,23 @@ pub fn refine(role: Role, serves: bool) -> Role {
     }
 }
 
+/// The program a pyenv shim runs, when `command` is one of the shells
+/// of pyenv's shim chain (a shim, `pyenv`, `pyenv-exec`).
+fn pyenv_shim(command: &str) -> Option<String> {
+    let mut words = command.split(' ');
+    let shell = program(words.next()?);
+    if !matches!(shell, "bash" | "sh" | "dash" | "zsh") {
+        return None;
+    }
+    let script = words.next()?;
+    let base = script.rsplit('/').next().unwrap_or(script);
+    if base == "pyenv" || base.starts_with("pyenv-") {
+        let target = words.find(|w| *w != "exec")?;
+        return Some(program(target).to_string());
+    }
+    script.contains("/.pyenv/shims/").then(|| base.to_string())
+}
+
 /// What to show of a command beside its role: a Python script's file name
 /// and arguments (`pool_squares.py 4`); nothing where the role says it all
 /// (forklab's own copies, Python's `-c` helpers); else the program and its
@@ -165,13 +182,23 @@ pub fn brief(role: Role, command: &str) -> String {
     let mut words = command.split(' ');
     let program = program(words.next().unwrap_or_default());
     let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    // A pyenv shim's shell (`bash ~/.pyenv/shims/python3 ...`, then
+    // `pyenv exec`) on the way to the Python it names.
+    if role == Role::Other
+        && let Some(target) = pyenv_shim(command)
+    {
+        return format!("pyenv shim for {target}");
+    }
     match role {
-        Role::Forklab
-        | Role::Guard
-        | Role::Busy
-        | Role::Tracker
-        | Role::Forkserver
-        | Role::Manager => String::new(),
+        // forklab's own helpers by their command: `highlight`.
+        Role::Forklab => words
+            .next()
+            .filter(|w| !w.starts_with('-') && !w.contains('/'))
+            .unwrap_or_default()
+            .to_string(),
+        Role::Guard | Role::Busy | Role::Tracker | Role::Forkserver | Role::Manager => {
+            String::new()
+        }
         // The address it serves or joins, when given.
         Role::Scheduler | Role::Nanny => words
             .find(|w| w.contains("://"))
@@ -335,5 +362,16 @@ mod tests {
         assert_eq!(brief(Role::Worker, "/x/forklab worker 3"), "3");
         assert_eq!(brief(Role::Guard, "forklab guard --status-fd 6"), "");
         assert_eq!(brief(Role::Other, "/bin/sleep /tmp/a 5"), "sleep a 5");
+        // The first screen: the highlighter, and a pyenv machine's shims.
+        assert_eq!(brief(Role::Forklab, "/x/forklab highlight"), "highlight");
+        assert_eq!(brief(Role::Forklab, "./forklab --theme light"), "");
+        for shim in [
+            "bash /root/.pyenv/shims/python3 -c import sys",
+            "bash /root/.pyenv/libexec/pyenv exec python3 -c import sys",
+            "bash /root/.pyenv/libexec/pyenv-exec python3 -c import sys",
+        ] {
+            assert_eq!(brief(Role::Other, shim), "pyenv shim for python3", "{shim}");
+        }
+        assert_eq!(brief(Role::Other, "bash run.sh"), "bash run.sh");
     }
 }

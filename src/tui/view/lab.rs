@@ -282,7 +282,14 @@ fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess], width: u16) -> Vec<L
             t.dim(),
         ));
     }
-    let status = if lab.running {
+    lines.push(status_line(t, lab));
+    lines
+}
+
+/// Where the lab is: running (how far), what went wrong, ready or done.
+fn status_line(t: &Theme, lab: &LabView) -> Line<'static> {
+    let c = &lab.config;
+    if lab.running {
         let total = c.tasks.max(1);
         Line::styled(
             format!(
@@ -316,9 +323,7 @@ fn head_lines(t: &Theme, lab: &LabView, earlier: &[&Guess], width: u16) -> Vec<L
             "Done: change the workers and run again, or s to sweep",
             t.dim(),
         )
-    };
-    lines.push(status);
-    lines
+    }
 }
 
 /// Which engine runs, how its workers start, how often each point runs.
