@@ -203,7 +203,8 @@ fn fifty_learners_twenty_results_each_are_stored_exactly_once_despite_hostile_re
     assert!(roster.participants.iter().all(|p| p.reports.len() == 20));
     let lines = std::fs::read_to_string(&path).unwrap();
     assert_eq!(lines.matches("\"kind\":\"result\"").count(), 1000);
-    assert!(!lines.contains("eve"), "a refused join was stored");
+    // A JSON string "eve" (random tokens may hold the letters e, v, e).
+    assert!(!lines.contains("\"eve\""), "a refused join was stored");
     let stored_events = received
         .try_iter()
         .filter(|e| matches!(e, ClassEvent::Stored { .. }))
