@@ -58,6 +58,7 @@ impl LabView {
                 self.runs_started += 1;
                 // The run's own settings, as the lab thread settled them
                 // (calibrated task size, the engine that ran; a replay's too).
+                self.ran = Some(config.clone());
                 self.config = config;
             }
             LabEvent::WorkerSpawned { worker, pid, at } => {

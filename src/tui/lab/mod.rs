@@ -155,6 +155,9 @@ pub struct LabView {
     /// The run before the learner's current run or sweep, or before this
     /// experiment was opened.
     pub previous: Option<Previous>,
+    /// The settings the timeline's run ran with (the learner may have
+    /// changed `config` since).
+    pub ran: Option<LabConfig>,
 }
 
 /// A timeline borrowed from the lab's state: the current run's or the
@@ -222,6 +225,7 @@ impl LabView {
             recorded: None,
             waiting: None,
             previous: None,
+            ran: None,
         }
     }
 
@@ -243,7 +247,7 @@ impl LabView {
             return;
         }
         self.previous = Some(Previous {
-            config: self.config.clone(),
+            config: self.ran.take().unwrap_or_else(|| self.config.clone()),
             experiment: self.experiment.as_ref().map(|(_, e)| e.title.clone()),
             timeline: Timeline {
                 workers: std::mem::take(&mut self.workers),

@@ -264,6 +264,9 @@ mod lab {
             ..config()
         };
         run(&mut lab, &config(), 2, 900, 0.0);
+        // The learner changes the chunk, then runs: the previous run is
+        // named by the settings it ran with.
+        lab.config.chunksize = 4;
         run(&mut lab, &chunky, 2, 700, 0.0);
         for (width, height) in [(78, 22), (128, 40)] {
             let text = screen(&lab, width, height);
