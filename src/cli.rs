@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
+use crate::commands::status::Error;
 use crate::config;
 
 mod applies;
@@ -145,29 +146,29 @@ pub enum LessonsAction {
     },
 }
 
-/// Parses the arguments and runs the command; errors become a message on
-/// stderr and exit status 1.
+/// Parses the arguments and runs the command; an error becomes a message
+/// on stderr, through the sanitizer, and its exit status
+/// (`commands::status::Error::status`).
 pub fn main() -> ExitCode {
     crate::os::return_freed_memory();
     let matches = command().get_matches();
-    if let Some(message) = misplaced(&matches) {
-        eprintln!("forklab: {message}");
-        return ExitCode::from(commands::status::USAGE);
-    }
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
+    let done = match misplaced(&matches) {
+        Some(message) => Err(Error::Usage(message)),
+        None => match Cli::from_arg_matches(&matches) {
+            Ok(cli) => run(cli),
+            Err(e) => e.exit(),
+        },
     };
-    match run(cli) {
+    match done {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("forklab: {}", crate::sanitize::text(&e));
-            ExitCode::FAILURE
+            eprintln!("{}: {}", e.speaker(), crate::sanitize::text(&e.to_string()));
+            ExitCode::from(e.status())
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     let mut globals = cli.globals;
     if let Some(name) = &globals.pack {
         globals.lessons = Some(crate::pack::find(&crate::pack::data_dir()?, name)?);
@@ -225,7 +226,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Config { action: None }) => Ok(commands::config::print(&globals.settings())),
         Some(Command::Config {
             action: Some(action),
-        }) => Ok(commands::config::change(&globals.settings(), &action)),
+        }) => commands::config::change(&globals.settings(), &action),
         Some(Command::Example { action }) => example(globals, action),
         Some(Command::Lessons { action }) => {
             let set = globals.lessons()?;
@@ -271,7 +272,7 @@ fn settings_warned(globals: &Globals) -> config::Settings {
 }
 
 /// `forklab run`, with the engines' Python and Dask scheduler from the settings.
-fn run_lab(globals: &Globals, mut args: commands::run::RunArgs) -> Result<ExitCode, String> {
+fn run_lab(globals: &Globals, mut args: commands::run::RunArgs) -> Result<ExitCode, Error> {
     let settings = settings_warned(globals);
     // The dask engine's scheduler from the variable or the file
     // when `--scheduler` names none.
@@ -287,7 +288,7 @@ fn run_lab(globals: &Globals, mut args: commands::run::RunArgs) -> Result<ExitCo
 fn example(
     mut globals: Globals,
     mut action: commands::example::ExampleAction,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let settings = settings_warned(&globals);
     // The file's Python, when no flag or variable names one (the
     // interpreter search reads the variable itself).
@@ -317,7 +318,7 @@ fn reader_flags(args: Vec<String>) -> Result<Globals, String> {
 }
 
 /// The lesson reader, on this machine or a recorded one.
-fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, String> {
+fn reader(globals: &Globals, session: crate::tui::Session) -> Result<ExitCode, Error> {
     reader_comparing(globals, session, None)
 }
 
@@ -326,7 +327,7 @@ fn reader_comparing(
     globals: &Globals,
     session: crate::tui::Session,
     compare: Option<crate::tui::Recorded>,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err("the lesson reader needs a terminal. Without one, try:\n  \
              forklab lessons            list the lessons\n  \
@@ -351,7 +352,7 @@ fn reader_comparing(
 
 /// The class view, on a class being served or read from its file; the
 /// server, if any, runs until the view closes.
-fn class_view(globals: &Globals, screen: commands::class::ClassScreen) -> Result<ExitCode, String> {
+fn class_view(globals: &Globals, screen: commands::class::ClassScreen) -> Result<ExitCode, Error> {
     let mut view = crate::tui::ClassView::from_roster(&screen.roster, screen.serving.is_some());
     view.file = screen.file.display().to_string();
     let (server, events) = match screen.serving {

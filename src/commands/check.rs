@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::commands::status::Error;
+
 use std::sync::atomic::AtomicBool;
 
 use crate::lesson::{LessonSet, Problem, check::check, check::warnings};
@@ -17,7 +19,7 @@ use crate::sanitize;
 /// text are untrusted. With `run` (the Python to use, or the default),
 /// also runs every exercise's solution and starter when the files
 /// themselves are sound.
-pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, String> {
+pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, Error> {
     let (set, name) = match dir {
         None => (LessonSet::embedded(), "built-in course".to_string()),
         Some(dir) => (

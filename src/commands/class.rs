@@ -6,6 +6,8 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use crate::commands::status::Error;
 use std::sync::mpsc;
 
 use crate::class::payload::report_line;
@@ -64,7 +66,7 @@ pub enum Done {
 }
 
 /// Runs a `class` subcommand; `terminal`: a class view can be shown.
-pub fn run(action: ClassAction, terminal: bool) -> Result<Done, String> {
+pub fn run(action: ClassAction, terminal: bool) -> Result<Done, Error> {
     match action {
         ClassAction::Serve {
             port,
@@ -117,7 +119,7 @@ fn serve(
     bind: Option<IpAddr>,
     file: Option<PathBuf>,
     screen: bool,
-) -> Result<Done, String> {
+) -> Result<Done, Error> {
     let bind = SocketAddr::new(bind.unwrap_or(IpAddr::from([0, 0, 0, 0])), port);
     let code = new_code();
     let file = match file {
@@ -157,7 +159,7 @@ fn serve(
 
 /// `class serve --no-tui` (or without a terminal): each event a line on
 /// stdout until Ctrl-C or a closed stdout, then a summary on stderr.
-fn serve_printing(config: ServerConfig, code: &str) -> Result<ExitCode, String> {
+fn serve_printing(config: ServerConfig, code: &str) -> Result<ExitCode, Error> {
     // One channel carries the server's events and the stop signal, so
     // the idle server sleeps in one blocking receive.
     let (sender, events) = mpsc::channel();
@@ -278,7 +280,7 @@ pub fn summary(roster: &Roster) -> String {
     out
 }
 
-fn open(file: &Path) -> Result<ExitCode, String> {
+fn open(file: &Path) -> Result<ExitCode, Error> {
     let (roster, damage) = crate::class::store::read(file)?;
     let mut text = summary(&roster);
     for line in damage.describe() {

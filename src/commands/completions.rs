@@ -7,11 +7,13 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::commands::status::Error;
+
 pub use clap_complete::Shell;
 
 /// Prints the completion script for `shell` (bash, zsh, fish, elvish,
 /// powershell).
-pub fn completions(shell: Shell, mut cmd: clap::Command) -> Result<ExitCode, String> {
+pub fn completions(shell: Shell, mut cmd: clap::Command) -> Result<ExitCode, Error> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, "forklab", &mut script);
     print(&script)
@@ -19,7 +21,7 @@ pub fn completions(shell: Shell, mut cmd: clap::Command) -> Result<ExitCode, Str
 
 /// Prints forklab(1) as roff, or, with `dir`, writes a page per command
 /// there (forklab.1, forklab-run.1, ...) and names them.
-pub fn man(dir: Option<&Path>, cmd: clap::Command) -> Result<ExitCode, String> {
+pub fn man(dir: Option<&Path>, cmd: clap::Command) -> Result<ExitCode, Error> {
     let Some(dir) = dir else {
         let mut page = Vec::new();
         clap_mangen::Man::new(cmd)
@@ -34,7 +36,7 @@ pub fn man(dir: Option<&Path>, cmd: clap::Command) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print(bytes: &[u8]) -> Result<ExitCode, String> {
+fn print(bytes: &[u8]) -> Result<ExitCode, Error> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::status;
+use super::status::{self, Error};
 use crate::config::{FileState, Settings};
 
 #[derive(Debug, Subcommand)]
@@ -20,28 +20,22 @@ pub enum ConfigAction {
 
 /// Changes the file as asked and says what it did; exit status 2 when
 /// the change is refused (nothing is written then).
-pub fn change(s: &Settings, action: &ConfigAction) -> ExitCode {
+pub fn change(s: &Settings, action: &ConfigAction) -> Result<ExitCode, Error> {
     let Some(path) = &s.file.path else {
-        eprintln!("forklab: this system has no config folder; set $FORKLAB_CONFIG to a file");
-        return ExitCode::from(status::USAGE);
+        return Err(Error::Usage(
+            "this system has no config folder; set $FORKLAB_CONFIG to a file".into(),
+        ));
     };
     let (key, value) = match action {
         ConfigAction::Set { key, value } => (key, Some(value.as_str())),
         ConfigAction::Unset { key } => (key, None),
     };
-    match crate::config::save(path, key, value) {
-        Ok(()) => {
-            match value {
-                Some(v) => println!("{key} = {v} in {}", path.display()),
-                None => println!("{key} removed from {}: its default applies", path.display()),
-            }
-            ExitCode::from(status::OK)
-        }
-        Err(e) => {
-            eprintln!("forklab: {}", crate::sanitize::text(&e));
-            ExitCode::from(status::USAGE)
-        }
+    crate::config::save(path, key, value).map_err(Error::Usage)?;
+    match value {
+        Some(v) => println!("{key} = {v} in {}", path.display()),
+        None => println!("{key} removed from {}: its default applies", path.display()),
     }
+    Ok(ExitCode::from(status::OK))
 }
 
 /// The report, as printed.

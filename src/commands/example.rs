@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+
+use crate::commands::status::Error;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -62,7 +64,7 @@ pub fn run(
     set: &LessonSet,
     python: PythonChoice,
     action: ExampleAction,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     match action {
         ExampleAction::List { lesson } => list(set, lesson.as_deref()),
         ExampleAction::Run(args) => run_example(set, python, args),
@@ -70,7 +72,7 @@ pub fn run(
 }
 
 /// One line per example: lesson id, example id, default args, title.
-pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
+pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, Error> {
     let lessons: Vec<&Lesson> = match lesson {
         None => set.lessons.iter().collect(),
         Some(id) => match set.index_of(id) {
@@ -82,10 +84,10 @@ pub fn list(set: &LessonSet, lesson: Option<&str>) -> Result<ExitCode, String> {
                     .filter(|l| !l.meta.examples.is_empty())
                     .map(|l| l.meta.id.as_str())
                     .collect();
-                return Err(format!(
+                return Err(Error::Failed(format!(
                     "no lesson {id:?}; lessons with examples are: {}",
                     with.join(", ")
-                ));
+                )));
             }
         },
     };
@@ -194,7 +196,7 @@ pub fn find_example<'a>(
     }
 }
 
-fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<ExitCode, String> {
+fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<ExitCode, Error> {
     let (lesson, example) = find_example(set, &args.id, args.lesson.as_deref())?;
     let interpreter = Interpreter::find_chosen(python).map_err(|e| e.to_string())?;
     let mut request = RunRequest::for_example(set, example, interpreter)?;
@@ -279,7 +281,7 @@ fn run_example(set: &LessonSet, python: PythonChoice, args: RunArgs) -> Result<E
                     _ => exited.status.shell_status(),
                 }));
             }
-            PyEvent::Failed(message) => return Err(message),
+            PyEvent::Failed(message) => return Err(Error::Failed(message)),
             PyEvent::Skipped { missing } => {
                 let _ = writeln!(stdout, "== {}", PyEvent::skipped_message(&missing));
                 let _ = stdout.flush();

@@ -2,13 +2,15 @@
 
 use std::process::ExitCode;
 
+use crate::commands::status::Error;
+
 use crate::lesson::LessonSet;
 use crate::lesson::render::{RenderOptions, render};
 use crate::progress::Store;
 use crate::sanitize;
 
 /// One line per lesson: id, part, title and whether it was read.
-pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
+pub fn list(set: &LessonSet) -> Result<ExitCode, Error> {
     let progress = Store::for_set(set)
         .map(|s| s.load().progress().clone())
         .unwrap_or_default();
@@ -41,10 +43,13 @@ pub fn list(set: &LessonSet) -> Result<ExitCode, String> {
 }
 
 /// The lesson as plain wrapped text, as the reader would show it.
-pub fn show(set: &LessonSet, id: &str, width: u16, answers: bool) -> Result<ExitCode, String> {
+pub fn show(set: &LessonSet, id: &str, width: u16, answers: bool) -> Result<ExitCode, Error> {
     let Some(index) = set.index_of(id) else {
         let ids: Vec<&str> = set.lessons.iter().map(|l| l.meta.id.as_str()).collect();
-        return Err(format!("no lesson {id:?}; lessons are: {}", ids.join(", ")));
+        return Err(Error::Failed(format!(
+            "no lesson {id:?}; lessons are: {}",
+            ids.join(", ")
+        )));
     };
     let lesson = &set.lessons[index];
     let doc = render(

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::commands::status::Error;
+
 use clap::Subcommand;
 
 use crate::pack;
@@ -26,7 +28,7 @@ pub enum PackAction {
     Remove { name: String },
 }
 
-pub fn run(action: PackAction) -> Result<ExitCode, String> {
+pub fn run(action: PackAction) -> Result<ExitCode, Error> {
     match action {
         PackAction::New { dir } => {
             let name = pack::scaffold::create(&dir)?;

@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use crate::commands::status::Error;
 use std::sync::atomic::AtomicBool;
 
 use clap::Subcommand;
@@ -16,8 +18,6 @@ use crate::practice::{self, Context};
 use crate::progress::{Progress, Store};
 use crate::python::Interpreter;
 use crate::sanitize;
-
-use super::status::USAGE;
 
 #[derive(Debug, Subcommand)]
 pub enum PracticeAction {
@@ -94,7 +94,7 @@ pub fn run(
     set: &LessonSet,
     action: PracticeAction,
     python: Option<&Path>,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let mut learner = Learner::load();
     match action {
         PracticeAction::Init { dir } => init(set, &mut learner, dir),
@@ -121,7 +121,7 @@ pub fn run(
         PracticeAction::Watch { id } => {
             let (_, exercise) = match practice::find(set, &id) {
                 Ok(found) => found,
-                Err(message) => return unusable(&message),
+                Err(message) => return unusable(message),
             };
             let Some(workspace) = Workspace::locate(learner.progress.practice_dir.as_deref())
             else {
@@ -129,7 +129,7 @@ pub fn run(
             };
             let interpreter = match Interpreter::find(python) {
                 Ok(interpreter) => interpreter,
-                Err(e) => return unusable(&e.to_string()),
+                Err(e) => return unusable(e.to_string()),
             };
             watch(set, exercise, &workspace, interpreter, learner)
         }
@@ -139,7 +139,7 @@ pub fn run(
 }
 
 /// `practice init [DIR]`: the starters written, the folder remembered.
-fn init(set: &LessonSet, learner: &mut Learner, dir: Option<PathBuf>) -> Result<ExitCode, String> {
+fn init(set: &LessonSet, learner: &mut Learner, dir: Option<PathBuf>) -> Result<ExitCode, Error> {
     let dir = dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
     let workspace = Workspace::at(&dir);
     let init = workspace.init(set)?;
@@ -232,10 +232,10 @@ fn check(
     mut learner: Learner,
     python: Option<&Path>,
     ask: Check,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let (_, exercise) = match practice::find(set, &ask.id) {
         Ok(found) => found,
-        Err(message) => return unusable(&message),
+        Err(message) => return unusable(message),
     };
     let path = match ask.file {
         Some(file) => file,
@@ -250,11 +250,11 @@ fn check(
     };
     let source = match read_file(&path) {
         Ok(source) => source,
-        Err(message) => return unusable(&message),
+        Err(message) => return unusable(message),
     };
     let interpreter = match Interpreter::find(python) {
         Ok(interpreter) => interpreter,
-        Err(e) => return unusable(&e.to_string()),
+        Err(e) => return unusable(e.to_string()),
     };
     let json = ask.json;
     let cancel = AtomicBool::new(false);
@@ -293,10 +293,10 @@ fn check(
 }
 
 /// `practice hint ID`: the next hint, counted.
-fn hint(set: &LessonSet, mut learner: Learner, id: &str) -> Result<ExitCode, String> {
+fn hint(set: &LessonSet, mut learner: Learner, id: &str) -> Result<ExitCode, Error> {
     let (_, exercise) = match practice::find(set, id) {
         Ok(found) => found,
-        Err(message) => return unusable(&message),
+        Err(message) => return unusable(message),
     };
     let Some(hint) = practice::Hint::next(&mut learner.progress, exercise) else {
         println!("Exercise {:?} has no hints.", exercise.id);
@@ -313,19 +313,14 @@ fn hint(set: &LessonSet, mut learner: Learner, id: &str) -> Result<ExitCode, Str
 
 /// `practice solution ID`: the reference solution, once passed or with
 /// `--yes` (remembered).
-fn solution(
-    set: &LessonSet,
-    mut learner: Learner,
-    id: &str,
-    yes: bool,
-) -> Result<ExitCode, String> {
+fn solution(set: &LessonSet, mut learner: Learner, id: &str, yes: bool) -> Result<ExitCode, Error> {
     let (_, exercise) = match practice::find(set, id) {
         Ok(found) => found,
-        Err(message) => return unusable(&message),
+        Err(message) => return unusable(message),
     };
     let record = learner.progress.exercise(&exercise.id);
     if !record.solved && !yes {
-        return unusable(&format!(
+        return unusable(format!(
             "you have not passed {:?} yet, so its solution stays hidden; `forklab practice solution {} --yes` shows it (and progress remembers that you looked)",
             exercise.id, exercise.id
         ));
@@ -345,9 +340,9 @@ fn solution(
     Ok(ExitCode::SUCCESS)
 }
 
-fn unusable(message: &str) -> Result<ExitCode, String> {
-    eprintln!("forklab: {message}");
-    Ok(ExitCode::from(USAGE))
+/// What was asked cannot be checked (an unknown id, no file, no Python).
+fn unusable(message: impl Into<String>) -> Result<ExitCode, Error> {
+    Err(Error::Usage(message.into()))
 }
 
 /// Live lines while checking: which run, then each verdict.
@@ -409,7 +404,7 @@ fn watch(
     workspace: &Workspace,
     interpreter: Interpreter,
     mut learner: Learner,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     use crate::practice::live::{Live, LiveEvent, LiveSetup};
     let path = workspace.file_of(exercise);
     println!(
@@ -454,7 +449,7 @@ fn watch(
             LiveEvent::Unreadable { message } => println!("== {message}"),
             LiveEvent::Failed { message } => {
                 live.stop();
-                return Err(message);
+                return Err(Error::Failed(message));
             }
         }
     }

@@ -19,3 +19,74 @@ pub const NOT_SENT: u8 = 4;
 pub const SKIPPED: u8 = 77;
 /// The time limit stopped the script (as `timeout(1)`).
 pub const TIMED_OUT: u8 = 124;
+
+/// Why a command could not do what it was asked. Commands return it;
+/// `cli::main`, the edge, prints it (through the sanitizer, as
+/// `forklab: ...` or `forklab COMMAND: ...`) and exits with
+/// [`Error::status`], the one place an error becomes a status.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The work was tried and failed (a run, a file, the output): [`FAILED`].
+    #[error("{0}")]
+    Failed(String),
+    /// What was asked cannot run (an argument, an unknown id, no file, no
+    /// Python): [`USAGE`].
+    #[error("{0}")]
+    Usage(String),
+    /// The same, in a command whose messages name it (`forklab run: ...`).
+    #[error("{message}")]
+    UsageIn {
+        command: &'static str,
+        message: String,
+    },
+}
+
+impl Error {
+    /// The exit status this error ends forklab with.
+    pub fn status(&self) -> u8 {
+        match self {
+            Error::Failed(_) => FAILED,
+            Error::Usage(_) | Error::UsageIn { .. } => USAGE,
+        }
+    }
+
+    /// Who speaks: `forklab`, or `forklab run` for a command's own.
+    pub fn speaker(&self) -> String {
+        match self {
+            Error::UsageIn { command, .. } => format!("forklab {command}"),
+            _ => "forklab".to_string(),
+        }
+    }
+}
+
+/// A message from the domain modules: the work failed.
+impl From<String> for Error {
+    fn from(message: String) -> Error {
+        Error::Failed(message)
+    }
+}
+
+impl From<&str> for Error {
+    fn from(message: &str) -> Error {
+        Error::Failed(message.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_has_its_status_and_speaker() {
+        let failed = Error::from("x".to_string());
+        assert_eq!((failed.status(), failed.speaker().as_str()), (1, "forklab"));
+        let usage = Error::Usage("x".into());
+        assert_eq!((usage.status(), usage.speaker().as_str()), (2, "forklab"));
+        let run = Error::UsageIn {
+            command: "run",
+            message: "x".into(),
+        };
+        assert_eq!((run.status(), run.speaker().as_str()), (2, "forklab run"));
+        assert_eq!(run.to_string(), "x");
+    }
+}

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::commands::status::Error;
+
 use clap::Subcommand;
 
 use crate::sanitize;
@@ -17,13 +19,13 @@ pub enum TraceAction {
     Check { file: PathBuf },
 }
 
-pub fn run(action: TraceAction) -> Result<ExitCode, String> {
+pub fn run(action: TraceAction) -> Result<ExitCode, Error> {
     match action {
         TraceAction::Check { file } => check(&file),
     }
 }
 
-fn check(file: &Path) -> Result<ExitCode, String> {
+fn check(file: &Path) -> Result<ExitCode, Error> {
     let shown = sanitize::line(&file.display().to_string()).into_owned();
     let read = Trace::load(file);
     if let Ok(trace) = &read {
@@ -38,7 +40,7 @@ fn check(file: &Path) -> Result<ExitCode, String> {
         );
     }
     read.map(|_| ExitCode::SUCCESS)
-        .map_err(|e| format!("cannot replay {shown}: {e}"))
+        .map_err(|e| Error::Failed(format!("cannot replay {shown}: {e}")))
 }
 
 /// This process's peak resident memory (`VmHWM`), in kB: its own, from

@@ -11,6 +11,8 @@ use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use crate::commands::status::Error;
+
 use crate::lab::engine::default_engine;
 use crate::lab::measure::{sweep, sweep_counts};
 use crate::lab::{LabConfig, LabError, LabEvent, RunResult};
@@ -21,7 +23,7 @@ pub use args::{ApiArg, EngineArg, RunArgs, StartMethodArg, WorkloadArg, start_me
 use progress::Progress;
 pub use table::{csv, json, table};
 
-use super::status::{NOT_SENT, USAGE};
+use super::status::NOT_SENT;
 
 /// Runs the sweep and prints the table; exit status 2 for arguments that
 /// cannot run, 1 (through `Err`) for a run that failed, 4 for a table
@@ -32,10 +34,12 @@ pub fn run(
     args: &RunArgs,
     python: Option<&(std::path::PathBuf, crate::python::interpreter::Source)>,
     join: Option<&crate::class::client::JoinSetup>,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let usage = |e: &dyn std::fmt::Display| {
-        eprintln!("forklab run: {e}");
-        Ok(ExitCode::from(USAGE))
+        Err(Error::UsageIn {
+            command: "run",
+            message: e.to_string(),
+        })
     };
     let mut config = match args.config() {
         Ok(config) => config,
@@ -87,7 +91,7 @@ pub fn run(
     });
     let (results, stopped) = match swept {
         Ok(results) => (results, None),
-        Err(e) if finished.borrow().is_empty() => return Err(e.to_string()),
+        Err(e) if finished.borrow().is_empty() => return Err(Error::Failed(e.to_string())),
         Err(e) => (finished.into_inner(), Some(e)),
     };
     // As it ran: engine, interpreter and task size settled.
@@ -110,11 +114,11 @@ pub fn run(
     let sent = join.is_none_or(|join| send_to_class(join, &results));
     match stopped {
         // The table above is partial: say why, and fail.
-        Some(e) => Err(format!(
+        Some(e) => Err(Error::Failed(format!(
             "the sweep stopped after {} run{}, the results above are partial: {e}",
             results.len(),
             if results.len() == 1 { "" } else { "s" }
-        )),
+        ))),
         // The table is right, but the class did not get it: a script
         // must notice.
         None if !sent => Ok(ExitCode::from(NOT_SENT)),
