@@ -5,8 +5,9 @@ Usage: python threads_waiting.py [TASKS] [WAIT]   (defaults: 16, 0.1)
 fetch(i) pretends to download page i: it waits WAIT seconds, then
 returns the page's size. Sixteen of them, one after the other, take
 1.6 s. A thread that waits in time.sleep (or on a socket, or a disk)
-lets go of the GIL, so many threads can wait at the same time, and
-threads cost far less to start than processes.
+lets go of the GIL, so many threads can wait at the same time; a
+process waits without holding a core too. Both pools here get the same
+number of workers, one per task: what differs is what a worker costs.
 
 The task
 --------
@@ -14,15 +15,16 @@ The task
    concurrent.futures.ThreadPoolExecutor with one thread per task,
    and return (list of sizes in page order, seconds). executor.map
    takes one list per argument of fetch, like the built-in map.
-2. run_processes is written for you: the same job on a pool of 2
-   processes. The master block runs both and compares.
+2. run_processes is written for you: the same job on a pool of
+   processes, one per task too. The master block runs both and
+   compares.
 3. Print both times, then:
 
        result: total size N
        result: faster: threads
 
-   Before you run it: how long will each take? Then try 64 tasks:
-   which one grows?
+   Before you run it: how long will each take? Then try 48 tasks:
+   which one grows, and why?
 
 Check with `forklab practice check threads-waiting`, or the E key.
 
@@ -51,10 +53,11 @@ def run_threads(tasks, wait):
     raise NotImplementedError("TODO: fetch the pages on threads")
 
 
-def run_processes(tasks, wait, workers=2):
-    """The same job on a pool of processes: (sizes in order, seconds)."""
+def run_processes(tasks, wait):
+    """The same job on a pool of processes, one per task, like the
+    threads: (sizes in order, seconds)."""
     start = time.perf_counter()
-    with multiprocessing.Pool(processes=workers) as pool:
+    with multiprocessing.Pool(processes=tasks) as pool:   # one each
         sizes = pool.starmap(fetch, [(i, wait) for i in range(tasks)],
                              chunksize=1)
     return sizes, time.perf_counter() - start
@@ -74,7 +77,7 @@ if __name__ == "__main__":
         sys.exit("threads and processes disagree")
 
     print(f"{tasks} threads:   {t_threads:.2f} s")
-    print(f"2 processes:  {t_processes:.2f} s")
+    print(f"{tasks} processes: {t_processes:.2f} s")
     faster = "threads" if t_threads < t_processes else "processes"
     print(f"result: total size {sum(by_threads)}")
     print(f"result: faster: {faster}")
