@@ -60,7 +60,21 @@ pub fn report(s: &Settings) -> String {
         "off (meaning kept by weight and symbols)".to_string()
     };
     let python = s.python.value.as_ref().map_or_else(
-        || "python3 on PATH".to_string(),
+        || {
+            // Installed in a venv (pip, pipx, uv tool): that venv's Python.
+            std::env::current_exe()
+                .ok()
+                .and_then(|exe| crate::python::interpreter::venv_python(&exe))
+                .map_or_else(
+                    || "python3 on PATH".to_string(),
+                    |p| {
+                        format!(
+                            "{} (forklab's venv)",
+                            crate::sanitize::line(&p.to_string_lossy())
+                        )
+                    },
+                )
+        },
         |p| p.display().to_string(),
     );
     let method = s
