@@ -32,10 +32,11 @@ fn busy_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
     for i in 0..=240 {
         update(
             &mut state,
-            Action::Sampled(
+            Action::Live(forklab::tui::action::live::Msg::Sampled(
                 Box::new(sampler.sample()),
                 t0 + Duration::from_millis(250) * i,
-            ),
+            )),
+            Instant::now(),
         );
     }
     state
@@ -79,7 +80,11 @@ fn update_with_a_sample_128_cores(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         update(
             &mut state,
-            Action::Sampled(Box::new(sampler.sample()), Instant::now()),
+            Action::Live(forklab::tui::action::live::Msg::Sampled(
+                Box::new(sampler.sample()),
+                Instant::now(),
+            )),
+            Instant::now(),
         );
     });
 }

@@ -91,6 +91,9 @@ pub enum Command {
     Replay {
         /// A trace written by `forklab record` (or the R key).
         file: PathBuf,
+        /// Start at this speed: 0.25, 0.5, 1, 2, 4 or 8 (`<` and `>` change it).
+        #[arg(long, value_name = "X")]
+        speed: Option<f64>,
     },
     /// Traces: `check FILE` reads one as `replay` would and summarizes it.
     Trace {
@@ -245,10 +248,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             reader(&globals, crate::tui::Session::Record(file))
         }
-        Some(Command::Replay { file }) => {
+        Some(Command::Replay { file, speed }) => {
             let trace = crate::trace::Trace::load(&file)
                 .map_err(|e| format!("cannot replay {}: {e}", file.display()))?;
-            reader(&globals, crate::tui::Session::Replay(trace))
+            let replay = match speed {
+                Some(speed) => crate::tui::Replay::at_speed(trace, speed)?,
+                None => crate::tui::Replay::new(trace),
+            };
+            reader(&globals, crate::tui::Session::Replay(replay))
         }
         None => reader_comparing(&globals, crate::tui::Session::Live, compare),
     }

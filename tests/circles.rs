@@ -22,8 +22,6 @@ const KNOWN: &[&[&str]] = &[
         "practice/judge",
         "practice/observe",
     ],
-    // The keymap reads `State` while `quiz` calls the keymap.
-    &["tui/keymap", "tui/quiz", "tui/state", "tui/update"],
 ];
 
 type Segs = Vec<String>;

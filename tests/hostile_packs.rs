@@ -527,7 +527,11 @@ fn survives_the_reader(set: LessonSet) {
             !screen.chars().any(forklab::sanitize::is_unsafe),
             "a control character reached the screen: {screen:?}"
         );
-        forklab::tui::update(&mut state, forklab::tui::Action::NextLesson);
+        forklab::tui::update(
+            &mut state,
+            forklab::tui::action::reader::Msg::NextLesson.into(),
+            std::time::Instant::now(),
+        );
     }
 }
 

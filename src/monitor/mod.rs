@@ -69,3 +69,28 @@ pub const INTERVALS: [Duration; 6] = [
 
 /// The default refresh interval: once a second.
 pub const DEFAULT_INTERVAL: usize = 2;
+
+/// `250 ms`, `1 s`, `2 s`: how an interval is named on screen.
+pub fn interval_label(interval: Duration) -> String {
+    if interval.as_millis() < 1000 {
+        format!("{} ms", interval.as_millis())
+    } else {
+        format!("{} s", interval.as_secs_f32())
+    }
+}
+
+/// The offered interval nearest to a measured one (a trace's readings
+/// come a little late: 263 ms apart at 250 ms); a measured interval far
+/// from every offered one (over half of it away) is kept as measured.
+pub fn nearest_interval(measured: Duration) -> Duration {
+    let nearest = INTERVALS
+        .iter()
+        .copied()
+        .min_by_key(|d| d.abs_diff(measured))
+        .unwrap_or(measured);
+    if nearest.abs_diff(measured) * 2 <= nearest {
+        nearest
+    } else {
+        measured
+    }
+}

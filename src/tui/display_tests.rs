@@ -13,7 +13,8 @@ use serde_json::json;
 
 use super::session::replay_actions;
 use super::state::ReplayStatus;
-use super::{Action, State, update, view};
+use super::update::update_now as update;
+use super::{Action, State, view};
 use crate::lesson::LessonSet;
 use crate::progress::Progress;
 use crate::sanitize::{self, TRICKS};
@@ -82,7 +83,10 @@ fn a_hostile_trace_replays_with_every_trick_shown() {
         trace.header.machine.cores,
     );
     state.replay = Some(ReplayStatus::new(&trace, Instant::now()));
-    update(&mut state, Action::Started(Vec::new()));
+    update(
+        &mut state,
+        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+    );
     let base = state.replay.as_ref().unwrap().base;
     let delivery = Cursor::default().seek(&trace.entries, Duration::from_secs(60));
     for action in replay_actions(base, delivery) {

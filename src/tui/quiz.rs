@@ -168,7 +168,7 @@ pub fn lines(
                             c + 1,
                             super::keymap::key_for(|a| matches!(
                                 a,
-                                super::action::Action::QuizConfirm
+                                super::action::Action::Quiz(super::action::quiz::Msg::Confirm)
                             ))
                         ),
                     };

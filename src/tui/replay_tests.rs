@@ -7,10 +7,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
+use super::action::replay::READ_ONLY;
 use super::session::replay_actions;
 use super::state::ReplayStatus;
-use super::update::READ_ONLY;
-use super::{Action, Effect, State, update, view};
+use super::update::update_now as update;
+use super::{Action, Effect, State, view};
 use crate::lab::Workload;
 use crate::lab::{LabConfig, LabEvent, RunResult};
 use crate::lesson::LessonSet;
@@ -230,7 +231,10 @@ fn replaying(trace: &Trace, width: u16, height: u16) -> State {
         trace.header.machine.cores,
     );
     s.replay = Some(ReplayStatus::new(trace, Instant::now()));
-    update(&mut s, Action::Started(Vec::new()));
+    update(
+        &mut s,
+        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+    );
     s
 }
 
@@ -260,7 +264,7 @@ fn play(trace: &Trace, width: u16, height: u16, step: Duration) -> Vec<String> {
         let ended = delivery.ended;
         apply(&mut s, delivery);
         if at >= ms(1900) && s.mode == super::state::Mode::Lesson {
-            update(&mut s, Action::ToggleLab);
+            update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
         }
         frames.push(frame(&s));
         if ended {
@@ -322,40 +326,52 @@ fn a_replay_is_read_only() {
     let trace = session_trace(2);
     let mut s = replaying(&trace, 80, 24);
     for action in [
-        Action::ToggleBusy,
-        Action::OpenExamples,
-        Action::ToggleRecording,
-        Action::StopExample,
-        Action::FasterRefresh,
+        Action::Live(crate::tui::action::live::Msg::ToggleBusy),
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+        Action::Replay(crate::tui::action::replay::Msg::ToggleRecording),
+        Action::Python(crate::tui::action::python::Msg::Stop),
+        Action::Live(crate::tui::action::live::Msg::FasterRefresh),
     ] {
         assert_eq!(update(&mut s, action), Vec::new());
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
     }
-    update(&mut s, Action::ToggleLab);
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
     for action in [
-        Action::LabRun,
-        Action::LabSweep,
-        Action::LabWorkers(1),
-        Action::LabWorkload,
+        Action::Lab(crate::tui::action::lab::Msg::Run),
+        Action::Lab(crate::tui::action::lab::Msg::Sweep),
+        Action::Lab(crate::tui::action::lab::Msg::Workers(1)),
+        Action::Lab(crate::tui::action::lab::Msg::Workload),
     ] {
         assert_eq!(update(&mut s, action), Vec::new());
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
     }
     // Its own keys steer the replay.
     assert_eq!(
-        update(&mut s, Action::ReplayPause),
+        update(
+            &mut s,
+            Action::Replay(crate::tui::action::replay::Msg::Pause)
+        ),
         [Effect::ReplayControl(Control::Pause(true))]
     );
     assert_eq!(
-        update(&mut s, Action::ReplaySpeed(true)),
+        update(
+            &mut s,
+            Action::Replay(crate::tui::action::replay::Msg::Speed(true))
+        ),
         [Effect::ReplayControl(Control::Speed(2.0))]
     );
     for _ in 0..9 {
-        update(&mut s, Action::ReplaySpeed(true));
+        update(
+            &mut s,
+            Action::Replay(crate::tui::action::replay::Msg::Speed(true)),
+        );
     }
     assert_eq!(s.replay.as_ref().unwrap().speed(), 8.0);
     assert_eq!(
-        update(&mut s, Action::ReplaySeek(true)),
+        update(
+            &mut s,
+            Action::Replay(crate::tui::action::replay::Msg::Seek(true))
+        ),
         [Effect::ReplayControl(Control::Seek(
             trace.length().min(ms(5000))
         ))]
@@ -410,7 +426,10 @@ fn replay_256_cores_80x24() {
 #[test]
 fn replay_256_cores_projector() {
     let mut s = replayed_to_end(&scripted_256(), 200, 60);
-    update(&mut s, Action::ToggleProjector);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     insta::assert_snapshot!(frame(&s));
 }
 
@@ -418,12 +437,15 @@ fn replay_256_cores_projector() {
 fn replay_lab_sweep_120x40() {
     let trace = session_trace(16);
     let mut s = replaying(&trace, 120, 40);
-    update(&mut s, Action::ToggleLab);
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
     apply(
         &mut s,
         Cursor::default().seek(&trace.entries, trace.length()),
     );
-    update(&mut s, Action::ReplayPause);
+    update(
+        &mut s,
+        Action::Replay(crate::tui::action::replay::Msg::Pause),
+    );
     insta::assert_snapshot!(frame(&s));
 }
 
@@ -431,10 +453,16 @@ fn replay_lab_sweep_120x40() {
 fn lab_compared_with_a_recorded_machine_120x40() {
     let trace = session_trace(16);
     let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
-    update(&mut s, Action::Started(Vec::new()));
+    update(
+        &mut s,
+        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+    );
     let recorded = super::lab::Recorded::from_trace(&trace).unwrap();
-    update(&mut s, Action::LabCompare(Box::new(recorded)));
-    update(&mut s, Action::ToggleLab);
+    update(
+        &mut s,
+        Action::Lab(crate::tui::action::lab::Msg::Compare(Box::new(recorded))),
+    );
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
     for (workers, wall) in [(1, 1900), (2, 1000)] {
         let result = RunResult {
             config: LabConfig {
@@ -454,7 +482,9 @@ fn lab_compared_with_a_recorded_machine_120x40() {
         };
         update(
             &mut s,
-            Action::Lab(Box::new(LabEvent::RunFinished(Box::new(result)))),
+            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+                LabEvent::RunFinished(Box::new(result)),
+            ))),
         );
     }
     let f = frame(&s);
@@ -529,9 +559,15 @@ fn compare_shows_the_recorded_table_the_replay_shows() {
         .collect();
     assert_eq!(best, [(1, 1500, false), (2, 926, true)]);
     let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
-    update(&mut s, Action::Started(Vec::new()));
-    update(&mut s, Action::LabCompare(Box::new(recorded)));
-    update(&mut s, Action::ToggleLab);
+    update(
+        &mut s,
+        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+    );
+    update(
+        &mut s,
+        Action::Lab(crate::tui::action::lab::Msg::Compare(Box::new(recorded))),
+    );
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
     let f = frame(&s);
     assert!(f.contains("1.500 s ") && f.contains("0.926 s*"), "{f}");
     assert!(!f.contains("1.648") && !f.contains("1.010"), "{f}");
@@ -565,12 +601,18 @@ fn odd_but_readable_traces_draw_without_panicking() {
         for at in [0, 1, 3, 5, 7, 8, 2_592_000_000] {
             apply(&mut s, cursor.seek(&trace.entries, ms(at)));
             frame(&s);
-            update(&mut s, Action::ToggleLab);
+            update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
             frame(&s);
-            update(&mut s, Action::ToggleLab);
-            update(&mut s, Action::ToggleProjector);
+            update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+            update(
+                &mut s,
+                Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+            );
             frame(&s);
-            update(&mut s, Action::ToggleProjector);
+            update(
+                &mut s,
+                Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+            );
         }
         apply(&mut s, cursor.seek(&trace.entries, Duration::ZERO));
         frame(&s);

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::action::Action;
+use super::action::{Action, lab, live, python, replay};
 use super::event::Event;
 use super::state::{PythonProbe, State};
 use crate::python::PyEvent;
@@ -23,7 +23,41 @@ pub enum Session {
     /// (`forklab record FILE`).
     Record(PathBuf),
     /// A recorded machine (`forklab replay FILE`).
-    Replay(Trace),
+    Replay(Replay),
+}
+
+/// A trace to replay, and how.
+#[derive(Debug)]
+pub struct Replay {
+    pub trace: Trace,
+    /// Index into `trace::replay::SPEEDS` to start at (`--speed`).
+    pub speed: usize,
+}
+
+impl Replay {
+    /// At normal speed.
+    pub fn new(trace: Trace) -> Replay {
+        Replay {
+            trace,
+            speed: crate::trace::replay::NORMAL_SPEED,
+        }
+    }
+
+    /// At the speed asked for (`--speed 2`), one of those offered.
+    pub fn at_speed(trace: Trace, speed: f64) -> Result<Replay, String> {
+        let speeds = crate::trace::replay::SPEEDS;
+        let index = speeds.iter().position(|s| *s == speed).ok_or_else(|| {
+            let offered: Vec<String> = speeds.iter().map(f64::to_string).collect();
+            format!(
+                "replay speed {speed} is not offered: choose {}",
+                offered.join(", ")
+            )
+        })?;
+        Ok(Replay {
+            trace,
+            speed: index,
+        })
+    }
 }
 
 /// A trace being written, and where.
@@ -123,32 +157,36 @@ fn shown(event: PyEvent) -> PyEvent {
 pub fn replay_actions(base: Instant, delivery: Delivery) -> Vec<Action> {
     let mut actions = Vec::with_capacity(delivery.entries.len() + 2);
     if delivery.reset {
-        actions.push(Action::ReplayReset);
+        actions.push(replay::Msg::Reset.into());
     }
     for timed in delivery.entries {
         let at = base + timed.t;
         actions.push(match timed.entry {
-            Entry::Sample(sample) => Action::Sampled(Box::new(sample), at),
-            Entry::Ended { pid, exit } => Action::ChildEnded { pid, ending: exit },
-            Entry::LabBegan { sweep } => Action::ReplayLabBegan { sweep },
-            Entry::Lab(event) => Action::Lab(Box::new(event)),
+            Entry::Sample(sample) => live::Msg::Sampled(Box::new(sample), at).into(),
+            Entry::Ended { pid, exit } => live::Msg::ChildEnded { pid, ending: exit }.into(),
+            Entry::LabBegan { sweep } => replay::Msg::LabBegan { sweep }.into(),
+            Entry::Lab(event) => lab::Msg::Event(Box::new(event)).into(),
             Entry::PyBegan {
                 run,
                 title,
                 command,
-            } => Action::ReplayExample {
+            } => replay::Msg::Example {
                 number: run,
                 title: sanitize::line(&title).into_owned(),
                 command: sanitize::line(&command).into_owned(),
                 at,
-            },
-            Entry::Py(run, event) => Action::Python(run, shown(event)),
+            }
+            .into(),
+            Entry::Py(run, event) => python::Msg::Event(run, shown(event)).into(),
             Entry::Python(_) => continue,
         });
     }
-    actions.push(Action::ReplayAt {
-        position: delivery.position,
-        ended: delivery.ended,
-    });
+    actions.push(
+        replay::Msg::At {
+            position: delivery.position,
+            ended: delivery.ended,
+        }
+        .into(),
+    );
     actions
 }

@@ -1,7 +1,7 @@
 //! What the table says about itself: the help overlay's sections, the
 //! hints, and the README's key table, all read from [`BINDINGS`].
 
-use super::super::action::Action;
+use super::super::action::{Action, Message};
 use super::{BINDINGS, Binding, Where};
 
 /// One line of the help: the keys (grouped) and what they do.
@@ -115,8 +115,8 @@ fn group_keys(bindings: &[&Binding]) -> Vec<Vec<String>> {
 pub struct Hint {
     pub keys: Vec<String>,
     pub word: &'static str,
-    /// Its binding runs or changes something ([`super::Binding::acts`]):
-    /// a replay refuses it, so a replay's hints leave it out.
+    /// Its message runs or changes something (`Message::acts`): a replay
+    /// refuses it, so a replay's hints leave it out.
     pub acts: bool,
 }
 
@@ -140,7 +140,7 @@ fn hint_at(index: usize) -> Hint {
     Hint {
         keys,
         word: b.hint,
-        acts: b.acts,
+        acts: b.action().acts(),
     }
 }
 

@@ -10,7 +10,6 @@ use crossterm::event::{
 };
 
 use super::action::Action;
-use super::state::{Mode, Overlay, State};
 
 pub use docs::{Hint, Section, hint_for, hint_line, hints, key_for, sections};
 #[cfg(test)]
@@ -18,7 +17,7 @@ use docs::{Row, readme_table};
 pub use table::BINDINGS;
 
 /// Where a binding works. The dispatch looks through the places that
-/// apply to what is on screen (see [`layers`]), in order; the help lists
+/// apply to what is on screen (`State::places`), in order; the help lists
 /// each under its [`Where::heading`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Where {
@@ -214,12 +213,6 @@ pub struct Binding {
     /// A word or two for the status bar or the lab's hints; empty: none
     /// (a continuation without one lends its key to the hint above).
     pub hint: &'static str,
-    /// It runs, stops or steers something (an example, the lab, busy
-    /// copies, the editor, a recording, the sampling) or changes what the
-    /// next run would be (the lab's settings, a start method): a replay
-    /// refuses it, in the dispatch ([`action_for`]) and in `update`
-    /// ([`always_acts`]).
-    pub acts: bool,
 }
 
 /// A binding with no hint (add one with [`Binding::hint`]).
@@ -235,19 +228,12 @@ pub const fn on(
         act,
         help,
         hint: "",
-        acts: false,
     }
 }
 
 impl Binding {
     pub const fn hint(mut self, word: &'static str) -> Binding {
         self.hint = word;
-        self
-    }
-
-    /// Marks a binding that runs or changes something ([`Binding::acts`]).
-    pub const fn acts(mut self) -> Binding {
-        self.acts = true;
         self
     }
 
@@ -260,6 +246,8 @@ impl Binding {
 /// The places that share the reader's main screen. They are peers: a key
 /// bound in two of them would silently lose in one (a test forbids it),
 /// while the lab and a search's matches are modes that take keys over.
+/// Which places apply to a screen is the state's to say (`State::places`):
+/// the keymap reads no state.
 pub const MAIN: &[Where] = &[
     Where::Everywhere,
     Where::Lesson,
@@ -270,45 +258,11 @@ pub const MAIN: &[Where] = &[
     Where::Presenter,
 ];
 
-/// The places whose bindings apply to what is on screen, first match wins.
-pub fn layers(state: &State) -> Vec<Where> {
-    use Where::*;
-    if state.search.input.is_some() {
-        return vec![Always, SearchInput];
-    }
-    match &state.overlay {
-        Overlay::Examples {
-            editing: Some(_), ..
-        } => return vec![Always, ExampleArgs],
-        Overlay::Examples { .. } => return vec![Always, Examples, List, Everywhere],
-        Overlay::Contents { .. } => return vec![Always, Contents, List, Everywhere],
-        Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
-        Overlay::Help => return vec![Always, Everywhere, Help],
-        Overlay::Exercises { .. } => return vec![Always, Exercises, List, Everywhere],
-        Overlay::Ask(_) => return vec![Always, Ask, Everywhere],
-        Overlay::Predict { .. } => return vec![Always, PredictInput],
-        Overlay::Text { .. } => return vec![Always, Everywhere, TextPopup],
-        Overlay::None => {}
-    }
-    if state.mode == Mode::Class {
-        return vec![Always, Class, Everywhere];
-    }
-    let mut layers = vec![Always];
-    if state.replay.is_some() {
-        layers.push(Replay);
-    }
-    if state.mode == Mode::Lab {
-        layers.push(Lab);
-    }
-    if state.search.active() {
-        layers.push(Search);
-    }
-    layers.extend(MAIN);
-    layers
-}
-
-/// Translates a terminal event into an action, given what is on screen.
-pub fn action_for(state: &State, event: &Event) -> Option<Action> {
+/// Translates a terminal event into an action, given the places that
+/// apply to what is on screen (`State::places`), first match first. A
+/// message that acts is refused in a replay by `update`, whatever
+/// brought it.
+pub fn action_for(places: &[Where], event: &Event) -> Option<Action> {
     let (pressed, input) = match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => pressed_key(key),
         Event::Mouse(mouse) => {
@@ -326,31 +280,18 @@ pub fn action_for(state: &State, event: &Event) -> Option<Action> {
             (pressed, input)
         }
         Event::Resize(width, height) => {
-            return Some(Action::Resize {
-                width: *width,
-                height: *height,
-            });
+            return Some(
+                super::action::reader::Msg::Resize {
+                    width: *width,
+                    height: *height,
+                }
+                .into(),
+            );
         }
         _ => return None,
     };
-    let binding = binding_for(&layers(state), pressed)?;
-    if binding.acts && state.replay.is_some() {
-        return Some(Action::Notice(super::update::READ_ONLY.into()));
-    }
+    let binding = binding_for(places, pressed)?;
     Some((binding.act)(input))
-}
-
-/// Whether every binding that gives this action runs or changes something
-/// ([`Binding::acts`]): `update` refuses such an action in a replay, however
-/// it came. (An action some place binds to looking only, such as
-/// `MenuConfirm`, is refused by the dispatch where it acts.)
-pub fn always_acts(action: &Action) -> bool {
-    let kind = std::mem::discriminant(action);
-    let mut rows = BINDINGS
-        .iter()
-        .filter(|b| std::mem::discriminant(&b.action()) == kind)
-        .peekable();
-    rows.peek().is_some() && rows.all(|b| b.acts)
 }
 
 fn pressed_key(key: &KeyEvent) -> (Pressed, Input) {

@@ -113,7 +113,13 @@ fn keys_people_look_for_are_documented() {
 
 #[test]
 fn hints_name_the_keys_that_do_it() {
-    let lesson = hint_for(|a| matches!(a, Action::NextLesson)).unwrap();
+    let lesson = hint_for(|a| {
+        matches!(
+            a,
+            Action::Reader(crate::tui::action::reader::Msg::NextLesson)
+        )
+    })
+    .unwrap();
     assert_eq!(
         (lesson.keys_joined("/"), lesson.word),
         ("n/p".into(), "lesson")
@@ -167,7 +173,7 @@ mod dispatch {
     use ratatui::layout::Rect;
 
     use super::super::super::state::State;
-    use super::super::super::update;
+    use super::super::super::update::update_now as update;
     use super::super::*;
     use crate::lesson::LessonSet;
     use crate::progress::Progress;
@@ -184,47 +190,65 @@ mod dispatch {
 
     fn press(state: &State, c: char) -> String {
         let event = key(KeyCode::Char(c), KeyModifiers::NONE);
-        format!("{:?}", action_for(state, &event))
+        format!("{:?}", action_for(&state.places(), &event))
     }
 
     fn ctrl(state: &State, c: char) -> String {
         let event = key(KeyCode::Char(c), KeyModifiers::CONTROL);
-        format!("{:?}", action_for(state, &event))
+        format!("{:?}", action_for(&state.places(), &event))
     }
 
     #[test]
     fn the_same_key_does_what_the_screen_calls_for() {
         let mut s = state();
-        assert_eq!(press(&s, 'q'), "Some(Quit)");
-        assert_eq!(ctrl(&s, 'q'), "Some(Quit)");
-        assert_eq!(ctrl(&s, 'd'), "Some(Page(1))");
-        assert_eq!(ctrl(&s, 'u'), "Some(Page(-1))");
-        assert_eq!(press(&s, '3'), "Some(QuizKey('3'))");
+        assert_eq!(press(&s, 'q'), "Some(App(Quit))");
+        assert_eq!(ctrl(&s, 'q'), "Some(App(Quit))");
+        assert_eq!(ctrl(&s, 'd'), "Some(Reader(Page(1)))");
+        assert_eq!(ctrl(&s, 'u'), "Some(Reader(Page(-1)))");
+        assert_eq!(press(&s, '3'), "Some(Quiz(Key('3')))");
         assert_eq!(press(&s, 'Z'), "None");
 
-        update(&mut s, Action::StartSearch);
-        assert_eq!(press(&s, 'q'), "Some(SearchType('q'))");
-        assert_eq!(ctrl(&s, 'q'), "Some(Quit)");
+        update(
+            &mut s,
+            Action::Search(crate::tui::action::search::Msg::Start),
+        );
+        assert_eq!(press(&s, 'q'), "Some(Search(Type('q')))");
+        assert_eq!(ctrl(&s, 'q'), "Some(App(Quit))");
         assert_eq!(ctrl(&s, 'd'), "None");
-        update(&mut s, Action::EndSearch);
+        update(&mut s, Action::Search(crate::tui::action::search::Msg::End));
 
-        update(&mut s, Action::ToggleHelp);
-        assert_eq!(press(&s, 'j'), "Some(HelpScroll(1))");
-        assert_eq!(press(&s, 'x'), "Some(CloseOverlay)");
-        assert_eq!(press(&s, 'q'), "Some(Quit)");
-        update(&mut s, Action::ToggleHelp);
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
+        );
+        assert_eq!(press(&s, 'j'), "Some(Overlay(HelpScroll(1)))");
+        assert_eq!(press(&s, 'x'), "Some(Overlay(Close))");
+        assert_eq!(press(&s, 'q'), "Some(App(Quit))");
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
+        );
 
-        update(&mut s, Action::OpenContents);
-        assert_eq!(press(&s, 't'), "Some(CloseOverlay)");
-        assert_eq!(press(&s, 'j'), "Some(MenuMove(1))");
-        update(&mut s, Action::CloseOverlay);
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
+        );
+        assert_eq!(press(&s, 't'), "Some(Overlay(Close))");
+        assert_eq!(press(&s, 'j'), "Some(Overlay(Move(1)))");
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::Close),
+        );
 
-        update(&mut s, Action::ToggleLab);
-        assert_eq!(press(&s, '3'), "Some(LabGuess('3'))");
-        assert_eq!(press(&s, 'x'), "Some(LabStop)");
-        assert_eq!(press(&s, 'c'), "Some(ToggleProjector)");
+        update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+        assert_eq!(press(&s, '3'), "Some(Lab(Guess('3')))");
+        assert_eq!(press(&s, 'x'), "Some(Lab(Stop))");
+        assert_eq!(press(&s, 'c'), "Some(Live(ToggleProjector))");
         let esc = key(KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(format!("{:?}", action_for(&s, &esc)), "Some(ToggleLab)");
+        assert_eq!(
+            format!("{:?}", action_for(&s.places(), &esc)),
+            "Some(Lab(Toggle))"
+        );
     }
 }
 
@@ -233,23 +257,46 @@ mod dispatch {
 #[test]
 fn every_key_named_in_text_exists() {
     let named: [fn(&Action) -> bool; 12] = [
-        |a| matches!(a, Action::Quit),
-        |a| matches!(a, Action::OpenContents),
-        |a| matches!(a, Action::Bottom),
-        |a| matches!(a, Action::LabStop),
-        |a| matches!(a, Action::LabRun),
-        |a| matches!(a, Action::LabSweep),
-        |a| matches!(a, Action::OpenExamples),
-        |a| matches!(a, Action::StopExample),
-        |a| matches!(a, Action::ToggleOutput),
-        |a| matches!(a, Action::ToggleBusy),
-        |a| matches!(a, Action::QuizConfirm),
-        |a| matches!(a, Action::CycleStartMethod),
+        |a| matches!(a, Action::App(crate::tui::action::app::Msg::Quit)),
+        |a| {
+            matches!(
+                a,
+                Action::Overlay(crate::tui::action::overlay::Msg::OpenContents)
+            )
+        },
+        |a| matches!(a, Action::Reader(crate::tui::action::reader::Msg::Bottom)),
+        |a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Stop)),
+        |a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Run)),
+        |a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Sweep)),
+        |a| {
+            matches!(
+                a,
+                Action::Python(crate::tui::action::python::Msg::OpenExamples)
+            )
+        },
+        |a| matches!(a, Action::Python(crate::tui::action::python::Msg::Stop)),
+        |a| {
+            matches!(
+                a,
+                Action::Python(crate::tui::action::python::Msg::ToggleOutput)
+            )
+        },
+        |a| matches!(a, Action::Live(crate::tui::action::live::Msg::ToggleBusy)),
+        |a| matches!(a, Action::Quiz(crate::tui::action::quiz::Msg::Confirm)),
+        |a| {
+            matches!(
+                a,
+                Action::Python(crate::tui::action::python::Msg::CycleStartMethod)
+            )
+        },
     ];
     for wanted in named {
         assert!(!key_for(wanted).is_empty());
     }
-    assert_eq!(key_for(|a| matches!(a, Action::Quit)), "q");
+    assert_eq!(
+        key_for(|a| matches!(a, Action::App(crate::tui::action::app::Msg::Quit))),
+        "q"
+    );
     assert_eq!(
         hint_line(&hints(Where::List)),
         "j/k move · Enter open · Esc close"
@@ -263,9 +310,10 @@ mod read_only {
     };
     use ratatui::layout::Rect;
 
-    use super::super::super::action::Effect;
+    use super::super::super::action::replay::READ_ONLY;
+    use super::super::super::action::{Effect, Message};
     use super::super::super::state::{Ask, Mode, Overlay, ReplayStatus, State};
-    use super::super::super::update::{self as apply, READ_ONLY};
+    use super::super::super::update::update_now;
     use super::super::*;
     use crate::lesson::LessonSet;
     use crate::progress::Progress;
@@ -280,7 +328,10 @@ mod read_only {
             let trace = crate::trace::Trace::read(&bytes[..]).unwrap();
             s.replay = Some(ReplayStatus::new(&trace, std::time::Instant::now()));
         }
-        apply::update(&mut s, Action::Started(Vec::new()));
+        update_now(
+            &mut s,
+            Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+        );
         // A lesson with examples, so the examples popup has rows.
         s.current = (s.lessons.lessons.iter())
             .position(|l| !l.meta.examples.is_empty())
@@ -293,7 +344,7 @@ mod read_only {
     fn put_in(s: &mut State, when: Where) {
         match when {
             Where::Lab => s.mode = Mode::Lab,
-            Where::Examples => {
+            Where::Examples | Where::List => {
                 s.overlay = Overlay::Examples {
                     selected: 0,
                     editing: None,
@@ -387,44 +438,74 @@ mod read_only {
         )
     }
 
+    /// Applies the message a key gives at a place (live or replayed):
+    /// what it did, if it ran or changed anything, and the notice.
+    fn press_at(
+        replay: bool,
+        when: Where,
+        event: &Event,
+    ) -> Option<(Action, Option<String>, State)> {
+        let mut s = state(replay);
+        put_in(&mut s, when);
+        let action = action_for(&s.places(), event)?;
+        let before = settings(&s);
+        let effects = update_now(&mut s, action.clone());
+        Some((action, acted(&before, &s, &effects), s))
+    }
+
+    /// Read only by construction: a message that says it acts is refused
+    /// in a replay, whatever key, place or hand-off brings it (Enter in the
+    /// examples list hands on "run the highlighted example"); and every key
+    /// that acts live is refused in a replay, row by row of the table.
     #[test]
-    fn every_row_that_acts_is_refused_in_a_replay_and_no_other_acts() {
+    fn every_key_that_acts_is_refused_in_a_replay_and_no_other_acts() {
         for b in BINDINGS {
-            let row = format!("{:?} {:?} ({:?})", b.when, b.keys, b.action());
-            // Live: a row not marked `acts` runs and changes nothing.
+            for event in b.keys.iter().flat_map(|k| events(*k)) {
+                let row = format!("{:?} {:?} ({:?})", b.when, b.keys, b.action());
+                let Some((action, live, _)) = press_at(false, b.when, &event) else {
+                    continue;
+                };
+                let (replay_action, replayed, s) =
+                    press_at(true, b.when, &event).expect("a binding in a replay too");
+                assert_eq!(replayed, None, "{row} in a replay");
+                // The replay's own keys (Space, ← →, < >) take over there.
+                let same = format!("{replay_action:?}") == format!("{action:?}");
+                if same && (live.is_some() || action.acts()) {
+                    assert_eq!(s.notice.as_deref(), Some(READ_ONLY), "{row}: {live:?}");
+                }
+            }
+            // The message itself, however it comes (a click, a hand-off).
+            if b.action().acts() {
+                let mut s = state(true);
+                put_in(&mut s, b.when);
+                let before = settings(&s);
+                let effects = update_now(&mut s, b.action());
+                assert_eq!(
+                    acted(&before, &s, &effects),
+                    None,
+                    "{:?} in a replay",
+                    b.action()
+                );
+                assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
+            }
+        }
+    }
+
+    /// A message that runs or changes something live says it acts.
+    #[test]
+    fn every_message_that_acts_live_says_so() {
+        for b in BINDINGS {
+            let action = b.action();
+            if action.acts() || matches!(action, Action::Overlay(_)) {
+                // Overlay messages hand the acting ones on (checked above).
+                continue;
+            }
             let mut live = state(false);
             put_in(&mut live, b.when);
             let before = settings(&live);
-            let effects = apply::update(&mut live, b.action());
+            let effects = update_now(&mut live, action.clone());
             if let Some(what) = acted(&before, &live, &effects) {
-                assert!(b.acts, "{row} acts ({what}) but is not marked `acts`");
-            }
-            // Replayed: the dispatch refuses each of its keys where it is
-            // the binding asked; `update` refuses an action that acts
-            // wherever it is bound.
-            let mut s = state(true);
-            put_in(&mut s, b.when);
-            for event in b.keys.iter().flat_map(|k| events(*k)) {
-                let found = action_for(&s, &event);
-                let layers = layers(&s);
-                let asked = layers.iter().find_map(|when| {
-                    BINDINGS
-                        .iter()
-                        .filter(|x| x.when == *when)
-                        .find(|x| x.keys.iter().any(|k| events(*k).contains(&event)))
-                });
-                if asked.is_some_and(|x| std::ptr::eq(x, b)) && b.acts {
-                    assert!(
-                        matches!(&found, Some(Action::Notice(n)) if n == READ_ONLY),
-                        "{row}: {found:?} in a replay"
-                    );
-                }
-            }
-            if b.acts && always_acts(&b.action()) {
-                let before = settings(&s);
-                let effects = apply::update(&mut s, b.action());
-                assert_eq!(acted(&before, &s, &effects), None, "{row} in a replay");
-                assert_eq!(s.notice.as_deref(), Some(READ_ONLY), "{row}");
+                panic!("{action:?} acts ({what}) but its `acts()` says not");
             }
         }
     }
@@ -436,12 +517,10 @@ mod read_only {
         let config = s.lab.config.clone();
         for c in ['E', 'm', '#', 'r', 's', 'w', '+', '{', 'K', '3'] {
             let event = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            let action = action_for(&s, &event).expect("a binding");
-            assert!(
-                matches!(&action, Action::Notice(n) if n == READ_ONLY),
-                "{c}: {action:?}"
-            );
-            apply::update(&mut s, action);
+            let action = action_for(&s.places(), &event).expect("a binding");
+            assert!(action.acts(), "{c}: {action:?}");
+            update_now(&mut s, action);
+            assert_eq!(s.notice.as_deref(), Some(READ_ONLY), "{c}");
         }
         assert_eq!(s.lab.config, config);
     }

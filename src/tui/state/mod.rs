@@ -1,5 +1,6 @@
 //! The reader's state: everything the views draw, changed only by `update`.
 
+mod places;
 mod practice;
 mod python;
 mod replay;
@@ -8,7 +9,6 @@ use std::collections::BTreeSet;
 
 use ratatui::layout::Rect;
 
-use super::update::interval_label;
 use crate::lesson::LessonSet;
 use crate::lesson::highlight::Highlights;
 use crate::lesson::render::{Doc, RenderOptions, render};
@@ -16,6 +16,7 @@ use crate::progress::Progress;
 
 use std::time::Duration;
 
+use super::keymap::Where;
 use super::lab::LabView;
 use super::layout::{self, Areas, Shape};
 use super::quiz::{self, Pending, Verdict};
@@ -23,7 +24,7 @@ use super::theme::Theme;
 use crate::lesson::quiz::Question;
 use crate::monitor::family::Family;
 use crate::monitor::history::History;
-use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample};
+use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample, interval_label, nearest_interval};
 
 pub use practice::{Ask, CheckRow, Practice, Working};
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
@@ -143,6 +144,8 @@ pub struct State {
     pub screen: Rect,
     /// First line of the help popup (when it must scroll).
     pub help_scroll: usize,
+    /// Where the learner was when the help opened: its keys come first.
+    pub help_from: Where,
     /// The current lesson rendered for the current width.
     pub doc: Doc,
     /// The width `doc` was wrapped at.
@@ -240,6 +243,7 @@ impl State {
             scroll: 0,
             screen,
             help_scroll: 0,
+            help_from: Where::Everywhere,
             doc: Doc::default(),
             doc_width: 0,
             highlights: None,
@@ -404,7 +408,12 @@ impl State {
     /// or in a replay the refresh the trace was recorded at.
     pub fn sampling_label(&self) -> String {
         match self.replay.as_ref().and_then(|r| r.interval) {
-            Some(recorded) => format!("recorded every {}", interval_label(recorded)),
+            // Rounded to the refresh asked for (the trace's readings are
+            // a few ms late: "263 ms" was 250 ms).
+            Some(recorded) => format!(
+                "recorded every {}",
+                interval_label(nearest_interval(recorded))
+            ),
             None => format!("every {}", interval_label(self.sampling)),
         }
     }

@@ -44,14 +44,17 @@ fn a_killed_worker_lingers_with_how_it_ended() {
     let gone = sample.processes.pop().unwrap();
     update(
         &mut s,
-        Action::Sampled(Box::new(sample), std::time::Instant::now()),
+        Action::Live(crate::tui::action::live::Msg::Sampled(
+            Box::new(sample),
+            std::time::Instant::now(),
+        )),
     );
     update(
         &mut s,
-        Action::ChildEnded {
+        Action::Live(crate::tui::action::live::Msg::ChildEnded {
             pid: gone.pid,
             ending: crate::os::process::Exit::Signal(9),
-        },
+        }),
     );
     let terminal = screen(&s);
     let text = format!("{:?}", terminal.backend());
@@ -68,12 +71,21 @@ fn a_killed_worker_lingers_with_how_it_ended() {
 #[test]
 fn projector_view_2_and_128_cores() {
     let mut s = live_state(120, 40, 2, 3);
-    update(&mut s, Action::ToggleProjector);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     snap!("projector_2", screen(&s).backend());
     let mut s = live_state(200, 60, 128, 3);
-    update(&mut s, Action::ToggleProjector);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     snap!("projector_128", screen(&s).backend());
-    update(&mut s, Action::ToggleProjector);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     assert!(!s.projector);
 }
 
@@ -82,10 +94,16 @@ fn refresh_interval_stays_between_250ms_and_5s() {
     let mut s = state(80, 24);
     assert_eq!(s.interval(), std::time::Duration::from_secs(1));
     for _ in 0..10 {
-        update(&mut s, Action::FasterRefresh);
+        update(
+            &mut s,
+            Action::Live(crate::tui::action::live::Msg::FasterRefresh),
+        );
     }
     assert_eq!(s.interval(), std::time::Duration::from_millis(250));
-    let effects = update(&mut s, Action::SlowerRefresh);
+    let effects = update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::SlowerRefresh),
+    );
     assert_eq!(
         effects,
         vec![super::Effect::SetInterval(
@@ -93,7 +111,10 @@ fn refresh_interval_stays_between_250ms_and_5s() {
         )]
     );
     for _ in 0..10 {
-        update(&mut s, Action::SlowerRefresh);
+        update(
+            &mut s,
+            Action::Live(crate::tui::action::live::Msg::SlowerRefresh),
+        );
     }
     assert_eq!(s.interval(), std::time::Duration::from_secs(5));
 }
@@ -102,14 +123,20 @@ fn refresh_interval_stays_between_250ms_and_5s() {
 fn quitting_with_busy_copies_asks_once() {
     let mut s = state(80, 24);
     assert_eq!(
-        update(&mut s, Action::ToggleBusy),
+        update(
+            &mut s,
+            Action::Live(crate::tui::action::live::Msg::ToggleBusy)
+        ),
         vec![super::Effect::StartBusy(s.cores)]
     );
-    update(&mut s, Action::BusyStarted(Ok(vec![10, 11])));
-    update(&mut s, Action::Quit);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::BusyStarted(Ok(vec![10, 11]))),
+    );
+    update(&mut s, Action::App(crate::tui::action::app::Msg::Quit));
     assert!(!s.quit);
     assert!(s.notice.as_deref().unwrap().contains("q again"));
-    update(&mut s, Action::Quit);
+    update(&mut s, Action::App(crate::tui::action::app::Msg::Quit));
     assert!(s.quit);
 }
 

@@ -23,7 +23,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
-use super::{Action, Effect, RunPlan, State, state, update, view};
+use super::update::update_now as update;
+use super::{Action, Effect, RunPlan, State, state, view};
 use crate::lesson::LessonSet;
 use crate::progress::Progress;
 
@@ -41,7 +42,10 @@ fn state(width: u16, height: u16) -> State {
         Progress::default(),
         Rect::new(0, 0, width, height),
     );
-    update(&mut s, Action::Started(Vec::new()));
+    update(
+        &mut s,
+        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+    );
     s
 }
 
@@ -60,7 +64,13 @@ fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
     let t0 = std::time::Instant::now() - std::time::Duration::from_secs(30);
     for i in 0..30 {
         let at = t0 + std::time::Duration::from_secs(i);
-        update(&mut s, Action::Sampled(Box::new(sampler.sample()), at));
+        update(
+            &mut s,
+            Action::Live(crate::tui::action::live::Msg::Sampled(
+                Box::new(sampler.sample()),
+                at,
+            )),
+        );
     }
     s
 }
@@ -86,15 +96,21 @@ fn lab_state(width: u16, height: u16) -> State {
     use std::time::Duration;
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;
-    update(&mut s, Action::ToggleLab);
-    update(&mut s, Action::PythonFound(Ok(some_python())));
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+    );
     // One run per point (# twice: 3, 5, 1), so each result ends its point.
-    update(&mut s, Action::LabRepeat);
-    update(&mut s, Action::LabRepeat);
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Repeat));
+    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Repeat));
     assert_eq!(s.lab.config.repeat, 1);
-    update(&mut s, Action::LabWorkers(1));
+    update(
+        &mut s,
+        Action::Lab(crate::tui::action::lab::Msg::Workers(1)),
+    );
     for c in "1.2".chars() {
-        update(&mut s, Action::LabGuess(c));
+        update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Guess(c)));
     }
     let result = |workers: usize, ms: u64| RunResult {
         config: LabConfig {
@@ -116,7 +132,7 @@ fn lab_state(width: u16, height: u16) -> State {
         guess: None,
         batch: 0,
     });
-    let effects = update(&mut s, Action::LabRun);
+    let effects = update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Run));
     assert!(matches!(
         effects.as_slice(),
         [super::Effect::RunLab(c), super::Effect::SetInterval(_)] if c.workers == 2
@@ -128,19 +144,23 @@ fn lab_state(width: u16, height: u16) -> State {
     };
     update(
         &mut s,
-        Action::Lab(Box::new(LabEvent::RunStarted {
-            config,
-            started: std::time::Instant::now(),
-        })),
+        Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+            LabEvent::RunStarted {
+                config,
+                started: std::time::Instant::now(),
+            },
+        ))),
     );
     for (worker, pid) in [(0, 101), (1, 102)] {
         update(
             &mut s,
-            Action::Lab(Box::new(LabEvent::WorkerSpawned {
-                worker,
-                pid,
-                at: ms(1),
-            })),
+            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+                LabEvent::WorkerSpawned {
+                    worker,
+                    pid,
+                    at: ms(1),
+                },
+            ))),
         );
     }
     for task in 0..8 {
@@ -148,27 +168,33 @@ fn lab_state(width: u16, height: u16) -> State {
         let pid = 101 + worker as u32;
         update(
             &mut s,
-            Action::Lab(Box::new(LabEvent::TaskStarted {
-                worker,
-                pid,
-                task,
-                at: ms(10 + 120 * (task / 2) as u64),
-            })),
+            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+                LabEvent::TaskStarted {
+                    worker,
+                    pid,
+                    task,
+                    at: ms(10 + 120 * (task / 2) as u64),
+                },
+            ))),
         );
         update(
             &mut s,
-            Action::Lab(Box::new(LabEvent::TaskFinished {
-                worker,
-                pid,
-                task,
-                value: 1,
-                at: ms(125 + 120 * (task / 2) as u64),
-            })),
+            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+                LabEvent::TaskFinished {
+                    worker,
+                    pid,
+                    task,
+                    value: 1,
+                    at: ms(125 + 120 * (task / 2) as u64),
+                },
+            ))),
         );
     }
     update(
         &mut s,
-        Action::Lab(Box::new(LabEvent::RunFinished(Box::new(result(2, 1020))))),
+        Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+            LabEvent::RunFinished(Box::new(result(2, 1020))),
+        ))),
     );
     s
 }

@@ -9,26 +9,68 @@ use crate::progress::Progress;
 #[test]
 fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     let mut s = state(80, 24);
-    update(&mut s, Action::NextLesson);
-    let effects = update(&mut s, Action::OpenExamples);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    let effects = update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
     assert_eq!(effects, vec![super::Effect::FindPython]);
-    assert!(update(&mut s, Action::CloseOverlay).is_empty());
+    assert!(
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::Close)
+        )
+        .is_empty()
+    );
     // Python is looked for once.
-    assert!(update(&mut s, Action::OpenExamples).is_empty());
-    update(&mut s, Action::MenuMove(1));
-    update(&mut s, Action::EditArgs);
+    assert!(
+        update(
+            &mut s,
+            Action::Python(crate::tui::action::python::Msg::OpenExamples)
+        )
+        .is_empty()
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Move(1)),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::EditArgs),
+    );
     for c in " 2".chars() {
-        update(&mut s, Action::SearchType(c));
-        update(&mut s, Action::ArgsType(c));
+        update(
+            &mut s,
+            Action::Search(crate::tui::action::search::Msg::Type(c)),
+        );
+        update(
+            &mut s,
+            Action::Python(crate::tui::action::python::Msg::ArgsType(c)),
+        );
     }
-    update(&mut s, Action::ArgsDone);
-    update(&mut s, Action::CycleStartMethod);
-    update(&mut s, Action::CycleStartMethod);
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::ArgsDone),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::CycleStartMethod),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::CycleStartMethod),
+    );
     snap!(
         "choosing_an_example_asks_to_run_it_with_its_arguments",
         screen(&s).backend()
     );
-    let effects = update(&mut s, Action::MenuConfirm);
+    let effects = update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
     // Python is still being looked for: the run waits for it (the UI
     // thread never does), and the sampler already runs at its fastest.
     assert_eq!(
@@ -39,7 +81,10 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     );
     assert!(s.children_running());
     assert!(s.output_shown());
-    let effects = update(&mut s, Action::PythonFound(Ok(some_python())));
+    let effects = update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+    );
     assert_eq!(
         effects,
         vec![super::Effect::RunExample(super::RunPlan {
@@ -53,10 +98,19 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     // Once found, the next run starts at once.
     update(
         &mut s,
-        Action::Python(1, crate::python::PyEvent::Failed("x".into())),
+        Action::Python(crate::tui::action::python::Msg::Event(
+            1,
+            crate::python::PyEvent::Failed("x".into()),
+        )),
     );
-    update(&mut s, Action::OpenExamples);
-    let effects = update(&mut s, Action::MenuConfirm);
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
+    let effects = update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
     assert!(
         matches!(&effects[..], [super::Effect::RunExample(plan), ..] if plan.number == 2),
         "{effects:?}"
@@ -66,12 +120,23 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
 #[test]
 fn no_python_ends_the_waiting_run_with_the_reason() {
     let mut s = state(80, 24);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::OpenExamples);
-    update(&mut s, Action::MenuConfirm);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
     let effects = update(
         &mut s,
-        Action::PythonFound(Err("no python3 on PATH".into())),
+        Action::Python(crate::tui::action::python::Msg::Found(Err(
+            "no python3 on PATH".into(),
+        ))),
     );
     assert!(
         !effects
@@ -90,12 +155,27 @@ fn no_python_ends_the_waiting_run_with_the_reason() {
 #[test]
 fn a_run_stopped_while_python_is_looked_for_never_starts() {
     let mut s = state(80, 24);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::OpenExamples);
-    update(&mut s, Action::MenuConfirm);
-    update(&mut s, Action::StopExample);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Stop),
+    );
     assert!(!s.children_running());
-    let effects = update(&mut s, Action::PythonFound(Ok(some_python())));
+    let effects = update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+    );
     assert!(
         !effects
             .iter()
@@ -107,22 +187,34 @@ fn a_run_stopped_while_python_is_looked_for_never_starts() {
 #[test]
 fn a_skipped_run_says_what_is_missing_instead_of_passing() {
     let mut s = state(100, 30);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::PythonFound(Ok(some_python())));
-    update(&mut s, Action::OpenExamples);
-    let effects = update(&mut s, Action::MenuConfirm);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
+    let effects = update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
     let number = match &effects[..] {
         [super::Effect::RunExample(plan), ..] => plan.number,
         other => panic!("no run asked for: {other:?}"),
     };
     update(
         &mut s,
-        Action::Python(
+        Action::Python(crate::tui::action::python::Msg::Event(
             number,
             crate::python::PyEvent::Skipped {
                 missing: vec!["distributed".into()],
             },
-        ),
+        )),
     );
     let text = screen(&s).backend().to_string();
     assert!(
@@ -145,15 +237,27 @@ fn worked_answers_join_the_example_menu_once_asked_for() {
         .position(|e| e.worked_answer)
         .expect("the map lesson has a worked answer");
     let mut s = State::new(set, Progress::default(), Rect::new(0, 0, 100, 30));
-    update(&mut s, Action::Started(Vec::new()));
+    update(
+        &mut s,
+        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+    );
     s.current = map;
     s.rerender();
     assert!(!s.menu_examples().contains(&answer));
-    update(&mut s, Action::OpenExamples);
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
     for _ in 0..5 {
-        update(&mut s, Action::MenuMove(1));
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::Move(1)),
+        );
     }
-    update(&mut s, Action::MenuLast);
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Last),
+    );
     let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
         panic!("the example menu is open");
     };
@@ -161,13 +265,28 @@ fn worked_answers_join_the_example_menu_once_asked_for() {
     let menu = screen(&s).backend().to_string();
     let title = &s.lesson().meta.examples[answer].title;
     assert!(!menu.contains(title.as_str()), "{menu}");
-    update(&mut s, Action::CloseOverlay);
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Close),
+    );
     // Asking for the answers lists it, and it stays listed when hidden again.
-    update(&mut s, Action::ToggleAnswers);
-    update(&mut s, Action::ToggleAnswers);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
+    );
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
+    );
     assert!(s.menu_examples().contains(&answer));
-    update(&mut s, Action::OpenExamples);
-    update(&mut s, Action::MenuLast);
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Last),
+    );
     let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
         panic!("the example menu is open");
     };

@@ -15,47 +15,74 @@ fn first_lesson_80x24() {
 #[test]
 fn code_lesson_120x40() {
     let mut s = state(120, 40);
-    update(&mut s, Action::NextLesson);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
     snap!("code_lesson_120x40", screen(&s).backend());
 }
 
 #[test]
 fn help_overlay_80x24() {
     let mut s = state(80, 24);
-    update(&mut s, Action::ToggleHelp);
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
+    );
     snap!("help_overlay_80x24", screen(&s).backend());
 }
 
 #[test]
 fn help_overlay_120x40_two_columns() {
     let mut s = state(120, 40);
-    update(&mut s, Action::ToggleHelp);
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
+    );
     snap!("help_overlay_120x40_two_columns", screen(&s).backend());
 }
 
 #[test]
 fn contents_overlay_80x24() {
     let mut s = state(80, 24);
-    update(&mut s, Action::OpenContents);
-    update(&mut s, Action::MenuMove(1));
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Move(1)),
+    );
     snap!("contents_overlay_80x24", screen(&s).backend());
 }
 
 #[test]
 fn search_marks_hits_and_moves_between_lessons() {
     let mut s = state(80, 24);
-    update(&mut s, Action::StartSearch);
+    update(
+        &mut s,
+        Action::Search(crate::tui::action::search::Msg::Start),
+    );
     for c in "worker".chars() {
-        update(&mut s, Action::SearchType(c));
+        update(
+            &mut s,
+            Action::Search(crate::tui::action::search::Msg::Type(c)),
+        );
     }
-    update(&mut s, Action::SearchSubmit);
+    update(
+        &mut s,
+        Action::Search(crate::tui::action::search::Msg::Submit),
+    );
     assert!(s.search.hits.len() >= 2, "{:?}", s.search.hits);
     let first = s.search.hits[s.search.index];
     assert_eq!((s.current, true), (first.lesson, s.scroll <= first.line));
     let lessons: std::collections::BTreeSet<_> = s.search.hits.iter().map(|h| h.lesson).collect();
     assert!(lessons.len() >= 2);
     for _ in 0..s.search.hits.len() {
-        update(&mut s, Action::NextHit);
+        update(
+            &mut s,
+            Action::Search(crate::tui::action::search::Msg::Next),
+        );
         let hit = s.search.hits[s.search.index];
         assert_eq!(s.current, hit.lesson);
         assert!(hit.line >= s.scroll && hit.line < s.scroll + s.page_height());
@@ -64,7 +91,7 @@ fn search_marks_hits_and_moves_between_lessons() {
         "search_marks_hits_and_moves_between_lessons",
         screen(&s).backend()
     );
-    update(&mut s, Action::EndSearch);
+    update(&mut s, Action::Search(crate::tui::action::search::Msg::End));
     assert!(!s.search.active());
 }
 
@@ -77,11 +104,20 @@ fn too_small_terminal_says_so() {
 #[test]
 fn answers_are_revealed_with_a() {
     let mut s = state(80, 24);
-    update(&mut s, Action::NextLesson);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
     assert!(!s.doc.plain().contains("sum of the squares is 385"));
-    update(&mut s, Action::ToggleAnswers);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
+    );
     assert!(s.doc.plain().contains("385"), "{}", s.doc.plain());
-    update(&mut s, Action::ToggleAnswers);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
+    );
     assert!(!s.doc.plain().contains("385"));
 }
 
@@ -89,10 +125,19 @@ fn answers_are_revealed_with_a() {
 fn links_follow_by_keyboard_and_click() {
     let mut s = state(80, 24);
     assert_eq!(s.lesson().meta.id, "intro");
-    update(&mut s, Action::OpenLinks);
-    update(&mut s, Action::MenuConfirm);
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::OpenLinks),
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
     assert_eq!(s.lesson().meta.id, "squares");
-    update(&mut s, Action::PreviousLesson);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::PreviousLesson),
+    );
     let text = s.areas().text;
     let (line, col) = s
         .doc
@@ -102,10 +147,10 @@ fn links_follow_by_keyboard_and_click() {
         .expect("the link text is on screen");
     update(
         &mut s,
-        Action::Click {
+        Action::Reader(crate::tui::action::reader::Msg::Click {
             column: text.x + col as u16 + 1,
             row: text.y + line as u16,
-        },
+        }),
     );
     assert_eq!(s.lesson().meta.id, "squares");
 }
@@ -113,19 +158,25 @@ fn links_follow_by_keyboard_and_click() {
 #[test]
 fn reading_to_the_end_marks_read_and_resize_rewraps() {
     let mut s = state(80, 24);
-    update(&mut s, Action::NextLesson);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
     let id = s.lesson().meta.id.clone();
     assert!(!s.progress.is_read(&id));
-    update(&mut s, Action::Bottom);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::Bottom),
+    );
     assert!(s.progress.is_read(&id));
     assert_eq!(s.progress.current.as_deref(), Some(id.as_str()));
     let long = s.doc.len();
     update(
         &mut s,
-        Action::Resize {
+        Action::Reader(crate::tui::action::reader::Msg::Resize {
             width: 45,
             height: 20,
-        },
+        }),
     );
     assert!(s.doc.len() > long);
     for line in s.doc.lines() {
@@ -152,21 +203,39 @@ fn opens_where_the_learner_left_off() {
 #[test]
 fn questions_are_answered_with_digits_and_enter() {
     let mut s = state(80, 24);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::NextLesson);
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
     assert_eq!(s.lesson().meta.id, "tables");
     assert_eq!(s.questions.len(), 2);
-    update(&mut s, Action::QuizKey('3'));
-    update(&mut s, Action::QuizConfirm);
+    update(
+        &mut s,
+        Action::Quiz(crate::tui::action::quiz::Msg::Key('3')),
+    );
+    update(&mut s, Action::Quiz(crate::tui::action::quiz::Msg::Confirm));
     assert_eq!(s.progress.answers["tables"], vec!["wrong"]);
-    update(&mut s, Action::QuizKey('2'));
-    update(&mut s, Action::QuizKey('.'));
-    update(&mut s, Action::QuizKey('0'));
+    update(
+        &mut s,
+        Action::Quiz(crate::tui::action::quiz::Msg::Key('2')),
+    );
+    update(
+        &mut s,
+        Action::Quiz(crate::tui::action::quiz::Msg::Key('.')),
+    );
+    update(
+        &mut s,
+        Action::Quiz(crate::tui::action::quiz::Msg::Key('0')),
+    );
     snap!(
         "questions_are_answered_with_digits_and_enter",
         screen(&s).backend()
     );
-    let effects = update(&mut s, Action::QuizConfirm);
+    let effects = update(&mut s, Action::Quiz(crate::tui::action::quiz::Msg::Confirm));
     assert_eq!(s.progress.answers["tables"], vec!["wrong", "right"]);
     assert!(
         effects
@@ -174,17 +243,29 @@ fn questions_are_answered_with_digits_and_enter() {
             .any(|e| matches!(e, super::Effect::SaveProgress(p) if p.answers["tables"].len() == 2))
     );
     assert!(s.open_question.is_none());
-    update(&mut s, Action::QuizKey('1'));
+    update(
+        &mut s,
+        Action::Quiz(crate::tui::action::quiz::Msg::Key('1')),
+    );
     assert!(s.notice.as_deref().unwrap().contains("answered"));
 }
 
 #[test]
 fn questions_out_of_sight_ask_to_scroll() {
     let mut s = state(80, 10);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::Top);
-    update(&mut s, Action::QuizKey('1'));
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(&mut s, Action::Reader(crate::tui::action::reader::Msg::Top));
+    update(
+        &mut s,
+        Action::Quiz(crate::tui::action::quiz::Msg::Key('1')),
+    );
     assert!(
         s.notice.as_deref().unwrap().contains("press G"),
         "{:?}",
@@ -198,7 +279,9 @@ fn progress_is_saved_through_an_effect_and_a_failure_is_shown() {
     let mut s = State::new(fixture(), Progress::default(), Rect::new(0, 0, 80, 24));
     let effects = update(
         &mut s,
-        Action::Started(vec!["No live core readings".into()]),
+        Action::App(crate::tui::action::app::Msg::Started(vec![
+            "No live core readings".into(),
+        ])),
     );
     // The first lesson is now the current one: that is progress to save.
     assert!(
@@ -208,10 +291,21 @@ fn progress_is_saved_through_an_effect_and_a_failure_is_shown() {
         "{effects:?}"
     );
     assert_eq!(s.notice.as_deref(), Some("No live core readings"));
-    assert!(update(&mut s, Action::Scroll(1)).is_empty());
-    update(&mut s, Action::Notice("Could not save progress".into()));
+    assert!(
+        update(
+            &mut s,
+            Action::Reader(crate::tui::action::reader::Msg::Scroll(1))
+        )
+        .is_empty()
+    );
+    update(
+        &mut s,
+        Action::App(crate::tui::action::app::Msg::Notice(
+            "Could not save progress".into(),
+        )),
+    );
     assert_eq!(s.notice.as_deref(), Some("Could not save progress"));
-    update(&mut s, Action::Shutdown);
+    update(&mut s, Action::App(crate::tui::action::app::Msg::Shutdown));
     assert!(s.quit);
 }
 

@@ -89,10 +89,22 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
     use crate::python::{EndCause, Output, PyEvent, Stream};
     use std::time::Duration;
     let mut s = live_state(width, height, cores, 4);
-    update(&mut s, Action::NextLesson);
-    update(&mut s, Action::OpenExamples);
-    update(&mut s, Action::MenuConfirm);
-    update(&mut s, Action::PythonFound(Ok(some_python())));
+    update(
+        &mut s,
+        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+    );
+    update(
+        &mut s,
+        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
+    );
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+    );
     let lines = [
         (Stream::Stdout, "squares of 1..5000 with 4 workers"),
         (Stream::Stderr, "Traceback (most recent call last):"),
@@ -106,7 +118,13 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
             text: text.into(),
             line_end: true,
         };
-        update(&mut s, Action::Python(1, PyEvent::Output(output)));
+        update(
+            &mut s,
+            Action::Python(crate::tui::action::python::Msg::Event(
+                1,
+                PyEvent::Output(output),
+            )),
+        );
     }
     let exited = crate::python::run::Exited {
         status: crate::os::process::Exit::Code(1),
@@ -116,7 +134,13 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
         cause: EndCause::Finished,
         contained: None,
     };
-    update(&mut s, Action::Python(1, PyEvent::Exited(exited)));
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::Event(
+            1,
+            PyEvent::Exited(exited),
+        )),
+    );
     s
 }
 
@@ -152,17 +176,26 @@ fn every_screen(name: ThemeName, colour: bool) -> Vec<(String, Buffer)> {
     };
     let mut s = themed(lesson_scene(80, 24, 16), name, colour);
     add("lesson 80x24", &s);
-    update(&mut s, Action::ToggleKeys);
-    update(&mut s, Action::KeyShown("e".into()));
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys),
+    );
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::KeyShown("e".into())),
+    );
     add("keys shown", &s);
     for open in [
-        Action::ToggleHelp,
-        Action::OpenContents,
-        Action::OpenExamples,
+        Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
+        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
+        Action::Python(crate::tui::action::python::Msg::OpenExamples),
     ] {
         update(&mut s, open);
         add("a popup", &s);
-        update(&mut s, Action::CloseOverlay);
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::Close),
+        );
     }
     add(
         "lesson 200x60, 128 cores",
@@ -170,7 +203,10 @@ fn every_screen(name: ThemeName, colour: bool) -> Vec<(String, Buffer)> {
     );
     let mut lab = themed(lab_state(120, 40), name, colour);
     add("lab 120x40", &lab);
-    update(&mut lab, Action::ToggleProjector);
+    update(
+        &mut lab,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     add("projector with chart", &lab);
     screens
 }
@@ -246,18 +282,30 @@ fn themes_differ_where_they_should() {
 fn the_theme_key_cycles_and_says_so() {
     let mut s = live_state(80, 24, 2, 3);
     assert_eq!(s.theme.name, ThemeName::Dark);
-    update(&mut s, Action::CycleTheme);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
+    );
     assert_eq!(s.theme.name, ThemeName::Light);
     assert!(
         s.notice.as_deref().unwrap().starts_with("Theme: light"),
         "{:?}",
         s.notice
     );
-    update(&mut s, Action::CycleTheme);
-    update(&mut s, Action::CycleTheme);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
+    );
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
+    );
     assert_eq!(s.theme.name, ThemeName::Dark);
     s.theme.colour = false;
-    update(&mut s, Action::CycleTheme);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
+    );
     assert!(
         s.notice.as_deref().unwrap().contains("NO_COLOR"),
         "{:?}",
@@ -268,15 +316,24 @@ fn the_theme_key_cycles_and_says_so() {
 #[test]
 fn shown_keys_sit_in_a_corner() {
     let mut s = live_state(80, 24, 2, 3);
-    update(&mut s, Action::KeyShown("x".into()));
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::KeyShown("x".into())),
+    );
     assert!(
         s.presenter.keys.is_empty(),
         "keys are kept only while shown"
     );
-    update(&mut s, Action::ToggleKeys);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys),
+    );
     s.notice = Some("kept".into());
     for key in ["j", "j", "c", "c", "Ctrl-D", "n", "?"] {
-        update(&mut s, Action::KeyShown(key.into()));
+        update(
+            &mut s,
+            Action::Presenter(crate::tui::action::presenter::Msg::KeyShown(key.into())),
+        );
     }
     assert_eq!(
         s.notice.as_deref(),
@@ -286,7 +343,10 @@ fn shown_keys_sit_in_a_corner() {
     assert_eq!(s.presenter.keys, ["j", "c", "c", "Ctrl-D", "n", "?"]);
     let text = styled(screen(&s).backend().buffer());
     insta::assert_snapshot!("keys_shown_80x24", text);
-    update(&mut s, Action::ToggleKeys);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys),
+    );
     let text = styled(screen(&s).backend().buffer());
     assert!(!text.contains("Ctrl-D"), "{text}");
 }
@@ -295,7 +355,10 @@ fn shown_keys_sit_in_a_corner() {
 fn zoom_leaves_the_lesson_alone() {
     let mut s = live_state(120, 40, 16, 4);
     let before = s.text_width();
-    update(&mut s, Action::ToggleZoom);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
+    );
     let areas = s.areas();
     assert_eq!(areas.cores.area(), 0);
     assert_eq!(areas.processes.area(), 0);
@@ -307,7 +370,10 @@ fn zoom_leaves_the_lesson_alone() {
         !text.contains("Cores:") && !text.contains("Processes:"),
         "{text}"
     );
-    update(&mut s, Action::ToggleZoom);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
+    );
     assert!(s.areas().cores.area() > 0);
     assert_eq!(s.text_width(), before);
 }
@@ -316,8 +382,14 @@ fn zoom_leaves_the_lesson_alone() {
 fn zoom_on_the_focused_output_leaves_it_alone() {
     let mut s = lesson_scene(120, 40, 16);
     let width = s.doc_width;
-    update(&mut s, Action::FocusNext);
-    update(&mut s, Action::ToggleZoom);
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::FocusNext),
+    );
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
+    );
     let areas = s.areas();
     assert_eq!((areas.output.width, areas.output.height), (120, 38));
     assert_eq!(areas.lesson.height, 0);
@@ -327,25 +399,37 @@ fn zoom_on_the_focused_output_leaves_it_alone() {
         "{text}"
     );
     // Back to the lesson: zoomed on it, wrapped as before.
-    update(&mut s, Action::FocusNext);
+    update(
+        &mut s,
+        Action::Python(crate::tui::action::python::Msg::FocusNext),
+    );
     let areas = s.areas();
     assert!(
         areas.lesson.height > 20 && areas.output.height > 5,
         "{areas:?}"
     );
     assert_eq!(areas.cores.area(), 0, "still zoomed");
-    update(&mut s, Action::ToggleZoom);
+    update(
+        &mut s,
+        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
+    );
     assert_eq!(s.doc_width, width);
 }
 
 #[test]
 fn projector_gains_the_speedup_chart_once_the_lab_has_results() {
     let mut s = live_state(200, 60, 16, 3);
-    update(&mut s, Action::ToggleProjector);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     let text = format!("{:?}", screen(&s).backend());
     assert!(!text.contains("Speedup against workers"));
     let mut s = lab_state(200, 60);
-    update(&mut s, Action::ToggleProjector);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
+    );
     let text = format!("{:?}", screen(&s).backend());
     assert!(text.contains("Speedup against workers"), "{text}");
     assert!(text.contains("core 0") && text.contains("core 1"), "{text}");
@@ -376,6 +460,9 @@ fn settings_shape_the_reader_at_start() {
         Some(crate::python::StartMethod::Spawn)
     );
     // `]` and `[` go on from the refresh the file chose.
-    update(&mut s, Action::FasterRefresh);
+    update(
+        &mut s,
+        Action::Live(crate::tui::action::live::Msg::FasterRefresh),
+    );
     assert_eq!(s.interval(), std::time::Duration::from_millis(250));
 }

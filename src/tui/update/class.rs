@@ -1,48 +1,44 @@
 //! The class: the teacher's view of the room, and the learner's link.
 
-use super::super::action::{Action, Effect};
+use super::super::action::class::Msg;
 use super::super::class::LinkStatus;
 use super::super::state::{Mode, State};
+use super::Next;
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    _effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::ClassOpened(view) => {
+pub(super) fn update(state: &mut State, msg: Msg) -> Next {
+    match msg {
+        Msg::Opened(view) => {
             state.class = Some(*view);
             state.mode = Mode::Class;
         }
-        Action::Class(event) => {
+        Msg::Event(event) => {
             if let Some(class) = &mut state.class {
                 class.apply(event);
             }
         }
-        Action::ClassMove(by) => {
+        Msg::Move(by) => {
             if let Some(class) = &mut state.class {
                 class.move_selection(by);
             }
         }
-        Action::ClassSort => {
+        Msg::Sort => {
             if let Some(class) = &mut state.class {
                 class.sort = class.sort.next();
                 class.selected = 0;
             }
         }
-        Action::ClassHide => {
+        Msg::Hide => {
             if let Some(class) = &mut state.class {
                 class.toggle_hidden();
             }
         }
-        Action::ClassFreeze => {
+        Msg::Freeze => {
             if let Some(class) = &mut state.class {
                 class.toggle_frozen();
             }
         }
-        Action::ClassLinked(link) => state.class_link = Some(link),
-        Action::ClassLink(status) => {
+        Msg::Linked(link) => state.class_link = Some(link),
+        Msg::Link(status) => {
             if let Some(link) = &mut state.class_link {
                 if let LinkStatus::Sent(n) = status {
                     link.sent = n;
@@ -50,7 +46,6 @@ pub(super) fn update(
                 link.status = status;
             }
         }
-        other => return Some(other),
     }
     None
 }

@@ -2,21 +2,18 @@
 //! packs, each with its own progress. Reading a course is I/O, so update
 //! asks the runtime ([`Effect::LoadCourse`]) and applies the answer.
 
-use super::super::action::{Action, Effect};
+use super::super::action::Effect;
+use super::super::action::course::Msg;
 use super::super::state::{Mode, Overlay, State};
+use super::Next;
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::CoursesFound(courses, index) => {
+pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Next {
+    match msg {
+        Msg::Found(courses, index) => {
             state.course = index.min(courses.len().saturating_sub(1));
             state.courses = courses;
         }
-        Action::SwitchCourse(by) => {
+        Msg::Switch(by) => {
             let count = state.courses.len();
             if count < 2 {
                 state.notice = Some(
@@ -38,8 +35,8 @@ pub(super) fn update(
                 effects.push(Effect::LoadCourse(index, state.courses[index].clone()));
             }
         }
-        Action::CourseLoaded(Err(message)) => state.notice = Some(message),
-        Action::CourseLoaded(Ok(loaded)) => {
+        Msg::Loaded(Err(message)) => state.notice = Some(message),
+        Msg::Loaded(Ok(loaded)) => {
             let loaded = *loaded;
             state.course = loaded.index;
             state.current = loaded
@@ -72,7 +69,6 @@ pub(super) fn update(
                     .unwrap_or_else(|| format!("{title}: {} lessons", state.lessons.len())),
             );
         }
-        other => return Some(other),
     }
     None
 }
@@ -85,7 +81,7 @@ mod tests {
     use super::super::super::action::{Action, Effect, LoadedCourse};
     use super::super::super::keymap::action_for;
     use super::super::super::state::{Overlay, State};
-    use super::super::update;
+    use super::super::update_now as update;
     use crate::lesson::{LessonSet, Origin};
     use crate::pack::Course;
     use crate::progress::Progress;
@@ -115,11 +111,23 @@ mod tests {
             Progress::default(),
             Rect::new(0, 0, 100, 30),
         );
-        update(&mut s, Action::CoursesFound(courses(), 0));
-        update(&mut s, Action::OpenContents);
+        update(
+            &mut s,
+            Action::Course(crate::tui::action::course::Msg::Found(courses(), 0)),
+        );
+        update(
+            &mut s,
+            Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
+        );
         let tab = Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
-        let action = action_for(&s, &tab).expect("Tab is bound in the contents");
-        assert!(matches!(action, Action::SwitchCourse(1)), "{action:?}");
+        let action = action_for(&s.places(), &tab).expect("Tab is bound in the contents");
+        assert!(
+            matches!(
+                action,
+                Action::Course(crate::tui::action::course::Msg::Switch(1))
+            ),
+            "{action:?}"
+        );
         s.progress.mark_read("start");
         s.progress_dirty = true;
         let effects = update(&mut s, action);
@@ -138,12 +146,14 @@ mod tests {
         };
         let effects = update(
             &mut s,
-            Action::CourseLoaded(Ok(Box::new(LoadedCourse {
-                index: 1,
-                lessons,
-                progress,
-                notice: None,
-            }))),
+            Action::Course(crate::tui::action::course::Msg::Loaded(Ok(Box::new(
+                LoadedCourse {
+                    index: 1,
+                    lessons,
+                    progress,
+                    notice: None,
+                },
+            )))),
         );
         // Anything saved now is the new course's, into its own file.
         assert!(
@@ -158,12 +168,18 @@ mod tests {
         assert!(s.notice.as_deref().unwrap().starts_with("Fixture (pack):"));
 
         // Back, wrapping around; a failed read only says why.
-        let effects = update(&mut s, Action::SwitchCourse(1));
+        let effects = update(
+            &mut s,
+            Action::Course(crate::tui::action::course::Msg::Switch(1)),
+        );
         assert!(
             matches!(&effects[..], [Effect::LoadCourse(0, _)]),
             "{effects:?}"
         );
-        update(&mut s, Action::CourseLoaded(Err("gone".into())));
+        update(
+            &mut s,
+            Action::Course(crate::tui::action::course::Msg::Loaded(Err("gone".into()))),
+        );
         assert_eq!(s.notice.as_deref(), Some("gone"));
         assert_eq!(s.course, 1);
     }
@@ -171,8 +187,17 @@ mod tests {
     #[test]
     fn with_no_pack_installed_tab_says_how_to_add_one() {
         let mut s = State::new(fixture(), Progress::default(), Rect::new(0, 0, 80, 24));
-        update(&mut s, Action::CoursesFound(courses()[..1].to_vec(), 0));
-        let effects = update(&mut s, Action::SwitchCourse(1));
+        update(
+            &mut s,
+            Action::Course(crate::tui::action::course::Msg::Found(
+                courses()[..1].to_vec(),
+                0,
+            )),
+        );
+        let effects = update(
+            &mut s,
+            Action::Course(crate::tui::action::course::Msg::Switch(1)),
+        );
         assert!(effects.is_empty());
         assert!(s.notice.as_deref().unwrap().contains("forklab pack add"));
     }

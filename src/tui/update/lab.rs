@@ -1,7 +1,10 @@
 //! The worker lab: its settings, runs, sweeps and guesses.
 
+use super::super::action::lab::Msg;
 use super::super::action::{Action, Effect};
+use super::super::keymap;
 use super::super::state::{Mode, Overlay, PythonProbe, State};
+use super::Next;
 use crate::lab::LabEvent;
 use crate::progress::Guess;
 
@@ -58,27 +61,17 @@ fn wait_for_python(state: &mut State, sweep: bool, effects: &mut Vec<Effect>) {
     }
 }
 
-/// Starts the run or sweep that waited for Python, now that the search
-/// has answered.
-pub(super) fn start_waiting(state: &mut State, effects: &mut Vec<Effect>) {
-    if let Some(sweep) = state.lab.waiting.take() {
-        let action = if sweep {
-            Action::LabSweep
-        } else {
-            Action::LabRun
-        };
-        update(state, action, effects);
-    }
+/// The run or sweep that waited for Python, now that the search has
+/// answered: handed on to start.
+pub(super) fn start_waiting(state: &mut State) -> Next {
+    let sweep = state.lab.waiting.take()?;
+    Some(Action::Lab(if sweep { Msg::Sweep } else { Msg::Run }))
 }
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::ToggleLab => {
+pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Next {
+    let stop_key = || keymap::key_for(|a| matches!(a, Action::Lab(Msg::Stop)));
+    match msg {
+        Msg::Toggle => {
             state.overlay = Overlay::None;
             state.mode = match state.mode {
                 Mode::Lesson => {
@@ -92,37 +85,39 @@ pub(super) fn update(
                 Mode::Class => Mode::Class,
             };
         }
-        Action::LabWorkers(by) if !state.lab.running => {
+        Msg::Workers(_)
+        | Msg::Workload
+        | Msg::Tasks(_)
+        | Msg::Chunk(_)
+        | Msg::Cores
+        | Msg::Engine
+        | Msg::StartMethod
+        | Msg::Repeat
+            if state.lab.running =>
+        {
+            state.notice = Some(format!(
+                "A run is going on: {} stops it, then change the settings",
+                stop_key()
+            ));
+        }
+        Msg::Workers(by) => {
             let workers = (state.lab.config.workers as isize + by).max(1) as usize;
             state.lab.set_workers(workers);
         }
-        Action::LabWorkload if !state.lab.running => state.lab.cycle_workload(),
-        Action::LabTasks(up) if !state.lab.running => state.lab.scale_tasks(up),
-        Action::LabChunk(up) if !state.lab.running => state.lab.scale_chunk(up),
-        Action::LabCores if !state.lab.running => state.lab.cycle_cores(),
-        Action::LabEngine if !state.lab.running => state.lab.cycle_engine(),
-        Action::LabStartMethod if !state.lab.running => state.lab.cycle_start_method(),
-        Action::LabRepeat if !state.lab.running => state.lab.cycle_repeat(),
-        Action::LabWorkers(_)
-        | Action::LabWorkload
-        | Action::LabTasks(_)
-        | Action::LabChunk(_)
-        | Action::LabCores
-        | Action::LabEngine
-        | Action::LabStartMethod
-        | Action::LabRepeat => {
-            state.notice = Some(format!(
-                "A run is going on: {} stops it, then change the settings",
-                super::super::keymap::key_for(|a| matches!(a, Action::LabStop))
-            ));
-        }
-        Action::LabRun | Action::LabSweep if state.lab.running => {
+        Msg::Workload => state.lab.cycle_workload(),
+        Msg::Tasks(up) => state.lab.scale_tasks(up),
+        Msg::Chunk(up) => state.lab.scale_chunk(up),
+        Msg::Cores => state.lab.cycle_cores(),
+        Msg::Engine => state.lab.cycle_engine(),
+        Msg::StartMethod => state.lab.cycle_start_method(),
+        Msg::Repeat => state.lab.cycle_repeat(),
+        Msg::Run | Msg::Sweep if state.lab.running => {
             state.notice = Some(format!(
                 "A run is already going on ({} stops it)",
-                super::super::keymap::key_for(|a| matches!(a, Action::LabStop))
+                stop_key()
             ));
         }
-        Action::LabRun => {
+        Msg::Run => {
             if let Some(config) = lab_config(state) {
                 // The fallback's notice outlives the start.
                 let note = state.lab.message.take();
@@ -133,7 +128,7 @@ pub(super) fn update(
                 wait_for_python(state, false, effects);
             }
         }
-        Action::LabSweep => {
+        Msg::Sweep => {
             let Some(config) = lab_config(state) else {
                 wait_for_python(state, true, effects);
                 return None;
@@ -153,7 +148,7 @@ pub(super) fn update(
             ));
             effects.push(Effect::SweepLab(config, counts));
         }
-        Action::LabStop => {
+        Msg::Stop => {
             if state.lab.running {
                 effects.push(Effect::StopLab);
                 state.notice = Some("Stopping the workers".into());
@@ -161,75 +156,77 @@ pub(super) fn update(
                 state.notice = Some("The lab is not running".into());
             }
         }
-        Action::LabCompare(recorded) => state.lab.recorded = Some(*recorded),
-        Action::LabGuess(c) => state.lab.guess.push(c),
-        Action::LabGuessBackspace => {
+        Msg::Compare(recorded) => state.lab.recorded = Some(*recorded),
+        Msg::Guess(c) => state.lab.guess.push(c),
+        Msg::GuessBackspace => {
             state.lab.guess.pop();
         }
-        Action::Lab(event) => {
-            let event = *event;
-            // A replay's runs are not the learner's: progress stays as it is.
-            if let LabEvent::RunFinished(result) = &event
-                && state.replay.is_none()
-                && let Some((_, experiment)) = &state.lab.experiment
-                && result.config.workload == experiment.workload
-                && state
-                    .progress
-                    .experiments
-                    .insert(state.lab.experiment_key())
-            {
-                state.progress_dirty = true;
-            }
-            // forklab started the workers, so the process pane can say how
-            // each one ended.
-            let ended = match &event {
-                LabEvent::WorkerExited { pid, exit, .. } => Some((*pid, *exit)),
-                LabEvent::WorkerCrashed(crash) => Some((crash.pid, crash.exit)),
-                _ => None,
-            };
-            if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
-                live.family.record_ending(pid, exit);
-            }
-            let point = match &event {
-                LabEvent::RunFinished(result) => Some(result.config.workers),
-                _ => None,
-            };
-            let sweep_done = matches!(event, LabEvent::SweepFinished(_));
-            state.lab.apply(event);
-            // A point is done with its last repeat: its guess is kept
-            // beside the fastest run, as the table shows it.
-            let point_done = point.filter(|&w| state.lab.point_done(w));
-            if let Some(workers) = point_done
-                && let Some(guess) = state.lab.guess_of(workers)
-                && let Some(row) = state.lab.rows().into_iter().find(|r| r.workers == workers)
-            {
-                state.progress.record_guess(Guess {
-                    experiment: state.lab.experiment_key(),
-                    workers,
-                    guess,
-                    // To the millisecond: the file stays readable.
-                    measured: (row.wall.as_secs_f64() * 1000.0).round() / 1000.0,
-                });
-                state.progress_dirty = true;
-            }
-            let finished = sweep_done || (point_done.is_some() && !state.lab.sweeping);
-            if finished
-                && state.class_link.is_some()
-                && let Some(report) = super::super::class::lab_report(&state.lab)
-            {
-                effects.push(Effect::SendToClass(report));
-            }
-        }
-        other => return Some(other),
+        Msg::Event(event) => lab_event(state, *event, effects),
     }
     None
+}
+
+/// Something happened in the running lab: its table, the process pane,
+/// progress (guesses, experiments done) and the class.
+fn lab_event(state: &mut State, event: LabEvent, effects: &mut Vec<Effect>) {
+    // A replay's runs are not the learner's: progress stays as it is.
+    if let LabEvent::RunFinished(result) = &event
+        && state.replay.is_none()
+        && let Some((_, experiment)) = &state.lab.experiment
+        && result.config.workload == experiment.workload
+        && state
+            .progress
+            .experiments
+            .insert(state.lab.experiment_key())
+    {
+        state.progress_dirty = true;
+    }
+    // forklab started the workers, so the process pane can say how
+    // each one ended.
+    let ended = match &event {
+        LabEvent::WorkerExited { pid, exit, .. } => Some((*pid, *exit)),
+        LabEvent::WorkerCrashed(crash) => Some((crash.pid, crash.exit)),
+        _ => None,
+    };
+    if let (Some((pid, exit)), Some(live)) = (ended, &mut state.live) {
+        live.family.record_ending(pid, exit);
+    }
+    let point = match &event {
+        LabEvent::RunFinished(result) => Some(result.config.workers),
+        _ => None,
+    };
+    let sweep_done = matches!(event, LabEvent::SweepFinished(_));
+    state.lab.apply(event);
+    // A point is done with its last repeat: its guess is kept
+    // beside the fastest run, as the table shows it.
+    let point_done = point.filter(|&w| state.lab.point_done(w));
+    if let Some(workers) = point_done
+        && let Some(guess) = state.lab.guess_of(workers)
+        && let Some(row) = state.lab.rows().into_iter().find(|r| r.workers == workers)
+    {
+        state.progress.record_guess(Guess {
+            experiment: state.lab.experiment_key(),
+            workers,
+            guess,
+            // To the millisecond: the file stays readable.
+            measured: (row.wall.as_secs_f64() * 1000.0).round() / 1000.0,
+        });
+        state.progress_dirty = true;
+    }
+    let finished = sweep_done || (point_done.is_some() && !state.lab.sweeping);
+    if finished
+        && state.class_link.is_some()
+        && let Some(report) = super::super::class::lab_report(&state.lab)
+    {
+        effects.push(Effect::SendToClass(report));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::super::action::{Action, Effect};
     use super::super::super::state::{PythonProbe, State};
-    use super::super::update;
+    use super::super::update_now as update;
     use crate::lab::Engine;
 
     fn chosen_python() -> crate::python::Interpreter {
@@ -258,14 +255,17 @@ mod tests {
             );
             s.lab.config.engine = engine;
             s.python.probe = PythonProbe::Looking;
-            let effects = update(&mut s, Action::LabRun);
+            let effects = update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Run));
             assert!(
                 !effects.iter().any(|e| matches!(e, Effect::RunLab(_))),
                 "{engine:?} started before Python was found: {effects:?}"
             );
             assert!(!s.lab.running);
             // The run waited for the search, and starts with its answer.
-            let effects = update(&mut s, Action::PythonFound(Ok(chosen_python())));
+            let effects = update(
+                &mut s,
+                Action::Python(crate::tui::action::python::Msg::Found(Ok(chosen_python()))),
+            );
             let config = effects.iter().find_map(|e| match e {
                 Effect::RunLab(c) => Some(c),
                 _ => None,

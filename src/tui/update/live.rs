@@ -1,18 +1,15 @@
 //! The live panes: readings, children ending, the refresh, busy copies.
 
+use super::super::action::live::Msg;
 use super::super::action::{Action, Effect};
+use super::super::keymap;
 use super::super::state::{Live, State};
-use super::interval_label;
-use crate::monitor::INTERVALS;
+use super::Next;
+use crate::monitor::{INTERVALS, interval_label};
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::Sampled(sample, at) => {
+pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Next {
+    match msg {
+        Msg::Sampled(sample, at) => {
             let first = state.live.is_none();
             let live = state.live.get_or_insert_with(|| Live {
                 sample: Default::default(),
@@ -27,30 +24,21 @@ pub(super) fn update(
                 state.rerender();
             }
         }
-        Action::ChildEnded { pid, ending } => {
+        Msg::ChildEnded { pid, ending } => {
             if let Some(live) = &mut state.live {
                 live.family.record_ending(pid, ending);
             }
         }
-        Action::ToggleProjector => {
+        Msg::ToggleProjector => {
             if state.live.is_some() {
                 state.projector = !state.projector;
             } else {
                 state.notice = Some("The core readings are not in yet".into());
             }
         }
-        Action::SlowerRefresh | Action::FasterRefresh => {
-            state.interval = if matches!(action, Action::SlowerRefresh) {
-                (state.interval + 1).min(INTERVALS.len() - 1)
-            } else {
-                state.interval.saturating_sub(1)
-            };
-            state.notice = Some(format!(
-                "Cores refresh every {}",
-                interval_label(state.interval())
-            ));
-        }
-        Action::ToggleBusy => {
+        Msg::SlowerRefresh => refresh(state, (state.interval + 1).min(INTERVALS.len() - 1)),
+        Msg::FasterRefresh => refresh(state, state.interval.saturating_sub(1)),
+        Msg::ToggleBusy => {
             if state.busy.is_empty() {
                 effects.push(Effect::StartBusy(state.cores.max(1)));
             } else {
@@ -59,7 +47,7 @@ pub(super) fn update(
                 state.notice = Some("Busy copies stopped".into());
             }
         }
-        Action::BusyStarted(result) => match result {
+        Msg::BusyStarted(result) => match result {
             Ok(pids) => {
                 state.notice = Some(format!(
                     "{} busy copies of forklab started (pids {}): watch the cores fill; {} stops them",
@@ -68,13 +56,21 @@ pub(super) fn update(
                         .map(u32::to_string)
                         .collect::<Vec<_>>()
                         .join(", "),
-                    super::super::keymap::key_for(|a| matches!(a, Action::ToggleBusy))
+                    keymap::key_for(|a| matches!(a, Action::Live(Msg::ToggleBusy)))
                 ));
                 state.busy = pids;
             }
             Err(e) => state.notice = Some(format!("Could not start busy copies: {e}")),
         },
-        other => return Some(other),
     }
     None
+}
+
+/// The learner's refresh: the index into [`INTERVALS`], said in a notice.
+fn refresh(state: &mut State, index: usize) {
+    state.interval = index;
+    state.notice = Some(format!(
+        "Cores refresh every {}",
+        interval_label(state.interval())
+    ));
 }

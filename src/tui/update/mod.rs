@@ -1,6 +1,9 @@
-//! `update`: the only place the reader's state changes. Each concern
-//! has a file; an action goes to the first that takes it.
+//! `update`: the only place the reader's state changes. Each concern has
+//! a file applying its own messages (`Action::Lab(msg)` to `lab::update`),
+//! matching every one of them: a new message that no part applies does
+//! not compile.
 
+mod app;
 mod class;
 mod course;
 mod lab;
@@ -14,49 +17,39 @@ mod reader;
 mod replay;
 mod search;
 
-use super::action::{Action, Effect};
+use std::time::Instant;
+
+use super::action::replay::READ_ONLY;
+use super::action::{Action, Effect, Message};
 use super::state::State;
 
-pub use replay::READ_ONLY;
 pub use replay::speed_label;
 
-/// One concern's part of `update`: applies the action, or hands it back.
-type Part = fn(&mut State, Action, &mut Vec<Effect>) -> Option<Action>;
+/// What a concern's update hands on: a message for another concern (a
+/// practice run's Python events, the list's confirmed row), applied next
+/// as if it had come on its own, read-only check included.
+type Next = Option<Action>;
 
-/// The concerns, in the order they are asked.
-const PARTS: &[Part] = &[
-    app,
-    replay::update,
-    live::update,
-    reader::update,
-    // Before python: it hands practice runs' events on to it.
-    practice::update,
-    python::update,
-    lab::update,
-    overlay::update,
-    presenter::update,
-    search::update,
-    quiz::update,
-    class::update,
-    course::update,
-];
+/// The most hand-offs one action may make: each concern hands on at most
+/// once, so more is a loop (a bug), stopped rather than spun.
+const MAX_HANDOFFS: usize = 4;
 
-/// Applies one action to the state; returns the side effects it needs.
-pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+/// Applies one action to the state at `now` (the event loop reads the
+/// clock once per event); returns the side effects it needs.
+pub fn update(state: &mut State, action: Action, now: Instant) -> Vec<Effect> {
     let mut effects = Vec::new();
     if action.is_from_user() {
         state.notice = None;
-        if !matches!(action, Action::Quit) {
+        if !matches!(action, Action::App(super::action::app::Msg::Quit)) {
             state.confirm_quit = false;
         }
     }
-    let mut pending = Some(action);
-    for part in PARTS {
-        if let Some(action) = pending.take() {
-            pending = part(state, action, &mut effects);
-        }
+    let mut next = Some(action);
+    for _ in 0..=MAX_HANDOFFS {
+        let Some(action) = next.take() else { break };
+        next = apply(state, action, now, &mut effects);
     }
-    debug_assert!(pending.is_none(), "no part of update takes {pending:?}");
+    debug_assert!(next.is_none(), "a hand-off loop ends with {next:?}");
     state.settle();
     if state.progress_dirty {
         state.progress_dirty = false;
@@ -72,37 +65,32 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     effects
 }
 
-/// The app as a whole: starting, notices, quitting.
-fn app(state: &mut State, action: Action, _effects: &mut Vec<Effect>) -> Option<Action> {
-    match action {
-        Action::Started(notices) => {
-            if let Some(last) = notices.into_iter().last() {
-                state.notice = Some(last);
-            }
-        }
-        Action::Notice(text) => state.notice = Some(text),
-        Action::Shutdown => state.quit = true,
-        Action::Quit => {
-            if !state.children_running() || state.confirm_quit {
-                state.quit = true;
-            } else {
-                state.confirm_quit = true;
-                state.notice = Some(format!(
-                    "Processes forklab started are running: {} again stops them and quits",
-                    super::keymap::key_for(|a| matches!(a, Action::Quit))
-                ));
-            }
-        }
-        other => return Some(other),
+/// One message to its concern. In a replay a message that acts is
+/// refused here, whatever key, popup or hand-off it came from.
+fn apply(state: &mut State, action: Action, now: Instant, effects: &mut Vec<Effect>) -> Next {
+    if state.replay.is_some() && action.acts() {
+        state.notice = Some(READ_ONLY.into());
+        return None;
     }
-    None
+    match action {
+        Action::App(msg) => app::update(state, msg),
+        Action::Reader(msg) => reader::update(state, msg),
+        Action::Search(msg) => search::update(state, msg),
+        Action::Quiz(msg) => quiz::update(state, msg),
+        Action::Course(msg) => course::update(state, msg, effects),
+        Action::Overlay(msg) => overlay::update(state, msg),
+        Action::Live(msg) => live::update(state, msg, effects),
+        Action::Python(msg) => python::update(state, msg, now, effects),
+        Action::Lab(msg) => lab::update(state, msg, effects),
+        Action::Practice(msg) => practice::update(state, msg, now, effects),
+        Action::Replay(msg) => replay::update(state, msg, effects),
+        Action::Presenter(msg) => presenter::update(state, msg),
+        Action::Class(msg) => class::update(state, msg),
+    }
 }
 
-/// `250 ms`, `1 s`, `2 s`.
-pub fn interval_label(interval: std::time::Duration) -> String {
-    if interval.as_millis() < 1000 {
-        format!("{} ms", interval.as_millis())
-    } else {
-        format!("{} s", interval.as_secs_f32())
-    }
+/// `update` as the event loop calls it, the clock read now (for tests).
+#[cfg(test)]
+pub fn update_now(state: &mut State, action: Action) -> Vec<Effect> {
+    update(state, action, Instant::now())
 }

@@ -1,49 +1,53 @@
 //! The popups: help, contents, links, and the lists' highlight.
 
-use super::super::action::{Action, Effect};
+use super::super::action::overlay::Msg;
+use super::super::action::{Action, practice, python};
 use super::super::state::{Overlay, State};
-use super::{python, reader};
+use super::{Next, reader};
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::HelpScroll(by) => {
+pub(super) fn update(state: &mut State, msg: Msg) -> Next {
+    match msg {
+        Msg::HelpScroll(by) => {
             state.help_scroll = (state.help_scroll as isize + by).clamp(0, 200) as usize;
         }
-        Action::ToggleHelp => {
+        Msg::ToggleHelp => {
             state.help_scroll = 0;
             state.overlay = if state.overlay == Overlay::Help {
                 Overlay::None
             } else {
+                // The help opens at the keys of where the learner is.
+                state.help_from = state.place();
                 Overlay::Help
             };
         }
-        Action::OpenContents => {
+        Msg::OpenContents => {
             state.overlay = Overlay::Contents {
                 selected: state.current,
             }
         }
-        Action::OpenLinks => {
+        Msg::OpenLinks => {
             if state.doc.links.is_empty() {
                 state.notice = Some("This lesson has no links".into());
             } else {
                 state.overlay = Overlay::Links { selected: 0 };
             }
         }
-        Action::CloseOverlay => state.overlay = Overlay::None,
-        Action::MenuMove(by) => move_selection(state, |selected, len| {
+        Msg::Close => state.overlay = Overlay::None,
+        Msg::Move(by) => move_selection(state, |selected, len| {
             (selected as isize + by).clamp(0, len as isize - 1) as usize
         }),
-        Action::MenuFirst => move_selection(state, |_, _| 0),
-        Action::MenuLast => move_selection(state, |_, len| len - 1),
-        Action::MenuConfirm => match state.overlay.clone() {
-            Overlay::Examples { selected, .. } => {
-                state.overlay = Overlay::None;
-                python::run_chosen(state, selected, effects);
+        Msg::First => move_selection(state, |_, _| 0),
+        Msg::Last => move_selection(state, |_, len| len - 1),
+        Msg::TextScroll(by) => {
+            if let Overlay::Text { scroll, lines, .. } = &mut state.overlay {
+                *scroll = (*scroll as isize + by).clamp(0, lines.len() as isize) as usize;
+            }
+        }
+        // The row's own message, applied (and refused in a replay) as such.
+        Msg::Confirm => match state.overlay.clone() {
+            Overlay::Examples { .. } => return Some(Action::Python(python::Msg::RunSelected)),
+            Overlay::Exercises { .. } => {
+                return Some(Action::Practice(practice::Msg::OpenSelected));
             }
             Overlay::Contents { selected } => {
                 state.overlay = Overlay::None;
@@ -55,9 +59,12 @@ pub(super) fn update(
                     reader::follow(state, &target);
                 }
             }
-            _ => {}
+            Overlay::None
+            | Overlay::Help
+            | Overlay::Ask(_)
+            | Overlay::Predict { .. }
+            | Overlay::Text { .. } => {}
         },
-        other => return Some(other),
     }
     None
 }

@@ -2,25 +2,22 @@
 //! the editor, the live check list, hints and the solution.
 //!
 //! The practice loop's runs are shown in the output pane like an
-//! example's: a run's Python events are handed on as [`Action::Python`]
-//! to the Python part, which comes after this one.
+//! example's: a run's Python events are handed on to the Python part as
+//! `python::Msg::Event`.
 
 use std::time::Instant;
 
-use super::super::action::{Action, Effect};
+use super::super::action::practice::Msg;
+use super::super::action::{Action, Effect, overlay, python};
 use super::super::keymap;
 use super::super::state::{Ask, CheckRow, ExampleRun, Overlay, State, Working};
+use super::Next;
 use crate::practice::judge::{Event, Outcome, label};
 use crate::practice::live::LiveEvent;
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::EditExercise => match state.lesson().meta.exercises.len() {
+pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Vec<Effect>) -> Next {
+    match msg {
+        Msg::Edit => match state.lesson().meta.exercises.len() {
             0 => match &state.practice.working {
                 Some(w) => {
                     let (lesson, exercise) = (w.lesson, w.exercise);
@@ -29,7 +26,10 @@ pub(super) fn update(
                 None => {
                     state.notice = Some(format!(
                         "This lesson has no exercise: the contents ({}) marks those that have",
-                        keymap::key_for(|a| matches!(a, Action::OpenContents))
+                        keymap::key_for(|a| matches!(
+                            a,
+                            Action::Overlay(overlay::Msg::OpenContents)
+                        ))
                     ))
                 }
             },
@@ -44,13 +44,13 @@ pub(super) fn update(
                 state.overlay = Overlay::Exercises { selected };
             }
         },
-        Action::MenuConfirm if matches!(state.overlay, Overlay::Exercises { .. }) => {
+        Msg::OpenSelected => {
             if let Overlay::Exercises { selected } = state.overlay {
                 state.overlay = Overlay::None;
                 return start(state, state.current, selected, effects);
             }
         }
-        Action::AskYes => match std::mem::replace(&mut state.overlay, Overlay::None) {
+        Msg::AskYes => match std::mem::replace(&mut state.overlay, Overlay::None) {
             Overlay::Ask(Ask::CreateWorkspace { dir }) => {
                 state.notice = Some(format!("Writing the starter files to {}…", dir.display()));
                 effects.push(Effect::MakeWorkspace(dir));
@@ -62,11 +62,11 @@ pub(super) fn update(
             }
             other => state.overlay = other,
         },
-        Action::AskNo => {
+        Msg::AskNo => {
             state.overlay = Overlay::None;
             state.practice.pending = None;
         }
-        Action::WorkspaceMade(Ok(dir)) => {
+        Msg::WorkspaceMade(Ok(dir)) => {
             state.notice = Some(format!("Your exercise files are in {}", dir.display()));
             state.progress.practice_dir = Some(dir.clone());
             state.progress_dirty = true;
@@ -75,23 +75,23 @@ pub(super) fn update(
                 return start(state, lesson, exercise, effects);
             }
         }
-        Action::WorkspaceMade(Err(message)) => {
+        Msg::WorkspaceMade(Err(message)) => {
             state.practice.pending = None;
             state.notice = Some(message);
         }
-        Action::PredictType(c) => {
+        Msg::PredictType(c) => {
             if let Overlay::Predict { text } = &mut state.overlay
                 && text.chars().count() < 200
             {
                 text.push(c);
             }
         }
-        Action::PredictBackspace => {
+        Msg::PredictBackspace => {
             if let Overlay::Predict { text } = &mut state.overlay {
                 text.pop();
             }
         }
-        Action::PredictDone => {
+        Msg::PredictDone => {
             if let Overlay::Predict { text } = std::mem::replace(&mut state.overlay, Overlay::None)
                 && let Some((lesson, exercise)) = state.practice.pending.take()
             {
@@ -106,7 +106,7 @@ pub(super) fn update(
                 open(state, lesson, exercise, effects);
             }
         }
-        Action::EditorDone(result) => {
+        Msg::EditorDone(result) => {
             if let Some(w) = &state.practice.working {
                 state.notice = Some(match result {
                     Ok(()) => format!(
@@ -117,7 +117,7 @@ pub(super) fn update(
                 });
             }
         }
-        Action::ExerciseHint => match current(state) {
+        Msg::Hint => match current(state) {
             None => no_exercise(state),
             Some((lesson, exercise)) => {
                 let ex = exercise_of(state, lesson, exercise).clone();
@@ -125,7 +125,7 @@ pub(super) fn update(
                     None => state.notice = Some(format!("{:?} has no hints", ex.title)),
                     Some(hint) => {
                         state.progress_dirty = true;
-                        let key = keymap::key_for(|a| matches!(a, Action::ExerciseSolution));
+                        let key = keymap::key_for(|a| matches!(a, Action::Practice(Msg::Solution)));
                         let mut lines = vec![hint.text.clone()];
                         lines.extend(hint.after(&key).map(|after| format!("\n{after}")));
                         state.overlay = Overlay::Text {
@@ -137,7 +137,7 @@ pub(super) fn update(
                 }
             }
         },
-        Action::ExerciseSolution => match current(state) {
+        Msg::Solution => match current(state) {
             None => no_exercise(state),
             Some((lesson, exercise)) => {
                 let id = &exercise_of(state, lesson, exercise).id;
@@ -148,7 +148,7 @@ pub(super) fn update(
                 }
             }
         },
-        Action::SolutionRead(id, Ok(text)) => {
+        Msg::SolutionRead(id, Ok(text)) => {
             // Shown only if it is still the exercise in question.
             if let Some((lesson, exercise)) = current(state)
                 && exercise_of(state, lesson, exercise).id == id
@@ -166,47 +166,39 @@ pub(super) fn update(
                 };
             }
         }
-        Action::SolutionRead(_, Err(message)) => state.notice = Some(message),
-        Action::TextScroll(by) => {
-            if let Overlay::Text { scroll, lines, .. } = &mut state.overlay {
-                *scroll = (*scroll as isize + by).clamp(0, lines.len() as isize) as usize;
-            }
-        }
-        Action::ToggleOutput if state.practice.working.is_some() => {
-            state.practice.hidden = !state.practice.hidden;
-            if let Some(run) = &mut state.python.run {
-                run.hidden = state.practice.hidden;
-            }
-            state.rerender();
-        }
-        Action::StopExample
-            if state
-                .practice
-                .working
-                .as_ref()
-                .is_some_and(Working::judging) =>
-        {
-            if let Some(w) = &mut state.practice.working {
-                w.running = None;
-                w.problem = Some("Stopped: save the file to check it again".into());
-                // The run ends as stopped; its last events are dropped.
-                if let Some(run) = state
-                    .python
-                    .run
-                    .as_mut()
-                    .filter(|r| Some(r.number) == w.run_number)
-                {
-                    run.end = Some(super::super::state::RunEnd::Failed("stopped".into()));
-                }
-                w.run_number = None;
-            }
-            effects.push(Effect::StopJudging);
-            state.notice = Some("Stopping the check and every process it started".into());
-        }
-        Action::Practice(event) => return live_event(state, event),
-        other => return Some(other),
+        Msg::SolutionRead(_, Err(message)) => state.notice = Some(message),
+        Msg::Live(event) => return live_event(state, event, now),
     }
     None
+}
+
+/// Shows or hides the output pane of the exercise's checks.
+pub(super) fn toggle_output(state: &mut State) {
+    state.practice.hidden = !state.practice.hidden;
+    if let Some(run) = &mut state.python.run {
+        run.hidden = state.practice.hidden;
+    }
+    state.rerender();
+}
+
+/// Stops the check in progress and every process it started.
+pub(super) fn stop_judging(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some(w) = &mut state.practice.working {
+        w.running = None;
+        w.problem = Some("Stopped: save the file to check it again".into());
+        // The run ends as stopped; its last events are dropped.
+        if let Some(run) = state
+            .python
+            .run
+            .as_mut()
+            .filter(|r| Some(r.number) == w.run_number)
+        {
+            run.end = Some(super::super::state::RunEnd::Failed("stopped".into()));
+        }
+        w.run_number = None;
+    }
+    effects.push(Effect::StopJudging);
+    state.notice = Some("Stopping the check and every process it started".into());
 }
 
 /// The exercise hints and the solution are about: the one worked on,
@@ -224,7 +216,7 @@ fn current(state: &State) -> Option<(usize, usize)> {
 fn no_exercise(state: &mut State) {
     state.notice = Some(format!(
         "No exercise open: {} on a lesson with one starts it",
-        keymap::key_for(|a| matches!(a, Action::EditExercise))
+        keymap::key_for(|a| matches!(a, Action::Practice(Msg::Edit)))
     ));
 }
 
@@ -234,12 +226,7 @@ fn exercise_of(state: &State, lesson: usize, exercise: usize) -> &crate::lesson:
 
 /// Works on an exercise: the folder first (asked once), then the
 /// prediction (if the exercise asks one and none was made), then the editor.
-fn start(
-    state: &mut State,
-    lesson: usize,
-    exercise: usize,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
+fn start(state: &mut State, lesson: usize, exercise: usize, effects: &mut Vec<Effect>) -> Next {
     state.practice.pending = Some((lesson, exercise));
     if state.practice.workspace.is_none() {
         state.overlay = Overlay::Ask(Ask::CreateWorkspace {
@@ -304,7 +291,7 @@ fn open(state: &mut State, lesson: usize, exercise: usize, effects: &mut Vec<Eff
 }
 
 /// One event of the practice loop.
-fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
+fn live_event(state: &mut State, event: LiveEvent, now: Instant) -> Next {
     let w = state.practice.working.as_mut()?;
     match event {
         LiveEvent::Judging { generation } => w.reset(generation),
@@ -325,7 +312,7 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
                     title: command.clone(),
                     command,
                     started: None,
-                    started_at: Instant::now(),
+                    started_at: now,
                     transcript: Default::default(),
                     timed_out: false,
                     end: None,
@@ -335,7 +322,7 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
             }
             Event::Py(py) => {
                 if let Some(number) = w.run_number {
-                    return Some(Action::Python(number, py));
+                    return Some(Action::Python(python::Msg::Event(number, py)));
                 }
             }
             Event::Verdict(verdict) => {
@@ -368,14 +355,14 @@ fn live_event(state: &mut State, event: LiveEvent) -> Option<Action> {
                 ),
                 None if !before.solved => format!(
                     "{id} passed! {} shows the reference solution to compare",
-                    keymap::key_for(|a| matches!(a, Action::ExerciseSolution))
+                    keymap::key_for(|a| matches!(a, Action::Practice(Msg::Solution)))
                 ),
                 None => format!("{id}: every check passes"),
                 Some(i) => format!(
                     "{id}: check {} of {} fails; stuck? {} gives a hint",
                     i + 1,
                     report.verdicts.len(),
-                    keymap::key_for(|a| matches!(a, Action::ExerciseHint))
+                    keymap::key_for(|a| matches!(a, Action::Practice(Msg::Hint)))
                 ),
             });
         }

@@ -1,19 +1,16 @@
 //! Themes and the presenter's aids: the keys shown in a corner, zoom.
 
-use super::super::action::{Action, Effect};
+use super::super::action::Action;
+use super::super::action::presenter::Msg;
 use super::super::keymap;
 use super::super::state::{Presenter, State};
+use super::Next;
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    _effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::CycleTheme => {
+pub(super) fn update(state: &mut State, msg: Msg) -> Next {
+    match msg {
+        Msg::CycleTheme => {
             state.theme.name = state.theme.name.next();
-            let key = keymap::key_for(|a| matches!(a, Action::CycleTheme));
+            let key = keymap::key_for(|a| matches!(a, Action::Presenter(Msg::CycleTheme)));
             state.notice = Some(if state.theme.colour {
                 format!(
                     "Theme: {0} ({key} for the next one; forklab config set theme {0} keeps it)",
@@ -26,12 +23,12 @@ pub(super) fn update(
                 )
             });
         }
-        Action::ToggleKeys => {
+        Msg::ToggleKeys => {
             let p = &mut state.presenter;
             p.show_keys = !p.show_keys;
             p.keys.clear();
         }
-        Action::KeyShown(name) => {
+        Msg::KeyShown(name) => {
             let keys = &mut state.presenter.keys;
             if state.presenter.show_keys {
                 keys.push_back(name);
@@ -40,12 +37,11 @@ pub(super) fn update(
                 }
             }
         }
-        Action::ToggleZoom => {
+        Msg::ToggleZoom => {
             state.presenter.zoom = !state.presenter.zoom;
             // The lesson's column changes width: wrap it again.
             state.rerender();
         }
-        other => return Some(other),
     }
     None
 }

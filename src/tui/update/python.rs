@@ -1,18 +1,18 @@
 //! Python examples: choosing, arguments, start method, the run and its
 //! output, and the search for Python that runs before it.
 
-use super::super::action::{Action, Effect, RunPlan};
-use super::super::state::{ExampleRun, Focus, Overlay, PythonProbe, RunEnd, State};
+use std::time::Instant;
+
+use super::super::action::python::Msg;
+use super::super::action::{Action, Effect, RunPlan, reader};
+use super::super::keymap;
+use super::super::state::{ExampleRun, Focus, Overlay, PythonProbe, RunEnd, State, Working};
+use super::{Next, practice};
 use crate::python::PyEvent;
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::OpenExamples => {
+pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Vec<Effect>) -> Next {
+    match msg {
+        Msg::OpenExamples => {
             let listed = state.menu_examples();
             if state.lesson().meta.examples.is_empty() {
                 state.notice = Some("This lesson has no Python example to run".into());
@@ -25,11 +25,17 @@ pub(super) fn update(
             } else {
                 state.notice = Some(format!(
                     "This lesson's examples are worked answers: try the exercise, or press {} for the answer first",
-                    super::super::keymap::key_for(|a| matches!(a, Action::ToggleAnswers))
+                    keymap::key_for(|a| matches!(a, Action::Reader(reader::Msg::ToggleAnswers)))
                 ));
             }
         }
-        Action::EditArgs => {
+        Msg::RunSelected => {
+            if let Overlay::Examples { selected, .. } = state.overlay {
+                state.overlay = Overlay::None;
+                run_chosen(state, selected, now, effects);
+            }
+        }
+        Msg::EditArgs => {
             if let Overlay::Examples { selected, .. } = state.overlay {
                 let args = state.args_for(state.current, selected).join(" ");
                 state.overlay = Overlay::Examples {
@@ -38,7 +44,7 @@ pub(super) fn update(
                 };
             }
         }
-        Action::ArgsType(c) => {
+        Msg::ArgsType(c) => {
             if let Overlay::Examples {
                 editing: Some(text),
                 ..
@@ -47,7 +53,7 @@ pub(super) fn update(
                 text.push(c);
             }
         }
-        Action::ArgsBackspace => {
+        Msg::ArgsBackspace => {
             if let Overlay::Examples {
                 editing: Some(text),
                 ..
@@ -56,7 +62,7 @@ pub(super) fn update(
                 text.pop();
             }
         }
-        Action::ArgsDone => {
+        Msg::ArgsDone => {
             if let Overlay::Examples {
                 selected,
                 editing: Some(text),
@@ -74,7 +80,7 @@ pub(super) fn update(
                 };
             }
         }
-        Action::ArgsCancel => {
+        Msg::ArgsCancel => {
             if let Overlay::Examples { selected, .. } = state.overlay {
                 state.overlay = Overlay::Examples {
                     selected,
@@ -82,7 +88,7 @@ pub(super) fn update(
                 };
             }
         }
-        Action::CycleStartMethod => {
+        Msg::CycleStartMethod => {
             let all = crate::python::StartMethod::ALL;
             state.python.start_method = match state.python.start_method {
                 None => Some(all[0]),
@@ -99,7 +105,17 @@ pub(super) fn update(
                 ),
             });
         }
-        Action::StopExample => match &mut state.python.run {
+        // A practice check's runs are stopped as the check.
+        Msg::Stop
+            if state
+                .practice
+                .working
+                .as_ref()
+                .is_some_and(Working::judging) =>
+        {
+            practice::stop_judging(state, effects);
+        }
+        Msg::Stop => match &mut state.python.run {
             Some(run) if state.python.waiting.take().is_some() => {
                 run.end = Some(RunEnd::Failed("stopped before Python was found".into()));
             }
@@ -109,7 +125,8 @@ pub(super) fn update(
             }
             _ => state.notice = Some("No script is running".into()),
         },
-        Action::ToggleOutput => match &mut state.python.run {
+        Msg::ToggleOutput if state.practice.working.is_some() => practice::toggle_output(state),
+        Msg::ToggleOutput => match &mut state.python.run {
             Some(run) => {
                 run.hidden = !run.hidden;
                 if run.hidden {
@@ -120,18 +137,18 @@ pub(super) fn update(
             None => {
                 state.notice = Some(format!(
                     "No script has run yet: press {} to run one",
-                    super::super::keymap::key_for(|a| matches!(a, Action::OpenExamples))
+                    keymap::key_for(|a| matches!(a, Action::Python(Msg::OpenExamples)))
                 ))
             }
         },
-        Action::FocusNext => {
+        Msg::FocusNext => {
             state.focus = match state.focus {
                 Focus::Lesson if state.output_shown() => Focus::Output,
                 _ => Focus::Lesson,
             };
         }
-        Action::Python(number, event) => python_event(state, number, event),
-        Action::PythonFound(found) => {
+        Msg::Event(number, event) => python_event(state, number, event),
+        Msg::Found(found) => {
             // The lab's header names it (version, GIL) before any run.
             if let Ok(python) = &found {
                 state.lab.config.python = Some(std::sync::Arc::new(python.clone()));
@@ -140,9 +157,8 @@ pub(super) fn update(
             if let Some(plan) = state.python.waiting.take() {
                 start_run(state, plan, effects);
             }
-            super::lab::start_waiting(state, effects);
+            return super::lab::start_waiting(state);
         }
-        other => return Some(other),
     }
     None
 }
@@ -213,7 +229,7 @@ fn python_event(state: &mut State, number: u64, event: PyEvent) {
 }
 
 /// Runs the example chosen in the popup, as the next run.
-pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
+fn run_chosen(state: &mut State, selected: usize, now: Instant, effects: &mut Vec<Effect>) {
     let number = state.python.runs_started + 1;
     state.python.runs_started = number;
     let example = &state.lesson().meta.examples[selected];
@@ -228,12 +244,7 @@ pub(super) fn run_chosen(state: &mut State, selected: usize, effects: &mut Vec<E
         .chain(args.iter().cloned())
         .collect::<Vec<_>>()
         .join(" ");
-    state.python.run = Some(ExampleRun::new(
-        number,
-        example.title.clone(),
-        command,
-        std::time::Instant::now(),
-    ));
+    state.python.run = Some(ExampleRun::new(number, example.title.clone(), command, now));
     let plan = RunPlan {
         number,
         lesson: state.current,

@@ -1,24 +1,21 @@
 //! The questions at the end of a lesson.
 
-use super::super::action::{Action, Effect};
+use super::super::action::quiz::Msg;
+use super::super::action::{Action, reader};
+use super::super::keymap;
 use super::super::quiz::{Verdict, parse_number};
 use super::super::state::State;
+use super::Next;
 use crate::lesson::quiz::Answer;
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    _effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::QuizKey(c) => quiz_key(state, c),
-        Action::QuizBackspace => {
+pub(super) fn update(state: &mut State, msg: Msg) -> Next {
+    match msg {
+        Msg::Key(c) => quiz_key(state, c),
+        Msg::Backspace => {
             state.pending.typed.pop();
             state.rerender();
         }
-        Action::QuizConfirm => quiz_confirm(state),
-        other => return Some(other),
+        Msg::Confirm => quiz_confirm(state),
     }
     None
 }
@@ -36,7 +33,7 @@ fn visible_question(state: &mut State) -> Option<usize> {
     if line < state.scroll || line >= state.scroll + state.page_height() {
         state.notice = Some(format!(
             "The questions are at the end of the lesson: press {} to go there",
-            super::super::keymap::key_for(|a| matches!(a, Action::Bottom))
+            keymap::key_for(|a| matches!(a, Action::Reader(reader::Msg::Bottom)))
         ));
         return None;
     }

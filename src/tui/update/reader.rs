@@ -3,55 +3,50 @@
 
 use ratatui::layout::Rect;
 
-use super::super::action::{Action, Effect};
+use super::super::action::reader::Msg;
+use super::super::action::{Action, overlay};
+use super::super::keymap;
 use super::super::state::{Focus, Overlay, State};
-use super::{python, search};
+use super::{Next, python, search};
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    _effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::NextLesson => {
+pub(super) fn update(state: &mut State, msg: Msg) -> Next {
+    match msg {
+        Msg::NextLesson => {
             if state.current + 1 < state.lessons.len() {
                 go_to(state, state.current + 1, 0);
             } else {
                 state.notice = Some(format!(
                     "This is the last lesson: press {} for the contents",
-                    super::super::keymap::key_for(|a| matches!(a, Action::OpenContents))
+                    keymap::key_for(|a| matches!(a, Action::Overlay(overlay::Msg::OpenContents)))
                 ));
             }
         }
-        Action::PreviousLesson => {
+        Msg::PreviousLesson => {
             if state.current > 0 {
                 go_to(state, state.current - 1, 0);
             } else {
                 state.notice = Some("This is the first lesson".into());
             }
         }
-        Action::Scroll(lines) if state.focus == Focus::Output => {
-            python::scroll_output(state, lines)
-        }
-        Action::Page(pages) if state.focus == Focus::Output => {
+        Msg::Scroll(lines) if state.focus == Focus::Output => python::scroll_output(state, lines),
+        Msg::Page(pages) if state.focus == Focus::Output => {
             let page = state.areas().output.height.saturating_sub(3).max(1) as isize;
             python::scroll_output(state, pages * page);
         }
-        Action::Top if state.focus == Focus::Output => python::scroll_output(state, isize::MIN / 2),
-        Action::Bottom if state.focus == Focus::Output => {
+        Msg::Top if state.focus == Focus::Output => python::scroll_output(state, isize::MIN / 2),
+        Msg::Bottom if state.focus == Focus::Output => {
             if let Some(run) = &mut state.python.run {
                 run.scroll = None;
             }
         }
-        Action::Scroll(lines) => scroll_by(state, lines),
-        Action::Page(pages) => {
+        Msg::Scroll(lines) => scroll_by(state, lines),
+        Msg::Page(pages) => {
             let page = state.page_height().saturating_sub(2).max(1) as isize;
             scroll_by(state, pages * page);
         }
-        Action::Top => state.scroll = 0,
-        Action::Bottom => state.scroll = state.max_scroll(),
-        Action::ToggleAnswers => {
+        Msg::Top => state.scroll = 0,
+        Msg::Bottom => state.scroll = state.max_scroll(),
+        Msg::ToggleAnswers => {
             if !state.doc.has_answers {
                 state.notice = Some("This lesson has no worked answers".into());
             } else {
@@ -72,8 +67,8 @@ pub(super) fn update(
                 }
             }
         }
-        Action::Click { column, row } => click(state, column, row),
-        Action::Resize { width, height } => {
+        Msg::Click { column, row } => click(state, column, row),
+        Msg::Resize { width, height } => {
             let top_line = state.scroll;
             let old = state.doc.len().max(1);
             state.screen = Rect::new(0, 0, width, height);
@@ -87,11 +82,10 @@ pub(super) fn update(
                 state.search.index = index.min(state.search.hits.len().saturating_sub(1));
             }
         }
-        Action::Highlighted(highlights) => {
+        Msg::Highlighted(highlights) => {
             state.highlights = Some(highlights);
             state.rerender();
         }
-        other => return Some(other),
     }
     None
 }

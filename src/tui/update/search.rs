@@ -1,39 +1,34 @@
 //! Search across all lessons: typing the query, moving between matches.
 
-use super::super::action::{Action, Effect};
+use super::super::action::search::Msg;
 use super::super::state::{Hit, Overlay, State};
+use super::Next;
 use super::reader::go_to;
 use crate::lesson::render::{RenderOptions, render};
 
-/// Applies the action if it is this concern's; hands it back otherwise.
-pub(super) fn update(
-    state: &mut State,
-    action: Action,
-    _effects: &mut Vec<Effect>,
-) -> Option<Action> {
-    match action {
-        Action::StartSearch => {
+pub(super) fn update(state: &mut State, msg: Msg) -> Next {
+    match msg {
+        Msg::Start => {
             state.overlay = Overlay::None;
             state.search.input = Some(String::new());
         }
-        Action::SearchType(c) => {
+        Msg::Type(c) => {
             if let Some(input) = &mut state.search.input {
                 input.push(c);
             }
         }
-        Action::SearchBackspace => {
+        Msg::Backspace => {
             if let Some(input) = &mut state.search.input {
                 input.pop();
             }
         }
-        Action::SearchSubmit => {
+        Msg::Submit => {
             let query = state.search.input.take().unwrap_or_default();
             run_search(state, query.trim());
         }
-        Action::NextHit => step_hit(state, 1),
-        Action::PreviousHit => step_hit(state, -1),
-        Action::EndSearch => state.search = Default::default(),
-        other => return Some(other),
+        Msg::Next => step_hit(state, 1),
+        Msg::Previous => step_hit(state, -1),
+        Msg::End => state.search = Default::default(),
     }
     None
 }

@@ -71,7 +71,10 @@ pub fn draw(
         Span::styled(
             format!(
                 "  ({} changes it)",
-                keymap::key_for(|a| matches!(a, Action::CycleStartMethod))
+                keymap::key_for(|a| matches!(
+                    a,
+                    Action::Python(crate::tui::action::python::Msg::CycleStartMethod)
+                ))
             ),
             state.theme.dim(),
         ),
@@ -84,8 +87,14 @@ pub fn draw(
         lines.push(Line::styled(
             format!(
                 " {} keeps them, {} cancels",
-                keymap::key_for(|a| matches!(a, Action::ArgsDone)),
-                keymap::key_for(|a| matches!(a, Action::ArgsCancel)),
+                keymap::key_for(|a| matches!(
+                    a,
+                    Action::Python(crate::tui::action::python::Msg::ArgsDone)
+                )),
+                keymap::key_for(|a| matches!(
+                    a,
+                    Action::Python(crate::tui::action::python::Msg::ArgsCancel)
+                )),
             ),
             state.theme.dim(),
         ));
@@ -95,14 +104,31 @@ pub fn draw(
     } else {
         let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
         let hints: Vec<Hint> = [
-            find(|a| matches!(a, Action::MenuMove(1))).map(|h| Hint {
+            find(|a| {
+                matches!(
+                    a,
+                    Action::Overlay(crate::tui::action::overlay::Msg::Move(1))
+                )
+            })
+            .map(|h| Hint {
                 word: "choose",
                 ..h
             }),
-            find(|a| matches!(a, Action::EditArgs)),
-            find(|a| matches!(a, Action::CycleStartMethod)),
-            find(|a| matches!(a, Action::MenuConfirm)).map(|h| Hint { word: "run", ..h }),
-            find(|a| matches!(a, Action::CloseOverlay)),
+            find(|a| matches!(a, Action::Python(crate::tui::action::python::Msg::EditArgs))),
+            find(|a| {
+                matches!(
+                    a,
+                    Action::Python(crate::tui::action::python::Msg::CycleStartMethod)
+                )
+            }),
+            find(|a| {
+                matches!(
+                    a,
+                    Action::Overlay(crate::tui::action::overlay::Msg::Confirm)
+                )
+            })
+            .map(|h| Hint { word: "run", ..h }),
+            find(|a| matches!(a, Action::Overlay(crate::tui::action::overlay::Msg::Close))),
         ]
         .into_iter()
         .flatten()

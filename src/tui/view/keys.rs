@@ -19,7 +19,12 @@ pub fn draw(state: &State, frame: &mut Frame, status: Rect) {
     } else {
         keys.join("  ")
     };
-    let hide = keymap::key_for(|a| matches!(a, Action::ToggleKeys));
+    let hide = keymap::key_for(|a| {
+        matches!(
+            a,
+            Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys)
+        )
+    });
     let title = format!(" keys · {hide} hides ");
     let width = (text.chars().count().max(title.chars().count()) + 4) as u16;
     let width = width.min(status.width);

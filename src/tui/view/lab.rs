@@ -313,8 +313,8 @@ fn status_line(t: &Theme, lab: &LabView) -> Line<'static> {
         Line::styled(
             format!(
                 "Ready: {} runs with these workers, {} sweeps 1 to twice the cores",
-                keymap::key_for(|a| matches!(a, Action::LabRun)),
-                keymap::key_for(|a| matches!(a, Action::LabSweep)),
+                keymap::key_for(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Run))),
+                keymap::key_for(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Sweep))),
             ),
             t.dim(),
         )

@@ -56,15 +56,20 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
 fn links_footer() -> String {
     let hints: Vec<Hint> = keymap::hints(Where::List)
         .into_iter()
-        .map(
-            |h| match keymap::hint_for(|a| matches!(a, Action::MenuConfirm)) {
+        .map(|h| {
+            match keymap::hint_for(|a| {
+                matches!(
+                    a,
+                    Action::Overlay(crate::tui::action::overlay::Msg::Confirm)
+                )
+            }) {
                 Some(open) if open == h => Hint {
                     word: "follow",
                     ..h
                 },
                 _ => h,
-            },
-        )
+            }
+        })
         .collect();
     keymap::hint_line(&hints)
 }

@@ -38,7 +38,10 @@ pub fn view(state: &State, frame: &mut Frame) {
             layout::MIN_HEIGHT,
             area.width,
             area.height,
-            super::keymap::key_for(|a| matches!(a, super::action::Action::Quit))
+            super::keymap::key_for(|a| matches!(
+                a,
+                super::action::Action::App(crate::tui::action::app::Msg::Quit)
+            ))
         );
         frame.render_widget(
             Paragraph::new(text)

@@ -106,14 +106,22 @@ fn title(run: &ExampleRun) -> String {
 fn ending(t: &Theme, run: &ExampleRun, now: std::time::Instant) -> Line<'static> {
     let good = t.good();
     let bad = t.bad();
-    let hide = keymap::key_for(|a| matches!(a, Action::ToggleOutput));
+    let hide = keymap::key_for(|a| {
+        matches!(
+            a,
+            Action::Python(crate::tui::action::python::Msg::ToggleOutput)
+        )
+    });
     match &run.end {
         None if run.timed_out => Line::styled(" time limit passed: stopping… ", bad),
         None => Line::styled(
             format!(
                 " running {:.1} s · {} stops ",
                 now.saturating_duration_since(run.started_at).as_secs_f32(),
-                keymap::key_for(|a| matches!(a, Action::StopExample))
+                keymap::key_for(|a| matches!(
+                    a,
+                    Action::Python(crate::tui::action::python::Msg::Stop)
+                ))
             ),
             t.key(),
         ),

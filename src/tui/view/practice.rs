@@ -225,7 +225,10 @@ pub fn predict(state: &State, text: &str, frame: &mut Frame, screen: Rect) {
         &body,
         &format!(
             "Enter keeps it · {} skips",
-            keymap::key_for(|a| matches!(a, Action::AskNo))
+            keymap::key_for(|a| matches!(
+                a,
+                Action::Practice(crate::tui::action::practice::Msg::AskNo)
+            ))
         ),
         &state.theme,
     );

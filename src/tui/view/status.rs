@@ -84,51 +84,89 @@ pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
         let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
         let mut hints: Vec<Option<Hint>> = if state.replay.is_some() {
             vec![
-                find(|a| matches!(a, Action::ReplayPause)),
-                find(|a| matches!(a, Action::ReplaySeek(_))),
-                find(|a| matches!(a, Action::ReplaySpeed(_))),
-                find(|a| matches!(a, Action::ToggleLab)).map(|mut h| {
-                    if state.mode == Mode::Lesson {
-                        h.word = "lab";
-                    }
-                    h
-                }),
+                find(|a| matches!(a, Action::Replay(crate::tui::action::replay::Msg::Pause))),
+                find(|a| matches!(a, Action::Replay(crate::tui::action::replay::Msg::Seek(_)))),
+                find(|a| matches!(a, Action::Replay(crate::tui::action::replay::Msg::Speed(_)))),
+                find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Toggle))).map(
+                    |mut h| {
+                        if state.mode == Mode::Lesson {
+                            h.word = "lab";
+                        }
+                        h
+                    },
+                ),
             ]
         } else if state.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
         } else if state.mode == Mode::Class {
             keymap::hints(Where::Class).into_iter().map(Some).collect()
         } else {
-            let mut scroll = find(|a| matches!(a, Action::Scroll(_)));
+            let mut scroll = find(|a| {
+                matches!(
+                    a,
+                    Action::Reader(crate::tui::action::reader::Msg::Scroll(_))
+                )
+            });
             if state.focus == Focus::Output
                 && let Some(h) = &mut scroll
             {
                 h.word = "output";
             }
             let mut hints = vec![
-                find(|a| matches!(a, Action::NextLesson)),
+                find(|a| {
+                    matches!(
+                        a,
+                        Action::Reader(crate::tui::action::reader::Msg::NextLesson)
+                    )
+                }),
                 scroll,
-                find(|a| matches!(a, Action::OpenContents)),
+                find(|a| {
+                    matches!(
+                        a,
+                        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents)
+                    )
+                }),
             ];
             if running {
-                hints.push(find(|a| matches!(a, Action::StopExample)));
+                hints.push(find(|a| {
+                    matches!(a, Action::Python(crate::tui::action::python::Msg::Stop))
+                }));
             } else if !state.lesson().meta.examples.is_empty() {
-                hints.push(find(|a| matches!(a, Action::OpenExamples)));
+                hints.push(find(|a| {
+                    matches!(
+                        a,
+                        Action::Python(crate::tui::action::python::Msg::OpenExamples)
+                    )
+                }));
             }
             if !state.lesson().meta.exercises.is_empty() {
-                hints.push(find(|a| matches!(a, Action::EditExercise)));
+                hints.push(find(|a| {
+                    matches!(a, Action::Practice(crate::tui::action::practice::Msg::Edit))
+                }));
             }
             if state.doc.has_answers {
-                hints.push(find(|a| matches!(a, Action::ToggleAnswers)));
+                hints.push(find(|a| {
+                    matches!(
+                        a,
+                        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers)
+                    )
+                }));
             }
             hints
         };
         if state.mode != Mode::Class {
-            hints.push(find(|a| matches!(a, Action::StartSearch)));
+            hints.push(find(|a| {
+                matches!(a, Action::Search(crate::tui::action::search::Msg::Start))
+            }));
         }
         hints.extend([
-            find(|a| matches!(a, Action::ToggleHelp)),
-            find(|a| matches!(a, Action::Quit)),
+            find(|a| {
+                matches!(
+                    a,
+                    Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp)
+                )
+            }),
+            find(|a| matches!(a, Action::App(crate::tui::action::app::Msg::Quit))),
         ]);
         let mut hints: Vec<Hint> = hints.into_iter().flatten().collect();
         // Drop the least needed hints until the rest fit.
@@ -198,11 +236,11 @@ fn clock(d: std::time::Duration) -> String {
 pub(super) fn lab_hints() -> Vec<Hint> {
     let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
     [
-        find(|a| matches!(a, Action::LabWorkers(_))),
-        find(|a| matches!(a, Action::LabRun)),
-        find(|a| matches!(a, Action::LabSweep)),
-        find(|a| matches!(a, Action::LabStop)),
-        find(|a| matches!(a, Action::ToggleLab)),
+        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Workers(_)))),
+        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Run))),
+        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Sweep))),
+        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Stop))),
+        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Toggle))),
     ]
     .into_iter()
     .flatten()
