@@ -51,8 +51,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "nobody yet: the run's own thread",
     ),
     ("tui/lab/events.rs", "apply", "tuimsg: the lab's own update"),
-    ("tui/mod.rs", "carry_out", "tuimsg: effects per concern"),
-    ("tui/mod.rs", "run", "tuimsg: the event loop"),
     ("tui/quiz.rs", "lines", "tuimsg: the quiz's view"),
     (
         "tui/replay_tests.rs",
@@ -64,7 +62,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "practice_asks_for_a_folder_and_a_prediction_then_checks_live",
         "tuimsg: one long scenario test",
     ),
-    ("tui/update/lab.rs", "update", "tuimsg: the lab's messages"),
     (
         "tui/update/practice.rs",
         "update",

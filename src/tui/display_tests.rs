@@ -4,6 +4,7 @@
 //! shown visibly, nothing raw reaches a cell, and every row is as wide as
 //! the screen, so columns stay aligned.
 
+use crate::tui::action as msg;
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
@@ -83,10 +84,7 @@ fn a_hostile_trace_replays_with_every_trick_shown() {
         trace.header.machine.cores,
     );
     state.replay = Some(ReplayStatus::new(&trace, Instant::now()));
-    update(
-        &mut state,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut state, Action::App(msg::app::Msg::Started(Vec::new())));
     let base = state.replay.as_ref().unwrap().base;
     let delivery = Cursor::default().seek(&trace.entries, Duration::from_secs(60));
     for action in replay_actions(base, delivery) {

@@ -1,6 +1,7 @@
 //! Replays over ratatui's `TestBackend`: traces made through the recorder
 //! drive the same `update` and `view` as live events, deterministically.
 
+use crate::tui::action as msg;
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
@@ -231,10 +232,7 @@ fn replaying(trace: &Trace, width: u16, height: u16) -> State {
         trace.header.machine.cores,
     );
     s.replay = Some(ReplayStatus::new(trace, Instant::now()));
-    update(
-        &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     s
 }
 
@@ -264,7 +262,7 @@ fn play(trace: &Trace, width: u16, height: u16, step: Duration) -> Vec<String> {
         let ended = delivery.ended;
         apply(&mut s, delivery);
         if at >= ms(1900) && s.mode == super::state::Mode::Lesson {
-            update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+            update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
         }
         frames.push(frame(&s));
         if ended {
@@ -326,52 +324,40 @@ fn a_replay_is_read_only() {
     let trace = session_trace(2);
     let mut s = replaying(&trace, 80, 24);
     for action in [
-        Action::Live(crate::tui::action::live::Msg::ToggleBusy),
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-        Action::Replay(crate::tui::action::replay::Msg::ToggleRecording),
-        Action::Python(crate::tui::action::python::Msg::Stop),
-        Action::Live(crate::tui::action::live::Msg::FasterRefresh),
+        Action::Live(msg::live::Msg::ToggleBusy),
+        Action::Python(msg::python::Msg::OpenExamples),
+        Action::Replay(msg::replay::Msg::ToggleRecording),
+        Action::Python(msg::python::Msg::Stop),
+        Action::Live(msg::live::Msg::FasterRefresh),
     ] {
         assert_eq!(update(&mut s, action), Vec::new());
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
     }
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+    update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
     for action in [
-        Action::Lab(crate::tui::action::lab::Msg::Run),
-        Action::Lab(crate::tui::action::lab::Msg::Sweep),
-        Action::Lab(crate::tui::action::lab::Msg::Workers(1)),
-        Action::Lab(crate::tui::action::lab::Msg::Workload),
+        Action::Lab(msg::lab::Msg::Run),
+        Action::Lab(msg::lab::Msg::Sweep),
+        Action::Lab(msg::lab::Msg::Workers(1)),
+        Action::Lab(msg::lab::Msg::Workload),
     ] {
         assert_eq!(update(&mut s, action), Vec::new());
         assert_eq!(s.notice.as_deref(), Some(READ_ONLY));
     }
     // Its own keys steer the replay.
     assert_eq!(
-        update(
-            &mut s,
-            Action::Replay(crate::tui::action::replay::Msg::Pause)
-        ),
+        update(&mut s, Action::Replay(msg::replay::Msg::Pause)),
         [Effect::ReplayControl(Control::Pause(true))]
     );
     assert_eq!(
-        update(
-            &mut s,
-            Action::Replay(crate::tui::action::replay::Msg::Speed(true))
-        ),
+        update(&mut s, Action::Replay(msg::replay::Msg::Speed(true))),
         [Effect::ReplayControl(Control::Speed(2.0))]
     );
     for _ in 0..9 {
-        update(
-            &mut s,
-            Action::Replay(crate::tui::action::replay::Msg::Speed(true)),
-        );
+        update(&mut s, Action::Replay(msg::replay::Msg::Speed(true)));
     }
     assert_eq!(s.replay.as_ref().unwrap().speed(), 8.0);
     assert_eq!(
-        update(
-            &mut s,
-            Action::Replay(crate::tui::action::replay::Msg::Seek(true))
-        ),
+        update(&mut s, Action::Replay(msg::replay::Msg::Seek(true))),
         [Effect::ReplayControl(Control::Seek(
             trace.length().min(ms(5000))
         ))]
@@ -426,10 +412,7 @@ fn replay_256_cores_80x24() {
 #[test]
 fn replay_256_cores_projector() {
     let mut s = replayed_to_end(&scripted_256(), 200, 60);
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     insta::assert_snapshot!(frame(&s));
 }
 
@@ -437,15 +420,12 @@ fn replay_256_cores_projector() {
 fn replay_lab_sweep_120x40() {
     let trace = session_trace(16);
     let mut s = replaying(&trace, 120, 40);
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+    update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
     apply(
         &mut s,
         Cursor::default().seek(&trace.entries, trace.length()),
     );
-    update(
-        &mut s,
-        Action::Replay(crate::tui::action::replay::Msg::Pause),
-    );
+    update(&mut s, Action::Replay(msg::replay::Msg::Pause));
     insta::assert_snapshot!(frame(&s));
 }
 
@@ -453,16 +433,13 @@ fn replay_lab_sweep_120x40() {
 fn lab_compared_with_a_recorded_machine_120x40() {
     let trace = session_trace(16);
     let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
-    update(
-        &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     let recorded = super::lab::Recorded::from_trace(&trace).unwrap();
     update(
         &mut s,
-        Action::Lab(crate::tui::action::lab::Msg::Compare(Box::new(recorded))),
+        Action::Lab(msg::lab::Msg::Compare(Box::new(recorded))),
     );
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+    update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
     for (workers, wall) in [(1, 1900), (2, 1000)] {
         let result = RunResult {
             config: LabConfig {
@@ -482,9 +459,9 @@ fn lab_compared_with_a_recorded_machine_120x40() {
         };
         update(
             &mut s,
-            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
-                LabEvent::RunFinished(Box::new(result)),
-            ))),
+            Action::Lab(msg::lab::Msg::Event(Box::new(LabEvent::RunFinished(
+                Box::new(result),
+            )))),
         );
     }
     let f = frame(&s);
@@ -559,15 +536,12 @@ fn compare_shows_the_recorded_table_the_replay_shows() {
         .collect();
     assert_eq!(best, [(1, 1500, false), (2, 926, true)]);
     let mut s = State::with_cores(fixture(), Progress::default(), Rect::new(0, 0, 120, 40), 2);
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     update(
         &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
+        Action::Lab(msg::lab::Msg::Compare(Box::new(recorded))),
     );
-    update(
-        &mut s,
-        Action::Lab(crate::tui::action::lab::Msg::Compare(Box::new(recorded))),
-    );
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+    update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
     let f = frame(&s);
     assert!(f.contains("1.500 s ") && f.contains("0.926 s*"), "{f}");
     assert!(!f.contains("1.648") && !f.contains("1.010"), "{f}");
@@ -601,18 +575,12 @@ fn odd_but_readable_traces_draw_without_panicking() {
         for at in [0, 1, 3, 5, 7, 8, 2_592_000_000] {
             apply(&mut s, cursor.seek(&trace.entries, ms(at)));
             frame(&s);
-            update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+            update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
             frame(&s);
-            update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
-            update(
-                &mut s,
-                Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-            );
+            update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
+            update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
             frame(&s);
-            update(
-                &mut s,
-                Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-            );
+            update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
         }
         apply(&mut s, cursor.seek(&trace.entries, Duration::ZERO));
         frame(&s);

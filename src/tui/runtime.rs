@@ -121,23 +121,9 @@ impl Runtime {
                     sampler.set_interval(interval);
                 }
             }
-            Effect::StartBusy(copies) => {
-                let started = std::env::current_exe()
-                    .and_then(|exe| Busy::start(&exe, copies))
-                    .map_err(|e| e.to_string());
-                let pids = started.as_ref().map(Busy::pids).map_err(Clone::clone);
-                self.busy = started.ok();
-                return Some(live::Msg::BusyStarted(pids).into());
-            }
+            Effect::StartBusy(copies) => return Some(self.start_busy(copies)),
             Effect::RunExample(plan) => self.run_example(state, &plan),
-            Effect::FindPython => {
-                let flag = self.python_flag.clone();
-                let tx = self.tx.clone();
-                std::thread::spawn(move || {
-                    let found = Interpreter::find_choice(flag.as_ref()).map_err(|e| e.to_string());
-                    let _ = tx.send(Event::PythonFound(found));
-                });
-            }
+            Effect::FindPython => self.find_python(),
             Effect::SaveProgress(progress) => {
                 if let Some(store) = &self.store
                     && let Err(e) = store.save(&progress)
@@ -148,20 +134,8 @@ impl Runtime {
                     ))));
                 }
             }
-            Effect::RunLab(config) => {
-                self.note(Record::LabBegan { sweep: false });
-                let tx = self.tx.clone();
-                self.lab = Some(start_lab(config, move |event| {
-                    let _ = tx.send(Event::Lab(Box::new(event)));
-                }));
-            }
-            Effect::SweepLab(config, counts) => {
-                self.note(Record::LabBegan { sweep: true });
-                let tx = self.tx.clone();
-                self.lab = Some(start_sweep(config, counts, move |event| {
-                    let _ = tx.send(Event::Lab(Box::new(event)));
-                }));
-            }
+            Effect::RunLab(config) => self.start_lab(config, None),
+            Effect::SweepLab(config, counts) => self.start_lab(config, Some(counts)),
             Effect::StopLab => {
                 if let Some(lab) = &self.lab {
                     lab.request_cancel();
@@ -207,6 +181,41 @@ impl Runtime {
             }
         }
         None
+    }
+
+    /// One busy copy of forklab per core, or why they could not start.
+    fn start_busy(&mut self, copies: usize) -> Action {
+        let started = std::env::current_exe()
+            .and_then(|exe| Busy::start(&exe, copies))
+            .map_err(|e| e.to_string());
+        let pids = started.as_ref().map(Busy::pids).map_err(Clone::clone);
+        self.busy = started.ok();
+        live::Msg::BusyStarted(pids).into()
+    }
+
+    /// Looks for Python on a thread of its own; the answer is an event.
+    fn find_python(&self) {
+        let flag = self.python_flag.clone();
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let found = Interpreter::find_choice(flag.as_ref()).map_err(|e| e.to_string());
+            let _ = tx.send(Event::PythonFound(found));
+        });
+    }
+
+    /// A lab run, or a sweep over these worker counts.
+    fn start_lab(&mut self, config: crate::lab::LabConfig, sweep: Option<Vec<usize>>) {
+        self.note(Record::LabBegan {
+            sweep: sweep.is_some(),
+        });
+        let tx = self.tx.clone();
+        let send = move |event| {
+            let _ = tx.send(Event::Lab(Box::new(event)));
+        };
+        self.lab = Some(match sweep {
+            Some(counts) => start_sweep(config, counts, send),
+            None => start_lab(config, send),
+        });
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::tui::action as msg;
 
 /// Places that are asked together with nothing taking precedence by
 /// design: each key may mean one thing among them.
@@ -113,13 +114,7 @@ fn keys_people_look_for_are_documented() {
 
 #[test]
 fn hints_name_the_keys_that_do_it() {
-    let lesson = hint_for(|a| {
-        matches!(
-            a,
-            Action::Reader(crate::tui::action::reader::Msg::NextLesson)
-        )
-    })
-    .unwrap();
+    let lesson = hint_for(|a| matches!(a, Action::Reader(msg::reader::Msg::NextLesson))).unwrap();
     assert_eq!(
         (lesson.keys_joined("/"), lesson.word),
         ("n/p".into(), "lesson")
@@ -177,6 +172,7 @@ mod dispatch {
     use super::super::*;
     use crate::lesson::LessonSet;
     use crate::progress::Progress;
+    use crate::tui::action as msg;
 
     fn state() -> State {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons");
@@ -208,39 +204,24 @@ mod dispatch {
         assert_eq!(press(&s, '3'), "Some(Quiz(Key('3')))");
         assert_eq!(press(&s, 'Z'), "None");
 
-        update(
-            &mut s,
-            Action::Search(crate::tui::action::search::Msg::Start),
-        );
+        update(&mut s, Action::Search(msg::search::Msg::Start));
         assert_eq!(press(&s, 'q'), "Some(Search(Type('q')))");
         assert_eq!(ctrl(&s, 'q'), "Some(App(Quit))");
         assert_eq!(ctrl(&s, 'd'), "None");
-        update(&mut s, Action::Search(crate::tui::action::search::Msg::End));
+        update(&mut s, Action::Search(msg::search::Msg::End));
 
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::ToggleHelp));
         assert_eq!(press(&s, 'j'), "Some(Overlay(HelpScroll(1)))");
         assert_eq!(press(&s, 'x'), "Some(Overlay(Close))");
         assert_eq!(press(&s, 'q'), "Some(App(Quit))");
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::ToggleHelp));
 
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::OpenContents));
         assert_eq!(press(&s, 't'), "Some(Overlay(Close))");
         assert_eq!(press(&s, 'j'), "Some(Overlay(Move(1)))");
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::Close),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::Close));
 
-        update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+        update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
         assert_eq!(press(&s, '3'), "Some(Lab(Guess('3')))");
         assert_eq!(press(&s, 'x'), "Some(Lab(Stop))");
         assert_eq!(press(&s, 'c'), "Some(Live(ToggleProjector))");
@@ -257,44 +238,24 @@ mod dispatch {
 #[test]
 fn every_key_named_in_text_exists() {
     let named: [fn(&Action) -> bool; 12] = [
-        |a| matches!(a, Action::App(crate::tui::action::app::Msg::Quit)),
-        |a| {
-            matches!(
-                a,
-                Action::Overlay(crate::tui::action::overlay::Msg::OpenContents)
-            )
-        },
-        |a| matches!(a, Action::Reader(crate::tui::action::reader::Msg::Bottom)),
-        |a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Stop)),
-        |a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Run)),
-        |a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Sweep)),
-        |a| {
-            matches!(
-                a,
-                Action::Python(crate::tui::action::python::Msg::OpenExamples)
-            )
-        },
-        |a| matches!(a, Action::Python(crate::tui::action::python::Msg::Stop)),
-        |a| {
-            matches!(
-                a,
-                Action::Python(crate::tui::action::python::Msg::ToggleOutput)
-            )
-        },
-        |a| matches!(a, Action::Live(crate::tui::action::live::Msg::ToggleBusy)),
-        |a| matches!(a, Action::Quiz(crate::tui::action::quiz::Msg::Confirm)),
-        |a| {
-            matches!(
-                a,
-                Action::Python(crate::tui::action::python::Msg::CycleStartMethod)
-            )
-        },
+        |a| matches!(a, Action::App(msg::app::Msg::Quit)),
+        |a| matches!(a, Action::Overlay(msg::overlay::Msg::OpenContents)),
+        |a| matches!(a, Action::Reader(msg::reader::Msg::Bottom)),
+        |a| matches!(a, Action::Lab(msg::lab::Msg::Stop)),
+        |a| matches!(a, Action::Lab(msg::lab::Msg::Run)),
+        |a| matches!(a, Action::Lab(msg::lab::Msg::Sweep)),
+        |a| matches!(a, Action::Python(msg::python::Msg::OpenExamples)),
+        |a| matches!(a, Action::Python(msg::python::Msg::Stop)),
+        |a| matches!(a, Action::Python(msg::python::Msg::ToggleOutput)),
+        |a| matches!(a, Action::Live(msg::live::Msg::ToggleBusy)),
+        |a| matches!(a, Action::Quiz(msg::quiz::Msg::Confirm)),
+        |a| matches!(a, Action::Python(msg::python::Msg::CycleStartMethod)),
     ];
     for wanted in named {
         assert!(!key_for(wanted).is_empty());
     }
     assert_eq!(
-        key_for(|a| matches!(a, Action::App(crate::tui::action::app::Msg::Quit))),
+        key_for(|a| matches!(a, Action::App(msg::app::Msg::Quit))),
         "q"
     );
     assert_eq!(
@@ -317,6 +278,7 @@ mod read_only {
     use super::super::*;
     use crate::lesson::LessonSet;
     use crate::progress::Progress;
+    use crate::tui::action as msg;
 
     fn state(replay: bool) -> State {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons");
@@ -328,10 +290,7 @@ mod read_only {
             let trace = crate::trace::Trace::read(&bytes[..]).unwrap();
             s.replay = Some(ReplayStatus::new(&trace, std::time::Instant::now()));
         }
-        update_now(
-            &mut s,
-            Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-        );
+        update_now(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
         // A lesson with examples, so the examples popup has rows.
         s.current = (s.lessons.lessons.iter())
             .position(|l| !l.meta.examples.is_empty())

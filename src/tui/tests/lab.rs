@@ -1,5 +1,6 @@
 //! The lab screen: runs, guesses and the dask cluster pane.
 
+use crate::tui::action as msg;
 use ratatui::layout::Rect;
 
 use super::{Action, State, fixture, lab_state, screen, update};
@@ -28,10 +29,7 @@ fn guesses_are_kept_and_shown_on_the_next_visit() {
     assert!((kept[0].measured - 1.02).abs() < 1e-9);
     // forklab starts again with that progress and the lab opens afresh.
     let mut again = State::new(fixture(), s.progress.clone(), Rect::new(0, 0, 80, 24));
-    update(
-        &mut again,
-        Action::Lab(crate::tui::action::lab::Msg::Toggle),
-    );
+    update(&mut again, Action::Lab(msg::lab::Msg::Toggle));
     let text = format!("{:?}", screen(&again).backend());
     assert!(
         text.contains("Your last guesses here: 2 workers: 1.20 s, took 1.02 s (+18%)"),
@@ -61,7 +59,7 @@ fn cluster_pane_replaces_the_processes_120x40() {
     };
     update(
         &mut s,
-        Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
+        Action::Lab(msg::lab::Msg::Event(Box::new(
             crate::lab::LabEvent::Cluster(vec![
                 worker("10.0.0.2", 40001, 101, 98.0, 3),
                 worker("10.0.0.2", 40002, 102, 51.0, 2),

@@ -1,5 +1,6 @@
 //! The live panes: cores, processes, the projector view, refresh and busy copies.
 
+use crate::tui::action as msg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -44,14 +45,14 @@ fn a_killed_worker_lingers_with_how_it_ended() {
     let gone = sample.processes.pop().unwrap();
     update(
         &mut s,
-        Action::Live(crate::tui::action::live::Msg::Sampled(
+        Action::Live(msg::live::Msg::Sampled(
             Box::new(sample),
             std::time::Instant::now(),
         )),
     );
     update(
         &mut s,
-        Action::Live(crate::tui::action::live::Msg::ChildEnded {
+        Action::Live(msg::live::Msg::ChildEnded {
             pid: gone.pid,
             ending: crate::os::process::Exit::Signal(9),
         }),
@@ -71,21 +72,12 @@ fn a_killed_worker_lingers_with_how_it_ended() {
 #[test]
 fn projector_view_2_and_128_cores() {
     let mut s = live_state(120, 40, 2, 3);
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     snap!("projector_2", screen(&s).backend());
     let mut s = live_state(200, 60, 128, 3);
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     snap!("projector_128", screen(&s).backend());
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     assert!(!s.projector);
 }
 
@@ -94,16 +86,10 @@ fn refresh_interval_stays_between_250ms_and_5s() {
     let mut s = state(80, 24);
     assert_eq!(s.interval(), std::time::Duration::from_secs(1));
     for _ in 0..10 {
-        update(
-            &mut s,
-            Action::Live(crate::tui::action::live::Msg::FasterRefresh),
-        );
+        update(&mut s, Action::Live(msg::live::Msg::FasterRefresh));
     }
     assert_eq!(s.interval(), std::time::Duration::from_millis(250));
-    let effects = update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::SlowerRefresh),
-    );
+    let effects = update(&mut s, Action::Live(msg::live::Msg::SlowerRefresh));
     assert_eq!(
         effects,
         vec![super::Effect::SetInterval(
@@ -111,10 +97,7 @@ fn refresh_interval_stays_between_250ms_and_5s() {
         )]
     );
     for _ in 0..10 {
-        update(
-            &mut s,
-            Action::Live(crate::tui::action::live::Msg::SlowerRefresh),
-        );
+        update(&mut s, Action::Live(msg::live::Msg::SlowerRefresh));
     }
     assert_eq!(s.interval(), std::time::Duration::from_secs(5));
 }
@@ -123,20 +106,17 @@ fn refresh_interval_stays_between_250ms_and_5s() {
 fn quitting_with_busy_copies_asks_once() {
     let mut s = state(80, 24);
     assert_eq!(
-        update(
-            &mut s,
-            Action::Live(crate::tui::action::live::Msg::ToggleBusy)
-        ),
+        update(&mut s, Action::Live(msg::live::Msg::ToggleBusy)),
         vec![super::Effect::StartBusy(s.cores)]
     );
     update(
         &mut s,
-        Action::Live(crate::tui::action::live::Msg::BusyStarted(Ok(vec![10, 11]))),
+        Action::Live(msg::live::Msg::BusyStarted(Ok(vec![10, 11]))),
     );
-    update(&mut s, Action::App(crate::tui::action::app::Msg::Quit));
+    update(&mut s, Action::App(msg::app::Msg::Quit));
     assert!(!s.quit);
     assert!(s.notice.as_deref().unwrap().contains("q again"));
-    update(&mut s, Action::App(crate::tui::action::app::Msg::Quit));
+    update(&mut s, Action::App(msg::app::Msg::Quit));
     assert!(s.quit);
 }
 

@@ -19,6 +19,7 @@ mod python;
 mod reader;
 mod themes;
 
+use crate::tui::action as msg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -42,10 +43,7 @@ fn state(width: u16, height: u16) -> State {
         Progress::default(),
         Rect::new(0, 0, width, height),
     );
-    update(
-        &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     s
 }
 
@@ -66,10 +64,7 @@ fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
         let at = t0 + std::time::Duration::from_secs(i);
         update(
             &mut s,
-            Action::Live(crate::tui::action::live::Msg::Sampled(
-                Box::new(sampler.sample()),
-                at,
-            )),
+            Action::Live(msg::live::Msg::Sampled(Box::new(sampler.sample()), at)),
         );
     }
     s
@@ -96,21 +91,18 @@ fn lab_state(width: u16, height: u16) -> State {
     use std::time::Duration;
     let mut s = live_state(width, height, 2, 3);
     s.lab.cores = 2;
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Toggle));
+    update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
     update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+        Action::Python(msg::python::Msg::Found(Ok(some_python()))),
     );
     // One run per point (# twice: 3, 5, 1), so each result ends its point.
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Repeat));
-    update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Repeat));
+    update(&mut s, Action::Lab(msg::lab::Msg::Repeat));
+    update(&mut s, Action::Lab(msg::lab::Msg::Repeat));
     assert_eq!(s.lab.config.repeat, 1);
-    update(
-        &mut s,
-        Action::Lab(crate::tui::action::lab::Msg::Workers(1)),
-    );
+    update(&mut s, Action::Lab(msg::lab::Msg::Workers(1)));
     for c in "1.2".chars() {
-        update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Guess(c)));
+        update(&mut s, Action::Lab(msg::lab::Msg::Guess(c)));
     }
     let result = |workers: usize, ms: u64| RunResult {
         config: LabConfig {
@@ -132,7 +124,7 @@ fn lab_state(width: u16, height: u16) -> State {
         guess: None,
         batch: 0,
     });
-    let effects = update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Run));
+    let effects = update(&mut s, Action::Lab(msg::lab::Msg::Run));
     assert!(matches!(
         effects.as_slice(),
         [super::Effect::RunLab(c), super::Effect::SetInterval(_)] if c.workers == 2
@@ -144,23 +136,19 @@ fn lab_state(width: u16, height: u16) -> State {
     };
     update(
         &mut s,
-        Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
-            LabEvent::RunStarted {
-                config,
-                started: std::time::Instant::now(),
-            },
-        ))),
+        Action::Lab(msg::lab::Msg::Event(Box::new(LabEvent::RunStarted {
+            config,
+            started: std::time::Instant::now(),
+        }))),
     );
     for (worker, pid) in [(0, 101), (1, 102)] {
         update(
             &mut s,
-            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
-                LabEvent::WorkerSpawned {
-                    worker,
-                    pid,
-                    at: ms(1),
-                },
-            ))),
+            Action::Lab(msg::lab::Msg::Event(Box::new(LabEvent::WorkerSpawned {
+                worker,
+                pid,
+                at: ms(1),
+            }))),
         );
     }
     for task in 0..8 {
@@ -168,33 +156,29 @@ fn lab_state(width: u16, height: u16) -> State {
         let pid = 101 + worker as u32;
         update(
             &mut s,
-            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
-                LabEvent::TaskStarted {
-                    worker,
-                    pid,
-                    task,
-                    at: ms(10 + 120 * (task / 2) as u64),
-                },
-            ))),
+            Action::Lab(msg::lab::Msg::Event(Box::new(LabEvent::TaskStarted {
+                worker,
+                pid,
+                task,
+                at: ms(10 + 120 * (task / 2) as u64),
+            }))),
         );
         update(
             &mut s,
-            Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
-                LabEvent::TaskFinished {
-                    worker,
-                    pid,
-                    task,
-                    value: 1,
-                    at: ms(125 + 120 * (task / 2) as u64),
-                },
-            ))),
+            Action::Lab(msg::lab::Msg::Event(Box::new(LabEvent::TaskFinished {
+                worker,
+                pid,
+                task,
+                value: 1,
+                at: ms(125 + 120 * (task / 2) as u64),
+            }))),
         );
     }
     update(
         &mut s,
-        Action::Lab(crate::tui::action::lab::Msg::Event(Box::new(
-            LabEvent::RunFinished(Box::new(result(2, 1020))),
-        ))),
+        Action::Lab(msg::lab::Msg::Event(Box::new(LabEvent::RunFinished(
+            Box::new(result(2, 1020)),
+        )))),
     );
     s
 }

@@ -1,5 +1,6 @@
 //! Practice: the workspace, the prediction, live checks and stopping them.
 
+use crate::tui::action as msg;
 use ratatui::layout::Rect;
 
 use super::{Action, State, screen, update};
@@ -15,51 +16,31 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
     let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
     let mut s = State::with_cores(set, Progress::default(), Rect::new(0, 0, 80, 24), 2);
-    update(
-        &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     let folder = std::path::PathBuf::from("/home/learner/forklab-exercises");
     s.practice.default_workspace = folder.clone();
 
-    update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Edit),
-    );
+    update(&mut s, Action::Practice(msg::practice::Msg::Edit));
     assert_eq!(s.overlay, Overlay::Exercises { selected: 0 });
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     assert_eq!(
         s.overlay,
         Overlay::Ask(Ask::CreateWorkspace {
             dir: folder.clone()
         })
     );
-    let effects = update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::AskYes),
-    );
+    let effects = update(&mut s, Action::Practice(msg::practice::Msg::AskYes));
     assert_eq!(effects, [Effect::MakeWorkspace(folder.clone())]);
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::WorkspaceMade(Ok(
-            folder.clone()
-        ))),
+        Action::Practice(msg::practice::Msg::WorkspaceMade(Ok(folder.clone()))),
     );
     assert!(matches!(s.overlay, Overlay::Predict { .. }));
     for c in "2 workers".chars() {
-        update(
-            &mut s,
-            Action::Practice(crate::tui::action::practice::Msg::PredictType(c)),
-        );
+        update(&mut s, Action::Practice(msg::practice::Msg::PredictType(c)));
     }
     snap!("practice_predict_80x24", screen(&s).backend());
-    let effects = update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::PredictDone),
-    );
+    let effects = update(&mut s, Action::Practice(msg::practice::Msg::PredictDone));
     let path = folder.join("pool_squares.py");
     assert!(
         effects.contains(&Effect::WorkOn {
@@ -107,13 +88,13 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     ];
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Live(
-            LiveEvent::Judging { generation: 1 },
-        )),
+        Action::Practice(msg::practice::Msg::Live(LiveEvent::Judging {
+            generation: 1,
+        })),
     );
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Live(LiveEvent::Judge {
+        Action::Practice(msg::practice::Msg::Live(LiveEvent::Judge {
             generation: 1,
             event: Event::Run {
                 label: "your file".into(),
@@ -123,7 +104,7 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     for v in &verdicts {
         update(
             &mut s,
-            Action::Practice(crate::tui::action::practice::Msg::Live(LiveEvent::Judge {
+            Action::Practice(msg::practice::Msg::Live(LiveEvent::Judge {
                 generation: 1,
                 event: Event::Verdict(v.clone()),
             })),
@@ -132,14 +113,14 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     // A stale event of an earlier judgement changes nothing.
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Live(LiveEvent::Judge {
+        Action::Practice(msg::practice::Msg::Live(LiveEvent::Judge {
             generation: 0,
             event: Event::Verdict(verdict("exit", Outcome::Failed, "old")),
         })),
     );
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Live(LiveEvent::Done {
+        Action::Practice(msg::practice::Msg::Live(LiveEvent::Done {
             generation: 1,
             report: Report {
                 exercise: "pool-squares".into(),
@@ -160,44 +141,26 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     let record = s.progress.exercise("pool-squares");
     assert_eq!(record.state, crate::progress::ExerciseState::Failing);
 
-    update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Hint),
-    );
+    update(&mut s, Action::Practice(msg::practice::Msg::Hint));
     assert!(matches!(&s.overlay, Overlay::Text { title, .. } if title.starts_with("Hint 1 of 2")));
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Close),
-    );
-    update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Solution),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Close));
+    update(&mut s, Action::Practice(msg::practice::Msg::Solution));
     assert_eq!(s.overlay, Overlay::Ask(Ask::RevealSolution));
-    let effects = update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::AskYes),
-    );
+    let effects = update(&mut s, Action::Practice(msg::practice::Msg::AskYes));
     assert!(effects.contains(&Effect::ReadSolution {
         lesson: 0,
         exercise: 0
     }));
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::SolutionRead(
+        Action::Practice(msg::practice::Msg::SolutionRead(
             "pool-squares".into(),
             Ok("print('result: 1')\n".into()),
         )),
     );
     assert!(s.progress.exercise("pool-squares").solution_revealed);
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Close),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Close));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::OpenContents));
     let contents = format!("{:?}", screen(&s).backend());
     assert!(contents.contains("exercise ✗·"), "{contents}");
 }
@@ -216,50 +179,35 @@ fn x_stops_a_check_in_progress() {
         .or_default()
         .prediction = Some("2".into());
     let mut s = State::with_cores(set, progress, Rect::new(0, 0, 80, 24), 2);
-    update(
-        &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     s.practice.workspace = Some("/tmp/ex".into());
-    update(
-        &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Edit),
-    );
-    let effects = update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    update(&mut s, Action::Practice(msg::practice::Msg::Edit));
+    let effects = update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     assert!(
         matches!(effects.as_slice(), [Effect::WorkOn { .. }]),
         "{effects:?}"
     );
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Live(
-            LiveEvent::Judging { generation: 1 },
-        )),
+        Action::Practice(msg::practice::Msg::Live(LiveEvent::Judging {
+            generation: 1,
+        })),
     );
     update(
         &mut s,
-        Action::Practice(crate::tui::action::practice::Msg::Live(LiveEvent::Judge {
+        Action::Practice(msg::practice::Msg::Live(LiveEvent::Judge {
             generation: 1,
             event: Event::Run {
                 label: "your file".into(),
             },
         })),
     );
-    let effects = update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::Stop),
-    );
+    let effects = update(&mut s, Action::Python(msg::python::Msg::Stop));
     assert!(effects.contains(&Effect::StopJudging), "{effects:?}");
     let working = s.practice.working.as_ref().unwrap();
     assert!(!working.judging());
     assert!(working.problem.as_deref().unwrap().starts_with("Stopped"));
     // Without a check running, x is the examples' stop again.
-    let effects = update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::Stop),
-    );
+    let effects = update(&mut s, Action::Python(msg::python::Msg::Stop));
     assert!(!effects.contains(&Effect::StopJudging));
 }

@@ -1,5 +1,6 @@
 //! Running a lesson's examples with Python: the menu, waiting for Python, skips.
 
+use crate::tui::action as msg;
 use ratatui::layout::Rect;
 
 use super::{Action, State, screen, some_python, state, update};
@@ -9,68 +10,26 @@ use crate::progress::Progress;
 #[test]
 fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    let effects = update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    let effects = update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
     assert_eq!(effects, vec![super::Effect::FindPython]);
-    assert!(
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::Close)
-        )
-        .is_empty()
-    );
+    assert!(update(&mut s, Action::Overlay(msg::overlay::Msg::Close)).is_empty());
     // Python is looked for once.
-    assert!(
-        update(
-            &mut s,
-            Action::Python(crate::tui::action::python::Msg::OpenExamples)
-        )
-        .is_empty()
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Move(1)),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::EditArgs),
-    );
+    assert!(update(&mut s, Action::Python(msg::python::Msg::OpenExamples)).is_empty());
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Move(1)));
+    update(&mut s, Action::Python(msg::python::Msg::EditArgs));
     for c in " 2".chars() {
-        update(
-            &mut s,
-            Action::Search(crate::tui::action::search::Msg::Type(c)),
-        );
-        update(
-            &mut s,
-            Action::Python(crate::tui::action::python::Msg::ArgsType(c)),
-        );
+        update(&mut s, Action::Search(msg::search::Msg::Type(c)));
+        update(&mut s, Action::Python(msg::python::Msg::ArgsType(c)));
     }
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::ArgsDone),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::CycleStartMethod),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::CycleStartMethod),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::ArgsDone));
+    update(&mut s, Action::Python(msg::python::Msg::CycleStartMethod));
+    update(&mut s, Action::Python(msg::python::Msg::CycleStartMethod));
     snap!(
         "choosing_an_example_asks_to_run_it_with_its_arguments",
         screen(&s).backend()
     );
-    let effects = update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    let effects = update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     // Python is still being looked for: the run waits for it (the UI
     // thread never does), and the sampler already runs at its fastest.
     assert_eq!(
@@ -83,7 +42,7 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     assert!(s.output_shown());
     let effects = update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+        Action::Python(msg::python::Msg::Found(Ok(some_python()))),
     );
     assert_eq!(
         effects,
@@ -98,19 +57,13 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
     // Once found, the next run starts at once.
     update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Event(
+        Action::Python(msg::python::Msg::Event(
             1,
             crate::python::PyEvent::Failed("x".into()),
         )),
     );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
-    let effects = update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
+    let effects = update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     assert!(
         matches!(&effects[..], [super::Effect::RunExample(plan), ..] if plan.number == 2),
         "{effects:?}"
@@ -120,23 +73,12 @@ fn choosing_an_example_asks_to_run_it_with_its_arguments() {
 #[test]
 fn no_python_ends_the_waiting_run_with_the_reason() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     let effects = update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Found(Err(
-            "no python3 on PATH".into(),
-        ))),
+        Action::Python(msg::python::Msg::Found(Err("no python3 on PATH".into()))),
     );
     assert!(
         !effects
@@ -155,26 +97,14 @@ fn no_python_ends_the_waiting_run_with_the_reason() {
 #[test]
 fn a_run_stopped_while_python_is_looked_for_never_starts() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::Stop),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
+    update(&mut s, Action::Python(msg::python::Msg::Stop));
     assert!(!s.children_running());
     let effects = update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+        Action::Python(msg::python::Msg::Found(Ok(some_python()))),
     );
     assert!(
         !effects
@@ -187,29 +117,20 @@ fn a_run_stopped_while_python_is_looked_for_never_starts() {
 #[test]
 fn a_skipped_run_says_what_is_missing_instead_of_passing() {
     let mut s = state(100, 30);
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
     update(
         &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
+        Action::Python(msg::python::Msg::Found(Ok(some_python()))),
     );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
-    let effects = update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
+    let effects = update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     let number = match &effects[..] {
         [super::Effect::RunExample(plan), ..] => plan.number,
         other => panic!("no run asked for: {other:?}"),
     };
     update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Event(
+        Action::Python(msg::python::Msg::Event(
             number,
             crate::python::PyEvent::Skipped {
                 missing: vec!["distributed".into()],
@@ -237,27 +158,15 @@ fn worked_answers_join_the_example_menu_once_asked_for() {
         .position(|e| e.worked_answer)
         .expect("the map lesson has a worked answer");
     let mut s = State::new(set, Progress::default(), Rect::new(0, 0, 100, 30));
-    update(
-        &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(Vec::new())),
-    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
     s.current = map;
     s.rerender();
     assert!(!s.menu_examples().contains(&answer));
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
     for _ in 0..5 {
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::Move(1)),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::Move(1)));
     }
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Last),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Last));
     let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
         panic!("the example menu is open");
     };
@@ -265,28 +174,13 @@ fn worked_answers_join_the_example_menu_once_asked_for() {
     let menu = screen(&s).backend().to_string();
     let title = &s.lesson().meta.examples[answer].title;
     assert!(!menu.contains(title.as_str()), "{menu}");
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Close),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Close));
     // Asking for the answers lists it, and it stays listed when hidden again.
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
-    );
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::ToggleAnswers));
+    update(&mut s, Action::Reader(msg::reader::Msg::ToggleAnswers));
     assert!(s.menu_examples().contains(&answer));
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Last),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Last));
     let super::state::Overlay::Examples { selected, .. } = s.overlay.clone() else {
         panic!("the example menu is open");
     };

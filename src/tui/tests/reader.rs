@@ -1,5 +1,6 @@
 //! The reader: lessons, overlays, search, links, questions and progress.
 
+use crate::tui::action as msg;
 use ratatui::layout::Rect;
 
 use super::{Action, State, fixture, screen, state, update};
@@ -15,74 +16,47 @@ fn first_lesson_80x24() {
 #[test]
 fn code_lesson_120x40() {
     let mut s = state(120, 40);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
     snap!("code_lesson_120x40", screen(&s).backend());
 }
 
 #[test]
 fn help_overlay_80x24() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::ToggleHelp));
     snap!("help_overlay_80x24", screen(&s).backend());
 }
 
 #[test]
 fn help_overlay_120x40_two_columns() {
     let mut s = state(120, 40);
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::ToggleHelp));
     snap!("help_overlay_120x40_two_columns", screen(&s).backend());
 }
 
 #[test]
 fn contents_overlay_80x24() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Move(1)),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::OpenContents));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Move(1)));
     snap!("contents_overlay_80x24", screen(&s).backend());
 }
 
 #[test]
 fn search_marks_hits_and_moves_between_lessons() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Search(crate::tui::action::search::Msg::Start),
-    );
+    update(&mut s, Action::Search(msg::search::Msg::Start));
     for c in "worker".chars() {
-        update(
-            &mut s,
-            Action::Search(crate::tui::action::search::Msg::Type(c)),
-        );
+        update(&mut s, Action::Search(msg::search::Msg::Type(c)));
     }
-    update(
-        &mut s,
-        Action::Search(crate::tui::action::search::Msg::Submit),
-    );
+    update(&mut s, Action::Search(msg::search::Msg::Submit));
     assert!(s.search.hits.len() >= 2, "{:?}", s.search.hits);
     let first = s.search.hits[s.search.index];
     assert_eq!((s.current, true), (first.lesson, s.scroll <= first.line));
     let lessons: std::collections::BTreeSet<_> = s.search.hits.iter().map(|h| h.lesson).collect();
     assert!(lessons.len() >= 2);
     for _ in 0..s.search.hits.len() {
-        update(
-            &mut s,
-            Action::Search(crate::tui::action::search::Msg::Next),
-        );
+        update(&mut s, Action::Search(msg::search::Msg::Next));
         let hit = s.search.hits[s.search.index];
         assert_eq!(s.current, hit.lesson);
         assert!(hit.line >= s.scroll && hit.line < s.scroll + s.page_height());
@@ -91,7 +65,7 @@ fn search_marks_hits_and_moves_between_lessons() {
         "search_marks_hits_and_moves_between_lessons",
         screen(&s).backend()
     );
-    update(&mut s, Action::Search(crate::tui::action::search::Msg::End));
+    update(&mut s, Action::Search(msg::search::Msg::End));
     assert!(!s.search.active());
 }
 
@@ -104,20 +78,11 @@ fn too_small_terminal_says_so() {
 #[test]
 fn answers_are_revealed_with_a() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
     assert!(!s.doc.plain().contains("sum of the squares is 385"));
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::ToggleAnswers));
     assert!(s.doc.plain().contains("385"), "{}", s.doc.plain());
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::ToggleAnswers));
     assert!(!s.doc.plain().contains("385"));
 }
 
@@ -125,19 +90,10 @@ fn answers_are_revealed_with_a() {
 fn links_follow_by_keyboard_and_click() {
     let mut s = state(80, 24);
     assert_eq!(s.lesson().meta.id, "intro");
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::OpenLinks),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
+    update(&mut s, Action::Overlay(msg::overlay::Msg::OpenLinks));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     assert_eq!(s.lesson().meta.id, "squares");
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::PreviousLesson),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::PreviousLesson));
     let text = s.areas().text;
     let (line, col) = s
         .doc
@@ -147,7 +103,7 @@ fn links_follow_by_keyboard_and_click() {
         .expect("the link text is on screen");
     update(
         &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::Click {
+        Action::Reader(msg::reader::Msg::Click {
             column: text.x + col as u16 + 1,
             row: text.y + line as u16,
         }),
@@ -158,22 +114,16 @@ fn links_follow_by_keyboard_and_click() {
 #[test]
 fn reading_to_the_end_marks_read_and_resize_rewraps() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
     let id = s.lesson().meta.id.clone();
     assert!(!s.progress.is_read(&id));
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::Bottom),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::Bottom));
     assert!(s.progress.is_read(&id));
     assert_eq!(s.progress.current.as_deref(), Some(id.as_str()));
     let long = s.doc.len();
     update(
         &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::Resize {
+        Action::Reader(msg::reader::Msg::Resize {
             width: 45,
             height: 20,
         }),
@@ -203,39 +153,21 @@ fn opens_where_the_learner_left_off() {
 #[test]
 fn questions_are_answered_with_digits_and_enter() {
     let mut s = state(80, 24);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
     assert_eq!(s.lesson().meta.id, "tables");
     assert_eq!(s.questions.len(), 2);
-    update(
-        &mut s,
-        Action::Quiz(crate::tui::action::quiz::Msg::Key('3')),
-    );
-    update(&mut s, Action::Quiz(crate::tui::action::quiz::Msg::Confirm));
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Key('3')));
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Confirm));
     assert_eq!(s.progress.answers["tables"], vec!["wrong"]);
-    update(
-        &mut s,
-        Action::Quiz(crate::tui::action::quiz::Msg::Key('2')),
-    );
-    update(
-        &mut s,
-        Action::Quiz(crate::tui::action::quiz::Msg::Key('.')),
-    );
-    update(
-        &mut s,
-        Action::Quiz(crate::tui::action::quiz::Msg::Key('0')),
-    );
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Key('2')));
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Key('.')));
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Key('0')));
     snap!(
         "questions_are_answered_with_digits_and_enter",
         screen(&s).backend()
     );
-    let effects = update(&mut s, Action::Quiz(crate::tui::action::quiz::Msg::Confirm));
+    let effects = update(&mut s, Action::Quiz(msg::quiz::Msg::Confirm));
     assert_eq!(s.progress.answers["tables"], vec!["wrong", "right"]);
     assert!(
         effects
@@ -243,29 +175,17 @@ fn questions_are_answered_with_digits_and_enter() {
             .any(|e| matches!(e, super::Effect::SaveProgress(p) if p.answers["tables"].len() == 2))
     );
     assert!(s.open_question.is_none());
-    update(
-        &mut s,
-        Action::Quiz(crate::tui::action::quiz::Msg::Key('1')),
-    );
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Key('1')));
     assert!(s.notice.as_deref().unwrap().contains("answered"));
 }
 
 #[test]
 fn questions_out_of_sight_ask_to_scroll() {
     let mut s = state(80, 10);
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    update(
-        &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    update(&mut s, Action::Reader(crate::tui::action::reader::Msg::Top));
-    update(
-        &mut s,
-        Action::Quiz(crate::tui::action::quiz::Msg::Key('1')),
-    );
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    update(&mut s, Action::Reader(msg::reader::Msg::Top));
+    update(&mut s, Action::Quiz(msg::quiz::Msg::Key('1')));
     assert!(
         s.notice.as_deref().unwrap().contains("press G"),
         "{:?}",
@@ -279,9 +199,7 @@ fn progress_is_saved_through_an_effect_and_a_failure_is_shown() {
     let mut s = State::new(fixture(), Progress::default(), Rect::new(0, 0, 80, 24));
     let effects = update(
         &mut s,
-        Action::App(crate::tui::action::app::Msg::Started(vec![
-            "No live core readings".into(),
-        ])),
+        Action::App(msg::app::Msg::Started(vec!["No live core readings".into()])),
     );
     // The first lesson is now the current one: that is progress to save.
     assert!(
@@ -291,21 +209,13 @@ fn progress_is_saved_through_an_effect_and_a_failure_is_shown() {
         "{effects:?}"
     );
     assert_eq!(s.notice.as_deref(), Some("No live core readings"));
-    assert!(
-        update(
-            &mut s,
-            Action::Reader(crate::tui::action::reader::Msg::Scroll(1))
-        )
-        .is_empty()
-    );
+    assert!(update(&mut s, Action::Reader(msg::reader::Msg::Scroll(1))).is_empty());
     update(
         &mut s,
-        Action::App(crate::tui::action::app::Msg::Notice(
-            "Could not save progress".into(),
-        )),
+        Action::App(msg::app::Msg::Notice("Could not save progress".into())),
     );
     assert_eq!(s.notice.as_deref(), Some("Could not save progress"));
-    update(&mut s, Action::App(crate::tui::action::app::Msg::Shutdown));
+    update(&mut s, Action::App(msg::app::Msg::Shutdown));
     assert!(s.quit);
 }
 

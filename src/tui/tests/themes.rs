@@ -2,6 +2,7 @@
 //! is its text, a row of style codes under each row, and a legend, so a
 //! colour or weight that changes fails the test like a word would.
 
+use crate::tui::action as msg;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -89,21 +90,12 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
     use crate::python::{EndCause, Output, PyEvent, Stream};
     use std::time::Duration;
     let mut s = live_state(width, height, cores, 4);
+    update(&mut s, Action::Reader(msg::reader::Msg::NextLesson));
+    update(&mut s, Action::Python(msg::python::Msg::OpenExamples));
+    update(&mut s, Action::Overlay(msg::overlay::Msg::Confirm));
     update(
         &mut s,
-        Action::Reader(crate::tui::action::reader::Msg::NextLesson),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
-    );
-    update(
-        &mut s,
-        Action::Overlay(crate::tui::action::overlay::Msg::Confirm),
-    );
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::Found(Ok(some_python()))),
+        Action::Python(msg::python::Msg::Found(Ok(some_python()))),
     );
     let lines = [
         (Stream::Stdout, "squares of 1..5000 with 4 workers"),
@@ -120,10 +112,7 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
         };
         update(
             &mut s,
-            Action::Python(crate::tui::action::python::Msg::Event(
-                1,
-                PyEvent::Output(output),
-            )),
+            Action::Python(msg::python::Msg::Event(1, PyEvent::Output(output))),
         );
     }
     let exited = crate::python::run::Exited {
@@ -136,10 +125,7 @@ fn lesson_scene(width: u16, height: u16, cores: usize) -> State {
     };
     update(
         &mut s,
-        Action::Python(crate::tui::action::python::Msg::Event(
-            1,
-            PyEvent::Exited(exited),
-        )),
+        Action::Python(msg::python::Msg::Event(1, PyEvent::Exited(exited))),
     );
     s
 }
@@ -176,26 +162,20 @@ fn every_screen(name: ThemeName, colour: bool) -> Vec<(String, Buffer)> {
     };
     let mut s = themed(lesson_scene(80, 24, 16), name, colour);
     add("lesson 80x24", &s);
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleKeys));
     update(
         &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys),
-    );
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::KeyShown("e".into())),
+        Action::Presenter(msg::presenter::Msg::KeyShown("e".into())),
     );
     add("keys shown", &s);
     for open in [
-        Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp),
-        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
-        Action::Python(crate::tui::action::python::Msg::OpenExamples),
+        Action::Overlay(msg::overlay::Msg::ToggleHelp),
+        Action::Overlay(msg::overlay::Msg::OpenContents),
+        Action::Python(msg::python::Msg::OpenExamples),
     ] {
         update(&mut s, open);
         add("a popup", &s);
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::Close),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::Close));
     }
     add(
         "lesson 200x60, 128 cores",
@@ -203,10 +183,7 @@ fn every_screen(name: ThemeName, colour: bool) -> Vec<(String, Buffer)> {
     );
     let mut lab = themed(lab_state(120, 40), name, colour);
     add("lab 120x40", &lab);
-    update(
-        &mut lab,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut lab, Action::Live(msg::live::Msg::ToggleProjector));
     add("projector with chart", &lab);
     screens
 }
@@ -282,30 +259,18 @@ fn themes_differ_where_they_should() {
 fn the_theme_key_cycles_and_says_so() {
     let mut s = live_state(80, 24, 2, 3);
     assert_eq!(s.theme.name, ThemeName::Dark);
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::CycleTheme));
     assert_eq!(s.theme.name, ThemeName::Light);
     assert!(
         s.notice.as_deref().unwrap().starts_with("Theme: light"),
         "{:?}",
         s.notice
     );
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
-    );
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::CycleTheme));
+    update(&mut s, Action::Presenter(msg::presenter::Msg::CycleTheme));
     assert_eq!(s.theme.name, ThemeName::Dark);
     s.theme.colour = false;
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::CycleTheme),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::CycleTheme));
     assert!(
         s.notice.as_deref().unwrap().contains("NO_COLOR"),
         "{:?}",
@@ -318,21 +283,18 @@ fn shown_keys_sit_in_a_corner() {
     let mut s = live_state(80, 24, 2, 3);
     update(
         &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::KeyShown("x".into())),
+        Action::Presenter(msg::presenter::Msg::KeyShown("x".into())),
     );
     assert!(
         s.presenter.keys.is_empty(),
         "keys are kept only while shown"
     );
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleKeys));
     s.notice = Some("kept".into());
     for key in ["j", "j", "c", "c", "Ctrl-D", "n", "?"] {
         update(
             &mut s,
-            Action::Presenter(crate::tui::action::presenter::Msg::KeyShown(key.into())),
+            Action::Presenter(msg::presenter::Msg::KeyShown(key.into())),
         );
     }
     assert_eq!(
@@ -343,10 +305,7 @@ fn shown_keys_sit_in_a_corner() {
     assert_eq!(s.presenter.keys, ["j", "c", "c", "Ctrl-D", "n", "?"]);
     let text = styled(screen(&s).backend().buffer());
     insta::assert_snapshot!("keys_shown_80x24", text);
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleKeys),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleKeys));
     let text = styled(screen(&s).backend().buffer());
     assert!(!text.contains("Ctrl-D"), "{text}");
 }
@@ -355,10 +314,7 @@ fn shown_keys_sit_in_a_corner() {
 fn zoom_leaves_the_lesson_alone() {
     let mut s = live_state(120, 40, 16, 4);
     let before = s.text_width();
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleZoom));
     let areas = s.areas();
     assert_eq!(areas.cores.area(), 0);
     assert_eq!(areas.processes.area(), 0);
@@ -370,10 +326,7 @@ fn zoom_leaves_the_lesson_alone() {
         !text.contains("Cores:") && !text.contains("Processes:"),
         "{text}"
     );
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleZoom));
     assert!(s.areas().cores.area() > 0);
     assert_eq!(s.text_width(), before);
 }
@@ -382,14 +335,8 @@ fn zoom_leaves_the_lesson_alone() {
 fn zoom_on_the_focused_output_leaves_it_alone() {
     let mut s = lesson_scene(120, 40, 16);
     let width = s.doc_width;
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::FocusNext),
-    );
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::FocusNext));
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleZoom));
     let areas = s.areas();
     assert_eq!((areas.output.width, areas.output.height), (120, 38));
     assert_eq!(areas.lesson.height, 0);
@@ -399,37 +346,25 @@ fn zoom_on_the_focused_output_leaves_it_alone() {
         "{text}"
     );
     // Back to the lesson: zoomed on it, wrapped as before.
-    update(
-        &mut s,
-        Action::Python(crate::tui::action::python::Msg::FocusNext),
-    );
+    update(&mut s, Action::Python(msg::python::Msg::FocusNext));
     let areas = s.areas();
     assert!(
         areas.lesson.height > 20 && areas.output.height > 5,
         "{areas:?}"
     );
     assert_eq!(areas.cores.area(), 0, "still zoomed");
-    update(
-        &mut s,
-        Action::Presenter(crate::tui::action::presenter::Msg::ToggleZoom),
-    );
+    update(&mut s, Action::Presenter(msg::presenter::Msg::ToggleZoom));
     assert_eq!(s.doc_width, width);
 }
 
 #[test]
 fn projector_gains_the_speedup_chart_once_the_lab_has_results() {
     let mut s = live_state(200, 60, 16, 3);
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     let text = format!("{:?}", screen(&s).backend());
     assert!(!text.contains("Speedup against workers"));
     let mut s = lab_state(200, 60);
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::ToggleProjector),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     let text = format!("{:?}", screen(&s).backend());
     assert!(text.contains("Speedup against workers"), "{text}");
     assert!(text.contains("core 0") && text.contains("core 1"), "{text}");
@@ -460,9 +395,6 @@ fn settings_shape_the_reader_at_start() {
         Some(crate::python::StartMethod::Spawn)
     );
     // `]` and `[` go on from the refresh the file chose.
-    update(
-        &mut s,
-        Action::Live(crate::tui::action::live::Msg::FasterRefresh),
-    );
+    update(&mut s, Action::Live(msg::live::Msg::FasterRefresh));
     assert_eq!(s.interval(), std::time::Duration::from_millis(250));
 }

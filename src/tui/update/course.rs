@@ -75,6 +75,7 @@ pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> 
 
 #[cfg(test)]
 mod tests {
+    use crate::tui::action as msg;
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     use ratatui::layout::Rect;
 
@@ -113,19 +114,13 @@ mod tests {
         );
         update(
             &mut s,
-            Action::Course(crate::tui::action::course::Msg::Found(courses(), 0)),
+            Action::Course(msg::course::Msg::Found(courses(), 0)),
         );
-        update(
-            &mut s,
-            Action::Overlay(crate::tui::action::overlay::Msg::OpenContents),
-        );
+        update(&mut s, Action::Overlay(msg::overlay::Msg::OpenContents));
         let tab = Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
         let action = action_for(&s.places(), &tab).expect("Tab is bound in the contents");
         assert!(
-            matches!(
-                action,
-                Action::Course(crate::tui::action::course::Msg::Switch(1))
-            ),
+            matches!(action, Action::Course(msg::course::Msg::Switch(1))),
             "{action:?}"
         );
         s.progress.mark_read("start");
@@ -146,14 +141,12 @@ mod tests {
         };
         let effects = update(
             &mut s,
-            Action::Course(crate::tui::action::course::Msg::Loaded(Ok(Box::new(
-                LoadedCourse {
-                    index: 1,
-                    lessons,
-                    progress,
-                    notice: None,
-                },
-            )))),
+            Action::Course(msg::course::Msg::Loaded(Ok(Box::new(LoadedCourse {
+                index: 1,
+                lessons,
+                progress,
+                notice: None,
+            })))),
         );
         // Anything saved now is the new course's, into its own file.
         assert!(
@@ -168,17 +161,14 @@ mod tests {
         assert!(s.notice.as_deref().unwrap().starts_with("Fixture (pack):"));
 
         // Back, wrapping around; a failed read only says why.
-        let effects = update(
-            &mut s,
-            Action::Course(crate::tui::action::course::Msg::Switch(1)),
-        );
+        let effects = update(&mut s, Action::Course(msg::course::Msg::Switch(1)));
         assert!(
             matches!(&effects[..], [Effect::LoadCourse(0, _)]),
             "{effects:?}"
         );
         update(
             &mut s,
-            Action::Course(crate::tui::action::course::Msg::Loaded(Err("gone".into()))),
+            Action::Course(msg::course::Msg::Loaded(Err("gone".into()))),
         );
         assert_eq!(s.notice.as_deref(), Some("gone"));
         assert_eq!(s.course, 1);
@@ -189,15 +179,9 @@ mod tests {
         let mut s = State::new(fixture(), Progress::default(), Rect::new(0, 0, 80, 24));
         update(
             &mut s,
-            Action::Course(crate::tui::action::course::Msg::Found(
-                courses()[..1].to_vec(),
-                0,
-            )),
+            Action::Course(msg::course::Msg::Found(courses()[..1].to_vec(), 0)),
         );
-        let effects = update(
-            &mut s,
-            Action::Course(crate::tui::action::course::Msg::Switch(1)),
-        );
+        let effects = update(&mut s, Action::Course(msg::course::Msg::Switch(1)));
         assert!(effects.is_empty());
         assert!(s.notice.as_deref().unwrap().contains("forklab pack add"));
     }

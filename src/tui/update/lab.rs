@@ -228,6 +228,7 @@ mod tests {
     use super::super::super::state::{PythonProbe, State};
     use super::super::update_now as update;
     use crate::lab::Engine;
+    use crate::tui::action as msg;
 
     fn chosen_python() -> crate::python::Interpreter {
         crate::python::Interpreter {
@@ -255,7 +256,7 @@ mod tests {
             );
             s.lab.config.engine = engine;
             s.python.probe = PythonProbe::Looking;
-            let effects = update(&mut s, Action::Lab(crate::tui::action::lab::Msg::Run));
+            let effects = update(&mut s, Action::Lab(msg::lab::Msg::Run));
             assert!(
                 !effects.iter().any(|e| matches!(e, Effect::RunLab(_))),
                 "{engine:?} started before Python was found: {effects:?}"
@@ -264,7 +265,7 @@ mod tests {
             // The run waited for the search, and starts with its answer.
             let effects = update(
                 &mut s,
-                Action::Python(crate::tui::action::python::Msg::Found(Ok(chosen_python()))),
+                Action::Python(msg::python::Msg::Found(Ok(chosen_python()))),
             );
             let config = effects.iter().find_map(|e| match e {
                 Effect::RunLab(c) => Some(c),
