@@ -99,15 +99,15 @@ fn the_lab_header_says_whether_the_gil_is_on() {
         ),
     ] {
         let mut s = State::new(fixture(), Default::default(), Rect::new(0, 0, 160, 40));
-        update(&mut s, Action::ToggleLab);
+        update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
         let python = crate::python::Interpreter {
             gil,
             ..super::some_python()
         };
-        update(&mut s, Action::PythonFound(Ok(python)));
+        update(&mut s, Action::Python(msg::python::Msg::Found(Ok(python))));
         // The threads API, so the start method is no part of it.
-        update(&mut s, Action::LabEngine);
-        update(&mut s, Action::LabEngine);
+        update(&mut s, Action::Lab(msg::lab::Msg::Engine));
+        update(&mut s, Action::Lab(msg::lab::Msg::Engine));
         let text = format!("{:?}", screen(&s).backend());
         assert!(
             text.contains(&format!("engine python (Python 3.11.9 ThreadPool, {said})")),
