@@ -69,7 +69,8 @@ pub struct Example {
     #[serde(default)]
     pub timeout: Option<u64>,
     /// Modules beyond the standard library the example needs (as
-    /// `import` names, e.g. `distributed`). Without one, forklab reports
+    /// `import` names, e.g. `distributed`), or programs (a name with a
+    /// dash, e.g. `py-spy`). Without one, forklab reports
     /// "skipped: needs ..." instead of running it.
     #[serde(default)]
     pub requires: Vec<String>,

@@ -17,10 +17,17 @@ pub(super) const PROBE: &str = include_str!("probe.py");
 
 /// Prints each module named on the command line that this Python cannot
 /// find (looked up, not imported, so it is quick and has no side effects).
-pub(super) const FIND_MODULES: &str = r#"import importlib.util, sys
+/// A name with a dash is no import name but a program (`py-spy`, which
+/// pip installs beside the interpreter): looked for on `PATH` and in the
+/// interpreter's scripts folder, where a lesson's script finds it too.
+pub(super) const FIND_MODULES: &str = r#"import importlib.util, os, shutil, sys, sysconfig
 for name in sys.argv[1:]:
     try:
-        found = importlib.util.find_spec(name) is not None
+        if "-" in name:
+            here = os.pathsep.join([sysconfig.get_path("scripts") or "", os.path.dirname(sys.executable)])
+            found = bool(shutil.which(name) or shutil.which(name, path=here))
+        else:
+            found = importlib.util.find_spec(name) is not None
     except Exception:
         found = False
     if not found:
