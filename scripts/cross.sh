@@ -133,11 +133,10 @@ run() {
 }
 run --version
 run lessons
-run check
+run check --no-run
 run config
 run run --engine forklab --workers 2 --tasks 40 --task-size 20000
 run run --engine forklab --workers 2 --tasks 40 --task-size 20000 --start-method forkserver
-in_chroot "file $bin" || true
 
 echo "== cargo test --lib --target $target (under qemu-aarch64)"
 if in_chroot "cargo test --locked --target $target $build_std --lib -- --test-threads 2"; then
