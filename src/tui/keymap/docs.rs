@@ -45,6 +45,17 @@ pub struct Section {
     pub rows: Vec<Row>,
 }
 
+/// The help opened at a place: that place's section first (the keys of
+/// the pane the learner is in), then the others in the table's order.
+pub fn sections_from(first: Where) -> Vec<Section> {
+    let mut all = sections();
+    if let Some(at) = all.iter().position(|s| s.heading == first.heading()) {
+        let section = all.remove(at);
+        all.insert(0, section);
+    }
+    all
+}
+
 /// The help, section by section, in the table's order.
 pub fn sections() -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();

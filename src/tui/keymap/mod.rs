@@ -11,9 +11,9 @@ use crossterm::event::{
 
 use super::action::Action;
 
-pub use docs::{Hint, Section, hint_for, hint_line, hints, key_for, sections};
+pub use docs::{Hint, Section, hint_for, hint_line, hints, key_for, sections_from};
 #[cfg(test)]
-use docs::{Row, readme_table};
+use docs::{Row, readme_table, sections};
 pub use table::BINDINGS;
 
 /// Where a binding works. The dispatch looks through the places that

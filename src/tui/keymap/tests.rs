@@ -484,3 +484,29 @@ mod read_only {
         assert_eq!(s.lab.config, config);
     }
 }
+
+/// `?` opens the help at the place the learner is: its keys first.
+#[test]
+fn the_help_opens_at_the_current_place() {
+    use super::super::state::{Focus, Mode, State};
+    use super::super::update::update_now;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lessons");
+    let set = crate::lesson::LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
+    let mut s = State::new(
+        set,
+        crate::progress::Progress::default(),
+        ratatui::layout::Rect::new(0, 0, 100, 30),
+    );
+    let cases = [
+        (Mode::Lesson, Focus::Lesson, "Lesson"),
+        (Mode::Lesson, Focus::Output, "Python examples"),
+        (Mode::Lab, Focus::Lesson, "Worker lab"),
+    ];
+    for (mode, focus, heading) in cases {
+        s.mode = mode;
+        s.focus = focus;
+        update_now(&mut s, msg::overlay::Msg::ToggleHelp.into());
+        assert_eq!(sections_from(s.help_from)[0].heading, heading);
+        update_now(&mut s, msg::overlay::Msg::ToggleHelp.into());
+    }
+}

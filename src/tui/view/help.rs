@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::keymap::{Section, sections};
+use super::super::keymap::{Section, Where, sections_from};
 use super::super::theme::Theme;
 use super::popup::frame_box;
 use crate::lesson::render::{Role, Tone};
@@ -108,10 +108,18 @@ fn split(
         .unwrap_or_default()
 }
 
-pub fn draw(t: &Theme, scroll: usize, replaying: bool, frame: &mut Frame, screen: Rect) {
+/// The help, opened at `from`: the keys of where the learner was first.
+pub fn draw(
+    t: &Theme,
+    from: Where,
+    scroll: usize,
+    replaying: bool,
+    frame: &mut Frame,
+    screen: Rect,
+) {
     // A replay's keys only while replaying: they do nothing otherwise.
-    let replay = super::super::keymap::Where::Replay.heading();
-    let sections: Vec<Section> = sections()
+    let replay = Where::Replay.heading();
+    let sections: Vec<Section> = sections_from(from)
         .into_iter()
         .filter(|s| replaying || s.heading != replay)
         .collect();

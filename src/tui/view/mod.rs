@@ -90,7 +90,14 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Examples { selected, editing } => {
             examples::draw(state, *selected, editing.as_deref(), frame, area)
         }
-        Overlay::Help => help::draw(t, state.help_scroll, state.replay.is_some(), frame, area),
+        Overlay::Help => help::draw(
+            t,
+            state.help_from,
+            state.help_scroll,
+            state.replay.is_some(),
+            frame,
+            area,
+        ),
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
         Overlay::Exercises { selected } => practice::exercises(state, *selected, frame, area),
