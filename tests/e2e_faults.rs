@@ -40,9 +40,10 @@ fn start_lab(s: &mut Session, forklab: u32) -> Vec<u32> {
     s.wait_text("Lab · your own experiment");
     s.send("w+>>>>");
     s.wait_text("sleep: 1024 tasks");
-    // forklab's own workers (E: python Pool, python executor, forklab);
-    // the python engine's faults are tested in tests/lab_python.rs.
-    s.send("EE");
+    // forklab's own workers (E: python Pool, ProcessPoolExecutor,
+    // ThreadPool, ThreadPoolExecutor, forklab); the python engine's faults
+    // are tested in tests/lab_python.rs.
+    s.send("EEEE");
     s.wait_text("engine forklab");
     s.send("r");
     children_of(forklab, " worker ", 2)
@@ -99,7 +100,7 @@ fn resizing_rapidly_while_the_lab_runs_is_harmless() {
     let mut s = Session::start(&["--lessons", &fixture_lessons()], 160, 48, home.path());
     let forklab = s.pid();
     s.open_lab_with_two_workers();
-    s.send("EE");
+    s.send("EEEE");
     s.wait_text("engine forklab");
     s.send("r");
     let workers = children_of(forklab, " worker ", 2);

@@ -73,7 +73,7 @@ fn light_theme_paints_its_background_and_t_cycles_live() {
     s.send("T");
     s.wait_text("Theme: dark");
     wait_colours(&s, "dark's cyan header", |s| {
-        colours(s, 0, 3).1 == Color::Idx(6)
+        colours(s, 0, 3).1 == Color::Rgb(80, 200, 220)
     });
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
@@ -125,7 +125,7 @@ fn a_bad_config_file_is_named_on_screen_and_the_defaults_apply() {
     let mut s = Session::start(&["--lessons", &lessons], 100, 24, home.path());
     s.wait_text("line 2: unknown field `theme_colour`");
     wait_colours(&s, "the default (dark) theme", |s| {
-        colours(s, 0, 3).1 == Color::Idx(6)
+        colours(s, 0, 3).1 == Color::Rgb(80, 200, 220)
     });
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
