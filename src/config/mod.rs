@@ -60,6 +60,16 @@ impl ThemeName {
         }
     }
 
+    /// The names as a message offers them: "dark, light or mono".
+    pub fn choices() -> String {
+        let names = ThemeName::ALL.map(ThemeName::as_str);
+        match names.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+
     /// The next theme, for the key that cycles them.
     pub fn next(self) -> ThemeName {
         let i = ThemeName::ALL.iter().position(|t| *t == self).unwrap_or(0);
@@ -81,7 +91,7 @@ impl std::str::FromStr for ThemeName {
         ThemeName::ALL
             .into_iter()
             .find(|t| t.as_str().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| format!("unknown theme {wanted:?}: choose dark, light or mono"))
+            .ok_or_else(|| format!("unknown theme {wanted:?}: choose {}", ThemeName::choices()))
     }
 }
 

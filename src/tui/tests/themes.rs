@@ -398,3 +398,34 @@ fn settings_shape_the_reader_at_start() {
     update(&mut s, Action::Live(msg::live::Msg::FasterRefresh));
     assert_eq!(s.interval(), std::time::Duration::from_millis(250));
 }
+
+/// The theme names are written once ([`ThemeName::ALL`]); the `T` row's
+/// help and `--theme`'s help, which are static text, must name them all,
+/// in order.
+#[test]
+fn every_text_naming_the_themes_names_them_all() {
+    let names: Vec<&str> = ThemeName::ALL.iter().map(|t| t.as_str()).collect();
+    let row = crate::tui::keymap::BINDINGS
+        .iter()
+        .find(|b| b.help.starts_with("theme:"))
+        .expect("the theme key's row");
+    assert_eq!(row.help, format!("theme: {}", names.join(", ")));
+    let cli = crate::cli::documented();
+    let help = cli
+        .get_arguments()
+        .find(|a| a.get_id() == "theme")
+        .and_then(|a| a.get_help())
+        .map(|h| h.to_string())
+        .expect("--theme has a help");
+    let mut at = 0;
+    for name in &names {
+        let found = help[at..].find(name);
+        assert!(found.is_some(), "--theme's help misses {name}: {help}");
+        at += found.unwrap_or(0) + name.len();
+    }
+    assert_eq!(
+        "x".parse::<ThemeName>().unwrap_err(),
+        format!("unknown theme \"x\": choose {}", ThemeName::choices())
+    );
+    assert_eq!(ThemeName::choices(), "dark, light or mono");
+}
