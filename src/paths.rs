@@ -19,6 +19,12 @@ pub fn data_dir() -> Option<PathBuf> {
     }
 }
 
+/// Where the `R` key's recordings go when no file was named: `traces/`
+/// inside the data folder.
+pub fn traces_dir(data: &Path) -> PathBuf {
+    data.join("traces")
+}
+
 /// The folder holding installed packs, inside the data folder.
 pub fn packs_dir(data: &Path) -> PathBuf {
     data.join("packs")

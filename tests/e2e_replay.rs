@@ -275,3 +275,31 @@ fn compare_needs_a_trace_with_lab_results() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--compare goes with the reader alone"));
 }
+
+/// `R` with no file named records into the data folder's `traces/`, and
+/// the notice gives the whole path.
+#[test]
+fn the_record_key_saves_in_the_data_folder_and_names_the_whole_path() {
+    let home = tempfile::tempdir().unwrap();
+    let lessons = fixture_lessons();
+    let mut s = Session::start(&["--lessons", &lessons], 160, 48, home.path());
+    s.wait_text("A tiny course");
+    s.send("R");
+    s.wait_text("● REC");
+    let traces = home.path().join("traces");
+    let shown = format!("Recording a trace to {}/forklab-", traces.display());
+    s.wait_for("the whole path in the notice", |screen| {
+        screen.replace('\n', "").contains(&shown)
+    });
+    s.send("R");
+    s.wait_for("the recording to end", |screen| !screen.contains("● REC"));
+    let files: Vec<_> = std::fs::read_dir(&traces)
+        .unwrap()
+        .flatten()
+        .map(|f| f.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with(".trace.jsonl.gz"), "{files:?}");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -180,13 +180,20 @@ pub fn this_machine(cores: usize, python: Option<String>) -> Machine {
     }
 }
 
-/// A file name for a recording started with the key: `forklab-DATE.trace.jsonl.gz`
-/// beside `near` (the file given to `forklab record`), or in the current folder.
+/// A file for a recording started with the key: `forklab-DATE.trace.jsonl.gz`
+/// beside `near` (the file given to `forklab record`), else in the data
+/// folder's `traces/` (made if missing), else in the current folder.
+/// Always absolute, so the notice says where to find it.
 pub fn default_path(near: Option<&Path>) -> PathBuf {
     let date = super::format::now_rfc3339().replace(':', "-");
     let name = format!("forklab-{}.trace.jsonl.gz", date.trim_end_matches('Z'));
-    match near.and_then(Path::parent) {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name),
-        _ => PathBuf::from(name),
-    }
+    let dir = match near.and_then(Path::parent) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => crate::paths::data_dir()
+            .map(|data| crate::paths::traces_dir(&data))
+            .filter(|traces| std::fs::create_dir_all(traces).is_ok())
+            .unwrap_or_default(),
+    };
+    let path = dir.join(name);
+    std::path::absolute(&path).unwrap_or(path)
 }
