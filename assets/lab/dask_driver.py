@@ -131,6 +131,15 @@ def main():
           "dask": dask.__version__, "scheduler": client.scheduler.address, "local": local})
     try:
         return run(a, client, cluster, mono, wait)
+    except Exception as e:
+        # The scheduler went away while the run waited on its futures:
+        # Dask cancels them all ("Futures: [18 keys]"); say what happened.
+        lost = (client.status != "running" or isinstance(e, (OSError, TimeoutError))
+                or "Cancelled" in type(e).__name__ or "CommClosed" in type(e).__name__)
+        if not lost:
+            raise
+        return fail("gone", "lost the Dask scheduler at %s mid-run (%s); the tasks it held are gone"
+                    % (a.scheduler or "the local cluster", type(e).__name__), 6)
     finally:
         try:
             client.close(timeout=5)
