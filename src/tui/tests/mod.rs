@@ -12,6 +12,7 @@ macro_rules! snap {
     };
 }
 
+mod keymap;
 mod lab;
 mod live;
 mod practice;
