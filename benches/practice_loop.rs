@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use forklab::lesson::LessonSet;
-use forklab::practice::judge::Event;
+use forklab::practice::Event;
 use forklab::practice::live::{Live, LiveEvent, LiveSetup};
 use forklab::python::{Interpreter, PyEvent};
 

@@ -13,10 +13,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use forklab::lesson::{Exercise, LessonSet};
-use forklab::practice::judge::{Event, Outcome, Report};
 use forklab::practice::observe::{Fault, Observed, Script, observe};
 use forklab::practice::selfcheck::selfcheck;
 use forklab::practice::{self, Context};
+use forklab::practice::{Event, Outcome, Report};
 use forklab::python::{Interpreter, PyEvent};
 
 /// Judgements read cores and timings, so the tests that run Python take

@@ -15,8 +15,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use forklab::lesson::LessonSet;
-use forklab::practice::judge::{Event, Outcome, Report};
 use forklab::practice::{self, Context};
+use forklab::practice::{Event, Outcome, Report};
 use forklab::python::{Interpreter, PyEvent};
 
 /// Kind of cheat (the file's name) -> the check that must catch it, and a

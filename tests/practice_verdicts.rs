@@ -13,9 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
 
 use forklab::lesson::{Check, Exercise, LessonSet};
-use forklab::practice::judge::{Outcome, Overall, Report};
 use forklab::practice::selfcheck::is_timing;
 use forklab::practice::{self, Context};
+use forklab::practice::{Outcome, Overall, Report};
 use forklab::python::{Interpreter, StartMethod};
 use std::time::Duration;
 

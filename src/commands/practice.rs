@@ -12,9 +12,9 @@ use std::sync::atomic::AtomicBool;
 use clap::Subcommand;
 
 use crate::lesson::LessonSet;
-use crate::practice::judge::{Event, Outcome, Overall, Report};
 use crate::practice::workspace::{DEFAULT_DIR, Workspace, read_file};
 use crate::practice::{self, Context};
+use crate::practice::{Event, Outcome, Overall, Report};
 use crate::progress::{Progress, Store};
 use crate::python::Interpreter;
 use crate::sanitize;

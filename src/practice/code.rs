@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use super::judge::Outcome;
 use super::observe::Context;
+use super::verdict::Outcome;
 use crate::lesson::Check;
 use crate::os::process::{self, Exit};
 

@@ -165,7 +165,7 @@ impl Shares {
             "master {:.0}% of {:.2} s CPU time, {} {:.0}%",
             percent(self.master_work()),
             self.computed(),
-            super::judge::plural(self.worker_count, "worker"),
+            super::verdict::plural(self.worker_count, "worker"),
             percent(self.workers)
         );
         if self.helpers >= 0.005 {
@@ -266,7 +266,7 @@ impl MethodEvidence {
         ]
         .into_iter()
         .filter(|(n, _)| *n > 0)
-        .map(|(n, how)| format!("{} {how}", super::judge::plural(n, "worker")))
+        .map(|(n, how)| format!("{} {how}", super::verdict::plural(n, "worker")))
         .collect();
         if parts.is_empty() {
             "no worker process seen".into()

@@ -13,8 +13,8 @@
 
 use std::path::Path;
 
-use super::judge::{Event, Outcome, compare_results};
 use super::observe::{Context, Fault, Observed, Script, observe};
+use super::verdict::{Event, Outcome, compare_results};
 use crate::lesson::model::{Hidden, HiddenArg, HiddenCorpus};
 use crate::lesson::{Exercise, LessonSet, Origin};
 

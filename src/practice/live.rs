@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use notify::Watcher as _;
 
-use super::judge::{Event, Memo, Report, judge_with};
+use super::judge::{Memo, judge_with};
 use super::observe::Context;
+use super::verdict::{Event, Report};
 use crate::lesson::{Exercise, LessonSet};
 use crate::python::Interpreter;
 

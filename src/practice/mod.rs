@@ -9,6 +9,8 @@
 //!   (time, processes, output).
 //! - [`hold`]: the socket each new worker waits on until forklab has
 //!   sampled it, so that no worker is too short-lived to be seen.
+//! - [`verdict`]: what a judgement says ([`Outcome`], [`Verdict`],
+//!   [`Report`], [`Event`]) and its words; imports no other part.
 //! - [`judge`]: an exercise's checks, in order, each a [`Verdict`].
 //! - [`hidden`]: the `hidden` check: inputs the learner has not seen,
 //!   made from a seed, compared with the reference solution's results.
@@ -29,10 +31,12 @@ pub mod judge;
 pub mod live;
 pub mod observe;
 pub mod selfcheck;
+pub mod verdict;
 pub mod workspace;
 
-pub use judge::{Event, Outcome, Overall, Report, Verdict, judge};
+pub use judge::judge;
 pub use observe::{Context, Fault, Observed};
+pub use verdict::{Event, Outcome, Overall, Report, Verdict};
 pub use workspace::Workspace;
 
 use crate::lesson::{Exercise, Lesson, LessonSet};

@@ -2,8 +2,9 @@
 //! check` does: every reference solution must pass its own checks and
 //! every starter must fail them (or the learner would have nothing to do).
 
-use super::judge::{Outcome, Report, judge};
+use super::judge::judge;
 use super::observe::Context;
+use super::verdict::{Outcome, Overall, Report};
 use crate::lesson::{LessonSet, Problem};
 
 /// Checks whose verdicts depend on how busy the machine is.
@@ -90,7 +91,7 @@ pub fn selfcheck(
             ));
         }
         let starter = judge(ctx, exercise, &starter, None, &|_| {});
-        if starter.verdict != super::judge::Overall::Fail {
+        if starter.verdict != Overall::Fail {
             problem(format!(
                 "the starter does not fail ({}): it leaves nothing to do",
                 starter.reason

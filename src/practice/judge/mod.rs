@@ -18,139 +18,16 @@ mod timing;
 use std::cell::Cell;
 use std::sync::Mutex;
 
-use serde::Serialize;
-
 use super::observe::{Context, Fault, Observed, Script, observe};
+use super::verdict::{Event, Outcome, Overall, Report, Verdict, compare_results};
 use crate::lesson::{Check, Exercise};
-use crate::python::{PyEvent, StartMethod};
+use crate::python::StartMethod;
 
-pub use output::compare_results;
 use output::{describe_end, exit_verdict, output_verdict};
 pub use timing::load_words;
 
 /// How many timed runs the speedup check makes of each script.
 pub const SPEED_RUNS: usize = 3;
-
-/// How a check went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    Passed,
-    Failed,
-    /// A timing check other programs kept from judging: the cores were
-    /// too busy for the evidence to say either way.
-    CannotJudge,
-    /// Not judged: nothing to judge on this machine (one core), or an
-    /// earlier check failed.
-    Skipped,
-}
-
-impl Outcome {
-    /// ✓, ✗, ? or –.
-    pub fn mark(self) -> char {
-        match self {
-            Outcome::Passed => '✓',
-            Outcome::Failed => '✗',
-            Outcome::CannotJudge => '?',
-            Outcome::Skipped => '–',
-        }
-    }
-}
-
-/// The verdict on a whole file: pass, fail, or cannot judge now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Overall {
-    Pass,
-    Fail,
-    /// No check failed, but a timing check could not be judged.
-    CannotJudge,
-}
-
-impl Overall {
-    /// Fail if any check failed, else cannot judge if any could not be
-    /// judged, else pass.
-    pub fn of(verdicts: &[Verdict]) -> Overall {
-        let any = |o: Outcome| verdicts.iter().any(|v| v.outcome == o);
-        if any(Outcome::Failed) {
-            Overall::Fail
-        } else if any(Outcome::CannotJudge) {
-            Overall::CannotJudge
-        } else {
-            Overall::Pass
-        }
-    }
-
-    /// The exit status of `practice check`: 0, 1 or 3.
-    pub fn status(self) -> u8 {
-        use crate::commands::status;
-        match self {
-            Overall::Pass => status::OK,
-            Overall::Fail => status::FAILED,
-            Overall::CannotJudge => status::CANNOT_JUDGE,
-        }
-    }
-
-    /// "passed", "failed", "cannot judge now".
-    pub fn words(self) -> &'static str {
-        match self {
-            Overall::Pass => "passed",
-            Overall::Fail => "failed",
-            Overall::CannotJudge => "cannot judge now",
-        }
-    }
-}
-
-/// The verdict on one check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Verdict {
-    /// The check's kind, as in the front matter.
-    pub kind: String,
-    /// What it asks, in a few words ("at least 2 workers").
-    pub label: String,
-    pub outcome: Outcome,
-    /// One line: what was seen, and on failure what to do.
-    pub reason: String,
-}
-
-/// Something that happens while a file is judged, in order.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A run begins; `label` says which ("your file", "the reference
-    /// solution", "your file under spawn", "speed run 2 of 3").
-    Run { label: String },
-    /// An event of that run (for the live output and process panes).
-    Py(PyEvent),
-    /// A check was decided.
-    Verdict(Verdict),
-}
-
-/// The judgement of one file.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub exercise: String,
-    /// The file judged, as the learner named it (`None`: the course's own).
-    pub file: Option<String>,
-    pub verdict: Overall,
-    /// Why: the first failed check's reason, else the first that could not
-    /// be judged, else that every check passed.
-    pub reason: String,
-    /// True only for [`Overall::Pass`].
-    pub passed: bool,
-    /// The most other programs used of the machine during any run of the
-    /// judgement (0 to 1), as the lab measures it; `None`: unknown.
-    pub load: Option<f64>,
-    pub verdicts: Vec<Verdict>,
-    /// The output of the main run (both streams, made safe to print).
-    pub output: Vec<String>,
-    /// The Python that ran it.
-    pub python: String,
-    /// Wall time of the main run, in seconds.
-    pub seconds: f64,
-    /// What held the main run's processes ("kernel cgroup v1: at most 64
-    /// processes, 6 GiB", or rlimits and sampling); `None`: it never ran.
-    pub contained: Option<String>,
-}
 
 /// A short description of a check, for the check list.
 pub fn label(check: &Check, cores: usize) -> String {
@@ -407,15 +284,6 @@ impl Judge<'_> {
     }
 }
 
-/// "1 worker", "2 workers", "3 processes".
-pub fn plural(n: usize, word: &str) -> String {
-    match (n, word) {
-        (1, _) => format!("1 {word}"),
-        (_, "process") => format!("{n} processes"),
-        _ => format!("{n} {word}s"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,28 +297,6 @@ mod tests {
         assert_eq!(
             label(&Check::Cores { at_least: 4 }, 2),
             "workers busy on 2 cores at once"
-        );
-    }
-
-    #[test]
-    fn the_overall_verdict_puts_fail_before_cannot_judge() {
-        let v = |outcome| Verdict {
-            kind: "cores".into(),
-            label: String::new(),
-            outcome,
-            reason: "why".into(),
-        };
-        use Outcome::*;
-        assert_eq!(Overall::of(&[v(Passed), v(Skipped)]), Overall::Pass);
-        assert_eq!(
-            Overall::of(&[v(Passed), v(CannotJudge)]),
-            Overall::CannotJudge
-        );
-        assert_eq!(Overall::of(&[v(CannotJudge), v(Failed)]), Overall::Fail);
-        assert_eq!(Overall::Fail.status(), crate::commands::status::FAILED);
-        assert_eq!(
-            Overall::CannotJudge.status(),
-            crate::commands::status::CANNOT_JUDGE
         );
     }
 }

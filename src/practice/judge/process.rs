@@ -2,11 +2,12 @@
 //! workers, who did the work, the start method that really ran, what
 //! outlived the script, and why a run that never ended did not.
 
+use super::Judge;
 use super::output::{exit_verdict, output_verdict};
-use super::{Judge, Outcome, plural};
 use crate::lesson::Check;
 use crate::practice::evidence::MethodEvidence;
 use crate::practice::observe::{Fault, Observed};
+use crate::practice::verdict::{Outcome, plural};
 use crate::python::{Role, StartMethod, Stream};
 
 /// Runs of the file under one start method when no worker was seen: a

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use super::output::describe_end;
 use super::process::fault_reason;
-use super::{Judge, Outcome, SPEED_RUNS, plural, speed_target};
+use super::{Judge, SPEED_RUNS, speed_target};
 use crate::lab::load::is_busy;
 use crate::practice::evidence::Shares;
 use crate::practice::observe::Observed;
+use crate::practice::verdict::{Outcome, plural};
 
 /// Beyond this share of the CPU time it should take, a loaded machine's
 /// estimate is a failure whatever the load: contention inflates CPU time

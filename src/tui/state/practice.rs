@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::practice::judge::Outcome;
+use crate::practice::Outcome;
 
 /// One line of the check list.
 #[derive(Debug, Clone, PartialEq)]

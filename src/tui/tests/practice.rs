@@ -11,8 +11,8 @@ use crate::progress::Progress;
 fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
     use super::Effect;
     use super::state::{Ask, Overlay};
-    use crate::practice::judge::{Event, Outcome, Report, Verdict};
     use crate::practice::live::LiveEvent;
+    use crate::practice::{Event, Outcome, Report, Verdict};
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
     let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();
     let mut s = State::with_cores(set, Progress::default(), Rect::new(0, 0, 80, 24), 2);
@@ -168,7 +168,7 @@ fn practice_asks_for_a_folder_and_a_prediction_then_checks_live() {
 #[test]
 fn x_stops_a_check_in_progress() {
     use super::Effect;
-    use crate::practice::judge::Event;
+    use crate::practice::Event;
     use crate::practice::live::LiveEvent;
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/practice");
     let set = LessonSet::from_dir(std::path::Path::new(dir)).unwrap();

@@ -12,8 +12,9 @@ use super::super::action::{Action, Effect, overlay, python};
 use super::super::keymap;
 use super::super::state::{Ask, CheckRow, ExampleRun, Overlay, State, Working};
 use super::Next;
-use crate::practice::judge::{Event, Outcome, label};
+use crate::practice::judge::label;
 use crate::practice::live::LiveEvent;
+use crate::practice::{Event, Outcome};
 
 pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Vec<Effect>) -> Next {
     match msg {

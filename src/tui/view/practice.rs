@@ -14,7 +14,7 @@ use super::super::keymap::{self, Where};
 use super::super::state::{Ask, State, Working};
 use super::super::theme::Theme;
 use super::popup::{frame_box, window_start};
-use crate::practice::judge::{Outcome, Overall};
+use crate::practice::{Outcome, Overall};
 use crate::progress::ExerciseState;
 
 /// ✓ passed, ✗ failing, · not started: an exercise in the contents.
