@@ -141,6 +141,7 @@ mod tests {
             memory: 1,
             core: Some(0),
             serves: false,
+            shares: Default::default(),
         }
     }
 

@@ -9,7 +9,7 @@ use sysinfo::{
     System,
 };
 
-use super::{ProcessInfo, Sample, Sampler};
+use super::{ProcessInfo, Sample, Sampler, Shares};
 use crate::os;
 
 /// Samples this machine, following the process family rooted at `root`.
@@ -19,6 +19,8 @@ pub struct LiveSampler {
     /// Pids of the family at the last tick, refreshed again so that dead
     /// ones are dropped from sysinfo's table.
     last_family: Vec<Pid>,
+    /// How many of the family's first processes get their [`Shares`] read.
+    shares_rows: usize,
 }
 
 impl LiveSampler {
@@ -33,6 +35,7 @@ impl LiveSampler {
             system,
             root,
             last_family: Vec::new(),
+            shares_rows: 0,
         })
     }
 }
@@ -62,11 +65,18 @@ impl Sampler for LiveSampler {
         self.last_family = pids;
         let processes = family
             .into_iter()
-            .map(|entry| {
+            .enumerate()
+            .map(|(row, entry)| {
                 let process = self.system.process(Pid::from_u32(entry.pid));
+                let shares = if row < self.shares_rows {
+                    read_shares(entry.pid)
+                } else {
+                    Shares::default()
+                };
                 ProcessInfo {
                     cpu: process.map_or(0.0, |p| p.cpu_usage()),
                     memory: process.map_or(0, |p| p.memory()),
+                    shares,
                     ..process_info(entry)
                 }
             })
@@ -81,6 +91,19 @@ impl Sampler for LiveSampler {
                 .map(|l| [l.one, l.five, l.fifteen]),
             processes,
         }
+    }
+
+    fn read_shares(&mut self, rows: usize) {
+        self.shares_rows = rows;
+    }
+}
+
+/// USS and PSS from the platform (unknown where it cannot say).
+pub fn read_shares(pid: u32) -> Shares {
+    let rollup = os::platform::memory_rollup(pid);
+    Shares {
+        uss: rollup.and_then(|r| r.uss()),
+        pss: rollup.and_then(|r| r.pss),
     }
 }
 
@@ -126,6 +149,7 @@ fn process_info(entry: os::ProcEntry) -> ProcessInfo {
         memory: 0,
         core: entry.last_core,
         serves: entry.serves,
+        shares: Shares::default(),
     }
 }
 

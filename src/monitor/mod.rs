@@ -32,6 +32,19 @@ pub struct ProcessInfo {
     pub core: Option<usize>,
     /// Listens on a `multiprocessing` socket (see [`crate::os::serves_multiprocessing`]).
     pub serves: bool,
+    /// Unique and proportional memory, read only while the pane shows
+    /// them (see [`Sampler::read_shares`]); unknown otherwise.
+    pub shares: Shares,
+}
+
+/// A process's unique memory (USS: the pages it alone maps) and its
+/// proportional share (PSS: each page divided among the processes that
+/// map it), bytes; `None` where unknown (not read, not readable, or the
+/// platform has no such reading: never estimated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shares {
+    pub uss: Option<u64>,
+    pub pss: Option<u64>,
 }
 
 /// Everything one sampling tick saw.
@@ -54,6 +67,14 @@ pub struct Sample {
 pub trait Sampler: Send {
     /// Takes a sample. Usage figures cover the time since the last call.
     fn sample(&mut self) -> Sample;
+
+    /// From the next sample on, reads the [`Shares`] of the family's
+    /// first `rows` processes (the rows the pane shows); 0 reads none.
+    /// `smaps_rollup` costs the kernel a walk of every mapping, so a
+    /// sampler reads it only when asked. Samplers without it ignore this.
+    fn read_shares(&mut self, rows: usize) {
+        let _ = rows;
+    }
 }
 
 /// Refresh intervals offered by the `[` and `]` keys. sysinfo needs at

@@ -1,7 +1,7 @@
 //! A deterministic sampler for tests and benchmarks: any number of cores,
 //! any number of processes, the same values every run.
 
-use super::{ProcessInfo, Sample, Sampler};
+use super::{ProcessInfo, Sample, Sampler, Shares};
 
 /// Produces a repeatable pattern of load over `cores` cores and a family of
 /// `processes` processes (one master and its workers).
@@ -10,6 +10,8 @@ pub struct ScriptedSampler {
     pub cores: usize,
     pub processes: usize,
     tick: u64,
+    /// Rows whose [`Shares`] are filled in (see [`Sampler::read_shares`]).
+    shares_rows: usize,
 }
 
 impl ScriptedSampler {
@@ -18,6 +20,7 @@ impl ScriptedSampler {
             cores,
             processes,
             tick: 0,
+            shares_rows: 0,
         }
     }
 }
@@ -31,7 +34,27 @@ fn wobble(a: u64, b: u64) -> f32 {
     (x % 1000) as f32 / 10.0
 }
 
+impl ScriptedSampler {
+    /// Row `i`'s shares when asked for: a quarter of its memory unique,
+    /// half of it its share; every fifth row unknown (as a process that
+    /// ended between the walk and the read).
+    fn shares(&self, i: usize) -> Shares {
+        if i >= self.shares_rows || i % 5 == 4 {
+            return Shares::default();
+        }
+        let memory = (5 + i as u64 % 7) << 20;
+        Shares {
+            uss: Some(memory / 4),
+            pss: Some(memory / 2),
+        }
+    }
+}
+
 impl Sampler for ScriptedSampler {
+    fn read_shares(&mut self, rows: usize) {
+        self.shares_rows = rows;
+    }
+
     fn sample(&mut self) -> Sample {
         self.tick += 1;
         let t = self.tick;
@@ -61,6 +84,7 @@ impl Sampler for ScriptedSampler {
                     memory: (5 + i as u64 % 7) << 20,
                     core: Some(i % self.cores.max(1)),
                     serves: false,
+                    shares: self.shares(i),
                 }
             })
             .collect();

@@ -300,6 +300,7 @@ mod tests {
             memory: 0,
             core: Some(0),
             serves: false,
+            shares: Default::default(),
         }
     }
 

@@ -185,6 +185,7 @@ mod tests {
             memory: 0,
             core: Some(core),
             serves: false,
+            shares: Default::default(),
         }
     }
 

@@ -379,6 +379,8 @@ impl<F: Fn() -> u64> Reader<F> {
                 memory: row.4,
                 core: row.5.filter(|c| *c < cores),
                 serves: names.serves,
+                // Not recorded: a replay shows them unknown.
+                shares: Default::default(),
             });
         }
         Ok(Sample {

@@ -121,6 +121,11 @@ impl Runtime {
                     sampler.set_interval(interval);
                 }
             }
+            Effect::ReadShares(rows) => {
+                if let Some(sampler) = &self.sampler {
+                    sampler.read_shares(rows);
+                }
+            }
             Effect::StartBusy(copies) => return Some(self.start_busy(copies)),
             Effect::RunExample(plan) => self.run_example(state, &plan),
             Effect::FindPython => self.find_python(),

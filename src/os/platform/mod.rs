@@ -15,10 +15,12 @@
 
 mod portable;
 mod procfs;
+mod smaps;
 
 use std::sync::OnceLock;
 
 pub use procfs::{listening_pymp_socket, parse_last_core};
+pub use smaps::Rollup;
 
 /// The environment variable that picks the backend.
 pub const BACKEND_VAR: &str = "FORKLAB_BACKEND";
@@ -292,6 +294,17 @@ pub fn proportional_memory(pid: u32) -> u64 {
     match backend() {
         Backend::Procfs => procfs::proportional_memory(pid),
         Backend::Portable => portable::resident_memory(pid),
+    }
+}
+
+/// A process's memory from `smaps_rollup` (USS, PSS), read within a
+/// budget; `None` where unknown: the portable backend has no such
+/// reading, and a process that ended or is not ours cannot be read.
+/// Costly (the kernel walks every mapping): read only when asked.
+pub fn memory_rollup(pid: u32) -> Option<Rollup> {
+    match backend() {
+        Backend::Procfs => smaps::read(pid),
+        Backend::Portable => None,
     }
 }
 

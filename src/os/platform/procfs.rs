@@ -249,25 +249,9 @@ pub fn private_memory(pid: u32) -> u64 {
 /// A process's proportional share of anonymous and shared memory, bytes
 /// (`Pss_Anon` + `Pss_Shmem`, or `Pss` on kernels before 5.8).
 pub fn proportional_memory(pid: u32) -> u64 {
-    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
-        return 0;
-    };
-    let field = |name: &str| {
-        text.lines().find_map(|l| {
-            let kb: u64 = l
-                .strip_prefix(name)?
-                .trim()
-                .strip_suffix("kB")?
-                .trim()
-                .parse()
-                .ok()?;
-            Some(kb * 1024)
-        })
-    };
-    match (field("Pss_Anon:"), field("Pss_Shmem:")) {
-        (Some(anon), shmem) => anon + shmem.unwrap_or(0),
-        (None, _) => field("Pss:").unwrap_or(0),
-    }
+    super::smaps::read(pid)
+        .and_then(|r| r.pss_anon_shmem())
+        .unwrap_or(0)
 }
 
 /// Seconds every core of the machine spent busy since boot (`/proc/stat`).

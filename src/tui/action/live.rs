@@ -15,6 +15,8 @@ pub enum Msg {
     ToggleProjector,
     SlowerRefresh,
     FasterRefresh,
+    /// The process pane's memory: RSS, or USS and PSS.
+    ToggleShares,
     /// Start or stop one busy copy of forklab per core.
     ToggleBusy,
     /// The busy copies started, with these pids (or could not start).
@@ -24,9 +26,11 @@ pub enum Msg {
 impl Message for Msg {
     fn is_from_user(&self) -> bool {
         match self {
-            Msg::ToggleProjector | Msg::SlowerRefresh | Msg::FasterRefresh | Msg::ToggleBusy => {
-                true
-            }
+            Msg::ToggleProjector
+            | Msg::SlowerRefresh
+            | Msg::FasterRefresh
+            | Msg::ToggleBusy
+            | Msg::ToggleShares => true,
             Msg::Sampled(..) | Msg::ChildEnded { .. } | Msg::BusyStarted(_) => false,
         }
     }
@@ -37,6 +41,7 @@ impl Message for Msg {
             Msg::Sampled(..)
             | Msg::ChildEnded { .. }
             | Msg::ToggleProjector
+            | Msg::ToggleShares
             | Msg::BusyStarted(_) => false,
         }
     }

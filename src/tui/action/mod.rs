@@ -25,6 +25,8 @@ pub mod search;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SetInterval(std::time::Duration),
+    /// Read USS and PSS for the family's first this many processes.
+    ReadShares(usize),
     /// Run an example with the interpreter found (see `python::Msg::Found`).
     RunExample(RunPlan),
     StopExample,

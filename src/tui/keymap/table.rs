@@ -116,6 +116,7 @@ pub const BINDINGS: &[Binding] = &[
     on(Cores, &[c('c')], |_| live::Msg::ToggleProjector.into(), "cores full screen (projector)"),
     on(Cores, &[c('[')], |_| live::Msg::SlowerRefresh.into(), "refresh slower / faster"), on(Cores, &[c(']')], |_| live::Msg::FasterRefresh.into(), ""),
     on(Cores, &[c('B')], |_| live::Msg::ToggleBusy.into(), "start / stop a busy copy per core"),
+    on(Cores, &[c('M')], |_| live::Msg::ToggleShares.into(), "process memory: RSS / USS and PSS (smaps)").hint("memory"),
     on(Cores, &[c('R')], |_| replay::Msg::ToggleRecording.into(), "start / stop recording a trace").hint("record"),
     // Replaying a trace.
     on(Replay, &[c(' ')], |_| replay::Msg::Pause.into(), "pause / play on").hint("pause"),

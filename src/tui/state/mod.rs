@@ -172,6 +172,11 @@ pub struct State {
     pub sampling: Duration,
     /// Cores full screen, for a projector.
     pub projector: bool,
+    /// The process pane's memory columns: USS and PSS (`true`) or RSS.
+    pub shares: bool,
+    /// The rows whose USS and PSS the sampler was last asked to read
+    /// (see [`State::wanted_shares_rows`]).
+    pub shares_rows: usize,
     /// Pids of the running busy copies (empty when none run).
     pub busy: Vec<u32>,
     /// The current lesson's questions (those that parse; `forklab check`
@@ -258,6 +263,8 @@ impl State {
             interval: DEFAULT_INTERVAL,
             sampling: INTERVALS[DEFAULT_INTERVAL],
             projector: false,
+            shares: false,
+            shares_rows: 0,
             busy: Vec::new(),
             questions: Vec::new(),
             pending: Pending::default(),
@@ -404,6 +411,21 @@ impl State {
         }
     }
 
+    /// The process rows whose USS and PSS the sampler should read: those
+    /// the pane shows while the learner asked for them, else none
+    /// (`smaps_rollup` is costly; a replay has no sampler).
+    pub fn wanted_shares_rows(&self) -> usize {
+        let pane_drawn = self.live.is_some()
+            && !self.projector
+            && self.mode != Mode::Class
+            && !(self.mode == Mode::Lab && self.lab.shows_cluster());
+        if self.shares && pane_drawn && self.replay.is_none() {
+            process_rows(self.areas().processes)
+        } else {
+            0
+        }
+    }
+
     /// How often the cores are read, for the panes' titles: "every 1 s",
     /// or in a replay the refresh the trace was recorded at.
     pub fn sampling_label(&self) -> String {
@@ -479,4 +501,10 @@ impl State {
             format!("{}%", (self.scroll + self.page_height()) * 100 / total)
         }
     }
+}
+
+/// The process rows a pane of this size holds: its borders and header
+/// take three.
+pub fn process_rows(pane: Rect) -> usize {
+    usize::from(pane.height.saturating_sub(3))
 }

@@ -15,6 +15,7 @@ macro_rules! snap {
 mod keymap;
 mod lab;
 mod live;
+mod memory;
 mod practice;
 mod python;
 mod reader;

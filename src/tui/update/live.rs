@@ -36,6 +36,10 @@ pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> 
                 state.notice = Some("The core readings are not in yet".into());
             }
         }
+        Msg::ToggleShares => {
+            state.shares = !state.shares;
+            state.notice = Some(shares_notice(state));
+        }
         Msg::SlowerRefresh => refresh(state, (state.interval + 1).min(INTERVALS.len() - 1)),
         Msg::FasterRefresh => refresh(state, state.interval.saturating_sub(1)),
         Msg::ToggleBusy => {
@@ -73,4 +77,16 @@ fn refresh(state: &mut State, index: usize) {
         "Cores refresh every {}",
         interval_label(state.interval())
     ));
+}
+
+/// What the memory key did, and where the readings come from.
+fn shares_notice(state: &State) -> String {
+    let key = keymap::key_for(|a| matches!(a, Action::Live(Msg::ToggleShares)));
+    if !state.shares {
+        format!("Memory: RSS (resident, shared pages too); {key}: USS and PSS")
+    } else if state.replay.is_some() {
+        format!("Memory: USS and PSS are not in the recording (—); {key}: RSS")
+    } else {
+        format!("Memory: USS (own pages), PSS (fair share) from the next reading; {key}: RSS")
+    }
 }

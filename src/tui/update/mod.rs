@@ -62,6 +62,12 @@ pub fn update(state: &mut State, action: Action, now: Instant) -> Vec<Effect> {
         state.sampling = wanted;
         effects.push(Effect::SetInterval(wanted));
     }
+    // Likewise the rows whose USS and PSS it reads (a toggle, a resize).
+    let rows = state.wanted_shares_rows();
+    if rows != state.shares_rows {
+        state.shares_rows = rows;
+        effects.push(Effect::ReadShares(rows));
+    }
     effects
 }
 

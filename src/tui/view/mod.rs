@@ -78,7 +78,7 @@ pub fn view(state: &State, frame: &mut Frame) {
             if state.mode == Mode::Lab && state.lab.shows_cluster() {
                 cluster::draw(t, &state.lab, frame, areas.processes);
             } else {
-                processes::draw(t, &live.family, frame, areas.processes);
+                processes::draw(t, &live.family, state.shares, frame, areas.processes);
             }
         }
     } else {

@@ -4,6 +4,10 @@
 //! Names come first: when the pane is narrow, number columns give way
 //! (PPID, state, memory, core, then the pid) before a command is cut, and
 //! when rows are short, live processes are shown before ended ones.
+//!
+//! Memory is resident memory (RSS), or on the learner's key each
+//! process's unique memory (USS) and proportional share (PSS), which the
+//! sampler reads only then; `—` where unknown.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -11,6 +15,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 
+use super::super::state::process_rows;
 use super::super::theme::Theme;
 use crate::monitor::family::{Family, Member};
 use crate::monitor::role::brief;
@@ -22,11 +27,18 @@ const COMMAND_COLUMNS: usize = 200;
 /// The command's room worth dropping number columns for.
 const NAME_ROOM: usize = 28;
 
-/// `12.3M`, `1.2G`
+/// What a memory cell shows where the reading is unknown.
+const UNKNOWN: &str = "—";
+
+/// `12.3M`, `512M`, `1.2G`: six columns at most.
 fn size(bytes: u64) -> String {
     let mib = bytes as f64 / (1u64 << 20) as f64;
-    if mib >= 1024.0 {
+    if mib >= 100.0 * 1024.0 {
+        format!("{:.0}G", mib / 1024.0)
+    } else if mib >= 1000.0 {
         format!("{:.1}G", mib / 1024.0)
+    } else if mib >= 100.0 {
+        format!("{mib:.0}M")
     } else {
         format!("{mib:.1}M")
     }
@@ -45,28 +57,47 @@ enum Column {
     Ppid,
     State,
     Cpu,
+    /// Resident memory (RSS).
     Mem,
+    /// Unique memory: pages this process alone maps.
+    Uss,
+    /// Proportional share: each page divided among those that map it.
+    Pss,
     Core,
 }
 
 impl Column {
-    /// Shown left to right.
-    const ORDER: [Column; 6] = [
+    /// Shown left to right (memory: `Mem`, or `Uss` and `Pss`).
+    const ORDER: [Column; 8] = [
         Column::Pid,
         Column::Ppid,
         Column::State,
         Column::Cpu,
         Column::Mem,
+        Column::Uss,
+        Column::Pss,
         Column::Core,
     ];
-    /// Given up first to last: the CPU share stays longest.
-    const GIVE_WAY: [Column; 5] = [
+    /// Given up first to last: the CPU share stays longest; of the
+    /// memory columns PSS, the one that adds up, stays longer.
+    const GIVE_WAY: [Column; 7] = [
         Column::Ppid,
         Column::State,
+        Column::Uss,
         Column::Mem,
+        Column::Pss,
         Column::Core,
         Column::Pid,
     ];
+
+    /// Whether this column is shown in the memory mode chosen.
+    fn shown(self, shares: bool) -> bool {
+        match self {
+            Column::Mem => !shares,
+            Column::Uss | Column::Pss => shares,
+            _ => true,
+        }
+    }
 
     fn title(self) -> &'static str {
         match self {
@@ -75,6 +106,8 @@ impl Column {
             Column::State => "S",
             Column::Cpu => "CPU%",
             Column::Mem => "MEM",
+            Column::Uss => "USS",
+            Column::Pss => "PSS",
             Column::Core => "CORE",
         }
     }
@@ -83,16 +116,20 @@ impl Column {
         match self {
             Column::Pid | Column::Ppid => pid_width,
             Column::State => 1,
-            Column::Cpu | Column::Mem => 6,
+            Column::Cpu | Column::Mem | Column::Uss | Column::Pss => 6,
             Column::Core => 4,
         }
     }
 }
 
 /// The number columns kept in `inner` columns so that a command
-/// `wanted` wide (or [`NAME_ROOM`]) still fits.
-fn columns(inner: u16, pid_width: u16, wanted: usize) -> Vec<Column> {
-    let mut kept = Column::ORDER.to_vec();
+/// `wanted` wide (or [`NAME_ROOM`]) still fits, memory as RSS or (with
+/// `shares`) as USS and PSS.
+fn columns(inner: u16, pid_width: u16, wanted: usize, shares: bool) -> Vec<Column> {
+    let mut kept: Vec<Column> = Column::ORDER
+        .into_iter()
+        .filter(|c| c.shown(shares))
+        .collect();
     let used = |kept: &[Column]| -> usize {
         kept.iter()
             .map(|c| usize::from(c.width(pid_width)) + 1)
@@ -192,14 +229,17 @@ fn cell(t: &Theme, m: &Member, column: Column) -> Cell<'static> {
         }
         (Some((_, e)), Column::Cpu) => Cell::from(ending(e)),
         (None, Column::Mem) => Cell::from(size(m.info.memory)),
+        (None, Column::Uss) => Cell::from(m.info.shares.uss.map_or(UNKNOWN.into(), size)),
+        (None, Column::Pss) => Cell::from(m.info.shares.pss.map_or(UNKNOWN.into(), size)),
         (None, Column::Core) => {
             Cell::from(m.info.core.map_or("-".into(), |c| format!("{c:>3}"))).style(colour)
         }
-        (Some(_), Column::Mem | Column::Core) => Cell::from(""),
+        (Some(_), Column::Mem | Column::Uss | Column::Pss | Column::Core) => Cell::from(""),
     }
 }
 
-pub fn draw(t: &Theme, family: &Family, frame: &mut Frame, area: Rect) {
+/// Draws the pane; `shares`: memory as USS and PSS rather than RSS.
+pub fn draw(t: &Theme, family: &Family, shares: bool, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
@@ -210,7 +250,7 @@ pub fn draw(t: &Theme, family: &Family, frame: &mut Frame, area: Rect) {
         .border_style(t.pane_border())
         .title(Line::styled(title, t.pane_title()));
     // Only the rows that fit are built: a big family costs no more to draw.
-    let (members, left) = shown(&family.members, area.height.saturating_sub(3) as usize);
+    let (members, left) = shown(&family.members, process_rows(area));
     // Pids as wide as the longest shown, so the command keeps the room.
     let pid_width = members
         .iter()
@@ -220,7 +260,7 @@ pub fn draw(t: &Theme, family: &Family, frame: &mut Frame, area: Rect) {
         .unwrap_or(0)
         .max(4) as u16;
     let wanted = members.iter().map(|m| name_width(t, m)).max().unwrap_or(0);
-    let kept = columns(area.width.saturating_sub(2), pid_width, wanted);
+    let kept = columns(area.width.saturating_sub(2), pid_width, wanted, shares);
     let header = Row::new(
         kept.iter()
             .map(|c| c.title())
@@ -269,19 +309,45 @@ mod tests {
     #[test]
     fn sizes_read_as_mib_or_gib() {
         assert_eq!(size(5 << 20), "5.0M");
+        assert_eq!(size(999 << 20), "999M");
+        assert_eq!(size(1000 << 20), "1.0G");
+        for bytes in [0, 99 << 20, 512 << 20, 1 << 40] {
+            assert!(size(bytes).chars().count() <= 6, "{}", size(bytes));
+        }
     }
 
     #[test]
     fn numbers_give_way_to_the_name() {
-        let all = columns(78, 5, 20);
-        assert_eq!(all, Column::ORDER.to_vec());
+        let all = columns(78, 5, 20, false);
+        assert!(!all.contains(&Column::Uss) && all.contains(&Column::Mem));
+        assert_eq!(all.len(), 6);
         // The side pane at 120 columns: 46 inside.
-        let narrow = columns(46, 5, 26);
+        let narrow = columns(46, 5, 26, false);
         assert!(!narrow.contains(&Column::Ppid), "{narrow:?}");
         assert!(narrow.contains(&Column::Cpu));
         let used: usize = narrow.iter().map(|c| usize::from(c.width(5)) + 1).sum();
         assert!(46 - used >= 26, "{narrow:?}");
         // However narrow, the CPU share stays.
-        assert_eq!(columns(10, 7, 40), vec![Column::Cpu]);
+        assert_eq!(columns(10, 7, 40, false), vec![Column::Cpu]);
+    }
+
+    #[test]
+    fn unique_and_proportional_memory_give_way_too() {
+        let all = columns(78, 5, 20, true);
+        assert_eq!(
+            all,
+            [Column::Pid, Column::Ppid, Column::State, Column::Cpu]
+                .into_iter()
+                .chain([Column::Uss, Column::Pss, Column::Core])
+                .collect::<Vec<_>>()
+        );
+        // USS goes before PSS, PSS before the core, and names keep room.
+        let narrow = columns(46, 5, 26, true);
+        assert!(!narrow.contains(&Column::Uss), "{narrow:?}");
+        let used: usize = narrow.iter().map(|c| usize::from(c.width(5)) + 1).sum();
+        assert!(46 - used >= 26, "{narrow:?}");
+        let tighter = columns(30, 5, 26, true);
+        assert!(!tighter.contains(&Column::Pss), "{tighter:?}");
+        assert_eq!(columns(10, 7, 40, true), vec![Column::Cpu]);
     }
 }

@@ -47,6 +47,7 @@ fn process(pid: u32, ppid: u32, command: &str) -> ProcessInfo {
         memory: 10 << 20,
         core: Some(1),
         serves: false,
+        shares: Default::default(),
     }
 }
 
@@ -77,7 +78,7 @@ fn live_processes_come_before_ended_ones_when_rows_are_short() {
     assert_eq!(family.members.len(), 8);
     // Five rows inside: the four live ones and a count of the rest.
     let screen = draw(80, 8, |f, area| {
-        super::processes::draw(&Theme::default(), &family, f, area)
+        super::processes::draw(&Theme::default(), &family, false, f, area)
     });
     let text = screen.join("\n");
     assert!(text.contains("1201"), "the newest worker is shown:\n{text}");
@@ -99,7 +100,7 @@ fn the_command_keeps_its_name_in_a_narrow_pane() {
     let family = family_after_a_sweep();
     // The side pane at 120x40 is 48 wide.
     let screen = draw(48, 14, |f, area| {
-        super::processes::draw(&Theme::default(), &family, f, area)
+        super::processes::draw(&Theme::default(), &family, false, f, area)
     });
     let text = screen.join("\n");
     assert!(text.contains("master pool_collatz.py 4"), "{text}");
