@@ -47,8 +47,8 @@ fn a_forked_child_sharing_its_parents_pages_has_pss_below_rss() {
         // estimated.
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED {}: no smaps_rollup with the {} backend, so USS and PSS are unknown",
-            "a_forked_child_sharing_its_parents_pages_has_pss_below_rss",
+            "SKIPPED a_forked_child_sharing_its_parents_pages_has_pss_below_rss: \
+             no smaps_rollup with the {} backend, so USS and PSS are unknown",
             backend.as_str()
         );
         assert_eq!(forklab::monitor::live::read_shares(me), Default::default());
