@@ -53,11 +53,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("tui/lab/events.rs", "apply", "tuimsg: the lab's own update"),
     ("tui/quiz.rs", "lines", "tuimsg: the quiz's view"),
     (
-        "tui/replay_tests.rs",
-        "session_trace",
-        "tuimsg: a test's scripted trace",
-    ),
-    (
         "tui/tests/practice.rs",
         "practice_asks_for_a_folder_and_a_prediction_then_checks_live",
         "tuimsg: one long scenario test",

@@ -73,7 +73,61 @@ pub enum Record {
     Py { run: u64, event: PyEvent },
     /// Python was found (its version), after the header was written.
     Python { version: String },
+    /// The lesson on screen and the place in it, written when recording
+    /// starts and whenever the learner moves (a replay follows it).
+    Lesson(LessonPlace),
 }
+
+/// Which lesson was on screen, and where: what a replay shows beside
+/// the recorded panes. Width-independent: the section is the heading's
+/// text, and `line` counts lines below it at the recorded width (a
+/// replay at another width lands near, not on, the same line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonPlace {
+    /// The lesson's id in its course (`squares`, `2-5-chunks`).
+    pub id: String,
+    /// The heading the top line of the screen is under (`None`: above
+    /// the first heading).
+    pub section: Option<String>,
+    /// Lines from that heading (or the lesson's top) to the top line.
+    pub line: u64,
+    /// The lab was open over the lesson.
+    pub lab: bool,
+    /// The lesson's experiment the lab was open on (`None`: the lab's
+    /// own settings, or the lab closed).
+    pub experiment: Option<String>,
+}
+
+impl LessonPlace {
+    /// The same place with every string within its limit (the recorder
+    /// writes no more; the reader keeps no more).
+    pub fn clipped(mut self) -> LessonPlace {
+        let cut = |s: &mut String, max| s.truncate(clip(s, max).len());
+        cut(&mut self.id, MAX_LESSON_ID);
+        if let Some(section) = &mut self.section {
+            cut(section, MAX_SECTION);
+        }
+        if let Some(experiment) = &mut self.experiment {
+            cut(experiment, MAX_LESSON_ID);
+        }
+        self
+    }
+
+    /// Its strings' bytes (what the reader keeps of it).
+    pub fn text_bytes(&self) -> usize {
+        self.id.len()
+            + self.section.as_ref().map_or(0, String::len)
+            + self.experiment.as_ref().map_or(0, String::len)
+    }
+}
+
+/// The longest lesson or experiment id a trace keeps, in bytes (a
+/// course's ids are a few words; a longer one cannot be in any course
+/// and reads as unknown).
+pub const MAX_LESSON_ID: usize = 256;
+
+/// The longest section heading a trace keeps, in bytes.
+pub const MAX_SECTION: usize = 1024;
 
 /// A sample, compactly: process rows are arrays, their names and command
 /// lines are in `process` records.
@@ -203,6 +257,8 @@ mod tests {
             r#"{"t":410,"k":"py","run":1,"event":{"output":{"stream":"stdout","offset":{"secs":0,"nanos":9000000},"text":"hello","line_end":true}}}"#,
             r#"{"t":420,"k":"ended","pid":1002,"exit":{"signal":9}}"#,
             r#"{"t":430,"k":"python","version":"3.12.1"}"#,
+            r#"{"t":440,"k":"lesson","id":"squares","section":"Chunks","line":3,"lab":true,"experiment":"chunk-sweep"}"#,
+            r#"{"t":450,"k":"lesson","id":"intro","section":null,"line":0,"lab":false,"experiment":null}"#,
         ];
         for line in lines {
             let parsed: Line = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));

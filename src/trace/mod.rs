@@ -10,7 +10,7 @@ pub mod read;
 pub mod record;
 pub mod replay;
 
-pub use format::{Header, Machine, Record, VERSION};
+pub use format::{Header, LessonPlace, Machine, Record, VERSION};
 pub use read::{Entry, Timed, Trace, TraceError};
 pub use record::{FileRecorder, Recorder};
 

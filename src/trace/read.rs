@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use flate2::read::GzDecoder;
 
-use super::format::{Header, Line, MAX_COMMAND, MAX_NAME, Record, SampleRecord, VERSION, clip};
+use super::format::{
+    Header, LessonPlace, Line, MAX_COMMAND, MAX_NAME, Record, SampleRecord, VERSION, clip,
+};
 use super::input::{self, Counted, LineError};
 use crate::budget::{self, Budget, Interner, Limits, Size};
 use crate::lab::{LabEvent, RunResult};
@@ -28,6 +30,10 @@ pub const MAX_CORES: usize = 4096;
 /// The most processes one sample may list (a real family is far smaller;
 /// the process pane's work grows with the square of it).
 pub const MAX_PROCESSES: usize = 16_384;
+
+/// The most `lesson` records a trace may hold: a learner moving ten
+/// times a second for nearly three hours.
+pub const MAX_PLACES: usize = 100_000;
 
 /// The latest time a record may have: 30 days.
 const MAX_T: u64 = 30 * 24 * 3600 * 1000;
@@ -97,6 +103,9 @@ pub enum Entry {
     },
     Py(u64, PyEvent),
     Python(String),
+    /// The lesson on screen, and where (its strings sanitized and
+    /// within their limits).
+    Lesson(LessonPlace),
 }
 
 /// An entry and when it happened, from the start of the recording.
@@ -202,6 +211,8 @@ struct Reader<F: Fn() -> u64> {
     file_bytes: F,
     last_t: u64,
     line: usize,
+    /// `lesson` records kept so far ([`MAX_PLACES`]).
+    places: usize,
 }
 
 impl<F: Fn() -> u64> Reader<F> {
@@ -216,6 +227,7 @@ impl<F: Fn() -> u64> Reader<F> {
             file_bytes,
             last_t: 0,
             line: 0,
+            places: 0,
         }
     }
 
@@ -291,6 +303,7 @@ impl<F: Fn() -> u64> Reader<F> {
         let other = (size_of::<Timed>() + text.len()) as u64;
         let entry = match line.record {
             Record::Process(p) => return self.process(p.pid, &p.name, &p.command, &p.role),
+            Record::Lesson(place) => return self.place(t, place),
             Record::Sample(s) => Entry::Sample(self.sample(s, cores)?),
             Record::Ended { pid, exit } => Entry::Ended { pid, exit },
             Record::LabBegan { sweep } => Entry::LabBegan { sweep },
@@ -315,6 +328,25 @@ impl<F: Fn() -> u64> Reader<F> {
         if !matches!(entry, Entry::Sample(_)) {
             self.take(other, true)?;
         }
+        self.entries.push(Timed { t, entry });
+        Ok(())
+    }
+
+    /// Where the learner was: counted and its clipped size taken from the
+    /// budget before it is kept, every string through the sanitizer.
+    fn place(&mut self, t: Duration, place: LessonPlace) -> Result<(), String> {
+        budget::count("lesson records in a trace", self.places + 1, MAX_PLACES)
+            .map_err(|e| e.to_string())?;
+        let place = place.clipped();
+        self.take((size_of::<Timed>() + place.text_bytes()) as u64, true)?;
+        self.places += 1;
+        let line = |s: &str| crate::sanitize::line(s).into_owned();
+        let entry = Entry::Lesson(LessonPlace {
+            id: line(&place.id),
+            section: place.section.as_deref().map(line),
+            experiment: place.experiment.as_deref().map(line),
+            ..place
+        });
         self.entries.push(Timed { t, entry });
         Ok(())
     }

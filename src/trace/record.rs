@@ -13,8 +13,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use super::format::{
-    Header, Line, MAX_COMMAND, MAX_NAME, Machine, ProcRow, ProcessRecord, Record, SampleRecord,
-    VERSION, clip,
+    Header, LessonPlace, Line, MAX_COMMAND, MAX_NAME, Machine, ProcRow, ProcessRecord, Record,
+    SampleRecord, VERSION, clip,
 };
 use crate::monitor::Sample;
 use crate::monitor::role;
@@ -35,6 +35,8 @@ pub struct Recorder<W: Write> {
     /// so a sample taken just before a lab event it reached the TUI after
     /// is dated with it (times never go backwards).
     last_t: u64,
+    /// The lesson place last written: a place is written when it changes.
+    place: Option<LessonPlace>,
     /// Lines written, the header included.
     pub lines: u64,
 }
@@ -59,6 +61,7 @@ impl<W: Write> Recorder<W> {
             known: HashMap::new(),
             samples: 0,
             last_t: 0,
+            place: None,
             lines: 0,
         };
         let header = Header {
@@ -143,6 +146,16 @@ impl<W: Write> Recorder<W> {
             self.out.flush()?;
         }
         Ok(())
+    }
+
+    /// Writes where the learner is, when it differs from the place last
+    /// written (called after every key: most change nothing).
+    pub fn place(&mut self, at: Instant, place: &LessonPlace) -> io::Result<()> {
+        if self.place.as_ref() == Some(place) {
+            return Ok(());
+        }
+        self.place = Some(place.clone());
+        self.record(at, Record::Lesson(place.clone().clipped()))
     }
 
     /// How long the recording has run.

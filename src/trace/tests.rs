@@ -345,3 +345,118 @@ fn the_recorder_writes_no_longer_command_than_the_reader_keeps() {
     let command = &read.processes[0].command;
     assert!(command.len() <= format::MAX_COMMAND && command.len() > format::MAX_COMMAND - 2);
 }
+
+fn place(id: &str, section: Option<&str>, line: u64) -> LessonPlace {
+    LessonPlace {
+        id: id.into(),
+        section: section.map(str::to_string),
+        line,
+        lab: false,
+        experiment: None,
+    }
+}
+
+fn lesson_line(t: u64, id: &str) -> String {
+    let id = serde_json::to_string(id).unwrap();
+    format!(
+        r#"{{"t":{t},"k":"lesson","id":{id},"section":"Chunks","line":3,"lab":true,"experiment":"sweep"}}"#
+    )
+}
+
+#[test]
+fn the_lesson_on_screen_is_written_when_it_changes_and_reads_back() {
+    let start = Instant::now();
+    let mut rec = Recorder::new(Vec::new(), machine(2), start).unwrap();
+    let intro = place("intro", None, 0);
+    let squares = LessonPlace {
+        lab: true,
+        experiment: Some("chunk-sweep".into()),
+        ..place("squares", Some("Chunks"), 4)
+    };
+    for (ms, at) in [(0, &intro), (10, &intro), (20, &squares), (30, &squares)] {
+        rec.place(start + Duration::from_millis(ms), at).unwrap();
+    }
+    rec.place(start + MS250, &intro).unwrap();
+    let trace = Trace::read(&rec.finish().unwrap()[..]).unwrap();
+    let read: Vec<(u64, &Entry)> = (trace.entries.iter())
+        .map(|e| (e.t.as_millis() as u64, &e.entry))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (0, &Entry::Lesson(intro.clone())),
+            (20, &Entry::Lesson(squares)),
+            (250, &Entry::Lesson(intro)),
+        ],
+        "a place is written once, until it changes"
+    );
+}
+
+#[test]
+fn a_lesson_record_is_clipped_sanitized_and_kept_in_order() {
+    // Too long: kept up to its limit, as a process's names are.
+    let long = "é".repeat(format::MAX_LESSON_ID);
+    let text = format!(
+        "{HEADER}\n{}\n{}\n",
+        lesson_line(1, &long),
+        lesson_line(2, "\u{1b}[2J\u{202e}evil")
+    );
+    let trace = Trace::read(text.as_bytes()).unwrap();
+    let Entry::Lesson(first) = &trace.entries[0].entry else {
+        panic!("{:?}", trace.entries[0]);
+    };
+    assert_eq!(first.id.len(), format::MAX_LESSON_ID);
+    assert!(long.starts_with(&first.id), "cut at a character boundary");
+    let Entry::Lesson(second) = &trace.entries[1].entry else {
+        panic!("{:?}", trace.entries[1]);
+    };
+    assert_eq!(second.id, "␛[2J⟨U+202E⟩evil");
+    assert_eq!(second.section.as_deref(), Some("Chunks"));
+    assert_eq!(second.experiment.as_deref(), Some("sweep"));
+    // An id no course has reads: the replay says so, and goes on.
+    let unknown = format!("{HEADER}\n{}\n", lesson_line(1, "no-such-lesson"));
+    assert_eq!(Trace::read(unknown.as_bytes()).unwrap().entries.len(), 1);
+    // Out of order: refused with its line, as any record.
+    let back = format!(
+        "{HEADER}\n{}\n{}\n",
+        lesson_line(9, "a"),
+        lesson_line(2, "b")
+    );
+    assert_eq!(
+        error(back.as_bytes()),
+        "line 3: time goes backwards (2 ms after 9 ms)"
+    );
+    // A field of the wrong type, or missing: not a trace record.
+    let bad = format!("{HEADER}\n{{\"t\":1,\"k\":\"lesson\",\"id\":7}}\n");
+    assert!(error(bad.as_bytes()).starts_with("line 2: not a trace record"));
+}
+
+#[test]
+fn lesson_records_are_counted_before_they_are_kept() {
+    let one = lesson_line(1, "a");
+    let mut text = String::with_capacity((one.len() + 1) * (read::MAX_PLACES + 2));
+    text.push_str(HEADER);
+    for _ in 0..=read::MAX_PLACES {
+        text.push('\n');
+        text.push_str(&one);
+    }
+    let message = error(text.as_bytes());
+    assert_eq!(
+        message,
+        format!(
+            "line {}: {} lesson records in a trace: at most {}",
+            read::MAX_PLACES + 2,
+            read::MAX_PLACES + 1,
+            read::MAX_PLACES
+        )
+    );
+    // Written past its limit, a place reads back as the reader keeps it.
+    let start = Instant::now();
+    let mut rec = Recorder::new(Vec::new(), machine(2), start).unwrap();
+    let huge = place(&"x".repeat(10_000), Some(&"y".repeat(10_000)), 0);
+    rec.place(start, &huge).unwrap();
+    let bytes = rec.finish().unwrap();
+    assert!(bytes.len() < 2_000, "{} bytes written", bytes.len());
+    let trace = Trace::read(&bytes[..]).unwrap();
+    assert_eq!(trace.entries[0].entry, Entry::Lesson(huge.clipped()));
+}

@@ -121,11 +121,12 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.processes = processes;
     } else if side_panes {
         let rows = strip_rows(shape.cores, body.width) + 1;
-        let procs = if shape.processes > 1 && body.height >= 20 {
+        let wanted = if shape.processes > 1 && body.height >= 20 {
             (shape.processes as u16 + 3).min(body.height / 3)
         } else {
             0
         };
+        let procs = narrow_processes(body.height, rows, wanted, shape);
         let [top, p, c] = Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(procs),
@@ -143,10 +144,7 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.output = lesson;
         lesson.height = 0;
     } else if shape.output {
-        let share = if shape.practice { 3 } else { 2 };
-        let height = (lesson.height * share / 5)
-            .max(6)
-            .min(lesson.height.saturating_sub(4));
+        let height = output_rows(lesson.height, lesson_keeps(body.height, shape), shape);
         let [top, bottom] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(lesson);
         lesson = top;
@@ -168,6 +166,53 @@ pub fn areas(screen: Rect, shape: Shape) -> Areas {
         areas.strip = false;
     }
     areas
+}
+
+/// While an example's output shows, the lesson keeps this share of the
+/// body's rows, in twentieths (40%: 9 of 22 at 80x24, where it had 7).
+/// A practice run's check list is the point of its screen: it is not held.
+const LESSON_KEEPS: u16 = 8;
+
+/// The least an output pane is given: two borders and three lines.
+const MIN_OUTPUT: u16 = 5;
+
+/// The least a process pane is given: borders, the column names, two
+/// processes and the "… and N more" line; with less room it is left out.
+const MIN_PROCESSES: u16 = 6;
+
+/// Rows the lesson keeps under the output pane (none but what the output
+/// leaves when no example's output shows, or for practice).
+fn lesson_keeps(body: u16, shape: Shape) -> u16 {
+    if shape.output && !shape.practice {
+        (body * LESSON_KEEPS).div_ceil(20)
+    } else {
+        0
+    }
+}
+
+/// The output pane's rows in a lesson column of `lesson` rows: two
+/// fifths (three for practice), at least 6, within what the lesson keeps
+/// and never below [`MIN_OUTPUT`] (nor above the column less 4 rows).
+fn output_rows(lesson: u16, keep: u16, shape: Shape) -> u16 {
+    let share = if shape.practice { 3 } else { 2 };
+    (lesson * share / 5)
+        .max(6)
+        .min(lesson.saturating_sub(keep).max(MIN_OUTPUT))
+        .min(lesson.saturating_sub(4))
+}
+
+/// The process pane's rows under a narrow lesson: what it `wanted`, less
+/// what the lesson and the output need, or nothing when under
+/// [`MIN_PROCESSES`] is left.
+fn narrow_processes(body: u16, strip: u16, wanted: u16, shape: Shape) -> u16 {
+    if !shape.output || shape.zoom_output || wanted == 0 {
+        return wanted;
+    }
+    let room = body.saturating_sub(strip + lesson_keeps(body, shape));
+    let lesson = body.saturating_sub(strip + wanted);
+    let output = output_rows(lesson, 0, shape).min(room.saturating_sub(wanted).max(MIN_OUTPUT));
+    let procs = wanted.min(room.saturating_sub(output));
+    if procs < MIN_PROCESSES { 0 } else { procs }
 }
 
 /// Height of the side cores pane: one row per core plus borders and the
@@ -209,6 +254,37 @@ mod tests {
             "no process pane with no children"
         );
         assert_eq!(narrow.text.width, 76);
+    }
+
+    #[test]
+    fn an_example_run_leaves_the_lesson_readable_at_80x24() {
+        let shape = Shape {
+            live: true,
+            cores: 2,
+            processes: 6,
+            output: true,
+            ..Shape::default()
+        };
+        let a = areas(Rect::new(0, 0, 80, 24), shape);
+        // It had 7 rows (6 lines of text) beside a 6-row output and 7-row
+        // process pane.
+        assert_eq!(
+            (a.lesson.height, a.output.height, a.processes.height),
+            (9, 5, 6)
+        );
+        assert_eq!(a.text.height, 8);
+        // A practice run's checks keep their room; tall screens are as they were.
+        let practice = areas(Rect::new(0, 0, 80, 24), shape.with_practice(true));
+        assert_eq!((practice.output.height, practice.processes.height), (7, 7));
+        let tall = areas(Rect::new(0, 0, 80, 50), shape);
+        assert!(
+            tall.lesson.height >= 22 && tall.processes.height == 9,
+            "{tall:?}"
+        );
+        // Too short for a process pane of two rows: the lesson and the output.
+        let short = areas(Rect::new(0, 0, 80, 20), shape);
+        assert_eq!(short.processes.height, 0);
+        assert!(short.lesson.height >= 9, "{short:?}");
     }
 
     #[test]

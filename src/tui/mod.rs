@@ -388,8 +388,13 @@ fn apply_event(state: &mut State, runtime: &mut Runtime, event: Event) {
     if let Some(action) = runtime.tee(&event) {
         runtime.dispatch(state, action, now);
     }
+    // Only keys (and clicks, a new size) move the learner.
+    let moves = matches!(event, Event::Terminal(_));
     for action in actions_for(state, event, now) {
         runtime.dispatch(state, action, now);
+    }
+    if moves {
+        runtime.note_place(state);
     }
 }
 

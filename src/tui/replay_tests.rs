@@ -24,6 +24,8 @@ use crate::python::{EndCause, Exited, Output, PyEvent, StartMethod, Started, Str
 use crate::trace::replay::{Control, Cursor};
 use crate::trace::{Machine, Record, Recorder, Trace};
 
+mod lesson;
+
 const TICK: Duration = Duration::from_millis(250);
 
 fn fixture() -> LessonSet {
@@ -35,42 +37,95 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
+/// A recording being made: the recorder, the scripted sampler and the
+/// next sample due every 250 ms.
+struct Tape {
+    rec: Recorder<Vec<u8>>,
+    sampler: ScriptedSampler,
+    start: Instant,
+    tick: u32,
+}
+
+impl Tape {
+    fn new(cores: usize) -> Tape {
+        let start = Instant::now();
+        let machine = Machine {
+            cores,
+            model: Some("scripted".into()),
+            os: Some("scripted".into()),
+            python: Some("3.11.7".into()),
+            forklab: "0.1.0".into(),
+            recorded: "2026-12-01T16:40:00Z".into(),
+        };
+        Tape {
+            rec: Recorder::new(Vec::new(), machine, start).unwrap(),
+            sampler: ScriptedSampler::new(cores, 5),
+            start,
+            tick: 0,
+        }
+    }
+
+    /// The samples due up to `t` ms.
+    fn sample_until(&mut self, t: u64) {
+        while u64::from(self.tick) * 250 <= t {
+            let sample = self.sampler.sample();
+            self.rec
+                .sample(self.start + TICK * self.tick, &sample)
+                .unwrap();
+            self.tick += 1;
+        }
+    }
+
+    fn record(&mut self, t: u64, record: Record) {
+        self.rec.record(self.start + ms(t), record).unwrap();
+    }
+
+    fn lab(&mut self, t: u64, event: LabEvent) {
+        self.record(t, Record::Lab { event });
+    }
+
+    fn trace(self) -> Trace {
+        Trace::read(&self.rec.finish().unwrap()[..]).unwrap()
+    }
+}
+
 /// A session as the recorder writes it: samples of `cores` cores every
 /// 250 ms, a Python example's run, then a lab sweep of 1, 2 and 4 workers.
 fn session_trace(cores: usize) -> Trace {
-    let start = Instant::now();
-    let machine = Machine {
-        cores,
-        model: Some("scripted".into()),
-        os: Some("scripted".into()),
-        python: Some("3.11.7".into()),
-        forklab: "0.1.0".into(),
-        recorded: "2026-12-01T16:40:00Z".into(),
+    let mut tape = Tape::new(cores);
+    tape.sample_until(500);
+    example_run(&mut tape);
+    tape.record(2000, Record::LabBegan { sweep: true });
+    let config = LabConfig {
+        tasks: 8,
+        worker_exe: "forklab".into(),
+        ..LabConfig::new(Workload::Cpu)
     };
-    let mut rec = Recorder::new(Vec::new(), machine, start).unwrap();
-    let mut sampler = ScriptedSampler::new(cores, 5);
-    let at = |t: u64| start + ms(t);
-    let mut tick = 0;
-    let mut sample_until = |rec: &mut Recorder<Vec<u8>>, t: u64| {
-        while tick * 250 <= t {
-            rec.sample(start + TICK * tick as u32, &sampler.sample())
-                .unwrap();
-            tick += 1;
-        }
-    };
-    sample_until(&mut rec, 500);
-    rec.record(
-        at(600),
+    let mut t = 2000;
+    let mut results = Vec::new();
+    for workers in [1, 2, 4] {
+        let (result, end) = lab_run(&mut tape, t, config.with_workers(workers));
+        results.push(result);
+        t = end + 300;
+    }
+    tape.lab(t, LabEvent::SweepFinished(results));
+    tape.sample_until(t + 500);
+    tape.trace()
+}
+
+/// Squares run as example 1, from 600 to 1600 ms.
+fn example_run(tape: &mut Tape) {
+    tape.record(
+        600,
         Record::PyBegan {
             run: 1,
             title: "Squares".into(),
             command: "squares.py 4".into(),
         },
-    )
-    .unwrap();
+    );
     let py = |event| Record::Py { run: 1, event };
-    rec.record(
-        at(650),
+    tape.record(
+        650,
         py(PyEvent::Started(Started {
             pid: 4242,
             pgid: 4242,
@@ -82,24 +137,23 @@ fn session_trace(cores: usize) -> Trace {
             workdir: "/tmp/work".into(),
             command: "python3 -u squares.py 4".into(),
         })),
-    )
-    .unwrap();
+    );
     for (i, line) in ["squares of 0..4", "[0, 1, 4, 9]"].iter().enumerate() {
-        sample_until(&mut rec, 700 + i as u64 * 400);
-        rec.record(
-            at(700 + i as u64 * 400),
+        let t = 700 + i as u64 * 400;
+        tape.sample_until(t);
+        tape.record(
+            t,
             py(PyEvent::Output(Output {
                 stream: Stream::Stdout,
                 offset: ms(50 + i as u64 * 400),
                 text: line.to_string(),
                 line_end: true,
             })),
-        )
-        .unwrap();
+        );
     }
-    sample_until(&mut rec, 1600);
-    rec.record(
-        at(1600),
+    tape.sample_until(1600);
+    tape.record(
+        1600,
         py(PyEvent::Exited(Exited {
             status: Exit::Code(0),
             expected: true,
@@ -108,119 +162,94 @@ fn session_trace(cores: usize) -> Trace {
             cause: EndCause::Finished,
             contained: None,
         })),
-    )
-    .unwrap();
-    rec.record(at(2000), Record::LabBegan { sweep: true })
-        .unwrap();
-    let mut t = 2000;
-    let config = LabConfig {
-        tasks: 8,
-        worker_exe: "forklab".into(),
-        ..LabConfig::new(Workload::Cpu)
-    };
-    let mut results = Vec::new();
-    for workers in [1, 2, 4] {
-        let config = config.with_workers(workers);
-        let lab = |event| Record::Lab { event };
-        rec.record(
-            at(t),
-            lab(LabEvent::RunStarted {
-                config: config.clone(),
-                started: start,
-            }),
-        )
-        .unwrap();
-        for w in 0..workers {
-            let pid = 5000 + w as u32;
-            rec.record(
-                at(t),
-                lab(LabEvent::WorkerSpawned {
-                    worker: w,
-                    pid,
-                    at: ms(1),
-                }),
-            )
-            .unwrap();
-            rec.record(
-                at(t + 10),
-                lab(LabEvent::WorkerReady {
-                    worker: w,
-                    pid,
-                    at: ms(10),
-                }),
-            )
-            .unwrap();
-        }
-        rec.record(at(t + 10), lab(LabEvent::AllReady { at: ms(10) }))
-            .unwrap();
-        let per_task = 200 / workers as u64;
-        for task in 0..8 {
-            let worker = task % workers;
-            let pid = 5000 + worker as u32;
-            let begin = 10 + (task / workers) as u64 * per_task;
-            sample_until(&mut rec, t + begin);
-            rec.record(
-                at(t + begin),
-                lab(LabEvent::TaskStarted {
-                    worker,
-                    pid,
-                    task,
-                    at: ms(begin),
-                }),
-            )
-            .unwrap();
-            rec.record(
-                at(t + begin + per_task),
-                lab(LabEvent::TaskFinished {
-                    worker,
-                    pid,
-                    task,
-                    value: 7,
-                    at: ms(begin + per_task),
-                }),
-            )
-            .unwrap();
-        }
-        let wall = ms(8 * per_task / workers as u64 * workers as u64);
-        let end = 10 + wall.as_millis() as u64;
-        for w in 0..workers {
-            rec.record(
-                at(t + end),
-                lab(LabEvent::WorkerExited {
-                    worker: w,
-                    pid: 5000 + w as u32,
-                    exit: Exit::Code(0),
-                    at: ms(end),
-                }),
-            )
-            .unwrap();
-        }
-        let result = RunResult {
-            config,
-            startup: ms(10),
-            wall: ms(1600 / workers as u64),
-            serial: Duration::ZERO,
-            answer: 56,
-            pids: (0..workers).map(|w| 5000 + w as u32).collect(),
-            tasks_done: vec![8 / workers; workers],
-            crashes: Vec::new(),
-            ..RunResult::default()
-        };
-        results.push(result.clone());
-        rec.record(at(t + end), lab(LabEvent::RunFinished(Box::new(result))))
-            .unwrap();
-        t += end + 300;
-    }
-    rec.record(
-        at(t),
-        Record::Lab {
-            event: LabEvent::SweepFinished(results),
+    );
+}
+
+/// One lab run of 8 tasks from `t` ms: its result and when it ended.
+fn lab_run(tape: &mut Tape, t: u64, config: LabConfig) -> (RunResult, u64) {
+    let workers = config.workers;
+    let started = tape.start;
+    tape.lab(
+        t,
+        LabEvent::RunStarted {
+            config: config.clone(),
+            started,
         },
-    )
-    .unwrap();
-    sample_until(&mut rec, t + 500);
-    let bytes = rec.finish().unwrap();
-    Trace::read(&bytes[..]).unwrap()
+    );
+    for w in 0..workers {
+        let pid = 5000 + w as u32;
+        tape.lab(
+            t,
+            LabEvent::WorkerSpawned {
+                worker: w,
+                pid,
+                at: ms(1),
+            },
+        );
+        tape.lab(
+            t + 10,
+            LabEvent::WorkerReady {
+                worker: w,
+                pid,
+                at: ms(10),
+            },
+        );
+    }
+    tape.lab(t + 10, LabEvent::AllReady { at: ms(10) });
+    let per_task = 200 / workers as u64;
+    for task in 0..8 {
+        let worker = task % workers;
+        let pid = 5000 + worker as u32;
+        let begin = 10 + (task / workers) as u64 * per_task;
+        tape.sample_until(t + begin);
+        let at = ms(begin);
+        tape.lab(
+            t + begin,
+            LabEvent::TaskStarted {
+                worker,
+                pid,
+                task,
+                at,
+            },
+        );
+        let at = ms(begin + per_task);
+        let value = 7;
+        let finished = LabEvent::TaskFinished {
+            worker,
+            pid,
+            task,
+            value,
+            at,
+        };
+        tape.lab(t + begin + per_task, finished);
+    }
+    let end = 10 + 8 * per_task;
+    for w in 0..workers {
+        let pid = 5000 + w as u32;
+        let exit = Exit::Code(0);
+        tape.lab(
+            t + end,
+            LabEvent::WorkerExited {
+                worker: w,
+                pid,
+                exit,
+                at: ms(end),
+            },
+        );
+    }
+    let result = RunResult {
+        config,
+        startup: ms(10),
+        wall: ms(1600 / workers as u64),
+        serial: Duration::ZERO,
+        answer: 56,
+        pids: (0..workers).map(|w| 5000 + w as u32).collect(),
+        tasks_done: vec![8 / workers; workers],
+        crashes: Vec::new(),
+        ..RunResult::default()
+    };
+    tape.lab(t + end, LabEvent::RunFinished(Box::new(result.clone())));
+    (result, t + end)
 }
 
 /// The reader opened on a trace, as `forklab replay` opens it.
@@ -414,6 +443,23 @@ fn replay_256_cores_projector() {
     let mut s = replayed_to_end(&scripted_256(), 200, 60);
     update(&mut s, Action::Live(msg::live::Msg::ToggleProjector));
     insta::assert_snapshot!(frame(&s));
+}
+
+/// An example running at 80x24: the lesson keeps nine rows beside the
+/// output and the processes (it had seven, six lines of text).
+#[test]
+fn replay_example_running_80x24() {
+    let trace = session_trace(2);
+    let mut s = replaying(&trace, 80, 24);
+    apply(&mut s, Cursor::default().seek(&trace.entries, ms(1200)));
+    let f = frame(&s);
+    let rows: Vec<&str> = f.lines().collect();
+    let output = (rows.iter())
+        .position(|r| r.contains("╭ Python"))
+        .unwrap_or_else(|| panic!("no output pane:\n{f}"));
+    assert!(output >= 10, "the lesson has {} rows:\n{f}", output - 1);
+    assert!(f.contains("╭ Processes"), "{f}");
+    insta::assert_snapshot!(f);
 }
 
 #[test]

@@ -233,6 +233,14 @@ impl Runtime {
         }
     }
 
+    /// Records where the learner is, when recording and it changed (a
+    /// failed write shows at the next event's, as `note`'s).
+    pub(super) fn note_place(&mut self, state: &State) {
+        if let Some(recorder) = &mut self.recorder {
+            let _ = recorder.place(state);
+        }
+    }
+
     /// Reads another course and its own progress file, which becomes the
     /// one progress is saved to; its code blocks are coloured anew.
     fn load_course(&mut self, index: usize, course: &crate::pack::Course) -> Action {
@@ -304,6 +312,7 @@ impl Runtime {
                 sweep: state.lab.sweeping,
             });
         }
+        self.note_place(state);
         replay::Msg::RecordingStarted(started).into()
     }
 

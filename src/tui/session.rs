@@ -111,6 +111,12 @@ impl Recorder {
         self.file.record(now, record)
     }
 
+    /// Writes where the learner is, when it changed since the last
+    /// place written.
+    pub fn place(&mut self, state: &State) -> std::io::Result<()> {
+        self.file.place(Instant::now(), &state.lesson_place())
+    }
+
     /// Ends the file; says where it is, or what went wrong.
     pub fn close(self) -> String {
         let lines = self.file.lines;
@@ -179,6 +185,7 @@ pub fn replay_actions(base: Instant, delivery: Delivery) -> Vec<Action> {
             .into(),
             Entry::Py(run, event) => python::Msg::Event(run, shown(event)).into(),
             Entry::Python(_) => continue,
+            Entry::Lesson(place) => replay::Msg::Lesson(Box::new(place)).into(),
         });
     }
     actions.push(

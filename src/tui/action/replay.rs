@@ -35,6 +35,8 @@ pub enum Msg {
     },
     /// The recording started a lab run or sweep.
     LabBegan { sweep: bool },
+    /// The recording's learner was on this lesson, at this place.
+    Lesson(Box<crate::trace::LessonPlace>),
 }
 
 impl Message for Msg {
@@ -46,7 +48,8 @@ impl Message for Msg {
             | Msg::Reset
             | Msg::At { .. }
             | Msg::Example { .. }
-            | Msg::LabBegan { .. } => false,
+            | Msg::LabBegan { .. }
+            | Msg::Lesson(_) => false,
         }
     }
 
@@ -61,7 +64,8 @@ impl Message for Msg {
             | Msg::Reset
             | Msg::At { .. }
             | Msg::Example { .. }
-            | Msg::LabBegan { .. } => false,
+            | Msg::LabBegan { .. }
+            | Msg::Lesson(_) => false,
         }
     }
 }

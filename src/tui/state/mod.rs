@@ -28,7 +28,7 @@ use crate::monitor::{DEFAULT_INTERVAL, INTERVALS, Sample, interval_label, neares
 
 pub use practice::{Ask, CheckRow, Practice, Working};
 pub use python::{ExampleRun, Python, PythonProbe, RunEnd};
-pub use replay::{Recording, ReplayStatus};
+pub use replay::{Recording, ReplayStatus, line_for};
 
 /// What the main column shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -472,9 +472,14 @@ impl State {
     }
 
     /// Keeps derived facts true after any change: the scroll stays in range,
-    /// and a lesson whose end is on screen counts as read.
+    /// and a lesson whose end is on screen counts as read (not in a replay).
     pub fn settle(&mut self) {
         self.scroll = self.scroll.min(self.max_scroll());
+        // A replay moves through someone else's lessons: the learner's
+        // own place and reading stay as they were.
+        if self.replay.is_some() {
+            return;
+        }
         let id = self.lesson().meta.id.clone();
         if self.progress.current.as_deref() != Some(&id) {
             self.progress.current = Some(id.clone());

@@ -4,8 +4,9 @@ use super::super::action::replay::Msg;
 use super::super::action::{Action, Effect};
 use super::super::keymap;
 use super::super::lab::LabView;
-use super::super::state::{ExampleRun, Recording, State};
+use super::super::state::{ExampleRun, Mode, Recording, State, line_for};
 use super::Next;
+use crate::trace::LessonPlace;
 use crate::trace::replay::{Control, SEEK_STEP, SPEEDS};
 
 pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Next {
@@ -78,8 +79,48 @@ pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> 
             state.rerender();
         }
         Msg::LabBegan { sweep } => state.lab.starting(sweep),
+        Msg::Lesson(place) => show_place(state, &place),
     }
     None
+}
+
+/// The recorded lesson at the recorded place, with the lab open on its
+/// experiment if it was; a lesson this course lacks is said, and the
+/// replay goes on with the lesson on screen.
+fn show_place(state: &mut State, place: &LessonPlace) {
+    let Some(index) = state.lessons.index_of(&place.id) else {
+        state.notice = Some(format!(
+            "No lesson \"{}\" in this course",
+            crate::sanitize::field(&place.id, 20)
+        ));
+        return;
+    };
+    let line = |state: &State| line_for(&state.doc, place.section.as_deref(), place.line);
+    super::reader::go_to(state, index, 0);
+    state.scroll = line(state).min(state.max_scroll());
+    match (place.lab, state.mode) {
+        (true, Mode::Lesson | Mode::Lab) => {
+            open_experiment(state, place.experiment.as_deref());
+            state.mode = Mode::Lab;
+        }
+        (false, Mode::Lab) => state.mode = Mode::Lesson,
+        _ => {}
+    }
+}
+
+/// The lab set up for the lesson's experiment named `id` (the first
+/// when none is named or it is not found), as `L` would open it.
+fn open_experiment(state: &mut State, id: Option<&str>) {
+    let mut lesson = state.lesson().clone();
+    if let Some(at) = id.and_then(|id| {
+        (lesson.meta.experiments.iter())
+            .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
+    }) {
+        // `open_for` opens a lesson's first experiment: the named one is
+        // put first in a copy.
+        lesson.meta.experiments.swap(0, at);
+    }
+    state.lab.open_for(&lesson);
 }
 
 /// Pauses, seeks or speeds the replay (nothing when not replaying).
