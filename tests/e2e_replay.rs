@@ -303,3 +303,59 @@ fn the_record_key_saves_in_the_data_folder_and_names_the_whole_path() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// The lesson's first rows at 80x24 (below them a process pane may come
+/// and go with the samples), without the scroll bar, which follows the
+/// lesson's height on screen.
+fn lesson_rows(screen: &str) -> Vec<String> {
+    (screen.lines().skip(1).take(9))
+        .map(|l| l.chars().take(76).collect::<String>().trim_end().to_string())
+        .collect()
+}
+
+/// Recorded on one lesson, scrolled into it; replayed by someone whose
+/// own reader is on another lesson: the replay shows the recorded lesson
+/// at the recorded place. No Python needed.
+#[test]
+fn a_replay_shows_the_lesson_the_recording_was_on() {
+    let home = tempfile::tempdir().unwrap();
+    let trace = home.path().join("lesson.trace.jsonl.gz");
+    let trace_arg = trace.to_str().unwrap();
+    let lessons = fixture_lessons();
+    let mut s = Session::start(
+        &["record", trace_arg, "--", "--lessons", &lessons],
+        80,
+        24,
+        home.path(),
+    );
+    s.wait_text("● REC");
+    s.wait_text("A tiny course");
+    s.send("n");
+    s.wait_text("Squares with a worker pool");
+    s.send("jjjjj");
+    s.wait_for("the lesson scrolled to its code", |screen| {
+        lesson_rows(screen)
+            .iter()
+            .take(3)
+            .any(|l| l.contains("def square(x)"))
+    });
+    let live = lesson_rows(&s.screen());
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    // Another reader, whose own place is the course's first lesson.
+    let viewer = tempfile::tempdir().unwrap();
+    let mut r = Session::start(
+        &["replay", trace_arg, "--lessons", &lessons],
+        80,
+        24,
+        viewer.path(),
+    );
+    r.wait_text("replay: ");
+    r.wait_for("the recorded lesson at the recorded place", |screen| {
+        lesson_rows(screen) == live
+    });
+    assert!(r.screen().contains("Squares with"), "{}", r.screen());
+    r.send("q");
+    assert_eq!(r.wait_exit(), 0);
+}
