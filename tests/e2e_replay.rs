@@ -138,7 +138,11 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     // Fast to the end: 8x.
     r.send(">>>>");
     r.wait_for("the end of the trace", |screen| screen.contains("■ 8x"));
-    // Opened where the learner left: the squares lesson, with its output.
+    // Where the recording ended: the squares lesson's lab, as drawn live.
+    r.wait_text("Lab · your own experiment");
+    wait_same(&mut r, width, &live_lab, "the lab as drawn live");
+    // Under it, the lesson with its output.
+    r.send("L");
     r.wait_text("385");
     assert_eq!(
         main_column(&r.screen(), width),
@@ -147,7 +151,6 @@ fn a_recorded_example_and_lab_run_replay_as_they_were_drawn() {
     );
     r.send("L");
     r.wait_text("Lab · your own experiment");
-    wait_same(&mut r, width, &live_lab, "the lab as drawn live");
     // Read only: nothing runs.
     r.send("r");
     r.wait_text("replay: read only");
@@ -309,7 +312,13 @@ fn the_record_key_saves_in_the_data_folder_and_names_the_whole_path() {
 /// lesson's height on screen.
 fn lesson_rows(screen: &str) -> Vec<String> {
     (screen.lines().skip(1).take(9))
-        .map(|l| l.chars().take(76).collect::<String>().trim_end().to_string())
+        .map(|l| {
+            l.chars()
+                .take(76)
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
         .collect()
 }
 
@@ -336,7 +345,7 @@ fn a_replay_shows_the_lesson_the_recording_was_on() {
     s.wait_for("the lesson scrolled to its code", |screen| {
         lesson_rows(screen)
             .iter()
-            .take(3)
+            .take(4)
             .any(|l| l.contains("def square(x)"))
     });
     let live = lesson_rows(&s.screen());
