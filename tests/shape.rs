@@ -26,11 +26,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "nobody yet: one setting after another",
     ),
     (
-        "lab/experiment.rs",
-        "from_table",
-        "nobody yet: every front-matter key read in turn",
-    ),
-    (
         "lesson/check.rs",
         "check_exercises",
         "nobody yet: each exercise's files and checks",
@@ -50,7 +45,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "watch",
         "nobody yet: the run's own thread",
     ),
-    ("tui/lab/events.rs", "apply", "tuimsg: the lab's own update"),
     ("tui/quiz.rs", "lines", "tuimsg: the quiz's view"),
     (
         "tui/tests/practice.rs",

@@ -78,27 +78,16 @@ fn error(key: &str, message: String) -> ExperimentError {
 impl Experiment {
     /// Reads one `[[experiments]]` table, checking every value.
     pub fn from_table(table: &toml::Table) -> Result<Experiment, ExperimentError> {
-        for key in table.keys() {
-            if !KEYS.contains(&key.as_str()) {
-                return Err(error(
-                    key,
-                    format!(
-                        "experiment: unknown key `{key}` (known: {})",
-                        KEYS.join(", ")
-                    ),
-                ));
-            }
-        }
-        let id = string(table, "id")?.ok_or_else(|| ExperimentError {
-            key: None,
-            message: "experiment without an `id`".into(),
-        })?;
-        if !is_valid_id(&id) {
+        if let Some(key) = table.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(error(
-                "id",
-                format!("experiment id {id:?} must be lowercase letters, digits and dashes"),
+                key,
+                format!(
+                    "experiment: unknown key `{key}` (known: {})",
+                    KEYS.join(", ")
+                ),
             ));
         }
+        let id = id(table)?;
         let whose = |key: &str, what: String| error(key, format!("experiment {id:?}: {what}"));
         let title = string(table, "title")?
             .filter(|t| !t.trim().is_empty())
@@ -109,58 +98,8 @@ impl Experiment {
                 "needs a `workload` (cpu, sleep or amdahl)".into(),
             )
         })?;
-        let serial_fraction = match table.get("serial_fraction") {
-            None => None,
-            Some(toml::Value::Float(f)) => Some(*f),
-            Some(toml::Value::Integer(i)) => Some(*i as f64),
-            Some(_) => {
-                return Err(whose(
-                    "serial_fraction",
-                    "`serial_fraction` must be a number from 0 to 0.9".into(),
-                ));
-            }
-        };
-        let workload = Workload::from_name(&name, serial_fraction).map_err(|m| {
-            let key = if m.contains("serial fraction") && table.contains_key("serial_fraction") {
-                "serial_fraction"
-            } else {
-                "workload"
-            };
-            whose(key, m)
-        })?;
-        let workers = match table.get("workers") {
-            None => vec![1, 2, 4],
-            Some(toml::Value::Array(items)) => {
-                let mut counts = Vec::with_capacity(items.len());
-                for item in items {
-                    let n = item
-                        .as_integer()
-                        .filter(|n| (1..=MAX_WORKERS as i64).contains(n))
-                        .ok_or_else(|| {
-                            whose(
-                                "workers",
-                                format!(
-                                    "`workers` holds worker counts from 1 to {MAX_WORKERS}, not {item}"
-                                ),
-                            )
-                        })?;
-                    if counts.contains(&(n as usize)) {
-                        return Err(whose("workers", format!("`workers` lists {n} twice")));
-                    }
-                    counts.push(n as usize);
-                }
-                if counts.is_empty() {
-                    return Err(whose("workers", "`workers` is empty".into()));
-                }
-                counts
-            }
-            Some(_) => {
-                return Err(whose(
-                    "workers",
-                    "`workers` must be a list of worker counts, e.g. [1, 2, 4]".into(),
-                ));
-            }
-        };
+        let workload = workload(table, &name).map_err(|(key, m)| whose(key, m))?;
+        let workers = workers(table).map_err(|m| whose("workers", m))?;
         let tasks =
             integer(table, "tasks", 64, 1, MAX_TASKS as u64).map_err(|m| whose("tasks", m))?;
         let chunksize = integer(table, "chunksize", 1, 1, MAX_TASKS as u64)
@@ -208,6 +147,73 @@ impl Experiment {
             ..LabConfig::new(self.workload)
         }
     }
+}
+
+/// The table's `id`, present and well formed.
+fn id(table: &toml::Table) -> Result<String, ExperimentError> {
+    let id = string(table, "id")?.ok_or_else(|| ExperimentError {
+        key: None,
+        message: "experiment without an `id`".into(),
+    })?;
+    if !is_valid_id(&id) {
+        return Err(error(
+            "id",
+            format!("experiment id {id:?} must be lowercase letters, digits and dashes"),
+        ));
+    }
+    Ok(id)
+}
+
+/// The `workload`, with its `serial_fraction`; an error names the key
+/// at fault.
+fn workload(table: &toml::Table, name: &str) -> Result<Workload, (&'static str, String)> {
+    let serial_fraction = match table.get("serial_fraction") {
+        None => None,
+        Some(toml::Value::Float(f)) => Some(*f),
+        Some(toml::Value::Integer(i)) => Some(*i as f64),
+        Some(_) => {
+            return Err((
+                "serial_fraction",
+                "`serial_fraction` must be a number from 0 to 0.9".into(),
+            ));
+        }
+    };
+    Workload::from_name(name, serial_fraction).map_err(|m| {
+        let key = if m.contains("serial fraction") && table.contains_key("serial_fraction") {
+            "serial_fraction"
+        } else {
+            "workload"
+        };
+        (key, m)
+    })
+}
+
+/// The worker counts a sweep runs: each from 1 to [`MAX_WORKERS`], once.
+fn workers(table: &toml::Table) -> Result<Vec<usize>, String> {
+    let items = match table.get("workers") {
+        None => return Ok(vec![1, 2, 4]),
+        Some(toml::Value::Array(items)) => items,
+        Some(_) => {
+            return Err("`workers` must be a list of worker counts, e.g. [1, 2, 4]".into());
+        }
+    };
+    let mut counts = Vec::with_capacity(items.len().min(MAX_WORKERS));
+    for item in items {
+        let n = item
+            .as_integer()
+            .filter(|n| (1..=MAX_WORKERS as i64).contains(n))
+            .ok_or_else(|| {
+                format!("`workers` holds worker counts from 1 to {MAX_WORKERS}, not {item}")
+            })?;
+        if counts.contains(&(n as usize)) {
+            return Err(format!("`workers` lists {n} twice"));
+        }
+        counts.push(n as usize);
+    }
+    if counts.is_empty() {
+        return Err("`workers` is empty".into());
+    }
+    Ok(counts)
 }
 
 fn string(table: &toml::Table, key: &str) -> Result<Option<String>, ExperimentError> {

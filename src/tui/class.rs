@@ -208,8 +208,7 @@ impl ClassLink {
 
 /// The report of what the lab has measured for its current settings.
 pub fn lab_report(lab: &LabView) -> Option<Report> {
-    let results: Vec<_> = lab.measured.iter().map(|m| m.result.clone()).collect();
-    report_of(&results)
+    report_of(&lab.current_results())
 }
 
 #[cfg(test)]

@@ -4,8 +4,13 @@ use super::Message;
 
 #[derive(Debug, Clone)]
 pub enum Msg {
-    /// `L`: the lab, set up for this lesson's experiment; again to return.
+    /// `L`: the lab, set up for this lesson's experiment (or the list of
+    /// them, when it declares several); again to return.
     Toggle,
+    /// Enter in the list of experiments: the lab, set up for the chosen one.
+    OpenSelected,
+    /// A digit in the list of experiments: the lab for that one (from 1).
+    Pick(char),
     /// More (+1) or fewer (-1) workers.
     Workers(isize),
     Workload,
@@ -39,6 +44,8 @@ impl Message for Msg {
         match self {
             Msg::Event(_) | Msg::Compare(_) => false,
             Msg::Toggle
+            | Msg::OpenSelected
+            | Msg::Pick(_)
             | Msg::Workers(_)
             | Msg::Workload
             | Msg::Tasks(_)
@@ -57,7 +64,10 @@ impl Message for Msg {
 
     fn acts(&self) -> bool {
         match self {
-            Msg::Toggle | Msg::Event(_) | Msg::Compare(_) => false,
+            // Opening the lab for an experiment, as `L` does.
+            Msg::Toggle | Msg::OpenSelected | Msg::Pick(_) | Msg::Event(_) | Msg::Compare(_) => {
+                false
+            }
             Msg::Workers(_)
             | Msg::Workload
             | Msg::Tasks(_)

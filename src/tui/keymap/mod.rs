@@ -60,6 +60,8 @@ pub enum Where {
     TextPopup,
     /// The teacher's class view.
     Class,
+    /// The popup choosing one of the lesson's lab experiments.
+    Experiments,
 }
 
 impl Where {
@@ -73,7 +75,7 @@ impl Where {
             Where::List | Where::Contents | Where::Links => "Lists and menus",
             Where::Questions => "Questions",
             Where::Python | Where::Examples => "Python examples",
-            Where::Lab => "Worker lab",
+            Where::Lab | Where::Experiments => "Worker lab",
             Where::Cores => "Cores and processes",
             Where::Replay => "Replay",
             Where::Presenter => "Presenting",

@@ -95,7 +95,7 @@ pub const BINDINGS: &[Binding] = &[
     on(Python, &[c('o')], |_| python::Msg::ToggleOutput.into(), "show / hide the output pane"),
     on(Python, &[k(Tab), k(BackTab)], |_| python::Msg::FocusNext.into(), "scroll keys: lesson or output"),
     // The worker lab.
-    on(Lab, &[c('L'), k(Esc)], |_| lab::Msg::Toggle.into(), "the lab for this lesson / back").hint("lesson"),
+    on(Lab, &[c('L'), k(Esc)], |_| lab::Msg::Toggle.into(), "the lab for this lesson (a list when it has several) / back").hint("lesson"),
     on(Lesson, &[c('L')], |_| lab::Msg::Toggle.into(), ""),
     on(Lab, &[c('+'), c('=')], |_| lab::Msg::Workers(1).into(), "more / fewer workers").hint("workers"),
     on(Lab, &[c('-')], |_| lab::Msg::Workers(-1).into(), ""),
@@ -106,12 +106,13 @@ pub const BINDINGS: &[Binding] = &[
     on(Lab, &[c('K')], |_| lab::Msg::Cores.into(), "use 1, 2, ... or all cores").hint("cores"),
     on(Lab, &[c('E')], |_| lab::Msg::Engine.into(), "engine: Python pools: processes, threads; forklab's workers; Dask").hint("engine"),
     on(Lab, &[c('m')], |_| lab::Msg::StartMethod.into(), "start method: the engine's default, then each it offers").hint("method"),
-    on(Lab, &[c('#')], |_| lab::Msg::Repeat.into(), "runs per point: 1, 3, 5 (the fastest counts)").hint("runs"),
+    on(Lab, &[c('#')], |_| lab::Msg::Repeat.into(), "runs per point: 1, 3, 5 (fastest counts); * = machine was busy").hint("runs"),
     on(Lab, &[Digit], |i| lab::Msg::Guess(i.ch).into(), "guess the wall time (seconds)"),
     on(Lab, &[k(Backspace)], |_| lab::Msg::GuessBackspace.into(), ""),
     on(Lab, &[c('r')], |_| lab::Msg::Run.into(), "run, sweep 1 to 2x cores, stop").hint("run"),
     on(Lab, &[c('s')], |_| lab::Msg::Sweep.into(), "").hint("sweep"),
     on(Lab, &[c('x')], |_| lab::Msg::Stop.into(), "").hint("stop"),
+    on(Experiments, &[Digit], |i| lab::Msg::Pick(i.ch).into(), "open the lesson's experiment with this number").hint("pick"),
     // Cores and processes.
     on(Cores, &[c('c')], |_| live::Msg::ToggleProjector.into(), "cores full screen (projector)"),
     on(Cores, &[c('[')], |_| live::Msg::SlowerRefresh.into(), "refresh slower / faster"), on(Cores, &[c(']')], |_| live::Msg::FasterRefresh.into(), ""),

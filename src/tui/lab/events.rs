@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use super::variants::{MAX_VARIANTS, Variant};
 use super::{LabView, Measured, TaskBar, WorkerRow};
-use crate::lab::{LabEvent, MAX_WORKERS};
+use crate::lab::{LabConfig, LabEvent, MAX_WORKERS, RunResult};
 
 impl LabView {
     /// A worker is gone: its row says how, and the bar of the task it
@@ -39,39 +40,12 @@ impl LabView {
     /// Takes one event of the running lab.
     pub fn apply(&mut self, event: LabEvent) {
         match event {
-            LabEvent::RunStarted { config, .. } => {
-                self.workers = vec![
-                    WorkerRow {
-                        pid: 0,
-                        ready: false,
-                        task: None,
-                        done: 0,
-                        ended: None
-                    };
-                    config.workers
-                ];
-                self.bars.clear();
-                self.serial.clear();
-                self.now = Duration::ZERO;
-                self.tasks_done = 0;
-                self.running = true;
-                self.runs_started += 1;
-                // The run's own settings, as the lab thread settled them
-                // (calibrated task size, the engine that ran; a replay's too).
-                self.ran = Some(config.clone());
-                self.config = config;
-            }
+            LabEvent::RunStarted { config, .. } => self.run_started(config),
             LabEvent::WorkerSpawned { worker, pid, at } => {
                 self.now = self.now.max(at);
                 // A Dask worker that joined mid-run gets a row of its own.
                 if worker == self.workers.len() && worker < MAX_WORKERS {
-                    self.workers.push(WorkerRow {
-                        pid,
-                        ready: false,
-                        task: None,
-                        done: 0,
-                        ended: None,
-                    });
+                    self.workers.push(WorkerRow::new(pid));
                 }
                 if let Some(w) = self.workers.get_mut(worker) {
                     w.pid = pid;
@@ -96,38 +70,10 @@ impl LabView {
             }
             LabEvent::TaskStarted {
                 worker, task, at, ..
-            } => {
-                self.now = self.now.max(at);
-                if let Some(w) = self.workers.get_mut(worker) {
-                    w.task = Some(task);
-                }
-                self.bars.push(TaskBar {
-                    worker,
-                    task,
-                    start: at,
-                    end: None,
-                });
-            }
+            } => self.task_started(worker, task, at),
             LabEvent::TaskFinished {
                 worker, task, at, ..
-            } => {
-                self.now = self.now.max(at);
-                self.tasks_done += 1;
-                if let Some(w) = self.workers.get_mut(worker) {
-                    w.done += 1;
-                    if w.task == Some(task) {
-                        w.task = None;
-                    }
-                }
-                if let Some(bar) = self
-                    .bars
-                    .iter_mut()
-                    .rev()
-                    .find(|b| b.worker == worker && b.task == task && b.end.is_none())
-                {
-                    bar.end = Some(at);
-                }
-            }
+            } => self.task_finished(worker, task, at),
             LabEvent::WorkerExited {
                 worker, exit, at, ..
             } => {
@@ -142,27 +88,7 @@ impl LabView {
                 );
                 self.message = Some(format!("{crash}"));
             }
-            LabEvent::RunFinished(result) => {
-                let guess = self.guess_for(&result);
-                if guess.is_some() {
-                    self.run_guess = None;
-                }
-                // Runs of this point from an earlier batch give way.
-                let batch = self.batch;
-                self.measured.retain(|m| {
-                    m.result.config.workers != result.config.workers || m.batch == batch
-                });
-                self.measured.push(Measured {
-                    result: *result,
-                    guess,
-                    batch,
-                });
-                self.measured.sort_by_key(|m| m.result.config.workers);
-                // A run alone ends with its point's last repeat.
-                if !self.sweeping && self.runs_started >= self.config.repeat {
-                    self.running = false;
-                }
-            }
+            LabEvent::RunFinished(result) => self.run_finished(*result),
             LabEvent::RunFailed(error) => {
                 self.running = false;
                 self.sweeping = false;
@@ -174,6 +100,107 @@ impl LabView {
                 self.running = false;
                 self.sweeping = false;
             }
+        }
+    }
+
+    /// A run begins: a fresh timeline, with the run's own settings.
+    fn run_started(&mut self, config: LabConfig) {
+        self.workers = vec![WorkerRow::new(0); config.workers];
+        self.bars.clear();
+        self.serial.clear();
+        self.now = Duration::ZERO;
+        self.tasks_done = 0;
+        self.running = true;
+        self.runs_started += 1;
+        // The run's own settings, as the lab thread settled them
+        // (calibrated task size, the engine that ran; a replay's too).
+        self.ran = Some(config.clone());
+        self.config = config;
+    }
+
+    fn task_started(&mut self, worker: usize, task: usize, at: Duration) {
+        self.now = self.now.max(at);
+        if let Some(w) = self.workers.get_mut(worker) {
+            w.task = Some(task);
+        }
+        self.bars.push(TaskBar {
+            worker,
+            task,
+            start: at,
+            end: None,
+        });
+    }
+
+    fn task_finished(&mut self, worker: usize, task: usize, at: Duration) {
+        self.now = self.now.max(at);
+        self.tasks_done += 1;
+        if let Some(w) = self.workers.get_mut(worker) {
+            w.done += 1;
+            if w.task == Some(task) {
+                w.task = None;
+            }
+        }
+        if let Some(bar) = self
+            .bars
+            .iter_mut()
+            .rev()
+            .find(|b| b.worker == worker && b.task == task && b.end.is_none())
+        {
+            bar.end = Some(at);
+        }
+    }
+
+    /// A run's result joins its variant's rows; the oldest variant gives
+    /// way past [`MAX_VARIANTS`].
+    fn run_finished(&mut self, result: RunResult) {
+        let guess = self.guess_for(&result);
+        if guess.is_some() {
+            self.run_guess = None;
+        }
+        // Runs of this variant's point from an earlier batch give way.
+        let batch = self.batch;
+        let variant = Variant::of(&result.config);
+        let workers = result.config.workers;
+        self.measured.retain(|m| {
+            m.batch == batch
+                || m.result.config.workers != workers
+                || Variant::of(&m.result.config) != variant
+        });
+        self.measured.push(Measured {
+            result,
+            guess,
+            batch,
+        });
+        let mut kept: Vec<Variant> = Vec::new();
+        for m in &self.measured {
+            let v = Variant::of(&m.result.config);
+            if !kept.contains(&v) {
+                kept.push(v);
+            }
+        }
+        let over = kept.len().saturating_sub(MAX_VARIANTS);
+        if over > 0 {
+            let gone = &kept[..over];
+            self.measured
+                .retain(|m| !gone.contains(&Variant::of(&m.result.config)));
+            self.dropped += over;
+        }
+        // A run alone ends with its point's last repeat.
+        if !self.sweeping && self.runs_started >= self.config.repeat {
+            self.running = false;
+        }
+    }
+}
+
+impl WorkerRow {
+    /// A worker started, not yet ready.
+    fn new(pid: u32) -> WorkerRow {
+        WorkerRow {
+            pid,
+            ready: false,
+            task: None,
+            done: 0,
+            ended: None,
         }
     }
 }

@@ -4,13 +4,15 @@
 //! settings are here, the running lab's events in `events`.
 
 mod events;
+pub mod variants;
 
 use std::time::Duration;
 
 use crate::lab::DEFAULT_REPEAT;
-use crate::lab::measure::{Row, rows, sweep_counts};
+use crate::lab::measure::{Row, sweep_counts};
 use crate::lab::{Engine, Experiment, PoolApi, Workload};
 use crate::lab::{LabConfig, MAX_WORKERS, RunResult};
+use variants::Variant;
 
 /// One worker of the current run.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,9 +75,9 @@ pub struct Recorded {
     pub cores: usize,
     /// When, for the table's title (`2026-12-01 16:40 UTC`).
     pub date: String,
-    /// Every run the recorded lab's table was made of, repeats included:
-    /// [`rows`] makes the same table from them (fastest of each point,
-    /// `*` for a busy machine).
+    /// Every run the recorded lab's table was made of, repeats included,
+    /// of every variant it kept: [`Recorded::tables`] makes the same
+    /// tables from them (fastest of each point, `*` for a busy machine).
     pub results: Vec<RunResult>,
 }
 
@@ -108,9 +110,15 @@ impl Recorded {
         })
     }
 
-    /// The recorded table: one row per worker count, as the replay showed it.
+    /// The recorded tables, one per variant, as the replay showed them.
+    pub fn tables(&self) -> Vec<variants::Table> {
+        let results: Vec<&RunResult> = self.results.iter().collect();
+        variants::tables(&results, Variant::of)
+    }
+
+    /// Every recorded table's rows, one variant after another.
     pub fn rows(&self) -> Vec<Row> {
-        rows(&self.results)
+        self.tables().into_iter().flat_map(|t| t.rows).collect()
     }
 }
 
@@ -134,8 +142,12 @@ pub struct LabView {
     pub running: bool,
     pub sweeping: bool,
     pub tasks_done: usize,
-    /// Finished runs of the current settings, by worker count.
+    /// Finished runs of this experiment, of each variant of its settings
+    /// the learner ran (at most [`variants::MAX_VARIANTS`]), in the order
+    /// they came.
     pub measured: Vec<Measured>,
+    /// Variants given way to newer ones since the experiment opened.
+    pub dropped: usize,
     /// What went wrong or what to notice (crashes, failures).
     pub message: Option<String>,
     /// This machine's cores (kept here so views and tests agree).
@@ -217,6 +229,7 @@ impl LabView {
             sweeping: false,
             tasks_done: 0,
             measured: Vec::new(),
+            dropped: 0,
             message: None,
             cores,
             batch: 0,
@@ -258,12 +271,13 @@ impl LabView {
         });
     }
 
-    /// Sets the lab up for a lesson's first experiment, if it has one
-    /// (kept as it is when it is already set up for it).
-    pub fn open_for(&mut self, lesson: &crate::lesson::Lesson) {
+    /// Sets the lab up for a lesson's experiment `index` (from 0), if it
+    /// has it (kept as it is when it is already set up for it): another
+    /// experiment starts a fresh table.
+    pub fn open_for(&mut self, lesson: &crate::lesson::Lesson, index: usize) {
         let Some(Ok(experiment)) = Experiment::all_from(&lesson.meta.experiments)
             .into_iter()
-            .next()
+            .nth(index)
         else {
             return;
         };
@@ -285,14 +299,45 @@ impl LabView {
                 ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
             };
             self.measured.clear();
+            self.dropped = 0;
             self.experiment = Some((lesson.meta.id.clone(), experiment));
             self.guess.clear();
         }
     }
 
+    /// Which of `lesson`'s experiments the lab is set up for, if any.
+    pub fn experiment_of(&self, lesson: &crate::lesson::Lesson) -> Option<usize> {
+        let (id, e) = self.experiment.as_ref()?;
+        if *id != lesson.meta.id {
+            return None;
+        }
+        Experiment::all_from(&lesson.meta.experiments)
+            .into_iter()
+            .position(|x| x.as_ref().is_ok_and(|x| x == e))
+    }
+
+    /// The results table, one part per variant, oldest first.
+    pub fn tables(&self) -> Vec<variants::Table> {
+        let results: Vec<&RunResult> = self.measured.iter().map(|m| &m.result).collect();
+        variants::tables(&results, Variant::of)
+    }
+
+    /// Every variant's rows, one variant after another.
     pub fn rows(&self) -> Vec<Row> {
-        let results: Vec<RunResult> = self.measured.iter().map(|m| m.result.clone()).collect();
-        rows(&results)
+        self.tables().into_iter().flat_map(|t| t.rows).collect()
+    }
+
+    /// The runs of the variant measured last: what the class is sent.
+    pub fn current_results(&self) -> Vec<RunResult> {
+        let Some(last) = self.measured.last() else {
+            return Vec::new();
+        };
+        let variant = Variant::of(&last.result.config);
+        self.measured
+            .iter()
+            .filter(|m| Variant::of(&m.result.config) == variant)
+            .map(|m| m.result.clone())
+            .collect()
     }
 
     /// Whether every repeat of this worker count's point has come in
@@ -305,11 +350,13 @@ impl LabView {
             >= self.config.repeat
     }
 
-    /// The guess made for a worker count in the results, if any.
-    pub fn guess_of(&self, workers: usize) -> Option<f64> {
+    /// The guess made for a variant's worker count, if any.
+    pub fn guess_of(&self, variant: &Variant, workers: usize) -> Option<f64> {
         self.measured
             .iter()
-            .filter(|m| m.result.config.workers == workers)
+            .filter(|m| {
+                m.result.config.workers == workers && Variant::of(&m.result.config) == *variant
+            })
             .find_map(|m| m.guess)
     }
 
@@ -334,10 +381,9 @@ impl LabView {
         })
     }
 
-    /// A setting other than the worker count changed: earlier results no
-    /// longer compare.
+    /// A setting other than the worker count changed: the next runs are
+    /// another variant, whose rows join the earlier ones'.
     fn changed(&mut self) {
-        self.measured.clear();
         self.message = None;
     }
 
@@ -384,11 +430,13 @@ impl LabView {
         self.changed();
     }
 
-    /// The task size the lab's experiment fixes, while its settings are
-    /// the experiment's (`None`: sized by measurement).
+    /// The task size the lab's experiment fixes, while its workload is
+    /// the experiment's (`None`: sized by measurement): another chunk or
+    /// engine runs the same tasks, so their variants compare.
     fn fixed_task_size(&self) -> Option<u64> {
         let (_, e) = self.experiment.as_ref()?;
-        (!e.calibrate && self.matches_experiment()).then_some(e.task_size)
+        (!e.calibrate && !self.config.calibrate && e.workload == self.config.workload)
+            .then_some(e.task_size)
     }
 
     /// The engine's default, then each start method it offers.

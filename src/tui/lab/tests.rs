@@ -202,7 +202,7 @@ fn engine_start_method_and_repeats_cycle() {
 }
 
 #[test]
-fn settings_stay_in_bounds_and_reset_results() {
+fn settings_stay_in_bounds_and_keep_earlier_results() {
     let mut lab = LabView::new(4);
     lab.set_workers(0);
     assert_eq!(lab.config.workers, 1);
@@ -218,7 +218,7 @@ fn settings_stay_in_bounds_and_reset_results() {
     lab.config.tasks = 8192;
     lab.scale_tasks(true);
     assert_eq!(lab.config.tasks, 16_384, "doubling never shrinks");
-    assert!(lab.measured.is_empty());
+    assert_eq!(lab.measured.len(), 1, "another variant's results stay");
     lab.cycle_workload();
     assert_eq!(lab.config.workload, Workload::Sleep);
     for _ in 0..20 {
@@ -236,7 +236,7 @@ fn an_experiments_fixed_task_size_survives_every_engine() {
         .find(|l| l.meta.id == "async-maps")
         .expect("lesson 2-5");
     let mut lab = LabView::new(4);
-    lab.open_for(lesson);
+    lab.open_for(lesson, 0);
     let fixed = lab.config.clone();
     assert!(!fixed.calibrate, "the chunk experiment fixes its tasks");
     // A run settles the settings (as the lab thread sends them back).
@@ -259,4 +259,146 @@ fn an_experiments_fixed_task_size_survives_every_engine() {
     lab.cycle_workload();
     lab.cycle_engine();
     assert!(lab.config.calibrate);
+}
+
+/// One finished run of `config` with `workers`, as its own batch.
+fn finish(lab: &mut LabView, config: &LabConfig, workers: usize, wall_ms: u64) {
+    lab.starting(false);
+    lab.apply(LabEvent::RunStarted {
+        config: config.with_workers(workers),
+        started: Instant::now(),
+    });
+    lab.apply(LabEvent::RunFinished(Box::new(RunResult {
+        config: config.with_workers(workers),
+        ..result(workers, wall_ms)
+    })));
+}
+
+#[test]
+fn a_changed_chunk_keeps_the_earlier_chunks_rows_beside_its_own() {
+    let mut lab = LabView::new(4);
+    lab.config.repeat = 1;
+    lab.config.tasks = 8192;
+    let chunk1 = lab.config.clone();
+    finish(&mut lab, &chunk1, 1, 1000);
+    finish(&mut lab, &chunk1, 2, 800);
+    for _ in 0..10 {
+        lab.scale_chunk(true);
+    }
+    assert_eq!(lab.config.chunksize, 1024);
+    let chunk1024 = lab.config.clone();
+    finish(&mut lab, &chunk1024, 1, 600);
+    finish(&mut lab, &chunk1024, 2, 300);
+    let tables = lab.tables();
+    let labels: Vec<&str> = tables.iter().map(|t| t.label.as_str()).collect();
+    assert_eq!(labels, ["chunk 1", "chunk 1024"]);
+    // Each variant's speedup is against its own one-worker point.
+    assert_eq!(tables[0].rows[1].speedup, Some(1000.0 / 800.0));
+    assert_eq!(tables[1].rows[1].speedup, Some(2.0));
+    assert_eq!(lab.rows().len(), 4);
+}
+
+#[test]
+fn switching_engine_keeps_the_other_engines_results() {
+    let mut lab = LabView::new(4);
+    lab.config.repeat = 1;
+    let pool = lab.config.clone();
+    finish(&mut lab, &pool, 1, 2000);
+    while lab.config.engine != Engine::Forklab {
+        lab.cycle_engine();
+    }
+    let own = LabConfig {
+        task_size: 90_000,
+        ..lab.config.clone()
+    };
+    finish(&mut lab, &own, 1, 1500);
+    finish(&mut lab, &own, 2, 800);
+    let tables = lab.tables();
+    assert_eq!(tables.len(), 2, "{tables:?}");
+    assert!(tables[0].label.starts_with("Pool"), "{}", tables[0].label);
+    assert!(
+        tables[1].label.starts_with("forklab"),
+        "{}",
+        tables[1].label
+    );
+}
+
+#[test]
+fn repeats_count_per_variant_and_a_new_batch_replaces_only_its_own_point() {
+    let mut lab = LabView::new(4);
+    lab.config.repeat = 3;
+    let a = lab.config.clone();
+    lab.starting(false);
+    for wall in [1200, 1000, 1100] {
+        lab.apply(LabEvent::RunStarted {
+            config: a.with_workers(1),
+            started: Instant::now(),
+        });
+        lab.apply(LabEvent::RunFinished(Box::new(RunResult {
+            config: a.with_workers(1),
+            ..result(1, wall)
+        })));
+    }
+    let b = LabConfig {
+        chunksize: 4,
+        ..a.clone()
+    };
+    finish(&mut lab, &b, 1, 900);
+    assert_eq!(lab.tables()[0].rows[0].wall, Duration::from_millis(1000));
+    assert_eq!(lab.tables()[0].rows[0].runs, 3, "best of 3 kept");
+    // chunk 4 again: its own earlier run gives way, chunk 1's stay.
+    finish(&mut lab, &b, 1, 950);
+    let tables = lab.tables();
+    assert_eq!(tables[0].rows[0].runs, 3);
+    assert_eq!(tables[1].rows[0].wall, Duration::from_millis(950));
+}
+
+#[test]
+fn variants_are_budgeted_the_oldest_giving_way() {
+    let mut lab = LabView::new(4);
+    lab.config.repeat = 1;
+    let extra = 3;
+    for chunk in 0..variants::MAX_VARIANTS + extra {
+        let config = LabConfig {
+            chunksize: 1 << chunk,
+            tasks: 8192,
+            ..lab.config.clone()
+        };
+        finish(&mut lab, &config, 1, 1000);
+        finish(&mut lab, &config, 2, 500);
+    }
+    let tables = lab.tables();
+    assert_eq!(tables.len(), variants::MAX_VARIANTS);
+    assert_eq!(lab.dropped, extra);
+    assert_eq!(lab.measured.len(), 2 * variants::MAX_VARIANTS);
+    // The newest stay.
+    assert_eq!(
+        tables.last().unwrap().variant.chunksize,
+        1 << (variants::MAX_VARIANTS + extra - 1)
+    );
+}
+
+#[test]
+fn each_declared_experiment_opens_and_another_starts_a_fresh_table() {
+    let set = crate::lesson::LessonSet::embedded();
+    let lesson = set
+        .lessons
+        .iter()
+        .find(|l| l.meta.experiments.len() > 1)
+        .expect("a lesson declares two experiments");
+    let mut lab = LabView::new(4);
+    lab.open_for(lesson, 0);
+    assert_eq!(lab.experiment_of(lesson), Some(0));
+    let first = LabConfig {
+        repeat: 1,
+        ..lab.config.clone()
+    };
+    finish(&mut lab, &first, 1, 1000);
+    assert!(!lab.running);
+    lab.open_for(lesson, 1);
+    assert_eq!(lab.experiment_of(lesson), Some(1));
+    let (_, e) = lab.experiment.as_ref().unwrap();
+    assert_eq!(lab.config.chunksize, e.chunksize);
+    assert!(lab.measured.is_empty(), "another experiment, a fresh table");
+    assert_eq!(lab.dropped, 0);
 }

@@ -71,6 +71,10 @@ pub enum Overlay {
     Exercises {
         selected: usize,
     },
+    /// The lesson's lab experiments, when it declares several (`L`).
+    Experiments {
+        selected: usize,
+    },
     /// A yes-or-no question.
     Ask(Ask),
     /// The exercise's question, answered before the first run.

@@ -21,6 +21,7 @@ impl State {
             Overlay::Links { .. } => return vec![Always, Links, List, Everywhere],
             Overlay::Help => return vec![Always, Everywhere, Help],
             Overlay::Exercises { .. } => return vec![Always, Exercises, List, Everywhere],
+            Overlay::Experiments { .. } => return vec![Always, Experiments, List, Everywhere],
             Overlay::Ask(_) => return vec![Always, Ask, Everywhere],
             Overlay::Predict { .. } => return vec![Always, PredictInput],
             Overlay::Text { .. } => return vec![Always, Everywhere, TextPopup],

@@ -125,6 +125,7 @@ mod read_only {
                 }
             }
             Where::Exercises => s.overlay = Overlay::Exercises { selected: 0 },
+            Where::Experiments => s.overlay = Overlay::Experiments { selected: 0 },
             Where::Ask => s.overlay = Overlay::Ask(Ask::RevealSolution),
             Where::PredictInput => {
                 s.overlay = Overlay::Predict {

@@ -14,6 +14,7 @@ macro_rules! snap {
 
 mod keymap;
 mod lab;
+mod lab_variants;
 mod live;
 mod memory;
 mod practice;

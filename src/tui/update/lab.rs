@@ -71,20 +71,7 @@ pub(super) fn start_waiting(state: &mut State) -> Next {
 pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Next {
     let stop_key = || keymap::key_for(|a| matches!(a, Action::Lab(Msg::Stop)));
     match msg {
-        Msg::Toggle => {
-            state.overlay = Overlay::None;
-            state.mode = match state.mode {
-                Mode::Lesson => {
-                    let lesson = state.lessons.lessons[state.current].clone();
-                    state.lab.open_for(&lesson);
-                    // The python engine needs the learner's Python: look now.
-                    super::python::find_python(state, effects);
-                    Mode::Lab
-                }
-                Mode::Lab => Mode::Lesson,
-                Mode::Class => Mode::Class,
-            };
-        }
+        Msg::Toggle | Msg::OpenSelected | Msg::Pick(_) => open(state, msg, effects),
         Msg::Workers(_)
         | Msg::Workload
         | Msg::Tasks(_)
@@ -166,6 +153,53 @@ pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> 
     None
 }
 
+/// `L`, and the choice in the list of experiments: the lab opens set up
+/// for the lesson's experiment (a list first when it declares several),
+/// or closes.
+fn open(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) {
+    match msg {
+        Msg::Toggle => {
+            state.overlay = Overlay::None;
+            match state.mode {
+                // Several experiments: the learner picks one.
+                Mode::Lesson if state.lesson().meta.experiments.len() > 1 => {
+                    let selected = state.lab.experiment_of(state.lesson()).unwrap_or(0);
+                    state.overlay = Overlay::Experiments { selected };
+                }
+                Mode::Lesson => open_lab(state, 0, effects),
+                Mode::Lab => state.mode = Mode::Lesson,
+                Mode::Class => {}
+            }
+        }
+        Msg::OpenSelected => {
+            if let Overlay::Experiments { selected } = state.overlay {
+                state.overlay = Overlay::None;
+                open_lab(state, selected, effects);
+            }
+        }
+        Msg::Pick(digit) => {
+            let count = state.lesson().meta.experiments.len();
+            match digit.to_digit(10).map(|d| d as usize) {
+                Some(n @ 1..) if n <= count => {
+                    state.overlay = Overlay::None;
+                    open_lab(state, n - 1, effects);
+                }
+                _ => state.notice = Some(format!("Pick an experiment from 1 to {count}")),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The lab, set up for the lesson's experiment `index` (from 0).
+fn open_lab(state: &mut State, index: usize, effects: &mut Vec<Effect>) {
+    let lesson = state.lessons.lessons[state.current].clone();
+    state.lab.open_for(&lesson, index);
+    // The python engine needs the learner's Python: look now.
+    super::python::find_python(state, effects);
+    state.mode = Mode::Lab;
+}
+
 /// Something happened in the running lab: its table, the process pane,
 /// progress (guesses, experiments done) and the class.
 fn lab_event(state: &mut State, event: LabEvent, effects: &mut Vec<Effect>) {
@@ -192,21 +226,29 @@ fn lab_event(state: &mut State, event: LabEvent, effects: &mut Vec<Effect>) {
         live.family.record_ending(pid, exit);
     }
     let point = match &event {
-        LabEvent::RunFinished(result) => Some(result.config.workers),
+        LabEvent::RunFinished(result) => Some((
+            result.config.workers,
+            super::super::lab::variants::Variant::of(&result.config),
+        )),
         _ => None,
     };
     let sweep_done = matches!(event, LabEvent::SweepFinished(_));
     state.lab.apply(event);
     // A point is done with its last repeat: its guess is kept
-    // beside the fastest run, as the table shows it.
-    let point_done = point.filter(|&w| state.lab.point_done(w));
-    if let Some(workers) = point_done
-        && let Some(guess) = state.lab.guess_of(workers)
-        && let Some(row) = state.lab.rows().into_iter().find(|r| r.workers == workers)
+    // beside the fastest run, as its variant's table shows it.
+    let point_done = point.filter(|(w, _)| state.lab.point_done(*w));
+    if let Some((workers, variant)) = &point_done
+        && let Some(guess) = state.lab.guess_of(variant, *workers)
+        && let Some(row) = state
+            .lab
+            .tables()
+            .into_iter()
+            .find(|t| t.variant == *variant)
+            .and_then(|t| t.rows.into_iter().find(|r| r.workers == *workers))
     {
         state.progress.record_guess(Guess {
             experiment: state.lab.experiment_key(),
-            workers,
+            workers: *workers,
             guess,
             // To the millisecond: the file stays readable.
             measured: (row.wall.as_secs_f64() * 1000.0).round() / 1000.0,

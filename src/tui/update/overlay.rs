@@ -1,7 +1,7 @@
 //! The popups: help, contents, links, and the lists' highlight.
 
 use super::super::action::overlay::Msg;
-use super::super::action::{Action, practice, python};
+use super::super::action::{Action, lab, practice, python};
 use super::super::state::{Overlay, State};
 use super::{Next, reader};
 
@@ -49,6 +49,7 @@ pub(super) fn update(state: &mut State, msg: Msg) -> Next {
             Overlay::Exercises { .. } => {
                 return Some(Action::Practice(practice::Msg::OpenSelected));
             }
+            Overlay::Experiments { .. } => return Some(Action::Lab(lab::Msg::OpenSelected)),
             Overlay::Contents { selected } => {
                 state.overlay = Overlay::None;
                 reader::go_to(state, selected, 0);
@@ -74,6 +75,7 @@ fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
     // may be held back); `selected` stays an index into all of them.
     let listed = state.menu_examples();
     let exercises = state.lesson().meta.exercises.len();
+    let experiments = state.lesson().meta.experiments.len();
     match &mut state.overlay {
         Overlay::Examples {
             selected,
@@ -87,6 +89,7 @@ fn move_selection(state: &mut State, to: impl Fn(usize, usize) -> usize) {
         Overlay::Contents { selected } => *selected = to(*selected, state.lessons.len()),
         Overlay::Links { selected } => *selected = to(*selected, state.doc.links.len()),
         Overlay::Exercises { selected } => *selected = to(*selected, exercises),
+        Overlay::Experiments { selected } => *selected = to(*selected, experiments),
         _ => {}
     }
 }

@@ -4,15 +4,15 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use super::super::action::Action;
 use super::super::keymap::{self, Where};
 use super::super::lab::LabView;
 use super::super::theme::Theme;
-use super::{chart, timeline};
+pub(super) use super::lab_results::speedup_chart;
+use super::{lab_results, timeline};
 use crate::lab::Workload;
 use crate::progress::Guess;
 
@@ -53,11 +53,7 @@ pub fn draw(
     let workers_rows = workers_rows_wanted(now_rows, before_rows, beside);
     let results_rows = match &lab.recorded {
         Some(recorded) => super::lab_compare::height(lab, recorded),
-        None if lab.measured.is_empty() => 0,
-        None => {
-            let rows = lab.rows();
-            rows.len() as u16 + 2 + u16::from(rows.iter().any(|r| r.busy))
-        }
+        None => lab_results::height(lab),
     };
     // Short of room, a running lab keeps its timeline, a finished one its
     // results table.
@@ -88,7 +84,7 @@ pub fn draw(
     timelines(t, lab, (now_rows, beside), frame, workers);
     match &lab.recorded {
         Some(recorded) => super::lab_compare::table(t, lab, recorded, frame, results),
-        None => table(t, lab, frame, results),
+        None => lab_results::table(t, lab, frame, results),
     }
     if chart.height >= 8 && (lab.rows().len() >= 2 || lab.recorded.is_some()) {
         speedup_chart(t, lab, frame, chart);
@@ -402,170 +398,4 @@ pub(super) fn busy_legend(
         height: y - area.y,
         ..area
     }
-}
-
-fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
-    if area.height < 2 {
-        return;
-    }
-    let rows = lab.rows();
-    let busy = (rows.iter().any(|r| r.busy), rows.len() as u16);
-    let area = busy_legend(t, busy, frame, area);
-    let amdahl = rows.iter().any(|r| r.predicted.is_some());
-    let mut header = vec![
-        "workers",
-        "wall time",
-        "spread",
-        "speedup",
-        "efficiency",
-        "start-up",
-    ];
-    if amdahl {
-        header.push("Amdahl");
-    }
-    header.push("your guess");
-    let body = rows.iter().map(|row| {
-        let mut cells = vec![
-            // `*`: measured while other programs kept the machine busy.
-            Cell::from(format!(
-                "{:>6}{}",
-                row.workers,
-                if row.busy { "*" } else { "" }
-            )),
-            Cell::from(format!("{:>8.3}s", row.wall.as_secs_f64())),
-            Cell::from(if row.runs > 1 {
-                format!(
-                    "+{:.0}% ×{}",
-                    (row.wall_max.as_secs_f64() / row.wall.as_secs_f64().max(1e-9) - 1.0) * 100.0,
-                    row.runs
-                )
-            } else {
-                "-".into()
-            }),
-            Cell::from(row.speedup.map_or("   -".into(), |s| format!("{s:>6.2}×"))),
-            Cell::from(
-                row.efficiency
-                    .map_or("   -".into(), |e| format!("{:>8.0}%", e * 100.0)),
-            ),
-            Cell::from(format!("{:>5.0}ms", row.startup.as_secs_f64() * 1000.0)),
-        ];
-        if amdahl {
-            cells.push(Cell::from(
-                row.predicted.map_or("-".into(), |p| format!("{p:>5.2}×")),
-            ));
-        }
-        cells.push(Cell::from(lab.guess_of(row.workers).map_or(
-            String::new(),
-            |g| {
-                let off = (g - row.wall.as_secs_f64()) / row.wall.as_secs_f64().max(1e-9) * 100.0;
-                format!("{g:.2} s ({off:+.0}%)")
-            },
-        )));
-        Row::new(cells)
-    });
-    // Narrow columns, so the guess keeps its room on 80 columns; the
-    // spread as wide as its widest (`+785% ×3`).
-    let spread = rows
-        .iter()
-        .filter(|r| r.runs > 1)
-        .map(|r| {
-            let over = r.wall_max.as_secs_f64() / r.wall.as_secs_f64().max(1e-9) - 1.0;
-            format!("+{:.0}% ×{}", over * 100.0, r.runs).chars().count()
-        })
-        .fold(7, usize::max) as u16;
-    let mut widths: Vec<Constraint> = [8, 10, spread, 8, 10, 8]
-        .into_iter()
-        .map(Constraint::Length)
-        .collect();
-    if amdahl {
-        widths.push(Constraint::Length(7));
-    }
-    widths.push(Constraint::Fill(1));
-    frame.render_widget(
-        Table::new(body, widths)
-            .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
-            .column_spacing(1),
-        area,
-    );
-}
-
-/// The speedup chart; the projector view draws it large.
-pub(super) fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
-    let rows = lab.rows();
-    let points = |rows: &[crate::lab::Row]| -> Vec<(f64, f64)> {
-        rows.iter()
-            .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
-            .collect()
-    };
-    let measured = points(&rows);
-    // Another machine's curve, when comparing (`--compare`).
-    let recorded = lab
-        .recorded
-        .as_ref()
-        .map(|r| points(&r.rows()))
-        .unwrap_or_default();
-    // The slowest run of each point: the spread below the line.
-    let base = rows
-        .iter()
-        .find(|r| r.workers == 1)
-        .map(|r| r.wall.as_secs_f64());
-    let slowest: Vec<(f64, f64)> = rows
-        .iter()
-        .filter(|r| r.runs > 1)
-        .filter_map(|r| base.map(|b| (r.workers as f64, b / r.wall_max.as_secs_f64().max(1e-9))))
-        .collect();
-    let max_workers = measured
-        .iter()
-        .chain(&recorded)
-        .map(|p| p.0)
-        .fold(2.0, f64::max);
-    let ideal: Vec<(f64, f64)> = vec![(1.0, 1.0), (max_workers, max_workers)];
-    let cores = lab.config.cpus.unwrap_or(lab.cores);
-    let amdahl: Vec<(f64, f64)> = match lab.config.workload {
-        Workload::Amdahl { serial_fraction } => (1..=max_workers as usize)
-            .map(|n| {
-                (
-                    n as f64,
-                    crate::lab::measure::amdahl_speedup(serial_fraction, n.min(cores)),
-                )
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let top = measured
-        .iter()
-        .chain(&recorded)
-        .map(|p| p.1)
-        .fold(max_workers, f64::max)
-        .ceil();
-    let mut datasets = vec![
-        chart::curve("ideal", t.chart_ideal(), &ideal),
-        chart::curve("measured", t.chart_measured(), &measured),
-    ];
-    if !slowest.is_empty() {
-        datasets.push(chart::dots(Marker::Dot, t.chart_measured(), &slowest).name("slowest run"));
-    }
-    if let Some(r) = &lab.recorded {
-        let name = format!("recorded, {} cores", r.cores);
-        datasets.push(chart::curve(name, t.chart_recorded(), &recorded));
-    }
-    if !amdahl.is_empty() {
-        datasets.push(chart::curve("Amdahl", t.chart_amdahl(), &amdahl));
-    }
-    // Where the cores run out: past it, more workers only share them.
-    let wall = [(cores as f64, 0.0), (cores as f64, top)];
-    if (cores as f64) < max_workers {
-        datasets.push(chart::curve(
-            if lab.recorded.is_some() {
-                format!("{cores} cores here")
-            } else {
-                format!("{cores} cores")
-            },
-            t.chart_ideal(),
-            &wall,
-        ));
-    }
-    let title = Line::styled("Speedup against workers", t.dim());
-    let chart = chart::speedup(t, title, datasets, max_workers, top, cores);
-    frame.render_widget(chart, area);
 }

@@ -11,6 +11,8 @@ mod help;
 mod keys;
 mod lab;
 mod lab_compare;
+mod lab_picker;
+mod lab_results;
 mod lesson;
 mod links;
 mod output;
@@ -101,6 +103,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         Overlay::Contents { selected } => contents::draw(state, *selected, frame, area),
         Overlay::Links { selected } => links::draw(state, *selected, frame, area),
         Overlay::Exercises { selected } => practice::exercises(state, *selected, frame, area),
+        Overlay::Experiments { selected } => lab_picker::draw(state, *selected, frame, area),
         Overlay::Ask(ask) => practice::ask(ask, &state.theme, frame, area),
         Overlay::Predict { text } => practice::predict(state, text, frame, area),
         Overlay::Text {
