@@ -111,16 +111,14 @@ fn show_place(state: &mut State, place: &LessonPlace) {
 /// The lab set up for the lesson's experiment named `id` (the first
 /// when none is named or it is not found), as `L` would open it.
 fn open_experiment(state: &mut State, id: Option<&str>) {
-    let mut lesson = state.lesson().clone();
-    if let Some(at) = id.and_then(|id| {
-        (lesson.meta.experiments.iter())
-            .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
-    }) {
-        // `open_for` opens a lesson's first experiment: the named one is
-        // put first in a copy.
-        lesson.meta.experiments.swap(0, at);
-    }
-    state.lab.open_for(&lesson);
+    let lesson = state.lesson().clone();
+    let at = id
+        .and_then(|id| {
+            (lesson.meta.experiments.iter())
+                .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
+        })
+        .unwrap_or(0);
+    state.lab.open_for(&lesson, at);
 }
 
 /// Pauses, seeks or speeds the replay (nothing when not replaying).
