@@ -460,3 +460,88 @@ fn lesson_records_are_counted_before_they_are_kept() {
     let trace = Trace::read(&bytes[..]).unwrap();
     assert_eq!(trace.entries[0].entry, Entry::Lesson(huge.clipped()));
 }
+
+/// docs/trace.schema.json (by hand) names every record kind and, for
+/// each, exactly the fields forklab writes.
+#[test]
+fn the_hand_written_schema_names_every_record_and_field() {
+    use crate::os::process::Exit;
+    use crate::trace::format::{Line, ProcRow, ProcessRecord, SampleRecord};
+    use serde_json::Value;
+    let schema: Value = serde_json::from_str(include_str!("../../docs/trace.schema.json")).unwrap();
+    let defs = &schema["$defs"];
+    let output = PyEvent::Output(Output {
+        stream: Stream::Stdout,
+        offset: MS250,
+        text: "hi".into(),
+        line_end: true,
+    });
+    let records = [
+        Record::Sample(SampleRecord {
+            cores: vec![1.0],
+            total: 1.0,
+            mem: [1, 2],
+            load: None,
+            procs: vec![ProcRow(1, 0, 'R', 1.0, 1, None)],
+        }),
+        Record::Process(ProcessRecord {
+            pid: 1,
+            name: "a".into(),
+            command: "a".into(),
+            role: "master".into(),
+        }),
+        Record::Ended {
+            pid: 1,
+            exit: Exit::Code(0),
+        },
+        Record::LabBegan { sweep: false },
+        Record::Lab {
+            event: LabEvent::AllReady { at: MS250 },
+        },
+        Record::PyBegan {
+            run: 1,
+            title: "t".into(),
+            command: "c".into(),
+        },
+        Record::Py {
+            run: 1,
+            event: output,
+        },
+        Record::Python {
+            version: "3.13.0".into(),
+        },
+        Record::Lesson(place("intro", None, 0)),
+    ];
+    let mut kinds = Vec::new();
+    for record in records {
+        let value = serde_json::to_value(Line { t: 1, record }).unwrap();
+        let kind = value["k"].as_str().unwrap().to_string();
+        let def = &defs[&kind];
+        let fields = |v: &Value| -> Vec<String> {
+            let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(fields(&def["properties"]), fields(&value), "{kind}");
+        let mut required: Vec<String> = (def["required"].as_array().unwrap().iter())
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect();
+        required.sort();
+        assert_eq!(required, fields(&value), "{kind}: every field is written");
+        assert_eq!(def["properties"]["k"]["const"], kind.as_str());
+        kinds.push(Value::from(kind));
+    }
+    assert_eq!(
+        defs["record"]["properties"]["k"]["enum"],
+        Value::from(kinds)
+    );
+    let header = serde_json::to_value(Header {
+        forklab_trace: VERSION,
+        machine: machine(2),
+    })
+    .unwrap();
+    let machine_fields = &defs["header"]["properties"]["machine"]["properties"];
+    for key in header["machine"].as_object().unwrap().keys() {
+        assert!(machine_fields.get(key).is_some(), "machine.{key}");
+    }
+}
