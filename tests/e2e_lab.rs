@@ -194,3 +194,82 @@ fn forklab_run_uses_the_config_files_python_for_every_engine() {
         );
     }
 }
+
+/// A course of one lesson declaring two experiments: the same small CPU
+/// tasks in chunks of 1 and of 16.
+fn two_experiments_course(dir: &std::path::Path) {
+    let experiment = |id: &str, title: &str, chunk: usize| {
+        format!(
+            "[[experiments]]\nid = \"{id}\"\ntitle = \"{title}\"\nworkload = \"cpu\"\nworkers = [1, 2]\ntasks = 64\ntask_size = 2000\nchunksize = {chunk}\n\n"
+        )
+    };
+    let text = format!(
+        "+++\nid = \"chunks\"\ntitle = \"Part 1: Chunks\"\npart = 1\norder = 0\nsummary = \"Two experiments.\"\n\n{}{}+++\n# Chunks\n\nPress `L` for two lab experiments.\n",
+        experiment("one-by-one", "One task per chunk", 1),
+        experiment("by-sixteen", "Sixteen tasks per chunk", 16),
+    );
+    std::fs::write(dir.join("1-0-chunks.md"), text).unwrap();
+}
+
+/// `L` on a lesson with two experiments lists them; a digit opens one;
+/// a sweep, another chunk (`{`), a sweep again: both chunks' rows stay in
+/// one table, each under its heading. forklab's own workers run (no
+/// Python needed), and none is left afterwards.
+#[test]
+fn each_experiment_is_reachable_and_variants_stay_side_by_side() {
+    let home = tempfile::tempdir().unwrap();
+    let lessons = tempfile::tempdir().unwrap();
+    two_experiments_course(lessons.path());
+    let lessons = lessons.path().to_str().unwrap().to_string();
+    let mut s = Session::start(
+        &["--lessons", &lessons, "--python", "/no/such/python3"],
+        120,
+        40,
+        home.path(),
+    );
+    let forklab = s.pid();
+    s.wait_text("Press L for two lab experiments");
+    s.send("L");
+    s.wait_text("Lab experiments");
+    s.wait_text("2  Sixteen tasks per chunk");
+    s.send("2");
+    s.wait_text("Lab · Sixteen tasks per chunk");
+    s.wait_text("chunk 16");
+    s.send("s");
+    s.wait_for("the sweep's two rows", |screen| {
+        screen.lines().any(|l| l.starts_with("│     1"))
+            && screen.lines().any(|l| l.starts_with("│     2"))
+            && !screen.contains("running")
+    });
+    s.send("{");
+    s.wait_text("chunk 8 ·");
+    s.send("s");
+    // The experiment's counts for the other chunk too: 1 and 2 workers.
+    s.wait_for("both chunks' rows under their headings", |screen| {
+        let rows = screen
+            .lines()
+            .filter(|l| l.starts_with("│     1") || l.starts_with("│     2"))
+            .count();
+        screen.contains("● chunk 16")
+            && screen.contains("● chunk 8")
+            && rows == 4
+            && !screen.contains("running")
+    });
+    assert!(!s.screen().lines().any(|l| l.starts_with("│     3")));
+    // Back to the lesson and the other experiment: a fresh table.
+    s.send("L");
+    s.wait_text("Press L for two lab experiments");
+    s.send("L");
+    s.wait_text("Lab experiments");
+    s.send("k\r");
+    s.wait_text("Lab · One task per chunk");
+    s.wait_for("a fresh table", |screen| !screen.contains("● chunk"));
+    let workers: Vec<u32> = forklab::os::family_of(forklab)
+        .into_iter()
+        .filter(|p| p.cmdline.contains(" worker "))
+        .map(|p| p.pid)
+        .collect();
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(support::wait_all_gone(&workers).is_empty());
+}

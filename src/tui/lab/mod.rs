@@ -273,36 +273,42 @@ impl LabView {
 
     /// Sets the lab up for a lesson's experiment `index` (from 0), if it
     /// has it (kept as it is when it is already set up for it): another
-    /// experiment starts a fresh table.
-    pub fn open_for(&mut self, lesson: &crate::lesson::Lesson, index: usize) {
+    /// experiment starts a fresh table. `false` when it could not be: a
+    /// run is going on.
+    pub fn open_for(&mut self, lesson: &crate::lesson::Lesson, index: usize) -> bool {
         let Some(Ok(experiment)) = Experiment::all_from(&lesson.meta.experiments)
             .into_iter()
             .nth(index)
         else {
-            return;
+            return true;
         };
         let same = self
             .experiment
             .as_ref()
             .is_some_and(|(id, e)| *id == lesson.meta.id && *e == experiment);
-        if !same && !self.running {
-            self.keep_previous();
-            let keep = self.config.clone();
-            self.config = LabConfig {
-                engine: keep.engine,
-                start_method: keep.start_method,
-                api: keep.api,
-                python: keep.python,
-                scheduler: keep.scheduler,
-                repeat: keep.repeat,
-                worker_exe: keep.worker_exe,
-                ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
-            };
-            self.measured.clear();
-            self.dropped = 0;
-            self.experiment = Some((lesson.meta.id.clone(), experiment));
-            self.guess.clear();
+        if same {
+            return true;
         }
+        if self.running {
+            return false;
+        }
+        self.keep_previous();
+        let keep = self.config.clone();
+        self.config = LabConfig {
+            engine: keep.engine,
+            start_method: keep.start_method,
+            api: keep.api,
+            python: keep.python,
+            scheduler: keep.scheduler,
+            repeat: keep.repeat,
+            worker_exe: keep.worker_exe,
+            ..experiment.config(experiment.workers.first().copied().unwrap_or(1))
+        };
+        self.measured.clear();
+        self.dropped = 0;
+        self.experiment = Some((lesson.meta.id.clone(), experiment));
+        self.guess.clear();
+        true
     }
 
     /// Which of `lesson`'s experiments the lab is set up for, if any.
@@ -361,24 +367,16 @@ impl LabView {
     }
 
     /// The worker counts `s` runs: the experiment's list when it has
-    /// several, else 1 to twice the cores.
+    /// several and its workload is still the one run (so its variants,
+    /// another chunk or engine, are measured at the same counts), else 1
+    /// to twice the cores.
     pub fn sweep_counts(&self) -> Vec<usize> {
         match &self.experiment {
-            Some((_, e)) if e.workers.len() > 1 && self.matches_experiment() => e.workers.clone(),
+            Some((_, e)) if e.workers.len() > 1 && e.workload == self.config.workload => {
+                e.workers.clone()
+            }
             _ => sweep_counts(self.config.cpus.unwrap_or(self.cores)),
         }
-    }
-
-    /// Whether the settings are still the experiment's (the learner may
-    /// have changed them).
-    fn matches_experiment(&self) -> bool {
-        self.experiment.as_ref().is_some_and(|(_, e)| {
-            let c = e.config(self.config.workers);
-            c.workload == self.config.workload
-                && c.tasks == self.config.tasks
-                && c.chunksize == self.config.chunksize
-                && (e.calibrate || c.task_size == self.config.task_size)
-        })
     }
 
     /// A setting other than the worker count changed: the next runs are

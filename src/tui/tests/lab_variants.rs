@@ -76,6 +76,20 @@ fn l_lists_the_lessons_experiments_and_each_opens() {
 }
 
 #[test]
+fn another_experiment_waits_for_the_run_to_stop_and_says_so() {
+    let mut s = at_two_experiments(80, 24);
+    press(&mut s, KeyCode::Char('L'));
+    press(&mut s, KeyCode::Char('1'));
+    s.lab.running = true;
+    press(&mut s, KeyCode::Char('L'));
+    press(&mut s, KeyCode::Char('L'));
+    press(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.lab.experiment.as_ref().unwrap().1.id, "tiny-chunks");
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.contains("stops it"), "{notice}");
+}
+
+#[test]
 fn a_lesson_with_one_experiment_opens_it_at_once() {
     let mut s = at_two_experiments(80, 24);
     let one = s
@@ -211,4 +225,88 @@ fn the_class_is_sent_the_variant_measured_last() {
     assert_eq!(results.len(), 2);
     assert!(results.iter().all(|r| r.config.engine == Engine::Forklab));
     let _ = Workload::Cpu;
+}
+
+/// A recorded sweep of chunk 1 and one of chunk 64 on an 8-core machine,
+/// each task size measured there.
+fn two_variant_trace() -> crate::trace::Trace {
+    use crate::trace::{Machine, Record, Recorder, Trace};
+    let start = std::time::Instant::now();
+    let machine = Machine {
+        cores: 8,
+        model: None,
+        os: None,
+        python: None,
+        forklab: "0.1.0".into(),
+        recorded: "2026-12-01T16:40:00Z".into(),
+    };
+    let mut rec = Recorder::new(Vec::new(), machine, start).unwrap();
+    let mut t = 0;
+    for (chunk, walls) in [(1, [3000, 1800]), (64, [1000, 520])] {
+        rec.record(start, Record::LabBegan { sweep: true }).unwrap();
+        for (workers, wall) in [1, 2].into_iter().zip(walls) {
+            t += 2000;
+            let config = LabConfig {
+                tasks: 8192,
+                chunksize: chunk,
+                task_size: 7000,
+                worker_exe: "forklab".into(),
+                ..LabConfig::new(Workload::Cpu)
+            }
+            .with_workers(workers);
+            let event = LabEvent::RunFinished(Box::new(RunResult {
+                config,
+                wall: Duration::from_millis(wall),
+                answer: 1,
+                pids: vec![1; workers],
+                tasks_done: vec![1; workers],
+                ..RunResult::default()
+            }));
+            rec.record(start + Duration::from_millis(t), Record::Lab { event })
+                .unwrap();
+        }
+    }
+    Trace::read(&rec.finish().unwrap()[..]).unwrap()
+}
+
+/// `--compare` with a trace of two variants: each has its heading and
+/// rows, and this machine's runs of the same chunk sit beside them
+/// although its measured task size differs.
+#[test]
+fn compare_matches_variants_by_their_settings() {
+    let recorded = crate::tui::lab::Recorded::from_trace(&two_variant_trace()).unwrap();
+    assert_eq!(recorded.tables().len(), 2);
+    let mut s = State::with_cores(
+        super::fixture(),
+        Progress::default(),
+        Rect::new(0, 0, 120, 40),
+        2,
+    );
+    update(&mut s, Action::App(msg::app::Msg::Started(Vec::new())));
+    update(
+        &mut s,
+        Action::Lab(msg::lab::Msg::Compare(Box::new(recorded))),
+    );
+    update(&mut s, Action::Lab(msg::lab::Msg::Toggle));
+    let here = LabConfig {
+        tasks: 8192,
+        chunksize: 64,
+        task_size: 3000,
+        repeat: 1,
+        worker_exe: "forklab".into(),
+        ..LabConfig::new(Workload::Cpu)
+    };
+    for (workers, ms) in [(1, 1500), (2, 800)] {
+        finished(&mut s, &here, workers, ms, false);
+    }
+    let f = format!("{:?}", screen(&s).backend());
+    assert!(f.contains("recorded 8-core machine"), "{f}");
+    assert!(f.contains("chunk 1 ") && f.contains("chunk 64"), "{f}");
+    // chunk 64: 1.92× there, 1.88× here, on one row.
+    let row = f
+        .lines()
+        .find(|l| l.contains("1.92×"))
+        .unwrap_or_else(|| panic!("{f}"));
+    assert!(row.contains("1.88×"), "{row}");
+    snap!("lab_compare_variants_120x40", screen(&s).backend());
 }

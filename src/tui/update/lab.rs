@@ -194,7 +194,12 @@ fn open(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) {
 /// The lab, set up for the lesson's experiment `index` (from 0).
 fn open_lab(state: &mut State, index: usize, effects: &mut Vec<Effect>) {
     let lesson = state.lessons.lessons[state.current].clone();
-    state.lab.open_for(&lesson, index);
+    if !state.lab.open_for(&lesson, index) {
+        state.notice = Some(format!(
+            "A run is going on: {} stops it, then choose another experiment",
+            keymap::key_for(|a| matches!(a, Action::Lab(Msg::Stop)))
+        ));
+    }
     // The python engine needs the learner's Python: look now.
     super::python::find_python(state, effects);
     state.mode = Mode::Lab;

@@ -118,7 +118,8 @@ fn open_experiment(state: &mut State, id: Option<&str>) {
                 .position(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
         })
         .unwrap_or(0);
-    state.lab.open_for(&lesson, at);
+    // A replay's run goes on in the trace; the lab keeps its set-up.
+    let _ = state.lab.open_for(&lesson, at);
 }
 
 /// Pauses, seeks or speeds the replay (nothing when not replaying).

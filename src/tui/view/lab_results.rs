@@ -36,14 +36,6 @@ pub fn height(lab: &LabView) -> u16 {
 /// The style and mark of the `i`th variant's curve and heading: a colour
 /// of its own, or without colour a marker of its own, named by `mark`.
 pub(super) fn series(t: &Theme, i: usize) -> (Style, Marker, &'static str) {
-    const MONO: [(Marker, &str); 6] = [
-        (Marker::Braille, "⠒"),
-        (Marker::Dot, "•"),
-        (Marker::Block, "█"),
-        (Marker::Bar, "▄"),
-        (Marker::HalfBlock, "▀"),
-        (Marker::Quadrant, "▚"),
-    ];
     if t.coloured() {
         (
             t.process(i).add_modifier(Modifier::BOLD),
@@ -51,9 +43,23 @@ pub(super) fn series(t: &Theme, i: usize) -> (Style, Marker, &'static str) {
             "●",
         )
     } else {
-        let (marker, mark) = MONO[i % MONO.len()];
+        let (marker, mark) = marker(i);
         (Style::new().add_modifier(Modifier::BOLD), marker, mark)
     }
+}
+
+/// The `i`th of the markers curves of one style are told apart by, and
+/// the character that names it in a legend.
+fn marker(i: usize) -> (Marker, &'static str) {
+    const MARKERS: [(Marker, &str); 6] = [
+        (Marker::Braille, "⠒"),
+        (Marker::Dot, "•"),
+        (Marker::Block, "█"),
+        (Marker::Bar, "▄"),
+        (Marker::HalfBlock, "▀"),
+        (Marker::Quadrant, "▚"),
+    ];
+    MARKERS[i % MARKERS.len()]
 }
 
 /// Which variants' tables fit `room` rows (the header's excluded), newest
@@ -259,12 +265,19 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         datasets.push(chart::dots(Marker::Dot, t.chart_measured(), &slowest).name("slowest run"));
     }
     if let Some(r) = &lab.recorded {
-        for (table, curve) in theirs.iter().zip(&recorded) {
+        for (i, (table, curve)) in theirs.iter().zip(&recorded).enumerate() {
             let name = match table.label.as_str() {
                 "" => format!("recorded, {} cores", r.cores),
                 label => format!("recorded, {} cores: {label}", r.cores),
             };
-            datasets.push(chart::curve(name, t.chart_recorded(), curve));
+            // One colour for the other machine: its variants by marker.
+            let (marker, mark) = marker(i);
+            let name = if theirs.len() > 1 {
+                format!("{mark} {name}")
+            } else {
+                name
+            };
+            datasets.push(chart::curve(name, t.chart_recorded(), curve).marker(marker));
         }
     }
     if !amdahl.is_empty() {
