@@ -10,7 +10,8 @@
 #                                 Pythons 3.13, 3.14 and 3.15 from Debian
 #                                 unstable in a minimal chroot
 #                                 (debootstrap), plus a free-threaded build
-#                                 where Debian has one.
+#                                 where Debian has one, and Debian's NumPy,
+#                                 threadpoolctl and OpenBLAS (for 3.14, 3.15).
 #
 # Where they come from: 3.11 is `python3` (or $FORKLAB_PYTHON, e.g. a
 # virtual environment); 3.12 and 3.13.0 from pyenv; 3.13 (newest), 3.14
@@ -106,6 +107,16 @@ if $setup; then
     # The archive's Release file may be past its date: accept it.
     chroot "$root" sh -c "apt-get -o Acquire::Check-Valid-Until=false update -qq &&
       apt-get install -y -qq ${wanted//,/ }" >&2
+  fi
+  # NumPy, threadpoolctl and OpenBLAS for the lessons' NumPy examples
+  # (the chroot has no pip). Debian builds python3-numpy for the versions
+  # its python3 supports (3.14 and 3.15 in December 2026; not 3.13), and
+  # libopenblas0-pthread gives NumPy a BLAS with threads that threadpoolctl
+  # can see (the reference BLAS it would get otherwise has none).
+  if [[ -d $root/usr && $(id -u) == 0 && ! -d $root/usr/lib/python3/dist-packages/numpy ]]; then
+    chroot "$root" sh -c "apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-threadpoolctl libopenblas0-pthread" >&2 ||
+      echo "pythons.sh: could not install NumPy in $root; its NumPy examples will say 'skipped'" >&2
   fi
   for v in $chroot_minors; do
     # The free-threaded build, where Debian packages it (not every snapshot does).
