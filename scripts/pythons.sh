@@ -118,6 +118,26 @@ if $setup; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-threadpoolctl libopenblas0-pthread" >&2 ||
       echo "pythons.sh: could not install NumPy in $root; its NumPy examples will say 'skipped'" >&2
   fi
+  # A Python that Debian built no NumPy for would still find the package in
+  # /usr/lib/python3/dist-packages and fail on its import (forklab looks
+  # modules up, it does not import them). A .pth line drops that folder from
+  # those versions' sys.path, so their NumPy examples say "skipped: needs
+  # numpy" instead.
+  numpy_core=$root/usr/lib/python3/dist-packages/numpy/_core
+  if [[ -d $numpy_core ]]; then
+    without=""
+    for v in $chroot_minors; do
+      compgen -G "$numpy_core/_multiarray_umath.cpython-${v/./}-*.so" >/dev/null ||
+        without="$without, (${v/./, })"
+    done
+    pth=$root/usr/lib/python3/dist-packages/forklab-no-numpy-here.pth
+    rm -f "$root/usr/lib/python3/dist-packages/forklab-not-for-3.13.pth"
+    if [[ -n $without ]]; then
+      echo "import sys; sys.version_info[:2] in [${without#, }] and '/usr/lib/python3/dist-packages' in sys.path and sys.path.remove('/usr/lib/python3/dist-packages')" >"$pth"
+    else
+      rm -f "$pth"
+    fi
+  fi
   for v in $chroot_minors; do
     # The free-threaded build, where Debian packages it (not every snapshot does).
     if [[ -x $root/usr/bin/python$v && ! -x $root/usr/bin/python${v}t ]]; then
