@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's matrix: every example of the course, run by the test suite
+# The course's matrix (docs/MATRIX.md): every example of the course, run by the test suite
 # under every Python that scripts/pythons.sh offers (or the programs in
 # $FORKLAB_PYTHONS) and under each start method the example lists.
 # Prints a Markdown table; exits non-zero if any run failed.
