@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The course's matrix (docs/MATRIX.md): every example of the course, run by the test suite
+# The matrix of docs/MATRIX.md: every example of the course, run by the test suite
 # under every Python that scripts/pythons.sh offers (or the programs in
 # $FORKLAB_PYTHONS) and under each start method the example lists.
 # Prints a Markdown table; exits non-zero if any run failed.
@@ -8,7 +8,7 @@
 #
 # Set FORKLAB_PYTHON to a Python with Dask (a venv) to run the Dask example
 # for real; elsewhere its cell says "skipped, needs distributed". The same
-# goes for NumPy, threadpoolctl and py-spy. The README's matrix was made
+# goes for NumPy, threadpoolctl and py-spy. docs/MATRIX.md was made
 # with virtual environments of pyenv's 3.11.7 (numpy threadpoolctl py-spy
 # 'dask[distributed]') and 3.12.1 (numpy threadpoolctl py-spy), and the
 # chroot's 3.13 to 3.15 (Debian's NumPy for 3.14 and 3.15, from
