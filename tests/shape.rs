@@ -30,21 +30,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "check_exercises",
         "nobody yet: each exercise's files and checks",
     ),
-    (
-        "practice/judge/timing.rs",
-        "speedup",
-        "nobody yet: the speedup check's cases",
-    ),
-    (
-        "practice/observe.rs",
-        "observe",
-        "nobody yet: the sampling loop of a practice run",
-    ),
-    (
-        "python/run/runner.rs",
-        "watch",
-        "nobody yet: the run's own thread",
-    ),
     ("tui/quiz.rs", "lines", "tuimsg: the quiz's view"),
     (
         "tui/tests/practice.rs",

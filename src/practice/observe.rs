@@ -5,6 +5,7 @@
 //! script must not pass (too many processes, too much output).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -15,10 +16,11 @@ use crate::lab::load::LoadWatch;
 use crate::lesson::LessonSet;
 use crate::monitor::live::FamilySampler;
 use crate::monitor::{ProcessInfo, Sampler as _};
-use crate::os::contain::{Breach, Contained};
+use crate::os::contain::{Breach, Contained, Limits};
 use crate::os::process::Exit;
 use crate::python::{
-    EndCause, FamilyLog, Interpreter, PyEvent, Role, RunRequest, StartMethod, Stream, Transcript,
+    EndCause, FamilyLog, Interpreter, PyEvent, PyRun, Role, RunRequest, StartMethod, Stream,
+    Transcript,
 };
 
 /// How often the family is sampled: often enough to see short-lived
@@ -207,33 +209,18 @@ impl Observed {
 /// Runs `script` to its end; `on_event` sees every event as it comes (the
 /// live panes). Never leaves a process behind: the guard stops the family.
 pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Observed {
-    let mut observed = Observed::default();
+    let faulted = |fault| Observed {
+        fault: Some(fault),
+        ..Observed::default()
+    };
     if ctx.cancel.load(Ordering::SeqCst) {
-        observed.fault = Some(Fault::Cancelled);
-        return observed;
+        return faulted(Fault::Cancelled);
     }
-    let mut request =
-        match RunRequest::for_script(&script.name, &script.contents, ctx.interpreter.clone()) {
-            Ok(request) => request,
-            Err(message) => {
-                observed.fault = Some(Fault::Failed(message));
-                return observed;
-            }
-        };
-    for name in &script.data {
-        if let Err(e) = ctx.set.copy_asset(name, &request.workdir()) {
-            observed.fault = Some(Fault::Failed(format!("data {name:?}: {e}")));
-            return observed;
-        }
-    }
-    request.args = script.args.clone();
-    request.start_method = script.start_method;
-    request.force_start_method = script.start_method.is_some();
-    request.timeout = script.timeout;
-    request.launcher = ctx.launcher.cloned();
     let limits = crate::config::limits();
-    request.limits = Some(limits);
-
+    let mut request = match request_for(ctx, script, limits) {
+        Ok(request) => request,
+        Err(fault) => return faulted(fault),
+    };
     let (tx, rx) = mpsc::channel();
     let held = tx.clone();
     let hold = super::hold::HoldSocket::open(move |stream| held.send(Msg::Hold(stream)).is_ok());
@@ -242,152 +229,14 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
     let run = crate::python::start(request, move |event| {
         let _ = tx.send(Msg::Py(event));
     });
-    let mut holds = Vec::new();
-    let mut holds_taken = 0usize;
-    let cap = limits.processes as usize;
-    let t0 = Instant::now();
-    let mut master: Option<(u32, u32)> = None;
-    let mut master_ended: Option<Duration> = None;
-    let mut leftovers: BTreeSet<u32> = BTreeSet::new();
-    let mut output_bytes = 0usize;
-    let mut next_sample = Instant::now();
-    let mut stopping = false;
-    let mut copy_path: Option<String> = None;
-    let mut stop = |observed: &mut Observed, fault: Fault| {
-        if !stopping {
-            stopping = true;
-            observed.fault.get_or_insert(fault);
-            run.stop();
-        }
-    };
-    loop {
-        if ctx.cancel.load(Ordering::SeqCst) {
-            stop(&mut observed, Fault::Cancelled);
-        }
-        if let Some((guard, pid)) = master
-            && Instant::now() >= next_sample
-        {
-            next_sample = Instant::now() + SAMPLE_EVERY;
-            let at = t0.elapsed();
-            let family = FamilySampler::new(guard).sample().processes;
-            observed.family.record(at, &family);
-            let alive: Vec<_> = family
-                .iter()
-                .filter(|p| p.pid != guard && p.state != 'Z')
-                .collect();
-            account(&mut observed, at, pid, &alive);
-            observed.most_processes = observed.most_processes.max(alive.len());
-            let mut running = BTreeSet::new();
-            for p in alive.iter().filter(|p| p.state == 'R') {
-                if let Some(core) = p.core {
-                    running.insert(core);
-                    observed.busy.entry(p.pid).or_default().insert(core);
-                }
-            }
-            observed.cores_at_once = observed.cores_at_once.max(running.len());
-            holds.drain(..).for_each(super::hold::release);
-            if master_ended.is_none() && !alive.iter().any(|p| p.pid == pid) {
-                master_ended = Some(at);
-            }
-            if master_ended.is_some_and(|end| at >= end + LEFTOVER_AFTER) {
-                leftovers.extend(alive.iter().map(|p| p.pid));
-            }
-            if alive.len() > cap {
-                stop(
-                    &mut observed,
-                    Fault::ForkBomb {
-                        seen: alive.len(),
-                        cap,
-                    },
-                );
-            }
-        }
-        let wait = match master {
-            Some(_) => next_sample.saturating_duration_since(Instant::now()),
-            None => Duration::from_millis(100),
-        };
-        let event = match rx.recv_timeout(wait) {
-            Ok(Msg::Py(event)) => event,
-            Ok(Msg::Hold(stream)) => {
-                holds_taken += 1;
-                if holds_taken > super::hold::MAX_HOLDS {
-                    super::hold::release(stream);
-                } else {
-                    holds.push(stream);
-                    next_sample = Instant::now();
-                }
-                continue;
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                observed
-                    .fault
-                    .get_or_insert(Fault::Failed("the run ended without a result".into()));
-                break;
-            }
-        };
-        let event = match (event, &copy_path, &script.shown_as) {
-            (PyEvent::Output(mut output), Some(copy), Some(shown)) => {
-                output.text = output.text.replace(copy.as_str(), shown);
-                PyEvent::Output(output)
-            }
-            (event, _, _) => event,
-        };
-        on_event(&event);
-        match event {
-            PyEvent::Started(started) => {
-                copy_path = Some(
-                    started
-                        .workdir
-                        .join(&script.name)
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-                master = Some((started.guard_pid, started.pid));
-                observed.family = FamilyLog::new(started.guard_pid, started.pid);
-                next_sample = Instant::now();
-            }
-            PyEvent::Output(output) => {
-                output_bytes += output.text.len() + usize::from(output.line_end);
-                if output_bytes > MAX_OUTPUT {
-                    stop(&mut observed, Fault::Flood(MAX_OUTPUT));
-                } else {
-                    observed.transcript.push(&output);
-                }
-            }
-            PyEvent::OutputLimit { limit } => stop(&mut observed, Fault::Flood(limit)),
-            PyEvent::TimedOut { limit } => {
-                observed.fault.get_or_insert(Fault::TimedOut(limit));
-            }
-            PyEvent::Exited(exited) => {
-                observed.status = Some(exited.status);
-                observed.elapsed = exited.elapsed;
-                observed.contained = exited.contained;
-                if let Some(fault) = exited.contained.and_then(|c| breach_fault(&c, &observed))
-                    && observed.fault != Some(Fault::Cancelled)
-                {
-                    // The limit is why it ended, whatever else was seen.
-                    observed.fault = Some(fault);
-                }
-                if exited.cause == EndCause::TimedOut {
-                    observed
-                        .fault
-                        .get_or_insert(Fault::TimedOut(script.timeout));
-                }
-                break;
-            }
-            PyEvent::Failed(message) => {
-                observed.fault.get_or_insert(Fault::Failed(message));
-                break;
-            }
-            PyEvent::Skipped { missing } => {
-                observed
-                    .fault
-                    .get_or_insert(Fault::Failed(PyEvent::skipped_message(&missing)));
-                break;
-            }
-        }
-    }
+    let mut watch = Watch::new(script, &run, limits.processes as usize);
+    watch.watch(ctx.cancel, &rx, on_event);
+    let Watch {
+        mut observed,
+        holds,
+        leftovers,
+        ..
+    } = watch;
     drop((hold, holds));
     run.wait();
     observed.load = load.and_then(|watch| watch.outside_share());
@@ -401,11 +250,244 @@ pub fn observe(ctx: Context, script: &Script, on_event: &dyn Fn(&PyEvent)) -> Ob
     observed
 }
 
+/// The runner's request for `script`: its copy and data in a temporary
+/// folder, its arguments, start method, time limit and `limits`.
+fn request_for(ctx: Context, script: &Script, limits: Limits) -> Result<RunRequest, Fault> {
+    let mut request =
+        RunRequest::for_script(&script.name, &script.contents, ctx.interpreter.clone())
+            .map_err(Fault::Failed)?;
+    for name in &script.data {
+        ctx.set
+            .copy_asset(name, &request.workdir())
+            .map_err(|e| Fault::Failed(format!("data {name:?}: {e}")))?;
+    }
+    request.args = script.args.clone();
+    request.start_method = script.start_method;
+    request.force_start_method = script.start_method.is_some();
+    request.timeout = script.timeout;
+    request.launcher = ctx.launcher.cloned();
+    request.limits = Some(limits);
+    Ok(request)
+}
+
+/// The observing loop and what it has seen of the run so far.
+struct Watch<'a> {
+    script: &'a Script,
+    run: &'a PyRun,
+    /// The most processes the family may hold at once.
+    cap: usize,
+    observed: Observed,
+    t0: Instant,
+    /// The guard's and the master's pids, once the run started.
+    master: Option<(u32, u32)>,
+    master_ended: Option<Duration>,
+    leftovers: BTreeSet<u32>,
+    output_bytes: usize,
+    next_sample: Instant,
+    stopping: bool,
+    /// The temporary copy's path, shown as `script.shown_as` in the output.
+    copy_path: Option<String>,
+    /// New processes waiting on the hold socket for the next sample.
+    holds: Vec<UnixStream>,
+    holds_taken: usize,
+}
+
+impl<'a> Watch<'a> {
+    fn new(script: &'a Script, run: &'a PyRun, cap: usize) -> Self {
+        Watch {
+            script,
+            run,
+            cap,
+            observed: Observed::default(),
+            t0: Instant::now(),
+            master: None,
+            master_ended: None,
+            leftovers: BTreeSet::new(),
+            output_bytes: 0,
+            next_sample: Instant::now(),
+            stopping: false,
+            copy_path: None,
+            holds: Vec::new(),
+            holds_taken: 0,
+        }
+    }
+
+    /// Stops the run once, for the first `fault` seen.
+    fn stop(&mut self, fault: Fault) {
+        if !self.stopping {
+            self.stopping = true;
+            self.observed.fault.get_or_insert(fault);
+            self.run.stop();
+        }
+    }
+
+    /// Samples the family and hears the runner until the run ends.
+    fn watch(
+        &mut self,
+        cancel: &AtomicBool,
+        rx: &mpsc::Receiver<Msg>,
+        on_event: &dyn Fn(&PyEvent),
+    ) {
+        loop {
+            if cancel.load(Ordering::SeqCst) {
+                self.stop(Fault::Cancelled);
+            }
+            if let Some((guard, pid)) = self.master
+                && Instant::now() >= self.next_sample
+            {
+                self.sample(guard, pid);
+            }
+            let wait = match self.master {
+                Some(_) => self.next_sample.saturating_duration_since(Instant::now()),
+                None => Duration::from_millis(100),
+            };
+            let event = match rx.recv_timeout(wait) {
+                Ok(Msg::Py(event)) => self.shown(event),
+                Ok(Msg::Hold(stream)) => {
+                    self.hold(stream);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    self.observed
+                        .fault
+                        .get_or_insert(Fault::Failed("the run ended without a result".into()));
+                    return;
+                }
+            };
+            on_event(&event);
+            if self.ended(event) {
+                return;
+            }
+        }
+    }
+
+    /// One sample of the family: processes, cores, CPU time, leftovers,
+    /// the process cap; the held processes are let go once seen.
+    fn sample(&mut self, guard: u32, pid: u32) {
+        self.next_sample = Instant::now() + SAMPLE_EVERY;
+        let at = self.t0.elapsed();
+        let family = FamilySampler::new(guard).sample().processes;
+        let observed = &mut self.observed;
+        observed.family.record(at, &family);
+        let alive: Vec<_> = family
+            .iter()
+            .filter(|p| p.pid != guard && p.state != 'Z')
+            .collect();
+        account(observed, at, pid, &alive);
+        observed.most_processes = observed.most_processes.max(alive.len());
+        let mut running = BTreeSet::new();
+        for p in alive.iter().filter(|p| p.state == 'R') {
+            if let Some(core) = p.core {
+                running.insert(core);
+                observed.busy.entry(p.pid).or_default().insert(core);
+            }
+        }
+        observed.cores_at_once = observed.cores_at_once.max(running.len());
+        self.holds.drain(..).for_each(super::hold::release);
+        if self.master_ended.is_none() && !alive.iter().any(|p| p.pid == pid) {
+            self.master_ended = Some(at);
+        }
+        if self
+            .master_ended
+            .is_some_and(|end| at >= end + LEFTOVER_AFTER)
+        {
+            self.leftovers.extend(alive.iter().map(|p| p.pid));
+        }
+        if alive.len() > self.cap {
+            let (seen, cap) = (alive.len(), self.cap);
+            self.stop(Fault::ForkBomb { seen, cap });
+        }
+    }
+
+    /// A new process waits to be seen: sample now (past the cap of holds,
+    /// it goes at once).
+    fn hold(&mut self, stream: UnixStream) {
+        self.holds_taken += 1;
+        if self.holds_taken > super::hold::MAX_HOLDS {
+            super::hold::release(stream);
+        } else {
+            self.holds.push(stream);
+            self.next_sample = Instant::now();
+        }
+    }
+
+    /// The event with the temporary copy's path shown as the learner's.
+    fn shown(&self, event: PyEvent) -> PyEvent {
+        match (event, &self.copy_path, &self.script.shown_as) {
+            (PyEvent::Output(mut output), Some(copy), Some(shown)) => {
+                output.text = output.text.replace(copy.as_str(), shown);
+                PyEvent::Output(output)
+            }
+            (event, _, _) => event,
+        }
+    }
+
+    /// Takes in one of the runner's events; true once the run has ended.
+    fn ended(&mut self, event: PyEvent) -> bool {
+        match event {
+            PyEvent::Started(started) => {
+                self.copy_path = Some(
+                    started
+                        .workdir
+                        .join(&self.script.name)
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                self.master = Some((started.guard_pid, started.pid));
+                self.observed.family = FamilyLog::new(started.guard_pid, started.pid);
+                self.next_sample = Instant::now();
+            }
+            PyEvent::Output(output) => {
+                self.output_bytes += output.text.len() + usize::from(output.line_end);
+                if self.output_bytes > MAX_OUTPUT {
+                    self.stop(Fault::Flood(MAX_OUTPUT));
+                } else {
+                    self.observed.transcript.push(&output);
+                }
+            }
+            PyEvent::OutputLimit { limit } => self.stop(Fault::Flood(limit)),
+            PyEvent::TimedOut { limit } => {
+                self.observed.fault.get_or_insert(Fault::TimedOut(limit));
+            }
+            PyEvent::Exited(exited) => {
+                let observed = &mut self.observed;
+                observed.status = Some(exited.status);
+                observed.elapsed = exited.elapsed;
+                observed.contained = exited.contained;
+                if let Some(fault) = exited.contained.and_then(|c| breach_fault(&c, observed))
+                    && observed.fault != Some(Fault::Cancelled)
+                {
+                    // The limit is why it ended, whatever else was seen.
+                    observed.fault = Some(fault);
+                }
+                if exited.cause == EndCause::TimedOut {
+                    observed
+                        .fault
+                        .get_or_insert(Fault::TimedOut(self.script.timeout));
+                }
+                return true;
+            }
+            PyEvent::Failed(message) => {
+                self.observed.fault.get_or_insert(Fault::Failed(message));
+                return true;
+            }
+            PyEvent::Skipped { missing } => {
+                self.observed
+                    .fault
+                    .get_or_insert(Fault::Failed(PyEvent::skipped_message(&missing)));
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// What the observing loop hears: the runner's events, and processes
 /// waiting on the hold socket to be seen.
 enum Msg {
     Py(PyEvent),
-    Hold(std::os::unix::net::UnixStream),
+    Hold(UnixStream),
 }
 
 /// The evidence a sample adds beyond the family's log: each process's CPU

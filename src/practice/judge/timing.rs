@@ -118,11 +118,28 @@ impl Judge<'_> {
             );
         };
         let serial_name = serial.rsplit('/').next().unwrap_or(serial);
+        match self.timed_runs(serial_name, &serial_source) {
+            Ok(([serial, own], load)) => {
+                speedup_verdict(&serial, &own, load, speed_target(at_least, cores), cores)
+            }
+            Err(failed) => failed,
+        }
+    }
+
+    /// [`SPEED_RUNS`] rounds of the serial script then the learner's file
+    /// (alternated, so a change in the machine's load falls on both), with
+    /// the most other programs used of the machine; a run that failed is
+    /// the verdict.
+    fn timed_runs(
+        &self,
+        serial_name: &str,
+        serial_source: &[u8],
+    ) -> Result<([Timed; 2], Option<f64>), (Outcome, String)> {
         let mut timed = [Timed::default(), Timed::default()];
         let mut load: Option<f64> = None;
         for round in 1..=SPEED_RUNS {
             for (i, (who, name, source)) in [
-                ("the serial script", serial_name, &serial_source[..]),
+                ("the serial script", serial_name, serial_source),
                 ("your file", self.exercise.file_name(), self.source),
             ]
             .into_iter()
@@ -135,74 +152,95 @@ impl Judge<'_> {
                     None,
                 );
                 if let Some(fault) = &observed.fault {
-                    return (
+                    return Err((
                         Outcome::Failed,
                         format!("{who}: {}", fault_reason(&observed, fault)),
-                    );
+                    ));
                 }
                 if !observed.ended_well() {
-                    return (
+                    return Err((
                         Outcome::Failed,
                         format!("{who} failed on a timed run: {}", describe_end(&observed)),
-                    );
+                    ));
                 }
                 load = max_load(load, observed.load);
                 timed[i].add(&observed);
             }
         }
-        let [serial, own] = timed;
-        let (serial_best, own_best) = (
-            serial.best.unwrap_or_default().as_secs_f64(),
-            own.best.unwrap_or_default().as_secs_f64(),
+        Ok((timed, load))
+    }
+}
+
+/// The verdict on the best wall times; on a busy machine that missed the
+/// `target`, on what the CPU time says ([`cpu_verdict`]).
+fn speedup_verdict(
+    serial: &Timed,
+    own: &Timed,
+    load: Option<f64>,
+    target: f64,
+    cores: usize,
+) -> (Outcome, String) {
+    let (serial_best, own_best) = (
+        serial.best.unwrap_or_default().as_secs_f64(),
+        own.best.unwrap_or_default().as_secs_f64(),
+    );
+    let speedup = serial_best / own_best.max(1e-6);
+    let figures = format!(
+        "{speedup:.2}× (best of {SPEED_RUNS}: {own_best:.2} s against the serial {serial_best:.2} s)"
+    );
+    if speedup >= target {
+        return (Outcome::Passed, figures);
+    }
+    if !is_busy(load) {
+        return (
+            Outcome::Failed,
+            format!(
+                "{figures}; {target:.2}× wanted on {cores} cores: fewer, bigger tasks cost less to send, and the master should only split and combine"
+            ),
         );
-        let speedup = serial_best / own_best.max(1e-6);
-        let target = speed_target(at_least, cores);
-        let figures = format!(
-            "{speedup:.2}× (best of {SPEED_RUNS}: {own_best:.2} s against the serial {serial_best:.2} s)"
-        );
-        if speedup >= target {
-            return (Outcome::Passed, figures);
-        }
-        if !is_busy(load) {
-            return (
-                Outcome::Failed,
-                format!(
-                    "{figures}; {target:.2}× wanted on {cores} cores: fewer, bigger tasks cost less to send, and the master should only split and combine"
-                ),
-            );
-        }
-        // A busy machine: what the CPU time says the code would do with
-        // the cores free (the master's time, plus the workers' spread over
-        // as many cores as there are workers).
-        let shares = own.shares;
-        let spread = shares.worker_count.clamp(1, cores) as f64;
-        let critical = shares.master + shares.workers / spread;
-        let estimate = serial.cpu.unwrap_or(0.0) / critical.max(1e-6);
-        let cpu_figures = format!(
-            "{}: the wall time says {figures}, the CPU time about {estimate:.2}× (the serial script {:.2} s, yours {:.2} s in the master and {:.2} s over {})",
-            load_words(load),
-            serial.cpu.unwrap_or(0.0),
-            shares.master,
-            shares.workers,
-            plural(shares.worker_count, "worker")
-        );
-        if estimate >= target {
-            (
-                Outcome::Passed,
-                format!("judged from CPU time, {cpu_figures}"),
-            )
-        } else if estimate < ESTIMATE_MARGIN * target {
-            (
-                Outcome::Failed,
-                format!(
-                    "{cpu_figures}; {target:.2}× wanted on {cores} cores even with the cores free: fewer, bigger tasks cost less to send"
-                ),
-            )
-        } else {
-            (
-                Outcome::CannotJudge,
-                format!("{cpu_figures}; {target:.2}× wanted: check again when it is quieter"),
-            )
-        }
+    }
+    cpu_verdict(serial, own, load, &figures, target, cores)
+}
+
+/// A busy machine: what the CPU time says the code would do with the
+/// cores free (the master's time, plus the workers' spread over as many
+/// cores as there are workers); near the target, cannot judge.
+fn cpu_verdict(
+    serial: &Timed,
+    own: &Timed,
+    load: Option<f64>,
+    figures: &str,
+    target: f64,
+    cores: usize,
+) -> (Outcome, String) {
+    let shares = &own.shares;
+    let spread = shares.worker_count.clamp(1, cores) as f64;
+    let critical = shares.master + shares.workers / spread;
+    let estimate = serial.cpu.unwrap_or(0.0) / critical.max(1e-6);
+    let cpu_figures = format!(
+        "{}: the wall time says {figures}, the CPU time about {estimate:.2}× (the serial script {:.2} s, yours {:.2} s in the master and {:.2} s over {})",
+        load_words(load),
+        serial.cpu.unwrap_or(0.0),
+        shares.master,
+        shares.workers,
+        plural(shares.worker_count, "worker")
+    );
+    if estimate >= target {
+        (
+            Outcome::Passed,
+            format!("judged from CPU time, {cpu_figures}"),
+        )
+    } else if estimate < ESTIMATE_MARGIN * target {
+        (
+            Outcome::Failed,
+            format!(
+                "{cpu_figures}; {target:.2}× wanted on {cores} cores even with the cores free: fewer, bigger tasks cost less to send"
+            ),
+        )
+    } else {
+        (
+            Outcome::CannotJudge,
+            format!("{cpu_figures}; {target:.2}× wanted: check again when it is quieter"),
+        )
     }
 }

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::{EndCause, Exited, MAX_OUTPUT_BYTES, Output, PyEvent, RunRequest, Started, Stream};
+use crate::os::contain::Contained;
 use crate::os::process::{self, Exit};
 use crate::python::START_METHOD_VAR;
 use crate::python::guard::Report;
@@ -247,229 +248,292 @@ impl Runner {
         })
     }
 
+    /// Reads the guard's status and the script's output until both end
+    /// (or stop coming), then reaps the guard and says how the run ended.
     fn watch(mut self, emit: &dyn Fn(PyEvent)) {
-        let guard_pid = self.guard.id();
-        let mut decoders = [Decoder::new(), Decoder::new()];
-        let mut status_text = String::new();
-        let mut started: Option<Started> = None;
-        let mut held: Vec<Output> = Vec::new();
-        let mut report: Option<Report> = None;
-        let mut contained = None;
-        let mut cause = EndCause::Finished;
-        let deadline = self.t0 + self.request.timeout;
-        let mut kill_at: Option<Instant> = None;
-        let mut stop_asked = false;
-        let mut poll_errors = 0;
-        let mut status_closed_at: Option<Instant> = None;
-        let mut output_bytes = 0usize;
+        let mut seen = Seen::new(emit, self.guard.id());
         let mut buf = vec![0u8; 64 * 1024];
-
-        let mut deliver = |output: Output, started: &Option<Started>, held: &mut Vec<Output>| {
-            if output_bytes > MAX_OUTPUT_BYTES {
-                return;
-            }
-            output_bytes += output.text.len();
-            if output_bytes > MAX_OUTPUT_BYTES {
-                emit(PyEvent::OutputLimit {
-                    limit: MAX_OUTPUT_BYTES,
-                });
-            } else if started.is_some() {
-                emit(PyEvent::Output(output));
-            } else {
-                held.push(output);
-            }
-        };
-
+        let mut poll_errors = 0;
         loop {
             let now = Instant::now();
             if !self.status.open && !self.outputs.iter().any(|c| c.open) {
                 break;
             }
-            if status_closed_at.is_some_and(|t| now >= t + DRAIN_LIMIT) {
+            if seen
+                .status_closed_at
+                .is_some_and(|t| now >= t + DRAIN_LIMIT)
+            {
                 break;
             }
-            let mut ask_stop = false;
-            if cause == EndCause::Finished && now >= deadline {
-                cause = EndCause::TimedOut;
-                emit(PyEvent::TimedOut {
-                    limit: self.request.timeout,
-                });
-                ask_stop = true;
-            }
-            if ask_stop {
-                ask_guard_to_stop(guard_pid, &mut stop_asked, &mut kill_at);
-            }
-            if kill_at.is_some_and(|t| now >= t) {
-                kill_at = None;
-                let _ = process::signal_process(guard_pid, process::SIGKILL);
-                if let Some(started) = &started {
-                    let _ = process::signal_group(started.pgid, process::SIGKILL);
-                }
-            }
-
-            let mut wakeups = vec![status_closed_at.map(|t| t + DRAIN_LIMIT), kill_at];
-            if cause == EndCause::Finished {
-                wakeups.push(Some(deadline));
-            }
-            let timeout = wakeups
-                .into_iter()
-                .flatten()
-                .min()
-                .map(|t| t.saturating_duration_since(now));
-            let mut ready = [false; 4];
-            let polled = {
-                let channels = [&self.status, &self.outputs[0], &self.outputs[1], &self.wake];
-                let open: Vec<usize> = (0..channels.len()).filter(|&i| channels[i].open).collect();
-                let fds: Vec<BorrowedFd<'_>> =
-                    open.iter().map(|&i| channels[i].reader.as_fd()).collect();
-                process::poll_readable(&fds, timeout).map(|r| {
-                    for (i, r) in open.into_iter().zip(r) {
-                        ready[i] = r;
-                    }
-                })
-            };
-            if polled.is_err() {
+            self.keep_time(&mut seen, now);
+            let Some(ready) = self.poll(&seen, now) else {
                 // Cannot wait for the pipes: stop the run, and give up on
                 // it if waiting keeps failing.
-                ask_stop = true;
+                seen.ask_guard_to_stop();
                 poll_errors += 1;
                 if poll_errors > 50 {
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(10));
-            }
-            let readable = |i: usize| ready[i];
-
-            if readable(0) {
-                match self.status.read(&mut buf) {
-                    Some(n) => status_text.push_str(&String::from_utf8_lossy(&buf[..n])),
-                    None => status_closed_at = Some(Instant::now()),
-                }
-                while let Some(end) = status_text.find('\n') {
-                    let line: String = status_text.drain(..=end).collect();
-                    match Report::parse(&line) {
-                        Some(Report::Started(pid)) if started.is_none() => {
-                            let event = Started {
-                                pid,
-                                pgid: pid,
-                                guard_pid,
-                                python: self.request.interpreter.path.clone(),
-                                python_version: self.request.interpreter.version.clone(),
-                                start_method: self.request.effective_start_method(),
-                                start_method_chosen: self.request.start_method.is_some(),
-                                workdir: self.request.workdir(),
-                                command: self.request.command_line(),
-                            };
-                            emit(PyEvent::Started(event.clone()));
-                            started = Some(event);
-                            for output in held.drain(..) {
-                                emit(PyEvent::Output(output));
-                            }
-                        }
-                        Some(Report::Contained(held)) => contained = Some(held),
-                        Some(other @ (Report::Ended(_) | Report::Error(_))) => report = Some(other),
-                        _ => {}
-                    }
-                }
+                continue;
+            };
+            if ready[0] {
+                self.read_status(&mut seen, &mut buf);
             }
             for stream in [Stream::Stdout, Stream::Stderr] {
-                let i = stream as usize;
-                if !readable(1 + i) {
-                    continue;
-                }
-                let offset = self.t0.elapsed();
-                let pieces = match self.outputs[i].read(&mut buf) {
-                    Some(n) => decoders[i].feed(&buf[..n]),
-                    None => decoders[i].finish().into_iter().collect(),
-                };
-                for piece in pieces {
-                    let output = Output {
-                        stream,
-                        offset,
-                        text: piece.text,
-                        line_end: piece.line_end,
-                    };
-                    deliver(output, &started, &mut held);
+                if ready[1 + stream as usize] {
+                    self.read_output(&mut seen, stream, &mut buf);
                 }
             }
-            if readable(3) {
+            if ready[3] {
                 // A byte from stop(), or the end: the PyRun was dropped.
                 let _ = self.wake.read(&mut buf);
-                if cause == EndCause::Finished {
-                    cause = EndCause::Stopped;
-                    ask_stop = true;
+                if seen.cause == EndCause::Finished {
+                    seen.cause = EndCause::Stopped;
+                    seen.ask_guard_to_stop();
                 }
             }
-            if ask_stop {
-                ask_guard_to_stop(guard_pid, &mut stop_asked, &mut kill_at);
+        }
+        self.finish(seen);
+    }
+
+    /// The time limit (the guard asked to stop), and the grace after
+    /// which forklab kills the guard and the script's group itself.
+    fn keep_time(&self, seen: &mut Seen, now: Instant) {
+        if seen.cause == EndCause::Finished && now >= self.deadline() {
+            seen.cause = EndCause::TimedOut;
+            (seen.emit)(PyEvent::TimedOut {
+                limit: self.request.timeout,
+            });
+            seen.ask_guard_to_stop();
+        }
+        if seen.kill_at.is_some_and(|t| now >= t) {
+            seen.kill_at = None;
+            let _ = process::signal_process(seen.guard_pid, process::SIGKILL);
+            if let Some(started) = &seen.started {
+                let _ = process::signal_group(started.pgid, process::SIGKILL);
             }
         }
+    }
 
+    fn deadline(&self) -> Instant {
+        self.t0 + self.request.timeout
+    }
+
+    /// Waits for the open pipes (status, stdout, stderr, wake) until the
+    /// next deadline; which are readable, or `None` if polling failed.
+    fn poll(&self, seen: &Seen, now: Instant) -> Option<[bool; 4]> {
+        let mut wakeups = vec![seen.status_closed_at.map(|t| t + DRAIN_LIMIT), seen.kill_at];
+        if seen.cause == EndCause::Finished {
+            wakeups.push(Some(self.deadline()));
+        }
+        let timeout = wakeups
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|t| t.saturating_duration_since(now));
+        let channels = [&self.status, &self.outputs[0], &self.outputs[1], &self.wake];
+        let open: Vec<usize> = (0..channels.len()).filter(|&i| channels[i].open).collect();
+        let fds: Vec<BorrowedFd<'_>> = open.iter().map(|&i| channels[i].reader.as_fd()).collect();
+        let readable = process::poll_readable(&fds, timeout).ok()?;
+        let mut ready = [false; 4];
+        for (i, r) in open.into_iter().zip(readable) {
+            ready[i] = r;
+        }
+        Some(ready)
+    }
+
+    /// The guard's status lines: the script started (its held output then
+    /// sent), what contained it, how it ended.
+    fn read_status(&mut self, seen: &mut Seen, buf: &mut [u8]) {
+        match self.status.read(buf) {
+            Some(n) => seen
+                .status_text
+                .push_str(&String::from_utf8_lossy(&buf[..n])),
+            None => seen.status_closed_at = Some(Instant::now()),
+        }
+        while let Some(end) = seen.status_text.find('\n') {
+            let line: String = seen.status_text.drain(..=end).collect();
+            match Report::parse(&line) {
+                Some(Report::Started(pid)) if seen.started.is_none() => {
+                    let event = Started {
+                        pid,
+                        pgid: pid,
+                        guard_pid: seen.guard_pid,
+                        python: self.request.interpreter.path.clone(),
+                        python_version: self.request.interpreter.version.clone(),
+                        start_method: self.request.effective_start_method(),
+                        start_method_chosen: self.request.start_method.is_some(),
+                        workdir: self.request.workdir(),
+                        command: self.request.command_line(),
+                    };
+                    (seen.emit)(PyEvent::Started(event.clone()));
+                    seen.started = Some(event);
+                    for output in seen.held.drain(..) {
+                        (seen.emit)(PyEvent::Output(output));
+                    }
+                }
+                Some(Report::Contained(held)) => seen.contained = Some(held),
+                Some(other @ (Report::Ended(_) | Report::Error(_))) => seen.report = Some(other),
+                _ => {}
+            }
+        }
+    }
+
+    /// What the script wrote on `stream`, decoded into pieces of lines.
+    fn read_output(&mut self, seen: &mut Seen, stream: Stream, buf: &mut [u8]) {
+        let i = stream as usize;
+        let offset = self.t0.elapsed();
+        let pieces = match self.outputs[i].read(buf) {
+            Some(n) => seen.decoders[i].feed(&buf[..n]),
+            None => seen.decoders[i].finish().into_iter().collect(),
+        };
+        for piece in pieces {
+            seen.deliver(Output {
+                stream,
+                offset,
+                text: piece.text,
+                line_end: piece.line_end,
+            });
+        }
+    }
+
+    /// The end: lines left open ended, the guard reaped, and `Exited`, or
+    /// `Failed` if the script never started.
+    fn finish(mut self, mut seen: Seen) {
         // Close every stream that is still open (someone outside the family
         // kept a pipe end), and end the lines left open.
         for (i, stream) in [Stream::Stdout, Stream::Stderr].into_iter().enumerate() {
             if self.outputs[i].open
-                && let Some(piece) = decoders[i].finish()
+                && let Some(piece) = seen.decoders[i].finish()
             {
-                let output = Output {
+                seen.deliver(Output {
                     stream,
                     offset: self.t0.elapsed(),
                     text: piece.text,
                     line_end: piece.line_end,
-                };
-                deliver(output, &started, &mut held);
+                });
             }
         }
         drop(self.outputs);
         drop(self.status);
         let guard_status = process::reap(&mut self.guard, Instant::now() + STOP_GRACE);
         let elapsed = self.t0.elapsed();
-
-        if started.is_none() {
-            let said: String = held
-                .iter()
-                .map(|o| o.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let why = match report {
-                Some(Report::Error(message)) => crate::sanitize::text(&message).into_owned(),
-                _ => format!("the guard ended ({guard_status}) before Python started"),
-            };
-            emit(PyEvent::Failed(format!(
-                "cannot run {}: {why}{}",
-                self.request.command_line(),
-                if said.trim().is_empty() || said.contains(&why) {
-                    String::new()
-                } else {
-                    format!(" ({})", said.trim())
-                }
+        if seen.started.is_none() {
+            (seen.emit)(PyEvent::Failed(never_started(
+                &self.request,
+                &seen,
+                guard_status,
             )));
             return;
         };
-        let status = match report {
+        let status = match seen.report {
             Some(Report::Ended(exit)) => exit,
             _ => guard_status,
         };
-        emit(PyEvent::Exited(Exited {
+        (seen.emit)(PyEvent::Exited(Exited {
             status,
-            expected: cause == EndCause::Finished
+            expected: seen.cause == EndCause::Finished
                 && status == Exit::Code(self.request.expected_exit()),
             expect_exit: self.request.expected_exit(),
             elapsed,
-            cause,
-            contained,
+            cause: seen.cause,
+            contained: seen.contained,
         }));
     }
 }
 
-/// SIGTERM to the guard (once), and a deadline after which forklab kills
-/// the guard and the script's group itself.
-fn ask_guard_to_stop(guard_pid: u32, asked: &mut bool, kill_at: &mut Option<Instant>) {
-    if !*asked {
-        *asked = true;
-        // The guard is not reaped before the end of the run: its pid is ours.
-        let _ = process::signal_process(guard_pid, process::SIGTERM);
-        *kill_at = Some(Instant::now() + STOP_GRACE);
+/// Why a script never started: the guard's error, or how it ended, with
+/// what was printed.
+fn never_started(request: &RunRequest, seen: &Seen, guard_status: Exit) -> String {
+    let said: String = seen
+        .held
+        .iter()
+        .map(|o| o.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let why = match &seen.report {
+        Some(Report::Error(message)) => crate::sanitize::text(message).into_owned(),
+        _ => format!("the guard ended ({guard_status}) before Python started"),
+    };
+    format!(
+        "cannot run {}: {why}{}",
+        request.command_line(),
+        if said.trim().is_empty() || said.contains(&why) {
+            String::new()
+        } else {
+            format!(" ({})", said.trim())
+        }
+    )
+}
+
+/// What the runner has read of a run so far, and where its stopping is.
+struct Seen<'e> {
+    emit: &'e dyn Fn(PyEvent),
+    guard_pid: u32,
+    decoders: [Decoder; 2],
+    /// The status pipe's text not yet a whole line.
+    status_text: String,
+    started: Option<Started>,
+    /// Output read before `Started`, sent right after it.
+    held: Vec<Output>,
+    /// How the guard said the script ended, or why it could not start.
+    report: Option<Report>,
+    contained: Option<Contained>,
+    cause: EndCause,
+    /// When forklab kills the guard itself, once it was asked to stop.
+    kill_at: Option<Instant>,
+    stop_asked: bool,
+    status_closed_at: Option<Instant>,
+    output_bytes: usize,
+}
+
+impl<'e> Seen<'e> {
+    fn new(emit: &'e dyn Fn(PyEvent), guard_pid: u32) -> Self {
+        Seen {
+            emit,
+            guard_pid,
+            decoders: [Decoder::new(), Decoder::new()],
+            status_text: String::new(),
+            started: None,
+            held: Vec::new(),
+            report: None,
+            contained: None,
+            cause: EndCause::Finished,
+            kill_at: None,
+            stop_asked: false,
+            status_closed_at: None,
+            output_bytes: 0,
+        }
+    }
+
+    /// One piece of output: sent (held until `Started`), or past
+    /// [`MAX_OUTPUT_BYTES`] one `OutputLimit` and nothing more.
+    fn deliver(&mut self, output: Output) {
+        if self.output_bytes > MAX_OUTPUT_BYTES {
+            return;
+        }
+        self.output_bytes += output.text.len();
+        if self.output_bytes > MAX_OUTPUT_BYTES {
+            (self.emit)(PyEvent::OutputLimit {
+                limit: MAX_OUTPUT_BYTES,
+            });
+        } else if self.started.is_some() {
+            (self.emit)(PyEvent::Output(output));
+        } else {
+            self.held.push(output);
+        }
+    }
+
+    /// SIGTERM to the guard (once), and a deadline after which forklab
+    /// kills the guard and the script's group itself.
+    fn ask_guard_to_stop(&mut self) {
+        if !self.stop_asked {
+            self.stop_asked = true;
+            // The guard is not reaped before the end of the run: its pid is ours.
+            let _ = process::signal_process(self.guard_pid, process::SIGTERM);
+            self.kill_at = Some(Instant::now() + STOP_GRACE);
+        }
     }
 }
 
