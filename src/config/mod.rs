@@ -302,49 +302,44 @@ pub fn resolve(
     found_by: &'static str,
     text: Option<Result<String, String>>,
 ) -> Settings {
-    let mut problems = Vec::new();
-    let shown = path
-        .as_deref()
-        .map_or_else(|| "the config file".into(), |p| p.display().to_string());
-    let (file, state) = match text {
-        None => (FileSettings::default(), FileState::Missing),
-        Some(Err(e)) => (FileSettings::default(), FileState::Bad(e)),
-        Some(Ok(text)) => match parse(&text) {
-            Ok(file) => (file, FileState::Read),
-            Err(e) => (FileSettings::default(), FileState::Bad(e)),
-        },
+    let (file, state) = read_file(text);
+    let mut env = Env {
+        env,
+        problems: Vec::new(),
     };
     if let FileState::Bad(why) = &state {
-        problems.push(format!("{shown}: {why}; using the defaults"));
+        let shown = path
+            .as_deref()
+            .map_or_else(|| "the config file".into(), |p| p.display().to_string());
+        env.problems
+            .push(format!("{shown}: {why}; using the defaults"));
     }
-    let set = |var: &'static str| env(var).filter(|v| !v.is_empty());
 
     let mut theme = Setting::default(ThemeName::Dark);
     theme.over(file.theme, Source::File);
-    if let Some(value) = set(THEME_VAR) {
-        match value.parse() {
-            Ok(t) => theme.over(Some(t), Source::Env(THEME_VAR)),
-            Err(e) => problems.push(format!("${THEME_VAR}: {e}; ignored")),
-        }
-    }
+    theme.over(env.var(THEME_VAR, str::parse), Source::Env(THEME_VAR));
     theme.over(flags.theme, Source::Flag("--theme"));
 
     let mut colour = Setting::default(true);
-    colour.over(set(NO_COLOR_VAR).map(|_| false), Source::Env(NO_COLOR_VAR));
+    colour.over(
+        env.set(NO_COLOR_VAR).map(|_| false),
+        Source::Env(NO_COLOR_VAR),
+    );
 
     let mut refresh = Setting::default(INTERVALS[DEFAULT_INTERVAL]);
     // Checked by `parse`: a file that got here has an offered value.
     refresh.over(
         file.refresh_ms
+            .as_ref()
             .and_then(|ms| parse_refresh(*ms.get_ref()).ok()),
         Source::File,
     );
     refresh.over(flags.refresh, Source::Flag("--refresh"));
 
     let mut python = Setting::default(None);
-    python.over(file.python.map(Some), Source::File);
+    python.over(file.python.clone().map(Some), Source::File);
     python.over(
-        set(PYTHON_VAR).map(|p| Some(PathBuf::from(p))),
+        env.set(PYTHON_VAR).map(|p| Some(PathBuf::from(p))),
         Source::Env(PYTHON_VAR),
     );
     python.over(flags.python.clone().map(Some), Source::Flag("--python"));
@@ -352,6 +347,7 @@ pub fn resolve(
     let mut start_method = Setting::default(None);
     start_method.over(
         file.start_method
+            .as_ref()
             .and_then(|m| m.get_ref().parse().ok())
             .map(Some),
         Source::File,
@@ -360,47 +356,17 @@ pub fn resolve(
     let mut dask_scheduler = Setting::default(None);
     dask_scheduler.over(
         file.dask_scheduler
+            .as_ref()
             .and_then(|a| parse_scheduler(a.get_ref()).ok())
             .map(Some),
         Source::File,
     );
-    if let Some(value) = set(SCHEDULER_VAR) {
-        match parse_scheduler(&value) {
-            Ok(a) => dask_scheduler.over(Some(Some(a)), Source::Env(SCHEDULER_VAR)),
-            Err(e) => problems.push(format!("${SCHEDULER_VAR}: {e}; ignored")),
-        }
-    }
-
-    let defaults = default_limits();
-    let mut max_processes = Setting::default(defaults.processes);
-    max_processes.over(file.max_processes.map(|n| *n.get_ref()), Source::File);
-    if let Some(value) = set(MAX_PROCESSES_VAR) {
-        match value
-            .trim()
-            .parse()
-            .map_err(|_| ())
-            .and_then(|n| check_processes(n).map_err(drop))
-        {
-            Ok(n) => max_processes.over(Some(n), Source::Env(MAX_PROCESSES_VAR)),
-            Err(()) => problems.push(format!(
-                "${MAX_PROCESSES_VAR}: {value:?} is not a number from {MIN_PROCESSES}; ignored"
-            )),
-        }
-    }
-    max_processes.over(flags.max_processes, Source::Flag("--max-processes"));
-    let mut max_memory = Setting::default(defaults.memory);
-    max_memory.over(
-        file.max_memory.and_then(|m| parse_size(m.get_ref()).ok()),
-        Source::File,
+    dask_scheduler.over(
+        env.var(SCHEDULER_VAR, parse_scheduler).map(Some),
+        Source::Env(SCHEDULER_VAR),
     );
-    if let Some(value) = set(MAX_MEMORY_VAR) {
-        match parse_size(&value) {
-            Ok(bytes) => max_memory.over(Some(bytes), Source::Env(MAX_MEMORY_VAR)),
-            Err(e) => problems.push(format!("${MAX_MEMORY_VAR}: {e}; ignored")),
-        }
-    }
-    max_memory.over(flags.max_memory, Source::Flag("--max-memory"));
 
+    let (max_processes, max_memory) = limit_settings(&file, flags, &mut env);
     Settings {
         theme,
         colour,
@@ -415,7 +381,85 @@ pub fn resolve(
             found_by,
             state,
         },
-        problems,
+        problems: env.problems,
+    }
+}
+
+/// The file's settings and whether it was read; a file that cannot be
+/// read or parsed gives the defaults.
+fn read_file(text: Option<Result<String, String>>) -> (FileSettings, FileState) {
+    match text {
+        None => (FileSettings::default(), FileState::Missing),
+        Some(Err(e)) => (FileSettings::default(), FileState::Bad(e)),
+        Some(Ok(text)) => match parse(&text) {
+            Ok(file) => (file, FileState::Read),
+            Err(e) => (FileSettings::default(), FileState::Bad(e)),
+        },
+    }
+}
+
+/// The limits on a learner's script: file < environment < flag.
+fn limit_settings(
+    file: &FileSettings,
+    flags: &Flags,
+    env: &mut Env,
+) -> (Setting<u64>, Setting<u64>) {
+    let defaults = default_limits();
+    let mut max_processes = Setting::default(defaults.processes);
+    max_processes.over(
+        file.max_processes.as_ref().map(|n| *n.get_ref()),
+        Source::File,
+    );
+    let processes = |value: &str| {
+        value
+            .trim()
+            .parse()
+            .ok()
+            .and_then(|n| check_processes(n).ok())
+            .ok_or_else(|| format!("{value:?} is not a number from {MIN_PROCESSES}"))
+    };
+    max_processes.over(
+        env.var(MAX_PROCESSES_VAR, processes),
+        Source::Env(MAX_PROCESSES_VAR),
+    );
+    max_processes.over(flags.max_processes, Source::Flag("--max-processes"));
+    let mut max_memory = Setting::default(defaults.memory);
+    max_memory.over(
+        file.max_memory
+            .as_ref()
+            .and_then(|m| parse_size(m.get_ref()).ok()),
+        Source::File,
+    );
+    max_memory.over(
+        env.var(MAX_MEMORY_VAR, parse_size),
+        Source::Env(MAX_MEMORY_VAR),
+    );
+    max_memory.over(flags.max_memory, Source::Flag("--max-memory"));
+    (max_processes, max_memory)
+}
+
+/// The environment as [`resolve`] reads it: a variable set and not
+/// empty, and what was wrong with the ones ignored.
+struct Env<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<String>,
+}
+
+impl Env<'_> {
+    fn set(&self, var: &str) -> Option<String> {
+        (self.env)(var).filter(|v| !v.is_empty())
+    }
+
+    /// `var` read by `parse`; a value it refuses is a problem, ignored.
+    fn var<T, E: std::fmt::Display>(
+        &mut self,
+        var: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let value = self.set(var)?;
+        parse(&value)
+            .map_err(|e| self.problems.push(format!("${var}: {e}; ignored")))
+            .ok()
     }
 }
 

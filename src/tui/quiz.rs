@@ -92,127 +92,154 @@ pub fn lines(
     if questions.is_empty() {
         return (out, None);
     }
+    out.push(Line::default());
+    out.push(header(questions.len(), verdicts));
+    let open = (0..questions.len()).find(|i| verdicts.get(*i).copied().flatten().is_none());
+    let mut open_line = None;
+    for (i, q) in questions.iter().enumerate() {
+        out.push(Line::default());
+        let shown = Shown {
+            number: i + 1,
+            verdict: verdicts.get(i).copied().flatten(),
+            is_open: open == Some(i),
+        };
+        if shown.is_open {
+            open_line = Some(out.len());
+        }
+        hanging(&mut out, "", "     ", &shown.prompt(q), width);
+        match &q.answer {
+            Answer::Choice { choices, right } => {
+                shown.choices(&mut out, choices, *right, pending, width);
+            }
+            Answer::Number { value, .. } => shown.number(&mut out, *value, pending, width),
+        }
+        if shown.verdict.is_some() {
+            let explain = Span {
+                text: q.explain.clone(),
+                tone: Tone {
+                    emphasis: true,
+                    ..Tone::default()
+                },
+                link: None,
+            };
+            wrapped(&mut out, "    ", &[explain], width);
+        }
+    }
+    (out, open_line)
+}
+
+/// "Check yourself  2 of 3 answered, 1 right".
+fn header(questions: usize, verdicts: &[Option<Verdict>]) -> Line {
     let answered = verdicts.iter().filter(|v| v.is_some()).count();
     let right = verdicts
         .iter()
         .filter(|v| **v == Some(Verdict::Right))
         .count();
-    out.push(Line::default());
-    out.push(Line {
+    Line {
         spans: vec![
             strong("Check yourself", Role::Heading(2)),
             span(
-                format!(
-                    "  {answered} of {} answered, {right} right",
-                    questions.len()
-                ),
+                format!("  {answered} of {questions} answered, {right} right"),
                 Role::Rule,
             ),
         ],
-    });
-    let open = (0..questions.len()).find(|i| verdicts.get(*i).copied().flatten().is_none());
-    let mut open_line = None;
-    for (i, q) in questions.iter().enumerate() {
-        out.push(Line::default());
-        let verdict = verdicts.get(i).copied().flatten();
-        let is_open = open == Some(i);
-        if is_open {
-            open_line = Some(out.len());
-        }
-        let mark = match (verdict, is_open) {
+    }
+}
+
+/// How one question is shown: its number, its verdict, whether it is
+/// the one open for an answer.
+struct Shown {
+    number: usize,
+    verdict: Option<Verdict>,
+    is_open: bool,
+}
+
+impl Shown {
+    /// The mark (✓, ✗, ▶), the number and the prompt, strong if open.
+    fn prompt(&self, q: &Question) -> Vec<Span> {
+        let mark = match (self.verdict, self.is_open) {
             (Some(Verdict::Right), _) => strong("✓ ", Role::Heading(3)),
             (Some(Verdict::Wrong), _) => strong("✗ ", Role::AnswerHint),
             (None, true) => strong("▶ ", Role::Marker),
             (None, false) => span("  ", Role::Text),
         };
-        let mut prompt = vec![mark, strong(format!("{}. ", i + 1), Role::Text)];
-        prompt.push(Span {
-            text: q.prompt.clone(),
-            tone: Tone {
-                strong: is_open,
-                ..Tone::default()
+        vec![
+            mark,
+            strong(format!("{}. ", self.number), Role::Text),
+            Span {
+                text: q.prompt.clone(),
+                tone: Tone {
+                    strong: self.is_open,
+                    ..Tone::default()
+                },
+                link: None,
             },
-            link: None,
-        });
-        hanging(&mut out, "", "     ", &prompt, width);
-        match &q.answer {
-            Answer::Choice {
-                choices,
-                right: correct,
-            } => {
-                for (c, choice) in choices.iter().enumerate() {
-                    let picked = is_open && pending.choice == Some(c);
-                    let mut spans = vec![if picked {
-                        strong(format!("[{}] ", c + 1), Role::Marker)
-                    } else {
-                        span(format!(" {}) ", c + 1), Role::Marker)
-                    }];
-                    spans.push(Span {
-                        text: choice.clone(),
-                        tone: Tone {
-                            strong: picked,
-                            ..Tone::default()
-                        },
-                        link: None,
-                    });
-                    if verdict.is_some() && c == *correct {
-                        spans.push(strong("  ← the answer", Role::Heading(3)));
-                    }
-                    hanging(&mut out, "    ", "    ", &spans, width);
-                }
-                if is_open {
-                    let hint = match pending.choice {
-                        None => format!("Press 1 to {} to pick an answer.", choices.len()),
-                        Some(c) => format!(
-                            "You picked {}: press {} to confirm, or another number.",
-                            c + 1,
-                            super::keymap::key_for(|a| matches!(
-                                a,
-                                super::action::Action::Quiz(super::action::quiz::Msg::Confirm)
-                            ))
-                        ),
-                    };
-                    wrapped(&mut out, "    ", &[span(hint, Role::AnswerHint)], width);
-                }
+        ]
+    }
+
+    /// The choices (the picked one strong, the right one marked once
+    /// answered) and, while open, what to press.
+    fn choices(
+        &self,
+        out: &mut Vec<Line>,
+        choices: &[String],
+        correct: usize,
+        pending: &Pending,
+        width: usize,
+    ) {
+        for (c, choice) in choices.iter().enumerate() {
+            let picked = self.is_open && pending.choice == Some(c);
+            let mut spans = vec![if picked {
+                strong(format!("[{}] ", c + 1), Role::Marker)
+            } else {
+                span(format!(" {}) ", c + 1), Role::Marker)
+            }];
+            spans.push(Span {
+                text: choice.clone(),
+                tone: Tone {
+                    strong: picked,
+                    ..Tone::default()
+                },
+                link: None,
+            });
+            if self.verdict.is_some() && c == correct {
+                spans.push(strong("  ← the answer", Role::Heading(3)));
             }
-            Answer::Number { value, .. } => {
-                if is_open {
-                    let spans = vec![
-                        span("Your answer: ", Role::Text),
-                        strong(format!("{}▏", pending.typed), Role::InlineCode),
-                        span("  (type a number, Enter to confirm)", Role::AnswerHint),
-                    ];
-                    wrapped(&mut out, "    ", &spans, width);
-                } else if verdict.is_some() {
-                    wrapped(
-                        &mut out,
-                        "    ",
-                        &[
-                            span("The answer: ", Role::Text),
-                            strong(format_number(*value), Role::Heading(3)),
-                        ],
-                        width,
-                    );
-                }
-            }
+            hanging(out, "    ", "    ", &spans, width);
         }
-        if verdict.is_some() {
-            wrapped(
-                &mut out,
-                "    ",
-                &[Span {
-                    text: q.explain.clone(),
-                    tone: Tone {
-                        emphasis: true,
-                        ..Tone::default()
-                    },
-                    link: None,
-                }],
-                width,
-            );
+        if self.is_open {
+            let hint = match pending.choice {
+                None => format!("Press 1 to {} to pick an answer.", choices.len()),
+                Some(c) => format!(
+                    "You picked {}: press {} to confirm, or another number.",
+                    c + 1,
+                    super::keymap::key_for(|a| matches!(
+                        a,
+                        super::action::Action::Quiz(super::action::quiz::Msg::Confirm)
+                    ))
+                ),
+            };
+            wrapped(out, "    ", &[span(hint, Role::AnswerHint)], width);
         }
     }
-    (out, open_line)
+
+    /// While open, the number typed so far; once answered, the answer.
+    fn number(&self, out: &mut Vec<Line>, value: f64, pending: &Pending, width: usize) {
+        if self.is_open {
+            let spans = vec![
+                span("Your answer: ", Role::Text),
+                strong(format!("{}▏", pending.typed), Role::InlineCode),
+                span("  (type a number, Enter to confirm)", Role::AnswerHint),
+            ];
+            wrapped(out, "    ", &spans, width);
+        } else if self.verdict.is_some() {
+            let spans = [
+                span("The answer: ", Role::Text),
+                strong(format_number(value), Role::Heading(3)),
+            ];
+            wrapped(out, "    ", &spans, width);
+        }
+    }
 }
 
 /// `385`, `0.25`: integers without a trailing `.0`.

@@ -18,51 +18,14 @@ use crate::practice::{Event, Outcome};
 
 pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Vec<Effect>) -> Next {
     match msg {
-        Msg::Edit => match state.lesson().meta.exercises.len() {
-            0 => match &state.practice.working {
-                Some(w) => {
-                    let (lesson, exercise) = (w.lesson, w.exercise);
-                    return start(state, lesson, exercise, effects);
-                }
-                None => {
-                    state.notice = Some(format!(
-                        "This lesson has no exercise: the contents ({}) marks those that have",
-                        keymap::key_for(|a| matches!(
-                            a,
-                            Action::Overlay(overlay::Msg::OpenContents)
-                        ))
-                    ))
-                }
-            },
-            1 => return start(state, state.current, 0, effects),
-            _ => {
-                let selected = state
-                    .practice
-                    .working
-                    .as_ref()
-                    .filter(|w| w.lesson == state.current)
-                    .map_or(0, |w| w.exercise);
-                state.overlay = Overlay::Exercises { selected };
-            }
-        },
+        Msg::Edit => return edit(state, effects),
         Msg::OpenSelected => {
             if let Overlay::Exercises { selected } = state.overlay {
                 state.overlay = Overlay::None;
                 return start(state, state.current, selected, effects);
             }
         }
-        Msg::AskYes => match std::mem::replace(&mut state.overlay, Overlay::None) {
-            Overlay::Ask(Ask::CreateWorkspace { dir }) => {
-                state.notice = Some(format!("Writing the starter files to {}…", dir.display()));
-                effects.push(Effect::MakeWorkspace(dir));
-            }
-            Overlay::Ask(Ask::RevealSolution) => {
-                if let Some((lesson, exercise)) = current(state) {
-                    effects.push(Effect::ReadSolution { lesson, exercise });
-                }
-            }
-            other => state.overlay = other,
-        },
+        Msg::AskYes => ask_yes(state, effects),
         Msg::AskNo => {
             state.overlay = Overlay::None;
             state.practice.pending = None;
@@ -92,21 +55,7 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
                 text.pop();
             }
         }
-        Msg::PredictDone => {
-            if let Overlay::Predict { text } = std::mem::replace(&mut state.overlay, Overlay::None)
-                && let Some((lesson, exercise)) = state.practice.pending.take()
-            {
-                let id = exercise_of(state, lesson, exercise).id.clone();
-                let record = state.progress.exercises.entry(id).or_default();
-                let text = text.trim().to_string();
-                // Empty: skipped; asked again next time.
-                if !text.is_empty() {
-                    record.prediction = Some(text);
-                    state.progress_dirty = true;
-                }
-                open(state, lesson, exercise, effects);
-            }
-        }
+        Msg::PredictDone => predict_done(state, effects),
         Msg::EditorDone(result) => {
             if let Some(w) = &state.practice.working {
                 state.notice = Some(match result {
@@ -118,26 +67,7 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
                 });
             }
         }
-        Msg::Hint => match current(state) {
-            None => no_exercise(state),
-            Some((lesson, exercise)) => {
-                let ex = exercise_of(state, lesson, exercise).clone();
-                match crate::practice::Hint::next(&mut state.progress, &ex) {
-                    None => state.notice = Some(format!("{:?} has no hints", ex.title)),
-                    Some(hint) => {
-                        state.progress_dirty = true;
-                        let key = keymap::key_for(|a| matches!(a, Action::Practice(Msg::Solution)));
-                        let mut lines = vec![hint.text.clone()];
-                        lines.extend(hint.after(&key).map(|after| format!("\n{after}")));
-                        state.overlay = Overlay::Text {
-                            title: format!("{} · {}", hint.heading(), ex.title),
-                            lines,
-                            scroll: 0,
-                        };
-                    }
-                }
-            }
-        },
+        Msg::Hint => hint(state),
         Msg::Solution => match current(state) {
             None => no_exercise(state),
             Some((lesson, exercise)) => {
@@ -149,28 +79,117 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
                 }
             }
         },
-        Msg::SolutionRead(id, Ok(text)) => {
-            // Shown only if it is still the exercise in question.
-            if let Some((lesson, exercise)) = current(state)
-                && exercise_of(state, lesson, exercise).id == id
-            {
-                let title = exercise_of(state, lesson, exercise).title.clone();
-                state.progress.reveal_solution(&id);
-                state.progress_dirty = true;
-                state.overlay = Overlay::Text {
-                    title: format!("Solution · {title}"),
-                    lines: text
-                        .lines()
-                        .map(|s| crate::sanitize::text(s).into_owned())
-                        .collect(),
-                    scroll: 0,
-                };
-            }
-        }
+        Msg::SolutionRead(id, Ok(text)) => solution_read(state, &id, &text),
         Msg::SolutionRead(_, Err(message)) => state.notice = Some(message),
         Msg::Live(event) => return live_event(state, event, now),
     }
     None
+}
+
+/// `E`: the lesson's one exercise started, a list of its exercises to
+/// choose from, or (a lesson without one) the exercise worked on.
+fn edit(state: &mut State, effects: &mut Vec<Effect>) -> Next {
+    match state.lesson().meta.exercises.len() {
+        0 => match &state.practice.working {
+            Some(w) => {
+                let (lesson, exercise) = (w.lesson, w.exercise);
+                return start(state, lesson, exercise, effects);
+            }
+            None => {
+                state.notice = Some(format!(
+                    "This lesson has no exercise: the contents ({}) marks those that have",
+                    keymap::key_for(|a| matches!(a, Action::Overlay(overlay::Msg::OpenContents)))
+                ))
+            }
+        },
+        1 => return start(state, state.current, 0, effects),
+        _ => {
+            let selected = state
+                .practice
+                .working
+                .as_ref()
+                .filter(|w| w.lesson == state.current)
+                .map_or(0, |w| w.exercise);
+            state.overlay = Overlay::Exercises { selected };
+        }
+    }
+    None
+}
+
+/// Yes to the question asked: make the exercise folder, or show the
+/// solution.
+fn ask_yes(state: &mut State, effects: &mut Vec<Effect>) {
+    match std::mem::replace(&mut state.overlay, Overlay::None) {
+        Overlay::Ask(Ask::CreateWorkspace { dir }) => {
+            state.notice = Some(format!("Writing the starter files to {}…", dir.display()));
+            effects.push(Effect::MakeWorkspace(dir));
+        }
+        Overlay::Ask(Ask::RevealSolution) => {
+            if let Some((lesson, exercise)) = current(state) {
+                effects.push(Effect::ReadSolution { lesson, exercise });
+            }
+        }
+        other => state.overlay = other,
+    }
+}
+
+/// The prediction written down (empty: skipped, asked again next time),
+/// then the exercise opened.
+fn predict_done(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Overlay::Predict { text } = std::mem::replace(&mut state.overlay, Overlay::None)
+        && let Some((lesson, exercise)) = state.practice.pending.take()
+    {
+        let id = exercise_of(state, lesson, exercise).id.clone();
+        let record = state.progress.exercises.entry(id).or_default();
+        let text = text.trim().to_string();
+        if !text.is_empty() {
+            record.prediction = Some(text);
+            state.progress_dirty = true;
+        }
+        open(state, lesson, exercise, effects);
+    }
+}
+
+/// The next hint of the current exercise, in a popup.
+fn hint(state: &mut State) {
+    let Some((lesson, exercise)) = current(state) else {
+        return no_exercise(state);
+    };
+    let ex = exercise_of(state, lesson, exercise).clone();
+    match crate::practice::Hint::next(&mut state.progress, &ex) {
+        None => state.notice = Some(format!("{:?} has no hints", ex.title)),
+        Some(hint) => {
+            state.progress_dirty = true;
+            let key = keymap::key_for(|a| matches!(a, Action::Practice(Msg::Solution)));
+            let mut lines = vec![hint.text.clone()];
+            lines.extend(hint.after(&key).map(|after| format!("\n{after}")));
+            state.overlay = Overlay::Text {
+                title: format!("{} · {}", hint.heading(), ex.title),
+                lines,
+                scroll: 0,
+            };
+        }
+    }
+}
+
+/// The solution read: shown (and marked as seen) only if it is still the
+/// exercise in question.
+fn solution_read(state: &mut State, id: &str, text: &str) {
+    if let Some((lesson, exercise)) = current(state)
+        && exercise_of(state, lesson, exercise).id == id
+    {
+        let title = exercise_of(state, lesson, exercise).title.clone();
+        state.progress.reveal_solution(id);
+        state.progress_dirty = true;
+        state.overlay = Overlay::Text {
+            title: format!("Solution · {title}"),
+            lines: text
+                .lines()
+                .map(|s| crate::sanitize::text(s).into_owned())
+                .collect(),
+            scroll: 0,
+        };
+    }
 }
 
 /// Shows or hides the output pane of the exercise's checks.

@@ -12,23 +12,7 @@ use crate::python::PyEvent;
 
 pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Vec<Effect>) -> Next {
     match msg {
-        Msg::OpenExamples => {
-            let listed = state.menu_examples();
-            if state.lesson().meta.examples.is_empty() {
-                state.notice = Some("This lesson has no Python example to run".into());
-            } else if let Some(&first) = listed.first() {
-                state.overlay = Overlay::Examples {
-                    selected: first,
-                    editing: None,
-                };
-                find_python(state, effects);
-            } else {
-                state.notice = Some(format!(
-                    "This lesson's examples are worked answers: try the exercise, or press {} for the answer first",
-                    keymap::key_for(|a| matches!(a, Action::Reader(reader::Msg::ToggleAnswers)))
-                ));
-            }
-        }
+        Msg::OpenExamples => open_examples(state, effects),
         Msg::RunSelected => {
             if let Overlay::Examples { selected, .. } = state.overlay {
                 state.overlay = Overlay::None;
@@ -62,24 +46,7 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
                 text.pop();
             }
         }
-        Msg::ArgsDone => {
-            if let Overlay::Examples {
-                selected,
-                editing: Some(text),
-            } = state.overlay.clone()
-            {
-                let meta = &state.lessons.lessons[state.current].meta;
-                let key = format!("{}/{}", meta.id, meta.examples[selected].id);
-                state
-                    .python
-                    .example_args
-                    .insert(key, text.split_whitespace().map(str::to_string).collect());
-                state.overlay = Overlay::Examples {
-                    selected,
-                    editing: None,
-                };
-            }
-        }
+        Msg::ArgsDone => args_done(state),
         Msg::ArgsCancel => {
             if let Overlay::Examples { selected, .. } = state.overlay {
                 state.overlay = Overlay::Examples {
@@ -88,23 +55,7 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
                 };
             }
         }
-        Msg::CycleStartMethod => {
-            let all = crate::python::StartMethod::ALL;
-            state.python.start_method = match state.python.start_method {
-                None => Some(all[0]),
-                Some(m) => all
-                    .iter()
-                    .position(|x| *x == m)
-                    .and_then(|i| all.get(i + 1).copied()),
-            };
-            state.notice = Some(match state.python.start_method {
-                None => "Start method: Python's default for this platform".into(),
-                Some(m) => format!(
-                    "Start method: {} (passed to the script in FORKLAB_START_METHOD)",
-                    m.as_str()
-                ),
-            });
-        }
+        Msg::CycleStartMethod => cycle_start_method(state),
         // A practice check's runs are stopped as the check.
         Msg::Stop
             if state
@@ -115,32 +66,9 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
         {
             practice::stop_judging(state, effects);
         }
-        Msg::Stop => match &mut state.python.run {
-            Some(run) if state.python.waiting.take().is_some() => {
-                run.end = Some(RunEnd::Failed("stopped before Python was found".into()));
-            }
-            Some(run) if run.running() => {
-                effects.push(Effect::StopExample);
-                state.notice = Some("Stopping the script and all its processes".into());
-            }
-            _ => state.notice = Some("No script is running".into()),
-        },
+        Msg::Stop => stop(state, effects),
         Msg::ToggleOutput if state.practice.working.is_some() => practice::toggle_output(state),
-        Msg::ToggleOutput => match &mut state.python.run {
-            Some(run) => {
-                run.hidden = !run.hidden;
-                if run.hidden {
-                    state.focus = Focus::Lesson;
-                }
-                state.rerender();
-            }
-            None => {
-                state.notice = Some(format!(
-                    "No script has run yet: press {} to run one",
-                    keymap::key_for(|a| matches!(a, Action::Python(Msg::OpenExamples)))
-                ))
-            }
-        },
+        Msg::ToggleOutput => toggle_output(state),
         Msg::FocusNext => {
             state.focus = match state.focus {
                 Focus::Lesson if state.output_shown() => Focus::Output,
@@ -148,19 +76,119 @@ pub(super) fn update(state: &mut State, msg: Msg, now: Instant, effects: &mut Ve
             };
         }
         Msg::Event(number, event) => python_event(state, number, event),
-        Msg::Found(found) => {
-            // The lab's header names it (version, GIL) before any run.
-            if let Ok(python) = &found {
-                state.lab.config.python = Some(std::sync::Arc::new(python.clone()));
-            }
-            state.python.probe = PythonProbe::Found(found);
-            if let Some(plan) = state.python.waiting.take() {
-                start_run(state, plan, effects);
-            }
-            return super::lab::start_waiting(state);
-        }
+        Msg::Found(found) => return found_python(state, found, effects),
     }
     None
+}
+
+/// The examples popup (Python looked for as it opens), or why there is
+/// nothing to run.
+fn open_examples(state: &mut State, effects: &mut Vec<Effect>) {
+    let listed = state.menu_examples();
+    if state.lesson().meta.examples.is_empty() {
+        state.notice = Some("This lesson has no Python example to run".into());
+    } else if let Some(&first) = listed.first() {
+        state.overlay = Overlay::Examples {
+            selected: first,
+            editing: None,
+        };
+        find_python(state, effects);
+    } else {
+        state.notice = Some(format!(
+            "This lesson's examples are worked answers: try the exercise, or press {} for the answer first",
+            keymap::key_for(|a| matches!(a, Action::Reader(reader::Msg::ToggleAnswers)))
+        ));
+    }
+}
+
+/// The arguments typed kept for this example (split at spaces).
+fn args_done(state: &mut State) {
+    if let Overlay::Examples {
+        selected,
+        editing: Some(text),
+    } = state.overlay.clone()
+    {
+        let meta = &state.lessons.lessons[state.current].meta;
+        let key = format!("{}/{}", meta.id, meta.examples[selected].id);
+        state
+            .python
+            .example_args
+            .insert(key, text.split_whitespace().map(str::to_string).collect());
+        state.overlay = Overlay::Examples {
+            selected,
+            editing: None,
+        };
+    }
+}
+
+/// The next start method: Python's default, then each in turn.
+fn cycle_start_method(state: &mut State) {
+    let all = crate::python::StartMethod::ALL;
+    state.python.start_method = match state.python.start_method {
+        None => Some(all[0]),
+        Some(m) => all
+            .iter()
+            .position(|x| *x == m)
+            .and_then(|i| all.get(i + 1).copied()),
+    };
+    state.notice = Some(match state.python.start_method {
+        None => "Start method: Python's default for this platform".into(),
+        Some(m) => format!(
+            "Start method: {} (passed to the script in FORKLAB_START_METHOD)",
+            m.as_str()
+        ),
+    });
+}
+
+/// Stops the example running (or waiting for Python).
+fn stop(state: &mut State, effects: &mut Vec<Effect>) {
+    match &mut state.python.run {
+        Some(run) if state.python.waiting.take().is_some() => {
+            run.end = Some(RunEnd::Failed("stopped before Python was found".into()));
+        }
+        Some(run) if run.running() => {
+            effects.push(Effect::StopExample);
+            state.notice = Some("Stopping the script and all its processes".into());
+        }
+        _ => state.notice = Some("No script is running".into()),
+    }
+}
+
+/// Shows or hides the example's output pane.
+fn toggle_output(state: &mut State) {
+    match &mut state.python.run {
+        Some(run) => {
+            run.hidden = !run.hidden;
+            if run.hidden {
+                state.focus = Focus::Lesson;
+            }
+            state.rerender();
+        }
+        None => {
+            state.notice = Some(format!(
+                "No script has run yet: press {} to run one",
+                keymap::key_for(|a| matches!(a, Action::Python(Msg::OpenExamples)))
+            ))
+        }
+    }
+}
+
+/// Python found (or not): the lab names it, and a run or a lab run that
+/// waited for it starts.
+fn found_python(
+    state: &mut State,
+    found: Result<crate::python::Interpreter, String>,
+    effects: &mut Vec<Effect>,
+) -> Next {
+    // The lab's header names it (version, GIL) before any run.
+    if let Ok(python) = &found {
+        state.lab.config.python = Some(std::sync::Arc::new(python.clone()));
+    }
+    state.python.probe = PythonProbe::Found(found);
+    if let Some(plan) = state.python.waiting.take() {
+        start_run(state, plan, effects);
+    }
+    super::lab::start_waiting(state)
 }
 
 pub(super) fn scroll_output(state: &mut State, lines: isize) {
