@@ -3,9 +3,8 @@
 //! is counted from its `fn name(` line to the `}` at the same indent
 //! (rustfmt's layout), its signature and doc-less body included; nested
 //! functions count on their own too. The offenders there were when this
-//! test came (issue 24) are listed in [`KNOWN`] with who is splitting
-//! them; the list only shrinks: a listed one no longer over the limit
-//! fails the test too, so it is taken off when it is split.
+//! test came (issue 24) are split: [`KNOWN`] is empty and stays so (a
+//! listed one no longer over the limit would fail the test too).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,12 +18,7 @@ const MAX_FN_LINES: usize = 100;
 
 /// Known offenders, to split: (path under `src/`, function, who and why).
 /// A function of `""` stands for the file's own length.
-const KNOWN: &[(&str, &str, &str)] = &[
-    ("tui/view/contents.rs", "draw", "views: per pane"),
-    ("tui/view/examples.rs", "draw", "views: per pane"),
-    ("tui/view/projector.rs", "draw", "views: per pane"),
-    ("tui/view/status.rs", "status_bar", "views: per pane"),
-];
+const KNOWN: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn no_file_or_function_over_the_limits() {

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::super::keymap::{self, Where};
 use super::super::state::State;
 use super::popup::{frame_box, window_start};
+use crate::lesson::Lesson;
 
 pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
     let mut lines: Vec<Line> = Vec::new();
@@ -38,31 +39,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         };
         let here = if index == state.current { "▸" } else { " " };
         let indent = if lesson.is_overview() { "" } else { "  " };
-        let questions = lesson.meta.questions.len();
-        let answered = state.progress.answered(&lesson.meta.id);
-        let quiz = if questions == 0 {
-            String::new()
-        } else {
-            format!("  quiz {answered}/{questions}")
-        };
-        let quiz = if lesson.meta.experiments.is_empty() {
-            quiz
-        } else if state.progress.ran_experiment(&lesson.meta.id) {
-            format!("{quiz}  lab ✓")
-        } else {
-            format!("{quiz}  lab")
-        };
-        let quiz = if lesson.meta.exercises.is_empty() {
-            quiz
-        } else {
-            let marks: String = lesson
-                .meta
-                .exercises
-                .iter()
-                .map(|e| super::practice::mark(state.progress.exercise(&e.id).state))
-                .collect();
-            format!("{quiz}  exercise {marks}")
-        };
+        let quiz = marks(state, lesson);
         let text = format!("{here}{read} {indent}{}", lesson.meta.title);
         let text = format!("{text:<title_width$}");
         let style = match (index == selected, lesson.is_overview()) {
@@ -79,21 +56,7 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         ]));
     }
     let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
-    // With packs installed, the title names the open course and the
-    // footer says how to change it.
-    let mut hints = keymap::hints(Where::List);
-    let title = match state.courses.get(state.course) {
-        Some(course) if state.courses.len() > 1 => {
-            hints.extend(keymap::hints(Where::Contents));
-            format!(
-                "Contents: {} ({}/{})",
-                course.title,
-                state.course + 1,
-                state.courses.len()
-            )
-        }
-        _ => "Contents".to_string(),
-    };
+    let (title, hints) = title_and_hints(state);
     let inner = frame_box(
         frame,
         screen,
@@ -110,4 +73,52 @@ pub fn draw(state: &State, selected: usize, frame: &mut Frame, screen: Rect) {
         .take(inner.height as usize)
         .collect();
     frame.render_widget(Paragraph::new(visible), inner);
+}
+
+/// What the learner has done in a lesson: `  quiz 2/3  lab ✓  exercise ✓✗`.
+fn marks(state: &State, lesson: &Lesson) -> String {
+    let questions = lesson.meta.questions.len();
+    let answered = state.progress.answered(&lesson.meta.id);
+    let quiz = if questions == 0 {
+        String::new()
+    } else {
+        format!("  quiz {answered}/{questions}")
+    };
+    let quiz = if lesson.meta.experiments.is_empty() {
+        quiz
+    } else if state.progress.ran_experiment(&lesson.meta.id) {
+        format!("{quiz}  lab ✓")
+    } else {
+        format!("{quiz}  lab")
+    };
+    if lesson.meta.exercises.is_empty() {
+        quiz
+    } else {
+        let marks: String = lesson
+            .meta
+            .exercises
+            .iter()
+            .map(|e| super::practice::mark(state.progress.exercise(&e.id).state))
+            .collect();
+        format!("{quiz}  exercise {marks}")
+    }
+}
+
+/// The popup's title (with packs installed, the open course, and the
+/// keys to change it in the footer) and its footer's hints.
+fn title_and_hints(state: &State) -> (String, Vec<keymap::Hint>) {
+    let mut hints = keymap::hints(Where::List);
+    let title = match state.courses.get(state.course) {
+        Some(course) if state.courses.len() > 1 => {
+            hints.extend(keymap::hints(Where::Contents));
+            format!(
+                "Contents: {} ({}/{})",
+                course.title,
+                state.course + 1,
+                state.courses.len()
+            )
+        }
+        _ => "Contents".to_string(),
+    };
+    (title, hints)
 }

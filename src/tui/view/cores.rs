@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType};
 use crate::monitor::history::{History, Series};
 
 use super::super::layout::{self, Packing};
-use super::super::state::{Live, State};
+use super::super::state::Live;
 use super::super::theme::Theme;
 
 const EIGHTHS: [&str; 9] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
@@ -74,14 +74,33 @@ fn load_label(live: &Live) -> String {
     })
 }
 
-/// The side pane on wide screens.
-pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
+/// What the core views draw: the latest sample, its history and the
+/// family (for the marks), and how often samples come.
+pub struct Cores<'a> {
+    pub theme: &'a Theme,
+    pub live: &'a Live,
+    /// "every 1 s", "recorded every 250 ms".
+    pub sampling: String,
+}
+
+impl Cores<'_> {
+    /// The side pane on wide screens.
+    pub fn pane(&self, frame: &mut Frame, area: Rect) {
+        pane(self.theme, self.live, &self.sampling, frame, area);
+    }
+
+    /// The compact strip under the lesson on narrow screens.
+    pub fn strip(&self, frame: &mut Frame, area: Rect) {
+        strip(self.theme, self.live, &self.sampling, frame, area);
+    }
+}
+
+fn pane(t: &Theme, live: &Live, sampling: &str, frame: &mut Frame, area: Rect) {
     if area.height < 3 {
         return;
     }
-    let t = &state.theme;
     let cores = live.sample.cores.len();
-    let title = format!(" Cores: {cores} · {} ", state.sampling_label());
+    let title = format!(" Cores: {cores} · {sampling} ");
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.pane_border())
@@ -137,16 +156,13 @@ pub fn pane(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
     super::draw_lines(frame, inner, &lines);
 }
 
-/// The compact strip under the lesson on narrow screens.
-pub fn strip(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
+fn strip(t: &Theme, live: &Live, sampling: &str, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let t = &state.theme;
     let head = format!(
-        "─ Cores: {} · {} · all {:.0}% · mem {} {} ",
+        "─ Cores: {} · {sampling} · all {:.0}% · mem {} {} ",
         live.sample.cores.len(),
-        state.sampling_label(),
         live.sample.total,
         memory_label(live),
         load_label(live)

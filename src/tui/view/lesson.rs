@@ -5,45 +5,58 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use crate::lesson::render;
+use crate::lesson::render::{self, Doc};
 
-use super::super::state::State;
 use super::super::theme::Theme;
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect, text: Rect) {
-    let query = state
-        .search
-        .active()
-        .then(|| state.search.query.to_ascii_lowercase());
-    let current_hit = state
-        .search
-        .hits
-        .get(state.search.index)
-        .filter(|h| h.lesson == state.current)
-        .map(|h| h.line);
-    let lines: Vec<Line> = state
-        .doc
-        .lines()
-        .enumerate()
-        .skip(state.scroll)
-        .take(text.height as usize)
-        .map(|(i, line)| styled(&state.theme, line, query.as_deref(), current_hit == Some(i)))
-        .collect();
-    super::draw_lines(frame, text, &lines);
-    if state.doc.len() > text.height as usize {
-        let mut bar = ScrollbarState::new(state.max_scroll()).position(state.scroll);
-        let track = Rect {
-            y: text.y,
-            height: text.height,
-            ..area
-        };
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                .begin_symbol(None)
-                .end_symbol(None),
-            track,
-            &mut bar,
-        );
+/// What the lesson pane draws: the rendered lesson, where it is
+/// scrolled to, and the search's matches on it.
+pub struct LessonPane<'a> {
+    pub theme: &'a Theme,
+    pub doc: &'a Doc,
+    /// The first line shown, and the last it may be.
+    pub scroll: usize,
+    pub max_scroll: usize,
+    /// The search's query, lowercase, while a search is on.
+    pub query: Option<String>,
+    /// The line of the current match, if it is in this lesson.
+    pub current_hit: Option<usize>,
+}
+
+impl LessonPane<'_> {
+    /// The lesson in `text` (inside `area`), a scrollbar at `area`'s edge.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, text: Rect) {
+        let lines: Vec<Line> = self
+            .doc
+            .lines()
+            .enumerate()
+            .skip(self.scroll)
+            .take(text.height as usize)
+            .map(|(i, line)| {
+                styled(
+                    self.theme,
+                    line,
+                    self.query.as_deref(),
+                    self.current_hit == Some(i),
+                )
+            })
+            .collect();
+        super::draw_lines(frame, text, &lines);
+        if self.doc.len() > text.height as usize {
+            let mut bar = ScrollbarState::new(self.max_scroll).position(self.scroll);
+            let track = Rect {
+                y: text.y,
+                height: text.height,
+                ..area
+            };
+            frame.render_stateful_widget(
+                Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                    .begin_symbol(None)
+                    .end_symbol(None),
+                track,
+                &mut bar,
+            );
+        }
     }
 }
 

@@ -60,7 +60,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     // The frame's own size, not the one the state last heard of: the
     // terminal may have been resized again since (rapid resizes).
     let areas = layout::areas(area, state.shape());
-    status::header(state, frame, areas.header);
+    header_of(state).draw(frame, areas.header);
     if let (Mode::Class, Some(class)) = (state.mode, &state.class) {
         // The room is the show: the class takes the whole body.
         let top = areas.header.bottom();
@@ -69,13 +69,17 @@ pub fn view(state: &State, frame: &mut Frame) {
         class::draw(t, class, frame, body);
     } else if let Some(live) = &state.live {
         if state.projector {
-            projector::draw(state, live, frame, areas.cores);
+            projector::Projector {
+                cores: cores_of(state, live),
+                lab: &state.lab,
+            }
+            .draw(frame, areas.cores);
         } else {
             main_column(state, frame, &areas);
             if areas.strip {
-                cores::strip(state, live, frame, areas.cores);
+                cores_of(state, live).strip(frame, areas.cores);
             } else {
-                cores::pane(state, live, frame, areas.cores);
+                cores_of(state, live).pane(frame, areas.cores);
             }
             if state.mode == Mode::Lab && state.lab.shows_cluster() {
                 cluster::draw(t, &state.lab, frame, areas.processes);
@@ -86,7 +90,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     } else {
         main_column(state, frame, &areas);
     }
-    status::status_bar(state, frame, areas.status);
+    status_of(state).draw(frame, areas.status);
     match &state.overlay {
         Overlay::None => {}
         Overlay::Examples { selected, editing } => {
@@ -118,6 +122,15 @@ pub fn view(state: &State, frame: &mut Frame) {
     guard(frame.buffer_mut());
 }
 
+/// What the core views draw, from the state.
+fn cores_of<'a>(state: &'a State, live: &'a super::state::Live) -> cores::Cores<'a> {
+    cores::Cores {
+        theme: &state.theme,
+        live,
+        sampling: state.sampling_label(),
+    }
+}
+
 /// The last guard: a cell that a path forgot to sanitize (ratatui joins a
 /// zero-width joiner or a stack of marks to the character before) is cut
 /// back to what is safe, so nothing raw reaches the terminal. Paths still
@@ -133,7 +146,7 @@ fn guard(buffer: &mut ratatui::buffer::Buffer) {
 /// The lesson (or the lab in its place) and the output pane under it.
 fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
     match state.mode {
-        Mode::Lesson => lesson::draw(state, frame, areas.lesson, areas.text),
+        Mode::Lesson => lesson_of(state).draw(frame, areas.lesson, areas.text),
         Mode::Class => {}
         Mode::Lab => {
             let key = state.lab.experiment_key();
@@ -152,7 +165,101 @@ fn main_column(state: &State, frame: &mut Frame, areas: &layout::Areas) {
         Some(working) if state.mode == Mode::Lesson && !state.practice.hidden => {
             practice::pane(state, working, frame, areas.output)
         }
-        _ => output::draw(state, frame, areas.output),
+        _ => {
+            if let Some(run) = &state.python.run {
+                output::Output {
+                    theme: &state.theme,
+                    run,
+                    focused: state.focus == super::state::Focus::Output,
+                    waiting_for_python: state.python.waiting.is_some(),
+                    now: state.now(),
+                }
+                .draw(frame, areas.output);
+            }
+        }
+    }
+}
+
+/// What the header draws, from the state.
+fn header_of(state: &State) -> status::Header<'_> {
+    let lesson = state.lesson();
+    let class_code = match (state.mode, &state.class) {
+        (Mode::Class, Some(class)) => Some(class.code.as_str()),
+        _ => None,
+    };
+    // What the panes show: a recording, or this machine (recording?).
+    let source = match (&state.replay, &state.recording) {
+        (Some(replay), _) => replay.title(),
+        (None, Some(_)) => "● REC".to_string(),
+        (None, None) => String::new(),
+    };
+    status::Header {
+        theme: &state.theme,
+        class_code,
+        source,
+        title: &lesson.meta.title,
+        read: state.progress.is_read(&lesson.meta.id),
+        part: (!lesson.is_overview()).then(|| state.lessons.part_title(lesson.meta.part)),
+        number: state.current + 1,
+        count: state.lessons.len(),
+    }
+}
+
+/// What the status bar draws, from the state.
+fn status_of(state: &State) -> status::StatusBar<'_> {
+    use status::{Left, Offers, Position};
+    let position = match (&state.replay, &state.class_link, state.mode) {
+        (_, _, Mode::Class) => Position::Blank,
+        (Some(replay), _, _) => Position::Replay(replay),
+        (None, Some(link), _) => {
+            Position::Label(format!("{} · {}", link.label(), state.position_label()))
+        }
+        (None, None, _) => Position::Label(state.position_label()),
+    };
+    let search = &state.search;
+    let left = if let Some(input) = &search.input {
+        Left::Typing(input)
+    } else if let Some(notice) = &state.notice {
+        Left::Notice(notice)
+    } else if search.active() {
+        Left::Matches {
+            query: &search.query,
+            at: search.index + 1,
+            of: search.hits.len(),
+        }
+    } else {
+        let meta = &state.lesson().meta;
+        Left::Hints(Offers {
+            mode: state.mode,
+            replay: state.replay.is_some(),
+            output_focused: state.focus == super::state::Focus::Output,
+            running: state.python.run.as_ref().is_some_and(|r| r.running()),
+            examples: !meta.examples.is_empty(),
+            exercises: !meta.exercises.is_empty(),
+            answers: state.doc.has_answers,
+        })
+    };
+    status::StatusBar {
+        theme: &state.theme,
+        left,
+        position,
+    }
+}
+
+/// What the lesson pane draws, from the state.
+fn lesson_of(state: &State) -> lesson::LessonPane<'_> {
+    let search = &state.search;
+    lesson::LessonPane {
+        theme: &state.theme,
+        doc: &state.doc,
+        scroll: state.scroll,
+        max_scroll: state.max_scroll(),
+        query: search.active().then(|| search.query.to_ascii_lowercase()),
+        current_hit: search
+            .hits
+            .get(search.index)
+            .filter(|h| h.lesson == state.current)
+            .map(|h| h.line),
     }
 }
 

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::super::action::Action;
 use super::super::keymap;
-use super::super::state::{ExampleRun, Focus, RunEnd, State};
+use super::super::state::{ExampleRun, RunEnd};
 use super::super::theme::Theme;
 use crate::python::{EndCause, Stream};
 
@@ -21,12 +21,29 @@ const GUTTER: usize = 9;
 /// The mark of a line the script wrote to stderr.
 const STDERR_MARK: char = '!';
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(run) = state.python.run.as_ref().filter(|_| area.height >= 3) else {
-        return;
-    };
-    let t = &state.theme;
-    let border = if state.focus == Focus::Output {
+/// What the output pane draws: the run, and what it waits for.
+pub struct Output<'a> {
+    pub theme: &'a Theme,
+    pub run: &'a ExampleRun,
+    /// The keys scroll this pane.
+    pub focused: bool,
+    /// The run waits for the search for Python.
+    pub waiting_for_python: bool,
+    /// The time the run's elapsed time is counted to.
+    pub now: std::time::Instant,
+}
+
+impl Output<'_> {
+    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+        if area.height >= 3 {
+            draw(self, frame, area);
+        }
+    }
+}
+
+fn draw(pane: &Output, frame: &mut Frame, area: Rect) {
+    let (t, run) = (pane.theme, pane.run);
+    let border = if pane.focused {
         t.key()
     } else {
         t.pane_border()
@@ -35,7 +52,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Rounded)
         .border_style(border)
         .title(Line::styled(title(run), t.pane_title()))
-        .title_bottom(ending(t, run, state.now()).right_aligned());
+        .title_bottom(ending(t, run, pane.now).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = (inner.width as usize).saturating_sub(GUTTER).max(10);
@@ -77,7 +94,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         rows.drain(..skip);
     } else if rows.is_empty() {
         let waiting = match &run.end {
-            None if state.python.waiting.is_some() => "looking for Python…",
+            None if pane.waiting_for_python => "looking for Python…",
             None => "waiting for the script's first output…",
             Some(_) => "(the script printed nothing)",
         };

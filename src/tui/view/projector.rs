@@ -8,51 +8,88 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, Block, BorderType};
 
-use super::super::state::{Live, State};
-use super::cores::{markers, memory_label};
+use super::super::theme::Theme;
 
-pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
-    let t = &state.theme;
-    let cores = &live.sample.cores;
-    let title = format!(
-        " {} cores · all {:.0}% · mem {} · {} · c returns ",
-        cores.len(),
-        live.sample.total,
-        memory_label(live),
-        state.sampling_label()
-    );
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(t.pane_border())
-        .title(Line::styled(title, t.pane_title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let inner = if state.lab.measured.len() >= 2 {
-        // Side by side on a wide screen, one above the other on a tall one.
-        let (cores_part, chart) = if inner.width >= inner.height * 3 {
-            let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
-                .spacing(2)
-                .areas(inner);
-            (a, b)
+use super::super::lab::LabView;
+use super::cores::{Cores, markers, memory_label};
+
+/// What the projector draws: the cores, and the lab's results for its
+/// chart.
+pub struct Projector<'a> {
+    pub cores: Cores<'a>,
+    pub lab: &'a LabView,
+}
+
+impl Projector<'_> {
+    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+        let Cores {
+            theme: t,
+            live,
+            sampling,
+        } = &self.cores;
+        let title = format!(
+            " {} cores · all {:.0}% · mem {} · {sampling} · c returns ",
+            live.sample.cores.len(),
+            live.sample.total,
+            memory_label(live),
+        );
+        let block = Block::bordered()
+            .border_type(BorderType::Thick)
+            .border_style(t.pane_border())
+            .title(Line::styled(title, t.pane_title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let inner = if self.lab.measured.len() >= 2 {
+            let (cores_part, chart) = split(inner);
+            super::lab::speedup_chart(t, self.lab, frame, chart);
+            cores_part
         } else {
-            let [a, b] = Layout::vertical([Constraint::Fill(1); 2])
-                .spacing(1)
-                .areas(inner);
-            (a, b)
+            inner
         };
-        super::lab::speedup_chart(t, &state.lab, frame, chart);
-        cores_part
+        let bars = Bars {
+            t,
+            marks: markers(live),
+        };
+        let cores = &live.sample.cores;
+        if cores.len() <= 16 && inner.height as usize >= cores.len() * 2 {
+            bars.few(cores, frame, inner);
+        } else {
+            bars.many(cores, frame, inner);
+        }
+    }
+}
+
+/// The cores' part and the chart's: side by side on a wide screen, one
+/// above the other on a tall one.
+fn split(inner: Rect) -> (Rect, Rect) {
+    if inner.width >= inner.height * 3 {
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2])
+            .spacing(2)
+            .areas(inner);
+        (a, b)
     } else {
-        inner
-    };
-    let marks = markers(live);
-    let bar = |i: usize, value: f32, wide: bool| {
+        let [a, b] = Layout::vertical([Constraint::Fill(1); 2])
+            .spacing(1)
+            .areas(inner);
+        (a, b)
+    }
+}
+
+/// The cores' bars, each labelled in the colour of a process on it.
+struct Bars<'a> {
+    t: &'a Theme,
+    marks: Vec<Vec<usize>>,
+}
+
+impl Bars<'_> {
+    fn bar(&self, i: usize, value: f32, wide: bool) -> Bar<'static> {
+        let t = self.t;
         let label = if wide {
             format!("core {i}")
         } else {
             i.to_string()
         };
-        let label = match marks[i].first() {
+        let label = match self.marks[i].first() {
             // Without colour, the shape of the process on this core.
             Some(c) if !t.coloured() => Line::styled(
                 format!("{label} {}", t.process_mark(*c)),
@@ -67,13 +104,14 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
             .text_value(format!("{value:.0}%"))
             .style(t.load(value))
             .value_style(t.load_badge(value))
-    };
-    if cores.len() <= 16 && inner.height as usize >= cores.len() * 2 {
-        // Few cores: thick horizontal bars, one per core.
+    }
+
+    /// Few cores: thick horizontal bars, one per core, centred (a tall
+    /// screen with few cores has no empty half).
+    fn few(&self, cores: &[f32], frame: &mut Frame, inner: Rect) {
         let thickness = ((inner.height as usize + 1) / cores.len())
             .saturating_sub(1)
             .clamp(1, 12) as u16;
-        // Centred, so a tall screen with few cores has no empty half.
         let used = cores.len() as u16 * (thickness + 1) - 1;
         let [_, chart, _] = Layout::vertical([
             Constraint::Fill(1),
@@ -84,7 +122,7 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
         let bars: Vec<Bar> = cores
             .iter()
             .enumerate()
-            .map(|(i, v)| bar(i, *v, true))
+            .map(|(i, v)| self.bar(i, *v, true))
             .collect();
         frame.render_widget(
             BarChart::horizontal(bars)
@@ -93,8 +131,10 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
                 .max(100),
             chart,
         );
-    } else {
-        // Many cores: vertical bars, in as many rows as the width needs.
+    }
+
+    /// Many cores: vertical bars, in as many rows as the width needs.
+    fn many(&self, cores: &[f32], frame: &mut Frame, inner: Rect) {
         let digits = cores.len().saturating_sub(1).to_string().len() as u16;
         let per_row = (inner.width / (digits + 1)).max(1) as usize;
         let rows = cores.len().div_ceil(per_row);
@@ -106,7 +146,7 @@ pub fn draw(state: &State, live: &Live, frame: &mut Frame, area: Rect) {
             let bars: Vec<Bar> = chunk
                 .iter()
                 .enumerate()
-                .map(|(j, v)| bar(r * per_row + j, *v, false))
+                .map(|(j, v)| self.bar(r * per_row + j, *v, false))
                 .collect();
             frame.render_widget(
                 BarChart::vertical(bars)

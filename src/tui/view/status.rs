@@ -5,189 +5,232 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::action::Action;
+use super::super::action::{Action, app, lab, overlay, practice, python, reader, replay, search};
 use super::super::keymap::{self, Hint, Where};
-use super::super::state::{Focus, Mode, ReplayStatus, State};
+use super::super::state::{Mode, ReplayStatus};
+use super::super::theme::Theme;
 
-pub fn header(state: &State, frame: &mut Frame, area: Rect) {
-    if let (super::super::state::Mode::Class, Some(class)) = (state.mode, &state.class) {
-        let text = format!(" forklab │ class {} ", class.code);
-        frame.render_widget(Paragraph::new(text).style(state.theme.header()), area);
-        return;
-    }
-    let lesson = state.lesson();
-    let read = if state.progress.is_read(&lesson.meta.id) {
-        " ✓"
-    } else {
-        ""
-    };
-    let t = &state.theme;
-    // What the panes show: a recording, or this machine (recording?).
-    let source = match (&state.replay, &state.recording) {
-        (Some(replay), _) => format!(" │ {}", replay.title()),
-        (None, Some(_)) => " │ ● REC".to_string(),
-        (None, None) => String::new(),
-    };
-    let left = format!(" forklab{source} │ {}{read}", lesson.meta.title);
-    let right = if lesson.is_overview() {
-        format!("{}/{} ", state.current + 1, state.lessons.len())
-    } else {
-        let part = state.lessons.part_title(lesson.meta.part);
-        format!("{part} · {}/{} ", state.current + 1, state.lessons.len())
-    };
-    // The part's name only when the lesson's title has room.
-    let right = if (area.width as usize) > left.chars().count() + right.chars().count() {
-        right
-    } else {
-        format!("{}/{} ", state.current + 1, state.lessons.len())
-    };
-    let [l, r] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(right.chars().count() as u16),
-    ])
-    .areas(area);
-    frame.render_widget(Paragraph::new(left).style(t.header()), l);
-    frame.render_widget(Paragraph::new(right).style(t.header()), r);
+/// What the header draws: where the learner is.
+pub struct Header<'a> {
+    pub theme: &'a Theme,
+    /// The class's code, when the screen is the class's.
+    pub class_code: Option<&'a str>,
+    /// What the panes show besides this machine: a replay's title, or
+    /// that it is being recorded; empty for this machine.
+    pub source: String,
+    pub title: &'a str,
+    pub read: bool,
+    /// The part's title (`None`: an overview).
+    pub part: Option<String>,
+    /// The lesson's number (from 1), and how many there are.
+    pub number: usize,
+    pub count: usize,
 }
 
-pub fn status_bar(state: &State, frame: &mut Frame, area: Rect) {
-    let t = &state.theme;
-    let position = match (&state.replay, &state.class_link, state.mode) {
-        (_, _, Mode::Class) => " ".to_string(),
-        (Some(replay), _, _) => position_bar(replay, area.width),
-        (None, Some(link), _) => format!(" {} · {} ", link.label(), state.position_label()),
-        (None, None, _) => format!(" {} ", state.position_label()),
-    };
-    let [l, r] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(position.chars().count() as u16),
-    ])
-    .areas(area);
-    let left: Line = if let Some(input) = &state.search.input {
-        Line::from(vec![
-            Span::styled(" Search all lessons: ", t.key()),
-            Span::raw(format!("{input}▏")),
+impl Header<'_> {
+    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+        let t = self.theme;
+        if let Some(code) = self.class_code {
+            let text = format!(" forklab │ class {code} ");
+            frame.render_widget(Paragraph::new(text).style(t.header()), area);
+            return;
+        }
+        let source = match self.source.as_str() {
+            "" => String::new(),
+            source => format!(" │ {source}"),
+        };
+        let read = if self.read { " ✓" } else { "" };
+        let left = format!(" forklab{source} │ {}{read}", self.title);
+        let count = format!("{}/{} ", self.number, self.count);
+        let right = match &self.part {
+            // The part's name only when the lesson's title has room.
+            Some(part)
+                if (area.width as usize)
+                    > left.chars().count() + part.chars().count() + 3 + count.chars().count() =>
+            {
+                format!("{part} · {count}")
+            }
+            _ => count,
+        };
+        let [l, r] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(right.chars().count() as u16),
         ])
-    } else if let Some(notice) = &state.notice {
-        Line::from(Span::styled(format!(" {notice}"), t.notice()))
-    } else if state.search.active() {
-        let mut spans = vec![Span::raw(format!(
-            " \"{}\": match {} of {}  ",
-            state.search.query,
-            state.search.index + 1,
-            state.search.hits.len()
-        ))];
-        spans.extend(hint_spans(t, &keymap::hints(Where::Search)));
-        Line::from(spans)
-    } else {
-        let running = state.python.run.as_ref().is_some_and(|r| r.running());
-        let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
-        let mut hints: Vec<Option<Hint>> = if state.replay.is_some() {
-            vec![
-                find(|a| matches!(a, Action::Replay(crate::tui::action::replay::Msg::Pause))),
-                find(|a| matches!(a, Action::Replay(crate::tui::action::replay::Msg::Seek(_)))),
-                find(|a| matches!(a, Action::Replay(crate::tui::action::replay::Msg::Speed(_)))),
-                find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Toggle))).map(
-                    |mut h| {
-                        if state.mode == Mode::Lesson {
-                            h.word = "lab";
-                        }
-                        h
-                    },
-                ),
-            ]
-        } else if state.mode == Mode::Lab {
+        .areas(area);
+        frame.render_widget(Paragraph::new(left).style(t.header()), l);
+        frame.render_widget(Paragraph::new(right).style(t.header()), r);
+    }
+}
+
+/// What the status bar draws: on the left what the learner can do (or
+/// is doing), on the right where they are.
+pub struct StatusBar<'a> {
+    pub theme: &'a Theme,
+    pub left: Left<'a>,
+    pub position: Position<'a>,
+}
+
+/// The status bar's left part, the first that applies.
+pub enum Left<'a> {
+    /// A search being typed.
+    Typing(&'a str),
+    Notice(&'a str),
+    /// A search's matches: the query, the current one (from 1), how many.
+    Matches {
+        query: &'a str,
+        at: usize,
+        of: usize,
+    },
+    /// The keys that apply.
+    Hints(Offers),
+}
+
+/// The status bar's right part.
+pub enum Position<'a> {
+    /// The class's screen: nothing.
+    Blank,
+    Replay(&'a ReplayStatus),
+    /// "lesson 3 of 12", with the class link's label before it.
+    Label(String),
+}
+
+/// What the screen offers, which decides the hints shown.
+pub struct Offers {
+    pub mode: Mode,
+    pub replay: bool,
+    pub output_focused: bool,
+    /// A script is running (its stop key, not the examples').
+    pub running: bool,
+    pub examples: bool,
+    pub exercises: bool,
+    pub answers: bool,
+}
+
+impl StatusBar<'_> {
+    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+        let t = self.theme;
+        let position = match &self.position {
+            Position::Blank => " ".to_string(),
+            Position::Replay(replay) => position_bar(replay, area.width),
+            Position::Label(label) => format!(" {label} "),
+        };
+        let [l, r] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(position.chars().count() as u16),
+        ])
+        .areas(area);
+        let left: Line = match &self.left {
+            Left::Typing(input) => Line::from(vec![
+                Span::styled(" Search all lessons: ", t.key()),
+                Span::raw(format!("{input}▏")),
+            ]),
+            Left::Notice(notice) => Line::from(Span::styled(format!(" {notice}"), t.notice())),
+            Left::Matches { query, at, of } => {
+                let mut spans = vec![Span::raw(format!(" \"{query}\": match {at} of {of}  "))];
+                spans.extend(hint_spans(t, &keymap::hints(Where::Search)));
+                Line::from(spans)
+            }
+            Left::Hints(offers) => {
+                let hints = fit(offers.hints(), l.width as usize);
+                let mut spans = vec![Span::raw(" ")];
+                spans.extend(hint_spans(t, &hints));
+                Line::from(spans)
+            }
+        };
+        frame.render_widget(Paragraph::new(left).style(t.status()), l);
+        frame.render_widget(Paragraph::new(position).style(t.status()), r);
+    }
+}
+
+fn find(wanted: fn(&Action) -> bool) -> Option<Hint> {
+    keymap::hint_for(wanted)
+}
+
+impl Offers {
+    /// The hints for this screen, most needed first within each group,
+    /// then search (not in class), help and quit.
+    fn hints(&self) -> Vec<Hint> {
+        let mut hints: Vec<Option<Hint>> = if self.replay {
+            self.replay_hints()
+        } else if self.mode == Mode::Lab {
             lab_hints().into_iter().map(Some).collect()
-        } else if state.mode == Mode::Class {
+        } else if self.mode == Mode::Class {
             keymap::hints(Where::Class).into_iter().map(Some).collect()
         } else {
-            let mut scroll = find(|a| {
-                matches!(
-                    a,
-                    Action::Reader(crate::tui::action::reader::Msg::Scroll(_))
-                )
-            });
-            if state.focus == Focus::Output
-                && let Some(h) = &mut scroll
-            {
-                h.word = "output";
-            }
-            let mut hints = vec![
-                find(|a| {
-                    matches!(
-                        a,
-                        Action::Reader(crate::tui::action::reader::Msg::NextLesson)
-                    )
-                }),
-                scroll,
-                find(|a| {
-                    matches!(
-                        a,
-                        Action::Overlay(crate::tui::action::overlay::Msg::OpenContents)
-                    )
-                }),
-            ];
-            if running {
-                hints.push(find(|a| {
-                    matches!(a, Action::Python(crate::tui::action::python::Msg::Stop))
-                }));
-            } else if !state.lesson().meta.examples.is_empty() {
-                hints.push(find(|a| {
-                    matches!(
-                        a,
-                        Action::Python(crate::tui::action::python::Msg::OpenExamples)
-                    )
-                }));
-            }
-            if !state.lesson().meta.exercises.is_empty() {
-                hints.push(find(|a| {
-                    matches!(a, Action::Practice(crate::tui::action::practice::Msg::Edit))
-                }));
-            }
-            if state.doc.has_answers {
-                hints.push(find(|a| {
-                    matches!(
-                        a,
-                        Action::Reader(crate::tui::action::reader::Msg::ToggleAnswers)
-                    )
-                }));
-            }
-            hints
+            self.reader_hints()
         };
-        if state.mode != Mode::Class {
-            hints.push(find(|a| {
-                matches!(a, Action::Search(crate::tui::action::search::Msg::Start))
-            }));
+        if self.mode != Mode::Class {
+            hints.push(find(|a| matches!(a, Action::Search(search::Msg::Start))));
         }
         hints.extend([
-            find(|a| {
-                matches!(
-                    a,
-                    Action::Overlay(crate::tui::action::overlay::Msg::ToggleHelp)
-                )
-            }),
-            find(|a| matches!(a, Action::App(crate::tui::action::app::Msg::Quit))),
+            find(|a| matches!(a, Action::Overlay(overlay::Msg::ToggleHelp))),
+            find(|a| matches!(a, Action::App(app::Msg::Quit))),
         ]);
-        let mut hints: Vec<Hint> = hints.into_iter().flatten().collect();
-        // Drop the least needed hints until the rest fit.
-        let room = l.width as usize;
-        let width = |h: &[Hint]| {
-            h.iter()
-                .map(|h| h.keys_joined("/").chars().count() + h.word.len() + 3)
-                .sum::<usize>()
-                + 1
-        };
-        for drop in ["contents", "search", "answers", "lesson", "scroll"] {
-            if width(&hints) > room {
-                hints.retain(|h| h.word != drop);
-            }
+        hints.into_iter().flatten().collect()
+    }
+
+    /// A replay's keys: pause, seek, speed, and the lab.
+    fn replay_hints(&self) -> Vec<Option<Hint>> {
+        vec![
+            find(|a| matches!(a, Action::Replay(replay::Msg::Pause))),
+            find(|a| matches!(a, Action::Replay(replay::Msg::Seek(_)))),
+            find(|a| matches!(a, Action::Replay(replay::Msg::Speed(_)))),
+            find(|a| matches!(a, Action::Lab(lab::Msg::Toggle))).map(|mut h| {
+                if self.mode == Mode::Lesson {
+                    h.word = "lab";
+                }
+                h
+            }),
+        ]
+    }
+
+    /// The reader's keys: lessons, scrolling (the output when it has the
+    /// keys), contents, then what this lesson offers.
+    fn reader_hints(&self) -> Vec<Option<Hint>> {
+        let mut scroll = find(|a| matches!(a, Action::Reader(reader::Msg::Scroll(_))));
+        if self.output_focused
+            && let Some(h) = &mut scroll
+        {
+            h.word = "output";
         }
-        let mut spans = vec![Span::raw(" ")];
-        spans.extend(hint_spans(t, &hints));
-        Line::from(spans)
+        let mut hints = vec![
+            find(|a| matches!(a, Action::Reader(reader::Msg::NextLesson))),
+            scroll,
+            find(|a| matches!(a, Action::Overlay(overlay::Msg::OpenContents))),
+        ];
+        if self.running {
+            hints.push(find(|a| matches!(a, Action::Python(python::Msg::Stop))));
+        } else if self.examples {
+            hints.push(find(|a| {
+                matches!(a, Action::Python(python::Msg::OpenExamples))
+            }));
+        }
+        if self.exercises {
+            hints.push(find(|a| matches!(a, Action::Practice(practice::Msg::Edit))));
+        }
+        if self.answers {
+            hints.push(find(|a| {
+                matches!(a, Action::Reader(reader::Msg::ToggleAnswers))
+            }));
+        }
+        hints
+    }
+}
+
+/// Drops the least needed hints until the rest fit in `room` columns.
+fn fit(mut hints: Vec<Hint>, room: usize) -> Vec<Hint> {
+    let width = |h: &[Hint]| {
+        h.iter()
+            .map(|h| h.keys_joined("/").chars().count() + h.word.len() + 3)
+            .sum::<usize>()
+            + 1
     };
-    frame.render_widget(Paragraph::new(left).style(t.status()), l);
-    frame.render_widget(Paragraph::new(position).style(t.status()), r);
+    for drop in ["contents", "search", "answers", "lesson", "scroll"] {
+        if width(&hints) > room {
+            hints.retain(|h| h.word != drop);
+        }
+    }
+    hints
 }
 
 /// Where the replay is: `▶ 1x ━━━━━━●───── 0:12/1:00 `.
@@ -234,13 +277,12 @@ fn clock(d: std::time::Duration) -> String {
 
 /// The lab's keys the status bar shows (the lab's frame shows the rest).
 pub(super) fn lab_hints() -> Vec<Hint> {
-    let find = |wanted: fn(&Action) -> bool| keymap::hint_for(wanted);
     [
-        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Workers(_)))),
-        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Run))),
-        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Sweep))),
-        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Stop))),
-        find(|a| matches!(a, Action::Lab(crate::tui::action::lab::Msg::Toggle))),
+        find(|a| matches!(a, Action::Lab(lab::Msg::Workers(_)))),
+        find(|a| matches!(a, Action::Lab(lab::Msg::Run))),
+        find(|a| matches!(a, Action::Lab(lab::Msg::Sweep))),
+        find(|a| matches!(a, Action::Lab(lab::Msg::Stop))),
+        find(|a| matches!(a, Action::Lab(lab::Msg::Toggle))),
     ]
     .into_iter()
     .flatten()
@@ -248,7 +290,7 @@ pub(super) fn lab_hints() -> Vec<Hint> {
 }
 
 /// `n/p lesson  j/k scroll  ...`
-fn hint_spans(t: &super::super::theme::Theme, hints: &[Hint]) -> Vec<Span<'static>> {
+fn hint_spans(t: &Theme, hints: &[Hint]) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for hint in hints {
         spans.push(Span::styled(hint.keys_joined("/"), t.key()));
