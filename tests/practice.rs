@@ -238,7 +238,9 @@ fn a_non_daemon_child_keeping_the_script_alive_is_explained() {
     let _turn = one_at_a_time();
     let set = fixture();
     let mut stuck = exercise(&set, "pool-squares").clone();
-    stuck.timeout = Some(3);
+    // Room for a loaded machine to start Python and reach the join at
+    // exit: the reason needs a sample of the master waiting there.
+    stuck.timeout = Some(8);
     let source = "import multiprocessing, time\n\nif __name__ == '__main__':\n    p = multiprocessing.Process(target=time.sleep, args=(3600,))\n    p.start()\n    print('result: 1')\n";
     let report = judge_checked(&set, &python, &stuck, source.as_bytes());
     assert_eq!(report.verdicts[0].outcome, Outcome::Failed);
