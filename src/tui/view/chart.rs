@@ -23,6 +23,15 @@ pub(super) fn curve<'a>(
         .data(data)
 }
 
+/// A line through `data` left out of the legend (named elsewhere).
+pub(super) fn unnamed<'a>(style: Style, data: &'a [(f64, f64)]) -> Dataset<'a> {
+    Dataset::default()
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(style)
+        .data(data)
+}
+
 /// Points on their own, drawn with `marker`.
 pub(super) fn dots<'a>(marker: Marker, style: Style, data: &'a [(f64, f64)]) -> Dataset<'a> {
     Dataset::default()

@@ -63,7 +63,17 @@ pub fn draw(
         (w, results_rows.min(left - w))
     } else {
         let r = results_rows.min(left);
-        (workers_rows.min(left - r), r)
+        // Variants' speedups compared: their chart before the timelines.
+        let tables = lab.tables();
+        let curves = tables
+            .iter()
+            .filter(|t| t.rows.iter().filter(|r| r.speedup.is_some()).count() >= 2);
+        let chart = if tables.len() > 1 && curves.count() > 0 {
+            lab_results::chart_rows(lab)
+        } else {
+            0
+        };
+        (workers_rows.min((left - r).saturating_sub(chart)), r)
     };
     // A timeline shown whole, or with at least two of its workers (the
     // last row may count the rest): a scale over one count says nothing.
@@ -86,10 +96,13 @@ pub fn draw(
         Some(recorded) => super::lab_compare::table(t, lab, recorded, frame, results),
         None => lab_results::table(t, lab, frame, results),
     }
-    if chart.height >= 8 && (lab.rows().len() >= 2 || lab.recorded.is_some()) {
+    if chart.height >= CHART_ROWS && (lab.rows().len() >= 2 || lab.recorded.is_some()) {
         speedup_chart(t, lab, frame, chart);
     }
 }
+
+/// Rows the speedup chart needs to be drawn.
+const CHART_ROWS: u16 = 8;
 
 /// Rows the two timelines take, beside each other or one under the other.
 fn workers_rows_wanted(now_rows: u16, before_rows: u16, beside: bool) -> u16 {

@@ -196,6 +196,15 @@ pub fn table(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// Rows the speedup chart takes with its legend shown whole: the title
+/// (naming the variants), the x axis and its labels, the axes' titles,
+/// and the legend's box around the ideal, Amdahl's and the core count
+/// (ratatui hides a legend taller than that).
+pub fn chart_rows(lab: &LabView) -> u16 {
+    let amdahl = matches!(lab.config.workload, Workload::Amdahl { .. });
+    3 + 2 + 2 + 2 + u16::from(amdahl)
+}
+
 /// Each row's speedup, as a point of a curve.
 fn points(rows: &[Row]) -> Vec<(f64, f64)> {
     rows.iter()
@@ -248,18 +257,14 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     };
     let top = all().map(|p| p.1).fold(max_workers, f64::max).ceil();
     let mut datasets = vec![chart::curve("ideal", t.chart_ideal(), &ideal)];
-    for (i, (table, curve)) in tables.iter().zip(&curves).enumerate() {
+    for (i, curve) in curves.iter().enumerate() {
         if tables.len() == 1 {
             datasets.push(chart::curve("measured", t.chart_measured(), curve));
             continue;
         }
-        let (style, marker, mark) = series(t, lab.dropped + i);
-        let name = if t.coloured() {
-            table.label.clone()
-        } else {
-            format!("{mark} {}", table.label)
-        };
-        datasets.push(chart::curve(name, style, curve).marker(marker));
+        // Named in the title, where a legend of many would not fit.
+        let (style, marker, _) = series(t, lab.dropped + i);
+        datasets.push(chart::unnamed(style, curve).marker(marker));
     }
     if !slowest.is_empty() {
         datasets.push(chart::dots(Marker::Dot, t.chart_measured(), &slowest).name("slowest run"));
@@ -296,7 +301,14 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
             &wall,
         ));
     }
-    let title = Line::styled("Speedup against workers", t.dim());
+    let mut title = Line::styled("Speedup against workers", t.dim());
+    if tables.len() > 1 {
+        title.push_span(Span::styled(":", t.dim()));
+        for (i, table) in tables.iter().enumerate() {
+            let (style, _, mark) = series(t, lab.dropped + i);
+            title.push_span(Span::styled(format!("  {mark} {}", table.label), style));
+        }
+    }
     let chart = chart::speedup(t, title, datasets, max_workers, top, cores);
     frame.render_widget(chart, area);
 }
