@@ -30,3 +30,8 @@ measure "idle on a lesson, 1 s refresh, $secs s:"
 tmux -L $sock send-keys -t f ']' ']'
 sleep 1
 measure "idle on a lesson, 250 ms refresh, $secs s:"
+# The process pane's USS and PSS on (M): smaps_rollup read for each row
+# shown, every sample.
+tmux -L $sock send-keys -t f M
+sleep 1
+measure "idle on a lesson, 250 ms refresh, USS and PSS on (M), $secs s:"
