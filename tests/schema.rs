@@ -426,3 +426,22 @@ fn the_schema_refuses_what_check_refuses() {
         );
     }
 }
+
+/// The limits the schema states for an experiment are the lab's own
+/// (one fact: `lab::config::MAX_WORKERS` and `MAX_TASKS`), so an editor
+/// refuses what `forklab check` refuses. The schema stays written by hand
+/// (experiments and questions are read from TOML tables, not serde
+/// types, so schemars could not derive them: docs/PERFORMANCE.md).
+#[test]
+fn the_schemas_experiment_limits_are_the_labs() {
+    use forklab::lab::config::{MAX_TASKS, MAX_WORKERS};
+    let schema = lesson_schema();
+    let experiment = &schema["definitions"]["Experiment"]["properties"];
+    let max = |v: &Value| v["maximum"].as_u64();
+    assert_eq!(
+        max(&experiment["workers"]["items"]),
+        Some(MAX_WORKERS as u64)
+    );
+    assert_eq!(max(&experiment["tasks"]), Some(MAX_TASKS as u64));
+    assert_eq!(max(&experiment["chunksize"]), Some(MAX_TASKS as u64));
+}
