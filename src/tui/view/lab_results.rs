@@ -52,12 +52,13 @@ pub(super) fn series(t: &Theme, i: usize) -> (Style, Marker, &'static str) {
 /// the character that names it in a legend.
 fn marker(i: usize) -> (Marker, &'static str) {
     const MARKERS: [(Marker, &str); 6] = [
+        // The light ones first: a heavy one hides the curves under it.
         (Marker::Braille, "⠒"),
         (Marker::Dot, "•"),
-        (Marker::Block, "█"),
         (Marker::Bar, "▄"),
-        (Marker::HalfBlock, "▀"),
         (Marker::Quadrant, "▚"),
+        (Marker::HalfBlock, "▀"),
+        (Marker::Block, "█"),
     ];
     MARKERS[i % MARKERS.len()]
 }
@@ -303,11 +304,21 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
     }
     let mut title = Line::styled("Speedup against workers", t.dim());
     if tables.len() > 1 {
-        title.push_span(Span::styled(":", t.dim()));
-        for (i, table) in tables.iter().enumerate() {
-            let (style, _, mark) = series(t, lab.dropped + i);
-            title.push_span(Span::styled(format!("  {mark} {}", table.label), style));
-        }
+        let names: Vec<Span> = (tables.iter().enumerate())
+            .map(|(i, table)| {
+                let (style, _, mark) = series(t, lab.dropped + i);
+                Span::styled(format!("  {mark} {}", table.label), style)
+            })
+            .collect();
+        let width: usize = names.iter().map(Span::width).sum();
+        // The variants' names first: a narrow chart says less before them.
+        let head = if title.width() + 1 + width > usize::from(area.width) {
+            "Speedup:"
+        } else {
+            "Speedup against workers:"
+        };
+        title = Line::from(names);
+        title.spans.insert(0, Span::styled(head, t.dim()));
     }
     let chart = chart::speedup(t, title, datasets, max_workers, top, cores);
     frame.render_widget(chart, area);
