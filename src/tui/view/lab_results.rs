@@ -302,6 +302,14 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
             &wall,
         ));
     }
+    let title = title(t, lab, &tables, area.width);
+    let chart = chart::speedup(t, title, datasets, max_workers, top, cores);
+    frame.render_widget(chart, area);
+}
+
+/// The chart's title: with several variants, each named in its colour
+/// (or with its mark), where a legend of many would not fit.
+fn title(t: &Theme, lab: &LabView, tables: &[Table], width: u16) -> Line<'static> {
     let mut title = Line::styled("Speedup against workers", t.dim());
     if tables.len() > 1 {
         let names: Vec<Span> = (tables.iter().enumerate())
@@ -310,9 +318,9 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
                 Span::styled(format!("  {mark} {}", table.label), style)
             })
             .collect();
-        let width: usize = names.iter().map(Span::width).sum();
+        let named: usize = names.iter().map(Span::width).sum();
         // The variants' names first: a narrow chart says less before them.
-        let head = if title.width() + 1 + width > usize::from(area.width) {
+        let head = if title.width() + 1 + named > usize::from(width) {
             "Speedup:"
         } else {
             "Speedup against workers:"
@@ -320,6 +328,5 @@ pub fn speedup_chart(t: &Theme, lab: &LabView, frame: &mut Frame, area: Rect) {
         title = Line::from(names);
         title.spans.insert(0, Span::styled(head, t.dim()));
     }
-    let chart = chart::speedup(t, title, datasets, max_workers, top, cores);
-    frame.render_widget(chart, area);
+    title
 }
