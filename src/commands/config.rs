@@ -30,7 +30,7 @@ pub fn change(s: &Settings, action: &ConfigAction) -> Result<ExitCode, Error> {
         ConfigAction::Set { key, value } => (key, Some(value.as_str())),
         ConfigAction::Unset { key } => (key, None),
     };
-    crate::config::save(path, key, value).map_err(Error::Usage)?;
+    crate::config::save(path, key, value)?;
     match value {
         Some(v) => println!("{key} = {v} in {}", path.display()),
         None => println!("{key} removed from {}: its default applies", path.display()),

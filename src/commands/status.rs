@@ -60,6 +60,28 @@ impl Error {
 }
 
 /// A message from the domain modules: the work failed.
+/// A pack named wrong is the learner's to fix (usage); the rest failed.
+impl From<crate::pack::Error> for Error {
+    fn from(e: crate::pack::Error) -> Error {
+        if e.is_wrong_name() {
+            Error::Usage(e.to_string())
+        } else {
+            Error::Failed(e.to_string())
+        }
+    }
+}
+
+/// A refused `config set` is the learner's to fix (usage); a file that
+/// cannot be read or written failed.
+impl From<crate::config::SaveError> for Error {
+    fn from(e: crate::config::SaveError) -> Error {
+        match e {
+            crate::config::SaveError::Refused { .. } => Error::Usage(e.to_string()),
+            _ => Error::Failed(e.to_string()),
+        }
+    }
+}
+
 impl From<String> for Error {
     fn from(message: String) -> Error {
         Error::Failed(message)

@@ -3,7 +3,7 @@
 //! lines, so any valid file (quoted keys, multi-line strings, comments)
 //! keeps its formatting and only the key changes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, Value};
 
@@ -110,28 +110,63 @@ fn remove(doc: &mut DocumentMut, key: &str) {
     }
 }
 
+/// Why `config set` changed nothing: the change was refused (the
+/// learner's to fix: a usage error), or the file could not be read or
+/// written (a failure).
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{}: {reason}; nothing changed", .path.display())]
+    Refused { path: PathBuf, reason: String },
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create {}: {source}", .dir.display())]
+    Create {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// Sets (or with `None` removes) one key in the config file at `path`,
 /// creating the file and its folder when missing; written whole to a
 /// temporary file and renamed over, so a failure leaves the old file.
-pub fn save(path: &Path, key: &str, value: Option<&str>) -> Result<(), String> {
-    let shown = path.display();
+pub fn save(path: &Path, key: &str, value: Option<&str>) -> Result<(), SaveError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+        Err(source) => {
+            let path = path.to_path_buf();
+            return Err(SaveError::Read { path, source });
+        }
     };
-    let new = edit(&text, key, value).map_err(|e| format!("{shown}: {e}; nothing changed"))?;
+    let new = edit(&text, key, value).map_err(|reason| SaveError::Refused {
+        path: path.to_path_buf(),
+        reason,
+    })?;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| SaveError::Create {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     let temp = dir.join(format!(".config.toml.{}", std::process::id()));
     std::fs::write(&temp, new)
         .and_then(|()| std::fs::rename(&temp, path))
-        .map_err(|e| {
+        .map_err(|source| {
             let _ = std::fs::remove_file(&temp);
-            format!("cannot write {shown}: {e}")
+            SaveError::Write {
+                path: path.to_path_buf(),
+                source,
+            }
         })
 }
 
@@ -184,11 +219,17 @@ mod tests {
             "theme = \"mono\"\n"
         );
         std::fs::write(&path, "theme = [\n").unwrap();
-        assert!(
-            save(&path, "theme", Some("light"))
-                .unwrap_err()
-                .contains("nothing changed")
-        );
+        let refused = save(&path, "theme", Some("light")).unwrap_err();
+        assert!(matches!(refused, SaveError::Refused { .. }), "{refused}");
+        assert!(refused.to_string().contains("nothing changed"), "{refused}");
+        // Refused: the learner's to fix (status 2), unlike a failed write.
+        use crate::commands::status;
+        assert_eq!(status::Error::from(refused).status(), status::USAGE);
+        let failed = SaveError::Write {
+            path: path.clone(),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        };
+        assert_eq!(status::Error::from(failed).status(), status::FAILED);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "theme = [\n");
         assert_eq!(
             std::fs::read_dir(path.parent().unwrap()).unwrap().count(),

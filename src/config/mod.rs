@@ -19,7 +19,7 @@ use crate::os::contain::Limits;
 use crate::python::StartMethod;
 
 mod edit;
-pub use edit::{edit, save};
+pub use edit::{SaveError, edit, save};
 
 /// Names the config file, over the usual place.
 pub const CONFIG_VAR: &str = "FORKLAB_CONFIG";

@@ -31,9 +31,44 @@ const TITLE_WIDTH: usize = 80;
 
 pub use crate::paths::{installed_name, packs_dir};
 
-/// The data folder, or a message saying why there is none.
-pub fn data_dir() -> Result<PathBuf, String> {
-    crate::paths::data_dir().ok_or_else(|| "no data folder: set FORKLAB_HOME or HOME".to_string())
+/// Why an installed pack cannot be found or removed: a caller tells a
+/// wrong name (the learner's to fix: a usage error) from a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no data folder: set FORKLAB_HOME or HOME")]
+    NoDataFolder,
+    #[error("{0:?} is not a pack name (lowercase letters, digits and dashes)")]
+    BadName(String),
+    #[error("no pack {name:?} installed; installed: {}", installed_words(.installed))]
+    NotInstalled {
+        name: String,
+        installed: Vec<String>,
+    },
+    #[error("cannot remove {}: {source}", .dir.display())]
+    Remove {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The name asked for is wrong (not a name, or no such pack).
+    pub fn is_wrong_name(&self) -> bool {
+        matches!(self, Error::BadName(_) | Error::NotInstalled { .. })
+    }
+}
+
+fn installed_words(names: &[String]) -> String {
+    if names.is_empty() {
+        "none (add one with `forklab pack add PATH`)".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The data folder, or why there is none.
+pub fn data_dir() -> Result<PathBuf, Error> {
+    crate::paths::data_dir().ok_or(Error::NoDataFolder)
 }
 
 /// One installed pack.
@@ -75,35 +110,30 @@ pub fn list(data: &Path) -> (Vec<Installed>, Vec<String>) {
 }
 
 /// The folder of the installed pack `name`.
-pub fn find(data: &Path, name: &str) -> Result<PathBuf, String> {
+pub fn find(data: &Path, name: &str) -> Result<PathBuf, Error> {
     if !manifest::is_valid_name(name) {
-        return Err(format!(
-            "{name:?} is not a pack name (lowercase letters, digits and dashes)"
-        ));
+        return Err(Error::BadName(name.to_string()));
     }
     let dir = packs_dir(data).join(name);
     match std::fs::symlink_metadata(&dir) {
         Ok(m) if m.is_dir() => Ok(dir),
         _ => {
             let (packs, _) = list(data);
-            let names: Vec<&str> = packs.iter().map(|p| p.manifest.name.as_str()).collect();
-            Err(format!(
-                "no pack {name:?} installed; installed: {}",
-                if names.is_empty() {
-                    "none (add one with `forklab pack add PATH`)".to_string()
-                } else {
-                    names.join(", ")
-                }
-            ))
+            Err(Error::NotInstalled {
+                name: name.to_string(),
+                installed: packs.into_iter().map(|p| p.manifest.name).collect(),
+            })
         }
     }
 }
 
 /// Removes an installed pack (its progress is kept).
-pub fn remove(data: &Path, name: &str) -> Result<PathBuf, String> {
+pub fn remove(data: &Path, name: &str) -> Result<PathBuf, Error> {
     let dir = find(data, name)?;
-    std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
-    Ok(dir)
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => Ok(dir),
+        Err(source) => Err(Error::Remove { dir, source }),
+    }
 }
 
 /// A course the reader can switch to: the built-in one, an installed
@@ -174,4 +204,29 @@ pub fn courses(current: &Origin) -> (Vec<Course>, usize) {
         }
     };
     (courses, index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::status;
+
+    #[test]
+    fn a_wrong_pack_name_is_a_usage_error_a_failed_removal_is_not() {
+        let data = tempfile::tempdir().unwrap();
+        let bad = find(data.path(), "Not A Name").unwrap_err();
+        assert!(matches!(bad, Error::BadName(_)), "{bad}");
+        assert_eq!(status::Error::from(bad).status(), status::USAGE);
+        let absent = find(data.path(), "absent").unwrap_err();
+        assert!(
+            absent.to_string().contains("installed: none (add one"),
+            "{absent}"
+        );
+        assert_eq!(status::Error::from(absent).status(), status::USAGE);
+        let failed = Error::Remove {
+            dir: data.path().join("x"),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(status::Error::from(failed).status(), status::FAILED);
+    }
 }
