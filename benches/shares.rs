@@ -77,8 +77,14 @@ fn main() {
         .filter(|&p| p != me && p != parent.id())
         .collect();
     println!("smaps_rollup read and parsed, mean of {ROUNDS} rounds:");
-    println!("  this process (the bench):        {:7.1} µs", mean_us(&[me]));
-    println!("  Python parent (big list):        {:7.1} µs", mean_us(&[parent.id()]));
+    println!(
+        "  this process (the bench):        {:7.1} µs",
+        mean_us(&[me])
+    );
+    println!(
+        "  Python parent (big list):        {:7.1} µs",
+        mean_us(&[parent.id()])
+    );
     println!(
         "  its {} forked children:          {:7.1} µs per process",
         children.len(),

@@ -18,7 +18,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Row, Table};
 use super::super::state::process_rows;
 use super::super::theme::Theme;
 use crate::monitor::family::{Family, Member};
-use crate::monitor::role::brief;
+use crate::monitor::role::{Role, brief};
 use crate::os::process::Exit;
 use crate::sanitize;
 
@@ -146,32 +146,33 @@ fn columns(inner: u16, pid_width: u16, wanted: usize, shares: bool) -> Vec<Colum
 }
 
 /// Which members get the `room` rows: all when they fit, else live ones
-/// before ended ones, in tree order; and how many are left out.
+/// before ended ones, in tree order; and how many are left out. When the
+/// live ones alone do not fit (80x24 during a sweep), the rows that teach
+/// win: the master, then the newest workers, then the rest (forklab and
+/// its guard are the first to give way).
 fn shown(members: &[Member], room: usize) -> (Vec<&Member>, usize) {
     if members.len() <= room {
         return (members.iter().collect(), 0);
     }
     // One row says how many more there are.
     let room = room.saturating_sub(1);
-    let live = members.iter().filter(|m| m.ended.is_none()).count();
-    let mut ended_room = room.saturating_sub(live);
-    let mut live_room = room;
-    let kept: Vec<&Member> = members
-        .iter()
-        .filter(|m| {
-            let slot = if m.ended.is_none() {
-                &mut live_room
-            } else {
-                &mut ended_room
-            };
-            let keep = *slot > 0;
-            if keep {
-                *slot -= 1;
-            }
-            keep
-        })
-        .take(room)
+    let rank = |m: &Member| match m.role {
+        Role::Master => 0,
+        Role::Worker => 1,
+        Role::Forklab | Role::Guard => 3,
+        _ => 2,
+    };
+    let mut live: Vec<usize> = (0..members.len())
+        .filter(|&i| members[i].ended.is_none())
         .collect();
+    // Newest (latest in tree order) first within a rank.
+    live.sort_by_key(|&i| (rank(&members[i]), std::cmp::Reverse(i)));
+    live.truncate(room);
+    let ended = (0..members.len()).filter(|&i| members[i].ended.is_some());
+    let ended_room = room - live.len();
+    let mut chosen: Vec<usize> = live.into_iter().chain(ended.take(ended_room)).collect();
+    chosen.sort_unstable();
+    let kept: Vec<&Member> = chosen.into_iter().map(|i| &members[i]).collect();
     let left = members.len() - kept.len();
     (kept, left)
 }
@@ -305,6 +306,52 @@ pub fn draw(t: &Theme, family: &Family, shares: bool, frame: &mut Frame, area: R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn member(pid: u32, role: Role, ended: bool) -> Member {
+        let info = crate::monitor::ProcessInfo {
+            pid,
+            ppid: 1,
+            name: "p".into(),
+            command: "p".into(),
+            state: 'S',
+            cpu: 0.0,
+            memory: 0,
+            core: None,
+            serves: false,
+            shares: Default::default(),
+        };
+        let ended = ended.then(|| (std::time::Instant::now(), None));
+        Member {
+            info,
+            depth: 0,
+            colour: 0,
+            role,
+            ended,
+        }
+    }
+
+    #[test]
+    fn when_live_rows_do_not_fit_the_master_and_the_newest_workers_stay() {
+        let family = [
+            member(1, Role::Forklab, false),
+            member(2, Role::Guard, false),
+            member(3, Role::Master, false),
+            member(4, Role::Worker, true),
+            member(5, Role::Worker, false),
+            member(6, Role::Worker, false),
+            member(7, Role::Worker, false),
+        ];
+        let pids = |room| {
+            let (kept, left) = shown(&family, room);
+            (kept.iter().map(|m| m.info.pid).collect::<Vec<_>>(), left)
+        };
+        // Three rows: two members and "… and N more".
+        assert_eq!(pids(3), (vec![3, 7], 5));
+        assert_eq!(pids(5), (vec![3, 5, 6, 7], 3));
+        // forklab gives way before its guard, the ended worker first.
+        assert_eq!(pids(6), (vec![2, 3, 5, 6, 7], 2));
+        assert_eq!(pids(7).1, 0);
+    }
 
     #[test]
     fn sizes_read_as_mib_or_gib() {
