@@ -11,10 +11,21 @@
 #   scripts/cross.sh check-macos  cargo check for aarch64-apple-darwin and
 #                                 x86_64-apple-darwin (std built from
 #                                 rust-src: RUSTC_BOOTSTRAP=1, -Zbuild-std)
+#   scripts/cross.sh wheel        the aarch64 manylinux2014 wheel: maturin
+#                                 and zig from scripts/wheel.sh's venv, run
+#                                 in the chroot with its rustc (-Zbuild-std);
+#                                 maturin audits it; its binary is run
+#                                 under qemu (scripts/wheel.sh aarch64 calls
+#                                 this when rustup has no aarch64 std)
 #   scripts/cross.sh --setup ...  installs the chroot's tools first (apt-get)
 #
 # Exit status: 0 all passed, 1 something failed, 77 the tools are not
 # there (a CI that lacks them skips visibly).
+#
+# $FORKLAB_CROSS_TARGET: a folder for the aarch64 and macOS builds
+# (default target/cross in the repository), so a CI that clones afresh
+# keeps them warm between runs (a cold aarch64 build and its tests take
+# 25 to 40 minutes on two busy cores; a warm one, minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -26,9 +37,9 @@ if [[ ${1:-} == --setup ]]; then
 fi
 mode=${1:-aarch64}
 case $mode in
-  aarch64 | check-macos) ;;
+  aarch64 | check-macos | wheel) ;;
   *)
-    echo "usage: scripts/cross.sh [--setup] [aarch64|check-macos]" >&2
+    echo "usage: scripts/cross.sh [--setup] [aarch64|check-macos|wheel]" >&2
     exit 2
     ;;
 esac
@@ -68,7 +79,10 @@ for bundle in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.cr
 done
 
 # in_chroot SCRIPT: runs SCRIPT with sh in the chroot, in the repository
-# (mounted at /mnt/forklab), with its own target folder (target/cross).
+# (mounted at /mnt/forklab), with its own target folder ($cross_target,
+# default target/cross, or $FORKLAB_CROSS_TARGET mounted at
+# /mnt/forklab-target). With $wheel_venv set, that venv (maturin, zig:
+# static programs) is mounted at the same path and its tools are on PATH.
 # A user namespace of its own holds the mounts and a binfmt_misc entry
 # (Linux 6.7 on) that runs aarch64 programs with qemu, so a binary that
 # starts copies of itself (the lab's workers, the guard) works under
@@ -78,18 +92,35 @@ in_chroot() {
     set -e
     mount --bind "$1" "$2/mnt/forklab"
     mount --bind "$3" "$2/root/.cargo/registry"
+    if [ -n "$9" ]; then
+      mkdir -p "$2/mnt/forklab-target"
+      mount --bind "$9" "$2/mnt/forklab-target"
+    fi
+    if [ -n "$6" ]; then
+      mkdir -p "$2/opt/forklab-wheel"
+      mount --bind "$6" "$2/opt/forklab-wheel"
+    fi
     if mount -t binfmt_misc binfmt_misc "$2/proc/sys/fs/binfmt_misc" 2>/dev/null; then
       chroot "$2" sh -c "printf %s \"$5\" > /proc/sys/fs/binfmt_misc/register" || true
     fi
-    exec chroot "$2" env -i PATH=/usr/bin:/bin HOME=/root TERM=dumb \
+    exec chroot "$2" env -i PATH="$7/usr/bin:/bin" HOME=/root TERM=dumb \
       RUSTC_BOOTSTRAP=1 CARGO_HTTP_CAINFO=/etc/ssl/certs/host-ca.crt \
-      CARGO_TARGET_DIR=/mnt/forklab/target/cross CARGO_TERM_COLOR=never \
+      CARGO_TARGET_DIR="$8" CARGO_TERM_COLOR=never \
       CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
       "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=qemu-aarch64" \
       QEMU_LD_PREFIX=/usr/aarch64-linux-gnu \
       sh -c "cd /mnt/forklab && $4"
-  ' in_chroot "$repo" "$root" "$cargo_home/registry" "$1" "$binfmt"
+  ' in_chroot "$repo" "$root" "$cargo_home/registry" "$1" "$binfmt" \
+    "${wheel_venv:-}" "${wheel_path:-}" "$cross_target" "$cross_mount"
 }
+
+cross_target=/mnt/forklab/target/cross
+cross_mount=${FORKLAB_CROSS_TARGET:-}
+if [[ -n $cross_mount ]]; then
+  mkdir -p "$cross_mount"
+  cross_mount=$(cd "$cross_mount" && pwd)
+  cross_target=/mnt/forklab-target
+fi
 
 # qemu's own binfmt_misc line for aarch64 ELF programs, F: the emulator is
 # opened when registered, so it is found inside the chroot.
@@ -99,6 +130,44 @@ binfmt=':forklab-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\
 build_std="-Zbuild-std=std,panic_abort"
 started=$SECONDS
 minutes() { awk -v s=$((SECONDS - started)) 'BEGIN { printf "%.1f min", s / 60 }'; }
+
+if [[ $mode == wheel ]]; then
+  wheel_venv=${FORKLAB_WHEEL_VENV:-$HOME/.cache/forklab/venv-wheel}
+  zig_dir=$(echo "$wheel_venv"/lib/python3*/site-packages/ziglang)
+  [[ -x $wheel_venv/bin/maturin && -x $zig_dir/zig ]] ||
+    skip "no maturin and zig in $wheel_venv (scripts/wheel.sh installs them)"
+  # The chroot sees the venv at /opt/forklab-wheel: its maturin and zig.
+  wheel_path="/opt/forklab-wheel/bin:/opt/forklab-wheel/${zig_dir#"$wheel_venv"/}:"
+  # Its own target folder: the release profile (fat LTO), apart from the
+  # tests' builds.
+  cross_target=/mnt/forklab/target/cross-wheel
+  cross_mount=
+  target=aarch64-unknown-linux-gnu
+  echo "== $target: maturin build --release --zig --compatibility manylinux2014 $build_std"
+  in_chroot "maturin build --locked --release --zig --compatibility manylinux2014 \
+    --target $target $build_std --out /mnt/forklab/target/wheels"
+  echo "== $target: wheel built ($(minutes))"
+  wheel=$(ls -t target/wheels/forklab-*-manylinux*aarch64.whl | head -1)
+  echo "$(du -k "$wheel" | cut -f1) KiB  $wheel"
+  # The binary from the wheel itself, under qemu.
+  rm -rf target/cross-wheel/unpacked && mkdir -p target/cross-wheel/unpacked
+  python3 -m zipfile -e "$wheel" target/cross-wheel/unpacked
+  unpacked=$(ls target/cross-wheel/unpacked/*.data/scripts/forklab)
+  chmod +x "$unpacked"
+  file "$unpacked" 2>/dev/null || true
+  bin=/mnt/forklab/$unpacked
+  fail=0
+  for args in --version lessons; do
+    if out=$(in_chroot "FORKLAB_HOME=/tmp/forklab-cross-home qemu-aarch64 $bin $args" 2>&1); then
+      echo "ok   wheel's forklab $args: $(printf '%s' "$out" | head -1)"
+    else
+      echo "FAIL wheel's forklab $args" >&2
+      printf '%s\n' "$out" | tail -20 >&2
+      fail=1
+    fi
+  done
+  exit $fail
+fi
 
 if [[ $mode == check-macos ]]; then
   status=0
@@ -118,7 +187,7 @@ target=aarch64-unknown-linux-gnu
 echo "== cargo build --target $target"
 in_chroot "cargo build --locked --target $target $build_std --bin forklab"
 echo "== built ($(minutes))"
-bin=/mnt/forklab/target/cross/$target/debug/forklab
+bin=$cross_target/$target/debug/forklab
 # What the binary says about itself, under qemu: each command must succeed.
 fail=0
 run() {

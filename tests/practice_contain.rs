@@ -113,7 +113,9 @@ fn check(file: &Path, mode: &str) -> Seen {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let ended = child.try_wait().unwrap().is_some();
-        let family: Vec<u32> = forklab::os::descendants(root)
+        // Linux's own quick walk, whichever backend is under test.
+        let family: Vec<u32> = forklab::os::platform::descendants_by_procfs(root)
+            .unwrap_or_else(|| forklab::os::descendants(root))
             .into_iter()
             .filter(|&p| !is_guard(p))
             .collect();

@@ -73,20 +73,13 @@ pub fn die_with_my_parent(signal: i32) {
 /// Makes this process the reaper of its orphaned descendants where it
 /// may ([`platform::has_subreaper`]), so a guard can wait for and kill a
 /// whole family; elsewhere the guard waits on the family's process group
-/// ([`orphans_left`]).
+/// and its tag ([`contain::Tag`]).
 pub fn become_subreaper() -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     if platform::has_subreaper() {
         rustix::process::set_child_subreaper(Some(rustix::process::getpid()))?;
     }
     Ok(())
-}
-
-/// Whether processes of group `pgid` that are no longer this process's
-/// children may still run: never with a subreaper (they are its children
-/// then); without one, whether the group has any member left.
-pub fn orphans_left(pgid: u32) -> bool {
-    !platform::has_subreaper() && group_alive(pgid)
 }
 
 /// Affinity for the cores in `cores`.

@@ -6,8 +6,10 @@
 //! outlive a killed forklab and hang forever. The guard (forklab's binary
 //! re-executed, with the parent-death signal set to SIGTERM) starts PROGRAM
 //! in a process group of its own and becomes a child subreaper, so every
-//! orphan of the run stays below it. It kills the group and every
-//! descendant with SIGKILL when
+//! orphan of the run stays below it. Where there is no subreaper (the
+//! portable backend), PROGRAM carries a [`Tag`] in its environment
+//! instead, and the guard waits for and kills every process carrying it.
+//! It kills the group and every descendant with SIGKILL when
 //! - PROGRAM ends (after [`GRACE`], so helpers that exit on their own can),
 //! - it receives SIGTERM, SIGHUP, SIGINT or SIGQUIT (forklab's stop, or
 //!   forklab's death),
@@ -33,7 +35,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::os::contain::{Breach, Cage, Contained, Limits};
+use crate::os::contain::{Breach, Cage, Contained, Limits, Tag};
 use crate::os::process::{self, Exit};
 
 /// How long the rest of the family may take to exit once PROGRAM has ended.
@@ -130,9 +132,13 @@ fn guard(program: &[OsString], limits: Option<Limits>, status: &mut StatusPipe) 
         Err(e) => return Report::Error(format!("cannot watch signals: {e}")),
     };
     let mut cage = limits.map(|limits| Cage::new(limits, std::process::id()));
+    let mut tag = Tag::where_needed();
     let spawn = |cage: &Option<Cage>| {
         let mut cmd = Command::new(name);
         cmd.args(args).process_group(0);
+        if let Some(tag) = &tag {
+            tag.mark(&mut cmd);
+        }
         crate::os::die_with_parent(&mut cmd, process::SIGKILL);
         if let Some(cage) = cage {
             cage.prepare(&mut cmd);
@@ -161,7 +167,7 @@ fn guard(program: &[OsString], limits: Option<Limits>, status: &mut StatusPipe) 
     if let Some(cage) = &cage {
         cage.favour_watcher(pid);
     }
-    let (report, breach) = watch(pid, &signals, cage.as_mut());
+    let (report, breach) = watch(pid, &signals, cage.as_mut(), tag.as_mut());
     if let Some(cage) = cage {
         status.send(&Report::Contained(cage.finish(breach)));
     }
@@ -170,15 +176,22 @@ fn guard(program: &[OsString], limits: Option<Limits>, status: &mut StatusPipe) 
 
 /// Waits for PROGRAM and the rest of its family; kills them when it is
 /// time. Also says which limit of the cage, if any, the family passed.
-fn watch(pid: u32, signals: &Signals, mut cage: Option<&mut Cage>) -> (Report, Option<Breach>) {
+fn watch(
+    pid: u32,
+    signals: &Signals,
+    mut cage: Option<&mut Cage>,
+    mut tag: Option<&mut Tag>,
+) -> (Report, Option<Breach>) {
     let mut status: Option<Exit> = None;
     let mut breach: Option<Breach> = None;
     let mut grace_until: Option<Instant> = None;
     let mut killing_since: Option<Instant> = None;
     let mut last_kill = Instant::now();
     loop {
-        // Without a subreaper, PROGRAM's orphans are held by its group.
-        let children_left = reap_all(pid, &mut status) || crate::os::orphans_left(pid);
+        // Without a subreaper, PROGRAM's orphans are found by their group
+        // and, once it is empty, by their tag.
+        let children_left =
+            reap_all(pid, &mut status) || tag.as_deref_mut().is_some_and(|t| t.any_left(pid));
         let now = Instant::now();
         if status.is_some() && grace_until.is_none() {
             grace_until = Some(now + GRACE);
@@ -196,7 +209,7 @@ fn watch(pid: u32, signals: &Signals, mut cage: Option<&mut Cage>) -> (Report, O
         if kill_now {
             killing_since = Some(now);
             last_kill = now;
-            kill_family(pid, cage.as_deref());
+            kill_family(pid, cage.as_deref(), tag.as_deref_mut());
         } else if let Some(since) = killing_since {
             if now - since > KILL_LIMIT {
                 break;
@@ -204,7 +217,7 @@ fn watch(pid: u32, signals: &Signals, mut cage: Option<&mut Cage>) -> (Report, O
             if now - last_kill >= Duration::from_millis(100) {
                 // A process may have forked between the kills.
                 last_kill = now;
-                kill_family(pid, cage.as_deref());
+                kill_family(pid, cage.as_deref(), tag.as_deref_mut());
             }
         }
         let timeout = match (killing_since, grace_until) {
@@ -238,13 +251,16 @@ fn reap_all(program: u32, status: &mut Option<Exit>) -> bool {
     left
 }
 
-/// SIGKILL to PROGRAM's group, to everything in the cage's cgroup, then to
-/// every descendant of the guard that left them (a process may call
-/// `setsid` or `setpgid`).
-fn kill_family(pgid: u32, cage: Option<&Cage>) {
+/// SIGKILL to PROGRAM's group, to everything in the cage's cgroup, to
+/// every process carrying the tag and its group, then to every descendant
+/// of the guard that left them (a process may call `setsid` or `setpgid`).
+fn kill_family(pgid: u32, cage: Option<&Cage>, tag: Option<&mut Tag>) {
     let _ = process::signal_group(pgid, process::SIGKILL);
     if let Some(cage) = cage {
         cage.kill_all();
+    }
+    if let Some(tag) = tag {
+        tag.kill();
     }
     for pid in crate::os::descendants(std::process::id()) {
         let _ = process::signal_process(pid, process::SIGKILL);

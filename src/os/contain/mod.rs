@@ -14,6 +14,10 @@
 //!   root, who ignores it) and the family sampled every few milliseconds
 //!   ([`sample`]), which finds a family past the cap or the limit.
 //!
+//! Where no subreaper adopts a family's orphans (the portable backend), a
+//! [`Tag`] finds the family at the end by an environment token, wherever
+//! its members went.
+//!
 //! The caller kills the family when [`Cage::check`] reports a breach. The
 //! cgroup is always removed: by [`Cage::finish`], by `Drop` (errors,
 //! panics), and a stale one left by a killed owner is removed the next
@@ -22,6 +26,9 @@
 
 mod cgroup;
 mod sample;
+mod tag;
+
+pub use tag::{TAG_VAR, Tag};
 
 use std::process::Command;
 use std::time::Duration;

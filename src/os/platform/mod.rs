@@ -153,19 +153,52 @@ pub fn family_of(root: u32) -> Vec<ProcEntry> {
 
 /// The pids of every descendant of `root` (not `root` itself): with
 /// procfs only the family's own entries are read, so it stays quick while
-/// a fork bomb fills the system; elsewhere one look at every process.
+/// a fork bomb fills the system; elsewhere one look at every process's
+/// parent (the lightest reading sysinfo has).
 pub fn descendants(root: u32) -> Vec<u32> {
-    let listed = match backend() {
-        Backend::Procfs => procfs::descendants(root),
-        Backend::Portable => None,
-    };
-    listed.unwrap_or_else(|| {
-        family_of(root)
-            .into_iter()
-            .map(|p| p.pid)
-            .filter(|&p| p != root)
-            .collect()
-    })
+    match backend() {
+        Backend::Procfs => procfs::descendants(root).unwrap_or_else(|| {
+            family_of(root)
+                .into_iter()
+                .map(|p| p.pid)
+                .filter(|&p| p != root)
+                .collect()
+        }),
+        Backend::Portable => tree_below(root, &portable::parents()),
+    }
+}
+
+/// `root`'s descendants as Linux's `/proc` lists them, whatever the
+/// backend (`None` elsewhere): for tests that measure a family without
+/// the slower backend under test.
+pub fn descendants_by_procfs(root: u32) -> Option<Vec<u32>> {
+    procfs::descendants(root)
+}
+
+/// The descendants of `root` among `(pid, parent)` pairs, parents first.
+fn tree_below(root: u32, all: &[(u32, u32)]) -> Vec<u32> {
+    let mut family = vec![root];
+    let mut i = 0;
+    while i < family.len() {
+        let parent = family[i];
+        family.extend(
+            all.iter()
+                .filter(|&&(pid, ppid)| ppid == parent && pid != root)
+                .map(|&(pid, _)| pid),
+        );
+        i += 1;
+    }
+    family.remove(0);
+    family
+}
+
+/// The live processes whose environment variable `var` holds `token` in
+/// its comma-separated list: how a guard without a subreaper finds the
+/// family it tagged, wherever its members went (another process group,
+/// another session, adopted by init). Both backends read it through
+/// sysinfo, which reads another process's environment on Linux and macOS.
+pub fn carrying(var: &str, token: &str) -> Vec<u32> {
+    portable::carrying(var, token)
 }
 
 /// The children of `pid` where the system lists them without a scan of

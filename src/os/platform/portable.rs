@@ -93,6 +93,48 @@ pub fn all_processes() -> Vec<ProcEntry> {
         .collect()
 }
 
+/// Every process's pid and parent, from the lightest refresh sysinfo
+/// has (nothing read beyond what comes with every process): what a count
+/// of a family needs, and all of it.
+pub fn parents() -> Vec<(u32, u32)> {
+    let Some(system) = table(None, ProcessRefreshKind::nothing()) else {
+        return Vec::new();
+    };
+    system
+        .processes()
+        .iter()
+        .filter(|(_, p)| is_process(p) && p.status() != ProcessStatus::Zombie)
+        .map(|(&pid, p)| (pid.as_u32(), p.parent().map_or(0, Pid::as_u32)))
+        .collect()
+}
+
+/// The live processes whose environment sets `var` to a list (split by
+/// `,`) holding `token`. sysinfo reads another process's environment on
+/// Linux (`/proc/PID/environ`) and macOS (`KERN_PROCARGS2`, the same
+/// user's processes, or root's view of all); zombies have none and are
+/// left out.
+pub fn carrying(var: &str, token: &str) -> Vec<u32> {
+    let kind = ProcessRefreshKind::nothing().with_environ(UpdateKind::Always);
+    let Some(system) = table(None, kind) else {
+        return Vec::new();
+    };
+    let prefix = format!("{var}=");
+    system
+        .processes()
+        .iter()
+        .filter(|(_, p)| is_process(p) && p.status() != ProcessStatus::Zombie)
+        .filter(|(_, p)| {
+            p.environ().iter().any(|entry| {
+                entry
+                    .to_str()
+                    .and_then(|e| e.strip_prefix(&prefix))
+                    .is_some_and(|value| value.split(',').any(|t| t == token))
+            })
+        })
+        .map(|(&pid, _)| pid.as_u32())
+        .collect()
+}
+
 /// CPU seconds (user + system) `pid` has used.
 pub fn cpu_seconds(pid: u32) -> Option<f64> {
     let pid = Pid::from_u32(pid);
@@ -218,6 +260,33 @@ mod tests {
         assert_eq!(entry.last_core, None, "never guessed");
         assert!(entry.state != '?', "{entry:?}");
         assert!(listed && memory > 0);
+    }
+
+    #[test]
+    fn finds_the_children_that_carry_a_token_and_only_them() {
+        let token = format!("test-{}", std::process::id());
+        let spawn = |value: &str| {
+            std::process::Command::new("sleep")
+                .arg("5")
+                .env("FORKLAB_TEST_TAG", value)
+                .spawn()
+                .unwrap()
+        };
+        let mut tagged = spawn(&format!("outer,{token}"));
+        let mut other = spawn(&format!("{token}x"));
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut found = carrying("FORKLAB_TEST_TAG", &token);
+        while !found.contains(&tagged.id()) && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            found = carrying("FORKLAB_TEST_TAG", &token);
+        }
+        let listed = parents();
+        for child in [&mut tagged, &mut other] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        assert_eq!(found, vec![tagged.id()]);
+        assert!(listed.contains(&(tagged.id(), std::process::id())));
     }
 
     #[test]
