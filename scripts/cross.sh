@@ -144,7 +144,10 @@ if [[ $mode == wheel ]]; then
   cross_mount=
   target=aarch64-unknown-linux-gnu
   echo "== $target: maturin build --release --zig --compatibility manylinux2014 $build_std"
-  in_chroot "maturin build --locked --release --zig --compatibility manylinux2014 \
+  # zig links (against glibc 2.17's symbols), not the chroot's gcc, whose
+  # glibc is new: the linker set for the other modes is unset here.
+  in_chroot "unset CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER; \
+    maturin build --locked --release --zig --compatibility manylinux2014 \
     --target $target $build_std --out /mnt/forklab/target/wheels"
   echo "== $target: wheel built ($(minutes))"
   wheel=$(ls -t target/wheels/forklab-*-manylinux*aarch64.whl | head -1)

@@ -4,8 +4,11 @@
 # install` put `forklab` on PATH.
 #
 #   scripts/wheel.sh              the x86_64 manylinux2014 wheel
-#   scripts/wheel.sh aarch64      also aarch64, when its Rust std is installed
-#                                 (rustup target add aarch64-unknown-linux-gnu)
+#   scripts/wheel.sh aarch64      also aarch64: with rustup's aarch64 std where
+#                                 installed, else in the Debian chroot
+#                                 (scripts/cross.sh wheel: its rustc builds
+#                                 std from rust-src; zig links; maturin
+#                                 audits; the wheel's binary runs under qemu)
 #
 # maturin and ziglang come from PyPI into a venv of their own
 # ($FORKLAB_WHEEL_VENV, default ~/.cache/forklab/venv-wheel). zig links
@@ -29,11 +32,12 @@ out=$PWD/target/wheels
 mkdir -p "$out"
 
 targets=(x86_64-unknown-linux-gnu)
+aarch64_in_chroot=false
 if [ "${1:-}" = aarch64 ]; then
   if rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu; then
     targets+=(aarch64-unknown-linux-gnu)
   else
-    echo "aarch64: skipped, its Rust std is not installed (rustup target add aarch64-unknown-linux-gnu)" >&2
+    aarch64_in_chroot=true
   fi
 fi
 
@@ -44,6 +48,11 @@ for target in "${targets[@]}"; do
     --target "$target" --out "$out"
   echo "== $target: built in $(( $(date +%s) - start )) s"
 done
+if $aarch64_in_chroot; then
+  echo "== aarch64-unknown-linux-gnu: no rustup std for it; in the Debian chroot (scripts/cross.sh wheel)"
+  # 77: the chroot's tools are not here (cross.sh said why): skipped.
+  FORKLAB_WHEEL_VENV=$venv bash scripts/cross.sh wheel || { status=$?; [ "$status" = 77 ] || exit "$status"; }
+fi
 for wheel in "$out"/forklab-*.whl; do
   [ -e "$wheel" ] || continue
   echo "$(du -k "$wheel" | cut -f1) KiB  $wheel"
