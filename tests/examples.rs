@@ -376,6 +376,14 @@ fn the_managers_server_gets_its_own_role_under_every_start_method() {
             .lines()
             .find(|l| l.split_whitespace().next() == Some(said.trim()))
             .unwrap_or_else(|| panic!("{method}: pid {said} is not in the family table:\n{text}"));
+        // The portable backend cannot see a Manager's socket
+        // (docs/PLATFORMS.md): the server is in the family, its role unknown.
+        if forklab::os::platform::choice().backend == forklab::os::platform::Backend::Portable {
+            eprintln!(
+                "SKIPPED the manager's role ({method}): FORKLAB_BACKEND=portable cannot see its socket"
+            );
+            continue;
+        }
         assert_eq!(
             row.split_whitespace().nth(2),
             Some("manager"),
