@@ -143,6 +143,10 @@ pub struct Observed {
     pub cpu: CpuLog,
     /// The most distinct cores seen running workers in one sample.
     pub workers_at_once: usize,
+    /// Whether the platform said which core any process last ran on
+    /// (the portable backend does not): without it, `workers_at_once`
+    /// is no evidence of workers not running at once.
+    pub cores_known: bool,
     /// Other programs' share of the machine during the run (0 to 1),
     /// measured as the lab does; `None` where it cannot be read.
     pub load: Option<f64>,
@@ -520,6 +524,7 @@ fn account(observed: &mut Observed, at: Duration, master: u32, alive: &[&Process
             .map(|p| p.pid);
     }
     observed.workers_at_once = observed.workers_at_once.max(running.len());
+    observed.cores_known |= alive.iter().any(|p| p.core.is_some());
 }
 
 /// The fault for a limit the guard saw the family pass.

@@ -58,12 +58,20 @@ pub fn cores_verdict(main: &Observed, at_least: usize, cores: usize) -> (Outcome
     if overlap > (target - 1) as f64 + 0.1 || at_once >= target {
         return (Outcome::Passed, format!("{seen} (the workers ran at once)"));
     }
-    if is_busy(main.load) {
+    if is_busy(main.load) || main.load.is_none() {
         return (
             Outcome::CannotJudge,
             format!(
                 "{seen}: {}, so the workers could not all run at once; check again when it is quieter",
                 load_words(main.load)
+            ),
+        );
+    }
+    if !main.cores_known {
+        return (
+            Outcome::CannotJudge,
+            format!(
+                "{seen}: this system does not tell which core a process ran on, and its CPU-time readings did not show the workers at once, so forklab cannot judge this check here"
             ),
         );
     }
@@ -191,7 +199,10 @@ fn speedup_verdict(
     if speedup >= target {
         return (Outcome::Passed, figures);
     }
-    if !is_busy(load) {
+    // The wall time alone fails code only on a machine known to be quiet;
+    // where the load cannot be read (the portable backend), the CPU time
+    // judges, as on a busy one.
+    if load.is_some() && !is_busy(load) {
         return (
             Outcome::Failed,
             format!(
@@ -242,5 +253,40 @@ fn cpu_verdict(
             Outcome::CannotJudge,
             format!("{cpu_figures}; {target:.2}× wanted: check again when it is quieter"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timed(wall: f64, master: f64, workers: f64, count: usize) -> Timed {
+        Timed {
+            best: Some(Duration::from_secs_f64(wall)),
+            shares: Shares {
+                master,
+                workers,
+                helpers: 0.0,
+                worker_count: count,
+            },
+            cpu: Some(master + workers),
+        }
+    }
+
+    #[test]
+    fn a_slow_wall_time_fails_only_on_a_machine_known_to_be_quiet() {
+        let serial = timed(0.43, 0.43, 0.0, 0);
+        // Parallel work that the CPU time says would be twice as fast.
+        let own = timed(0.51, 0.05, 0.40, 2);
+        let quiet = speedup_verdict(&serial, &own, Some(0.0), 1.3, 2);
+        assert_eq!(quiet.0, Outcome::Failed, "{}", quiet.1);
+        for load in [None, Some(0.9)] {
+            let (outcome, why) = speedup_verdict(&serial, &own, load, 1.3, 2);
+            assert_eq!(outcome, Outcome::Passed, "{load:?}: {why}");
+        }
+        // The CPU time still fails a master that does the work itself.
+        let master_does_it = timed(0.51, 0.45, 0.02, 2);
+        let (outcome, why) = speedup_verdict(&serial, &master_does_it, None, 1.3, 2);
+        assert_eq!(outcome, Outcome::Failed, "{why}");
     }
 }
