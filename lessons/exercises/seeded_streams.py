@@ -2,7 +2,7 @@
 Threads inside workers).
 
 Usage: python seeded_streams.py WORKERS SEED TASKS SAMPLES
-Example: python seeded_streams.py 2 2026 8 100000
+Example: python seeded_streams.py 2 2026 8 400000
 
 The script estimates pi: each task throws SAMPLES random points at the
 unit square and counts those inside the quarter circle. As written,
@@ -23,8 +23,8 @@ The task
    (seed, task, samples) tuples), and drop RNG.
 3. Print, as now:
 
-       result: hits: 628894 of 800000
-       result: pi is about 3.1445
+       result: hits: 2512865 of 3200000
+       result: pi is about 3.1411
 
 Check with `forklab practice check seeded-streams`, or the E key.
 

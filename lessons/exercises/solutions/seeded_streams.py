@@ -1,7 +1,7 @@
 """Reference solution: random numbers in workers, one stream per task.
 
 Usage: python seeded_streams.py WORKERS SEED TASKS SAMPLES
-Example: python seeded_streams.py 2 2026 8 100000
+Example: python seeded_streams.py 2 2026 8 400000
 """
 import multiprocessing
 import os
