@@ -58,22 +58,9 @@ impl Header<'_> {
         ])
         .areas(area);
         // A long replay title must not run into the count: a gap, and `…`.
-        let left = ellipsis(&left, usize::from(l.width).saturating_sub(1));
+        let left = crate::sanitize::field(&left, usize::from(l.width).saturating_sub(1));
         frame.render_widget(Paragraph::new(left).style(t.header()), l);
         frame.render_widget(Paragraph::new(right).style(t.header()), r);
-    }
-}
-
-/// `text` in at most `room` characters, ending in `…` where it was cut.
-fn ellipsis(text: &str, room: usize) -> String {
-    if text.chars().count() <= room {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(room.saturating_sub(1)).collect();
-    if room == 0 {
-        kept
-    } else {
-        format!("{kept}…")
     }
 }
 
@@ -312,17 +299,4 @@ fn hint_spans(t: &Theme, hints: &[Hint]) -> Vec<Span<'static>> {
         spans.push(Span::raw(format!(" {}  ", hint.word)));
     }
     spans
-}
-
-#[cfg(test)]
-mod header_tests {
-    use super::ellipsis;
-
-    #[test]
-    fn a_long_title_is_cut_with_an_ellipsis_and_leaves_a_gap() {
-        assert_eq!(ellipsis("forklab │ replay", 40), "forklab │ replay");
-        assert_eq!(ellipsis("Pool and map", 6), "Pool …");
-        assert_eq!(ellipsis("Pool", 1), "…");
-        assert_eq!(ellipsis("Pool", 0), "");
-    }
 }
