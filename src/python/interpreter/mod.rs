@@ -11,10 +11,14 @@ use super::StartMethod;
 
 mod probe;
 pub use probe::Gil;
-use probe::{FIND_MODULES, PROBE, parse_probe, probe};
+use probe::{IMPORT_MODULES, PROBE, parse_probe, probe, program_seconds};
 
 /// The oldest Python the examples run on (f-strings with `=`, `math.prod`).
 pub const MIN_VERSION: (u32, u32) = (3, 8);
+
+/// The widest reason [`Interpreter::missing_modules`] gives for a module
+/// that is there but fails to import (an error's first words say which).
+const MAX_REASON: usize = 160;
 
 /// The environment variable naming an interpreter when `--python` is absent.
 pub const ENV_VAR: &str = "FORKLAB_PYTHON";
@@ -158,20 +162,33 @@ impl Interpreter {
         Interpreter::find_chosen(choice.map(|(path, source)| (path.as_path(), *source)))
     }
 
-    /// Which of `modules` (import names) this Python cannot import.
+    /// Which of `modules` (import names, or programs such as `py-spy`)
+    /// this Python cannot import (or run): each one's name, followed by
+    /// why in brackets when it is there but fails (a package built for
+    /// another Python), for the "skipped" message.
     pub fn missing_modules(&self, modules: &[String]) -> Result<Vec<String>, String> {
-        let args: Vec<&str> = modules.iter().map(String::as_str).collect();
-        let out = probe(&self.path, FIND_MODULES, &args).map_err(|e| {
+        let seconds = program_seconds();
+        let args: Vec<&str> = std::iter::once(seconds.as_str())
+            .chain(modules.iter().map(String::as_str))
+            .collect();
+        let out = probe(&self.path, IMPORT_MODULES, &args).map_err(|e| {
             format!(
-                "{} could not look for {}: {e}",
+                "{} could not try to import {}: {e}",
                 self.path.display(),
-                args.join(", ")
+                modules.join(", ")
             )
         })?;
         Ok(out
             .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| match l.split_once('\t') {
+                Some((name, why)) => format!(
+                    "{} ({})",
+                    crate::sanitize::line(name.trim()),
+                    crate::sanitize::field(why.trim(), MAX_REASON)
+                ),
+                None => crate::sanitize::line(l.trim()).into_owned(),
+            })
             .collect())
     }
 

@@ -15,24 +15,78 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 /// version, start methods, the GIL, its own executable.
 pub(super) const PROBE: &str = include_str!("probe.py");
 
-/// Prints each module named on the command line that this Python cannot
-/// find (looked up, not imported, so it is quick and has no side effects).
-/// A name with a dash is no import name but a program (`py-spy`, which
-/// pip installs beside the interpreter): looked for on `PATH` and in the
-/// interpreter's scripts folder, where a lesson's script finds it too.
-pub(super) const FIND_MODULES: &str = r#"import importlib.util, os, shutil, sys, sysconfig
-for name in sys.argv[1:]:
+/// Prints each module named on the command line (after the first word,
+/// the seconds a program may take) that this Python cannot import, one a
+/// line: the name alone when it is not there, else the name, a tab and
+/// why it fails. Found is not enough: a package built for another
+/// Python (a NumPy for 3.14 on 3.13's path) is found and then fails, so
+/// each module is imported here, in the probe's own process. Only the
+/// modules a run requires are asked for, so only they cost (measured in
+/// the README's version-matrix section). What an import prints goes to
+/// stderr; the answer goes to a copy of stdout. A name with a dash is no
+/// import name but a program (`py-spy`, which pip installs beside the
+/// interpreter): looked for on `PATH` and in the interpreter's scripts
+/// folder, where a lesson's script finds it too, and run with `--version`.
+pub(super) const IMPORT_MODULES: &str = r#"import os, sys
+answer = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+# The script runs in its own folder: forklab's folder is not on its path.
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+seconds = float(sys.argv[1])
+
+def why_not(name):
+    if "-" in name:
+        import shutil, subprocess, sysconfig
+        here = os.pathsep.join([sysconfig.get_path("scripts") or "", os.path.dirname(sys.executable)])
+        program = shutil.which(name) or shutil.which(name, path=here)
+        if program is None:
+            return ""
+        try:
+            ran = subprocess.run([program, "--version"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return "`%s --version` did not end within %g s" % (name, seconds)
+        except OSError as e:
+            return "`%s --version` does not start: %s" % (name, e)
+        if ran.returncode != 0:
+            said = ran.stderr[-4096:].decode(errors="replace").strip().splitlines()
+            return "`%s --version` ended with %s%s" % (name, ran.returncode, ": " + said[-1] if said else "")
+        return None
     try:
-        if "-" in name:
-            here = os.pathsep.join([sysconfig.get_path("scripts") or "", os.path.dirname(sys.executable)])
-            found = bool(shutil.which(name) or shutil.which(name, path=here))
-        else:
-            found = importlib.util.find_spec(name) is not None
-    except Exception:
-        found = False
-    if not found:
-        print(name)
+        __import__(name)
+    except ModuleNotFoundError as e:
+        if e.name and (name == e.name or name.startswith(e.name + ".")):
+            return ""
+        return cause(e)
+    except BaseException as e:
+        return cause(e)
+    return None
+
+def cause(e):
+    # The error at the root of the chain names the cause (NumPy's own
+    # message is a page of advice around it), in its first line.
+    seen = [e]
+    while (e.__cause__ or e.__context__) is not None and len(seen) < 20:
+        e = e.__cause__ or e.__context__
+        seen.append(e)
+    return "%s: %s" % (type(e).__name__, (str(e).strip().splitlines() or [""])[0])
+
+for name in sys.argv[2:]:
+    why = why_not(name)
+    if why is not None:
+        why = " ".join(why.split())
+        answer.write(name + ("\t" + why if why else "") + "\n")
+answer.flush()
+os._exit(0)
 "#;
+
+/// How long `py-spy --version` (any required program) may take inside
+/// the probe: well within [`PROBE_TIMEOUT`], so a program that hangs is
+/// reported as such, not as a probe that did not answer.
+pub(super) fn program_seconds() -> String {
+    (PROBE_TIMEOUT.as_secs() * 2 / 3).to_string()
+}
 
 /// Runs the probe with a time limit; returns its standard output.
 pub(super) fn probe(path: &Path, code: &str, args: &[&str]) -> Result<String, String> {
@@ -73,10 +127,16 @@ pub(super) fn probe(path: &Path, code: &str, args: &[&str]) -> Result<String, St
     Ok(out)
 }
 
+/// The most of each of the probe's pipes kept: its answer is a few
+/// lines, and an import may print anything (the rest is read and dropped,
+/// so the child never blocks on a full pipe).
+const MAX_PIPE_BYTES: u64 = 64 * 1024;
+
 fn read_all(pipe: Option<&mut impl Read>) -> String {
     let mut bytes = Vec::new();
     if let Some(pipe) = pipe {
-        let _ = pipe.read_to_end(&mut bytes);
+        let _ = pipe.take(MAX_PIPE_BYTES).read_to_end(&mut bytes);
+        let _ = std::io::copy(pipe, &mut std::io::sink());
     }
     String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -363,3 +363,90 @@ fn the_real_python_answers_the_gil_question() {
         assert_eq!(found.gil, Gil::default(), "{out}");
     }
 }
+
+/// The Python forklab finds: required under CI or
+/// FORKLAB_REQUIRE_PYTHON=1 (as tests/support does), else `None` and the
+/// test says it skipped.
+fn real_python() -> Option<Interpreter> {
+    match Interpreter::find(None) {
+        Ok(found) => Some(found),
+        Err(e) => {
+            let required = std::env::var("FORKLAB_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
+                || std::env::var("CI").is_ok_and(|v| v == "true");
+            assert!(!required, "Python is required here:\n{e}");
+            eprintln!("skipped: no Python: {e}");
+            None
+        }
+    }
+}
+
+/// A package that `find_spec` finds but that fails to import (as a NumPy
+/// built for another Python does) is missing, with why; so is a program
+/// that is on `PATH` but fails; what imports and what runs is present.
+#[test]
+fn a_module_is_there_only_if_it_imports_and_a_program_only_if_it_runs() {
+    let Some(real) = real_python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (site, bin) = (dir.path().join("site"), dir.path().join("bin"));
+    std::fs::create_dir_all(site.join("forklab_broken_pkg")).unwrap();
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        site.join("forklab_broken_pkg/__init__.py"),
+        "print('noise on stdout')\nraise ImportError('built for another Python')\n",
+    )
+    .unwrap();
+    std::fs::write(site.join("forklab_fine_pkg.py"), "print('noise')\n").unwrap();
+    fake(
+        &bin,
+        "forklab-broken-tool",
+        "echo 'cannot start' >&2; exit 3",
+    );
+    fake(&bin, "forklab-fine-tool", "exit 0");
+    // The real Python with the package folder and the programs at hand
+    // (without arguments, as `fake` tries it, it only ends).
+    let python = fake(
+        dir.path(),
+        "python",
+        &format!(
+            "[ $# -eq 0 ] && exit 0\nPYTHONPATH='{}' PATH='{}':\"$PATH\" exec '{}' \"$@\"",
+            site.display(),
+            bin.display(),
+            real.path.display()
+        ),
+    );
+    // The old test, `find_spec`, finds the broken package.
+    let found = Command::new(&python)
+        .args([
+            "-c",
+            "import importlib.util as u, sys; sys.exit(u.find_spec('forklab_broken_pkg') is None)",
+        ])
+        .status()
+        .unwrap();
+    assert!(found.success(), "find_spec should find the fake package");
+    let interpreter = Interpreter {
+        path: python,
+        ..real
+    };
+    let asked = [
+        "forklab_broken_pkg",
+        "forklab_fine_pkg",
+        "json",
+        "forklab_no_such_pkg",
+        "forklab-broken-tool",
+        "forklab-fine-tool",
+        "forklab-no-such-tool",
+    ]
+    .map(String::from);
+    let missing = interpreter.missing_modules(&asked).unwrap();
+    assert_eq!(missing.len(), 4, "{missing:?}");
+    assert_eq!(
+        missing[0],
+        "forklab_broken_pkg (ImportError: built for another Python)"
+    );
+    assert_eq!(missing[1], "forklab_no_such_pkg");
+    assert!(
+        missing[2].starts_with("forklab-broken-tool (`forklab-broken-tool --version` ended with 3"),
+        "{missing:?}"
+    );
+    assert_eq!(missing[3], "forklab-no-such-tool");
+}

@@ -149,8 +149,10 @@ pub struct RunRequest {
     pub expect_exit: i32,
     /// Where the lesson expects another status under one start method.
     pub expect_exit_by_method: Vec<(StartMethod, i32)>,
-    /// Modules the script needs beyond the standard library; when one is
-    /// missing the run reports [`PyEvent::Skipped`](super::PyEvent::Skipped) instead of starting.
+    /// Modules (or programs, `py-spy`) the script needs beyond the
+    /// standard library; when one does not import (or run) in the
+    /// interpreter, the run reports [`PyEvent::Skipped`](super::PyEvent::Skipped), with why,
+    /// instead of starting.
     pub requires: Vec<String>,
     /// Hard limits on the run's family, enforced by the guard (a cgroup, else
     /// rlimits and sampling); `None`: none (the lab's drivers). Examples
