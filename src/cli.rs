@@ -16,7 +16,7 @@ mod globals;
 
 use applies::misplaced;
 pub use applies::{APPLIES, command, documented};
-pub use globals::{Globals, load_lessons};
+pub use globals::Globals;
 
 /// See parallel Python: a course on multiprocessing that runs real workers on
 /// your own cores and shows every core live next to the lesson.

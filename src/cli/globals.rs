@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::config::{self, Flags, Settings, ThemeName};
-use crate::lesson::LessonSet;
+use crate::lesson::{LessonSet, LoadError};
 
 /// The reader's flags, which some commands take too, before or after
 /// their name alike (`forklab --python X example run ID` = `forklab
@@ -129,27 +129,7 @@ impl Globals {
     }
 
     /// The built-in course, or the folder given with `--lessons`.
-    pub fn lessons(&self) -> Result<LessonSet, String> {
-        load_lessons(self.lessons.as_deref())
+    pub fn lessons(&self) -> Result<LessonSet, LoadError> {
+        LessonSet::open(self.lessons.as_deref())
     }
-}
-
-/// The built-in course, or a folder given with `--lessons`.
-pub fn load_lessons(dir: Option<&std::path::Path>) -> Result<LessonSet, String> {
-    let set = match dir {
-        None => LessonSet::embedded(),
-        Some(dir) => LessonSet::from_dir(dir)
-            .map_err(|e| format!("cannot read lessons from {}: {e}", dir.display()))?,
-    };
-    if set.is_empty() {
-        let mut message = String::from("no lesson could be loaded");
-        if let Some(dir) = dir {
-            message.push_str(&format!(" from {}", dir.display()));
-        }
-        for problem in &set.problems {
-            message.push_str(&format!("\n  {problem}"));
-        }
-        return Err(message);
-    }
-    Ok(set)
 }

@@ -7,7 +7,7 @@ use crate::commands::status::Error;
 
 use std::sync::atomic::AtomicBool;
 
-use crate::lesson::{LessonSet, Problem, check::check, check::warnings};
+use crate::lesson::{LessonSet, LoadError, Origin, Problem, check::check, check::warnings};
 use crate::practice::Context;
 use crate::practice::selfcheck::selfcheck;
 use crate::python::Interpreter;
@@ -22,10 +22,7 @@ use crate::sanitize;
 pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, Error> {
     let (set, name) = match dir {
         None => (LessonSet::embedded(), "built-in course".to_string()),
-        Some(dir) => (
-            LessonSet::from_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
-            dir.display().to_string(),
-        ),
+        Some(dir) => (opened(dir)?, dir.display().to_string()),
     };
     let mut problems = check(&set);
     // A pack's manifest is checked with its lessons.
@@ -96,6 +93,27 @@ pub fn run(dir: Option<&Path>, run: Option<Option<&Path>>) -> Result<ExitCode, E
     }
 }
 
+/// The folder's lessons, decided on the kind of failure: lessons that
+/// do not load are the problems to list; a folder that cannot be read,
+/// or holds no lesson file at all, is no course to pass.
+fn opened(dir: &Path) -> Result<LessonSet, Error> {
+    match LessonSet::open(Some(dir)) {
+        Ok(set) => Ok(set),
+        Err(LoadError::Malformed { problems, .. }) => Ok(LessonSet {
+            lessons: Vec::new(),
+            origin: Origin::Dir(dir.to_path_buf()),
+            problems,
+        }),
+        Err(LoadError::Missing { source, .. } | LoadError::Unreadable { source, .. }) => Err(
+            Error::Failed(format!("cannot read {}: {source}", dir.display())),
+        ),
+        Err(LoadError::Empty { .. }) => Err(Error::Failed(format!(
+            "{}: no lesson files (*.md) here, so nothing to check",
+            dir.display()
+        ))),
+    }
+}
+
 /// What is wrong with `DIR/pack.toml`, if the folder has one.
 fn manifest_problem(dir: &Path) -> Option<Problem> {
     std::fs::symlink_metadata(dir.join("pack.toml")).ok()?;
@@ -141,4 +159,23 @@ fn run_exercises(set: &LessonSet, python: Option<&Path>) -> Result<(Vec<Problem>
         },
     );
     Ok((problems, warnings.get()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_lists_lessons_that_do_not_load_and_refuses_a_folder_without_any() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = opened(dir.path()).unwrap_err();
+        assert!(empty.to_string().contains("no lesson files"), "{empty}");
+        assert_eq!(empty.status(), crate::commands::status::FAILED);
+        let gone = opened(&dir.path().join("gone")).unwrap_err();
+        assert!(gone.to_string().starts_with("cannot read "), "{gone}");
+        std::fs::write(dir.path().join("bad.md"), "+++\nid = 1\n+++\n").unwrap();
+        let set = opened(dir.path()).unwrap();
+        assert_eq!(set.problems.len(), 1);
+        assert_eq!(set.problems[0].file, "bad.md");
+    }
 }

@@ -82,6 +82,14 @@ impl From<crate::config::SaveError> for Error {
     }
 }
 
+/// A course that gives no lesson failed, whatever the kind (a missing
+/// or unreadable folder, lessons that do not load, none at all).
+impl From<crate::lesson::LoadError> for Error {
+    fn from(e: crate::lesson::LoadError) -> Error {
+        Error::Failed(e.to_string())
+    }
+}
+
 impl From<String> for Error {
     fn from(message: String) -> Error {
         Error::Failed(message)

@@ -11,4 +11,4 @@ pub mod render;
 pub mod set;
 
 pub use model::{Check, Example, Exercise, FrontMatter, Lesson, MethodExpect, Problem};
-pub use set::{LessonSet, Origin};
+pub use set::{LessonSet, LoadError, Origin};

@@ -1,6 +1,7 @@
 //! A lesson set: the course embedded in the binary, or a teacher's folder.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 
@@ -53,11 +54,13 @@ impl LessonSet {
     /// A teacher's own lesson folder (`--lessons DIR`) or an installed pack.
     /// Lesson files are untrusted: a link leading out of the folder, a
     /// device, a file over [`MAX_LESSON_BYTES`] or past the
-    /// [`MAX_LESSONS`]th is skipped with a problem, never read.
-    pub fn from_dir(dir: &Path) -> std::io::Result<LessonSet> {
+    /// [`MAX_LESSONS`]th is skipped with a problem, never read. Fails
+    /// only when the folder is missing or cannot be listed.
+    pub fn from_dir(dir: &Path) -> Result<LessonSet, LoadError> {
         let mut names = Vec::new();
-        for entry in std::fs::read_dir(dir)? {
-            let name = entry?.file_name();
+        let unreadable = |source: std::io::Error| LoadError::unreadable(dir, source);
+        for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+            let name = entry.map_err(unreadable)?.file_name();
             if is_lesson_file(Path::new(&name)) {
                 names.push(name.to_string_lossy().into_owned());
             }
@@ -101,6 +104,28 @@ impl LessonSet {
         Ok(set)
     }
 
+    /// The built-in course (`None`) or a folder, with at least one lesson
+    /// that loads: what the reader, `lessons`, `practice` and `example`
+    /// open. Lessons that fail to load beside a good one stay problems.
+    pub fn open(dir: Option<&Path>) -> Result<LessonSet, LoadError> {
+        let set = match dir {
+            None => LessonSet::embedded(),
+            Some(dir) => LessonSet::from_dir(dir)?,
+        };
+        if !set.is_empty() {
+            return Ok(set);
+        }
+        let dir = dir.map(Path::to_path_buf);
+        Err(if set.problems.is_empty() {
+            LoadError::Empty { dir }
+        } else {
+            LoadError::Malformed {
+                dir,
+                problems: set.problems,
+            }
+        })
+    }
+
     /// Parses every file, keeps the good lessons in course order and records
     /// the rest (bad files, duplicate ids) as problems.
     pub fn from_files(mut files: Vec<(String, String)>, origin: Origin) -> LessonSet {
@@ -108,14 +133,6 @@ impl LessonSet {
         let mut lessons: Vec<Lesson> = Vec::new();
         let mut problems = Vec::new();
         for (name, text) in files {
-            if let Some(err) = text.strip_prefix("\u{0}") {
-                problems.push(Problem {
-                    file: name,
-                    line: 1,
-                    message: err.to_string(),
-                });
-                continue;
-            }
             match parse_lesson(&name, &text) {
                 Ok(lesson) => {
                     if let Some(first) = lessons.iter().find(|l| l.meta.id == lesson.meta.id) {
@@ -252,6 +269,69 @@ impl LessonSet {
     }
 }
 
+/// Why a lesson folder gives no course. Each caller decides on the kind
+/// (the CLI's status, the reader's notice, `check` going on to list the
+/// problems) and words it for its own screen; the text is the CLI's.
+/// Cloned into the reader's messages, hence the shared `io::Error`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LoadError {
+    /// The folder is not there (a mistyped `--lessons`, a pack removed).
+    #[error("cannot read lessons from {}: {source}", .dir.display())]
+    Missing {
+        dir: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    /// The folder is there but cannot be listed.
+    #[error("cannot read lessons from {}: {source}", .dir.display())]
+    Unreadable {
+        dir: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    /// Lesson files are there and none loads: each problem names its
+    /// file and line (malformed, unreadable, too large, a duplicate id).
+    #[error("{}", no_lesson(.dir.as_deref(), .problems))]
+    Malformed {
+        dir: Option<PathBuf>,
+        problems: Vec<Problem>,
+    },
+    /// Not one lesson file: the wrong folder, or an empty one.
+    #[error("{}", no_lesson(.dir.as_deref(), &[]))]
+    Empty { dir: Option<PathBuf> },
+}
+
+impl LoadError {
+    fn unreadable(dir: &Path, source: std::io::Error) -> LoadError {
+        let dir = dir.to_path_buf();
+        let source = Arc::new(source);
+        if source.kind() == std::io::ErrorKind::NotFound {
+            LoadError::Missing { dir, source }
+        } else {
+            LoadError::Unreadable { dir, source }
+        }
+    }
+
+    /// The folder itself could not be read (missing or unreadable), as
+    /// opposed to lessons in it that do not load.
+    pub fn is_unreadable_folder(&self) -> bool {
+        matches!(
+            self,
+            LoadError::Missing { .. } | LoadError::Unreadable { .. }
+        )
+    }
+}
+
+/// "no lesson could be loaded from DIR", each problem on a line below.
+fn no_lesson(dir: Option<&Path>, problems: &[Problem]) -> String {
+    let mut message = String::from("no lesson could be loaded");
+    if let Some(dir) = dir {
+        message.push_str(&format!(" from {}", dir.display()));
+    }
+    for problem in problems {
+        message.push_str(&format!("\n  {problem}"));
+    }
+    message
+}
+
 /// Copies a file or folder (at most 32 folders deep), following only links
 /// that stay inside `root`; anything else stops the copy with its name.
 fn copy_tree(root: &Path, source: &Path, dest: &Path, depth: usize) -> std::io::Result<()> {
@@ -360,6 +440,32 @@ mod tests {
         assert!(set.problems.iter().any(|p| p.file == "d.md" && p.line == 1));
         assert_eq!(set.part_title(1), "T a");
         assert_eq!(set.part_title(9), "Part 9");
+    }
+
+    #[test]
+    fn a_folder_that_gives_no_course_says_which_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = LessonSet::open(Some(&dir.path().join("gone"))).unwrap_err();
+        assert!(matches!(missing, LoadError::Missing { .. }), "{missing:?}");
+        assert!(missing.to_string().starts_with("cannot read lessons from "));
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        let unreadable = LessonSet::open(Some(&file)).unwrap_err();
+        assert!(
+            matches!(unreadable, LoadError::Unreadable { .. }),
+            "{unreadable:?}"
+        );
+        let empty = LessonSet::open(Some(dir.path())).unwrap_err();
+        assert!(matches!(empty, LoadError::Empty { .. }), "{empty:?}");
+        std::fs::write(dir.path().join("bad.md"), "+++\nid = 1\n+++\n").unwrap();
+        let LoadError::Malformed { problems, .. } = LessonSet::open(Some(dir.path())).unwrap_err()
+        else {
+            panic!("lessons that do not load are malformed");
+        };
+        assert_eq!((problems[0].file.as_str(), problems[0].line), ("bad.md", 2));
+        std::fs::write(dir.path().join("good.md"), lesson("good", 1, 0)).unwrap();
+        let set = LessonSet::open(Some(dir.path())).unwrap();
+        assert_eq!((set.len(), set.problems.len()), (1, 1));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::limits::{Budget, shown, size_text};
 use super::manifest::Manifest;
 pub use super::staging::Interrupt;
 use super::staging::{self, Staging};
-use crate::lesson::LessonSet;
+use crate::lesson::{LessonSet, LoadError};
 use crate::sanitize;
 
 /// A pack that was installed.
@@ -66,7 +66,12 @@ pub fn add_until(
     let root = pack_root(&unpacked)?;
     let manifest = Manifest::read(&root)?;
     manifest.supported()?;
-    let set = LessonSet::from_dir(&root).map_err(|e| format!("cannot read the pack: {e}"))?;
+    let set = LessonSet::from_dir(&root).map_err(|e| match e {
+        LoadError::Missing { source, .. } | LoadError::Unreadable { source, .. } => {
+            format!("cannot read the pack: {source}")
+        }
+        e => e.to_string(),
+    })?;
     refuse_problems(&set, &manifest)?;
     let warnings = crate::lesson::check::warnings(&set)
         .iter()

@@ -145,17 +145,13 @@ pub struct Course {
 }
 
 impl Course {
-    /// Reads the course's lessons (a pack is read like any lesson folder).
-    pub fn load(&self) -> Result<LessonSet, String> {
-        let set = match &self.origin {
-            Origin::Embedded => LessonSet::embedded(),
-            Origin::Dir(dir) => LessonSet::from_dir(dir)
-                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?,
-        };
-        if set.is_empty() {
-            return Err(format!("{} has no lesson that loads", self.title));
+    /// Reads the course's lessons (a pack is read like any lesson folder);
+    /// the reader words the kind of failure in its notice.
+    pub fn load(&self) -> Result<LessonSet, crate::lesson::LoadError> {
+        match &self.origin {
+            Origin::Embedded => LessonSet::open(None),
+            Origin::Dir(dir) => LessonSet::open(Some(dir)),
         }
-        Ok(set)
     }
 }
 

@@ -246,7 +246,7 @@ impl Runtime {
     fn load_course(&mut self, index: usize, course: &crate::pack::Course) -> Action {
         let lessons = match course.load() {
             Ok(set) => set,
-            Err(e) => return course::Msg::Loaded(Err(e)).into(),
+            Err(e) => return course::Msg::Loaded(Err((index, e))).into(),
         };
         let store = Store::for_set(&lessons);
         let loaded = store.as_ref().map(Store::load);

@@ -8,8 +8,8 @@ pub enum Msg {
     Found(Vec<crate::pack::Course>, usize),
     /// Tab / Shift-Tab in the contents: the next or previous course.
     Switch(isize),
-    /// The course asked for, or why it could not be read.
-    Loaded(Result<Box<LoadedCourse>, String>),
+    /// The course asked for, or which one could not be read and why.
+    Loaded(Result<Box<LoadedCourse>, (usize, crate::lesson::LoadError)>),
 }
 
 impl Message for Msg {

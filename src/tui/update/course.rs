@@ -6,6 +6,7 @@ use super::super::action::Effect;
 use super::super::action::course::Msg;
 use super::super::state::{Mode, Overlay, State};
 use super::Next;
+use crate::lesson::LoadError;
 
 pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> Next {
     match msg {
@@ -35,7 +36,7 @@ pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> 
                 effects.push(Effect::LoadCourse(index, state.courses[index].clone()));
             }
         }
-        Msg::Loaded(Err(message)) => state.notice = Some(message),
+        Msg::Loaded(Err((index, e))) => state.notice = Some(not_loaded(state, index, &e)),
         Msg::Loaded(Ok(loaded)) => {
             let loaded = *loaded;
             state.course = loaded.index;
@@ -73,6 +74,32 @@ pub(super) fn update(state: &mut State, msg: Msg, effects: &mut Vec<Effect>) -> 
     None
 }
 
+/// The notice for a course that gives no lesson, by kind: a folder that
+/// cannot be read, lessons that do not load (the first named with its
+/// file and line, to fix), or none at all.
+fn not_loaded(state: &State, index: usize, e: &LoadError) -> String {
+    let title = state
+        .courses
+        .get(index)
+        .map_or("the course", |c| c.title.as_str());
+    match e {
+        LoadError::Missing { dir, source } | LoadError::Unreadable { dir, source } => {
+            format!("cannot read {}: {source}", dir.display())
+        }
+        LoadError::Malformed { problems, .. } => match problems.first() {
+            Some(first) if problems.len() == 1 => {
+                format!("{title} has no lesson that loads: {first}")
+            }
+            Some(first) => format!(
+                "{title} has no lesson that loads: {first} (and {} more: `forklab check`)",
+                problems.len() - 1
+            ),
+            None => format!("{title} has no lesson that loads"),
+        },
+        LoadError::Empty { .. } => format!("{title} has no lesson that loads"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::tui::action as msg;
@@ -83,7 +110,7 @@ mod tests {
     use super::super::super::keymap::action_for;
     use super::super::super::state::{Overlay, State};
     use super::super::update_now as update;
-    use crate::lesson::{LessonSet, Origin};
+    use crate::lesson::{LessonSet, LoadError, Origin};
     use crate::pack::Course;
     use crate::progress::Progress;
 
@@ -166,12 +193,51 @@ mod tests {
             matches!(&effects[..], [Effect::LoadCourse(0, _)]),
             "{effects:?}"
         );
+        let gone = crate::lesson::LessonSet::open(Some(std::path::Path::new("/no/such/pack")));
         update(
             &mut s,
-            Action::Course(msg::course::Msg::Loaded(Err("gone".into()))),
+            Action::Course(msg::course::Msg::Loaded(Err((0, gone.unwrap_err())))),
         );
-        assert_eq!(s.notice.as_deref(), Some("gone"));
+        assert!(
+            s.notice
+                .as_deref()
+                .unwrap()
+                .starts_with("cannot read /no/such/pack: "),
+            "{:?}",
+            s.notice
+        );
         assert_eq!(s.course, 1);
+    }
+
+    #[test]
+    fn a_course_that_gives_no_lesson_says_which_kind() {
+        let mut s = State::new(fixture(), Progress::default(), Rect::new(0, 0, 80, 24));
+        update(
+            &mut s,
+            Action::Course(msg::course::Msg::Found(courses(), 0)),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let empty = crate::lesson::LessonSet::open(Some(dir.path())).unwrap_err();
+        assert!(matches!(empty, LoadError::Empty { .. }), "{empty:?}");
+        std::fs::write(dir.path().join("bad.md"), "+++\nid = 1\n+++\n").unwrap();
+        let malformed = crate::lesson::LessonSet::open(Some(dir.path())).unwrap_err();
+        assert!(
+            matches!(malformed, LoadError::Malformed { .. }),
+            "{malformed:?}"
+        );
+        let notice = |s: &mut State, e: LoadError| {
+            update(s, Action::Course(msg::course::Msg::Loaded(Err((1, e)))));
+            s.notice.take().unwrap()
+        };
+        assert_eq!(
+            notice(&mut s, empty),
+            "Fixture (pack) has no lesson that loads"
+        );
+        let said = notice(&mut s, malformed);
+        assert!(
+            said.starts_with("Fixture (pack) has no lesson that loads: bad.md:2: "),
+            "{said}"
+        );
     }
 
     #[test]
