@@ -6,19 +6,16 @@
 #
 #   scripts/example-matrix.sh > matrix.md
 #
-# Set FORKLAB_PYTHON to a Python with Dask (a venv) to run the Dask example
-# for real; elsewhere its cell says "skipped, needs distributed". The same
-# goes for NumPy, threadpoolctl and py-spy. docs/MATRIX.md was made
-# with virtual environments of pyenv's 3.11.7 (numpy threadpoolctl py-spy
-# 'dask[distributed]') and 3.12.1 (numpy threadpoolctl py-spy), and the
-# chroot's 3.13 to 3.15 (Debian's NumPy for 3.14 and 3.15, from
-# `scripts/pythons.sh --setup`):
+# Examples that require packages (NumPy, threadpoolctl, py-spy, Dask's
+# distributed) run for real where the Python can import (run) them, and
+# say "skipped, needs X" elsewhere. `scripts/pythons.sh --setup` gives
+# every Python of the matrix all of them (virtual environments of pyenv's
+# 3.11 to 3.13.0, wheels and Debian packages in the chroot's 3.13 to
+# 3.15); docs/MATRIX.md was made after it with
 #
-#   python3.11 -m venv /tmp/v311 && /tmp/v311/bin/pip install numpy \
-#     threadpoolctl py-spy 'dask[distributed]'     # likewise /tmp/v312
-#   FORKLAB_PYTHON=/tmp/v311/bin/python FORKLAB_PYTHONS="/tmp/v312/bin/python
-#     /work/py314.bin/python3.13 /work/py314.bin/python3.14
-#     /work/py314.bin/python3.15" scripts/example-matrix.sh > matrix.md
+#   scripts/pythons.sh --setup
+#   FORKLAB_REQUIRE_PYTHON=1 FORKLAB_PYTHON=~/.cache/forklab/pythons/3.11.7/bin/python \
+#     scripts/example-matrix.sh > matrix.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
