@@ -119,10 +119,7 @@ pub fn run(
             },
         ),
         PracticeAction::Watch { id } => {
-            let (_, exercise) = match practice::find(set, &id) {
-                Ok(found) => found,
-                Err(message) => return unusable(message),
-            };
+            let (_, exercise) = practice::find(set, &id)?;
             let Some(workspace) = Workspace::locate(learner.progress.practice_dir.as_deref())
             else {
                 return unusable("no exercise folder: run `forklab practice init` first");
@@ -233,10 +230,7 @@ fn check(
     python: Option<&Path>,
     ask: Check,
 ) -> Result<ExitCode, Error> {
-    let (_, exercise) = match practice::find(set, &ask.id) {
-        Ok(found) => found,
-        Err(message) => return unusable(message),
-    };
+    let (_, exercise) = practice::find(set, &ask.id)?;
     let path = match ask.file {
         Some(file) => file,
         None => match Workspace::locate(learner.progress.practice_dir.as_deref()) {
@@ -248,10 +242,7 @@ fn check(
             }
         },
     };
-    let source = match read_file(&path) {
-        Ok(source) => source,
-        Err(message) => return unusable(message),
-    };
+    let source = read_file(&path)?;
     let interpreter = match Interpreter::find(python) {
         Ok(interpreter) => interpreter,
         Err(e) => return unusable(e.to_string()),
@@ -294,10 +285,7 @@ fn check(
 
 /// `practice hint ID`: the next hint, counted.
 fn hint(set: &LessonSet, mut learner: Learner, id: &str) -> Result<ExitCode, Error> {
-    let (_, exercise) = match practice::find(set, id) {
-        Ok(found) => found,
-        Err(message) => return unusable(message),
-    };
+    let (_, exercise) = practice::find(set, id)?;
     let Some(hint) = practice::Hint::next(&mut learner.progress, exercise) else {
         println!("Exercise {:?} has no hints.", exercise.id);
         return Ok(ExitCode::SUCCESS);
@@ -314,10 +302,7 @@ fn hint(set: &LessonSet, mut learner: Learner, id: &str) -> Result<ExitCode, Err
 /// `practice solution ID`: the reference solution, once passed or with
 /// `--yes` (remembered).
 fn solution(set: &LessonSet, mut learner: Learner, id: &str, yes: bool) -> Result<ExitCode, Error> {
-    let (_, exercise) = match practice::find(set, id) {
-        Ok(found) => found,
-        Err(message) => return unusable(message),
-    };
+    let (_, exercise) = practice::find(set, id)?;
     let record = learner.progress.exercise(&exercise.id);
     if !record.solved && !yes {
         return unusable(format!(
@@ -325,12 +310,12 @@ fn solution(set: &LessonSet, mut learner: Learner, id: &str, yes: bool) -> Resul
             exercise.id, exercise.id
         ));
     }
-    let text = set.read_file(&exercise.solution).ok_or_else(|| {
-        format!(
-            "the solution {:?} is missing from the course",
-            exercise.solution
-        )
-    })?;
+    let text = set
+        .read_file(&exercise.solution)
+        .ok_or_else(|| practice::Error::NotInCourse {
+            what: "solution",
+            file: exercise.solution.clone(),
+        })?;
     learner.progress.reveal_solution(&exercise.id);
     learner.save();
     let mut out = std::io::stdout().lock();

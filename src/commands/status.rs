@@ -90,6 +90,18 @@ impl From<crate::lesson::LoadError> for Error {
     }
 }
 
+/// An exercise that cannot be checked: a wrong id or the learner's file
+/// gone is theirs to fix (usage); a course lacking a file it names failed.
+impl From<crate::practice::Error> for Error {
+    fn from(e: crate::practice::Error) -> Error {
+        if e.is_learners() {
+            Error::Usage(e.to_string())
+        } else {
+            Error::Failed(e.to_string())
+        }
+    }
+}
+
 impl From<String> for Error {
     fn from(message: String) -> Error {
         Error::Failed(message)

@@ -249,8 +249,10 @@ fn run(
         }
         let source = match super::workspace::read_file(&setup.path) {
             Ok(source) => source,
-            Err(message) => {
-                sink(LiveEvent::Unreadable { message });
+            Err(e) => {
+                sink(LiveEvent::Unreadable {
+                    message: e.to_string(),
+                });
                 continue;
             }
         };

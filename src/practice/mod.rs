@@ -54,20 +54,55 @@ pub fn exercises(set: &LessonSet) -> impl Iterator<Item = (&Lesson, &Exercise)> 
         .flat_map(|l| l.meta.exercises.iter().map(move |e| (l, e)))
 }
 
-/// The exercise with this id, or a message listing the ids there are.
-pub fn find<'a>(set: &'a LessonSet, id: &str) -> Result<(&'a Lesson, &'a Exercise), String> {
-    exercises(set).find(|(_, e)| e.id == id).ok_or_else(|| {
-        let ids: Vec<&str> = exercises(set).map(|(_, e)| e.id.as_str()).collect();
-        format!(
-            "no exercise {:?}; exercises are: {}",
-            crate::sanitize::text(id),
-            if ids.is_empty() {
-                "(none)".to_string()
-            } else {
-                ids.join(", ")
-            }
-        )
-    })
+/// Why an exercise cannot be checked. A caller decides on the kind: a
+/// wrong id or the learner's file gone is the learner's to fix (a usage
+/// error, `commands::status`); a course that lacks a file it names failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No exercise has this id; the ids there are, to pick from.
+    #[error("no exercise {:?}; exercises are: {}", crate::sanitize::text(.id), id_words(.known))]
+    Unknown { id: String, known: Vec<String> },
+    /// The learner's file is not there: `practice init` writes it again.
+    #[error(
+        "{} is not there (deleted or moved?): `forklab practice init` writes missing starters again",
+        .path.display()
+    )]
+    Missing { path: std::path::PathBuf },
+    /// The learner's file is there but cannot be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The course names a file it does not hold (a malformed course).
+    #[error("the {what} {file:?} is missing from the course")]
+    NotInCourse { what: &'static str, file: String },
+}
+
+impl Error {
+    /// The learner can fix it (another id, `practice init`), as opposed
+    /// to a course that is broken.
+    pub fn is_learners(&self) -> bool {
+        !matches!(self, Error::NotInCourse { .. })
+    }
+}
+
+fn id_words(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "(none)".to_string()
+    } else {
+        ids.join(", ")
+    }
+}
+
+/// The exercise with this id, or [`Error::Unknown`] with the ids there are.
+pub fn find<'a>(set: &'a LessonSet, id: &str) -> Result<(&'a Lesson, &'a Exercise), Error> {
+    exercises(set)
+        .find(|(_, e)| e.id == id)
+        .ok_or_else(|| Error::Unknown {
+            id: id.to_string(),
+            known: exercises(set).map(|(_, e)| e.id.clone()).collect(),
+        })
 }
 
 /// Records a finished judgement in the learner's progress, the same way
@@ -123,5 +158,50 @@ impl Hint {
                 }
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::status;
+
+    #[test]
+    fn a_wrong_id_or_a_missing_file_is_the_learners_to_fix_a_broken_course_is_not() {
+        let set = LessonSet::embedded();
+        let unknown = find(&set, "no-such").unwrap_err();
+        assert!(matches!(unknown, Error::Unknown { .. }), "{unknown:?}");
+        assert!(
+            unknown
+                .to_string()
+                .starts_with("no exercise \"no-such\"; exercises are: "),
+            "{unknown}"
+        );
+        assert_eq!(status::Error::from(unknown).status(), status::USAGE);
+        let dir = tempfile::tempdir().unwrap();
+        let missing = workspace::read_file(&dir.path().join("gone.py")).unwrap_err();
+        assert!(matches!(missing, Error::Missing { .. }), "{missing:?}");
+        assert!(
+            missing
+                .to_string()
+                .contains("`forklab practice init` writes")
+        );
+        assert_eq!(status::Error::from(missing).status(), status::USAGE);
+        // A folder where the file should be: there, but not readable as one.
+        let unreadable = workspace::read_file(dir.path()).unwrap_err();
+        assert!(
+            matches!(unreadable, Error::Unreadable { .. }),
+            "{unreadable:?}"
+        );
+        assert_eq!(status::Error::from(unreadable).status(), status::USAGE);
+        let broken = Error::NotInCourse {
+            what: "solution",
+            file: "gone.py".into(),
+        };
+        assert_eq!(
+            broken.to_string(),
+            "the solution \"gone.py\" is missing from the course"
+        );
+        assert_eq!(status::Error::from(broken).status(), status::FAILED);
     }
 }

@@ -95,21 +95,21 @@ impl Workspace {
         Ok(init)
     }
 
-    /// Reads the learner's file for an exercise, with a message saying how
-    /// to get it back when it is gone.
-    pub fn read(&self, exercise: &Exercise) -> Result<Vec<u8>, String> {
+    /// Reads the learner's file for an exercise; a missing one is told
+    /// apart ([`super::Error::Missing`]: `practice init` writes it again).
+    pub fn read(&self, exercise: &Exercise) -> Result<Vec<u8>, super::Error> {
         read_file(&self.file_of(exercise))
     }
 }
 
-/// Reads a file to check, with a clear message when it cannot be read.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!(
-            "{} is not there (deleted or moved?): `forklab practice init` writes missing starters again",
-            path.display()
-        ),
-        _ => format!("cannot read {}: {e}", path.display()),
+/// Reads a file to check: missing, or unreadable, by kind.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, super::Error> {
+    std::fs::read(path).map_err(|source| {
+        let path = path.to_path_buf();
+        match source.kind() {
+            std::io::ErrorKind::NotFound => super::Error::Missing { path },
+            _ => super::Error::Unreadable { path, source },
+        }
     })
 }
 
