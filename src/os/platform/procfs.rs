@@ -41,12 +41,27 @@ pub fn proc_entry(pid: u32) -> Option<ProcEntry> {
     Some(ProcEntry {
         pid,
         ppid,
-        name,
         cmdline,
         state,
         last_core: parse_last_core(&stat),
-        serves: serves_multiprocessing(pid),
+        // forklab and its guard never serve: reading their sockets every
+        // tick would be most of the idle cost (`/proc/PID/net/unix` lists
+        // every socket of the namespace: thousands on a desktop).
+        serves: !is_forklab(&name) && serves_multiprocessing(pid),
+        name,
     })
+}
+
+/// Whether a process of this name (`comm`) is forklab itself or its guard:
+/// the same program as this one.
+fn is_forklab(name: &str) -> bool {
+    static OWN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    OWN.get_or_init(|| {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        Some(stat[stat.find('(')? + 1..stat.rfind(')')?].to_string())
+    })
+    .as_deref()
+        == Some(name)
 }
 
 /// Whether `pid` listens on a Unix socket that `multiprocessing` made (in

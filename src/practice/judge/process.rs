@@ -5,7 +5,7 @@
 use super::Judge;
 use super::output::{exit_verdict, output_verdict};
 use crate::lesson::Check;
-use crate::practice::evidence::MethodEvidence;
+use crate::practice::evidence::{MethodEvidence, Shares};
 use crate::practice::observe::{Fault, Observed};
 use crate::practice::verdict::{Outcome, plural};
 use crate::python::{Role, StartMethod, Stream};
@@ -46,15 +46,21 @@ pub fn workers_verdict(main: &Observed, at_least: usize) -> (Outcome, String) {
 }
 
 pub fn work_verdict(main: &Observed, share: Option<f64>) -> (Outcome, String) {
+    shares_verdict(&main.cpu.shares(&main.family), share)
+}
+
+/// Whether the workers did at least `share` of the work forklab saw.
+fn shares_verdict(shares: &Shares, share: Option<f64>) -> (Outcome, String) {
     let wanted = share.unwrap_or(Check::DEFAULT_WORK_SHARE);
-    let shares = main.cpu.shares(&main.family);
     let got = shares.worker_share();
     let shown = shares.describe();
+    // Below this, samples 25 ms apart can miss a short worker's whole
+    // life: no evidence either way, so never a fail (nor a pass).
     if shares.total() < MIN_WORK {
         return (
-            Outcome::Failed,
+            Outcome::CannotJudge,
             format!(
-                "{shown}: too little work to tell who did it (the master's start-up aside); the workers must compute the answer"
+                "{shown}: too little CPU time to tell who did the work (under {MIN_WORK} s, the master's start-up aside), so forklab cannot judge it; the workers must compute the answer"
             ),
         );
     }
@@ -214,5 +220,43 @@ impl Judge<'_> {
             };
             (outcome == Outcome::Failed).then_some(reason)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shares(master: f64, workers: f64, worker_count: usize) -> Shares {
+        Shares {
+            master,
+            workers,
+            helpers: 0.0,
+            worker_count,
+        }
+    }
+
+    #[test]
+    fn too_little_work_cannot_be_judged_never_fails() {
+        // A short worker between two samples: nothing seen either way.
+        for (master, workers, count) in [(0.0, 0.0, 0), (0.02, 0.0, 0), (0.01, 0.03, 2)] {
+            let (outcome, why) = shares_verdict(&shares(master, workers, count), None);
+            assert_eq!(outcome, Outcome::CannotJudge, "{why}");
+            assert!(why.contains("cannot judge"), "{why}");
+        }
+    }
+
+    #[test]
+    fn enough_work_is_judged_by_the_workers_share() {
+        assert_eq!(
+            shares_verdict(&shares(0.05, 0.9, 2), None).0,
+            Outcome::Passed
+        );
+        let (outcome, why) = shares_verdict(&shares(0.9, 0.05, 2), None);
+        assert_eq!(outcome, Outcome::Failed, "{why}");
+        assert_eq!(
+            shares_verdict(&shares(0.9, 0.0, 0), None).0,
+            Outcome::Failed
+        );
     }
 }
