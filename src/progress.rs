@@ -188,12 +188,25 @@ pub enum Loaded {
     /// No file yet: a new learner.
     Fresh(Progress),
     Found(Progress),
-    /// The file was damaged: it was moved aside and forklab starts fresh.
+    /// The file was damaged: forklab starts fresh, and the file is kept
+    /// aside at `moved_to`, or, when it could not be moved (`None`), left
+    /// where it is and never saved over ([`Loaded::may_save`]).
     Recovered {
         progress: Progress,
-        moved_to: PathBuf,
-        reason: String,
+        moved_to: Option<PathBuf>,
+        damage: Damage,
     },
+}
+
+/// What was wrong with a progress file that exists.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum Damage {
+    /// It could not be read (a folder in its place, an I/O error).
+    #[error("unreadable: {0}")]
+    Unreadable(String),
+    /// It was read but is not progress (not UTF-8, not TOML, wrong types).
+    #[error("{0}")]
+    Corrupt(String),
 }
 
 impl Loaded {
@@ -203,14 +216,29 @@ impl Loaded {
         }
     }
 
+    /// Whether saving may write the file: not over a damaged file that
+    /// could not be moved aside, which would lose it.
+    pub fn may_save(&self) -> bool {
+        !matches!(self, Loaded::Recovered { moved_to: None, .. })
+    }
+
     /// A line for the status bar when something needs saying.
     pub fn notice(&self) -> Option<String> {
         match self {
             Loaded::Recovered {
-                moved_to, reason, ..
+                moved_to: Some(moved_to),
+                damage,
+                ..
             } => Some(format!(
-                "Progress file was damaged ({reason}); moved to {} and starting fresh",
+                "Progress file was damaged ({damage}); moved to {} and starting fresh",
                 moved_to.display()
+            )),
+            Loaded::Recovered {
+                moved_to: None,
+                damage,
+                ..
+            } => Some(format!(
+                "Progress file was damaged ({damage}) and could not be moved aside: left as it is; progress will not be saved"
             )),
             _ => None,
         }
@@ -253,37 +281,33 @@ impl Store {
         &self.path
     }
 
-    /// Reads the file; a corrupt one is moved aside, never deleted.
+    /// Reads the file; a damaged one is moved aside, never deleted.
     pub fn load(&self) -> Loaded {
         let text = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Loaded::Fresh(Progress::default());
             }
-            Err(e) => return self.recover(format!("unreadable: {e}")),
+            Err(e) => return self.recover(Damage::Unreadable(e.to_string())),
         };
         let parsed = std::str::from_utf8(&text)
             .map_err(|e| e.to_string())
             .and_then(|t| toml::from_str::<Progress>(t).map_err(|e| e.message().to_string()));
         match parsed {
             Ok(progress) => Loaded::Found(progress),
-            Err(reason) => self.recover(reason),
+            Err(reason) => self.recover(Damage::Corrupt(reason)),
         }
     }
 
-    fn recover(&self, reason: String) -> Loaded {
+    fn recover(&self, damage: Damage) -> Loaded {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let moved_to = self.path.with_extension(format!("toml.corrupt-{stamp}"));
-        let moved_to = match std::fs::rename(&self.path, &moved_to) {
-            Ok(()) => moved_to,
-            Err(_) => self.path.clone(),
-        };
+        let aside = self.path.with_extension(format!("toml.corrupt-{stamp}"));
         Loaded::Recovered {
             progress: Progress::default(),
-            moved_to,
-            reason,
+            moved_to: std::fs::rename(&self.path, &aside).ok().map(|()| aside),
+            damage,
         }
     }
 
@@ -356,12 +380,64 @@ mod tests {
         assert_eq!(progress, &Progress::default());
         assert!(!path.exists());
         assert!(
-            std::fs::read(moved_to)
+            std::fs::read(moved_to.as_ref().unwrap())
                 .unwrap()
                 .starts_with(b"current = [unclosed")
         );
         assert!(loaded.notice().unwrap().contains("damaged"));
         assert_eq!(store.load(), Loaded::Fresh(Progress::default()));
+    }
+
+    #[test]
+    fn a_damaged_file_that_cannot_be_moved_aside_is_never_saved_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.toml");
+        std::fs::write(&path, "read = 3\n").unwrap();
+        // Every name it could be moved to is taken by a folder that is
+        // not empty, so the rename fails (even for root).
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        for stamp in now..now + 30 {
+            let taken = dir.path().join(format!("progress.toml.corrupt-{stamp}"));
+            std::fs::create_dir_all(taken.join("x")).unwrap();
+        }
+        let loaded = Store::at(path.clone()).load();
+        assert!(
+            matches!(
+                &loaded,
+                Loaded::Recovered {
+                    moved_to: None,
+                    damage: Damage::Corrupt(_),
+                    ..
+                }
+            ),
+            "{loaded:?}"
+        );
+        assert!(!loaded.may_save());
+        assert!(loaded.notice().unwrap().contains("will not be saved"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "read = 3\n");
+
+        // A folder in the file's place is unreadable, and moved aside.
+        let other = dir.path().join("other.toml");
+        std::fs::create_dir(&other).unwrap();
+        let loaded = Store::at(other).load();
+        let Loaded::Recovered {
+            moved_to: Some(aside),
+            damage: Damage::Unreadable(_),
+            ..
+        } = &loaded
+        else {
+            panic!("expected an unreadable file moved aside, got {loaded:?}");
+        };
+        assert!(aside.is_dir() && loaded.may_save());
+        assert!(
+            loaded
+                .notice()
+                .unwrap()
+                .starts_with("Progress file was damaged (unreadable: ")
+        );
     }
 
     #[test]

@@ -69,10 +69,13 @@ struct Learner {
 impl Learner {
     fn load() -> Learner {
         let store = Store::locate();
-        let progress = store
+        let loaded = store.as_ref().map(Store::load);
+        let progress = loaded
             .as_ref()
-            .map(|s| s.load().progress().clone())
+            .map(|l| l.progress().clone())
             .unwrap_or_default();
+        // A damaged file left in place is never saved over.
+        let store = store.filter(|_| loaded.as_ref().is_none_or(|l| l.may_save()));
         Learner { store, progress }
     }
 

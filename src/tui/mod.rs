@@ -142,10 +142,12 @@ fn open_progress(
         .as_ref()
         .map(|l| l.progress().clone())
         .unwrap_or_default();
+    // A damaged file left in place is never saved over.
+    let store = store.filter(|_| loaded.as_ref().is_none_or(|l| l.may_save()));
     if notices.is_empty() {
         notices.extend(loaded.as_ref().and_then(|l| l.notice()));
     }
-    if store.is_none() {
+    if loaded.is_none() {
         notices
             .push("No data directory found: progress will not be saved (set FORKLAB_HOME)".into());
     }

@@ -255,7 +255,8 @@ impl Runtime {
             .map(|l| l.progress().clone())
             .unwrap_or_default();
         let notice = loaded.as_ref().and_then(|l| l.notice());
-        self.store = store;
+        // A damaged file left in place is never saved over.
+        self.store = store.filter(|_| loaded.as_ref().is_none_or(|l| l.may_save()));
         let blocks = lessons
             .lessons
             .iter()
