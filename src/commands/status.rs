@@ -59,11 +59,12 @@ impl Error {
     }
 }
 
-/// A message from the domain modules: the work failed.
-/// A pack named wrong is the learner's to fix (usage); the rest failed.
+/// A pack named wrong, or added again without `--replace`, is the
+/// teacher's to fix (usage); the rest failed (an interrupted or refused
+/// `pack add` too).
 impl From<crate::pack::Error> for Error {
     fn from(e: crate::pack::Error) -> Error {
-        if e.is_wrong_name() {
+        if e.is_usage() {
             Error::Usage(e.to_string())
         } else {
             Error::Failed(e.to_string())

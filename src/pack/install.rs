@@ -14,8 +14,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Error;
 pub use super::limits::Limits;
-use super::limits::{Budget, shown, size_text};
+use super::limits::{Budget, size_text};
 use super::manifest::Manifest;
 pub use super::staging::Interrupt;
 use super::staging::{self, Staging};
@@ -39,23 +40,40 @@ pub struct Added {
 /// Installs the pack at `source` (a folder, or a `.tar.gz`/`.tgz` file)
 /// into `data/packs/NAME`. With `replace`, an installed pack of the same
 /// name is swapped for the new one; without, that is an error.
+/// The message alone: for the fuzzer and the tests, which read it.
 pub fn add(source: &Path, data: &Path, replace: bool, limits: Limits) -> Result<Added, String> {
-    add_until(source, data, replace, limits, &Interrupt::never())
+    add_until(source, data, replace, limits, &Interrupt::never()).map_err(|e| e.to_string())
 }
 
-/// [`add`], giving up with nothing left behind once `interrupt` is set.
+/// [`add`], giving up with nothing left behind once `interrupt` is set;
+/// the kind says whether to ask again ([`Error::AlreadyInstalled`]),
+/// or whether a signal stopped it ([`Error::Interrupted`]).
 pub fn add_until(
     source: &Path,
     data: &Path,
     replace: bool,
     limits: Limits,
     interrupt: &Interrupt,
-) -> Result<Added, String> {
+) -> Result<Added, Error> {
+    match install(source, data, replace, limits, interrupt) {
+        // However deep the step that saw the signal, the kind is the flag's.
+        Err(Error::NotAdded(_)) if interrupt.is_set() => Err(Error::Interrupted),
+        done => done,
+    }
+}
+
+fn install(
+    source: &Path,
+    data: &Path,
+    replace: bool,
+    limits: Limits,
+    interrupt: &Interrupt,
+) -> Result<Added, Error> {
     let packs = super::packs_dir(data);
     std::fs::create_dir_all(&packs)
         .map_err(|e| format!("cannot create {}: {e}", packs.display()))?;
     if std::fs::symlink_metadata(&packs).is_ok_and(|m| !m.is_dir()) {
-        return Err(format!("{} is not a folder", packs.display()));
+        return Err(format!("{} is not a folder", packs.display()).into());
     }
     let cleaned = staging::remove_stale(&packs);
     let staging = Staging::new(&packs)?;
@@ -178,7 +196,7 @@ fn put_in_place(
     manifest: &Manifest,
     replace: bool,
     staging: &Path,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, Error> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
     let failed = |e: &dyn std::fmt::Display| format!("cannot install into {}: {e}", dest.display());
     if std::fs::symlink_metadata(dest).is_err() {
@@ -188,8 +206,8 @@ fn put_in_place(
             Err(rustix::io::Errno::EXIST) => Err(already(manifest, None)),
             Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => std::fs::rename(root, dest)
                 .map(|()| None)
-                .map_err(|e| failed(&e)),
-            Err(e) => Err(failed(&e)),
+                .map_err(|e| failed(&e).into()),
+            Err(e) => Err(failed(&e).into()),
         };
     }
     let old = Manifest::read(dest).map(|m| m.version).unwrap_or_default();
@@ -206,21 +224,20 @@ fn put_in_place(
                 .map_err(|e| format!("cannot move the old pack aside: {e}"))?;
             if let Err(e) = std::fs::rename(root, dest) {
                 let _ = std::fs::rename(&aside, dest);
-                return Err(failed(&e));
+                return Err(failed(&e).into());
             }
             Ok(Some(old))
         }
-        Err(e) => Err(failed(&e)),
+        Err(e) => Err(failed(&e).into()),
     }
 }
 
-fn already(manifest: &Manifest, old: Option<&str>) -> String {
-    format!(
-        "pack {:?} is already installed{}; add --replace to install version {} over it",
-        manifest.name,
-        old.map_or(String::new(), |v| format!(" (version {})", shown(v))),
-        shown(&manifest.version)
-    )
+fn already(manifest: &Manifest, old: Option<&str>) -> Error {
+    Error::AlreadyInstalled {
+        name: manifest.name.clone(),
+        installed: old.map(str::to_string),
+        version: manifest.version.clone(),
+    }
 }
 
 fn is_archive(path: &Path) -> bool {

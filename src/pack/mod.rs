@@ -31,8 +31,9 @@ const TITLE_WIDTH: usize = 80;
 
 pub use crate::paths::{installed_name, packs_dir};
 
-/// Why an installed pack cannot be found or removed: a caller tells a
-/// wrong name (the learner's to fix: a usage error) from a failure.
+/// Why a pack cannot be found, removed or added: a caller tells what is
+/// the teacher's to fix by asking again (a wrong name, `--replace`
+/// missing: a usage error) from a failure.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("no data folder: set FORKLAB_HOME or HOME")]
@@ -49,13 +50,50 @@ pub enum Error {
         dir: PathBuf,
         source: std::io::Error,
     },
+    /// `pack add` of a name already installed, without `--replace`.
+    #[error(
+        "pack {name:?} is already installed{}; add --replace to install version {} over it",
+        version_words(.installed.as_deref()),
+        limits::shown(.version)
+    )]
+    AlreadyInstalled {
+        name: String,
+        /// The installed version, when its `pack.toml` says.
+        installed: Option<String>,
+        /// The version that was to be installed.
+        version: String,
+    },
+    /// A signal stopped `pack add`: nothing was installed.
+    #[error("{}", staging::INTERRUPTED)]
+    Interrupted,
+    /// `pack add` refused the pack (its contents, limits, `pack.toml` or
+    /// `check`) or could not write it: nothing was installed.
+    #[error("{0}")]
+    NotAdded(String),
 }
 
 impl Error {
-    /// The name asked for is wrong (not a name, or no such pack).
-    pub fn is_wrong_name(&self) -> bool {
-        matches!(self, Error::BadName(_) | Error::NotInstalled { .. })
+    /// The teacher's to fix by asking again: a wrong name (not a name,
+    /// no such pack) or a pack already installed without `--replace`.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::BadName(_) | Error::NotInstalled { .. } | Error::AlreadyInstalled { .. }
+        )
     }
+}
+
+/// A step of `pack add` refusing, in its own words.
+impl From<String> for Error {
+    fn from(message: String) -> Error {
+        Error::NotAdded(message)
+    }
+}
+
+fn version_words(installed: Option<&str>) -> String {
+    installed.map_or(String::new(), |v| {
+        format!(" (version {})", limits::shown(v))
+    })
 }
 
 fn installed_words(names: &[String]) -> String {
@@ -224,5 +262,49 @@ mod tests {
             source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         };
         assert_eq!(status::Error::from(failed).status(), status::FAILED);
+    }
+
+    #[test]
+    fn adding_again_without_replace_is_a_usage_error_an_interrupted_add_is_not() {
+        use install::{Interrupt, Limits, add_until};
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("source");
+        scaffold::create(&source).unwrap();
+        let data = tmp.path().join("data");
+        add_until(
+            &source,
+            &data,
+            false,
+            Limits::default(),
+            &Interrupt::never(),
+        )
+        .unwrap();
+        let again = add_until(
+            &source,
+            &data,
+            false,
+            Limits::default(),
+            &Interrupt::never(),
+        )
+        .unwrap_err();
+        assert!(matches!(again, Error::AlreadyInstalled { .. }), "{again:?}");
+        assert!(
+            again
+                .to_string()
+                .contains(" is already installed (version "),
+            "{again}"
+        );
+        assert_eq!(status::Error::from(again).status(), status::USAGE);
+        let stopped = add_until(
+            &source,
+            &data,
+            true,
+            Limits::default(),
+            &Interrupt::raised(),
+        )
+        .unwrap_err();
+        assert!(matches!(stopped, Error::Interrupted), "{stopped:?}");
+        assert_eq!(stopped.to_string(), "interrupted: nothing was installed");
+        assert_eq!(status::Error::from(stopped).status(), status::FAILED);
     }
 }

@@ -82,6 +82,14 @@ impl Interrupt {
         }
     }
 
+    /// A flag already set, as if a signal had come.
+    #[cfg(test)]
+    pub fn raised() -> Interrupt {
+        Interrupt {
+            flag: Arc::new(AtomicBool::new(true)),
+        }
+    }
+
     /// A flag the termination signals set.
     pub fn on_signals() -> Interrupt {
         let flag = Arc::new(AtomicBool::new(false));
