@@ -114,23 +114,17 @@ fn opened(dir: &Path) -> Result<LessonSet, Error> {
     }
 }
 
-/// What is wrong with `DIR/pack.toml`, if the folder has one.
+/// What is wrong with `DIR/pack.toml`, if the folder has one, on its line.
 fn manifest_problem(dir: &Path) -> Option<Problem> {
     std::fs::symlink_metadata(dir.join("pack.toml")).ok()?;
-    let message = match crate::pack::Manifest::read(dir) {
-        Ok(manifest) => manifest.supported().err()?,
-        Err(e) => e,
-    };
-    // "pack.toml:LINE: message" or "pack.toml: message".
-    let rest = message.strip_prefix("pack.toml").unwrap_or(&message);
-    let (line, text) = match rest.strip_prefix(':').and_then(|r| r.split_once(": ")) {
-        Some((line, text)) if line.parse::<usize>().is_ok() => (line.parse().unwrap_or(1), text),
-        _ => (1, rest.trim_start_matches(':').trim_start()),
+    let (line, message) = match crate::pack::Manifest::read(dir) {
+        Ok(manifest) => (1, manifest.supported().err()?),
+        Err(e) => (e.line(), e.what()),
     };
     Some(Problem {
         file: "pack.toml".into(),
         line,
-        message: text.to_string(),
+        message,
     })
 }
 
@@ -177,5 +171,47 @@ mod tests {
         let set = opened(dir.path()).unwrap();
         assert_eq!(set.problems.len(), 1);
         assert_eq!(set.problems[0].file, "bad.md");
+    }
+
+    #[test]
+    fn a_manifest_problem_keeps_its_line_and_loses_the_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(manifest_problem(dir.path()), None);
+        let good = "name = \"pools\"\nversion = \"1\"\nlicence = \"MIT\"\nforklab = \"0.1\"\n";
+        std::fs::write(
+            dir.path().join("pack.toml"),
+            format!("{good}\ncolour = 1\n"),
+        )
+        .unwrap();
+        let problem = manifest_problem(dir.path()).unwrap();
+        assert_eq!((problem.file.as_str(), problem.line), ("pack.toml", 6));
+        assert!(
+            problem.message.starts_with("unknown field `colour`"),
+            "{problem}"
+        );
+        std::fs::write(
+            dir.path().join("pack.toml"),
+            good.replace("pools", "Bad Name"),
+        )
+        .unwrap();
+        let problem = manifest_problem(dir.path()).unwrap();
+        assert_eq!(problem.line, 1);
+        assert!(
+            problem.message.starts_with("name \"Bad Name\" must be"),
+            "{problem}"
+        );
+        std::fs::write(dir.path().join("pack.toml"), b"\xff").unwrap();
+        let problem = manifest_problem(dir.path()).unwrap();
+        assert_eq!(
+            (problem.line, problem.message.as_str()),
+            (1, "is not UTF-8")
+        );
+        std::fs::write(dir.path().join("pack.toml"), good.replace("0.1", "99.0")).unwrap();
+        assert!(
+            manifest_problem(dir.path())
+                .unwrap()
+                .message
+                .contains("needs forklab 99.0")
+        );
     }
 }

@@ -82,7 +82,7 @@ fn install(
     stage(source, &unpacked, limits, interrupt)?;
     interrupt.check()?;
     let root = pack_root(&unpacked)?;
-    let manifest = Manifest::read(&root)?;
+    let manifest = Manifest::read(&root).map_err(|e| e.to_string())?;
     manifest.supported()?;
     let set = LessonSet::from_dir(&root).map_err(|e| match e {
         LoadError::Missing { source, .. } | LoadError::Unreadable { source, .. } => {

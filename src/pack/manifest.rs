@@ -32,40 +32,84 @@ pub struct Manifest {
 /// Pack names become folder and file names: keep them plain.
 pub use crate::paths::is_valid_pack_name as is_valid_name;
 
+/// What is wrong with a `pack.toml`, with its line when it has one, so
+/// `forklab check` lists it as `pack.toml:LINE: ...` without reading the
+/// message back.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ManifestError {
+    /// Missing, a link leading out, too large...
+    #[error("pack.toml {0}")]
+    Unreadable(crate::lesson::contain::PathError),
+    #[error("pack.toml is not UTF-8")]
+    NotUtf8,
+    /// Not TOML, or keys of the wrong type or unknown.
+    #[error("pack.toml:{line}: {message}")]
+    Syntax { line: usize, message: String },
+    /// Parsed, but a value is not allowed (name, forklab, version).
+    #[error("pack.toml: {0}")]
+    Invalid(String),
+}
+
+impl ManifestError {
+    /// The line at fault (1 when the file as a whole is).
+    pub fn line(&self) -> usize {
+        match self {
+            ManifestError::Syntax { line, .. } => *line,
+            _ => 1,
+        }
+    }
+
+    /// The message without the file's name and line.
+    pub fn what(&self) -> String {
+        match self {
+            ManifestError::Unreadable(e) => e.to_string(),
+            ManifestError::NotUtf8 => "is not UTF-8".into(),
+            ManifestError::Syntax { message, .. } | ManifestError::Invalid(message) => {
+                message.clone()
+            }
+        }
+    }
+}
+
 impl Manifest {
     /// Reads and validates `DIR/pack.toml`.
-    pub fn read(dir: &Path) -> Result<Manifest, String> {
+    pub fn read(dir: &Path) -> Result<Manifest, ManifestError> {
         let bytes = crate::lesson::contain::read_file(dir, "pack.toml", MAX_MANIFEST_BYTES)
-            .map_err(|e| format!("pack.toml {e}"))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| "pack.toml is not UTF-8".to_string())?;
-        Self::parse(text)
+            .map_err(ManifestError::Unreadable)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| ManifestError::NotUtf8)?;
+        Self::parse_checked(text)
     }
 
     /// Parses and validates the text of a `pack.toml`.
     pub fn parse(text: &str) -> Result<Manifest, String> {
+        Self::parse_checked(text).map_err(|e| e.to_string())
+    }
+
+    /// [`Self::parse`], saying what is wrong by kind and line.
+    pub fn parse_checked(text: &str) -> Result<Manifest, ManifestError> {
         let manifest: Manifest = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| {
                 1 + text[..s.start.min(text.len())].matches('\n').count()
             });
-            format!(
-                "pack.toml:{line}: {}",
-                crate::sanitize::field(e.message().trim_end(), 300)
-            )
+            ManifestError::Syntax {
+                line,
+                message: crate::sanitize::field(e.message().trim_end(), 300).into_owned(),
+            }
         })?;
         if !is_valid_name(&manifest.name) {
-            return Err(format!(
-                "pack.toml: name {:?} must be 1 to 64 lowercase letters, digits and dashes",
+            return Err(ManifestError::Invalid(format!(
+                "name {:?} must be 1 to 64 lowercase letters, digits and dashes",
                 super::limits::shown(&manifest.name)
-            ));
+            )));
         }
         if version_parts(&manifest.forklab).is_none() {
-            return Err(format!(
-                "pack.toml: forklab = {:?} must be a version such as \"0.1\" (the oldest forklab the pack needs)",
+            return Err(ManifestError::Invalid(format!(
+                "forklab = {:?} must be a version such as \"0.1\" (the oldest forklab the pack needs)",
                 super::limits::shown(&manifest.forklab)
-            ));
+            )));
         }
         if manifest.version.trim().is_empty() {
-            return Err("pack.toml: version is empty".into());
+            return Err(ManifestError::Invalid("version is empty".into()));
         }
         Ok(manifest)
     }
