@@ -197,11 +197,15 @@ if $setup; then
       done
       [[ ${#wheels[@]} == 0 ]] && continue
       echo "pythons.sh: installing PyPI's ${wheels[*]} for the chroot's Python $v" >&2
-      python3 -m pip install -q --disable-pip-version-check --upgrade \
+      # The host's pip would compile them for the host's Python: the
+      # chroot's compiles them for itself (else every import compiles
+      # them afresh where bytecode is not written).
+      python3 -m pip install -q --disable-pip-version-check --upgrade --no-compile \
         --target "$root/usr/local/lib/python$v/dist-packages" \
         --python-version "$v" --implementation cp --abi "cp${v/./}" \
         --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 \
-        --only-binary=:all: "${wheels[@]}" >&2 ||
+        --only-binary=:all: "${wheels[@]}" >&2 &&
+        chroot "$root" "python$v" -m compileall -q "/usr/local/lib/python$v/dist-packages" >/dev/null ||
         echo "pythons.sh: PyPI has no wheels of ${wheels[*]} for Python $v; its examples that need them will say 'skipped'" >&2
     done
   fi
