@@ -178,14 +178,7 @@ fn workload(table: &toml::Table, name: &str) -> Result<Workload, (&'static str, 
             ));
         }
     };
-    Workload::from_name(name, serial_fraction).map_err(|m| {
-        let key = if m.contains("serial fraction") && table.contains_key("serial_fraction") {
-            "serial_fraction"
-        } else {
-            "workload"
-        };
-        (key, m)
-    })
+    Workload::parse(name, serial_fraction).map_err(|e| (e.key(), e.to_string()))
 }
 
 /// The worker counts a sweep runs: each from 1 to [`MAX_WORKERS`], once.

@@ -46,4 +46,4 @@ pub use events::{ClusterWorker, LabEvent, RunResult, SerialPart};
 pub use experiment::{Experiment, ExperimentError};
 pub use handle::{LabHandle, execute, run, start};
 pub use measure::{Row, amdahl_speedup, rows, start_sweep, sweep, sweep_counts};
-pub use workload::Workload;
+pub use workload::{Workload, WorkloadError};

@@ -49,6 +49,31 @@ pub enum Workload {
     },
 }
 
+/// Why a workload and its serial fraction are refused: a lesson's
+/// experiment names the key at fault by the kind (`workload` or
+/// `serial_fraction`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WorkloadError {
+    #[error("unknown workload {0:?} (choose {names})", names = Workload::names().collect::<Vec<_>>().join(", "))]
+    Unknown(String),
+    #[error("serial fraction {0} must be from 0 to {MAX_SERIAL_FRACTION}")]
+    FractionOutOfRange(f64),
+    #[error("a serial fraction applies to the amdahl workload only, not {0:?}")]
+    FractionNotAmdahl(String),
+}
+
+impl WorkloadError {
+    /// The front-matter key at fault.
+    pub fn key(&self) -> &'static str {
+        match self {
+            WorkloadError::Unknown(_) => "workload",
+            WorkloadError::FractionOutOfRange(_) | WorkloadError::FractionNotAmdahl(_) => {
+                "serial_fraction"
+            }
+        }
+    }
+}
+
 impl Workload {
     /// Every workload (amdahl with the default serial fraction), in the
     /// order the lab's key cycles through them: the one list of
@@ -90,20 +115,20 @@ impl Workload {
     /// Parses a workload name; `serial_fraction` applies to `amdahl` only
     /// (default [`DEFAULT_SERIAL_FRACTION`]) and is an error elsewhere.
     pub fn from_name(name: &str, serial_fraction: Option<f64>) -> Result<Workload, String> {
+        Self::parse(name, serial_fraction).map_err(|e| e.to_string())
+    }
+
+    /// [`Self::from_name`], saying by kind which part is wrong.
+    pub fn parse(name: &str, serial_fraction: Option<f64>) -> Result<Workload, WorkloadError> {
         let Some(workload) = Workload::ALL.into_iter().find(|w| w.name() == name) else {
-            return Err(format!(
-                "unknown workload {name:?} (choose {})",
-                Workload::names().collect::<Vec<_>>().join(", ")
-            ));
+            return Err(WorkloadError::Unknown(name.to_string()));
         };
         match (workload, serial_fraction) {
-            (Workload::Amdahl { .. }, Some(f)) if !(0.0..=MAX_SERIAL_FRACTION).contains(&f) => Err(
-                format!("serial fraction {f} must be from 0 to {MAX_SERIAL_FRACTION}"),
-            ),
+            (Workload::Amdahl { .. }, Some(f)) if !(0.0..=MAX_SERIAL_FRACTION).contains(&f) => {
+                Err(WorkloadError::FractionOutOfRange(f))
+            }
             (Workload::Amdahl { .. }, Some(f)) => Ok(Workload::Amdahl { serial_fraction: f }),
-            (_, Some(_)) => Err(format!(
-                "a serial fraction applies to the amdahl workload only, not {name:?}"
-            )),
+            (_, Some(_)) => Err(WorkloadError::FractionNotAmdahl(name.to_string())),
             _ => Ok(workload),
         }
     }
@@ -406,6 +431,11 @@ mod tests {
         for name in Workload::names() {
             assert_eq!(Workload::from_name(name, None).unwrap().name(), name);
         }
+        // The key an experiment's error names comes from the kind.
+        let key = |name, f| Workload::parse(name, f).unwrap_err().key();
+        assert_eq!(key("gpu", None), "workload");
+        assert_eq!(key("amdahl", Some(0.95)), "serial_fraction");
+        assert_eq!(key("cpu", Some(0.1)), "serial_fraction");
         let mut w = Workload::Cpu;
         for expected in ["sleep", "amdahl", "cpu"] {
             w = w.next();

@@ -3,13 +3,13 @@
 use std::time::Duration;
 
 use super::variants::{MAX_VARIANTS, Variant};
-use super::{LabView, Measured, TaskBar, WorkerRow};
+use super::{LabView, Measured, TaskBar, WorkerEnd, WorkerRow};
 use crate::lab::{LabConfig, LabEvent, MAX_WORKERS, RunResult};
 
 impl LabView {
     /// A worker is gone: its row says how, and the bar of the task it
     /// was on stops where it died instead of growing with the clock.
-    fn worker_ended(&mut self, worker: usize, how: String, at: Duration) {
+    fn worker_ended(&mut self, worker: usize, how: WorkerEnd, at: Duration) {
         if let Some(w) = self.workers.get_mut(worker) {
             w.ended = Some(how);
             w.task = None;
@@ -78,14 +78,10 @@ impl LabView {
                 worker, exit, at, ..
             } => {
                 self.now = self.now.max(at);
-                self.worker_ended(worker, exit.phrase(), at);
+                self.worker_ended(worker, WorkerEnd::Exited(exit), at);
             }
             LabEvent::WorkerCrashed(crash) => {
-                self.worker_ended(
-                    crash.worker,
-                    format!("crashed: {}", crash.exit.phrase()),
-                    crash.at,
-                );
+                self.worker_ended(crash.worker, WorkerEnd::Crashed(crash.exit), crash.at);
                 self.message = Some(format!("{crash}"));
             }
             LabEvent::RunFinished(result) => self.run_finished(*result),

@@ -23,7 +23,17 @@ pub struct WorkerRow {
     pub task: Option<usize>,
     pub done: usize,
     /// How it ended, once it has.
-    pub ended: Option<String>,
+    pub ended: Option<WorkerEnd>,
+}
+
+/// How a worker of the current run ended: its row says "crashed" by
+/// the kind, not by reading words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WorkerEnd {
+    /// It exited when the run was done with it (or was stopped).
+    Exited(crate::lab::Exit),
+    /// It died during the run (the lab's `WorkerCrashed`).
+    Crashed(crate::lab::Exit),
 }
 
 /// One task on the timeline.

@@ -50,6 +50,11 @@ fn a_crashed_workers_bar_stops_where_it_died() {
     }));
     assert_eq!(lab.bars[0].end, Some(Duration::from_millis(50)));
     assert_eq!(lab.workers[0].task, None);
+    // The row's "crashed" is decided on the kind of ending.
+    assert_eq!(
+        lab.workers[0].ended,
+        Some(WorkerEnd::Crashed(crate::lab::Exit::Signal(9)))
+    );
     assert!(
         lab.message
             .as_deref()

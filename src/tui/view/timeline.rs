@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::super::lab::TimelineRef;
+use super::super::lab::{TimelineRef, WorkerEnd};
 use super::super::theme::Theme;
 
 /// At most this many worker rows; more are counted on the last row.
@@ -106,7 +106,7 @@ pub fn draw(
         spans.push(bar_span(t, run, kind));
         let state = match (&worker.ended, worker.task) {
             // The status line above says how and why.
-            (Some(end), _) if end.contains("crash") => " crashed".to_string(),
+            (Some(WorkerEnd::Crashed(_)), _) => " crashed".to_string(),
             (_, Some(task)) => format!(" {:>4} done · task {task}", worker.done),
             _ => format!(" {:>4} done", worker.done),
         };
