@@ -127,10 +127,7 @@ pub fn run(
             else {
                 return unusable("no exercise folder: run `forklab practice init` first");
             };
-            let interpreter = match Interpreter::find(python) {
-                Ok(interpreter) => interpreter,
-                Err(e) => return unusable(e.to_string()),
-            };
+            let interpreter = Interpreter::find(python)?;
             watch(set, exercise, &workspace, interpreter, learner)
         }
         PracticeAction::Hint { id } => hint(set, learner, &id),
@@ -246,10 +243,7 @@ fn check(
         },
     };
     let source = read_file(&path)?;
-    let interpreter = match Interpreter::find(python) {
-        Ok(interpreter) => interpreter,
-        Err(e) => return unusable(e.to_string()),
-    };
+    let interpreter = Interpreter::find(python)?;
     let json = ask.json;
     let cancel = AtomicBool::new(false);
     let ctx = Context {

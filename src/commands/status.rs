@@ -103,6 +103,13 @@ impl From<crate::practice::Error> for Error {
     }
 }
 
+/// No Python to run with is the user's to fix (`--python`): usage.
+impl From<crate::python::FindError> for Error {
+    fn from(e: crate::python::FindError) -> Error {
+        Error::Usage(e.to_string())
+    }
+}
+
 impl From<String> for Error {
     fn from(message: String) -> Error {
         Error::Failed(message)
@@ -131,5 +138,13 @@ mod tests {
         };
         assert_eq!((run.status(), run.speaker().as_str()), (2, "forklab run"));
         assert_eq!(run.to_string(), "x");
+    }
+
+    #[test]
+    fn no_python_is_a_usage_error() {
+        let missing = crate::python::FindError::NotFound {
+            looked_for: "python3".into(),
+        };
+        assert_eq!(Error::from(missing).status(), USAGE);
     }
 }
