@@ -309,15 +309,6 @@ impl LoadError {
             LoadError::Unreadable { dir, source }
         }
     }
-
-    /// The folder itself could not be read (missing or unreadable), as
-    /// opposed to lessons in it that do not load.
-    pub fn is_unreadable_folder(&self) -> bool {
-        matches!(
-            self,
-            LoadError::Missing { .. } | LoadError::Unreadable { .. }
-        )
-    }
 }
 
 /// "no lesson could be loaded from DIR", each problem on a line below.
