@@ -245,6 +245,15 @@ fn a_non_daemon_child_keeping_the_script_alive_is_explained() {
     let report = judge_checked(&set, &python, &stuck, source.as_bytes());
     assert_eq!(report.verdicts[0].outcome, Outcome::Failed);
     let reason = &report.verdicts[0].reason;
+    // Only procfs tells that a process sleeps in wait(2) (its wchan):
+    // elsewhere the reason is the general one for a run that never ended.
+    if forklab::os::platform::choice().backend == forklab::os::platform::Backend::Portable {
+        assert!(reason.starts_with("still running after 8 s"), "{report:#?}");
+        eprintln!(
+            "SKIPPED the daemon advice: FORKLAB_BACKEND=portable cannot see the master waiting for its child"
+        );
+        return;
+    }
     assert!(
         reason.contains("the master was waiting for its worker") && reason.contains("daemon"),
         "{report:#?}"
