@@ -5,8 +5,9 @@
 pub const OK: u8 = 0;
 /// A run or check failed (`practice check`: a check failed).
 pub const FAILED: u8 = 1;
-/// The arguments cannot run (clap's own status for bad arguments), or the
-/// file could not be checked (unknown id, no file, no Python).
+/// The arguments cannot run (clap's own status for bad arguments), the
+/// file could not be checked (unknown id, no file, no Python), or a pack
+/// is named wrong or added again without `--replace`.
 pub const USAGE: u8 = 2;
 /// `practice check`: no check failed, but a timing check could not be
 /// judged now (other programs kept the cores busy): check again later.
