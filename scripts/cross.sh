@@ -17,7 +17,16 @@
 #                                 maturin audits it; its binary is run
 #                                 under qemu (scripts/wheel.sh aarch64 calls
 #                                 this when rustup has no aarch64 std)
-#   scripts/cross.sh --setup ...  installs the chroot's tools first (apt-get)
+#   scripts/cross.sh wheel-check  the checks of `wheel` on the newest
+#                                 aarch64 wheel in target/wheels, no build:
+#                                 the GLIBC symbol versions its binary
+#                                 needs (2.17 at most), then under qemu
+#                                 `--version`, `lessons` and, with an
+#                                 aarch64 Python, `example run pool-sum`
+#                                 and a headless lab run on that Python
+#   scripts/cross.sh --setup ...  installs the chroot's tools first
+#                                 (apt-get), and Debian's aarch64 Python
+#                                 unpacked (dpkg -x) in $root/opt/forklab-arm64
 #
 # Exit status: 0 all passed, 1 something failed, 77 the tools are not
 # there (a CI that lacks them skips visibly).
@@ -37,9 +46,9 @@ if [[ ${1:-} == --setup ]]; then
 fi
 mode=${1:-aarch64}
 case $mode in
-  aarch64 | check-macos | wheel) ;;
+  aarch64 | check-macos | wheel | wheel-check) ;;
   *)
-    echo "usage: scripts/cross.sh [--setup] [aarch64|check-macos|wheel]" >&2
+    echo "usage: scripts/cross.sh [--setup] [aarch64|check-macos|wheel|wheel-check]" >&2
     exit 2
     ;;
 esac
@@ -55,12 +64,39 @@ skip() {
 [[ $(id -u) == 0 ]] || skip "needs root (chroot and mounts)"
 [[ -x $root/bin/sh ]] || skip "no Debian chroot at $root (scripts/pythons.sh --setup makes one)"
 
+# Debian's own aarch64 Python (and the libc it was built for) unpacked
+# under $arm64_root, not installed: apt-get downloads the packages with a
+# package list of its own (the chroot's dpkg and its lists are left as
+# they are), dpkg -x unpacks them. qemu finds the loader and the
+# libraries there (QEMU_LD_PREFIX), so the wheel's forklab runs an
+# aarch64 Python whose workers are aarch64 processes too.
+arm64_root=/opt/forklab-arm64
+setup_arm64_python() {
+  echo "== Debian's aarch64 Python, unpacked in $root$arm64_root"
+  chroot "$root" sh -ec '
+    d=/var/cache/forklab-arm64
+    rm -rf "$d" "$1" && mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/debs" "$1"
+    o="-o Dir::State::Lists=$d/lists -o Dir::Cache=$d -o APT::Architecture=arm64"
+    o="$o -o APT::Architectures::=arm64 -o Acquire::Languages=none -o Acquire::Check-Valid-Until=false"
+    apt-get $o update -qq
+    py=$(apt-cache $o depends python3-minimal | sed -n "s/.*Depends: \(python3\.[0-9]*\)-minimal.*/\1/p" | head -1)
+    cd "$d/debs"
+    apt-get $o download -qq "$py-minimal" "lib$py-minimal" "lib$py-stdlib" libc6 libexpat1 zlib1g \
+      libssl3t64 libffi8 libbz2-1.0 liblzma5 libzstd1 2>/dev/null
+    for deb in *.deb; do dpkg -x "$deb" "$1"; done
+    ln -s usr/lib "$1/lib"
+    ln -s "$py" "$1/usr/bin/python3"
+    rm -rf "$d/lists"
+  ' setup "$arm64_root"
+}
+
 if $setup; then
   echo "== apt-get install in $root: $packages"
   chroot "$root" apt-get -o Acquire::Check-Valid-Until=false update -qq
   # shellcheck disable=SC2086
   chroot "$root" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends $packages >/dev/null
+  setup_arm64_python
 fi
 for tool in cargo rustc aarch64-linux-gnu-gcc qemu-aarch64; do
   [[ -x $root/usr/bin/$tool ]] || skip "$tool missing in $root (scripts/cross.sh --setup installs it)"
@@ -138,10 +174,11 @@ if [[ $mode == wheel ]]; then
     skip "no maturin and zig in $wheel_venv (scripts/wheel.sh installs them)"
   # The chroot sees the venv at /opt/forklab-wheel: its maturin and zig.
   wheel_path="/opt/forklab-wheel/bin:/opt/forklab-wheel/${zig_dir#"$wheel_venv"/}:"
-  # Its own target folder: the release profile (fat LTO), apart from the
-  # tests' builds.
-  cross_target=/mnt/forklab/target/cross-wheel
-  cross_mount=
+  # $FORKLAB_CROSS_TARGET (the release profile's folder there, apart from
+  # the tests' debug one), else its own folder in target/.
+  if [[ -z $cross_mount ]]; then
+    cross_target=/mnt/forklab/target/cross-wheel
+  fi
   target=aarch64-unknown-linux-gnu
   echo "== $target: maturin build --release --zig --compatibility manylinux2014 $build_std"
   # zig links (against glibc 2.17's symbols), not the chroot's gcc, whose
@@ -150,25 +187,59 @@ if [[ $mode == wheel ]]; then
     maturin build --locked --release --zig --compatibility manylinux2014 \
     --target $target $build_std --out /mnt/forklab/target/wheels"
   echo "== $target: wheel built ($(minutes))"
-  wheel=$(ls -t target/wheels/forklab-*-manylinux*aarch64.whl | head -1)
+  mode=wheel-check
+  wheel_path=
+fi
+
+if [[ $mode == wheel-check ]]; then
+  wheel=$(ls -t target/wheels/forklab-*-manylinux*aarch64.whl 2>/dev/null | head -1) || true
+  [[ -n $wheel ]] || { echo "cross: no aarch64 wheel in target/wheels (scripts/cross.sh wheel builds one)" >&2; exit 1; }
   echo "$(du -k "$wheel" | cut -f1) KiB  $wheel"
   # The binary from the wheel itself, under qemu.
   rm -rf target/cross-wheel/unpacked && mkdir -p target/cross-wheel/unpacked
   python3 -m zipfile -e "$wheel" target/cross-wheel/unpacked
   unpacked=$(ls target/cross-wheel/unpacked/*.data/scripts/forklab)
   chmod +x "$unpacked"
-  file "$unpacked" 2>/dev/null || true
+  echo "$(du -k "$unpacked" | cut -f1) KiB  $unpacked (unpacked)"
   bin=/mnt/forklab/$unpacked
   fail=0
-  for args in --version lessons; do
-    if out=$(in_chroot "FORKLAB_HOME=/tmp/forklab-cross-home qemu-aarch64 $bin $args" 2>&1); then
-      echo "ok   wheel's forklab $args: $(printf '%s' "$out" | head -1)"
+  # The glibc symbol versions the binary needs (maturin's audit refused
+  # anything past manylinux2014's 2.17 already; this shows them).
+  versions=$(in_chroot "aarch64-linux-gnu-objdump -T $bin" | grep -o 'GLIBC_[0-9.]*' | sort -V | uniq -c)
+  highest=$(printf '%s\n' "$versions" | tail -1 | awk '{print $2}')
+  echo "glibc symbols:" $versions "(count, version); highest: $highest"
+  if [[ $(printf '%s\n%s\n' "$highest" GLIBC_2.17 | sort -V | tail -1) != GLIBC_2.17 ]]; then
+    echo "FAIL the wheel's binary needs $highest, past manylinux2014's GLIBC_2.17" >&2
+    fail=1
+  fi
+  # Debian's aarch64 libc (and Python) where --setup unpacked them, else
+  # the cross libc.
+  prefix=/usr/aarch64-linux-gnu
+  python=
+  if [[ -x $root$arm64_root/usr/bin/python3 ]]; then
+    prefix=$arm64_root
+    python=$arm64_root/usr/bin/python3
+  fi
+  wheel_run() {
+    local shown=$*
+    if out=$(in_chroot "QEMU_LD_PREFIX=$prefix FORKLAB_HOME=/tmp/forklab-cross-home qemu-aarch64 $bin $shown" 2>&1); then
+      echo "ok   wheel's forklab $shown: $(printf '%s' "$out" | head -1)"
+      printf '%s\n' "$out" | sed -n '2,12s/^/     /p'
     else
-      echo "FAIL wheel's forklab $args" >&2
+      echo "FAIL wheel's forklab $shown" >&2
       printf '%s\n' "$out" | tail -20 >&2
       fail=1
     fi
-  done
+  }
+  wheel_run --version
+  wheel_run lessons
+  if [[ -n $python ]]; then
+    echo "== with Debian's aarch64 Python: $(in_chroot "QEMU_LD_PREFIX=$prefix qemu-aarch64 $python -c 'import platform, sys; print(sys.version.split()[0], platform.machine())'")"
+    wheel_run example run pool-sum --python $python
+    wheel_run run --engine python --python $python --workers 1,2 --tasks 8 --task-size 20000 --repeat 1
+  else
+    echo "cross: skipped the Python runs: no aarch64 Python at $root$arm64_root (scripts/cross.sh --setup unpacks Debian's)" >&2
+  fi
   exit $fail
 fi
 

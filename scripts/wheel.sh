@@ -33,7 +33,15 @@ mkdir -p "$out"
 
 targets=(x86_64-unknown-linux-gnu)
 aarch64_in_chroot=false
-if [ "${1:-}" = aarch64 ]; then
+case ${1:-} in
+  "" | aarch64) ;;
+  aarch64-only) targets=() ;;
+  *)
+    echo "usage: scripts/wheel.sh [aarch64|aarch64-only]" >&2
+    exit 2
+    ;;
+esac
+if [ "${1:-}" = aarch64 ] || [ "${1:-}" = aarch64-only ]; then
   if rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu; then
     targets+=(aarch64-unknown-linux-gnu)
   else
@@ -41,7 +49,7 @@ if [ "${1:-}" = aarch64 ]; then
   fi
 fi
 
-for target in "${targets[@]}"; do
+for target in "${targets[@]+"${targets[@]}"}"; do
   echo "== $target: maturin build --release --zig --compatibility manylinux2014"
   start=$(date +%s)
   maturin build --release --zig --compatibility manylinux2014 \
