@@ -157,9 +157,54 @@ pub fn end_quietly_on_closed_pipe() {
     }
 }
 
+/// The user-mode emulator (qemu-user, `scripts/cross.sh`) this test
+/// process runs under, if any. qemu answers `/proc/self/exe` itself (the
+/// emulated program); the thread's link, which it leaves to the kernel,
+/// names the emulator.
+#[cfg(test)]
+pub fn emulator() -> Option<std::path::PathBuf> {
+    let program = std::fs::read_link("/proc/self/exe").ok()?;
+    let thread = std::fs::read_link("/proc/thread-self/exe").ok()?;
+    (program != thread).then_some(thread)
+}
+
+/// For a test that meets one of an emulator's limits: under one, says
+/// that `test` is skipped and why (past the harness's capture, so it
+/// shows on success too) and returns true.
+#[cfg(test)]
+pub fn skip_under_emulator(test: &str, limit: &str) -> bool {
+    use std::io::Write;
+    let Some(emulator) = emulator() else {
+        return false;
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: under the emulator {}: {limit}",
+        emulator.display()
+    );
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn an_emulator_is_found_only_where_the_kernel_runs_another_machine_s_code() {
+        // The ELF machine (e_machine, bytes 18-19) of this test binary and
+        // of what the kernel runs for this thread: the same natively, x86-64
+        // against AArch64 under qemu (scripts/cross.sh).
+        let machine = |path: &str| {
+            let mut head = [0u8; 20];
+            std::io::Read::read_exact(&mut std::fs::File::open(path).ok()?, &mut head).ok()?;
+            Some([head[18], head[19]])
+        };
+        let program = machine("/proc/self/exe");
+        let thread = machine("/proc/thread-self/exe");
+        assert!(program.is_some() && thread.is_some());
+        assert_eq!(emulator().is_some(), program != thread, "{:?}", emulator());
+    }
 
     #[test]
     fn a_child_can_be_pinned_after_it_started() {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Action, Effect, live_state, screen, update};
+use super::{Action, Effect, live_state, live_state_and_next, screen, update};
 use crate::monitor::Sampler;
 use crate::monitor::scripted::ScriptedSampler;
 use crate::tui::action as msg;
@@ -27,7 +27,7 @@ fn shares_asked(effects: &[Effect]) -> Option<usize> {
 
 /// The pane after `M`, the sampler told as the runtime tells it.
 fn with_shares(width: u16, height: u16, cores: usize, processes: usize) -> State {
-    let mut s = live_state(width, height, cores, processes);
+    let (mut s, next) = live_state_and_next(width, height, cores, processes);
     let rows = shares_asked(&press_m(&mut s)).expect("the sampler is told");
     assert_eq!(rows, process_rows(s.areas().processes));
     assert!(rows > 0, "the pane is drawn at {width}x{height}");
@@ -35,10 +35,7 @@ fn with_shares(width: u16, height: u16, cores: usize, processes: usize) -> State
     sampler.read_shares(rows);
     update(
         &mut s,
-        Action::Live(msg::live::Msg::Sampled(
-            Box::new(sampler.sample()),
-            std::time::Instant::now(),
-        )),
+        Action::Live(msg::live::Msg::Sampled(Box::new(sampler.sample()), next)),
     );
     s
 }

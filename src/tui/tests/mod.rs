@@ -58,6 +58,18 @@ fn screen(state: &State) -> Terminal<TestBackend> {
 }
 
 fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State {
+    live_state_and_next(width, height, cores, processes).0
+}
+
+/// [`live_state`] and when its next sample is due: a second after its
+/// last, so a test's next sample moves the sparklines by exactly that,
+/// not by however long the test took to get there (seconds under qemu).
+fn live_state_and_next(
+    width: u16,
+    height: u16,
+    cores: usize,
+    processes: usize,
+) -> (State, std::time::Instant) {
     use crate::monitor::Sampler;
     let mut s = state(width, height);
     let mut sampler = crate::monitor::scripted::ScriptedSampler::new(cores, processes);
@@ -70,7 +82,7 @@ fn live_state(width: u16, height: u16, cores: usize, processes: usize) -> State 
             Action::Live(msg::live::Msg::Sampled(Box::new(sampler.sample()), at)),
         );
     }
-    s
+    (s, t0 + std::time::Duration::from_secs(30))
 }
 
 /// An interpreter as the search reports one (nothing runs it here).
