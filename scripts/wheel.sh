@@ -58,8 +58,10 @@ for target in "${targets[@]+"${targets[@]}"}"; do
 done
 if $aarch64_in_chroot; then
   echo "== aarch64-unknown-linux-gnu: no rustup std for it; in the Debian chroot (scripts/cross.sh wheel)"
+  # Its release build in ~/.cache, kept warm across clones and worktrees;
   # 77: the chroot's tools are not here (cross.sh said why): skipped.
-  FORKLAB_WHEEL_VENV=$venv bash scripts/cross.sh wheel || { status=$?; [ "$status" = 77 ] || exit "$status"; }
+  FORKLAB_CROSS_TARGET=${FORKLAB_CROSS_TARGET:-$HOME/.cache/forklab/cross-target} \
+    FORKLAB_WHEEL_VENV=$venv bash scripts/cross.sh wheel || { status=$?; [ "$status" = 77 ] || exit "$status"; }
 fi
 for wheel in "$out"/forklab-*.whl; do
   [ -e "$wheel" ] || continue

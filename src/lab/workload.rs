@@ -400,8 +400,9 @@ mod tests {
 
     #[test]
     fn sleep_tasks_answer_at_least_what_they_waited() {
+        // Only a lower bound: the answer is a measured time (a sleep of 0
+        // took 4 ms under qemu), never an exact one.
         assert!(run_task(TaskKind::Sleep, 5, 3) >= 5);
-        assert_eq!(run_task(TaskKind::Sleep, 0, 0), 0);
     }
 
     #[test]

@@ -144,7 +144,13 @@ mod tests {
             matches!(&replies[2], FromWorker::Error { task: None, message } if message.contains("longer"))
         );
         assert_eq!(replies[3], FromWorker::Started { task: 0 });
-        assert_eq!(replies[4], FromWorker::Done { task: 0, value: 0 });
+        // A sleep task answers the time it measured: 0 ms or more (4 under
+        // qemu), so only the task is checked.
+        assert!(
+            matches!(replies[4], FromWorker::Done { task: 0, .. }),
+            "{:?}",
+            replies[4]
+        );
     }
 
     #[test]
