@@ -1,6 +1,6 @@
 """Exercise: tune the chunk size (lesson: Overheads and chunking).
 
-Usage: python chunk_sweep.py [WORKERS] [ITEMS]   (defaults: 2, 10000)
+Usage: python chunk_sweep.py [WORKERS] [ITEMS]   (defaults: 2, 40000)
 
 digit_sum is a tiny task: a few microseconds of work. Sending it to a
 worker and the answer back costs more than that. chunksize decides how
@@ -62,7 +62,7 @@ if __name__ == "__main__":
         multiprocessing.set_start_method(method)
 
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    items = range(int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+    items = range(int(sys.argv[2]) if len(sys.argv) > 2 else 40_000)
 
     # TODO 2 and 3: one pool, every size, then the best and the total.
     raise NotImplementedError("TODO: sweep the chunk sizes")

@@ -335,9 +335,9 @@ pub fn verdict(
         source,
         shown_as,
     );
-    if let Some(problem) = ended_badly(&mine) {
+    if let Some((outcome, problem)) = ended_badly(&mine) {
         return (
-            Outcome::Failed,
+            outcome,
             format!("on other inputs ({what}) {problem}; {replay}"),
         );
     }
@@ -347,15 +347,18 @@ pub fn verdict(
         &solution,
         None,
     );
-    if let Some(problem) = ended_badly(&reference) {
-        let outcome = if reference.fault == Some(Fault::Cancelled) {
-            problem
-        } else {
-            format!("{problem}: the course has a bug")
-        };
+    if let Some((outcome, problem)) = ended_badly(&reference) {
+        // Stopped by the learner's save or kept from its end by other
+        // programs: no fault of the course's.
+        let problem =
+            if outcome == Outcome::CannotJudge || reference.fault == Some(Fault::Cancelled) {
+                problem
+            } else {
+                format!("{problem}: the course has a bug")
+            };
         return (
-            Outcome::Failed,
-            format!("the reference solution, on other inputs ({what}), {outcome}"),
+            outcome,
+            format!("the reference solution, on other inputs ({what}), {problem}"),
         );
     }
     drop(dir);
@@ -372,9 +375,9 @@ pub fn verdict(
 }
 
 /// Why a run cannot be compared, in words, if it cannot.
-fn ended_badly(observed: &Observed) -> Option<String> {
+fn ended_badly(observed: &Observed) -> Option<(Outcome, String)> {
     if let Some(fault) = &observed.fault {
-        return Some(fault.reason());
+        return Some(super::stopped::fault_verdict(observed, fault));
     }
     if observed.ended_well() {
         return None;
@@ -382,10 +385,11 @@ fn ended_badly(observed: &Observed) -> Option<String> {
     let status = observed
         .status
         .map_or("it never started".to_string(), |s| s.phrase());
-    Some(match observed.last_error() {
+    let problem = match observed.last_error() {
         Some(error) => format!("{status}: {}", crate::sanitize::field(error, 160)),
         None => status,
-    })
+    };
+    Some((Outcome::Failed, problem))
 }
 
 #[cfg(test)]

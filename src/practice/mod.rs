@@ -31,6 +31,7 @@ pub mod judge;
 pub mod live;
 pub mod observe;
 pub mod selfcheck;
+pub mod stopped;
 pub mod verdict;
 pub mod workspace;
 

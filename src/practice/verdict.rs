@@ -209,6 +209,14 @@ pub fn compare_results(got: &[String], expected: &[String]) -> (Outcome, String)
     }
 }
 
+/// "other programs used 63% of the machine".
+pub fn load_words(load: Option<f64>) -> String {
+    match load {
+        Some(share) => format!("other programs used {:.0}% of the machine", 100.0 * share),
+        None => "the machine's load is unknown".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 """Reference solution: time one pool.map with several chunk sizes.
 
-Usage: python chunk_sweep.py [WORKERS] [ITEMS]   (defaults: 2, 10000)
+Usage: python chunk_sweep.py [WORKERS] [ITEMS]   (defaults: 2, 40000)
 """
 import multiprocessing
 import os
@@ -28,7 +28,7 @@ if __name__ == "__main__":
         multiprocessing.set_start_method(method)
 
     workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    items = range(int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+    items = range(int(sys.argv[2]) if len(sys.argv) > 2 else 40_000)
 
     with multiprocessing.Pool(processes=workers) as pool:
         pool.map(time.sleep, [0.05] * workers, chunksize=1)  # warm up

@@ -23,8 +23,8 @@ use super::verdict::{Event, Outcome, Overall, Report, Verdict, compare_results};
 use crate::lesson::{Check, Exercise};
 use crate::python::StartMethod;
 
+pub use crate::practice::verdict::load_words;
 use output::{describe_end, exit_verdict, output_verdict};
-pub use timing::load_words;
 
 /// How many timed runs the speedup check makes of each script.
 pub const SPEED_RUNS: usize = 3;
@@ -119,7 +119,7 @@ pub fn judge_with(
                 "not run: fix the check above first".to_string(),
             )
         } else if let Some(fault) = main.fault.as_ref().filter(|_| i == 0) {
-            (Outcome::Failed, process::fault_reason(&main, fault))
+            crate::practice::stopped::fault_verdict(&main, fault)
         } else {
             judge.check(check, &main)
         };
@@ -212,7 +212,10 @@ impl Judge<'_> {
     }
 
     /// The reference solution's `result:` lines, or why there are none.
-    fn expected_results(&self) -> Result<Vec<String>, String> {
+    /// The reference solution's results, or the verdict to give instead
+    /// (a course without its solution, a solution that failed or was
+    /// kept from its end by other programs).
+    fn expected_results(&self) -> Result<Vec<String>, (Outcome, String)> {
         let mut cached = self.memo.solution.lock().unwrap_or_else(|e| e.into_inner());
         if cached.is_none() {
             let solution = self
@@ -220,9 +223,12 @@ impl Judge<'_> {
                 .set
                 .read_file(&self.exercise.solution)
                 .ok_or_else(|| {
-                    format!(
-                        "the reference solution {:?} is missing from the course",
-                        self.exercise.solution
+                    (
+                        Outcome::Failed,
+                        format!(
+                            "the reference solution {:?} is missing from the course",
+                            self.exercise.solution
+                        ),
                     )
                 })?;
             let name = format!("reference_{}", self.exercise.file_name());
@@ -234,15 +240,19 @@ impl Judge<'_> {
         }
         let observed = &observed;
         if let Some(fault) = &observed.fault {
-            return Err(format!(
-                "the reference solution could not run: {}",
-                fault.reason()
+            let (outcome, reason) = crate::practice::stopped::fault_verdict(observed, fault);
+            return Err((
+                outcome,
+                format!("the reference solution could not run: {reason}"),
             ));
         }
         if !observed.ended_well() {
-            return Err(format!(
-                "the reference solution failed ({}): the course has a bug",
-                describe_end(observed)
+            return Err((
+                Outcome::Failed,
+                format!(
+                    "the reference solution failed ({}): the course has a bug",
+                    describe_end(observed)
+                ),
             ));
         }
         Ok(observed.results())
@@ -278,7 +288,7 @@ impl Judge<'_> {
     fn same_result(&self, main: &Observed) -> (Outcome, String) {
         let expected = match self.expected_results() {
             Ok(expected) => expected,
-            Err(message) => return (Outcome::Failed, message),
+            Err(verdict) => return verdict,
         };
         compare_results(&main.results(), &expected)
     }

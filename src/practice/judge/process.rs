@@ -7,6 +7,7 @@ use super::output::{exit_verdict, output_verdict};
 use crate::lesson::Check;
 use crate::practice::evidence::{MethodEvidence, Shares};
 use crate::practice::observe::{Fault, Observed};
+use crate::practice::stopped::fault_verdict;
 use crate::practice::verdict::{Outcome, plural};
 use crate::python::{Role, StartMethod, Stream};
 
@@ -16,18 +17,6 @@ const METHOD_TRIES: usize = 3;
 
 /// CPU seconds of work below which nobody can be said to have done it.
 pub const MIN_WORK: f64 = 0.05;
-
-/// Why the run was stopped, in words; a run that never ended because the
-/// master waits for a worker that never does says so.
-pub fn fault_reason(observed: &Observed, fault: &Fault) -> String {
-    match (fault, observed.waiting_for) {
-        (Fault::TimedOut(limit), Some(pid)) => format!(
-            "still running after {} s, so forklab stopped it: the master was waiting for its worker {pid} to end, and it never did. A process that is not a daemon keeps the script alive (Python joins it when the script ends): make the worker return (send it a stop value, let its loop end), or start it with daemon=True",
-            limit.as_secs()
-        ),
-        _ => fault.reason(),
-    }
-}
 
 pub fn workers_verdict(main: &Observed, at_least: usize) -> (Outcome, String) {
     let seen = main.workers();
@@ -160,7 +149,7 @@ impl Judge<'_> {
             }
             match self.under(method) {
                 Ok(shown) => passed.push(format!("{method} ({shown})")),
-                Err(reason) => return (Outcome::Failed, format!("under {method}: {reason}")),
+                Err((outcome, reason)) => return (outcome, format!("under {method}: {reason}")),
             }
         }
         if passed.is_empty() {
@@ -178,7 +167,7 @@ impl Judge<'_> {
 
     /// Runs the file with `method` set by forklab: the checks on its
     /// output must pass, and its workers must show the method ran.
-    fn under(&self, method: StartMethod) -> Result<String, String> {
+    fn under(&self, method: StartMethod) -> Result<String, (Outcome, String)> {
         let mut tries = 0;
         loop {
             tries += 1;
@@ -187,29 +176,36 @@ impl Judge<'_> {
                 n => format!("your file under {method}, run {n} (no worker seen yet)"),
             };
             let observed = self.run(&label, self.source, Some(method));
-            if let Some(mut reason) = self.output_failure(&observed) {
-                if method != StartMethod::Fork && reruns_main(&observed) {
+            if let Some((outcome, mut reason)) = self.output_failure(&observed) {
+                if outcome == Outcome::Failed
+                    && method != StartMethod::Fork
+                    && reruns_main(&observed)
+                {
                     reason.push_str(&format!(
                         " ({method} workers import your file and run its top level again: keep what starts processes under `if __name__ == \"__main__\":`)"
                     ));
                 }
-                return Err(reason);
+                return Err((outcome, reason));
             }
             let unseen = observed.workers() == 0;
             match method_verdict(&observed, method) {
                 Err(_) if unseen && tries < METHOD_TRIES => continue,
                 Err(reason) if unseen => {
-                    return Err(format!("{reason} (in {METHOD_TRIES} runs)"));
+                    return Err((
+                        Outcome::Failed,
+                        format!("{reason} (in {METHOD_TRIES} runs)"),
+                    ));
                 }
-                other => return other,
+                other => return other.map_err(|reason| (Outcome::Failed, reason)),
             }
         }
     }
 
-    /// The first failing exit, output or same-result check of a run.
-    fn output_failure(&self, observed: &Observed) -> Option<String> {
+    /// The first failing (or unjudgeable) exit, output or same-result
+    /// check of a run.
+    fn output_failure(&self, observed: &Observed) -> Option<(Outcome, String)> {
         if let Some(fault) = &observed.fault {
-            return Some(fault_reason(observed, fault));
+            return Some(fault_verdict(observed, fault));
         }
         self.exercise.checks.iter().find_map(|check| {
             let (outcome, reason) = match check {
@@ -218,7 +214,7 @@ impl Judge<'_> {
                 Check::SameResult {} => self.same_result(observed),
                 _ => return None,
             };
-            (outcome == Outcome::Failed).then_some(reason)
+            matches!(outcome, Outcome::Failed | Outcome::CannotJudge).then_some((outcome, reason))
         })
     }
 }

@@ -5,25 +5,18 @@
 use std::time::Duration;
 
 use super::output::describe_end;
-use super::process::fault_reason;
 use super::{Judge, SPEED_RUNS, speed_target};
 use crate::lab::load::is_busy;
 use crate::practice::evidence::Shares;
 use crate::practice::observe::Observed;
+use crate::practice::stopped::fault_verdict;
+use crate::practice::verdict::load_words;
 use crate::practice::verdict::{Outcome, plural};
 
 /// Beyond this share of the CPU time it should take, a loaded machine's
 /// estimate is a failure whatever the load: contention inflates CPU time
 /// a little, never by a quarter.
 const ESTIMATE_MARGIN: f64 = 0.8;
-
-/// "other programs used 63% of the machine".
-pub fn load_words(load: Option<f64>) -> String {
-    match load {
-        Some(share) => format!("other programs used {:.0}% of the machine", 100.0 * share),
-        None => "the machine's load is unknown".into(),
-    }
-}
 
 /// The larger of two readings, either of which may be missing.
 pub fn max_load(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -160,10 +153,8 @@ impl Judge<'_> {
                     None,
                 );
                 if let Some(fault) = &observed.fault {
-                    return Err((
-                        Outcome::Failed,
-                        format!("{who}: {}", fault_reason(&observed, fault)),
-                    ));
+                    let (outcome, reason) = fault_verdict(&observed, fault);
+                    return Err((outcome, format!("{who}: {reason}")));
                 }
                 if !observed.ended_well() {
                     return Err((

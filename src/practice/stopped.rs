@@ -1,0 +1,106 @@
+//! The verdict on a run forklab stopped (a time limit, a flood, a fork
+//! bomb, a memory hog, a save): why, in words the learner can act on, and
+//! whether it is evidence at all. A run kept from its end by other
+//! programs is not: "cannot judge" beats a false fail.
+
+use super::observe::{Fault, Observed};
+use super::verdict::{Outcome, load_words};
+use crate::lab::load::is_busy;
+
+/// Why the run was stopped, in words; a run that never ended because the
+/// master waits for a worker that never does says so.
+pub fn fault_reason(observed: &Observed, fault: &Fault) -> String {
+    match (fault, observed.waiting_for) {
+        (Fault::TimedOut(limit), Some(pid)) => format!(
+            "still running after {} s, so forklab stopped it: the master was waiting for its worker {pid} to end, and it never did. A process that is not a daemon keeps the script alive (Python joins it when the script ends): make the worker return (send it a stop value, let its loop end), or start it with daemon=True",
+            limit.as_secs()
+        ),
+        _ => fault.reason(),
+    }
+}
+
+/// CPU time per second of wall time (a tenth of a core) above which a
+/// run stopped at its time limit was still computing, not waiting.
+const COMPUTING: f64 = 0.1;
+
+/// The verdict on a run forklab stopped (`fault`): a fail with its reason,
+/// but "cannot judge" when it hit its time limit while other programs kept
+/// the machine busy (or its load is unknown) and it was still computing:
+/// slow, perhaps, not stuck, and forklab cannot tell which. A run that
+/// waits (a deadlock, a join that never returns) uses next to no CPU time
+/// and fails whatever the load.
+pub fn fault_verdict(observed: &Observed, fault: &Fault) -> (Outcome, String) {
+    if let Fault::TimedOut(limit) = fault
+        && starved(observed)
+    {
+        return (
+            Outcome::CannotJudge,
+            format!(
+                "still running after {} s and still computing while {}: forklab cannot tell a slow run from one that never ends, so it cannot judge it now; check again when it is quieter (a loop that never ends looks the same)",
+                limit.as_secs(),
+                load_words(observed.load)
+            ),
+        );
+    }
+    (Outcome::Failed, fault_reason(observed, fault))
+}
+
+/// Whether a run was kept from its end by other programs rather than by
+/// itself: the machine busy or its load unknown, and the run's processes
+/// still computing, none of them waiting on a child.
+fn starved(observed: &Observed) -> bool {
+    let shares = observed.cpu.shares(&observed.family);
+    let cpu = shares.master + shares.workers + shares.helpers;
+    kept_busy(
+        observed.load,
+        cpu,
+        observed.elapsed,
+        observed.waiting_for.is_some(),
+    )
+}
+
+/// [`starved`] from its readings: other programs' share of the machine,
+/// the run's CPU seconds over `elapsed`, and whether its master waits.
+fn kept_busy(load: Option<f64>, cpu: f64, elapsed: std::time::Duration, waits: bool) -> bool {
+    let busy = load.is_none() || is_busy(load);
+    busy && !waits && cpu / elapsed.as_secs_f64().max(1e-3) >= COMPUTING
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const LIMIT: Duration = Duration::from_secs(20);
+
+    #[test]
+    fn a_computing_run_on_a_busy_machine_cannot_be_judged() {
+        // Half a core for 20 s while others took 90% of the machine.
+        assert!(kept_busy(Some(0.9), 10.0, LIMIT, false));
+        // The load unknown (the portable backend): the same.
+        assert!(kept_busy(None, 10.0, LIMIT, false));
+    }
+
+    #[test]
+    fn a_stuck_run_fails_whatever_the_load() {
+        // A deadlock: next to no CPU time.
+        assert!(!kept_busy(Some(0.9), 0.3, LIMIT, false));
+        // The master waiting on a child that never ends.
+        assert!(!kept_busy(Some(0.9), 10.0, LIMIT, true));
+        // A loop that never ends on a quiet machine.
+        assert!(!kept_busy(Some(0.05), 20.0, LIMIT, false));
+    }
+
+    #[test]
+    fn the_verdict_says_which() {
+        let timed_out = Fault::TimedOut(LIMIT);
+        // A default run: no CPU seen, so stuck: a fail with the reason.
+        let stuck = Observed::default();
+        let (outcome, why) = fault_verdict(&stuck, &timed_out);
+        assert_eq!(outcome, Outcome::Failed, "{why}");
+        assert!(why.starts_with("still running after 20 s, so forklab stopped it"));
+        // Other faults are the run's own, whatever the load.
+        let flood = Fault::Flood(1 << 20);
+        assert_eq!(fault_verdict(&stuck, &flood).0, Outcome::Failed);
+    }
+}
