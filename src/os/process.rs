@@ -352,6 +352,15 @@ mod tests {
             .process_group(0)
             .spawn()
             .unwrap();
+        // posix_spawn returns once the child leads its group (CLONE_VFORK);
+        // qemu-user forks instead and returns at once: wait for it.
+        let leader = pid(child.id()).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while rustix::process::getpgid(Some(leader)) != Ok(leader)
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let alive = group_alive(child.id());
         let _ = child.kill();
         let _ = child.wait();
