@@ -86,7 +86,7 @@ setup_arm64_python() {
     for deb in *.deb; do dpkg -x "$deb" "$1"; done
     ln -s usr/lib "$1/lib"
     ln -s "$py" "$1/usr/bin/python3"
-    rm -rf "$d/lists"
+    rm -rf "$d/lists" "$d"/*.bin
   ' setup "$arm64_root"
 }
 
