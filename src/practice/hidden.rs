@@ -347,15 +347,7 @@ pub fn verdict(
         &solution,
         None,
     );
-    if let Some((outcome, problem)) = ended_badly(&reference) {
-        // Stopped by the learner's save or kept from its end by other
-        // programs: no fault of the course's.
-        let problem =
-            if outcome == Outcome::CannotJudge || reference.fault == Some(Fault::Cancelled) {
-                problem
-            } else {
-                format!("{problem}: the course has a bug")
-            };
+    if let Some((outcome, problem)) = reference_ended_badly(&reference) {
         return (
             outcome,
             format!("the reference solution, on other inputs ({what}), {problem}"),
@@ -371,6 +363,17 @@ pub fn verdict(
             outcome,
             format!("{WRONG_FOR_ANOTHER} ({what}): {reason}; {replay}"),
         ),
+    }
+}
+
+/// [`ended_badly`] for the reference solution: a course bug, unless the
+/// learner's save stopped it or other programs kept it from its end.
+fn reference_ended_badly(reference: &Observed) -> Option<(Outcome, String)> {
+    let (outcome, problem) = ended_badly(reference)?;
+    if outcome == Outcome::CannotJudge || reference.fault == Some(Fault::Cancelled) {
+        Some((outcome, problem))
+    } else {
+        Some((outcome, format!("{problem}: the course has a bug")))
     }
 }
 
