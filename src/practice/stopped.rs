@@ -6,6 +6,7 @@
 use super::observe::{Fault, Observed};
 use super::verdict::{Outcome, load_words};
 use crate::lab::load::is_busy;
+use crate::python::Stream;
 
 /// Why the run was stopped, in words; a run that never ended because the
 /// master waits for a worker that never does says so.
@@ -48,22 +49,30 @@ pub fn fault_verdict(observed: &Observed, fault: &Fault) -> (Outcome, String) {
 /// Whether a run was kept from its end by other programs rather than by
 /// itself: the machine busy or its load unknown, and the run's processes
 /// still computing, none of them waiting on a child.
+/// A run whose workers said they ran the script's top level again (a
+/// missing `__main__` guard: a pool that replaces dying workers for ever)
+/// is broken, not slow, however busy the machine.
 fn starved(observed: &Observed) -> bool {
     let shares = observed.cpu.shares(&observed.family);
     let cpu = shares.master + shares.workers + shares.helpers;
-    kept_busy(
-        observed.load,
-        cpu,
-        observed.elapsed,
-        observed.waiting_for.is_some(),
-    )
+    let stuck = observed.waiting_for.is_some() || said_main_reran(observed);
+    kept_busy(observed.load, cpu, observed.elapsed, stuck)
+}
+
+/// Python's own errors for workers that ran the script's top level again.
+pub fn said_main_reran(observed: &Observed) -> bool {
+    observed.lines(Stream::Stderr).any(|l| {
+        l.contains("bootstrapping phase")
+            || l.contains("context has already been set")
+            || l.contains("freeze_support")
+    })
 }
 
 /// [`starved`] from its readings: other programs' share of the machine,
-/// the run's CPU seconds over `elapsed`, and whether its master waits.
-fn kept_busy(load: Option<f64>, cpu: f64, elapsed: std::time::Duration, waits: bool) -> bool {
+/// the run's CPU seconds over `elapsed`, and whether it is known stuck.
+fn kept_busy(load: Option<f64>, cpu: f64, elapsed: std::time::Duration, stuck: bool) -> bool {
     let busy = load.is_none() || is_busy(load);
-    busy && !waits && cpu / elapsed.as_secs_f64().max(1e-3) >= COMPUTING
+    busy && !stuck && cpu / elapsed.as_secs_f64().max(1e-3) >= COMPUTING
 }
 
 #[cfg(test)]

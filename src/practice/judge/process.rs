@@ -7,9 +7,9 @@ use super::output::{exit_verdict, output_verdict};
 use crate::lesson::Check;
 use crate::practice::evidence::{MethodEvidence, Shares};
 use crate::practice::observe::{Fault, Observed};
-use crate::practice::stopped::fault_verdict;
+use crate::practice::stopped::{fault_verdict, said_main_reran};
 use crate::practice::verdict::{Outcome, plural};
-use crate::python::{Role, StartMethod, Stream};
+use crate::python::{Role, StartMethod};
 
 /// Runs of the file under one start method when no worker was seen: a
 /// worker that lives 20 ms can fall between two samples.
@@ -101,12 +101,7 @@ pub fn leftovers_verdict(main: &Observed) -> (Outcome, String) {
 /// Signs that workers ran the script's top level again: Python's own
 /// errors for it, or a hang (a pool that keeps replacing dying workers).
 fn reruns_main(observed: &Observed) -> bool {
-    matches!(observed.fault, Some(Fault::TimedOut(_)))
-        || observed.lines(Stream::Stderr).any(|l| {
-            l.contains("bootstrapping phase")
-                || l.contains("context has already been set")
-                || l.contains("freeze_support")
-        })
+    matches!(observed.fault, Some(Fault::TimedOut(_))) || said_main_reran(observed)
 }
 
 /// Whether the workers of `observed` show `method`, and in any case what
