@@ -246,7 +246,15 @@ fn every_cheat_fails_for_its_reason() {
                 continue; // Another helper's kind (hard-coded, forbidden).
             };
             let source = std::fs::read(&path).unwrap();
-            let report = judge(&set, &python, &with_evidence(exercise), &source);
+            let mut report = judge(&set, &python, &with_evidence(exercise), &source);
+            // Once (every-core/idle.py, beside the CI suite) a cheat that
+            // runs in 1 s alone was stopped at its 30 s limit: a hang at
+            // exit not seen in 45 runs outside forklab, cause not found.
+            // Such a run gets one more try, said aloud; a second hang fails.
+            if report.reason.contains("still running after") {
+                eprintln!("RETRIED {id}/{kind}.py once: {}", report.reason);
+                report = judge(&set, &python, &with_evidence(exercise), &source);
+            }
             judged += 1;
             let failed = report
                 .verdicts
