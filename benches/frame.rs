@@ -94,3 +94,31 @@ fn live_sampler_tick(bencher: divan::Bencher) {
     let mut sampler = LiveSampler::new(std::process::id()).unwrap();
     bencher.bench_local(|| sampler.sample());
 }
+
+/// What the main thread does each second while a learner reads: one live
+/// sample applied and the frame drawn, at 120x40 on a lesson with Python
+/// code (2 cores, forklab alone). `scripts/idle-cost.sh` measures the
+/// same in a terminal, cold, beside htop and btop.
+#[divan::bench]
+fn idle_tick_reading_120x40(bencher: divan::Bencher) {
+    let mut state = State::with_cores(
+        LessonSet::embedded(),
+        Progress::default(),
+        Rect::new(0, 0, 120, 40),
+        2,
+    );
+    state.current = 2;
+    let mut sampler = ScriptedSampler::new(2, 1);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    bencher.bench_local(|| {
+        update(
+            &mut state,
+            Action::Live(forklab::tui::action::live::Msg::Sampled(
+                Box::new(sampler.sample()),
+                Instant::now(),
+            )),
+            Instant::now(),
+        );
+        terminal.draw(|f| view(&state, f)).unwrap();
+    });
+}

@@ -3,26 +3,36 @@
 # htop's (1 s delay) and btop's (its default, 2 s) measured in the same
 # run, each that is installed: CPU time (% of one core) over a window at
 # forklab's 1 s refresh, then at 250 ms. Resident memory beside it
-# (scripts/memory-cost.sh says what forklab's is made of).
+# (scripts/memory-cost.sh says what forklab's is made of). "floor" is
+# examples/idle_floor.rs: the least a 1 s monitor costs on this machine
+# (wake a thread, read /proc/stat, hand it over, write a line), so the
+# figures can be read against what merely waking costs here.
 # Needs tmux. Usage: scripts/idle-cost.sh [SECONDS]
 # (FORKLAB_BIN=path measures that binary instead of a fresh release build.)
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 . scripts/reading-session.sh
-ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
+floor_bin=$home/idle_floor
+rustc -O --edition 2024 examples/idle_floor.rs -o "$floor_bin"
+tmux -L $sock new -d -s floor -x 120 -y 40 "exec $floor_bin"
+others+="floor $(pid_of floor)"$'\n'
+sleep 2
+# Nanoseconds on a CPU, every thread of the process summed
+# (/proc/PID/task/*/schedstat): exact, where /proc/PID/stat's clock ticks
+# (10 ms) would round a window's few milliseconds to 0 or 10.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
 measure() {
   local label=$1 pids=("$fpid") names=(forklab) before=() i
   while read -r name pid; do
     [ -n "$name" ] && { names+=("$name"); pids+=("$pid"); }
   done <<< "$others"
-  for i in "${!pids[@]}"; do before[i]=$(ticks "${pids[i]}"); done
+  for i in "${!pids[@]}"; do before[i]=$(cpu_ns "${pids[i]}"); done
   sleep "$secs"
   printf '%s\n' "$label"
   for i in "${!pids[@]}"; do
-    awk -v n="${names[i]}" -v t="$(( $(ticks "${pids[i]}") - before[i] ))" -v s="$secs" -v hz="$hz" \
+    awk -v n="${names[i]}" -v t="$(( $(cpu_ns "${pids[i]}") - before[i] ))" -v s="$secs" \
       -v r="$(rss_kib "${pids[i]}")" \
-      'BEGIN { printf "  %-8s %.3f%% of a core (%d ticks in %d s), %.1f MiB resident\n", n, t * 100 / hz / s, t, s, r / 1024 }'
+      'BEGIN { printf "  %-8s %.3f%% of a core (%.0f µs a second over %d s), %.1f MiB resident\n", n, t / s / 1e7, t / s / 1e3, s, r / 1024 }'
   done
 }
 measure "idle on a lesson, 1 s refresh, $secs s:"

@@ -2,12 +2,10 @@
 //! (`crate::os::platform`) for the family tree and the core each process
 //! last ran on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
 
-use sysinfo::{
-    CpuRefreshKind, MemoryRefreshKind, Pid, ProcessRefreshKind, ProcessesToUpdate, RefreshKind,
-    System,
-};
+use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
 use super::{ProcessInfo, Sample, Sampler, Shares};
 use crate::os;
@@ -16,9 +14,9 @@ use crate::os;
 pub struct LiveSampler {
     system: System,
     root: u32,
-    /// Pids of the family at the last tick, refreshed again so that dead
-    /// ones are dropped from sysinfo's table.
-    last_family: Vec<Pid>,
+    /// Each family member's CPU time (ms) at the last tick, and when: its
+    /// usage is the difference. Only the family is kept (gone ones drop).
+    last_cpu: HashMap<u32, (u64, Instant)>,
     /// How many of the family's first processes get their [`Shares`] read.
     shares_rows: usize,
 }
@@ -34,9 +32,23 @@ impl LiveSampler {
         Ok(LiveSampler {
             system,
             root,
-            last_family: Vec::new(),
+            last_cpu: HashMap::new(),
             shares_rows: 0,
         })
+    }
+
+    /// Percent of one core `entry` used since the last tick (0 the first
+    /// time it is seen, or when its pid now names another process).
+    fn usage(&self, entry: &os::ProcEntry, now: Instant) -> f32 {
+        let (Some(cpu), Some(&(before, then))) = (entry.cpu_ms, self.last_cpu.get(&entry.pid))
+        else {
+            return 0.0;
+        };
+        let wall = now.duration_since(then).as_secs_f64();
+        if cpu < before || wall <= 0.0 {
+            return 0.0;
+        }
+        ((cpu - before) as f64 / 1000.0 / wall * 100.0) as f32
     }
 }
 
@@ -46,41 +58,30 @@ impl Sampler for LiveSampler {
         self.system
             .refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
         let family = family_tree(self.root);
-        let pids: Vec<Pid> = family.iter().map(|p| Pid::from_u32(p.pid)).collect();
-        let mut refresh: Vec<Pid> = pids
-            .iter()
-            .chain(self.last_family.iter())
-            .copied()
-            .collect();
-        refresh.sort_unstable();
-        refresh.dedup();
-        self.system.refresh_processes_specifics(
-            ProcessesToUpdate::Some(&refresh),
-            true,
-            ProcessRefreshKind::nothing()
-                .with_cpu()
-                .with_memory()
-                .without_tasks(),
-        );
-        self.last_family = pids;
+        let now = Instant::now();
+        let mut seen = HashMap::with_capacity(family.len());
         let processes = family
             .into_iter()
             .enumerate()
             .map(|(row, entry)| {
-                let process = self.system.process(Pid::from_u32(entry.pid));
                 let shares = if row < self.shares_rows {
                     read_shares(entry.pid)
                 } else {
                     Shares::default()
                 };
+                let cpu = self.usage(&entry, now);
+                if let Some(ms) = entry.cpu_ms {
+                    seen.insert(entry.pid, (ms, now));
+                }
                 ProcessInfo {
-                    cpu: process.map_or(0.0, |p| p.cpu_usage()),
-                    memory: process.map_or(0, |p| p.memory()),
+                    cpu,
+                    memory: entry.resident.unwrap_or(0),
                     shares,
                     ..process_info(entry)
                 }
             })
             .collect();
+        self.last_cpu = seen;
         Sample {
             cores: self.system.cpus().iter().map(|c| c.usage()).collect(),
             total: self.system.global_cpu_usage(),
@@ -208,5 +209,36 @@ mod tests {
             sleep.core.is_some(),
             os::last_core(std::process::id()).is_some()
         );
+    }
+
+    /// Usage is the difference of the CPU time read with each process:
+    /// a child that spins shows it, within a deadline (however busy the
+    /// machine, a spinning child gets some CPU in 10 s).
+    #[test]
+    fn a_spinning_child_shows_its_usage_and_memory() {
+        let mut sampler = LiveSampler::new(std::process::id()).unwrap();
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut seen = None;
+        while seen.is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            seen = sampler
+                .sample()
+                .processes
+                .into_iter()
+                .find(|p| p.pid == child.id() && p.cpu > 0.0);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let spinning = seen.expect("the spinning child's usage within 10 s");
+        assert!(
+            spinning.cpu <= 100.0 * 1.5,
+            "{}% for one thread",
+            spinning.cpu
+        );
+        assert!(spinning.memory > 0, "resident memory read with it");
     }
 }

@@ -115,6 +115,11 @@ pub struct ProcEntry {
     /// Listens on a `multiprocessing` socket (a Manager's server does);
     /// `false` where that cannot be seen.
     pub serves: bool,
+    /// CPU time used so far (user + system) in milliseconds, read with
+    /// the rest: what the sampler's usage figures are differences of.
+    pub cpu_ms: Option<u64>,
+    /// Resident memory in bytes.
+    pub resident: Option<u64>,
 }
 
 /// Reads one process; `None` if it is gone.

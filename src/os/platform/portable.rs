@@ -22,10 +22,13 @@ fn table(pids: Option<&[Pid]>, kind: ProcessRefreshKind) -> Option<System> {
     Some(system)
 }
 
-/// What a family tree needs: the command line (parent, name and state
-/// come with every refresh).
+/// What a family tree needs: the command line, CPU time and memory
+/// (parent, name and state come with every refresh).
 fn entry_kind() -> ProcessRefreshKind {
-    ProcessRefreshKind::nothing().with_cmd(UpdateKind::Always)
+    ProcessRefreshKind::nothing()
+        .with_cmd(UpdateKind::Always)
+        .with_cpu()
+        .with_memory()
 }
 
 /// One-letter state as `ps` shows it.
@@ -63,6 +66,8 @@ fn entry(pid: Pid, process: &Process) -> ProcEntry {
         // No portable interface says where a process last ran.
         last_core: None,
         serves: false,
+        cpu_ms: Some(process.accumulated_cpu_time()),
+        resident: Some(process.memory()),
     }
 }
 

@@ -44,12 +44,21 @@ pub fn proc_entry(pid: u32) -> Option<ProcEntry> {
         cmdline,
         state,
         last_core: parse_last_core(&stat),
+        cpu_ms: stat_seconds(&stat, 2, ticks_per_second()).map(|s| (s * 1000.0).round() as u64),
+        resident: resident_bytes(&stat),
         // forklab and its guard never serve: reading their sockets every
         // tick would be most of the idle cost (`/proc/PID/net/unix` lists
         // every socket of the namespace: thousands on a desktop).
         serves: !is_forklab(&name) && serves_multiprocessing(pid),
         name,
     })
+}
+
+/// Resident memory: field 24 (`rss`, in pages) of a `/proc/PID/stat` line.
+fn resident_bytes(stat: &str) -> Option<u64> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let pages: u64 = rest.split_whitespace().nth(21)?.parse().ok()?;
+    Some(pages * rustix::param::page_size() as u64)
 }
 
 /// Whether a process of this name (`comm`) is forklab itself or its guard:

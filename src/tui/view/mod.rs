@@ -137,6 +137,10 @@ fn cores_of<'a>(state: &'a State, live: &'a super::state::Live) -> cores::Cores<
 /// sanitize first: there a trick is shown, here it is only dropped.
 fn guard(buffer: &mut ratatui::buffer::Buffer) {
     for cell in &mut buffer.content {
+        // Most cells hold one printable ASCII byte: safe, and quick to tell.
+        if matches!(cell.symbol().as_bytes(), [b' '..=b'~']) {
+            continue;
+        }
         if let std::borrow::Cow::Owned(safe) = crate::sanitize::cell(cell.symbol()) {
             cell.set_symbol(&safe);
         }
