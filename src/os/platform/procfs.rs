@@ -22,17 +22,16 @@ pub fn parse_last_core(stat: &str) -> Option<usize> {
 
 /// Reads one process from `/proc`; `None` if it is gone.
 pub fn proc_entry(pid: u32) -> Option<ProcEntry> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let stat = read_small(&format!("/proc/{pid}/stat"))?;
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let name = stat[open + 1..close].to_string();
     let mut rest = stat[close + 1..].split_whitespace();
     let state = rest.next()?.chars().next()?;
     let ppid = rest.next()?.parse().ok()?;
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| {
-            String::from_utf8_lossy(&b)
-                .split('\0')
+    let cmdline = read_small(&format!("/proc/{pid}/cmdline"))
+        .map(|text| {
+            text.split('\0')
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -51,6 +50,37 @@ pub fn proc_entry(pid: u32) -> Option<ProcEntry> {
         // every socket of the namespace: thousands on a desktop).
         serves: !is_forklab(&name) && serves_multiprocessing(pid),
         name,
+    })
+}
+
+/// A small `/proc` file (a process's `stat`, `cmdline`, a thread's
+/// `children`) in two reads: `std::fs::read_to_string` asks the size
+/// first (0 for every `/proc` file) and then reads in growing steps from
+/// 32 bytes, nine system calls where four do. This runs for every
+/// process of the family every tick. Bytes that are not UTF-8 (a command
+/// line may hold any) are replaced, as the panes show them.
+fn read_small(path: &str) -> Option<String> {
+    read_small_or_error(std::path::Path::new(path)).ok()
+}
+
+fn read_small_or_error(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    // Plain reads: `read_to_end` on a `File` asks its size and position
+    // first (statx, lseek), the very calls this avoids.
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 1024];
+    loop {
+        match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
 }
 
@@ -152,7 +182,7 @@ pub fn children_of(pid: u32) -> Option<Vec<u32>> {
     let mut any = false;
     for task in tasks.flatten() {
         let path = task.path().join("children");
-        match std::fs::read_to_string(&path) {
+        match read_small_or_error(&path) {
             Ok(text) => {
                 any = true;
                 children.extend(
