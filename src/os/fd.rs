@@ -1,5 +1,5 @@
-//! Descriptor calls whose atomic close-on-exec or no-signal flags Linux
-//! has and macOS lacks: one place that knows the difference.
+//! Descriptor calls whose Linux forms (atomic close-on-exec, no-signal
+//! flags, a socket's peer) macOS lacks: one place that knows the difference.
 
 use std::fs::File;
 use std::io;
@@ -64,4 +64,19 @@ pub fn sync_filesystem(folder: &File) -> io::Result<()> {
         rustix::fs::sync();
     }
     Ok(())
+}
+
+/// The pid of the process that connected `socket`, as the kernel saw it
+/// (`SO_PEERCRED`); `None` where the platform does not say (macOS here).
+pub fn peer_pid(socket: &std::os::unix::net::UnixStream) -> Option<u32> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let cred = rustix::net::sockopt::socket_peercred(socket).ok()?;
+        u32::try_from(cred.pid.as_raw_nonzero().get()).ok()
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = socket;
+        None
+    }
 }

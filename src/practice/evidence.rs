@@ -65,6 +65,11 @@ impl CpuLog {
         self.workers.push((at, workers));
     }
 
+    /// CPU seconds of every process seen, as last read.
+    pub fn total(&self) -> f64 {
+        self.per_process.values().sum()
+    }
+
     /// CPU seconds of one process, as last read.
     pub fn of(&self, pid: u32) -> f64 {
         self.per_process.get(&pid).copied().unwrap_or(0.0)

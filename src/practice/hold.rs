@@ -1,10 +1,18 @@
 //! The hold socket: each process `multiprocessing` starts in a practice
-//! run connects to it at its start and its end (the run's `sitecustomize`,
-//! [`HOLD_VAR`](crate::python::run::request::HOLD_VAR)) and waits for one
-//! byte, which forklab sends once it has sampled the family. A worker that
-//! lives a millisecond is seen as surely as one that lives a minute, on an
-//! idle machine or a loaded one. The evidence is still what forklab reads
-//! in `/proc`: a script that undoes the hold is only seen less, never more.
+//! run connects to it as its `run()` starts and ends (the run's
+//! `sitecustomize`, [`HOLD_VAR`](crate::python::run::request::HOLD_VAR))
+//! and waits for one byte, which forklab sends once it has sampled the
+//! family. A worker that lives a millisecond is seen as surely as one that
+//! lives a minute, on an idle machine or a loaded one. The evidence is
+//! still what forklab reads in `/proc`: a script that undoes the hold is
+//! only seen less, never more.
+//!
+//! A hold can delay a process, never keep it: it waits 2 s at most in all
+//! (forklab stopped, slow or gone), and inside Python's own bootstrap, so a
+//! signal that ends a held process ends it as it would in `run()`. The
+//! master connects once too, without waiting, when its code has ended and
+//! Python's exit begins: told apart by the pid the kernel gives
+//! ([`from_master`]), it dates a run that then hangs in Python's exit.
 
 use std::io::Write as _;
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -63,6 +71,13 @@ impl HoldSocket {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Whether `stream` was connected by `master` (the script's own process,
+/// which never waits on the socket: it says its code has ended). Unknown
+/// where the platform does not give a socket's peer: then `false`.
+pub fn from_master(stream: &UnixStream, master: Option<u32>) -> bool {
+    master.is_some() && crate::os::fd::peer_pid(stream) == master
 }
 
 /// Lets one held process go on.

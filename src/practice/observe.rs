@@ -153,6 +153,9 @@ pub struct Observed {
     /// At the last sample the master was waiting for this child of its
     /// own to end (`join`, or Python joining a non-daemon process at exit).
     pub waiting_for: Option<u32>,
+    /// When the master said its code had ended (Python's exit began,
+    /// through the hold socket) and the family's CPU seconds then.
+    pub code_ended: Option<(Duration, f64)>,
 }
 
 impl Observed {
@@ -405,8 +408,14 @@ impl<'a> Watch<'a> {
     }
 
     /// A new process waits to be seen: sample now (past the cap of holds,
-    /// it goes at once).
+    /// it goes at once). The master's own knock dates the end of its code.
     fn hold(&mut self, stream: UnixStream) {
+        if super::hold::from_master(&stream, self.master.map(|(_, pid)| pid)) {
+            let cpu = self.observed.cpu.total();
+            let at = self.t0.elapsed();
+            self.observed.code_ended.get_or_insert((at, cpu));
+            return;
+        }
         self.holds_taken += 1;
         if self.holds_taken > super::hold::MAX_HOLDS {
             super::hold::release(stream);

@@ -9,15 +9,31 @@ use crate::lab::load::is_busy;
 use crate::python::Stream;
 
 /// Why the run was stopped, in words; a run that never ended because the
-/// master waits for a worker that never does says so.
+/// master waits for a worker that never does says so, and one whose code
+/// ended but whose Python's exit then hung says that.
 pub fn fault_reason(observed: &Observed, fault: &Fault) -> String {
-    match (fault, observed.waiting_for) {
-        (Fault::TimedOut(limit), Some(pid)) => format!(
+    match (fault, observed.waiting_for, exit_hung(observed)) {
+        (Fault::TimedOut(limit), Some(pid), _) => format!(
             "still running after {} s, so forklab stopped it: the master was waiting for its worker {pid} to end, and it never did. A process that is not a daemon keeps the script alive (Python joins it when the script ends): make the worker return (send it a stop value, let its loop end), or start it with daemon=True",
             limit.as_secs()
         ),
+        (Fault::TimedOut(limit), None, Some(ended)) => format!(
+            "still running after {} s, so forklab stopped it: the script's code ended after {:.1} s, but Python's exit never did (its processes used no CPU after). At exit Python waits for threads that are not daemons and terminates a Pool left open, which can hang for ever when a worker is stopped while it holds the pool's lock (a CPython bug, python/cpython#96995): close and join every pool (`with Pool() as pool:`, or `pool.close()` then `pool.join()`) and end your threads before the script does",
+            limit.as_secs(),
+            ended.as_secs_f64()
+        ),
         _ => fault.reason(),
     }
+}
+
+/// When the script's code ended, if Python's exit then hung: the master
+/// said its code had ended (the hold socket) and the family used next to
+/// no CPU time after, for a second at least.
+fn exit_hung(observed: &Observed) -> Option<std::time::Duration> {
+    let (ended, cpu) = observed.code_ended?;
+    let after = observed.elapsed.checked_sub(ended)?.as_secs_f64();
+    let used = observed.cpu.total() - cpu;
+    (after >= 1.0 && used / after < COMPUTING).then_some(ended)
 }
 
 /// CPU time per second of wall time (a tenth of a core) above which a
@@ -55,7 +71,9 @@ pub fn fault_verdict(observed: &Observed, fault: &Fault) -> (Outcome, String) {
 fn starved(observed: &Observed) -> bool {
     let shares = observed.cpu.shares(&observed.family);
     let cpu = shares.master + shares.workers + shares.helpers;
-    let stuck = observed.waiting_for.is_some() || said_main_reran(observed);
+    let stuck = observed.waiting_for.is_some()
+        || said_main_reran(observed)
+        || exit_hung(observed).is_some();
     kept_busy(observed.load, cpu, observed.elapsed, stuck)
 }
 
@@ -111,5 +129,27 @@ mod tests {
         // Other faults are the run's own, whatever the load.
         let flood = Fault::Flood(1 << 20);
         assert_eq!(fault_verdict(&stuck, &flood).0, Outcome::Failed);
+    }
+
+    #[test]
+    fn a_hang_in_pythons_exit_is_named() {
+        let timed_out = Fault::TimedOut(LIMIT);
+        // The code ended at 1.5 s; nothing computed after, to the limit.
+        let hung = Observed {
+            code_ended: Some((Duration::from_millis(1500), 0.0)),
+            elapsed: LIMIT,
+            ..Observed::default()
+        };
+        let (outcome, why) = fault_verdict(&hung, &timed_out);
+        assert_eq!(outcome, Outcome::Failed, "{why}");
+        assert!(why.contains("code ended after 1.5 s"), "{why}");
+        assert!(why.contains("python/cpython#96995"), "{why}");
+        // Stopped right after its code ended: too soon to say.
+        let soon = Observed {
+            code_ended: Some((LIMIT - Duration::from_millis(500), 0.0)),
+            elapsed: LIMIT,
+            ..Observed::default()
+        };
+        assert!(!fault_reason(&soon, &timed_out).contains("Python's exit"));
     }
 }

@@ -23,9 +23,11 @@ use crate::python::interpreter::Interpreter;
 /// runs), it is set before the script runs, and the script asking for the
 /// same one again is no error; the processes show what really ran.
 /// When forklab watches the run ([`HOLD_VAR`], practice runs), each process
-/// `multiprocessing` starts waits at its start and its end until forklab
-/// has read `/proc`: however short it lives and however busy the machine,
-/// it is seen. The script can undo that only to be seen less.
+/// `multiprocessing` starts waits as its `run()` starts and ends until
+/// forklab has read `/proc` (2 s at most: a hold delays, never keeps):
+/// however short it lives and however busy the machine, it is seen. The
+/// script can undo that only to be seen less. The master connects once,
+/// without waiting, when its code has ended (`crate::practice::hold`).
 const SITECUSTOMIZE: &str = r#"import os, sys
 class _WholeLines:
     """Gives the stream whole lines only, each print's in one write."""
@@ -87,23 +89,50 @@ if _forced:
 _hold = os.environ.get("FORKLAB_HOLD")
 if _hold:
     try:
+        import socket as _socket, threading as _threading, time as _time
         import multiprocessing.process as _mpp
-        def _held(_hold=_hold):
-            import socket
+        def _held(wait, _hold=_hold, _socket=_socket, _time=_time):
+            """Connects to forklab and, if `wait`, waits for its byte: 2 s
+            at most in all, whatever forklab does; never raises an Exception."""
             try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                    s.settimeout(10)
+                end = _time.monotonic() + 2.0
+                with _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM) as s:
+                    s.settimeout(2.0)
                     s.connect(_hold)
-                    s.recv(1)
+                    left = end - _time.monotonic()
+                    if wait and left > 0:
+                        s.settimeout(left)
+                        s.recv(1)
             except Exception:
                 pass
         def _bootstrap(self, *args, _boot=_mpp.BaseProcess._bootstrap, **kwargs):
-            _held()
+            # The holds go around run(), inside Python's own bootstrap: what a
+            # signal's handler raises while a process is held ends it as in
+            # run() (a forked child never returns into its parent's code).
             try:
-                return _boot(self, *args, **kwargs)
-            finally:
-                _held()
+                run = self.run
+                def _run(run=run, self=self):
+                    _held(True)
+                    try:
+                        return run()
+                    finally:
+                        self.__dict__.pop("run", None)
+                        _held(True)
+                self.run = _run
+            except Exception:
+                pass
+            return _boot(self, *args, **kwargs)
         _mpp.BaseProcess._bootstrap = _bootstrap
+        _master = os.getpid()
+        def _ending(_master=_master, _mpp=_mpp):
+            # The script's code has ended (Python's exit begins): told from
+            # the master, before multiprocessing's finalizers run.
+            if os.getpid() == _master and _mpp.parent_process() is None:
+                _held(False)
+        try:
+            _threading._register_atexit(_ending)
+        except Exception:
+            pass
     except Exception:
         pass
 try:
@@ -141,8 +170,8 @@ pub struct RunRequest {
     /// `FORKLAB_START_METHOD` (practice checks: a script cannot ignore it).
     pub force_start_method: bool,
     /// A socket forklab listens on ([`HOLD_VAR`]): each process
-    /// `multiprocessing` starts connects at its start and end and waits
-    /// for a byte, sent once forklab has sampled the family.
+    /// `multiprocessing` starts connects as its `run()` starts and ends and
+    /// waits for a byte, sent once forklab has sampled the family.
     pub hold: Option<PathBuf>,
     pub timeout: Duration,
     /// The exit status the lesson expects.
