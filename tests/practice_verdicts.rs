@@ -250,7 +250,8 @@ fn every_cheat_fails_for_its_reason() {
             // A Pool left open (every-core/idle.py's) can hang Python's
             // exit: CPython's `_terminate_pool` waits for ever on a lock a
             // worker held when it was terminated (python/cpython#96995; seen
-            // once in CI, in none of 1240 soak runs: scripts/hang-soak.sh).
+            // once in CI; in none of 1040 soak runs under forklab and 360
+            // outside: scripts/hang-soak.sh, which forces it outside too).
             // forklab names that hang; such a run gets one more try, said
             // aloud. Any other time-out, or a second one, fails.
             if report.reason.contains("Python's exit never did") {
