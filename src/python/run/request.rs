@@ -131,6 +131,10 @@ if _hold:
                 _held(False)
         try:
             _threading._register_atexit(_ending)
+        except AttributeError:
+            # Python 3.8: an atexit call, after multiprocessing's, runs first.
+            import atexit, multiprocessing.util
+            atexit.register(_ending)
         except Exception:
             pass
     except Exception:
