@@ -6,11 +6,13 @@
 //! family dumped (py-spy, wchan, fds) into `target/hang-dumps/` before the
 //! time limit stops it.
 
+#[path = "support/hogs.rs"]
+mod hogs;
 #[path = "support/python.rs"]
 mod python;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,38 +21,11 @@ use forklab::lesson::LessonSet;
 use forklab::practice::observe::{Script, observe};
 use forklab::practice::{Context, Fault};
 use forklab::python::{PyEvent, StartMethod};
+use hogs::Hogs;
 
 /// A run still going this long after it started is dumped (alone it ends
 /// in about 1 s, beside two hogs in under 5).
 const DUMP_AFTER: Duration = Duration::from_secs(12);
-
-/// Programs that keep a core busy until dropped (killed and reaped).
-struct Hogs(Vec<Child>);
-
-impl Hogs {
-    fn start(n: usize) -> Hogs {
-        Hogs(
-            (0..n)
-                .map(|_| {
-                    Command::new("sh")
-                        .args(["-c", "while :; do :; done"])
-                        .stdin(Stdio::null())
-                        .spawn()
-                        .expect("a shell to burn CPU")
-                })
-                .collect(),
-        )
-    }
-}
-
-impl Drop for Hogs {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)

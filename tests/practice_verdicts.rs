@@ -5,11 +5,12 @@
 //! fails for its kind's reason. `FORKLAB_SOAK=N` judges each solution N
 //! times (scripts/practice-soak.sh uses 20; CI the default, 1).
 
+#[path = "support/hogs.rs"]
+mod hogs;
 #[path = "support/python.rs"]
 mod python;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
 
 use forklab::lesson::{Check, Exercise, LessonSet};
@@ -17,35 +18,8 @@ use forklab::practice::selfcheck::is_timing;
 use forklab::practice::{self, Context};
 use forklab::practice::{Outcome, Overall, Report};
 use forklab::python::{Interpreter, StartMethod};
+use hogs::Hogs;
 use std::time::Duration;
-
-/// Programs that keep a core busy until dropped (killed and reaped).
-struct Hogs(Vec<Child>);
-
-impl Hogs {
-    fn start(n: usize) -> Hogs {
-        Hogs(
-            (0..n)
-                .map(|_| {
-                    Command::new("sh")
-                        .args(["-c", "while :; do :; done"])
-                        .stdin(Stdio::null())
-                        .spawn()
-                        .expect("a shell to burn CPU")
-                })
-                .collect(),
-        )
-    }
-}
-
-impl Drop for Hogs {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 /// The tests of this file judge in turn: each measures the machine.
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
