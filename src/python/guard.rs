@@ -231,6 +231,15 @@ fn watch(
         };
         signals.wait(timeout);
     }
+    // The family may have ended between two checks, killed by the kernel
+    // at a limit (an OOM kill ends a one-process family at once): its
+    // counters still say so, and that is the reason, not a bare SIGKILL.
+    if breach.is_none()
+        && killing_since.is_none()
+        && let Some(cage) = cage
+    {
+        breach = cage.check();
+    }
     let report = match status {
         Some(exit) => Report::Ended(exit),
         None => Report::Error(format!(
