@@ -73,19 +73,24 @@ fn draw_frame_200x60_theme(bencher: divan::Bencher, theme: &str) {
     });
 }
 
+/// One sample from `sampler` applied to `state`, as the loop does.
+fn apply_sample(state: &mut State, sampler: &mut ScriptedSampler) {
+    update(
+        state,
+        Action::Live(forklab::tui::action::live::Msg::Sampled(
+            Box::new(sampler.sample()),
+            Instant::now(),
+        )),
+        Instant::now(),
+    );
+}
+
 #[divan::bench]
 fn update_with_a_sample_128_cores(bencher: divan::Bencher) {
     let mut state = busy_state(200, 60, 128, 200);
     let mut sampler = ScriptedSampler::new(128, 200);
     bencher.bench_local(|| {
-        update(
-            &mut state,
-            Action::Live(forklab::tui::action::live::Msg::Sampled(
-                Box::new(sampler.sample()),
-                Instant::now(),
-            )),
-            Instant::now(),
-        );
+        apply_sample(&mut state, &mut sampler);
     });
 }
 
@@ -111,14 +116,7 @@ fn idle_tick_reading_120x40(bencher: divan::Bencher) {
     let mut sampler = ScriptedSampler::new(2, 1);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     bencher.bench_local(|| {
-        update(
-            &mut state,
-            Action::Live(forklab::tui::action::live::Msg::Sampled(
-                Box::new(sampler.sample()),
-                Instant::now(),
-            )),
-            Instant::now(),
-        );
+        apply_sample(&mut state, &mut sampler);
         terminal.draw(|f| view(&state, f)).unwrap();
     });
 }
